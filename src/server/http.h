@@ -1,0 +1,123 @@
+// The HTTP vocabulary the rest of agora sees: Request, Response and Router, free of Boost.Beast
+// so that handler code (src/exchange, src/cli) compiles without it. The server (server.h) turns
+// Beast messages into these types and back.
+//
+// A handler is called once per request, on one of the server's threads, and may block (SQLite,
+// fsync). It reads the body incrementally with Request::ReadBody, so uploads of any size stream
+// through bounded memory; the body is read lazily, only when the handler asks for it. A response
+// either carries its body in memory or names a file range for the server to stream.
+//
+// Thread safety: a Request and its Response belong to the handler's thread for the duration of
+// the call. A Router is built before the server starts and is read-only afterwards.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace agora::server {
+
+// Case-insensitive header lookup, as HTTP requires.
+struct CaseInsensitiveLess {
+  bool operator()(std::string_view a, std::string_view b) const;
+};
+using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+
+class Request {
+ public:
+  virtual ~Request() = default;
+
+  const std::string& method() const { return method_; }
+  // The request target as sent, e.g. "/exchange/api/v2/assets?search=x".
+  const std::string& target() const { return target_; }
+  // The percent-decoded path without the query string.
+  const std::string& path() const { return path_; }
+  const HeaderMap& headers() const { return headers_; }
+  // The first value of a header, if present.
+  std::optional<std::string> Header(std::string_view name) const;
+  // Decoded query parameters in order; a name may repeat.
+  const std::vector<std::pair<std::string, std::string>>& query() const { return query_; }
+  std::optional<std::string> Query(std::string_view name) const;
+  std::vector<std::string> QueryAll(std::string_view name) const;
+  // Path parameters bound by the router ("organizationId", ...).
+  std::string Param(std::string_view name) const;
+  const std::string& remote_address() const { return remote_address_; }
+  // The Content-Length, when the client sent one.
+  std::optional<uint64_t> content_length() const { return content_length_; }
+
+  // Reads up to `n` body bytes into `buf`. Returns 0 at the end of the body. Fails with
+  // PayloadTooLarge past the server's body limit, or IOError on a broken or timed-out connection.
+  virtual Result<size_t> ReadBody(char* buf, size_t n) = 0;
+  // Reads the whole body; PayloadTooLarge if it exceeds `limit` bytes.
+  Result<std::string> ReadWholeBody(size_t limit);
+
+  // Set by the server and the router.
+  std::string method_;
+  std::string target_;
+  std::string path_;
+  HeaderMap headers_;
+  std::vector<std::pair<std::string, std::string>> query_;
+  std::vector<std::pair<std::string, std::string>> params_;
+  std::string remote_address_;
+  std::optional<uint64_t> content_length_;
+};
+
+// A byte range of a file on disk, streamed by the server (with sendfile where it can).
+struct FileBody {
+  std::string path;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::optional<FileBody> file;  // when set, the body is the file range and `body` is unused
+
+  void SetHeader(std::string name, std::string value);
+
+  static Response Json(int status, std::string json_body);
+  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response NoContent();
+  // The Exchange error shape: {"status", "code", "message", "details": {"errors": [...]}}.
+  static Response Error(const Status& status);
+};
+
+// Serves a file with ETag, If-None-Match and single Range support (206, 416).
+Response ServeFile(const Request& request, const std::string& path, uint64_t size, const std::string& etag,
+                   const std::string& content_type, const std::string& download_name);
+
+using Handler = std::function<Response(Request&)>;
+
+class Router {
+ public:
+  struct Route {
+    std::string method;   // GET, POST, ... 
+    std::string pattern;  // "/exchange/api/{apiVersion}/organizations/{organizationId}/..."
+    Handler handler;
+  };
+
+  // Adds a route. Pattern segments in braces bind one path segment each; a final segment
+  // written "{name*}" binds the rest of the path (which may contain slashes).
+  void Add(std::string method, std::string pattern, Handler handler);
+
+  // Dispatches: the matching route's handler; 404 if no pattern matches; 405 if the path
+  // matches only under other methods. Never throws: an exception in a handler becomes a 500.
+  Response Dispatch(Request& request) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace agora::server

@@ -1,0 +1,58 @@
+// Env is agora's window on the operating system's file system, after LevelDB's Env: the blob
+// store and the publication pipeline write files only through it, so tests can swap in a wrapper
+// that fails writes, fsyncs or reads at chosen points (disk full, I/O error) and check that every
+// operation ends cleanly with no partial state.
+//
+// Thread safety: Env methods may be called from any thread. A WritableFile or SequentialFile is
+// used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace agora::storage {
+
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual Status Append(std::string_view data) = 0;
+  // Flushes to stable storage (fdatasync).
+  virtual Status Sync() = 0;
+  virtual Status Close() = 0;
+};
+
+class SequentialFile {
+ public:
+  virtual ~SequentialFile() = default;
+  // Reads up to `n` bytes into `scratch`; returns the count, 0 at the end of the file.
+  virtual Result<size_t> Read(char* scratch, size_t n) = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  // The process-wide POSIX implementation; never deleted.
+  static Env* Default();
+
+  // Creates or truncates `path`.
+  virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) = 0;
+  virtual Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
+  virtual bool FileExists(const std::string& path) = 0;
+  virtual Result<uint64_t> GetFileSize(const std::string& path) = 0;
+  // Atomically replaces `to` with `from` (rename(2)).
+  virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  virtual Status RemoveFile(const std::string& path) = 0;
+  // Creates the directory and its missing parents.
+  virtual Status CreateDirs(const std::string& path) = 0;
+  // Names (not paths) of the entries of a directory.
+  virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
+  // Makes a directory's entries (new names, renames) durable.
+  virtual Status SyncDir(const std::string& path) = 0;
+};
+
+}  // namespace agora::storage

@@ -1,0 +1,100 @@
+// MetadataStore keeps everything but file contents: organisations, access tokens, group
+// ownership, asset versions with their files, properties, tags and dependencies, and the durable
+// publication job queue. Every mutating call is one transaction: a version becomes visible with
+// all its rows at once or not at all.
+//
+// The embedded backend is SQLite in WAL mode (OpenSqliteMetadataStore); a PostgreSQL backend will
+// implement the same interface. Lookups that find nothing return Status::NotFound.
+//
+// Thread safety: all methods may be called concurrently from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "assets/asset.h"
+#include "common/status.h"
+
+namespace agora::storage {
+
+struct Organization {
+  std::string id;  // UUID
+  std::string name;
+  std::string parent_id;  // empty for a root organisation
+  int64_t created_millis = 0;
+};
+
+// A bearer token, kept only as the SHA-256 of its secret.
+struct TokenRecord {
+  std::string token_hash;
+  std::string organization_id;
+  std::string role;  // admin, contributor, viewer
+  std::string subject;  // who it identifies (a user name or "admin-token")
+  int64_t created_millis = 0;
+  int64_t expires_millis = 0;  // 0: never
+};
+
+// A durable publication (or mutable-data) job. `request_json` is the publication pipeline's own
+// serialisation of the request; the blobs it names stay referenced while the job exists.
+struct PublicationJob {
+  std::string run_id;
+  std::string organization_id;
+  assets::Coordinates coordinates;
+  std::string kind = "publication";  // publication | mutabledata
+  std::string status;       // queued | running | completed | error
+  std::string asset_type;
+  std::string steps_json;   // [{description, status, errors[]}]
+  std::string request_json;
+  std::vector<std::string> blob_refs;  // blobs the request holds on to until the job ends
+  int64_t created_millis = 0;
+  int64_t updated_millis = 0;
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // Organisations.
+  virtual Status CreateOrganization(const Organization& organization) = 0;
+  virtual Result<Organization> GetOrganization(const std::string& id) = 0;
+  virtual Result<std::vector<Organization>> ListOrganizations() = 0;
+
+  // Tokens.
+  virtual Status CreateToken(const TokenRecord& token) = 0;
+  virtual Result<TokenRecord> FindToken(const std::string& token_hash) = 0;
+
+  // Group ownership: the organisation that first publishes under a groupId owns it.
+  // Returns the owner's id (NotFound if nobody owns it yet).
+  virtual Result<std::string> GroupOwner(const std::string& group_id) = 0;
+
+  // Asset versions.
+  virtual Result<assets::AssetVersion> GetVersion(const assets::Coordinates& coordinates) = 0;
+  // All versions of one asset, oldest first.
+  virtual Result<std::vector<assets::AssetVersion>> ListVersions(const std::string& group_id,
+                                                                 const std::string& asset_id) = 0;
+  // Atomically inserts the version, or replaces it if the stored one is in development, with all
+  // its files, properties, tags and dependencies, and claims the group for the version's
+  // organisation if nobody owns it. Fails with Conflict (ASSET_PRE_CONDITIONS_FAILED) if a
+  // published or deprecated version with these coordinates exists, and with Forbidden if the
+  // group belongs to another organisation.
+  virtual Status PutVersion(const assets::AssetVersion& version) = 0;
+
+  // SHA-256 of every blob that a version file or an unfinished job refers to.
+  virtual Result<std::vector<std::string>> ReferencedBlobs() = 0;
+
+  // Publication jobs.
+  virtual Status PutJob(const PublicationJob& job) = 0;  // insert or replace by run_id
+  virtual Result<PublicationJob> GetJob(const std::string& run_id) = 0;
+  // Jobs whose status is queued or running (to resume after a restart), oldest first.
+  virtual Result<std::vector<PublicationJob>> ListUnfinishedJobs() = 0;
+
+  // Consistency check for tests and startup (PRAGMA integrity_check for SQLite).
+  virtual Status CheckIntegrity() = 0;
+};
+
+// The embedded backend: a SQLite database at `path` (created with its schema if missing).
+Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path);
+
+}  // namespace agora::storage
