@@ -1,0 +1,54 @@
+#include "assets/rules.h"
+
+#include "assets/semver.h"
+
+namespace agora::assets {
+namespace {
+
+Status Invalid(const std::string& code, const std::string& message) {
+  return Status::InvalidArgument(code, message, {message});
+}
+
+}  // namespace
+
+Status CheckApiVersion(const std::string& type, const std::string& version, const std::string& api_version,
+                       const std::vector<std::pair<std::string, std::string>>& existing) {
+  const auto parsed = ParseSemVer(version);
+  if (!parsed) return Invalid("INVALID_VERSION", "Invalid version '" + version + "'");
+  for (const auto& [other_version, other_api_version] : existing) {
+    const auto other = ParseSemVer(other_version);
+    if (!other) continue;
+    if (type == "http-api" && other->major >= parsed->major) {
+      return Invalid("INVALID_VERSION", "Each new version of an HTTP API must increase the major version: " +
+                                            version + " does not exceed " + other_version);
+    }
+    if (other->major == parsed->major && other_api_version != api_version) {
+      return Invalid("INVALID_API_VERSION", "Version " + other_version + " of the same major version has apiVersion '" +
+                                                other_api_version + "', not '" + api_version + "'");
+    }
+    if (other->major != parsed->major && other_api_version == api_version) {
+      return Invalid("INVALID_API_VERSION", "apiVersion '" + api_version + "' is already used by version " +
+                                                other_version + " of another major version");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckLifecycleAtCreation(const std::string& status) {
+  if (status == "development" || status == "published") return Status::Ok();
+  return Invalid("INVALID_STATUS", "Invalid status '" + status + "': an asset is created as development or published");
+}
+
+Status CheckDependencyStatuses(Lifecycle status, const std::vector<std::pair<std::string, Lifecycle>>& dependencies) {
+  if (status == Lifecycle::kDevelopment) return Status::Ok();
+  std::vector<std::string> in_development;
+  for (const auto& [name, dependency_status] : dependencies)
+    if (dependency_status == Lifecycle::kDevelopment) in_development.push_back(name);
+  if (in_development.empty()) return Status::Ok();
+  std::string names;
+  for (const auto& n : in_development) names += (names.empty() ? "" : ", ") + n;
+  return Status::InvalidArgument("DEVELOPMENT_DEPENDENCIES",
+                                 "A published asset cannot depend on development versions: " + names, in_development);
+}
+
+}  // namespace agora::assets

@@ -1,0 +1,47 @@
+// Authentication and authorisation. Authenticator turns an Authorization header into a
+// Principal (organisation, role, subject) by looking up the SHA-256 of the bearer secret, so
+// secrets are never stored and a lookup reveals nothing through timing. Authorize and
+// AuthorizeGroup decide whether a principal may act in an organisation and under a groupId.
+//
+// Thread safety: Authenticator is immutable after construction and may be used from any thread
+// (the MetadataStore it wraps is thread-safe); the free functions are reentrant.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "auth/roles.h"
+#include "common/status.h"
+#include "storage/metadata_store.h"
+
+namespace agora::auth {
+
+struct Principal {
+  std::string organization_id;
+  Role role = Role::kViewer;
+  std::string subject;  // who acts: the token's subject (a user name, "admin", ...)
+};
+
+class Authenticator {
+ public:
+  explicit Authenticator(storage::MetadataStore& metadata) : metadata_(metadata) {}
+
+  // "bearer TOKEN" (scheme case-insensitive). Missing, malformed, unknown or expired: 401.
+  Result<Principal> Authenticate(const std::optional<std::string>& authorization_header) const;
+  // Stores a new token (its hash only) and returns the secret. ttl_millis 0: never expires.
+  Result<std::string> IssueToken(const std::string& organization_id, Role role, std::string subject,
+                                 int64_t ttl_millis);
+
+ private:
+  storage::MetadataStore& metadata_;
+};
+
+// 403 when the principal acts outside its organisation or its role lacks the action.
+Status Authorize(const Principal& principal, const std::string& organization_id, Action action);
+// A groupId belongs to the organisation that first published under it (an organisation's id is
+// always its own group); 403 when it belongs to another organisation than the principal's.
+Status AuthorizeGroup(const Principal& principal, storage::MetadataStore& metadata, const std::string& group_id,
+                      Action action);
+
+}  // namespace agora::auth
