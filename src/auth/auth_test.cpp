@@ -37,6 +37,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<assets::AssetVersion>> ListVersions(const std::string&, const std::string&) override { return Unused(); }
   Status PutVersion(const assets::AssetVersion&) override { return Unused(); }
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
+  Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Status PutJob(const storage::PublicationJob&) override { return Unused(); }
   Result<storage::PublicationJob> GetJob(const std::string&) override { return Unused(); }
   Result<std::vector<storage::PublicationJob>> ListUnfinishedJobs() override { return Unused(); }

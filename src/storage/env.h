@@ -51,6 +51,8 @@ class Env {
   virtual Status CreateDirs(const std::string& path) = 0;
   // Names (not paths) of the entries of a directory.
   virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
+  // Flushes an existing file, written by someone else (e.g. a library), to stable storage.
+  virtual Status SyncFile(const std::string& path) = 0;
   // Makes a directory's entries (new names, renames) durable.
   virtual Status SyncDir(const std::string& path) = 0;
 };

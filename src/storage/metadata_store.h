@@ -81,8 +81,10 @@ class MetadataStore {
   // group belongs to another organisation.
   virtual Status PutVersion(const assets::AssetVersion& version) = 0;
 
-  // SHA-256 of every blob that a version file or an unfinished job refers to.
+  // SHA-256 of every blob that a version file or an unfinished (queued or running) job refers to.
   virtual Result<std::vector<std::string>> ReferencedBlobs() = 0;
+  // Whether one blob is referenced, by the same rule.
+  virtual Result<bool> IsBlobReferenced(const std::string& sha256) = 0;
 
   // Publication jobs.
   virtual Status PutJob(const PublicationJob& job) = 0;  // insert or replace by run_id

@@ -1,0 +1,187 @@
+// FileBlobStore: the embedded BlobStore backend (see blob_store.h for the layout).
+#include <atomic>
+#include <cctype>
+
+#include "common/hash.h"
+#include "common/ids.h"
+#include "storage/blob_store.h"
+
+namespace agora::storage {
+namespace {
+
+bool IsSha256(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f')) return false;
+  return true;
+}
+
+Status InvalidSha(const std::string& sha256) {
+  return Status::InvalidArgument("INVALID_BLOB_ID", "not a SHA-256 blob id: " + sha256.substr(0, 80));
+}
+
+class FileBlobStore;
+
+class FileBlobWriter : public BlobWriter {
+ public:
+  FileBlobWriter(FileBlobStore& store, std::string scratch, std::unique_ptr<WritableFile> file)
+      : store_(store), scratch_(std::move(scratch)), file_(std::move(file)) {}
+  ~FileBlobWriter() override;
+
+  Status Append(const char* data, size_t size) override {
+    if (!file_) return Status::IOError("blob writer already finished");
+    hasher_.Update(data, size);
+    size_ += size;
+    return file_->Append(std::string_view(data, size));
+  }
+  uint64_t size() const override { return size_; }
+  Result<BlobInfo> Commit() override;
+
+ private:
+  FileBlobStore& store_;
+  std::string scratch_;
+  std::unique_ptr<WritableFile> file_;
+  MultiHasher hasher_;
+  uint64_t size_ = 0;
+};
+
+class FileBlobStore : public BlobStore {
+ public:
+  FileBlobStore(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+
+  Status Init() {
+    AGORA_RETURN_IF_ERROR(env_->CreateDirs(ScratchDir()));
+    return env_->CreateDirs(dir_ + "/sha256");
+  }
+
+  Env* env() { return env_; }
+  std::string ScratchDir() const { return dir_ + "/tmp"; }
+  std::string BlobPath(const std::string& sha256) const {
+    return dir_ + "/sha256/" + sha256.substr(0, 2) + "/" + sha256.substr(2);
+  }
+
+  Result<std::unique_ptr<BlobWriter>> NewWriter() override {
+    std::string scratch = NewScratchPath(".part");
+    AGORA_ASSIGN_OR_RETURN(auto file, env_->NewWritableFile(scratch));
+    return std::unique_ptr<BlobWriter>(new FileBlobWriter(*this, std::move(scratch), std::move(file)));
+  }
+
+  std::string NewScratchPath(const std::string& suffix) override {
+    return ScratchDir() + "/" + NewUuid() + suffix;
+  }
+
+  Result<BlobInfo> AdoptFile(const std::string& scratch_path) override {
+    AGORA_ASSIGN_OR_RETURN(auto file, env_->NewSequentialFile(scratch_path));
+    MultiHasher hasher;
+    uint64_t size = 0;
+    std::string buffer(256 * 1024, '\0');
+    while (true) {
+      auto n = file->Read(buffer.data(), buffer.size());
+      if (!n.ok()) {
+        (void)env_->RemoveFile(scratch_path);
+        return n.status();
+      }
+      if (*n == 0) break;
+      hasher.Update(buffer.data(), *n);
+      size += *n;
+    }
+    const Digests digests = hasher.Finish();
+    // Files written by libraries (libzip) are made durable before they get their address.
+    if (Status st = env_->SyncFile(scratch_path); !st.ok()) {
+      (void)env_->RemoveFile(scratch_path);
+      return st;
+    }
+    return Install(scratch_path, BlobInfo{digests.sha256, digests.md5, digests.sha1, size});
+  }
+
+  // Moves a synced scratch file to its content address; identical content is stored once.
+  Result<BlobInfo> Install(const std::string& scratch, const BlobInfo& info) {
+    const std::string target = BlobPath(info.sha256);
+    if (env_->FileExists(target)) {
+      (void)env_->RemoveFile(scratch);
+      return info;
+    }
+    const std::string parent = target.substr(0, target.rfind('/'));
+    Status st = env_->CreateDirs(parent);
+    if (st.ok()) st = env_->RenameFile(scratch, target);
+    if (st.ok()) st = env_->SyncDir(parent);
+    if (!st.ok()) {
+      (void)env_->RemoveFile(scratch);
+      return st;
+    }
+    return info;
+  }
+
+  bool Exists(const std::string& sha256) override { return IsSha256(sha256) && env_->FileExists(BlobPath(sha256)); }
+
+  Result<uint64_t> Size(const std::string& sha256) override {
+    if (!IsSha256(sha256)) return InvalidSha(sha256);
+    return env_->GetFileSize(BlobPath(sha256));
+  }
+
+  Result<std::string> LocalPath(const std::string& sha256) override {
+    if (!IsSha256(sha256)) return InvalidSha(sha256);
+    return BlobPath(sha256);
+  }
+
+  Result<std::unique_ptr<SequentialFile>> Open(const std::string& sha256) override {
+    if (!IsSha256(sha256)) return InvalidSha(sha256);
+    return env_->NewSequentialFile(BlobPath(sha256));
+  }
+
+  Status Remove(const std::string& sha256) override {
+    if (!IsSha256(sha256)) return InvalidSha(sha256);
+    return env_->RemoveFile(BlobPath(sha256));
+  }
+
+  Result<std::vector<std::string>> List() override {
+    std::vector<std::string> all;
+    AGORA_ASSIGN_OR_RETURN(auto prefixes, env_->ListDir(dir_ + "/sha256"));
+    for (const auto& prefix : prefixes) {
+      AGORA_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_ + "/sha256/" + prefix));
+      for (const auto& name : names)
+        if (IsSha256(prefix + name)) all.push_back(prefix + name);
+    }
+    return all;
+  }
+
+  Status CleanScratch() override {
+    AGORA_ASSIGN_OR_RETURN(auto names, env_->ListDir(ScratchDir()));
+    for (const auto& name : names) AGORA_RETURN_IF_ERROR(env_->RemoveFile(ScratchDir() + "/" + name));
+    return Status::Ok();
+  }
+
+ private:
+  Env* env_;
+  std::string dir_;
+};
+
+FileBlobWriter::~FileBlobWriter() {
+  if (file_) {
+    (void)file_->Close();
+    (void)store_.env()->RemoveFile(scratch_);
+  }
+}
+
+Result<BlobInfo> FileBlobWriter::Commit() {
+  if (!file_) return Status::IOError("blob writer already finished");
+  Status st = file_->Sync();
+  if (st.ok()) st = file_->Close();
+  file_.reset();
+  if (!st.ok()) {
+    (void)store_.env()->RemoveFile(scratch_);
+    return st;
+  }
+  const Digests digests = hasher_.Finish();
+  return store_.Install(scratch_, BlobInfo{digests.sha256, digests.md5, digests.sha1, size_});
+}
+
+}  // namespace
+
+Result<std::unique_ptr<BlobStore>> OpenFileBlobStore(Env* env, const std::string& dir) {
+  auto store = std::make_unique<FileBlobStore>(env, dir);
+  AGORA_RETURN_IF_ERROR(store->Init());
+  return std::unique_ptr<BlobStore>(std::move(store));
+}
+
+}  // namespace agora::storage

@@ -1,0 +1,175 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "storage/env.h"
+
+namespace agora::storage {
+namespace {
+
+Status PosixError(const std::string& context, int error) {
+  const std::string message = context + ": " + std::strerror(error);
+  if (error == ENOSPC || error == EDQUOT) return Status::NoSpace(message);
+  if (error == ENOENT) return Status::NotFound(message);
+  return Status::IOError(message);
+}
+
+class PosixWritableFile : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) { buffer_.reserve(kBufferSize); }
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  Status Append(std::string_view data) override {
+    if (buffer_.size() + data.size() <= kBufferSize) {
+      buffer_.append(data);
+      return Status::Ok();
+    }
+    AGORA_RETURN_IF_ERROR(Flush());
+    if (data.size() < kBufferSize) {
+      buffer_.append(data);
+      return Status::Ok();
+    }
+    return WriteAll(data.data(), data.size());
+  }
+
+  Status Sync() override {
+    AGORA_RETURN_IF_ERROR(Flush());
+    if (::fdatasync(fd_) != 0) return PosixError("fdatasync " + path_, errno);
+    return Status::Ok();
+  }
+
+  Status Close() override {
+    Status flushed = Flush();
+    const int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0 && flushed.ok()) return PosixError("close " + path_, errno);
+    return flushed;
+  }
+
+ private:
+  static constexpr size_t kBufferSize = 256 * 1024;
+
+  Status Flush() {
+    Status st = WriteAll(buffer_.data(), buffer_.size());
+    buffer_.clear();
+    return st;
+  }
+
+  Status WriteAll(const char* data, size_t size) {
+    while (size > 0) {
+      const ssize_t n = ::write(fd_, data, size);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return PosixError("write " + path_, errno);
+      }
+      data += n;
+      size -= static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+
+  std::string path_;
+  int fd_;
+  std::string buffer_;
+};
+
+class PosixSequentialFile : public SequentialFile {
+ public:
+  PosixSequentialFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  ~PosixSequentialFile() override { ::close(fd_); }
+
+  Result<size_t> Read(char* scratch, size_t n) override {
+    while (true) {
+      const ssize_t r = ::read(fd_, scratch, n);
+      if (r >= 0) return static_cast<size_t>(r);
+      if (errno != EINTR) return PosixError("read " + path_, errno);
+    }
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+class PosixEnv : public Env {
+ public:
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return PosixError("open " + path, errno);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
+  }
+
+  Result<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    return std::unique_ptr<SequentialFile>(new PosixSequentialFile(path, fd));
+  }
+
+  bool FileExists(const std::string& path) override { return ::access(path.c_str(), F_OK) == 0; }
+
+  Result<uint64_t> GetFileSize(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return PosixError("stat " + path, errno);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return PosixError("rename " + from + " to " + to, errno);
+    return Status::Ok();
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return PosixError("unlink " + path, errno);
+    return Status::Ok();
+  }
+
+  Status CreateDirs(const std::string& path) override {
+    if (path.empty()) return Status::Ok();
+    for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+      const std::string prefix = path.substr(0, slash);
+      if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) return PosixError("mkdir " + prefix, errno);
+      if (slash == std::string::npos) return Status::Ok();
+    }
+  }
+
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    DIR* dir = ::opendir(path.c_str());
+    if (!dir) return PosixError("opendir " + path, errno);
+    std::vector<std::string> names;
+    while (struct dirent* entry = ::readdir(dir)) {
+      const std::string name = entry->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    ::closedir(dir);
+    return names;
+  }
+
+  Status SyncFile(const std::string& path) override { return SyncPath(path, O_RDONLY); }
+  Status SyncDir(const std::string& path) override { return SyncPath(path, O_RDONLY | O_DIRECTORY); }
+
+ private:
+  static Status SyncPath(const std::string& path, int flags) {
+    const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) return PosixError("open " + path, errno);
+    const int result = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    if (result != 0) return PosixError("fsync " + path, error);
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+Env* Env::Default() {
+  static PosixEnv* env = new PosixEnv();  // never deleted: used until the process exits
+  return env;
+}
+
+}  // namespace agora::storage

@@ -1,0 +1,495 @@
+// SqliteMetadataStore: the embedded MetadataStore backend (see metadata_store.h). One writer
+// connection behind a mutex serialises transactions; readers take connections from a pool, so
+// reads proceed in parallel with a write (WAL mode).
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+#include "storage/metadata_store.h"
+#include "storage/sqlite_connection.h"
+
+namespace agora::storage {
+namespace {
+
+using assets::AssetVersion;
+using assets::Coordinates;
+using Statement = std::unique_ptr<SqliteStatement>;
+
+constexpr int kSchemaVersion = 1;
+constexpr int kReaders = 4;
+
+const char* const kSchema = R"sql(
+CREATE TABLE organizations (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, parent_id TEXT NOT NULL DEFAULT '', created_millis INTEGER NOT NULL);
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id),
+  role TEXT NOT NULL, subject TEXT NOT NULL, created_millis INTEGER NOT NULL, expires_millis INTEGER NOT NULL);
+CREATE TABLE groups (group_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL);
+CREATE TABLE assets (
+  group_id TEXT NOT NULL, asset_id TEXT NOT NULL, organization_id TEXT NOT NULL, type TEXT NOT NULL,
+  created_millis INTEGER NOT NULL, PRIMARY KEY (group_id, asset_id));
+CREATE TABLE versions (
+  id INTEGER PRIMARY KEY, group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL,
+  organization_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, status TEXT NOT NULL,
+  contact_name TEXT NOT NULL, contact_email TEXT NOT NULL, original_format TEXT NOT NULL,
+  original_format_version TEXT NOT NULL, created_by TEXT NOT NULL, created_millis INTEGER NOT NULL,
+  updated_millis INTEGER NOT NULL, UNIQUE (group_id, asset_id, version),
+  FOREIGN KEY (group_id, asset_id) REFERENCES assets(group_id, asset_id));
+CREATE TABLE version_tags (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE TABLE version_keywords (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE TABLE version_properties (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
+  key TEXT NOT NULL, value TEXT NOT NULL);
+CREATE TABLE version_dependencies (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
+  group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL);
+CREATE TABLE version_files (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
+  classifier TEXT NOT NULL, packaging TEXT NOT NULL, sha256 TEXT NOT NULL, md5 TEXT NOT NULL, sha1 TEXT NOT NULL,
+  size INTEGER NOT NULL, main_file TEXT NOT NULL, is_generated INTEGER NOT NULL, created_millis INTEGER NOT NULL);
+CREATE INDEX version_tags_version ON version_tags(version_id);
+CREATE INDEX version_keywords_version ON version_keywords(version_id);
+CREATE INDEX version_properties_version ON version_properties(version_id);
+CREATE INDEX version_dependencies_version ON version_dependencies(version_id);
+CREATE INDEX version_dependencies_target ON version_dependencies(group_id, asset_id, version);
+CREATE INDEX version_files_version ON version_files(version_id);
+CREATE INDEX version_files_sha256 ON version_files(sha256);
+CREATE TABLE jobs (
+  run_id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, group_id TEXT NOT NULL, asset_id TEXT NOT NULL,
+  version TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, asset_type TEXT NOT NULL,
+  steps_json TEXT NOT NULL, request_json TEXT NOT NULL, created_millis INTEGER NOT NULL,
+  updated_millis INTEGER NOT NULL);
+CREATE INDEX jobs_status ON jobs(status, created_millis);
+CREATE TABLE job_blobs (run_id TEXT NOT NULL REFERENCES jobs(run_id) ON DELETE CASCADE, sha256 TEXT NOT NULL);
+CREATE INDEX job_blobs_run ON job_blobs(run_id);
+CREATE INDEX job_blobs_sha256 ON job_blobs(sha256);
+)sql";
+
+const char* const kVersionColumns =
+    "id, organization_id, group_id, asset_id, version, name, description, status, contact_name, contact_email, "
+    "original_format, original_format_version, created_by, created_millis, updated_millis";
+
+class SqliteMetadataStore : public MetadataStore {
+ public:
+  Status Open(const std::string& path) {
+    AGORA_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false));
+    AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode = WAL"));
+    AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous = FULL"));
+    AGORA_RETURN_IF_ERROR(Migrate());
+    for (int i = 0; i < kReaders; ++i) {
+      AGORA_ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(path, /*read_only=*/true));
+      readers_.push_back(std::move(reader));
+    }
+    return Status::Ok();
+  }
+
+  Status CreateOrganization(const Organization& o) override {
+    return Write([&](SqliteConnection& c) {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO organizations VALUES (?, ?, ?, ?)"));
+      return s->Bind(1, o.id).Bind(2, o.name).Bind(3, o.parent_id).Bind(4, o.created_millis).Run();
+    });
+  }
+
+  Result<Organization> GetOrganization(const std::string& id) override {
+    return Read<Organization>([&](SqliteConnection& c) -> Result<Organization> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT id, name, parent_id, created_millis FROM organizations WHERE id = ?"));
+      s->Bind(1, id);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("Organization " + id + " not found");
+      return Organization{s->Text(0), s->Text(1), s->Text(2), s->Int(3)};
+    });
+  }
+
+  Result<std::vector<Organization>> ListOrganizations() override {
+    return Read<std::vector<Organization>>([&](SqliteConnection& c) -> Result<std::vector<Organization>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT id, name, parent_id, created_millis FROM organizations ORDER BY created_millis, id"));
+      std::vector<Organization> all;
+      while (true) {
+        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+        if (!row) return all;
+        all.push_back({s->Text(0), s->Text(1), s->Text(2), s->Int(3)});
+      }
+    });
+  }
+
+  Status CreateToken(const TokenRecord& t) override {
+    return Write([&](SqliteConnection& c) {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)"));
+      return s->Bind(1, t.token_hash).Bind(2, t.organization_id).Bind(3, t.role).Bind(4, t.subject)
+          .Bind(5, t.created_millis).Bind(6, t.expires_millis).Run();
+    });
+  }
+
+  Result<TokenRecord> FindToken(const std::string& token_hash) override {
+    return Read<TokenRecord>([&](SqliteConnection& c) -> Result<TokenRecord> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT token_hash, organization_id, role, subject, created_millis, expires_millis FROM tokens WHERE token_hash = ?"));
+      s->Bind(1, token_hash);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("token not found");
+      return TokenRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4), s->Int(5)};
+    });
+  }
+
+  Result<std::string> GroupOwner(const std::string& group_id) override {
+    return Read<std::string>([&](SqliteConnection& c) { return GroupOwnerOn(c, group_id); });
+  }
+
+  Result<AssetVersion> GetVersion(const Coordinates& coordinates) override {
+    return Read<AssetVersion>([&](SqliteConnection& c) -> Result<AssetVersion> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT ") + kVersionColumns +
+                                                    " FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
+      s->Bind(1, coordinates.group_id).Bind(2, coordinates.asset_id).Bind(3, coordinates.version);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("Asset " + coordinates.ToString() + " not found");
+      return LoadVersion(c, *s);
+    });
+  }
+
+  Result<std::vector<AssetVersion>> ListVersions(const std::string& group_id, const std::string& asset_id) override {
+    return Read<std::vector<AssetVersion>>([&](SqliteConnection& c) -> Result<std::vector<AssetVersion>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT ") + kVersionColumns +
+                                                    " FROM versions WHERE group_id = ? AND asset_id = ? "
+                                                    "ORDER BY created_millis, version"));
+      s->Bind(1, group_id).Bind(2, asset_id);
+      std::vector<AssetVersion> versions;
+      while (true) {
+        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+        if (!row) return versions;
+        AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersion(c, *s));
+        versions.push_back(std::move(v));
+      }
+    });
+  }
+
+  Status PutVersion(const AssetVersion& v) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_RETURN_IF_ERROR(ClaimGroup(c, v.coordinates.group_id, v.organization_id));
+      AGORA_RETURN_IF_ERROR(ReplaceableOrAbsent(c, v.coordinates));
+      AGORA_ASSIGN_OR_RETURN(Statement asset, c.Prepare(
+          "INSERT OR IGNORE INTO assets (group_id, asset_id, organization_id, type, created_millis) VALUES (?, ?, ?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(asset->Bind(1, v.coordinates.group_id).Bind(2, v.coordinates.asset_id)
+                                .Bind(3, v.organization_id).Bind(4, v.type).Bind(5, v.created_millis).Run());
+      AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v));
+      return InsertChildren(c, id, v);
+    });
+  }
+
+  Result<std::vector<std::string>> ReferencedBlobs() override {
+    return Read<std::vector<std::string>>([&](SqliteConnection& c) -> Result<std::vector<std::string>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT sha256 FROM version_files UNION SELECT b.sha256 FROM job_blobs b JOIN jobs j ON j.run_id = b.run_id "
+          "WHERE j.status IN ('queued', 'running')"));
+      std::vector<std::string> all;
+      while (true) {
+        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+        if (!row) return all;
+        all.push_back(s->Text(0));
+      }
+    });
+  }
+
+  Result<bool> IsBlobReferenced(const std::string& sha256) override {
+    return Read<bool>([&](SqliteConnection& c) -> Result<bool> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT EXISTS (SELECT 1 FROM version_files WHERE sha256 = ?1) OR EXISTS (SELECT 1 FROM job_blobs b "
+          "JOIN jobs j ON j.run_id = b.run_id WHERE b.sha256 = ?1 AND j.status IN ('queued', 'running'))"));
+      s->Bind(1, sha256);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      return row && s->Int(0) != 0;
+    });
+  }
+
+  Status PutJob(const PublicationJob& j) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement old_blobs, c.Prepare("DELETE FROM job_blobs WHERE run_id = ?"));
+      AGORA_RETURN_IF_ERROR(old_blobs->Bind(1, j.run_id).Run());
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, j.run_id).Bind(2, j.organization_id).Bind(3, j.coordinates.group_id)
+                                .Bind(4, j.coordinates.asset_id).Bind(5, j.coordinates.version).Bind(6, j.kind)
+                                .Bind(7, j.status).Bind(8, j.asset_type).Bind(9, j.steps_json).Bind(10, j.request_json)
+                                .Bind(11, j.created_millis).Bind(12, j.updated_millis).Run());
+      for (const auto& sha : j.blob_refs) {
+        AGORA_ASSIGN_OR_RETURN(Statement b, c.Prepare("INSERT INTO job_blobs VALUES (?, ?)"));
+        AGORA_RETURN_IF_ERROR(b->Bind(1, j.run_id).Bind(2, sha).Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<PublicationJob> GetJob(const std::string& run_id) override {
+    return Read<PublicationJob>([&](SqliteConnection& c) -> Result<PublicationJob> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT * FROM jobs WHERE run_id = ?"));
+      s->Bind(1, run_id);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("Publication " + run_id + " not found");
+      return LoadJob(c, *s);
+    });
+  }
+
+  Result<std::vector<PublicationJob>> ListUnfinishedJobs() override {
+    return Read<std::vector<PublicationJob>>([&](SqliteConnection& c) -> Result<std::vector<PublicationJob>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_millis, run_id"));
+      std::vector<PublicationJob> jobs;
+      while (true) {
+        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+        if (!row) return jobs;
+        AGORA_ASSIGN_OR_RETURN(PublicationJob job, LoadJob(c, *s));
+        jobs.push_back(std::move(job));
+      }
+    });
+  }
+
+  Status CheckIntegrity() override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("PRAGMA integrity_check"));
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row || s->Text(0) != "ok") return Status::Corruption("integrity_check: " + (row ? s->Text(0) : ""));
+      AGORA_ASSIGN_OR_RETURN(Statement fk, c.Prepare("PRAGMA foreign_key_check"));
+      AGORA_ASSIGN_OR_RETURN(bool violation, fk->Step());
+      if (violation) return Status::Corruption("foreign_key_check: violation in table " + fk->Text(0));
+      return Status::Ok();
+    }, /*transaction=*/false);
+  }
+
+ private:
+  Status Migrate() {
+    AGORA_ASSIGN_OR_RETURN(Statement s, writer_->Prepare("PRAGMA user_version"));
+    AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+    const int64_t version = row ? s->Int(0) : 0;
+    s.reset();
+    if (version == kSchemaVersion) return Status::Ok();
+    if (version > kSchemaVersion)
+      return Status::Corruption("the database schema version " + std::to_string(version) + " is newer than this agora");
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_RETURN_IF_ERROR(c.Exec(kSchema));
+      return c.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+    });
+  }
+
+  // Runs `body` on the writer connection, inside a transaction unless told otherwise.
+  template <typename Body>
+  Status Write(Body body, bool transaction = true) {
+    std::lock_guard lock(writer_mutex_);
+    if (!transaction) return body(*writer_);
+    AGORA_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    Status st = body(*writer_);
+    if (st.ok()) st = writer_->Exec("COMMIT");
+    if (!st.ok()) (void)writer_->Exec("ROLLBACK");
+    return st;
+  }
+
+  template <typename T, typename Body>
+  Result<T> Read(Body body) {
+    std::unique_ptr<SqliteConnection> reader;
+    {
+      std::unique_lock lock(readers_mutex_);
+      readers_available_.wait(lock, [this] { return !readers_.empty(); });
+      reader = std::move(readers_.back());
+      readers_.pop_back();
+    }
+    Result<T> result = body(*reader);
+    {
+      std::lock_guard lock(readers_mutex_);
+      readers_.push_back(std::move(reader));
+    }
+    readers_available_.notify_one();
+    return result;
+  }
+
+  static Result<std::string> GroupOwnerOn(SqliteConnection& c, const std::string& group_id) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT organization_id FROM groups WHERE group_id = ?"));
+    s->Bind(1, group_id);
+    AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::NotFound("group " + group_id + " has no owner");
+    return s->Text(0);
+  }
+
+  static Status ClaimGroup(SqliteConnection& c, const std::string& group_id, const std::string& organization_id) {
+    auto owner = GroupOwnerOn(c, group_id);
+    if (owner.ok()) {
+      if (*owner == organization_id) return Status::Ok();
+      return Status::Forbidden("The group " + group_id + " belongs to another organization");
+    }
+    if (owner.status().kind() != Status::Kind::kNotFound) return owner.status();
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO groups VALUES (?, ?)"));
+    return s->Bind(1, group_id).Bind(2, organization_id).Run();
+  }
+
+  // A published or deprecated version is immutable; a development one is deleted to be replaced.
+  static Status ReplaceableOrAbsent(SqliteConnection& c, const Coordinates& coordinates) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "SELECT id, status FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
+    s->Bind(1, coordinates.group_id).Bind(2, coordinates.asset_id).Bind(3, coordinates.version);
+    AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::Ok();
+    if (s->Text(1) != "development") {
+      return Status::Conflict("ASSET_PRE_CONDITIONS_FAILED",
+                              "Cannot create a new asset with the provided groupId, assetId, version, state",
+                              {"An asset already exists with this version and published lifecycle state."});
+    }
+    const int64_t id = s->Int(0);
+    s.reset();
+    AGORA_ASSIGN_OR_RETURN(Statement del, c.Prepare("DELETE FROM versions WHERE id = ?"));
+    return del->Bind(1, id).Run();
+  }
+
+  static Result<int64_t> InsertVersionRow(SqliteConnection& c, const AssetVersion& v) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "INSERT INTO versions (organization_id, group_id, asset_id, version, name, description, status, contact_name, "
+        "contact_email, original_format, original_format_version, created_by, created_millis, updated_millis) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    AGORA_RETURN_IF_ERROR(s->Bind(1, v.organization_id).Bind(2, v.coordinates.group_id).Bind(3, v.coordinates.asset_id)
+                              .Bind(4, v.coordinates.version).Bind(5, v.name).Bind(6, v.description)
+                              .Bind(7, assets::LifecycleName(v.status)).Bind(8, v.contact_name).Bind(9, v.contact_email)
+                              .Bind(10, v.original_format).Bind(11, v.original_format_version).Bind(12, v.created_by)
+                              .Bind(13, v.created_millis).Bind(14, v.updated_millis).Run());
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(c.db()));
+  }
+
+  static Status InsertValues(SqliteConnection& c, const char* table, int64_t id, const std::vector<std::string>& values) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("INSERT INTO ") + table + " VALUES (?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(3, values[i]).Run());
+    }
+    return Status::Ok();
+  }
+
+  static Status InsertChildren(SqliteConnection& c, int64_t id, const AssetVersion& v) {
+    AGORA_RETURN_IF_ERROR(InsertValues(c, "version_tags", id, v.tags));
+    AGORA_RETURN_IF_ERROR(InsertValues(c, "version_keywords", id, v.keywords));
+    for (size_t i = 0; i < v.properties.size(); ++i) {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO version_properties VALUES (?, ?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(3, v.properties[i].key)
+                                .Bind(4, v.properties[i].value).Run());
+    }
+    for (size_t i = 0; i < v.dependencies.size(); ++i) {
+      const auto& d = v.dependencies[i];
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO version_dependencies VALUES (?, ?, ?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(3, d.group_id).Bind(4, d.asset_id)
+                                .Bind(5, d.version).Run());
+    }
+    for (size_t i = 0; i < v.files.size(); ++i) {
+      const auto& f = v.files[i];
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "INSERT INTO version_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, static_cast<int64_t>(i)).Bind(3, f.classifier).Bind(4, f.packaging)
+                                .Bind(5, f.sha256).Bind(6, f.md5).Bind(7, f.sha1).Bind(8, static_cast<int64_t>(f.size))
+                                .Bind(9, f.main_file).Bind(10, f.is_generated ? 1 : 0).Bind(11, f.created_millis).Run());
+    }
+    return Status::Ok();
+  }
+
+  static Result<std::vector<std::string>> LoadValues(SqliteConnection& c, const char* table, int64_t id) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT value FROM ") + table +
+                                                  " WHERE version_id = ? ORDER BY ordinal"));
+    s->Bind(1, id);
+    std::vector<std::string> values;
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return values;
+      values.push_back(s->Text(0));
+    }
+  }
+
+  static Result<AssetVersion> LoadVersion(SqliteConnection& c, SqliteStatement& row) {
+    AssetVersion v;
+    const int64_t id = row.Int(0);
+    v.organization_id = row.Text(1);
+    v.coordinates = {row.Text(2), row.Text(3), row.Text(4)};
+    v.name = row.Text(5);
+    v.description = row.Text(6);
+    v.status = assets::ParseLifecycle(row.Text(7)).value_or(assets::Lifecycle::kPublished);
+    v.contact_name = row.Text(8);
+    v.contact_email = row.Text(9);
+    v.original_format = row.Text(10);
+    v.original_format_version = row.Text(11);
+    v.created_by = row.Text(12);
+    v.created_millis = row.Int(13);
+    v.updated_millis = row.Int(14);
+    AGORA_ASSIGN_OR_RETURN(Statement type, c.Prepare("SELECT type FROM assets WHERE group_id = ? AND asset_id = ?"));
+    type->Bind(1, v.coordinates.group_id).Bind(2, v.coordinates.asset_id);
+    AGORA_ASSIGN_OR_RETURN(bool has_type, type->Step());
+    if (has_type) v.type = type->Text(0);
+    AGORA_ASSIGN_OR_RETURN(v.tags, LoadValues(c, "version_tags", id));
+    AGORA_ASSIGN_OR_RETURN(v.keywords, LoadValues(c, "version_keywords", id));
+    AGORA_RETURN_IF_ERROR(LoadProperties(c, id, v));
+    AGORA_RETURN_IF_ERROR(LoadDependencies(c, id, v));
+    AGORA_RETURN_IF_ERROR(LoadFiles(c, id, v));
+    return v;
+  }
+
+  static Status LoadProperties(SqliteConnection& c, int64_t id, AssetVersion& v) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT key, value FROM version_properties WHERE version_id = ? ORDER BY ordinal"));
+    s->Bind(1, id);
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::Ok();
+      v.properties.push_back({s->Text(0), s->Text(1)});
+    }
+  }
+
+  static Status LoadDependencies(SqliteConnection& c, int64_t id, AssetVersion& v) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "SELECT group_id, asset_id, version FROM version_dependencies WHERE version_id = ? ORDER BY ordinal"));
+    s->Bind(1, id);
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::Ok();
+      v.dependencies.push_back({s->Text(0), s->Text(1), s->Text(2)});
+    }
+  }
+
+  static Status LoadFiles(SqliteConnection& c, int64_t id, AssetVersion& v) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "SELECT classifier, packaging, sha256, md5, sha1, size, main_file, is_generated, created_millis "
+        "FROM version_files WHERE version_id = ? ORDER BY ordinal"));
+    s->Bind(1, id);
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::Ok();
+      v.files.push_back({s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), static_cast<uint64_t>(s->Int(5)),
+                         s->Text(6), s->Int(7) != 0, s->Int(8)});
+    }
+  }
+
+  static Result<PublicationJob> LoadJob(SqliteConnection& c, SqliteStatement& s) {
+    PublicationJob j;
+    j.run_id = s.Text(0);
+    j.organization_id = s.Text(1);
+    j.coordinates = {s.Text(2), s.Text(3), s.Text(4)};
+    j.kind = s.Text(5);
+    j.status = s.Text(6);
+    j.asset_type = s.Text(7);
+    j.steps_json = s.Text(8);
+    j.request_json = s.Text(9);
+    j.created_millis = s.Int(10);
+    j.updated_millis = s.Int(11);
+    AGORA_ASSIGN_OR_RETURN(Statement b, c.Prepare("SELECT sha256 FROM job_blobs WHERE run_id = ?"));
+    b->Bind(1, j.run_id);
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(bool row, b->Step());
+      if (!row) return j;
+      j.blob_refs.push_back(b->Text(0));
+    }
+  }
+
+  std::mutex writer_mutex_;
+  std::unique_ptr<SqliteConnection> writer_;
+  std::mutex readers_mutex_;
+  std::condition_variable readers_available_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path) {
+  auto store = std::make_unique<SqliteMetadataStore>();
+  AGORA_RETURN_IF_ERROR(store->Open(path));
+  return std::unique_ptr<MetadataStore>(std::move(store));
+}
+
+}  // namespace agora::storage

@@ -1,0 +1,261 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/hash.h"
+#include "common/ids.h"
+#include "storage/blob_store.h"
+#include "storage/fault_injection_env.h"
+#include "storage/metadata_store.h"
+
+namespace agora::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using Fault = FaultInjectionEnv::Fault;
+using Op = FaultInjectionEnv::Operation;
+
+class TempDir {
+ public:
+  TempDir() : path_(fs::temp_directory_path() / ("agora-storage-" + NewUuid())) { fs::create_directories(path_); }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string str() const { return path_.string(); }
+  size_t CountFiles(const std::string& sub) const {
+    size_t n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(path_ / sub))
+      if (e.is_regular_file()) ++n;
+    return n;
+  }
+
+ private:
+  fs::path path_;
+};
+
+Result<BlobInfo> Store(BlobStore& store, const std::string& bytes) {
+  AGORA_ASSIGN_OR_RETURN(auto writer, store.NewWriter());
+  AGORA_RETURN_IF_ERROR(writer->Append(bytes.data(), bytes.size()));
+  return writer->Commit();
+}
+
+std::string ReadAll(BlobStore& store, const std::string& sha) {
+  auto file = store.Open(sha);
+  std::string out;
+  char buf[7];  // small on purpose: several reads
+  while (true) {
+    auto n = (*file)->Read(buf, sizeof buf);
+    if (!n.ok() || *n == 0) return out;
+    out.append(buf, *n);
+  }
+}
+
+TEST(BlobStoreTest, CommitsHashesAndDeduplicates) {
+  TempDir dir;
+  auto store = OpenFileBlobStore(Env::Default(), dir.str());
+  ASSERT_TRUE(store.ok());
+  const std::string bytes(300000, 'x');
+  auto a = Store(**store, bytes);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->sha256, Sha256Hex(bytes));
+  EXPECT_EQ(a->md5.size(), 32u);
+  EXPECT_EQ(a->sha1.size(), 40u);
+  EXPECT_EQ(a->size, bytes.size());
+  EXPECT_EQ(ReadAll(**store, a->sha256), bytes);
+  auto b = Store(**store, bytes);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->sha256, a->sha256);
+  EXPECT_EQ((*store)->List()->size(), 1u);
+  EXPECT_EQ(dir.CountFiles("tmp"), 0u);
+  EXPECT_EQ(*(*store)->Size(a->sha256), bytes.size());
+  ASSERT_TRUE((*store)->Remove(a->sha256).ok());
+  EXPECT_FALSE((*store)->Exists(a->sha256));
+}
+
+TEST(BlobStoreTest, AbandonedWriterLeavesNothing) {
+  TempDir dir;
+  auto store = OpenFileBlobStore(Env::Default(), dir.str());
+  {
+    auto writer = (*store)->NewWriter();
+    ASSERT_TRUE((*writer)->Append("partial", 7).ok());
+  }
+  EXPECT_EQ(dir.CountFiles("tmp"), 0u);
+  EXPECT_TRUE((*store)->List()->empty());
+}
+
+TEST(BlobStoreTest, AdoptsScratchFilesAndCleansScratch) {
+  TempDir dir;
+  auto store = OpenFileBlobStore(Env::Default(), dir.str());
+  const std::string scratch = (*store)->NewScratchPath(".zip");
+  { std::ofstream(scratch) << "zip bytes"; }
+  auto info = (*store)->AdoptFile(scratch);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->sha256, Sha256Hex("zip bytes"));
+  EXPECT_FALSE(fs::exists(scratch));
+  { std::ofstream((*store)->NewScratchPath(".left")) << "crash leftovers"; }
+  ASSERT_TRUE((*store)->CleanScratch().ok());
+  EXPECT_EQ(dir.CountFiles("tmp"), 0u);
+}
+
+TEST(BlobStoreTest, RejectsIdsThatAreNotSha256) {
+  TempDir dir;
+  auto store = OpenFileBlobStore(Env::Default(), dir.str());
+  for (const std::string& bad : std::vector<std::string>{"../../etc/passwd", "", std::string(64, 'G'), std::string(63, 'a')}) {
+    EXPECT_FALSE((*store)->LocalPath(bad).ok()) << bad;
+    EXPECT_FALSE((*store)->Remove(bad).ok());
+    EXPECT_FALSE((*store)->Exists(bad));
+  }
+}
+
+class BlobFaultTest : public ::testing::TestWithParam<std::pair<Op, Fault>> {};
+
+TEST_P(BlobFaultTest, FailedWritesLeaveNoBlobAndNoScratch) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  auto store = OpenFileBlobStore(&env, dir.str());
+  ASSERT_TRUE(store.ok());
+  const auto [op, fault] = GetParam();
+  env.FailNth(op, 1, fault, /*sticky=*/true);
+  auto info = Store(**store, std::string(1 << 20, 'y'));
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(info.status().http_status(), fault == Fault::kNoSpace ? 507 : 500);
+  env.Heal();
+  EXPECT_TRUE((*store)->List()->empty());
+  EXPECT_EQ(dir.CountFiles("tmp"), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, BlobFaultTest,
+                         ::testing::Values(std::pair{Op::kAppend, Fault::kNoSpace}, std::pair{Op::kSync, Fault::kIOError},
+                                           std::pair{Op::kRename, Fault::kIOError},
+                                           std::pair{Op::kNewWritableFile, Fault::kNoSpace}));
+
+class MetadataStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    store_.reset();
+    auto store = OpenSqliteMetadataStore(dir_.str() + "/agora.db");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+
+  static assets::AssetVersion Version(const std::string& asset, const std::string& version,
+                                      assets::Lifecycle status = assets::Lifecycle::kPublished) {
+    assets::AssetVersion v;
+    v.organization_id = "org-1";
+    v.coordinates = {"group", asset, version};
+    v.type = "rest-api";
+    v.name = "Name";
+    v.description = "Desc";
+    v.status = status;
+    v.tags = {"b", "a"};
+    v.keywords = {"k"};
+    v.properties = {{"mainFile", "api.raml"}, {"apiVersion", "v1"}, {"assetLink", ""}};
+    v.dependencies = {{"group", "dep", "1.0.0"}};
+    v.files = {{"raml", "zip", std::string(64, 'a'), "md5", "sha1", 10, "api.raml", false, 5},
+               {"", "pom", std::string(64, 'b'), "m", "s", 3, "", false, 6}};
+    v.created_by = "alice";
+    v.created_millis = v.updated_millis = NowMillis();
+    return v;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<MetadataStore> store_;
+};
+
+TEST_F(MetadataStoreTest, VersionsRoundTripWithAllTheirParts) {
+  const auto v = Version("api", "1.0.0");
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  Reopen();
+  auto back = store_->GetVersion(v.coordinates);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->type, "rest-api");
+  EXPECT_EQ(back->tags, v.tags);
+  EXPECT_EQ(back->keywords, v.keywords);
+  ASSERT_EQ(back->properties.size(), 3u);
+  EXPECT_EQ(back->properties[1].key, "apiVersion");
+  EXPECT_EQ(back->dependencies, v.dependencies);
+  ASSERT_EQ(back->files.size(), 2u);
+  EXPECT_EQ(back->files[0].main_file, "api.raml");
+  EXPECT_EQ(back->files[1].packaging, "pom");
+  EXPECT_EQ(back->created_by, "alice");
+  EXPECT_EQ(store_->GetVersion({"group", "api", "9.9.9"}).status().kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_F(MetadataStoreTest, PublishedVersionsAreImmutableDevelopmentOnesReplaceable) {
+  auto dev = Version("api", "1.0.0", assets::Lifecycle::kDevelopment);
+  ASSERT_TRUE(store_->PutVersion(dev).ok());
+  dev.description = "replaced";
+  dev.files.pop_back();
+  ASSERT_TRUE(store_->PutVersion(dev).ok());
+  EXPECT_EQ(store_->GetVersion(dev.coordinates)->description, "replaced");
+  EXPECT_EQ(store_->GetVersion(dev.coordinates)->files.size(), 1u);
+  auto published = Version("api", "1.0.1");
+  ASSERT_TRUE(store_->PutVersion(published).ok());
+  const Status again = store_->PutVersion(published);
+  EXPECT_EQ(again.http_status(), 409);
+  EXPECT_EQ(again.code(), "ASSET_PRE_CONDITIONS_FAILED");
+  EXPECT_EQ(store_->ListVersions("group", "api")->size(), 2u);
+}
+
+TEST_F(MetadataStoreTest, GroupsBelongToTheFirstPublisher) {
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  EXPECT_EQ(*store_->GroupOwner("group"), "org-1");
+  auto intruder = Version("other", "1.0.0");
+  intruder.organization_id = "org-2";
+  EXPECT_EQ(store_->PutVersion(intruder).http_status(), 403);
+  EXPECT_EQ(store_->GroupOwner("nobody").status().kind(), Status::Kind::kNotFound);
+}
+
+TEST_F(MetadataStoreTest, OrganisationsAndTokens) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-1", "One", "", 1}).ok());
+  EXPECT_EQ(store_->CreateOrganization({"org-1", "Dup", "", 2}).http_status(), 409);
+  EXPECT_EQ(store_->GetOrganization("org-1")->name, "One");
+  EXPECT_EQ(store_->ListOrganizations()->size(), 1u);
+  ASSERT_TRUE(store_->CreateToken({"hash", "org-1", "viewer", "bob", 1, 0}).ok());
+  EXPECT_EQ(store_->FindToken("hash")->subject, "bob");
+  EXPECT_EQ(store_->FindToken("nope").status().kind(), Status::Kind::kNotFound);
+  EXPECT_FALSE(store_->CreateToken({"h2", "no-such-org", "viewer", "x", 1, 0}).ok()) << "tokens need an org";
+}
+
+TEST_F(MetadataStoreTest, JobsAndBlobReferences) {
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  PublicationJob job{"run-1", "org-1", {"group", "x", "1.0.0"}, "publication", "queued", "", "[]", "{}",
+                     {std::string(64, 'c')}, 1, 1};
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(std::string(64, 'c')));
+  EXPECT_TRUE(*store_->IsBlobReferenced(std::string(64, 'a')));
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'd')));
+  EXPECT_EQ(store_->ReferencedBlobs()->size(), 3u);
+  EXPECT_EQ(store_->ListUnfinishedJobs()->size(), 1u);
+  job.status = "error";
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'c'))) << "finished jobs release their blobs";
+  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  auto back = store_->GetJob("run-1");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->status, "error");
+  EXPECT_EQ(back->blob_refs.size(), 1u);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_F(MetadataStoreTest, ConcurrentWritersAndReaders) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const auto v = Version("a" + std::to_string(t), "1.0." + std::to_string(i));
+        if (!store_->PutVersion(v).ok() || !store_->GetVersion(v.coordinates).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(store_->ListVersions("group", "a3")->size(), 20u);
+}
+
+}  // namespace
+}  // namespace agora::storage
