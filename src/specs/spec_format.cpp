@@ -1,0 +1,85 @@
+#include "specs/spec_format.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/json.hpp>
+#include <pugixml.hpp>
+
+namespace agora::specs {
+namespace {
+
+constexpr std::string_view kWsdl11Namespace = "http://schemas.xmlsoap.org/wsdl/";
+
+std::string_view StripBom(std::string_view content) {
+  if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
+  return content;
+}
+
+SpecFormat DetectRaml(std::string_view content) {
+  const std::string_view first_line = content.substr(0, content.find_first_of("\r\n"));
+  for (const char* version : {"1.0", "0.8"}) {
+    const std::string header = std::string("#%RAML ") + version;
+    if (first_line.substr(0, header.size()) == header &&
+        (first_line.size() == header.size() || first_line[header.size()] == ' ' || first_line[header.size()] == '\t'))
+      return {"raml", version};
+  }
+  return {};
+}
+
+SpecFormat FromOasVersion(const std::string& openapi, const std::string& swagger) {
+  if (!openapi.empty()) return {"oas", openapi};
+  if (!swagger.empty()) return {"oas", swagger};
+  return {};
+}
+
+SpecFormat DetectOasJson(std::string_view content) {
+  boost::system::error_code ec;
+  const boost::json::value value = boost::json::parse(content, ec);
+  if (ec || !value.is_object()) return {};
+  auto text = [&](const char* key) -> std::string {
+    const auto* v = value.as_object().if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : "";
+  };
+  return FromOasVersion(text("openapi"), text("swagger"));
+}
+
+SpecFormat DetectOasYaml(std::string_view content) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(content));
+    if (!root.IsMap()) return {};
+    auto text = [&](const char* key) -> std::string {
+      const YAML::Node v = root[key];
+      return v && v.IsScalar() ? v.Scalar() : "";
+    };
+    return FromOasVersion(text("openapi"), text("swagger"));
+  } catch (const YAML::Exception&) {
+    return {};
+  }
+}
+
+SpecFormat DetectWsdl(std::string_view content) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(content.data(), content.size(), pugi::parse_default)) return {};
+  const pugi::xml_node root = doc.document_element();
+  const std::string name = root.name();
+  const auto colon = name.find(':');
+  const std::string local = colon == std::string::npos ? name : name.substr(colon + 1);
+  const std::string ns_attribute = colon == std::string::npos ? "xmlns" : "xmlns:" + name.substr(0, colon);
+  if (local == "definitions" && root.attribute(ns_attribute.c_str()).as_string() == kWsdl11Namespace)
+    return {"wsdl", "1.1"};
+  return {};
+}
+
+}  // namespace
+
+SpecFormat DetectSpecFormat(const std::string& file_name, std::string_view content) {
+  content = StripBom(content);
+  if (SpecFormat raml = DetectRaml(content); !raml.format.empty()) return raml;
+  const auto first = content.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  if (content[first] == '<') return DetectWsdl(content);
+  if (content[first] == '{') return DetectOasJson(content);
+  return DetectOasYaml(content);
+}
+
+}  // namespace agora::specs
