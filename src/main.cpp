@@ -1,2 +1,4 @@
 // agora: a self-hosted API exchange. The command line lives in src/cli.
-int main() { return 0; }
+#include "cli/cli.h"
+
+int main(int argc, char** argv) { return agora::cli::Main(argc, argv); }

@@ -9,9 +9,13 @@ int Status::http_status() const {
     case Kind::kUnauthorized: return 401;
     case Kind::kForbidden: return 403;
     case Kind::kNotFound: return 404;
+    case Kind::kMethodNotAllowed: return 405;
     case Kind::kConflict: return 409;
     case Kind::kPayloadTooLarge: return 413;
+    case Kind::kRangeNotSatisfiable: return 416;
+    case Kind::kHeadersTooLarge: return 431;
     case Kind::kTooManyRequests: return 429;
+    case Kind::kInternal: return 500;
     case Kind::kIOError: return 500;
     case Kind::kCorruption: return 500;
     case Kind::kUnavailable: return 503;

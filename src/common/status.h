@@ -23,9 +23,13 @@ class Status {
     kUnauthorized,      // 401: no or unknown credentials
     kForbidden,         // 403: credentials valid, not allowed
     kNotFound,          // 404
+    kMethodNotAllowed,  // 405
     kConflict,          // 409: the state forbids it (published version exists, dependents...)
     kPayloadTooLarge,   // 413
+    kRangeNotSatisfiable,  // 416
+    kHeadersTooLarge,   // 431
     kTooManyRequests,   // 429
+    kInternal,          // 500: a bug: an unexpected exception
     kIOError,           // 500: the disk or another resource failed
     kCorruption,        // 500: stored data does not match what was written
     kUnavailable,       // 503: shutting down, or a dependency is not ready
@@ -51,6 +55,18 @@ class Status {
   }
   static Status PayloadTooLarge(std::string message) {
     return Status(Kind::kPayloadTooLarge, "PAYLOAD_TOO_LARGE", std::move(message), {});
+  }
+  static Status MethodNotAllowed(std::string message) {
+    return Status(Kind::kMethodNotAllowed, "METHOD_NOT_ALLOWED", std::move(message), {});
+  }
+  static Status RangeNotSatisfiable(std::string message) {
+    return Status(Kind::kRangeNotSatisfiable, "RANGE_NOT_SATISFIABLE", std::move(message), {});
+  }
+  static Status HeadersTooLarge(std::string message) {
+    return Status(Kind::kHeadersTooLarge, "REQUEST_HEADER_FIELDS_TOO_LARGE", std::move(message), {});
+  }
+  static Status Internal(std::string message) {
+    return Status(Kind::kInternal, "INTERNAL_ERROR", std::move(message), {});
   }
   static Status TooManyRequests(std::string message) {
     return Status(Kind::kTooManyRequests, "TOO_MANY_REQUESTS", std::move(message), {});

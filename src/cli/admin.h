@@ -1,0 +1,21 @@
+// `agora admin` subcommands, and the organisation/token creation that `serve` also uses to
+// bootstrap an empty data directory.
+//
+// Thread safety: functions may be called from any thread; they only use thread-safe stores.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "storage/metadata_store.h"
+
+namespace agora::cli {
+
+Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const std::string& name);
+Result<std::string> CreateToken(storage::MetadataStore& metadata, const std::string& organization_id,
+                                const std::string& role, const std::string& subject);
+
+int RunAdmin(const std::vector<std::string>& args);
+
+}  // namespace agora::cli

@@ -1,0 +1,96 @@
+#include "exchange/asset_json.h"
+
+#include <boost/json.hpp>
+
+#include "common/ids.h"
+
+namespace agora::exchange {
+namespace json = boost::json;
+
+std::string DownloadUrl(const std::string& base_url, const assets::AssetVersion& version,
+                        const assets::AssetFile& file) {
+  const auto& c = version.coordinates;
+  std::string url = base_url + "/exchange/files/api/v1/organizations/" + version.organization_id + "/assets/" +
+                    c.group_id + "/" + c.asset_id + "/" + c.version + "/";
+  return file.classifier.empty() ? url + file.packaging : url + file.classifier + "/" + file.packaging;
+}
+
+namespace {
+
+json::value StringOrNull(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return json::string(text);
+}
+
+json::array Strings(const std::vector<std::string>& items) {
+  json::array array;
+  for (const auto& item : items) array.push_back(json::string(item));
+  return array;
+}
+
+json::object FileJson(const std::string& base_url, const assets::AssetVersion& version, const assets::AssetFile& file) {
+  const std::string url = DownloadUrl(base_url, version, file);
+  return json::object{{"classifier", StringOrNull(file.classifier)},
+                      {"packaging", file.packaging},
+                      {"downloadURL", url},
+                      {"externalLink", url},
+                      {"md5", file.md5},
+                      {"sha1", file.sha1},
+                      {"sha256", file.sha256},
+                      {"size", file.size},
+                      {"createdDate", FormatIsoMillis(file.created_millis)},
+                      {"mainFile", StringOrNull(file.main_file)},
+                      {"isGenerated", file.is_generated}};
+}
+
+json::array AttributesJson(const assets::AssetVersion& version) {
+  json::array attributes;
+  for (const auto& p : version.properties) attributes.push_back(json::object{{"key", p.key}, {"value", p.value}});
+  for (const auto& k : version.keywords) attributes.push_back(json::object{{"key", "keyword"}, {"value", k}});
+  return attributes;
+}
+
+}  // namespace
+
+json::object AssetSummaryJson(const assets::AssetVersion& version) {
+  return json::object{{"organizationId", version.organization_id},
+                      {"groupId", version.coordinates.group_id},
+                      {"assetId", version.coordinates.asset_id},
+                      {"version", version.coordinates.version},
+                      {"name", version.name},
+                      {"type", version.type}};
+}
+
+json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url) {
+  json::object o = AssetSummaryJson(version);
+  o["id"] = version.coordinates.group_id + "/" + version.coordinates.asset_id + "/" + version.coordinates.version;
+  o["minorVersion"] = version.MinorVersion();
+  o["versionGroup"] = version.VersionGroup();
+  o["productAPIVersion"] = StringOrNull(version.Property("apiVersion"));
+  o["description"] = version.description;
+  o["status"] = assets::LifecycleName(version.status);
+  o["isPublic"] = false;
+  o["isSnapshot"] = false;
+  o["contactName"] = StringOrNull(version.contact_name);
+  o["contactEmail"] = StringOrNull(version.contact_email);
+  o["originalFormat"] = StringOrNull(version.original_format);
+  o["originalFormatVersion"] = StringOrNull(version.original_format_version);
+  o["labels"] = Strings(version.tags);
+  o["keywords"] = Strings(version.keywords);
+  o["attributes"] = AttributesJson(version);
+  o["categories"] = json::array();
+  o["customFields"] = json::array();
+  json::array dependencies;
+  for (const auto& d : version.dependencies)
+    dependencies.push_back(json::object{{"groupId", d.group_id}, {"assetId", d.asset_id}, {"version", d.version}});
+  o["dependencies"] = std::move(dependencies);
+  json::array files;
+  for (const auto& f : version.files) files.push_back(FileJson(base_url, version, f));
+  o["files"] = std::move(files);
+  o["createdDate"] = FormatIsoMillis(version.created_millis);
+  o["updatedDate"] = FormatIsoMillis(version.updated_millis);
+  o["createdBy"] = json::object{{"id", version.created_by}, {"userName", version.created_by}};
+  return o;
+}
+
+}  // namespace agora::exchange

@@ -1,0 +1,23 @@
+// Renders domain values as the Exchange API's JSON: an asset version with its files (whose
+// downloadURL is built from the server's public base URL), and the short form the 201 response
+// and the publication status carry.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include <boost/json/object.hpp>
+
+#include "assets/asset.h"
+
+namespace agora::exchange {
+
+// "https://host/exchange/files/api/v1/organizations/{org}/assets/{g}/{a}/{v}/{classifier}/{packaging}"
+std::string DownloadUrl(const std::string& base_url, const assets::AssetVersion& version, const assets::AssetFile& file);
+
+boost::json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url);
+// {organizationId, groupId, assetId, version, name, type}
+boost::json::object AssetSummaryJson(const assets::AssetVersion& version);
+
+}  // namespace agora::exchange

@@ -1,0 +1,179 @@
+#include "exchange/exchange_api.h"
+
+#include <boost/json.hpp>
+
+#include "assets/coordinates.h"
+#include "exchange/asset_json.h"
+#include "exchange/publication_form.h"
+#include "server/multipart.h"
+
+namespace agora::exchange {
+namespace json = boost::json;
+using server::Request;
+using server::Response;
+
+namespace {
+
+// Like AGORA_ASSIGN_OR_RETURN, for handlers that answer a Response.
+#define AGORA_ASSIGN_OR_RETURN_RESPONSE(lhs, expr)                                \
+AGORA_ASSIGN_OR_RETURN_RESPONSE_IMPL(AGORA_CONCAT(agora_result_, __LINE__), lhs, expr)
+#define AGORA_ASSIGN_OR_RETURN_RESPONSE_IMPL(tmp, lhs, expr) \
+auto tmp = (expr);                                         \
+if (!tmp.ok()) return Response::Error(tmp.status());       \
+lhs = std::move(tmp).value()
+
+Response JsonResponse(int status, const json::value& value) { return Response::Json(status, json::serialize(value)); }
+
+// Header flags such as x-sync-publication: "true"/"false" in any case.
+bool HeaderIs(const std::optional<std::string>& header, std::string_view expected) {
+  if (!header || header->size() != expected.size()) return false;
+  for (size_t i = 0; i < expected.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>((*header)[i])) != expected[i]) return false;
+  return true;
+}
+
+assets::Coordinates CoordinatesOf(const Request& request) {
+  return {request.Param("groupId"), request.Param("assetId"), request.Param("version")};
+}
+
+// The handlers, bound to the services they use.
+class Api {
+ public:
+  explicit Api(ExchangeServices& s) : s_(s) {}
+
+  Response Root(Request&) {
+    return JsonResponse(200, json::object{{"name", "agora"}, {"version", s_.server_version}, {"status", "ok"}});
+  }
+
+  Response Publish(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    const assets::Coordinates coordinates = CoordinatesOf(request);
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kPublish); !st.ok()) return Response::Error(st);
+    if (Status st = assets::ValidateCoordinates(coordinates); !st.ok()) return Response::Error(st);
+    if (Status st = auth::AuthorizeGroup(principal, s_.metadata, coordinates.group_id, auth::Action::kPublish); !st.ok())
+      return Response::Error(st);
+
+    publication::PublicationRequest publication;
+    publication.organization_id = organization_id;
+    publication.coordinates = coordinates;
+    publication.created_by = principal.subject;
+    publication.validate_files = !HeaderIs(request.Header("x-file-validation"), "false");
+    publication::BlobLease lease(s_.reaper);
+    PublicationForm form(s_.blobs, lease, publication);
+    if (Status st = server::ParseMultipart(request, form, server::MultipartLimits{}); !st.ok()) return Response::Error(st);
+    if (Status st = form.Finish(); !st.ok()) return Response::Error(st);
+
+    if (HeaderIs(request.Header("x-sync-publication"), "true")) {
+      auto published = s_.publisher.Publish(publication);
+      lease.Release(/*sweep=*/!published.ok());
+      if (!published.ok()) return Response::Error(published.status());
+      return JsonResponse(201, AssetVersionJson(*published, BaseUrl(request)));
+    }
+    auto run_id = s_.queue.Submit(publication);
+    lease.Release(/*sweep=*/!run_id.ok());  // once submitted, the job row holds the blobs
+    if (!run_id.ok()) return Response::Error(run_id.status());
+    const std::string link = BaseUrl(request) + "/exchange/api/v2/organizations/" + organization_id + "/assets/" +
+                             coordinates.group_id + "/" + coordinates.asset_id + "/" + coordinates.version +
+                             "/publication/status/" + *run_id;
+    return JsonResponse(202, json::object{{"publicationStatusLink", link}});
+  }
+
+  Response PublicationStatus(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kRead); !st.ok()) return Response::Error(st);
+    auto job = s_.queue.Get(request.Param("runId"));
+    if (!job.ok() || job->organization_id != organization_id || !(job->coordinates == CoordinatesOf(request)))
+      return Response::Error(Status::NotFound("Publication " + request.Param("runId") + " not found"));
+    json::object body;
+    body["status"] = job->status == "queued" ? "running" : job->status;
+    body["assetType"] = job->asset_type;
+    boost::system::error_code ec;
+    json::value steps = json::parse(job->steps_json, ec);
+    body["steps"] = ec ? json::value(json::array()) : steps;
+    if (job->status == "completed") {
+      if (auto version = s_.metadata.GetVersion(job->coordinates); version.ok())
+        body["asset"] = AssetSummaryJson(*version);
+    }
+    return JsonResponse(200, body);
+  }
+
+  Response GetAsset(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
+    return JsonResponse(200, AssetVersionJson(version, BaseUrl(request)));
+  }
+
+  Response DownloadFile(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
+    const std::string classifier = request.Param("classifier");
+    const std::string packaging = request.Param("packaging").empty() ? "pom" : request.Param("packaging");
+    if (version.organization_id != request.Param("organizationId"))
+      return Response::Error(Status::NotFound("Asset not found in organization " + request.Param("organizationId")));
+    for (const auto& file : version.files) {
+      if (file.classifier != classifier || file.packaging != packaging) continue;
+      auto path = s_.blobs.LocalPath(file.sha256);
+      if (!path.ok()) return Response::Error(path.status());
+      const auto& c = version.coordinates;
+      const std::string name = c.asset_id + "-" + c.version + (classifier.empty() ? "" : "-" + classifier) + "." + packaging;
+      return server::ServeFile(request, *path, file.size, "\"" + file.sha256 + "\"", ContentType(packaging), name);
+    }
+    return Response::Error(Status::NotFound("File " + classifier + "." + packaging + " not found"));
+  }
+
+ private:
+
+  Result<auth::Principal> Authenticate(const Request& request) {
+    return s_.authenticator.Authenticate(request.Header("authorization"));
+  }
+
+  Result<assets::AssetVersion> ReadableVersion(const auth::Principal& principal, const assets::Coordinates& c) {
+    auto version = s_.metadata.GetVersion(c);
+    if (!version.ok()) {
+      if (version.status().kind() == Status::Kind::kNotFound)
+        return Status::NotFound("Asset " + c.ToString() + " not found");
+      return version.status();
+    }
+    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version->organization_id, auth::Action::kRead));
+    return version;
+  }
+
+  std::string BaseUrl(const Request& request) const {
+    if (!s_.public_url.empty()) return s_.public_url;
+    return "http://" + request.Header("host").value_or("localhost");
+  }
+
+  static std::string ContentType(const std::string& packaging) {
+    if (packaging == "zip" || packaging == "jar") return "application/zip";
+    if (packaging == "pom" || packaging == "xml" || packaging == "wsdl") return "application/xml";
+    if (packaging == "json") return "application/json";
+    if (packaging == "yaml" || packaging == "yml" || packaging == "raml") return "application/yaml";
+    return "application/octet-stream";
+  }
+
+  ExchangeServices& s_;
+};
+
+}  // namespace
+
+void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) {
+  auto api = std::make_shared<Api>(services);
+  auto bind = [api](Response (Api::*method)(Request&)) {
+    return [api, method](Request& request) { return ((*api).*method)(request); };
+  };
+  router.Add("GET", "/", bind(&Api::Root));
+  for (const std::string v : {"v1", "v2"}) {
+    const std::string base = "/exchange/api/" + v;
+    router.Add("POST", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}", bind(&Api::Publish));
+    router.Add("GET", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}",
+               bind(&Api::PublicationStatus));
+    router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}", bind(&Api::GetAsset));
+  }
+  const std::string files = "/exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}";
+  router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));
+  router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
+}
+
+}  // namespace agora::exchange

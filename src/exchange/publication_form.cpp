@@ -1,0 +1,158 @@
+#include "exchange/publication_form.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace agora::exchange {
+namespace {
+
+const char* const kTextFields[] = {"name",     "description", "type",         "keywords",     "tags",
+                                   "dependencies", "contactName", "contactEmail", "status"};
+
+bool IsTextField(const std::string& field) {
+  return std::find(std::begin(kTextFields), std::end(kTextFields), field) != std::end(kTextFields);
+}
+
+bool StartsWith(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
+
+std::string JoinList(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return a + "," + b;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const auto& n : names) joined += (joined.empty() ? "" : ", ") + n;
+  return joined;
+}
+
+// categories / fields as JSON: [{"key": "k", "value": "v1, v2"}] (value may also be an array).
+Result<std::vector<publication::KeyValues>> ParseKeyValuesJson(const std::string& field, const std::string& text) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  auto invalid = [&] {
+    return Status::InvalidArgument("INVALID_ASSET_METADATA",
+                                   field + " must be a JSON array of {\"key\", \"value\"} objects");
+  };
+  if (ec || !value.is_array()) return invalid();
+  std::vector<publication::KeyValues> items;
+  for (const auto& item : value.as_array()) {
+    const auto* object = item.if_object();
+    const auto* key = object ? object->if_contains("key") : nullptr;
+    const auto* val = object ? object->if_contains("value") : nullptr;
+    if (!key || !key->is_string() || !val) return invalid();
+    std::string joined;
+    if (val->is_string()) joined = std::string(val->as_string());
+    else if (val->is_array())
+      for (const auto& v : val->as_array())
+        if (v.is_string()) joined = JoinList(joined, std::string(v.as_string()));
+    items.push_back({std::string(key->as_string()), joined});
+  }
+  return items;
+}
+
+}  // namespace
+
+PublicationForm::PublicationForm(storage::BlobStore& blobs, publication::BlobLease& lease,
+                                 publication::PublicationRequest& request)
+    : blobs_(blobs), lease_(lease), request_(request) {}
+
+Status PublicationForm::OnPartBegin(const server::MultipartPart& part) {
+  field_ = part.name;
+  text_.clear();
+  kind_ = PartKind::kText;
+  if (field_ == "files.pom" || field_ == "files.pom.xml") return BeginFile(field_, "", "pom", part);
+  if (StartsWith(field_, "files.")) {
+    const std::string identifier = field_.substr(6);
+    const auto dot = identifier.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == identifier.size()) {
+      bad_file_fields_.push_back(field_);
+      kind_ = PartKind::kUnknown;
+      return Status::Ok();
+    }
+    return BeginFile(field_, identifier.substr(0, dot), identifier.substr(dot + 1), part);
+  }
+  const bool known = IsTextField(field_) || field_ == "categories" || field_ == "fields" ||
+                     (StartsWith(field_, "properties.") && field_.size() > 11) ||
+                     (StartsWith(field_, "categories.") && field_.size() > 11) ||
+                     (StartsWith(field_, "fields.") && field_.size() > 7);
+  if (!known) {
+    unknown_fields_.push_back(field_);
+    kind_ = PartKind::kUnknown;
+  }
+  return Status::Ok();
+}
+
+Status PublicationForm::BeginFile(const std::string& field, const std::string& classifier,
+                                  const std::string& packaging, const server::MultipartPart& part) {
+  AGORA_ASSIGN_OR_RETURN(writer_, blobs_.NewWriter());
+  file_ = publication::UploadedFile{classifier, packaging, part.filename.value_or(""), {}};
+  kind_ = PartKind::kFile;
+  return Status::Ok();
+}
+
+Status PublicationForm::OnPartData(const char* data, size_t size) {
+  switch (kind_) {
+    case PartKind::kFile:
+      return writer_->Append(data, size);
+    case PartKind::kText:
+      text_bytes_ += size;
+      if (text_bytes_ > kMaxTextBytes)
+        return Status::PayloadTooLarge("The form's text fields exceed " + std::to_string(kMaxTextBytes) + " bytes");
+      text_.append(data, size);
+      return Status::Ok();
+    case PartKind::kUnknown:
+      return Status::Ok();  // reported by Finish; the data is discarded
+  }
+  return Status::Ok();
+}
+
+Status PublicationForm::OnPartEnd() {
+  if (kind_ == PartKind::kFile) {
+    AGORA_ASSIGN_OR_RETURN(file_.blob, lease_.Commit(*writer_));
+    writer_.reset();
+    request_.files.push_back(std::move(file_));
+  } else if (kind_ == PartKind::kText) {
+    AGORA_RETURN_IF_ERROR(StoreText(field_, std::move(text_)));
+  }
+  kind_ = PartKind::kUnknown;
+  return Status::Ok();
+}
+
+Status PublicationForm::StoreText(const std::string& field, std::string value) {
+  auto& r = request_;
+  if (field == "name") r.name = std::move(value);
+  else if (field == "description") r.description = std::move(value);
+  else if (field == "type") r.type = std::move(value);
+  else if (field == "keywords") r.keywords = std::move(value);
+  else if (field == "tags") r.tags = std::move(value);
+  else if (field == "dependencies" || field == "properties.dependencies")
+    r.dependencies = JoinList(r.dependencies.value_or(""), value);
+  else if (field == "contactName") r.contact_name = std::move(value);
+  else if (field == "contactEmail") r.contact_email = std::move(value);
+  else if (field == "status") r.status = std::move(value);
+  else if (field == "categories") { AGORA_ASSIGN_OR_RETURN(r.categories, ParseKeyValuesJson(field, value)); }
+  else if (field == "fields") { AGORA_ASSIGN_OR_RETURN(r.fields, ParseKeyValuesJson(field, value)); }
+  else if (StartsWith(field, "properties.")) r.properties.push_back({field.substr(11), std::move(value)});
+  else if (StartsWith(field, "categories.")) r.categories.push_back({field.substr(11), std::move(value)});
+  else if (StartsWith(field, "fields.")) r.fields.push_back({field.substr(7), std::move(value)});
+  return Status::Ok();
+}
+
+Status PublicationForm::Finish() {
+  if (!bad_file_fields_.empty()) {
+    return Status::InvalidArgument("INVALID_FILE_IDENTIFIER_ERROR",
+                                   "File fields must be named files.<classifier>.<packaging>: " +
+                                       JoinNames(bad_file_fields_),
+                                   bad_file_fields_);
+  }
+  if (!unknown_fields_.empty()) {
+    return Status::InvalidArgument("UNKNOWN_FORM_FIELDS", "Unknown form fields: " + JoinNames(unknown_fields_),
+                                   unknown_fields_);
+  }
+  return Status::Ok();
+}
+
+}  // namespace agora::exchange

@@ -1,0 +1,558 @@
+#include "publication/publisher.h"
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+#include <set>
+
+#include "assets/asset_type.h"
+#include "assets/coordinates.h"
+#include "assets/rules.h"
+#include "common/ids.h"
+#include "packaging/exchange_json.h"
+#include "packaging/pom.h"
+#include "packaging/spec_package.h"
+#include "packaging/zip_archive.h"
+#include "specs/spec_format.h"
+
+namespace agora::publication {
+namespace {
+
+using assets::AssetFile;
+using assets::AssetVersion;
+using assets::Attribute;
+using assets::Coordinates;
+
+enum Step : size_t { kFiles, kType, kMetadata, kValidation, kPackaging, kStoring };
+
+std::string Trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t\r\n\"");
+  if (begin == std::string_view::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r\n\"");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+// "a, b,,c" -> {"a", "b", "c"}
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = Trim(std::string_view(text).substr(start, comma - start));
+    if (!item.empty() && std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+Status Invalid(const std::string& code, const std::string& message) {
+  return Status::InvalidArgument(code, message, {message});
+}
+
+// The asset properties after merging the form and the uploaded POM.
+struct Metadata {
+  std::optional<std::string> name, description, type, keywords, tags, contact_name, contact_email, status;
+  std::string dependencies;
+  std::vector<Attribute> properties;
+};
+
+void SetProperty(std::vector<Attribute>& properties, const std::string& key, const std::string& value) {
+  for (auto& p : properties)
+    if (p.key == key) {
+      p.value = value;
+      return;
+    }
+  properties.push_back({key, value});
+}
+
+std::string PropertyOf(const std::vector<Attribute>& properties, const std::string& key) {
+  for (const auto& p : properties)
+    if (p.key == key) return p.value;
+  return "";
+}
+
+bool IsSpecFileClassifier(const std::string& classifier) {
+  return classifier == "raml" || classifier == "oas" || classifier == "raml-fragment" || classifier == "wsdl";
+}
+
+std::string ExpectedFormat(const std::string& classifier) {
+  if (classifier == "raml" || classifier == "raml-fragment") return "raml";
+  return classifier;  // oas, wsdl
+}
+
+}  // namespace
+
+const std::vector<std::string>& Publisher::Steps() {
+  static const std::vector<std::string> kSteps = {"Files processing",   "Inferring type", "Validating metadata",
+                                                  "Validating files",   "Packaging",      "Storing asset"};
+  return kSteps;
+}
+
+Publisher::Publisher(storage::MetadataStore& metadata, storage::BlobStore& blobs, BlobReaper& reaper,
+                     PublisherOptions options)
+    : metadata_(metadata), blobs_(blobs), reaper_(reaper), options_(options) {}
+
+// One execution of the pipeline; holds the working state so each step is a small method.
+class Publisher::Run {
+ public:
+  Run(Publisher& publisher, const PublicationRequest& request, const StepObserver& observe)
+      : p_(publisher), request_(request), observe_(observe), lease_(publisher.reaper_) {}
+
+  Result<AssetVersion> Execute() {
+    Enter(kFiles);
+    AGORA_RETURN_IF_ERROR(assets::ValidateCoordinates(request_.coordinates));
+    AGORA_RETURN_IF_ERROR(CheckFileIdentifiers());
+    AGORA_RETURN_IF_ERROR(MergeFormAndPom());
+    Enter(kType);
+    AGORA_RETURN_IF_ERROR(ResolveType());
+    Enter(kMetadata);
+    AGORA_RETURN_IF_ERROR(BuildMetadata());
+    AGORA_RETURN_IF_ERROR(CheckTagKeys());
+    AGORA_RETURN_IF_ERROR(CheckAgainstExistingVersions());
+    AGORA_RETURN_IF_ERROR(ResolveDependencies());
+    Enter(kValidation);
+    AGORA_RETURN_IF_ERROR(ValidateFiles());
+    Enter(kPackaging);
+    AGORA_RETURN_IF_ERROR(RecordUploadedFiles());
+    AGORA_RETURN_IF_ERROR(PackageSpec());
+    AGORA_RETURN_IF_ERROR(StorePom());
+    Enter(kStoring);
+    AGORA_RETURN_IF_ERROR(p_.metadata_.PutVersion(version_));
+    lease_.Release(/*sweep=*/false);
+    return version_;
+  }
+
+ private:
+  void Enter(Step step) {
+    if (observe_) observe_(step);
+  }
+
+  Status CheckFileIdentifiers() {
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const auto& f : request_.files) {
+      if (f.packaging != "pom") AGORA_RETURN_IF_ERROR(assets::ValidateFileIdentifier(f.classifier, f.packaging));
+      if (!seen.insert({f.classifier, f.packaging}).second)
+        return Invalid("INVALID_FILE_IDENTIFIER_ERROR",
+                       "File files." + f.classifier + "." + f.packaging + " was sent more than once");
+    }
+    return Status::Ok();
+  }
+
+  // The POM method: the POM's coordinates must be the path's, and no property may come from both.
+  Status MergeFormAndPom() {
+    meta_.name = request_.name;
+    meta_.description = request_.description;
+    meta_.type = request_.type;
+    meta_.keywords = request_.keywords;
+    meta_.tags = request_.tags;
+    meta_.contact_name = request_.contact_name;
+    meta_.contact_email = request_.contact_email;
+    meta_.status = request_.status;
+    meta_.dependencies = request_.dependencies.value_or("");
+    meta_.properties = request_.properties;
+    const UploadedFile* pom_file = request_.Pom();
+    if (!pom_file) return Status::Ok();
+    AGORA_ASSIGN_OR_RETURN(packaging::PomModel pom, ReadPom(*pom_file));
+    const Coordinates& c = request_.coordinates;
+    if (pom.group_id != c.group_id || pom.artifact_id != c.asset_id || pom.version != c.version) {
+      return Invalid("POM_COORDINATES_MISMATCH",
+                     "The POM's coordinates " + pom.group_id + ":" + pom.artifact_id + ":" + pom.version +
+                         " do not match the request path's " + c.ToString());
+    }
+    return ApplyPom(pom);
+  }
+
+  Result<packaging::PomModel> ReadPom(const UploadedFile& pom_file) {
+    if (pom_file.blob.size > p_.options_.max_pom_bytes)
+      return Invalid("INVALID_POM", "The POM file is larger than " + std::to_string(p_.options_.max_pom_bytes) + " bytes");
+    AGORA_ASSIGN_OR_RETURN(std::string text, ReadBlob(pom_file.blob.sha256, p_.options_.max_pom_bytes));
+    return packaging::ParsePom(text);
+  }
+
+  Status ApplyPom(const packaging::PomModel& pom) {
+    std::vector<std::string> duplicated;
+    auto take = [&](const char* field, std::optional<std::string>& target, const std::string& value) {
+      if (value.empty()) return;
+      if (target) duplicated.push_back(field);
+      target = value;
+    };
+    take("name", meta_.name, pom.name);
+    take("description", meta_.description, pom.description);
+    for (const auto& property : pom.properties) {
+      if (property.key == "type") take("type", meta_.type, property.value);
+      else if (property.key == "keywords") take("keywords", meta_.keywords, property.value);
+      else if (property.key == "tags") take("tags", meta_.tags, property.value);
+      else if (property.key == "contactName") take("contactName", meta_.contact_name, property.value);
+      else if (property.key == "contactEmail") take("contactEmail", meta_.contact_email, property.value);
+      else if (property.key == "status") take("status", meta_.status, property.value);
+      else if (!PropertyOf(meta_.properties, property.key).empty()) duplicated.push_back("properties." + property.key);
+      else meta_.properties.push_back(property);
+    }
+    if (!pom.dependencies.empty()) {
+      if (!meta_.dependencies.empty()) duplicated.push_back("dependencies");
+      std::string list;
+      for (const auto& d : pom.dependencies)
+        list += (list.empty() ? "" : ",") + d.group_id + ":" + d.artifact_id + ":" + d.version;
+      meta_.dependencies = list;
+    }
+    if (duplicated.empty()) return Status::Ok();
+    std::string names;
+    for (const auto& n : duplicated) names += (names.empty() ? "" : ", ") + n;
+    return Status::InvalidArgument("DUPLICATED_PROPERTIES",
+                                   "Asset properties were defined both in the form and in the POM: " + names,
+                                   duplicated);
+  }
+
+  Status ResolveType() {
+    if (meta_.type && !Trim(*meta_.type).empty()) {
+      const auto type = assets::NormalizeTypeName(Trim(*meta_.type));
+      if (!type) return Invalid("INVALID_ASSET_TYPE", "Unknown asset type '" + *meta_.type + "'");
+      version_.type = *type;
+      return Status::Ok();
+    }
+    for (const auto& f : request_.files) {
+      if (f.packaging == "pom") continue;
+      if (auto type = assets::InferTypeFromClassifier(f.classifier)) {
+        version_.type = *type;
+        return Status::Ok();
+      }
+    }
+    return Invalid("COULD_NOT_DETERMINE_ASSET_TYPE",
+                   "The asset type could not be determined: send the type field or a file whose classifier "
+                   "implies it (files.raml.zip, files.oas.zip, files.wsdl.zip, ...)");
+  }
+
+  Status BuildMetadata() {
+    const std::string name = Trim(meta_.name.value_or(""));
+    if (name.empty()) return MissingProperty("name");
+    if (name.size() > 256) return Invalid("INVALID_ASSET_METADATA", "The name must have at most 256 characters");
+    const std::string status = Trim(meta_.status.value_or("published"));
+    AGORA_RETURN_IF_ERROR(assets::CheckLifecycleAtCreation(status));
+    version_.organization_id = request_.organization_id;
+    version_.coordinates = request_.coordinates;
+    version_.name = name;
+    version_.description = meta_.description.value_or("");
+    version_.status = assets::ParseLifecycle(status).value_or(assets::Lifecycle::kPublished);
+    version_.contact_name = Trim(meta_.contact_name.value_or(""));
+    version_.contact_email = Trim(meta_.contact_email.value_or(""));
+    version_.keywords = SplitList(meta_.keywords.value_or(""));
+    version_.tags = SplitList(meta_.tags.value_or(""));
+    for (auto p : meta_.properties) {
+      p.value = Trim(p.value);
+      if (p.key != "dependencies") SetProperty(version_.properties, p.key, p.value);
+    }
+    version_.created_by = request_.created_by;
+    version_.created_millis = version_.updated_millis = NowMillis();
+    const auto& info = assets::AssetTypeInfoFor(version_.type);
+    if (info.requires_api_version && version_.Property("apiVersion").empty()) return MissingProperty("apiVersion");
+    return CheckFilesForType(info);
+  }
+
+  // Categories and custom fields must be defined by the organisation before assets use them
+  // (Exchange fails the publication otherwise). Organisations cannot define any yet, so every
+  // key sent is undefined.
+  Status CheckTagKeys() {
+    std::vector<std::string> undefined;
+    for (const auto& c : request_.categories) undefined.push_back("categories." + c.key);
+    for (const auto& f : request_.fields) undefined.push_back("fields." + f.key);
+    if (undefined.empty()) return Status::Ok();
+    return Status::InvalidArgument("INVALID_ASSET_METADATA",
+                                   "Categories and custom fields must be defined in the organization first: " +
+                                       undefined.front() + " is not",
+                                   undefined);
+  }
+
+  Status CheckFilesForType(const assets::AssetTypeInfo& info) {
+    const bool has_link = !version_.Property("assetLink").empty();
+    if (info.requires_file && !(info.allows_asset_link && has_link) && ContentFiles().empty()) {
+      return Invalid("MISSING_FILES_ERROR", "An asset of type " + version_.type + " needs a file (files." +
+                                                std::string(info.name) + "...), none was uploaded");
+    }
+    return Status::Ok();
+  }
+
+  Status MissingProperty(const std::string& property) {
+    return Status::InvalidArgument("MISSING_REQUIRED_PROPERTIES", "Missing required property: " + property,
+                                   {property});
+  }
+
+  // The uploaded files other than the POM.
+  std::vector<const UploadedFile*> ContentFiles() const {
+    std::vector<const UploadedFile*> files;
+    for (const auto& f : request_.files)
+      if (f.packaging != "pom") files.push_back(&f);
+    return files;
+  }
+
+  Status CheckAgainstExistingVersions() {
+    AGORA_ASSIGN_OR_RETURN(auto existing,
+                           p_.metadata_.ListVersions(request_.coordinates.group_id, request_.coordinates.asset_id));
+    std::vector<std::pair<std::string, std::string>> api_versions;
+    for (const auto& v : existing) {
+      if (v.type != version_.type) {
+        return Invalid("INVALID_ASSET_TYPE", "Asset " + request_.coordinates.group_id + ":" +
+                                                 request_.coordinates.asset_id + " is of type " + v.type +
+                                                 ", not " + version_.type);
+      }
+      if (v.coordinates.version == request_.coordinates.version) {
+        if (v.status != assets::Lifecycle::kDevelopment) return PreconditionsFailed();
+        continue;  // a development version is being replaced
+      }
+      api_versions.emplace_back(v.coordinates.version, v.Property("apiVersion"));
+    }
+    if (!assets::AssetTypeInfoFor(version_.type).requires_api_version) return Status::Ok();
+    return assets::CheckApiVersion(version_.type, request_.coordinates.version, version_.Property("apiVersion"),
+                                   api_versions);
+  }
+
+  Status PreconditionsFailed() {
+    return Status::Conflict("ASSET_PRE_CONDITIONS_FAILED",
+                            "Cannot create a new asset with the provided groupId, assetId, version, state",
+                            {"An asset already exists with this version and published lifecycle state."});
+  }
+
+  Status ResolveDependencies() {
+    if (meta_.dependencies.empty()) return Status::Ok();
+    AGORA_ASSIGN_OR_RETURN(version_.dependencies, assets::ParseDependencyList(meta_.dependencies));
+    if (version_.dependencies.size() > assets::kMaxDependencies) {
+      return Invalid("TOO_MANY_DEPENDENCIES", "An asset may declare at most " +
+                                                  std::to_string(assets::kMaxDependencies) + " dependencies, got " +
+                                                  std::to_string(version_.dependencies.size()));
+    }
+    std::vector<std::pair<std::string, assets::Lifecycle>> statuses;
+    for (const auto& dependency : version_.dependencies) {
+      if (dependency.group_id == request_.coordinates.group_id && dependency.asset_id == request_.coordinates.asset_id)
+        return Invalid("INVALID_DEPENDENCY", "An asset cannot depend on itself: " + dependency.ToString());
+      auto found = p_.metadata_.GetVersion(dependency);
+      if (!found.ok() && found.status().kind() != Status::Kind::kNotFound) return found.status();
+      if (!found.ok() || found->organization_id != request_.organization_id) {
+        return Invalid("DEPENDENCY_NOT_FOUND", "Dependency " + dependency.ToString() + " does not exist");
+      }
+      statuses.emplace_back(dependency.ToString(), found->status);
+      dependency_versions_.push_back(std::move(found).value());
+    }
+    return assets::CheckDependencyStatuses(version_.status, statuses);
+  }
+
+  // The spec file of an API asset (the raml/oas/raml-fragment/wsdl upload), if any.
+  const UploadedFile* SpecFile() const {
+    for (const UploadedFile* f : ContentFiles())
+      if (IsSpecFileClassifier(f->classifier)) return f;
+    return nullptr;
+  }
+
+  Status ValidateFiles() {
+    const UploadedFile* spec = SpecFile();
+    if (!spec) return Status::Ok();
+    AGORA_ASSIGN_OR_RETURN(std::string path, p_.blobs_.LocalPath(spec->blob.sha256));
+    spec_is_zip_ = packaging::IsZipFile(path);
+    if (spec->packaging == "zip" && !spec_is_zip_)
+      return Invalid("INVALID_ZIP", "files." + spec->classifier + ".zip is not a zip archive");
+    std::string content;
+    if (spec_is_zip_) {
+      AGORA_ASSIGN_OR_RETURN(content, ReadMainFileFromZip(*spec, path));
+    } else {
+      main_file_ = version_.Property("mainFile");
+      if (main_file_.empty()) main_file_ = SingleFileName(*spec);
+      AGORA_ASSIGN_OR_RETURN(content, ReadBlob(spec->blob.sha256, p_.options_.max_spec_file_bytes));
+    }
+    SetProperty(version_.properties, "mainFile", main_file_);
+    const specs::SpecFormat format = specs::DetectSpecFormat(main_file_, content);
+    if (request_.validate_files && format.format != ExpectedFormat(spec->classifier)) {
+      return Invalid("INVALID_SPEC", "The main file " + main_file_ + " is not a valid " +
+                                         ExpectedFormat(spec->classifier) + " specification");
+    }
+    version_.original_format = format.format;
+    version_.original_format_version = format.version;
+    return Status::Ok();
+  }
+
+  std::string SingleFileName(const UploadedFile& file) const {
+    if (!file.file_name.empty() && file.file_name.find_first_of("/\\") == std::string::npos) return file.file_name;
+    return request_.coordinates.asset_id + "." + file.packaging;
+  }
+
+  Result<std::string> ReadMainFileFromZip(const UploadedFile& spec, const std::string& path) {
+    packaging::ZipLimits limits;
+    limits.max_entries = p_.options_.max_zip_entries;
+    limits.max_total_uncompressed = p_.options_.max_zip_uncompressed_bytes;
+    AGORA_ASSIGN_OR_RETURN(std::vector<packaging::ZipEntry> entries, packaging::InspectZip(path, limits));
+    main_file_ = version_.Property("mainFile");
+    if (main_file_.empty()) {
+      AGORA_ASSIGN_OR_RETURN(main_file_, InferMainFile(spec, entries));
+    }
+    if (main_file_.find('/') != std::string::npos)
+      return Invalid("INVALID_MAIN_FILE", "The main file " + main_file_ + " must be in the root folder of the zip");
+    const bool present = std::any_of(entries.begin(), entries.end(),
+                                     [&](const packaging::ZipEntry& e) { return !e.is_directory && e.name == main_file_; });
+    if (!present) return Invalid("INVALID_MAIN_FILE", "The main file " + main_file_ + " is not in the zip's root folder");
+    return packaging::ReadZipEntry(path, main_file_, p_.options_.max_spec_file_bytes);
+  }
+
+  // Without properties.mainFile, the only root-level file with the spec's extension is the main file.
+  Result<std::string> InferMainFile(const UploadedFile& spec, const std::vector<packaging::ZipEntry>& entries) {
+    std::vector<std::string> candidates;
+    for (const auto& e : entries) {
+      if (e.is_directory || e.name.find('/') != std::string::npos || e.name == "exchange.json") continue;
+      const auto dot = e.name.rfind('.');
+      const std::string ext = dot == std::string::npos ? "" : e.name.substr(dot + 1);
+      const bool matches = ExpectedFormat(spec.classifier) == "raml" ? ext == "raml"
+                           : spec.classifier == "wsdl"               ? ext == "wsdl"
+                                                                     : (ext == "yaml" || ext == "yml" || ext == "json");
+      if (matches) candidates.push_back(e.name);
+    }
+    if (candidates.size() == 1) return candidates.front();
+    return MissingProperty("mainFile");
+  }
+
+  Result<std::string> ReadBlob(const std::string& sha256, uint64_t limit) {
+    AGORA_ASSIGN_OR_RETURN(auto file, p_.blobs_.Open(sha256));
+    std::string content;
+    char buffer[64 * 1024];
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(size_t n, file->Read(buffer, sizeof buffer));
+      if (n == 0) break;
+      if (content.size() + n > limit) return Invalid("INVALID_FILE", "File is larger than " + std::to_string(limit) + " bytes");
+      content.append(buffer, n);
+    }
+    return content;
+  }
+
+  AssetFile ToAssetFile(const UploadedFile& f, const storage::BlobInfo& blob) const {
+    AssetFile file;
+    file.classifier = f.classifier;
+    file.packaging = f.packaging;
+    file.sha256 = blob.sha256;
+    file.md5 = blob.md5;
+    file.sha1 = blob.sha1;
+    file.size = blob.size;
+    file.created_millis = version_.created_millis;
+    return file;
+  }
+
+  Status RecordUploadedFiles() {
+    for (const UploadedFile& f : request_.files) {
+      AssetFile file = ToAssetFile(f, f.blob);
+      if (&f == SpecFile()) file.main_file = main_file_;
+      version_.files.push_back(std::move(file));
+    }
+    return Status::Ok();
+  }
+
+  bool GetsExchangeJson() const {
+    const UploadedFile* spec = SpecFile();
+    return spec && spec->classifier != "wsdl" &&
+           (version_.type == "rest-api" || version_.type == "raml-fragment");
+  }
+
+  std::string ExchangeJson() const {
+    packaging::ExchangeDescriptor d;
+    d.main = main_file_;
+    d.name = version_.name;
+    d.classifier = SpecFile()->classifier;
+    d.tags = version_.tags;
+    d.group_id = version_.coordinates.group_id;
+    d.asset_id = version_.coordinates.asset_id;
+    d.version = version_.coordinates.version;
+    d.api_version = version_.Property("apiVersion");
+    d.dependencies = version_.dependencies;
+    d.organization_id = version_.organization_id;
+    d.original_format = version_.original_format;
+    d.original_format_version = version_.original_format_version;
+    return packaging::ToExchangeJson(d);
+  }
+
+  // exchange.json goes into the uploaded archive, and the fat package adds every dependency.
+  Status PackageSpec() {
+    if (!GetsExchangeJson()) return Status::Ok();
+    const UploadedFile& spec = *SpecFile();
+    const std::string exchange_json = ExchangeJson();
+    AGORA_ASSIGN_OR_RETURN(std::string spec_path, p_.blobs_.LocalPath(spec.blob.sha256));
+    packaging::PackageContent base{spec_path, spec_is_zip_, spec_is_zip_ ? "" : main_file_};
+    AssetFile* stored = FindFile(spec.classifier, spec.packaging);
+    if (spec_is_zip_) {
+      const std::string scratch = p_.blobs_.NewScratchPath(".zip");
+      AGORA_RETURN_IF_ERROR(packaging::RewriteSpecArchive(spec_path, scratch, exchange_json,
+                                                          !version_.dependencies.empty()));
+      AGORA_ASSIGN_OR_RETURN(storage::BlobInfo rewritten, lease_.Adopt(scratch));
+      *stored = ToAssetFile(spec, rewritten);
+      stored->main_file = main_file_;
+      AGORA_ASSIGN_OR_RETURN(base.path, p_.blobs_.LocalPath(rewritten.sha256));
+    }
+    AGORA_ASSIGN_OR_RETURN(std::vector<packaging::FatDependency> closure, DependencyClosure());
+    const std::string fat_scratch = p_.blobs_.NewScratchPath(".zip");
+    AGORA_RETURN_IF_ERROR(packaging::BuildFatPackage(base, exchange_json, closure, fat_scratch));
+    AGORA_ASSIGN_OR_RETURN(storage::BlobInfo fat, lease_.Adopt(fat_scratch));
+    UploadedFile fat_file{"fat-" + spec.classifier, "zip", "", fat};
+    AssetFile fat_record = ToAssetFile(fat_file, fat);
+    fat_record.main_file = main_file_;
+    version_.files.push_back(std::move(fat_record));
+    return Status::Ok();
+  }
+
+  AssetFile* FindFile(const std::string& classifier, const std::string& packaging) {
+    for (auto& f : version_.files)
+      if (f.classifier == classifier && f.packaging == packaging) return &f;
+    return nullptr;
+  }
+
+  // Every dependency, transitively, once each, with its spec content.
+  Result<std::vector<packaging::FatDependency>> DependencyClosure() {
+    std::vector<packaging::FatDependency> closure;
+    std::set<std::string> seen;
+    std::deque<AssetVersion> queue(dependency_versions_.begin(), dependency_versions_.end());
+    while (!queue.empty()) {
+      AssetVersion dependency = std::move(queue.front());
+      queue.pop_front();
+      if (!seen.insert(dependency.coordinates.ToString()).second) continue;
+      AGORA_RETURN_IF_ERROR(AddDependencyContent(dependency, closure));
+      for (const auto& next : dependency.dependencies) {
+        if (seen.count(next.ToString())) continue;
+        auto found = p_.metadata_.GetVersion(next);
+        if (!found.ok()) return Invalid("DEPENDENCY_NOT_FOUND", "Transitive dependency " + next.ToString() + " does not exist");
+        queue.push_back(std::move(found).value());
+      }
+    }
+    return closure;
+  }
+
+  Status AddDependencyContent(const AssetVersion& dependency, std::vector<packaging::FatDependency>& closure) {
+    for (const auto& file : dependency.files) {
+      if (!IsSpecFileClassifier(file.classifier)) continue;
+      AGORA_ASSIGN_OR_RETURN(std::string path, p_.blobs_.LocalPath(file.sha256));
+      const bool is_zip = packaging::IsZipFile(path);
+      std::string name = file.main_file.empty() ? dependency.coordinates.asset_id + "." + file.packaging : file.main_file;
+      closure.push_back({dependency.coordinates, {path, is_zip, is_zip ? "" : name}});
+      return Status::Ok();
+    }
+    return Status::Ok();  // a dependency without spec content (e.g. a custom asset) adds nothing
+  }
+
+  Status StorePom() {
+    if (request_.Pom()) return Status::Ok();  // recorded with the uploaded files
+    const std::string pom = packaging::GeneratePom(version_);
+    AGORA_ASSIGN_OR_RETURN(auto writer, p_.blobs_.NewWriter());
+    AGORA_RETURN_IF_ERROR(writer->Append(pom.data(), pom.size()));
+    AGORA_ASSIGN_OR_RETURN(storage::BlobInfo blob, lease_.Commit(*writer));
+    version_.files.push_back(ToAssetFile(UploadedFile{"", "pom", "", blob}, blob));
+    return Status::Ok();
+  }
+
+  Publisher& p_;
+  const PublicationRequest& request_;
+  const StepObserver& observe_;
+  BlobLease lease_;  // blobs this run creates; swept if the run fails
+  Metadata meta_;
+  AssetVersion version_;
+  std::vector<AssetVersion> dependency_versions_;
+  std::string main_file_;
+  bool spec_is_zip_ = false;
+};
+
+Result<assets::AssetVersion> Publisher::Publish(const PublicationRequest& request, const StepObserver& observe) {
+  Run run(*this, request, observe);
+  return run.Execute();
+}
+
+}  // namespace agora::publication

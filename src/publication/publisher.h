@@ -1,0 +1,58 @@
+// Publisher runs the publication pipeline for one PublicationRequest: it merges the form and the
+// POM, infers the asset type, applies Exchange's rules (coordinates, name, apiVersion per major,
+// lifecycle, dependencies), validates the uploaded files (zip safety, mainFile, spec format),
+// builds the derived files (exchange.json inside spec archives, the fat package, the generated
+// POM) and stores the version in one metadata transaction. A version is stored whole or not at
+// all; blobs the pipeline created for a failed request are swept.
+//
+// The request's own uploaded blobs stay pinned by the caller for the duration of Publish.
+//
+// Thread safety: Publish may be called concurrently from any number of threads; concurrent
+// publications of the same coordinates are resolved by the metadata store (one wins, the other
+// gets 409 unless the version is in development).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "assets/asset.h"
+#include "common/status.h"
+#include "publication/blob_reaper.h"
+#include "publication/request.h"
+#include "storage/blob_store.h"
+#include "storage/metadata_store.h"
+
+namespace agora::publication {
+
+struct PublisherOptions {
+  uint64_t max_pom_bytes = 1 << 20;
+  uint64_t max_spec_file_bytes = 64ull << 20;  // the main spec file read for format detection
+  uint64_t max_zip_entries = 10000;
+  uint64_t max_zip_uncompressed_bytes = 2ull << 30;
+};
+
+// Called as the pipeline enters each step (see Publisher::Steps()).
+using StepObserver = std::function<void(size_t step_index)>;
+
+class Publisher {
+ public:
+  Publisher(storage::MetadataStore& metadata, storage::BlobStore& blobs, BlobReaper& reaper,
+            PublisherOptions options = {});
+
+  Result<assets::AssetVersion> Publish(const PublicationRequest& request, const StepObserver& observe = {});
+
+  // The descriptions of the pipeline's steps, in order, as the status endpoint reports them.
+  static const std::vector<std::string>& Steps();
+
+ private:
+  class Run;
+
+  storage::MetadataStore& metadata_;
+  storage::BlobStore& blobs_;
+  BlobReaper& reaper_;
+  PublisherOptions options_;
+};
+
+}  // namespace agora::publication

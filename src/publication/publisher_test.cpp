@@ -1,0 +1,271 @@
+#include "publication/publisher.h"
+
+#include <gtest/gtest.h>
+#include <zip.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+
+#include "common/ids.h"
+#include "packaging/zip_archive.h"
+#include "publication/job_queue.h"
+#include "storage/env.h"
+
+namespace agora::publication {
+namespace {
+
+namespace fs = std::filesystem;
+using Files = std::map<std::string, std::string>;
+
+// A data directory with real embedded stores, removed afterwards.
+class PublisherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("agora-publisher-" + NewUuid());
+    fs::create_directories(dir_);
+    auto metadata = storage::OpenSqliteMetadataStore((dir_ / "agora.db").string());
+    ASSERT_TRUE(metadata.ok()) << metadata.status().ToString();
+    metadata_ = std::move(metadata).value();
+    auto blobs = storage::OpenFileBlobStore(storage::Env::Default(), (dir_ / "blobs").string());
+    ASSERT_TRUE(blobs.ok()) << blobs.status().ToString();
+    blobs_ = std::move(blobs).value();
+    reaper_ = std::make_unique<BlobReaper>(*blobs_, *metadata_);
+    publisher_ = std::make_unique<Publisher>(*metadata_, *blobs_, *reaper_);
+    ASSERT_TRUE(metadata_->CreateOrganization({kOrg, "test", "", NowMillis()}).ok());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  UploadedFile Upload(const std::string& classifier, const std::string& packaging, const std::string& bytes,
+                      const std::string& file_name = "") {
+    auto writer = blobs_->NewWriter();
+    EXPECT_TRUE(writer.ok());
+    EXPECT_TRUE((*writer)->Append(bytes.data(), bytes.size()).ok());
+    auto info = reaper_->CommitPinned(**writer);
+    EXPECT_TRUE(info.ok());
+    return UploadedFile{classifier, packaging, file_name, *info};
+  }
+
+  std::string Zip(const Files& files) {
+    const std::string path = (dir_ / ("fixture-" + NewUuid() + ".zip")).string();
+    int error = 0;
+    zip_t* archive = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    for (const auto& [name, content] : files) {
+      zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
+      zip_file_add(archive, name.c_str(), source, ZIP_FL_ENC_UTF_8);
+    }
+    zip_close(archive);
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+  Files Unzip(const std::string& sha256) {
+    auto path = blobs_->LocalPath(sha256);
+    EXPECT_TRUE(path.ok());
+    auto entries = packaging::InspectZip(*path, packaging::ZipLimits{});
+    EXPECT_TRUE(entries.ok()) << entries.status().ToString();
+    Files files;
+    for (const auto& e : *entries)
+      if (!e.is_directory) files[e.name] = *packaging::ReadZipEntry(*path, e.name, 1 << 20);
+    return files;
+  }
+
+  PublicationRequest Request(const std::string& asset_id, const std::string& version) {
+    PublicationRequest r;
+    r.organization_id = kOrg;
+    r.coordinates = {kOrg, asset_id, version};
+    r.created_by = "tester";
+    r.name = "Asset " + asset_id;
+    return r;
+  }
+
+  const assets::AssetFile* FileOf(const assets::AssetVersion& v, const std::string& classifier,
+                                  const std::string& packaging) {
+    for (const auto& f : v.files)
+      if (f.classifier == classifier && f.packaging == packaging) return &f;
+    return nullptr;
+  }
+
+  static constexpr const char* kOrg = "0f7c4b6e-1111-4222-8333-944445555666";
+  static constexpr const char* kRaml = "#%RAML 1.0\ntitle: Flights\n/flights:\n  get:\n";
+  fs::path dir_;
+  std::unique_ptr<storage::MetadataStore> metadata_;
+  std::unique_ptr<storage::BlobStore> blobs_;
+  std::unique_ptr<BlobReaper> reaper_;
+  std::unique_ptr<Publisher> publisher_;
+};
+
+TEST_F(PublisherTest, CustomAssetKeepsBytesAndGetsGeneratedPom) {
+  auto r = Request("library", "1.0.0");
+  r.type = "custom";
+  r.keywords = "a, b,, c";
+  r.files.push_back(Upload("custom", "jar", std::string("\x00\x01jar bytes", 11)));
+  auto v = publisher_->Publish(r);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->type, "custom");
+  EXPECT_EQ(v->keywords, (std::vector<std::string>{"a", "b", "c"}));
+  const auto* jar = FileOf(*v, "custom", "jar");
+  ASSERT_NE(jar, nullptr);
+  EXPECT_EQ(jar->size, 11u);
+  const auto* pom = FileOf(*v, "", "pom");
+  ASSERT_NE(pom, nullptr);
+  auto stored = metadata_->GetVersion(r.coordinates);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->files.size(), 2u);
+}
+
+TEST_F(PublisherTest, RamlZipGetsExchangeJsonAndFatPackageWithDependencies) {
+  auto fragment = Request("flight-type", "1.0.1");
+  fragment.files.push_back(Upload("raml-fragment", "zip", Zip({{"type.raml", "#%RAML 1.0 DataType\ntype: object\n"}})));
+  fragment.properties.push_back({"mainFile", "type.raml"});
+  ASSERT_TRUE(publisher_->Publish(fragment).ok());
+
+  auto api = Request("flights", "1.0.0");
+  api.properties = {{"mainFile", "api.raml"}, {"apiVersion", "v1"}};
+  api.dependencies = std::string(kOrg) + ":flight-type:1.0.1";
+  const std::string stale = std::string("exchange_modules/") + kOrg + "/flight-type/1.0.1/type.raml";
+  api.files.push_back(Upload("raml", "zip", Zip({{"api.raml", kRaml}, {"exchange.json", "{}"}, {stale, "old"}})));
+  auto v = publisher_->Publish(api);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->type, "rest-api");
+  EXPECT_EQ(v->original_format, "raml");
+  EXPECT_EQ(v->original_format_version, "1.0");
+
+  const Files main = Unzip(FileOf(*v, "raml", "zip")->sha256);
+  EXPECT_EQ(main.count(stale), 0u) << "declared dependencies strip the uploaded exchange_modules";
+  ASSERT_EQ(main.count("exchange.json"), 1u);
+  EXPECT_NE(main.at("exchange.json").find("\"main\""), std::string::npos);
+  EXPECT_NE(main.at("exchange.json").find("flight-type"), std::string::npos);
+
+  const auto* fat = FileOf(*v, "fat-raml", "zip");
+  ASSERT_NE(fat, nullptr);
+  const Files fat_files = Unzip(fat->sha256);
+  EXPECT_EQ(fat_files.count("api.raml"), 1u);
+  EXPECT_EQ(fat_files.count(stale), 1u);
+  EXPECT_EQ(fat_files.at(stale).substr(0, 21), "#%RAML 1.0 DataType\nt");
+}
+
+TEST_F(PublisherTest, FailedPublicationStoresNothingAndSweepsItsBlobs) {
+  auto api = Request("broken", "1.0.0");
+  api.properties = {{"mainFile", "missing.raml"}, {"apiVersion", "v1"}};
+  api.files.push_back(Upload("raml", "zip", Zip({{"api.raml", kRaml}})));
+  const auto before = blobs_->List();
+  auto v = publisher_->Publish(api);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().code(), "INVALID_MAIN_FILE");
+  EXPECT_EQ(metadata_->GetVersion(api.coordinates).status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(blobs_->List()->size(), before->size()) << "no generated blob outlives a failed run";
+}
+
+TEST_F(PublisherTest, PublishedVersionIsImmutableDevelopmentIsNot) {
+  auto dev = Request("thing", "1.0.0");
+  dev.type = "custom";
+  dev.status = "development";
+  ASSERT_TRUE(publisher_->Publish(dev).ok());
+  dev.status = "published";
+  dev.description = "second";
+  ASSERT_TRUE(publisher_->Publish(dev).ok()) << "a development version may be republished";
+  auto again = publisher_->Publish(dev);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().http_status(), 409);
+  EXPECT_EQ(again.status().code(), "ASSET_PRE_CONDITIONS_FAILED");
+}
+
+TEST_F(PublisherTest, PomMethodChecksCoordinatesAndConflicts) {
+  auto r = Request("app", "1.0.0");
+  r.name.reset();
+  const std::string pom = std::string("<project><modelVersion>4.0.0</modelVersion><groupId>") + kOrg +
+                          "</groupId><artifactId>app</artifactId><version>1.0.0</version><name>App</name></project>";
+  r.files.push_back(Upload("mule-application", "jar", Zip({{"META-INF/x", "y"}})));
+  r.files.push_back(Upload("", "pom", pom));
+  auto v = publisher_->Publish(r);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->name, "App");
+  EXPECT_EQ(v->type, "app");
+
+  auto conflicting = Request("app2", "1.0.0");  // name in both the form and the POM
+  std::string pom2 = pom;
+  pom2.replace(pom2.find("<artifactId>app<"), 16, "<artifactId>app2<");
+  conflicting.files.push_back(Upload("", "pom", pom2));
+  conflicting.type = "custom";
+  auto dup = publisher_->Publish(conflicting);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().code(), "DUPLICATED_PROPERTIES");
+
+  auto mismatch = Request("other", "1.0.0");
+  mismatch.name.reset();
+  mismatch.files.push_back(Upload("", "pom", pom));
+  mismatch.type = "custom";
+  auto bad = publisher_->Publish(mismatch);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), "POM_COORDINATES_MISMATCH");
+}
+
+TEST_F(PublisherTest, StepsAreObservedInOrder) {
+  auto r = Request("observed", "1.0.0");
+  r.type = "custom";
+  std::vector<size_t> seen;
+  ASSERT_TRUE(publisher_->Publish(r, [&](size_t step) { seen.push_back(step); }).ok());
+  ASSERT_EQ(seen.size(), Publisher::Steps().size());
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i);
+}
+
+TEST_F(PublisherTest, QueueRunsJobsAndResumesUnfinishedOnes) {
+  auto r = Request("queued", "1.0.0");
+  r.type = "custom";
+  r.files.push_back(Upload("custom", "zip", Zip({{"a.txt", "a"}})));
+  {
+    // A job stored by a process that died before running it.
+    storage::PublicationJob job;
+    job.run_id = NewUuid();
+    job.organization_id = kOrg;
+    job.coordinates = r.coordinates;
+    job.status = "queued";
+    job.steps_json = "[]";
+    job.request_json = r.ToJson();
+    job.blob_refs = r.BlobRefs();
+    job.created_millis = job.updated_millis = NowMillis();
+    ASSERT_TRUE(metadata_->PutJob(job).ok());
+    PublicationQueue queue(*publisher_, *metadata_, *reaper_, 1);
+    ASSERT_TRUE(queue.Recover().ok());
+    queue.Start();
+    queue.WaitIdle();
+    auto done = queue.Get(job.run_id);
+    ASSERT_TRUE(done.ok());
+    EXPECT_EQ(done->status, "completed");
+    EXPECT_EQ(done->asset_type, "custom");
+  }
+  EXPECT_TRUE(metadata_->GetVersion(r.coordinates).ok());
+
+  PublicationQueue queue(*publisher_, *metadata_, *reaper_, 2);
+  queue.Start();
+  auto bad = Request("queued-bad", "1.0.0");  // no type and no file
+  auto run_id = queue.Submit(bad);
+  ASSERT_TRUE(run_id.ok());
+  queue.WaitIdle();
+  auto failed = queue.Get(*run_id);
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(failed->status, "error");
+  EXPECT_NE(failed->steps_json.find("could not be determined"), std::string::npos) << failed->steps_json;
+}
+
+TEST(PublicationRequestJson, RoundTrips) {
+  PublicationRequest r;
+  r.organization_id = "org";
+  r.coordinates = {"g", "a", "1.0.0"};
+  r.name = "n";
+  r.tags = "x,y";
+  r.properties = {{"mainFile", "m.raml"}};
+  r.categories = {{"k", "v1, v2"}};
+  r.files.push_back({"raml", "zip", "f.zip", {"sha", "md5", "sha1", 42}});
+  r.validate_files = false;
+  auto back = PublicationRequest::FromJson(r.ToJson());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->ToJson(), r.ToJson());
+  EXPECT_FALSE(back->description.has_value());
+  EXPECT_FALSE(PublicationRequest::FromJson("{not json").ok());
+}
+
+}  // namespace
+}  // namespace agora::publication

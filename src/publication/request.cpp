@@ -1,0 +1,130 @@
+#include "publication/request.h"
+
+#include <boost/json.hpp>
+
+namespace agora::publication {
+namespace json = boost::json;
+
+std::vector<std::string> PublicationRequest::FormPropertyNames() const {
+  std::vector<std::string> names;
+  const std::pair<const char*, const std::optional<std::string>*> fields_in_form[] = {
+      {"name", &name},         {"description", &description}, {"type", &type},
+      {"keywords", &keywords}, {"tags", &tags},               {"dependencies", &dependencies},
+      {"contactName", &contact_name}, {"contactEmail", &contact_email}, {"status", &status}};
+  for (const auto& [field, value] : fields_in_form)
+    if (value->has_value()) names.push_back(field);
+  for (const auto& p : properties) names.push_back("properties." + p.key);
+  return names;
+}
+
+const UploadedFile* PublicationRequest::Pom() const {
+  for (const auto& f : files)
+    if (f.packaging == "pom") return &f;
+  return nullptr;
+}
+
+std::vector<std::string> PublicationRequest::BlobRefs() const {
+  std::vector<std::string> refs;
+  for (const auto& f : files) refs.push_back(f.blob.sha256);
+  return refs;
+}
+
+namespace {
+
+void PutOptional(json::object& o, const char* key, const std::optional<std::string>& value) {
+  if (value) o[key] = *value;
+}
+
+std::optional<std::string> GetOptional(const json::object& o, const char* key) {
+  if (const auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->as_string());
+  return std::nullopt;
+}
+
+std::string GetString(const json::object& o, const char* key) { return GetOptional(o, key).value_or(""); }
+
+json::array KeyValuesToJson(const std::vector<KeyValues>& items) {
+  json::array a;
+  for (const auto& kv : items) a.push_back(json::object{{"key", kv.key}, {"value", kv.value}});
+  return a;
+}
+
+std::vector<KeyValues> KeyValuesFromJson(const json::object& o, const char* key) {
+  std::vector<KeyValues> items;
+  if (const auto* v = o.if_contains(key); v && v->is_array())
+    for (const auto& item : v->as_array())
+      items.push_back({GetString(item.as_object(), "key"), GetString(item.as_object(), "value")});
+  return items;
+}
+
+}  // namespace
+
+std::string PublicationRequest::ToJson() const {
+  json::object o;
+  o["organizationId"] = organization_id;
+  o["groupId"] = coordinates.group_id;
+  o["assetId"] = coordinates.asset_id;
+  o["version"] = coordinates.version;
+  o["createdBy"] = created_by;
+  PutOptional(o, "name", name);
+  PutOptional(o, "description", description);
+  PutOptional(o, "type", type);
+  PutOptional(o, "keywords", keywords);
+  PutOptional(o, "tags", tags);
+  PutOptional(o, "dependencies", dependencies);
+  PutOptional(o, "contactName", contact_name);
+  PutOptional(o, "contactEmail", contact_email);
+  PutOptional(o, "status", status);
+  json::array props;
+  for (const auto& p : properties) props.push_back(json::object{{"key", p.key}, {"value", p.value}});
+  o["properties"] = std::move(props);
+  o["categories"] = KeyValuesToJson(categories);
+  o["fields"] = KeyValuesToJson(fields);
+  json::array files_json;
+  for (const auto& f : files) {
+    files_json.push_back(json::object{{"classifier", f.classifier}, {"packaging", f.packaging},
+                                      {"fileName", f.file_name}, {"sha256", f.blob.sha256},
+                                      {"md5", f.blob.md5}, {"sha1", f.blob.sha1}, {"size", f.blob.size}});
+  }
+  o["files"] = std::move(files_json);
+  o["validateFiles"] = validate_files;
+  return json::serialize(o);
+}
+
+Result<PublicationRequest> PublicationRequest::FromJson(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Status::Corruption("stored publication request is not valid JSON");
+  const json::object& o = v.as_object();
+  try {
+    PublicationRequest r;
+    r.organization_id = GetString(o, "organizationId");
+    r.coordinates = {GetString(o, "groupId"), GetString(o, "assetId"), GetString(o, "version")};
+    r.created_by = GetString(o, "createdBy");
+    r.name = GetOptional(o, "name");
+    r.description = GetOptional(o, "description");
+    r.type = GetOptional(o, "type");
+    r.keywords = GetOptional(o, "keywords");
+    r.tags = GetOptional(o, "tags");
+    r.dependencies = GetOptional(o, "dependencies");
+    r.contact_name = GetOptional(o, "contactName");
+    r.contact_email = GetOptional(o, "contactEmail");
+    r.status = GetOptional(o, "status");
+    for (const auto& p : o.at("properties").as_array())
+      r.properties.push_back({GetString(p.as_object(), "key"), GetString(p.as_object(), "value")});
+    r.categories = KeyValuesFromJson(o, "categories");
+    r.fields = KeyValuesFromJson(o, "fields");
+    for (const auto& f : o.at("files").as_array()) {
+      const auto& fo = f.as_object();
+      UploadedFile file{GetString(fo, "classifier"), GetString(fo, "packaging"), GetString(fo, "fileName"),
+                        {GetString(fo, "sha256"), GetString(fo, "md5"), GetString(fo, "sha1"),
+                         fo.at("size").to_number<uint64_t>()}};
+      r.files.push_back(std::move(file));
+    }
+    if (const auto* vf = o.if_contains("validateFiles"); vf && vf->is_bool()) r.validate_files = vf->as_bool();
+    return r;
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("stored publication request is malformed: ") + e.what());
+  }
+}
+
+}  // namespace agora::publication

@@ -1,0 +1,65 @@
+// PublicationRequest is one "create this asset version" request, as the Exchange API received it but
+// free of HTTP: the target coordinates, the text fields of the form, the properties.* and the
+// uploaded files, already streamed into the blob store. It is what the synchronous path hands to
+// the Publisher and what the asynchronous path stores (as JSON) in a durable job, so a job can be
+// run again after a restart.
+//
+// Thread safety: a plain value.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "assets/asset.h"
+#include "common/status.h"
+#include "storage/blob_store.h"
+
+namespace agora::publication {
+
+struct UploadedFile {
+  std::string classifier;   // empty for the POM
+  std::string packaging;    // zip, jar, raml, pom, ...
+  std::string file_name;    // the multipart filename, if the client sent one
+  storage::BlobInfo blob;
+};
+
+// A key with comma-separated values, as sent in categories.<key> / fields.<key>.
+struct KeyValues {
+  std::string key;
+  std::string value;
+};
+
+struct PublicationRequest {
+  std::string organization_id;
+  assets::Coordinates coordinates;
+  std::string created_by;
+
+  // Form fields; nullopt when the form did not carry them.
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> type;
+  std::optional<std::string> keywords;
+  std::optional<std::string> tags;
+  std::optional<std::string> dependencies;  // "G:A:V,G:A:V" from dependencies and properties.dependencies
+  std::optional<std::string> contact_name;
+  std::optional<std::string> contact_email;
+  std::optional<std::string> status;
+  std::vector<assets::Attribute> properties;  // properties.<key>, in form order
+  std::vector<KeyValues> categories;          // categories.<key> (or the JSON form)
+  std::vector<KeyValues> fields;              // fields.<key> (or the JSON form)
+
+  std::vector<UploadedFile> files;  // the POM too, when uploaded (packaging "pom")
+  bool validate_files = true;       // x-file-validation
+
+  // True when any asset property came from the form (for the POM-and-form conflict rule).
+  std::vector<std::string> FormPropertyNames() const;
+  const UploadedFile* Pom() const;
+  std::vector<std::string> BlobRefs() const;
+
+  std::string ToJson() const;
+  static Result<PublicationRequest> FromJson(const std::string& json);
+};
+
+}  // namespace agora::publication

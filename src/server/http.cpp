@@ -1,0 +1,255 @@
+#include "server/http.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace agora::server {
+
+bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) < std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+std::optional<std::string> Request::Header(std::string_view name) const {
+  auto it = headers_.find(std::string(name));
+  if (it == headers_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> Request::Query(std::string_view name) const {
+  for (const auto& [key, value] : query_)
+    if (key == name) return value;
+  return std::nullopt;
+}
+
+std::vector<std::string> Request::QueryAll(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : query_)
+    if (key == name) values.push_back(value);
+  return values;
+}
+
+std::string Request::Param(std::string_view name) const {
+  for (const auto& [key, value] : params_)
+    if (key == name) return value;
+  return "";
+}
+
+Result<std::string> Request::ReadWholeBody(size_t limit) {
+  std::string body;
+  char buffer[64 * 1024];
+  while (true) {
+    AGORA_ASSIGN_OR_RETURN(size_t n, ReadBody(buffer, sizeof buffer));
+    if (n == 0) return body;
+    if (body.size() + n > limit) return Status::PayloadTooLarge("The request body exceeds " + std::to_string(limit) + " bytes");
+    body.append(buffer, n);
+  }
+}
+
+void Response::SetHeader(std::string name, std::string value) {
+  for (auto& [key, existing] : headers) {
+    if (!CaseInsensitiveLess{}(key, name) && !CaseInsensitiveLess{}(name, key)) {
+      existing = std::move(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+Response Response::Json(int status, std::string json_body) {
+  return Text(status, std::move(json_body), "application/json");
+}
+
+Response Response::Text(int status, std::string body, std::string content_type) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  r.SetHeader("Content-Type", std::move(content_type));
+  return r;
+}
+
+Response Response::NoContent() {
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+Response Response::Error(const Status& status) {
+  boost::json::array errors;
+  for (const auto& e : status.errors()) errors.push_back(boost::json::string(e));
+  const boost::json::object body{{"status", status.http_status()},
+                                 {"code", status.code()},
+                                 {"message", status.message()},
+                                 {"details", boost::json::object{{"errors", std::move(errors)}}}};
+  return Json(status.http_status(), boost::json::serialize(body));
+}
+
+namespace {
+
+std::optional<uint64_t> ParseNumber(std::string_view text) {
+  uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+struct ByteRange {
+  uint64_t first = 0;
+  uint64_t length = 0;
+};
+
+enum class RangeOutcome { kNone, kRange, kUnsatisfiable };
+
+// A single "bytes=a-b" / "a-" / "-n" range; anything else (several ranges, other units) is
+// answered with the whole file, as RFC 9110 allows.
+RangeOutcome ParseRange(const std::string& header, uint64_t size, ByteRange& range) {
+  constexpr std::string_view kUnit = "bytes=";
+  if (header.rfind(kUnit, 0) != 0 || header.find(',') != std::string::npos) return RangeOutcome::kNone;
+  const std::string_view spec = std::string_view(header).substr(kUnit.size());
+  const auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return RangeOutcome::kNone;
+  const auto first = spec.substr(0, dash), last = spec.substr(dash + 1);
+  if (first.empty()) {
+    auto suffix = ParseNumber(last);
+    if (!suffix) return RangeOutcome::kNone;
+    if (*suffix == 0 || size == 0) return RangeOutcome::kUnsatisfiable;
+    range.length = std::min(*suffix, size);
+    range.first = size - range.length;
+    return RangeOutcome::kRange;
+  }
+  auto start = ParseNumber(first);
+  if (!start) return RangeOutcome::kNone;
+  if (*start >= size) return RangeOutcome::kUnsatisfiable;
+  uint64_t end = size - 1;
+  if (!last.empty()) {
+    auto parsed = ParseNumber(last);
+    if (!parsed || *parsed < *start) return RangeOutcome::kNone;
+    end = std::min(*parsed, size - 1);
+  }
+  range = {*start, end - *start + 1};
+  return RangeOutcome::kRange;
+}
+
+}  // namespace
+
+Response ServeFile(const Request& request, const std::string& path, uint64_t size, const std::string& etag,
+                   const std::string& content_type, const std::string& download_name) {
+  Response r;
+  r.SetHeader("ETag", etag);
+  r.SetHeader("Accept-Ranges", "bytes");
+  if (auto match = request.Header("if-none-match"); match && (*match == etag || *match == "*")) {
+    r.status = 304;
+    return r;
+  }
+  r.SetHeader("Content-Type", content_type);
+  r.SetHeader("Content-Disposition", "attachment; filename=\"" + download_name + "\"");
+  ByteRange range{0, size};
+  const auto header = request.Header("range");
+  const auto if_range = request.Header("if-range");
+  const RangeOutcome outcome =
+      header && (!if_range || *if_range == etag) ? ParseRange(*header, size, range) : RangeOutcome::kNone;
+  if (outcome == RangeOutcome::kUnsatisfiable) {
+    Response unsatisfiable = Response::Error(Status::RangeNotSatisfiable("The requested range is not satisfiable"));
+    unsatisfiable.SetHeader("Content-Range", "bytes */" + std::to_string(size));
+    return unsatisfiable;
+  }
+  if (outcome == RangeOutcome::kRange) {
+    r.status = 206;
+    r.SetHeader("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                     std::to_string(range.first + range.length - 1) + "/" + std::to_string(size));
+  }
+  r.file = FileBody{path, range.first, range.length};
+  return r;
+}
+
+namespace {
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> segments;
+  size_t start = path.empty() || path[0] != '/' ? 0 : 1;
+  if (start >= path.size()) return segments;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    segments.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) return segments;
+    start = slash + 1;
+  }
+}
+
+// Matches `path` against `pattern`; fills params and a specificity key (1 for each literal
+// segment, in order) so that literal segments win over parameters.
+bool Match(std::string_view pattern, std::string_view path, std::vector<std::pair<std::string, std::string>>& params,
+           std::vector<int>& specificity) {
+  const auto pattern_segments = Segments(pattern);
+  const auto path_segments = Segments(path);
+  params.clear();
+  specificity.clear();
+  for (size_t i = 0; i < pattern_segments.size(); ++i) {
+    const std::string_view p = pattern_segments[i];
+    const bool is_param = p.size() > 2 && p.front() == '{' && p.back() == '}';
+    if (is_param && p[p.size() - 2] == '*') {
+      if (i != pattern_segments.size() - 1 || i >= path_segments.size()) return false;
+      const size_t offset = static_cast<size_t>(path_segments[i].data() - path.data());
+      params.emplace_back(std::string(p.substr(1, p.size() - 3)), std::string(path.substr(offset)));
+      specificity.push_back(0);
+      return true;
+    }
+    if (i >= path_segments.size()) return false;
+    if (is_param) {
+      if (path_segments[i].empty()) return false;
+      params.emplace_back(std::string(p.substr(1, p.size() - 2)), std::string(path_segments[i]));
+      specificity.push_back(0);
+    } else {
+      if (p != path_segments[i]) return false;
+      specificity.push_back(1);
+    }
+  }
+  return pattern_segments.size() == path_segments.size();
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
+}
+
+Response Router::Dispatch(Request& request) const {
+  const Route* best = nullptr;
+  std::vector<int> best_specificity;
+  std::vector<std::pair<std::string, std::string>> best_params;
+  std::vector<std::string> allowed;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<int> specificity;
+  for (const auto& route : routes_) {
+    if (!Match(route.pattern, request.path(), params, specificity)) continue;
+    if (route.method != request.method()) {
+      if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
+      continue;
+    }
+    if (!best || specificity > best_specificity) {
+      best = &route;
+      best_specificity = specificity;
+      best_params = params;
+    }
+  }
+  if (!best) {
+    if (allowed.empty()) return Response::Error(Status::NotFound("No route for " + request.path()));
+    Response r = Response::Error(Status::MethodNotAllowed("Method " + request.method() + " is not allowed here"));
+    std::string allow;
+    for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    r.SetHeader("Allow", allow);
+    return r;
+  }
+  request.params_ = std::move(best_params);
+  try {
+    return best->handler(request);
+  } catch (const std::exception& e) {
+    return Response::Error(Status::Internal(std::string("internal error: ") + e.what()));
+  }
+}
+
+}  // namespace agora::server
