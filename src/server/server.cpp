@@ -97,10 +97,10 @@ class Connection {
       beast::error_code ec;
       http::async_read_some(stream_, buffer_, parser, yield_[ec]);
       if (ec == http::error::need_buffer) ec = {};
-      if (ec == http::error::body_limit) return Fail(TooLarge());
       if (ec) return Fail(Status::IOError("reading the request body: " + ec.message()));
       const size_t got = n - parser.get().body().size;
       body_bytes_ += got;
+      if (body_bytes_ > options_.max_body_bytes) return Fail(TooLarge());
       if (got > 0 || parser.is_done()) return got;
     }
   }
@@ -131,7 +131,7 @@ class Connection {
     Parser parser;
     parser_ = &parser;
     parser.header_limit(options_.max_header_bytes);
-    parser.body_limit(options_.max_body_bytes);
+    parser.body_limit(boost::none);  // enforced in ReadBody, so the handler can answer 413 itself
     state_.busy = false;
     TcpLayer(stream_).expires_after(std::chrono::seconds(
         first_request_ ? options_.header_timeout_seconds : options_.keep_alive_timeout_seconds));
