@@ -104,6 +104,7 @@ class AgoraServer:
             if expect_clean and code != 0:
                 raise AssertionError(f"agora exited with {code}:\n{self.log()}")
         self.reader.join(timeout=5)
+        self.process.stdout.close()
 
     def cleanup(self):
         if self.owns_data:
