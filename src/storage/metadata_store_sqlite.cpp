@@ -106,11 +106,11 @@ class SqliteMetadataStore : public MetadataStore {
     return Read<std::vector<Organization>>([&](SqliteConnection& c) -> Result<std::vector<Organization>> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT id, name, parent_id, created_millis FROM organizations ORDER BY created_millis, id"));
       std::vector<Organization> all;
-      while (true) {
-        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-        if (!row) return all;
-        all.push_back({s->Text(0), s->Text(1), s->Text(2), s->Int(3)});
-      }
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        all.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+        return Status::Ok();
+      }));
+      return all;
     });
   }
 
@@ -155,12 +155,12 @@ class SqliteMetadataStore : public MetadataStore {
                                                     "ORDER BY created_millis, version"));
       s->Bind(1, group_id).Bind(2, asset_id);
       std::vector<AssetVersion> versions;
-      while (true) {
-        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-        if (!row) return versions;
-        AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersion(c, *s));
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) -> Status {
+        AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersion(c, r));
         versions.push_back(std::move(v));
-      }
+        return Status::Ok();
+      }));
+      return versions;
     });
   }
 
@@ -183,11 +183,11 @@ class SqliteMetadataStore : public MetadataStore {
           "SELECT sha256 FROM version_files UNION SELECT b.sha256 FROM job_blobs b JOIN jobs j ON j.run_id = b.run_id "
           "WHERE j.status IN ('queued', 'running')"));
       std::vector<std::string> all;
-      while (true) {
-        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-        if (!row) return all;
-        all.push_back(s->Text(0));
-      }
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        all.push_back(r.Text(0));
+        return Status::Ok();
+      }));
+      return all;
     });
   }
 
@@ -234,12 +234,12 @@ class SqliteMetadataStore : public MetadataStore {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
           "SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_millis, run_id"));
       std::vector<PublicationJob> jobs;
-      while (true) {
-        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-        if (!row) return jobs;
-        AGORA_ASSIGN_OR_RETURN(PublicationJob job, LoadJob(c, *s));
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) -> Status {
+        AGORA_ASSIGN_OR_RETURN(PublicationJob job, LoadJob(c, r));
         jobs.push_back(std::move(job));
-      }
+        return Status::Ok();
+      }));
+      return jobs;
     });
   }
 
@@ -388,11 +388,11 @@ class SqliteMetadataStore : public MetadataStore {
                                                   " WHERE version_id = ? ORDER BY ordinal"));
     s->Bind(1, id);
     std::vector<std::string> values;
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) return values;
-      values.push_back(s->Text(0));
-    }
+    AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+      values.push_back(r.Text(0));
+      return Status::Ok();
+    }));
+    return values;
   }
 
   static Result<AssetVersion> LoadVersion(SqliteConnection& c, SqliteStatement& row) {
@@ -425,22 +425,20 @@ class SqliteMetadataStore : public MetadataStore {
   static Status LoadProperties(SqliteConnection& c, int64_t id, AssetVersion& v) {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT key, value FROM version_properties WHERE version_id = ? ORDER BY ordinal"));
     s->Bind(1, id);
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) return Status::Ok();
-      v.properties.push_back({s->Text(0), s->Text(1)});
-    }
+    return s->ForEach([&](SqliteStatement& r) {
+      v.properties.push_back({r.Text(0), r.Text(1)});
+      return Status::Ok();
+    });
   }
 
   static Status LoadDependencies(SqliteConnection& c, int64_t id, AssetVersion& v) {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
         "SELECT group_id, asset_id, version FROM version_dependencies WHERE version_id = ? ORDER BY ordinal"));
     s->Bind(1, id);
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) return Status::Ok();
-      v.dependencies.push_back({s->Text(0), s->Text(1), s->Text(2)});
-    }
+    return s->ForEach([&](SqliteStatement& r) {
+      v.dependencies.push_back({r.Text(0), r.Text(1), r.Text(2)});
+      return Status::Ok();
+    });
   }
 
   static Status LoadFiles(SqliteConnection& c, int64_t id, AssetVersion& v) {
@@ -448,12 +446,11 @@ class SqliteMetadataStore : public MetadataStore {
         "SELECT classifier, packaging, sha256, md5, sha1, size, main_file, is_generated, created_millis "
         "FROM version_files WHERE version_id = ? ORDER BY ordinal"));
     s->Bind(1, id);
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) return Status::Ok();
-      v.files.push_back({s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), static_cast<uint64_t>(s->Int(5)),
-                         s->Text(6), s->Int(7) != 0, s->Int(8)});
-    }
+    return s->ForEach([&](SqliteStatement& r) {
+      v.files.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), static_cast<uint64_t>(r.Int(5)),
+                         r.Text(6), r.Int(7) != 0, r.Int(8)});
+      return Status::Ok();
+    });
   }
 
   static Result<PublicationJob> LoadJob(SqliteConnection& c, SqliteStatement& s) {
@@ -470,11 +467,11 @@ class SqliteMetadataStore : public MetadataStore {
     j.updated_millis = s.Int(11);
     AGORA_ASSIGN_OR_RETURN(Statement b, c.Prepare("SELECT sha256 FROM job_blobs WHERE run_id = ?"));
     b->Bind(1, j.run_id);
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(bool row, b->Step());
-      if (!row) return j;
-      j.blob_refs.push_back(b->Text(0));
-    }
+    AGORA_RETURN_IF_ERROR(b->ForEach([&](SqliteStatement& r) {
+      j.blob_refs.push_back(r.Text(0));
+      return Status::Ok();
+    }));
+    return j;
   }
 
   std::mutex writer_mutex_;

@@ -42,6 +42,15 @@ class SqliteStatement {
   Result<bool> Step();
   // Runs to completion, ignoring rows.
   Status Run();
+  // Calls on_row(*this) for every row; stops at the first non-OK Status.
+  template <typename OnRow>
+  Status ForEach(OnRow on_row) {
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) return Status::Ok();
+      AGORA_RETURN_IF_ERROR(on_row(*this));
+    }
+  }
 
   std::string Text(int column) const;
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
