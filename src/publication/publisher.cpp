@@ -313,7 +313,7 @@ class Publisher::Run {
   }
 
   Status ResolveDependencies() {
-    if (meta_.dependencies.empty()) return Status::Ok();
+    if (meta_.dependencies.empty()) return CheckApiGroupMembers();
     AGORA_ASSIGN_OR_RETURN(version_.dependencies, assets::ParseDependencyList(meta_.dependencies));
     if (version_.dependencies.size() > assets::kMaxDependencies) {
       return Invalid("TOO_MANY_DEPENDENCIES", "An asset may declare at most " +
@@ -332,7 +332,21 @@ class Publisher::Run {
       statuses.emplace_back(dependency.ToString(), found->status);
       dependency_versions_.push_back(std::move(found).value());
     }
+    AGORA_RETURN_IF_ERROR(CheckApiGroupMembers());
     return assets::CheckDependencyStatuses(version_.status, statuses);
+  }
+
+  // An API group bundles APIs: its dependencies are its members, and there must be some.
+  Status CheckApiGroupMembers() {
+    if (version_.type != "api-group") return Status::Ok();
+    if (dependency_versions_.empty()) return MissingProperty("dependencies");
+    for (const auto& member : dependency_versions_) {
+      if (!assets::AssetTypeInfoFor(member.type).requires_api_version || member.type == "api-group") {
+        return Invalid("INVALID_DEPENDENCY", "An API group bundles APIs; " + member.coordinates.ToString() +
+                                                 " is of type " + member.type);
+      }
+    }
+    return Status::Ok();
   }
 
   // The spec file of an API asset (the raml/oas/raml-fragment/wsdl upload), if any.

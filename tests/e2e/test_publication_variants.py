@@ -55,6 +55,20 @@ class SingleSpecFileTest(AgoraTestCase):
         self.assertError((status, body), 400, "INVALID_FILE_IDENTIFIER_ERROR")
         self.assertNotStored(self.org, "twice", "1.0.0")
 
+    def test_api_group_bundles_apis(self):
+        fields = ["name=h", "type=http-api", "properties.assetLink=http://x", "properties.apiVersion=v1"]
+        self.assertEqual(self.server.publish(self.org, "member-api", "1.0.0", fields)[0], 201)
+        self.assertEqual(self.server.publish(self.org, "not-an-api", "1.0.0", ["name=c", "type=custom"])[0], 201)
+        status, body = self.server.publish(self.org, "group", "1.0.0", [
+            "name=Group", "type=api-group", f"dependencies={self.org}:member-api:1.0.0"])
+        self.assertEqual(status, 201, body)
+        self.assertEqual(json.loads(body)["type"], "api-group")
+        self.assertError(self.server.publish(self.org, "empty-group", "1.0.0", ["name=G", "type=api-group"]),
+                         400, "MISSING_REQUIRED_PROPERTIES")
+        self.assertError(self.server.publish(self.org, "odd-group", "1.0.0", [
+            "name=G", "type=api-group", f"dependencies={self.org}:not-an-api:1.0.0"]), 400, "INVALID_DEPENDENCY")
+        self.assertNotStored(self.org, "odd-group", "1.0.0")
+
     def test_v1_paths(self):
         status, body = self.server.curl("-H", "x-sync-publication: true", "-F", "name=v1", "-F", "type=custom",
                                         f"{self.server.base}/exchange/api/v1/organizations/{self.org}/assets/{self.org}/v1-asset/1.0.0")
