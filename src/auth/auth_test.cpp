@@ -38,6 +38,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Status PutVersion(const assets::AssetVersion&) override { return Unused(); }
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
+  Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }
   Status PutJob(const storage::PublicationJob&) override { return Unused(); }
   Result<storage::PublicationJob> GetJob(const std::string&) override { return Unused(); }
   Result<std::vector<storage::PublicationJob>> ListUnfinishedJobs() override { return Unused(); }

@@ -52,6 +52,19 @@ struct PublicationJob {
   int64_t updated_millis = 0;
 };
 
+// A listing or search of asset versions. Empty vectors mean "any".
+struct AssetQuery {
+  std::vector<std::string> organization_ids;  // the caller may read only these
+  std::vector<std::string> types;
+  std::vector<std::string> statuses;           // development, published, deprecated
+  std::string search;                          // full text: words, each also a prefix
+  bool latest_only = true;                     // one row per asset: its highest version
+  std::string sort;                            // "" (relevance, then name), name, createdDate
+  bool ascending = true;
+  size_t offset = 0;
+  size_t limit = 20;
+};
+
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
@@ -80,6 +93,10 @@ class MetadataStore {
   // published or deprecated version with these coordinates exists, and with Forbidden if the
   // group belongs to another organisation.
   virtual Status PutVersion(const assets::AssetVersion& version) = 0;
+
+  // Versions matching the query, ranked by relevance when it has search words (a name match
+  // outranks a keyword or tag match, which outranks a description match).
+  virtual Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) = 0;
 
   // SHA-256 of every blob that a version file or an unfinished (queued or running) job refers to.
   virtual Result<std::vector<std::string>> ReferencedBlobs() = 0;

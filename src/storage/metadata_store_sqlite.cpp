@@ -1,10 +1,13 @@
 // SqliteMetadataStore: the embedded MetadataStore backend (see metadata_store.h). One writer
 // connection behind a mutex serialises transactions; readers take connections from a pool, so
 // reads proceed in parallel with a write (WAL mode).
+#include <cctype>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <vector>
 
+#include "assets/semver.h"
 #include "storage/metadata_store.h"
 #include "storage/sqlite_connection.h"
 
@@ -33,7 +36,7 @@ CREATE TABLE versions (
   organization_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, status TEXT NOT NULL,
   contact_name TEXT NOT NULL, contact_email TEXT NOT NULL, original_format TEXT NOT NULL,
   original_format_version TEXT NOT NULL, created_by TEXT NOT NULL, created_millis INTEGER NOT NULL,
-  updated_millis INTEGER NOT NULL, UNIQUE (group_id, asset_id, version),
+  updated_millis INTEGER NOT NULL, version_key TEXT NOT NULL, UNIQUE (group_id, asset_id, version),
   FOREIGN KEY (group_id, asset_id) REFERENCES assets(group_id, asset_id));
 CREATE TABLE version_tags (
   version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL, value TEXT NOT NULL);
@@ -65,7 +68,54 @@ CREATE INDEX jobs_status ON jobs(status, created_millis);
 CREATE TABLE job_blobs (run_id TEXT NOT NULL REFERENCES jobs(run_id) ON DELETE CASCADE, sha256 TEXT NOT NULL);
 CREATE INDEX job_blobs_run ON job_blobs(run_id);
 CREATE INDEX job_blobs_sha256 ON job_blobs(sha256);
+CREATE INDEX versions_latest ON versions(group_id, asset_id, version_key);
+CREATE VIRTUAL TABLE version_search USING fts5(
+  name, asset_id, keywords, tags, description, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 )sql";
+
+// Column weights for bm25: a name match outranks an assetId match, then keywords and tags, then
+// the description.
+const char* const kRank = "bm25(version_search, 10.0, 6.0, 4.0, 4.0, 1.0)";
+
+// A string that sorts like SemVer precedence: zero-padded numbers, and a release after its
+// pre-releases ('~' sorts after '-').
+std::string VersionKey(const std::string& version) {
+  const auto v = assets::ParseSemVer(version);
+  if (!v) return version;
+  char numbers[80];
+  std::snprintf(numbers, sizeof numbers, "%020llu.%020llu.%020llu", static_cast<unsigned long long>(v->major),
+                static_cast<unsigned long long>(v->minor), static_cast<unsigned long long>(v->patch));
+  std::string key = numbers;
+  if (v->prerelease.empty()) return key + "~";
+  key += "-";
+  for (const auto& id : v->prerelease) {
+    const bool numeric = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
+    key += (numeric ? std::string(20 - std::min<size_t>(20, id.size()), '0') + id : id) + ".";
+  }
+  return key;
+}
+
+std::string Join(const std::vector<std::string>& items, const char* separator) {
+  std::string joined;
+  for (const auto& item : items) joined += (joined.empty() ? "" : separator) + item;
+  return joined;
+}
+
+// User text -> an FTS5 query: every word must match, as a word or a word prefix.
+std::string MatchExpression(const std::string& text) {
+  std::vector<std::string> terms;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) terms.push_back("\"" + word + "\"*");
+    word.clear();
+  };
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c >= 0x80) word += static_cast<char>(c);
+    else flush();
+  }
+  flush();
+  return Join(terms, " ");
+}
 
 const char* const kVersionColumns =
     "id, organization_id, group_id, asset_id, version, name, description, status, contact_name, contact_email, "
@@ -173,7 +223,60 @@ class SqliteMetadataStore : public MetadataStore {
       AGORA_RETURN_IF_ERROR(asset->Bind(1, v.coordinates.group_id).Bind(2, v.coordinates.asset_id)
                                 .Bind(3, v.organization_id).Bind(4, v.type).Bind(5, v.created_millis).Run());
       AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v));
+      AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
       return InsertChildren(c, id, v);
+    });
+  }
+
+  Result<std::vector<AssetVersion>> FindVersions(const AssetQuery& q) override {
+    const std::string match = MatchExpression(q.search);
+    std::string sql = "SELECT v.id FROM versions v JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id";
+    if (!match.empty()) sql += " JOIN version_search ON version_search.rowid = v.id";
+    std::vector<std::string> conditions, values;
+    auto in = [&](const std::string& column, const std::vector<std::string>& options) {
+      if (options.empty()) return;
+      conditions.push_back(column + " IN (" + Join(std::vector<std::string>(options.size(), "?"), ", ") + ")");
+      values.insert(values.end(), options.begin(), options.end());
+    };
+    in("v.organization_id", q.organization_ids);
+    in("a.type", q.types);
+    in("v.status", q.statuses);
+    if (q.latest_only) {
+      std::string latest = "SELECT MAX(l.version_key) FROM versions l WHERE l.group_id = v.group_id AND l.asset_id = v.asset_id";
+      if (!q.statuses.empty()) {
+        latest += " AND l.status IN (" + Join(std::vector<std::string>(q.statuses.size(), "?"), ", ") + ")";
+        values.insert(values.end(), q.statuses.begin(), q.statuses.end());
+      }
+      conditions.push_back("v.version_key = (" + latest + ")");
+    }
+    if (!match.empty()) {
+      conditions.push_back("version_search MATCH ?");
+      values.push_back(match);
+    }
+    if (!conditions.empty()) sql += " WHERE " + Join(conditions, " AND ");
+    const std::string direction = q.ascending ? " ASC" : " DESC";
+    if (q.sort == "createdDate") sql += " ORDER BY v.created_millis" + direction + ", v.id";
+    else if (q.sort == "name" || match.empty()) sql += " ORDER BY v.name COLLATE NOCASE" + direction + ", v.id";
+    else sql += std::string(" ORDER BY ") + kRank + ", v.name COLLATE NOCASE";
+    sql += " LIMIT ? OFFSET ?";
+    return Read<std::vector<AssetVersion>>([&](SqliteConnection& c) -> Result<std::vector<AssetVersion>> {
+      std::vector<int64_t> ids;
+      {
+        AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
+        int index = 1;
+        for (const auto& value : values) s->Bind(index++, value);
+        s->Bind(index++, static_cast<int64_t>(q.limit)).Bind(index, static_cast<int64_t>(q.offset));
+        AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+          ids.push_back(r.Int(0));
+          return Status::Ok();
+        }));
+      }
+      std::vector<AssetVersion> versions;
+      for (int64_t id : ids) {
+        AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
+        versions.push_back(std::move(v));
+      }
+      return versions;
     });
   }
 
@@ -270,6 +373,18 @@ class SqliteMetadataStore : public MetadataStore {
     });
   }
 
+}));
+    s.reset();
+    for (const auto& [id, version] : versions) {
+      AGORA_ASSIGN_OR_RETURN(Statement u, c.Prepare("UPDATE versions SET version_key = ? WHERE id = ?"));
+      AGORA_RETURN_IF_ERROR(u->Bind(1, VersionKey(version)).Bind(2, id).Run());
+      u.reset();
+      AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
+      AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
+    }
+    return Status::Ok();
+  }
+
   // Runs `body` on the writer connection, inside a transaction unless told otherwise.
   template <typename Body>
   Status Write(Body body, bool transaction = true) {
@@ -333,6 +448,8 @@ class SqliteMetadataStore : public MetadataStore {
     }
     const int64_t id = s->Int(0);
     s.reset();
+    AGORA_ASSIGN_OR_RETURN(Statement unindex, c.Prepare("DELETE FROM version_search WHERE rowid = ?"));
+    AGORA_RETURN_IF_ERROR(unindex->Bind(1, id).Run());
     AGORA_ASSIGN_OR_RETURN(Statement del, c.Prepare("DELETE FROM versions WHERE id = ?"));
     return del->Bind(1, id).Run();
   }
@@ -340,14 +457,30 @@ class SqliteMetadataStore : public MetadataStore {
   static Result<int64_t> InsertVersionRow(SqliteConnection& c, const AssetVersion& v) {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
         "INSERT INTO versions (organization_id, group_id, asset_id, version, name, description, status, contact_name, "
-        "contact_email, original_format, original_format_version, created_by, created_millis, updated_millis) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "contact_email, original_format, original_format_version, created_by, created_millis, updated_millis, "
+        "version_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     AGORA_RETURN_IF_ERROR(s->Bind(1, v.organization_id).Bind(2, v.coordinates.group_id).Bind(3, v.coordinates.asset_id)
                               .Bind(4, v.coordinates.version).Bind(5, v.name).Bind(6, v.description)
                               .Bind(7, assets::LifecycleName(v.status)).Bind(8, v.contact_name).Bind(9, v.contact_email)
                               .Bind(10, v.original_format).Bind(11, v.original_format_version).Bind(12, v.created_by)
-                              .Bind(13, v.created_millis).Bind(14, v.updated_millis).Run());
+                              .Bind(13, v.created_millis).Bind(14, v.updated_millis)
+                              .Bind(15, VersionKey(v.coordinates.version)).Run());
     return static_cast<int64_t>(sqlite3_last_insert_rowid(c.db()));
+  }
+
+  static Status IndexVersion(SqliteConnection& c, int64_t id, const AssetVersion& v) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "INSERT INTO version_search (rowid, name, asset_id, keywords, tags, description) VALUES (?, ?, ?, ?, ?, ?)"));
+    return s->Bind(1, id).Bind(2, v.name).Bind(3, v.coordinates.asset_id).Bind(4, Join(v.keywords, " "))
+        .Bind(5, Join(v.tags, " ")).Bind(6, v.description).Run();
+  }
+
+  static Result<AssetVersion> LoadVersionById(SqliteConnection& c, int64_t id) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT ") + kVersionColumns + " FROM versions WHERE id = ?"));
+    s->Bind(1, id);
+    AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::NotFound("version row " + std::to_string(id));
+    return LoadVersion(c, *s);
   }
 
   static Status InsertValues(SqliteConnection& c, const char* table, int64_t id, const std::vector<std::string>& values) {

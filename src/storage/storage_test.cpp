@@ -259,3 +259,89 @@ TEST_F(MetadataStoreTest, ConcurrentWritersAndReaders) {
 
 }  // namespace
 }  // namespace agora::storage
+
+namespace agora::storage {
+namespace {
+
+class SearchTest : public MetadataStoreTest {
+ protected:
+  void Put(const std::string& asset, const std::string& version, const std::string& name, const std::string& description,
+           const std::string& type = "rest-api", const std::string& org = "org-1",
+           assets::Lifecycle status = assets::Lifecycle::kPublished) {
+    auto v = Version(asset, version, status);
+    v.coordinates.group_id = org;
+    v.organization_id = org;
+    v.name = name;
+    v.description = description;
+    v.type = type;
+    v.keywords = {};
+    v.tags = {};
+    ASSERT_TRUE(store_->PutVersion(v).ok());
+  }
+  std::vector<std::string> Find(AssetQuery q) {
+    auto found = store_->FindVersions(q);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    std::vector<std::string> ids;
+    for (const auto& v : *found) ids.push_back(v.coordinates.asset_id + "@" + v.coordinates.version);
+    return ids;
+  }
+};
+
+TEST_F(SearchTest, NameMatchesOutrankDescriptionMatchesAndPrefixesMatch) {
+  Put("desc", "1.0.0", "Hotel bookings", "Cheap flights and hotels");
+  Put("name", "1.0.0", "Flights API", "Bookings");
+  Put("none", "1.0.0", "Payments", "Cards");
+  AssetQuery q;
+  q.search = "flights";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"name@1.0.0", "desc@1.0.0"}));
+  q.search = "fli";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"name@1.0.0", "desc@1.0.0"}));
+  q.search = "fli book";
+  EXPECT_EQ(Find(q).size(), 2u);
+  q.search = "\"; DROP TABLE versions; --";
+  EXPECT_TRUE(Find(q).empty());
+  q.search = "***";
+  EXPECT_EQ(Find(q).size(), 3u) << "a query with no words lists everything";
+}
+
+TEST_F(SearchTest, LatestVersionsFiltersAndPages) {
+  Put("api", "1.0.0", "API", "old");
+  Put("api", "1.10.0", "API", "newest");
+  Put("api", "1.9.0", "API", "middle");
+  Put("api", "2.0.0-rc.1", "API", "pre-release");
+  Put("frag", "1.0.0", "Fragment", "", "raml-fragment");
+  Put("dev", "1.0.0", "Dev", "", "custom", "org-1", assets::Lifecycle::kDevelopment);
+  Put("other", "1.0.0", "Other org", "", "rest-api", "org-2");
+  AssetQuery q;
+  q.organization_ids = {"org-1"};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"api@2.0.0-rc.1", "dev@1.0.0", "frag@1.0.0"}));
+  q.types = {"raml-fragment", "custom"};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"dev@1.0.0", "frag@1.0.0"}));
+  q.types = {};
+  q.statuses = {"published"};
+  q.search = "api";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"api@2.0.0-rc.1"}));
+  q.search = "";
+  q.latest_only = false;
+  q.sort = "createdDate";
+  EXPECT_EQ(Find(q).size(), 5u);
+  q.limit = 2;
+  q.offset = 4;
+  EXPECT_EQ(Find(q).size(), 1u);
+  q = AssetQuery{};
+  q.organization_ids = {"org-2"};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"other@1.0.0"}));
+}
+
+TEST_F(SearchTest, ReplacingADevelopmentVersionReindexesIt) {
+  Put("dev", "1.0.0", "Original words", "", "custom", "org-1", assets::Lifecycle::kDevelopment);
+  Put("dev", "1.0.0", "Replacement", "", "custom", "org-1", assets::Lifecycle::kDevelopment);
+  AssetQuery q;
+  q.search = "original";
+  EXPECT_TRUE(Find(q).empty());
+  q.search = "replacement";
+  EXPECT_EQ(Find(q).size(), 1u);
+}
+
+}  // namespace
+}  // namespace agora::storage
