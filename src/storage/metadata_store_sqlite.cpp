@@ -373,18 +373,6 @@ class SqliteMetadataStore : public MetadataStore {
     });
   }
 
-}));
-    s.reset();
-    for (const auto& [id, version] : versions) {
-      AGORA_ASSIGN_OR_RETURN(Statement u, c.Prepare("UPDATE versions SET version_key = ? WHERE id = ?"));
-      AGORA_RETURN_IF_ERROR(u->Bind(1, VersionKey(version)).Bind(2, id).Run());
-      u.reset();
-      AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
-      AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
-    }
-    return Status::Ok();
-  }
-
   // Runs `body` on the writer connection, inside a transaction unless told otherwise.
   template <typename Body>
   Status Write(Body body, bool transaction = true) {
