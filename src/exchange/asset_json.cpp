@@ -61,6 +61,19 @@ json::object AssetSummaryJson(const assets::AssetVersion& version) {
                       {"type", version.type}};
 }
 
+json::object SearchItemJson(const assets::AssetVersion& version) {
+  json::object o = AssetSummaryJson(version);
+  o["minorVersion"] = version.MinorVersion();
+  o["description"] = version.description;
+  o["versionGroup"] = version.VersionGroup();
+  o["isPublic"] = false;
+  o["status"] = assets::LifecycleName(version.status);
+  o["labels"] = Strings(version.tags);
+  o["createdById"] = version.created_by;
+  o["createdAt"] = FormatIsoMillis(version.created_millis);
+  return o;
+}
+
 json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url) {
   json::object o = AssetSummaryJson(version);
   o["id"] = version.coordinates.group_id + "/" + version.coordinates.asset_id + "/" + version.coordinates.version;

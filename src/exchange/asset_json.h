@@ -19,5 +19,8 @@ std::string DownloadUrl(const std::string& base_url, const assets::AssetVersion&
 boost::json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url);
 // {organizationId, groupId, assetId, version, name, type}
 boost::json::object AssetSummaryJson(const assets::AssetVersion& version);
+// An item of a listing or search: the summary plus minorVersion, description, versionGroup,
+// status, isPublic, createdById and createdAt.
+boost::json::object SearchItemJson(const assets::AssetVersion& version);
 
 }  // namespace agora::exchange

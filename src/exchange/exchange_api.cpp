@@ -2,8 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "assets/coordinates.h"
+#include "assets/semver.h"
 #include "exchange/asset_json.h"
+#include "exchange/discovery.h"
 #include "exchange/publication_form.h"
 #include "server/multipart.h"
 
@@ -101,8 +105,48 @@ class Api {
 
   Response GetAsset(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
-    return JsonResponse(200, AssetVersionJson(version, BaseUrl(request)));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
+    const std::string wanted = request.Param("version");
+    auto it = std::find_if(versions.begin(), versions.end(),
+                           [&](const auto& v) { return v.coordinates.version == wanted; });
+    if (it == versions.end())
+      return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
+    return VersionResponse(request, versions, *it);
+  }
+
+  Response GetLatestAsset(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
+    return VersionResponse(request, versions, LatestVersion(versions));
+  }
+
+  Response ListAssets(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::AssetQuery query, AssetQueryFromRequest(request, principal.organization_id));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto found, s_.metadata.FindVersions(query));
+    json::array items;
+    for (const auto& version : found) items.push_back(SearchItemJson(version));
+    return JsonResponse(200, items);
+  }
+
+  Response VersionGroups(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
+    return JsonResponse(200, VersionGroupsJson(versions));
+  }
+
+  Response NextAvailableVersion(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kRead); !st.ok()) return Response::Error(st);
+    const std::string order = request.Query("versionOrder").value_or("PATCH");
+    if (order != "PATCH" && order != "MINOR" && order != "MAJOR")
+      return Response::Error(Status::InvalidArgument("BAD_REQUEST", "versionOrder must be PATCH, MINOR or MAJOR"));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, s_.metadata.ListVersions(request.Param("groupId"), request.Param("assetId")));
+    std::vector<std::string> existing;
+    for (const auto& v : versions)
+      if (v.organization_id == organization_id) existing.push_back(v.coordinates.version);
+    return JsonResponse(200, json::object{{"nextAvailableVersion", assets::NextVersion(existing, order)}});
   }
 
   Response DownloadFile(Request& request) {
@@ -127,6 +171,22 @@ class Api {
 
   Result<auth::Principal> Authenticate(const Request& request) {
     return s_.authenticator.Authenticate(request.Header("authorization"));
+  }
+
+  // All versions of the asset named by the path, if the principal may read it.
+  Result<std::vector<assets::AssetVersion>> ReadableVersions(const auth::Principal& principal, const Request& request) {
+    const std::string group = request.Param("groupId"), asset = request.Param("assetId");
+    AGORA_ASSIGN_OR_RETURN(auto versions, s_.metadata.ListVersions(group, asset));
+    if (versions.empty()) return Status::NotFound("Asset " + group + ":" + asset + " not found");
+    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
+    return versions;
+  }
+
+  Response VersionResponse(const Request& request, const std::vector<assets::AssetVersion>& versions,
+                           const assets::AssetVersion& shown) {
+    json::object body = AssetVersionJson(shown, BaseUrl(request));
+    body["otherVersions"] = OtherVersionsJson(versions, shown);
+    return JsonResponse(200, body);
   }
 
   Result<assets::AssetVersion> ReadableVersion(const auth::Principal& principal, const assets::Coordinates& c) {
@@ -170,6 +230,14 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
     router.Add("GET", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}",
                bind(&Api::PublicationStatus));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}", bind(&Api::GetAsset));
+    router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}/asset", bind(&Api::GetAsset));
+    router.Add("GET", base + "/assets/{groupId}/{assetId}", bind(&Api::GetLatestAsset));
+    router.Add("GET", base + "/assets/{groupId}/{assetId}/asset", bind(&Api::GetLatestAsset));
+    router.Add("GET", base + "/assets/{groupId}/{assetId}/versionGroups", bind(&Api::VersionGroups));
+    router.Add("GET", base + "/assets", bind(&Api::ListAssets));
+    router.Add("GET", base + "/assets/search", bind(&Api::ListAssets));
+    router.Add("GET", base + "/organizations/{organizationId}/groups/{groupId}/assets/{assetId}/nextAvailableVersion",
+               bind(&Api::NextAvailableVersion));
   }
   const std::string files = "/exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}";
   router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));

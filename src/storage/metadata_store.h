@@ -57,6 +57,7 @@ struct AssetQuery {
   std::vector<std::string> organization_ids;  // the caller may read only these
   std::vector<std::string> types;
   std::vector<std::string> statuses;           // development, published, deprecated
+  std::vector<std::string> tags;               // versions carrying any of these tags
   std::string search;                          // full text: words, each also a prefix
   bool latest_only = true;                     // one row per asset: its highest version
   std::string sort;                            // "" (relevance, then name), name, createdDate

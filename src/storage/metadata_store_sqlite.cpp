@@ -241,6 +241,10 @@ class SqliteMetadataStore : public MetadataStore {
     in("v.organization_id", q.organization_ids);
     in("a.type", q.types);
     in("v.status", q.statuses);
+    if (!q.tags.empty()) {
+      in("EXISTS (SELECT 1 FROM version_tags t WHERE t.version_id = v.id AND t.value", q.tags);
+      conditions.back() += ")";
+    }
     if (q.latest_only) {
       std::string latest = "SELECT MAX(l.version_key) FROM versions l WHERE l.group_id = v.group_id AND l.asset_id = v.asset_id";
       if (!q.statuses.empty()) {

@@ -345,3 +345,24 @@ TEST_F(SearchTest, ReplacingADevelopmentVersionReindexesIt) {
 
 }  // namespace
 }  // namespace agora::storage
+
+namespace agora::storage {
+namespace {
+
+TEST_F(MetadataStoreTest, FindsVersionsByTag) {
+  auto tagged = Version("tagged", "1.0.0");
+  tagged.tags = {"payments", "eu"};
+  ASSERT_TRUE(store_->PutVersion(tagged).ok());
+  auto other = Version("other", "1.0.0");
+  other.tags = {"payments-eu"};
+  ASSERT_TRUE(store_->PutVersion(other).ok());
+  AssetQuery q;
+  q.tags = {"eu"};
+  auto found = store_->FindVersions(q);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].coordinates.asset_id, "tagged");
+}
+
+}  // namespace
+}  // namespace agora::storage
