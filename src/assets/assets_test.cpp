@@ -127,6 +127,16 @@ TEST(RulesTest, LifecycleAtCreationAndDependencies) {
   EXPECT_TRUE(CheckDependencyStatuses(Lifecycle::kDevelopment, deps).ok());
 }
 
+TEST(RulesTest, LifecycleTransitions) {
+  using L = Lifecycle;
+  EXPECT_TRUE(CheckTransition(L::kDevelopment, L::kPublished).ok());
+  EXPECT_TRUE(CheckTransition(L::kPublished, L::kDeprecated).ok());
+  EXPECT_TRUE(CheckTransition(L::kDeprecated, L::kPublished).ok());
+  for (auto [from, to] : std::vector<std::pair<L, L>>{{L::kPublished, L::kDevelopment}, {L::kDevelopment, L::kDeprecated},
+                                                      {L::kDeprecated, L::kDevelopment}, {L::kPublished, L::kPublished}})
+    EXPECT_EQ(CheckTransition(from, to).code(), "INVALID_TRANSITION");
+}
+
 TEST(AssetVersionTest, DerivesMinorVersionAndVersionGroup) {
   AssetVersion v;
   v.coordinates.version = "2.0.1-rc.1";

@@ -39,6 +39,15 @@ Status CheckLifecycleAtCreation(const std::string& status) {
   return Invalid("INVALID_STATUS", "Invalid status '" + status + "': an asset is created as development or published");
 }
 
+Status CheckTransition(Lifecycle from, Lifecycle to) {
+  const bool allowed = (from == Lifecycle::kDevelopment && to == Lifecycle::kPublished) ||
+                       (from == Lifecycle::kPublished && to == Lifecycle::kDeprecated) ||
+                       (from == Lifecycle::kDeprecated && to == Lifecycle::kPublished);
+  if (allowed) return Status::Ok();
+  return Invalid("INVALID_TRANSITION", std::string("A version cannot go from ") + LifecycleName(from) + " to " +
+                                           LifecycleName(to));
+}
+
 Status CheckDependencyStatuses(Lifecycle status, const std::vector<std::pair<std::string, Lifecycle>>& dependencies) {
   if (status == Lifecycle::kDevelopment) return Status::Ok();
   std::vector<std::string> in_development;

@@ -24,6 +24,9 @@ Status CheckApiVersion(const std::string& type, const std::string& version, cons
                        const std::vector<std::pair<std::string, std::string>>& existing);
 // development or published; anything else (deprecated included) is 400 INVALID_STATUS.
 Status CheckLifecycleAtCreation(const std::string& status);
+// development -> published, published -> deprecated, deprecated -> published; anything else is
+// 400 INVALID_TRANSITION.
+Status CheckTransition(Lifecycle from, Lifecycle to);
 // A published version cannot depend on development versions: 400 DEVELOPMENT_DEPENDENCIES.
 Status CheckDependencyStatuses(Lifecycle status, const std::vector<std::pair<std::string, Lifecycle>>& dependencies);
 

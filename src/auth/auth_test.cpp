@@ -39,6 +39,12 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }
+  Status SetVersionStatus(const assets::Coordinates&, assets::Lifecycle, int64_t) override { return Unused(); }
+  Status UpdateAssetDetails(const std::string&, const std::string&, const storage::AssetDetailsUpdate&, int64_t) override { return Unused(); }
+  Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates&) override { return Unused(); }
+  Status DeleteVersion(const assets::Coordinates&, bool, int64_t) override { return Unused(); }
+  Result<std::vector<storage::DeletedVersion>> ListSoftDeleted(const std::string&, size_t, size_t) override { return Unused(); }
+  Result<std::vector<std::string>> ListReservedVersions(const std::string&, const std::string&) override { return Unused(); }
   Status PutJob(const storage::PublicationJob&) override { return Unused(); }
   Result<storage::PublicationJob> GetJob(const std::string&) override { return Unused(); }
   Result<std::vector<storage::PublicationJob>> ListUnfinishedJobs() override { return Unused(); }

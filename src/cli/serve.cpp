@@ -135,8 +135,9 @@ int RunServe(const std::vector<std::string>& args) {
   publication::PublicationQueue queue(publisher, *dir->metadata, reaper, vm["workers"].as<int>());
   if (Status st = queue.Recover(); !st.ok()) return Fail(st);
   auth::Authenticator authenticator(*dir->metadata);
+  publication::AssetLifecycle lifecycle(*dir->metadata, reaper);
 
-  exchange::ExchangeServices services{*dir->metadata, *dir->blobs, reaper, publisher, queue, authenticator,
+  exchange::ExchangeServices services{*dir->metadata, *dir->blobs, reaper, publisher, queue, lifecycle, authenticator,
                                       vm["public-url"].as<std::string>(), kVersion};
   while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
   server::Router router;

@@ -3,9 +3,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 #include "assets/coordinates.h"
 #include "assets/semver.h"
+#include "common/ids.h"
 #include "exchange/asset_json.h"
 #include "exchange/discovery.h"
 #include "exchange/publication_form.h"
@@ -120,6 +122,55 @@ class Api {
     return VersionResponse(request, versions, LatestVersion(versions));
   }
 
+  Response ChangeStatus(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
+    const auto* status = body.if_contains("status");
+    const auto to = status && status->is_string() ? assets::ParseLifecycle(std::string(status->as_string())) : std::nullopt;
+    if (!to) return Response::Error(Status::InvalidArgument("INVALID_STATUS", "status must be development, published or deprecated"));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
+    // Deprecating, and taking a version back from deprecation, are an administrator's decisions.
+    const bool deprecation = *to == assets::Lifecycle::kDeprecated || version.status == assets::Lifecycle::kDeprecated;
+    const auto action = deprecation ? auth::Action::kDeprecate : auth::Action::kManage;
+    if (Status st = auth::Authorize(principal, version.organization_id, action); !st.ok()) return Response::Error(st);
+    if (Status st = s_.lifecycle.ChangeStatus(version, *to); !st.ok()) return Response::Error(st);
+    return Response::NoContent();
+  }
+
+  Response PatchAsset(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
+    const std::string organization_id = request.Param("organizationId");
+    if (!organization_id.empty() && organization_id != versions.front().organization_id)
+      return Response::Error(Status::NotFound("Asset not found in organization " + organization_id));
+    if (Status st = auth::Authorize(principal, versions.front().organization_id, auth::Action::kManage); !st.ok())
+      return Response::Error(st);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::AssetDetailsUpdate update, DetailsUpdate(body));
+    if (Status st = s_.metadata.UpdateAssetDetails(request.Param("groupId"), request.Param("assetId"), update, NowMillis());
+        !st.ok())
+      return Response::Error(st);
+    return Response::NoContent();
+  }
+
+  Response DeleteVersion(Request& request) { return Delete(request, /*whole_asset=*/false); }
+  Response DeleteAsset(Request& request) { return Delete(request, /*whole_asset=*/true); }
+
+  Response SoftDeleted(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kRead); !st.ok()) return Response::Error(st);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::AssetQuery page, AssetQueryFromRequest(request, organization_id));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto deleted, s_.metadata.ListSoftDeleted(organization_id, page.offset, page.limit));
+    json::array items;
+    for (const auto& d : deleted) {
+      items.push_back(json::object{{"organizationId", d.organization_id}, {"groupId", d.coordinates.group_id},
+                                   {"assetId", d.coordinates.asset_id}, {"version", d.coordinates.version},
+                                   {"name", d.name}, {"type", d.type}, {"deletedAt", FormatIsoMillis(d.deleted_millis)}});
+    }
+    return JsonResponse(200, items);
+  }
+
   Response ListAssets(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::AssetQuery query, AssetQueryFromRequest(request, principal.organization_id));
@@ -142,10 +193,10 @@ class Api {
     const std::string order = request.Query("versionOrder").value_or("PATCH");
     if (order != "PATCH" && order != "MINOR" && order != "MAJOR")
       return Response::Error(Status::InvalidArgument("BAD_REQUEST", "versionOrder must be PATCH, MINOR or MAJOR"));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, s_.metadata.ListVersions(request.Param("groupId"), request.Param("assetId")));
-    std::vector<std::string> existing;
-    for (const auto& v : versions)
-      if (v.organization_id == organization_id) existing.push_back(v.coordinates.version);
+    const std::string group = request.Param("groupId");
+    if (auto owner = s_.metadata.GroupOwner(group); owner.ok() && *owner != organization_id)
+      return Response::Error(Status::Forbidden("The group " + group + " belongs to another organization"));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto existing, s_.metadata.ListReservedVersions(group, request.Param("assetId")));
     return JsonResponse(200, json::object{{"nextAvailableVersion", assets::NextVersion(existing, order)}});
   }
 
@@ -171,6 +222,55 @@ class Api {
 
   Result<auth::Principal> Authenticate(const Request& request) {
     return s_.authenticator.Authenticate(request.Header("authorization"));
+  }
+
+  Response Delete(Request& request, bool whole_asset) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string type = request.Header("x-delete-type").value_or("soft-delete");
+    if (type != "soft-delete" && type != "hard-delete")
+      return Response::Error(Status::InvalidArgument("INVALID_DELETE_TYPE", "x-delete-type must be soft-delete or hard-delete"));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
+    const std::string organization_id = request.Param("organizationId");
+    if (!organization_id.empty() && organization_id != versions.front().organization_id)
+      return Response::Error(Status::NotFound("Asset not found in organization " + organization_id));
+    if (Status st = auth::Authorize(principal, versions.front().organization_id, auth::Action::kDelete); !st.ok())
+      return Response::Error(st);
+    if (!whole_asset) {
+      const std::string wanted = request.Param("version");
+      std::erase_if(versions, [&](const auto& v) { return v.coordinates.version != wanted; });
+      if (versions.empty()) return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
+    }
+    if (Status st = s_.lifecycle.Delete(versions, type == "soft-delete"); !st.ok()) return Response::Error(st);
+    return Response::NoContent();
+  }
+
+  static Result<json::object> JsonBody(Request& request) {
+    AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(1 << 20));
+    boost::system::error_code ec;
+    json::value value = json::parse(text, ec);
+    if (ec || !value.is_object()) return Status::InvalidArgument("BAD_REQUEST", "The body must be a JSON object");
+    return std::move(value.as_object());
+  }
+
+  // {name, description, contactName, contactEmail}: at least one, strings within Exchange's limits.
+  static Result<storage::AssetDetailsUpdate> DetailsUpdate(const json::object& body) {
+    storage::AssetDetailsUpdate update;
+    const std::tuple<const char*, std::optional<std::string>*, size_t, size_t> fields[] = {
+        {"name", &update.name, 1, 256}, {"description", &update.description, 0, 255},
+        {"contactName", &update.contact_name, 0, 255}, {"contactEmail", &update.contact_email, 0, 255}};
+    for (const auto& [key, value] : body) {
+      auto field = std::find_if(std::begin(fields), std::end(fields), [&](const auto& f) { return std::get<0>(f) == key; });
+      if (field == std::end(fields))
+        return Status::InvalidArgument("BAD_REQUEST", "Unknown property '" + std::string(key) + "'", {std::string(key)});
+      const auto& [name, target, min, max] = *field;
+      if (!value.is_string() || value.as_string().size() < min || value.as_string().size() > max)
+        return Status::InvalidArgument("BAD_REQUEST", std::string(name) + " must be a string of " + std::to_string(min) +
+                                                          " to " + std::to_string(max) + " characters");
+      *target = std::string(value.as_string());
+    }
+    if (!update.name && !update.description && !update.contact_name && !update.contact_email)
+      return Status::InvalidArgument("BAD_REQUEST", "Send at least one of name, description, contactName, contactEmail");
+    return update;
   }
 
   // All versions of the asset named by the path, if the principal may read it.
@@ -234,6 +334,14 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
     router.Add("GET", base + "/assets/{groupId}/{assetId}", bind(&Api::GetLatestAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/asset", bind(&Api::GetLatestAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/versionGroups", bind(&Api::VersionGroups));
+    router.Add("PUT", base + "/assets/{groupId}/{assetId}/{version}/status", bind(&Api::ChangeStatus));
+    router.Add("PATCH", base + "/assets/{groupId}/{assetId}", bind(&Api::PatchAsset));
+    router.Add("DELETE", base + "/assets/{groupId}/{assetId}/{version}", bind(&Api::DeleteVersion));
+    router.Add("DELETE", base + "/assets/{groupId}/{assetId}", bind(&Api::DeleteAsset));
+    router.Add("DELETE", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}", bind(&Api::DeleteVersion));
+    router.Add("PATCH", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/metadata",
+               bind(&Api::PatchAsset));
+    router.Add("GET", base + "/organizations/{organizationId}/softDeleted", bind(&Api::SoftDeleted));
     router.Add("GET", base + "/assets", bind(&Api::ListAssets));
     router.Add("GET", base + "/assets/search", bind(&Api::ListAssets));
     router.Add("GET", base + "/organizations/{organizationId}/groups/{groupId}/assets/{assetId}/nextAvailableVersion",

@@ -13,6 +13,7 @@
 #include "auth/auth.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
+#include "publication/lifecycle.h"
 #include "publication/publisher.h"
 #include "server/http.h"
 #include "storage/blob_store.h"
@@ -26,6 +27,7 @@ struct ExchangeServices {
   publication::BlobReaper& reaper;
   publication::Publisher& publisher;
   publication::PublicationQueue& queue;
+  publication::AssetLifecycle& lifecycle;
   auth::Authenticator& authenticator;
   std::string public_url;  // empty: derive from the request's Host header
   std::string server_version;

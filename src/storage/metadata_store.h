@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,23 @@ struct PublicationJob {
   std::vector<std::string> blob_refs;  // blobs the request holds on to until the job ends
   int64_t created_millis = 0;
   int64_t updated_millis = 0;
+};
+
+// A version-agnostic edit: the fields that are set change on every version of the asset.
+struct AssetDetailsUpdate {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> contact_name;
+  std::optional<std::string> contact_email;
+};
+
+// A soft-deleted version: its content is gone but its coordinates stay reserved.
+struct DeletedVersion {
+  std::string organization_id;
+  assets::Coordinates coordinates;
+  std::string name;
+  std::string type;
+  int64_t deleted_millis = 0;
 };
 
 // A listing or search of asset versions. Empty vectors mean "any".
@@ -94,6 +112,21 @@ class MetadataStore {
   // published or deprecated version with these coordinates exists, and with Forbidden if the
   // group belongs to another organisation.
   virtual Status PutVersion(const assets::AssetVersion& version) = 0;
+
+  // Lifecycle and edits; each bumps updated_millis of every version of the asset to `now`.
+  virtual Status SetVersionStatus(const assets::Coordinates& coordinates, assets::Lifecycle status, int64_t now) = 0;
+  virtual Status UpdateAssetDetails(const std::string& group_id, const std::string& asset_id,
+                                    const AssetDetailsUpdate& update, int64_t now) = 0;
+  // Versions (of other assets, or other versions) that declare a dependency on `coordinates`.
+  virtual Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates& coordinates) = 0;
+  // Removes a version and its rows in one transaction; with `soft`, its coordinates stay reserved
+  // (PutVersion then answers 409) and it is listed by ListSoftDeleted.
+  virtual Status DeleteVersion(const assets::Coordinates& coordinates, bool soft, int64_t now) = 0;
+  virtual Result<std::vector<DeletedVersion>> ListSoftDeleted(const std::string& organization_id, size_t offset,
+                                                              size_t limit) = 0;
+  // Every version ever created under the asset, soft-deleted ones included (for nextAvailableVersion).
+  virtual Result<std::vector<std::string>> ListReservedVersions(const std::string& group_id,
+                                                                const std::string& asset_id) = 0;
 
   // Versions matching the query, ranked by relevance when it has search words (a name match
   // outranks a keyword or tag match, which outranks a description match).

@@ -69,6 +69,10 @@ CREATE TABLE job_blobs (run_id TEXT NOT NULL REFERENCES jobs(run_id) ON DELETE C
 CREATE INDEX job_blobs_run ON job_blobs(run_id);
 CREATE INDEX job_blobs_sha256 ON job_blobs(sha256);
 CREATE INDEX versions_latest ON versions(group_id, asset_id, version_key);
+CREATE TABLE deleted_versions (
+  group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL, organization_id TEXT NOT NULL,
+  name TEXT NOT NULL, type TEXT NOT NULL, deleted_millis INTEGER NOT NULL, PRIMARY KEY (group_id, asset_id, version));
+CREATE INDEX deleted_versions_organization ON deleted_versions(organization_id, deleted_millis);
 CREATE VIRTUAL TABLE version_search USING fts5(
   name, asset_id, keywords, tags, description, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 )sql";
@@ -225,6 +229,99 @@ class SqliteMetadataStore : public MetadataStore {
       AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v));
       AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
       return InsertChildren(c, id, v);
+    });
+  }
+
+  Status SetVersionStatus(const Coordinates& c, assets::Lifecycle status, int64_t now) override {
+    return Write([&](SqliteConnection& conn) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
+          "UPDATE versions SET status = ? WHERE group_id = ? AND asset_id = ? AND version = ?"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, assets::LifecycleName(status)).Bind(2, c.group_id).Bind(3, c.asset_id)
+                                .Bind(4, c.version).Run());
+      if (sqlite3_changes(conn.db()) == 0) return Status::NotFound("Asset " + c.ToString() + " not found");
+      return Touch(conn, c.group_id, c.asset_id, now);
+    });
+  }
+
+  Status UpdateAssetDetails(const std::string& group_id, const std::string& asset_id, const AssetDetailsUpdate& u,
+                            int64_t now) override {
+    return Write([&](SqliteConnection& conn) -> Status {
+      const std::pair<const char*, const std::optional<std::string>*> columns[] = {
+          {"name", &u.name}, {"description", &u.description}, {"contact_name", &u.contact_name},
+          {"contact_email", &u.contact_email}};
+      for (const auto& [column, value] : columns) {
+        if (!*value) continue;
+        AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(std::string("UPDATE versions SET ") + column +
+                                                         " = ? WHERE group_id = ? AND asset_id = ?"));
+        AGORA_RETURN_IF_ERROR(s->Bind(1, **value).Bind(2, group_id).Bind(3, asset_id).Run());
+      }
+      AGORA_RETURN_IF_ERROR(Touch(conn, group_id, asset_id, now));
+      return Reindex(conn, group_id, asset_id);
+    });
+  }
+
+  Result<std::vector<Coordinates>> ListDependents(const Coordinates& c) override {
+    return Read<std::vector<Coordinates>>([&](SqliteConnection& conn) -> Result<std::vector<Coordinates>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
+          "SELECT v.group_id, v.asset_id, v.version FROM version_dependencies d JOIN versions v ON v.id = d.version_id "
+          "WHERE d.group_id = ? AND d.asset_id = ? AND d.version = ? ORDER BY v.group_id, v.asset_id, v.version_key"));
+      s->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version);
+      std::vector<Coordinates> dependents;
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        dependents.push_back({r.Text(0), r.Text(1), r.Text(2)});
+        return Status::Ok();
+      }));
+      return dependents;
+    });
+  }
+
+  Status DeleteVersion(const Coordinates& c, bool soft, int64_t now) override {
+    return Write([&](SqliteConnection& conn) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
+          "SELECT v.id, v.organization_id, v.name, a.type FROM versions v JOIN assets a ON a.group_id = v.group_id "
+          "AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND v.version = ?"));
+      s->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("Asset " + c.ToString() + " not found");
+      const int64_t id = s->Int(0);
+      const DeletedVersion tombstone{s->Text(1), c, s->Text(2), s->Text(3), now};
+      s.reset();
+      AGORA_RETURN_IF_ERROR(RemoveVersionRow(conn, id));
+      if (!soft) return Status::Ok();
+      AGORA_ASSIGN_OR_RETURN(Statement t, conn.Prepare("INSERT OR REPLACE INTO deleted_versions VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      return t->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version).Bind(4, tombstone.organization_id)
+          .Bind(5, tombstone.name).Bind(6, tombstone.type).Bind(7, now).Run();
+    });
+  }
+
+  Result<std::vector<DeletedVersion>> ListSoftDeleted(const std::string& organization_id, size_t offset,
+                                                      size_t limit) override {
+    return Read<std::vector<DeletedVersion>>([&](SqliteConnection& conn) -> Result<std::vector<DeletedVersion>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
+          "SELECT organization_id, group_id, asset_id, version, name, type, deleted_millis FROM deleted_versions "
+          "WHERE organization_id = ? ORDER BY deleted_millis DESC, group_id, asset_id, version LIMIT ? OFFSET ?"));
+      s->Bind(1, organization_id).Bind(2, static_cast<int64_t>(limit)).Bind(3, static_cast<int64_t>(offset));
+      std::vector<DeletedVersion> deleted;
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        deleted.push_back({r.Text(0), {r.Text(1), r.Text(2), r.Text(3)}, r.Text(4), r.Text(5), r.Int(6)});
+        return Status::Ok();
+      }));
+      return deleted;
+    });
+  }
+
+  Result<std::vector<std::string>> ListReservedVersions(const std::string& group_id, const std::string& asset_id) override {
+    return Read<std::vector<std::string>>([&](SqliteConnection& conn) -> Result<std::vector<std::string>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
+          "SELECT version FROM versions WHERE group_id = ?1 AND asset_id = ?2 "
+          "UNION SELECT version FROM deleted_versions WHERE group_id = ?1 AND asset_id = ?2"));
+      s->Bind(1, group_id).Bind(2, asset_id);
+      std::vector<std::string> versions;
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        versions.push_back(r.Text(0));
+        return Status::Ok();
+      }));
+      return versions;
     });
   }
 
@@ -432,7 +529,7 @@ class SqliteMetadataStore : public MetadataStore {
         "SELECT id, status FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
     s->Bind(1, coordinates.group_id).Bind(2, coordinates.asset_id).Bind(3, coordinates.version);
     AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return Status::Ok();
+    if (!row) return NotSoftDeleted(c, coordinates);
     if (s->Text(1) != "development") {
       return Status::Conflict("ASSET_PRE_CONDITIONS_FAILED",
                               "Cannot create a new asset with the provided groupId, assetId, version, state",
@@ -440,10 +537,51 @@ class SqliteMetadataStore : public MetadataStore {
     }
     const int64_t id = s->Int(0);
     s.reset();
+    return RemoveVersionRow(c, id);
+  }
+
+  static Status NotSoftDeleted(SqliteConnection& c, const Coordinates& coordinates) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "SELECT 1 FROM deleted_versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
+    s->Bind(1, coordinates.group_id).Bind(2, coordinates.asset_id).Bind(3, coordinates.version);
+    AGORA_ASSIGN_OR_RETURN(bool deleted, s->Step());
+    if (!deleted) return Status::Ok();
+    return Status::Conflict("ASSET_PRE_CONDITIONS_FAILED",
+                            "Cannot create a new asset with the provided groupId, assetId, version, state",
+                            {"The version " + coordinates.version + " was deleted; its coordinates stay reserved."});
+  }
+
+  // Deletes a version row, its child rows (by cascade) and its search entry.
+  static Status RemoveVersionRow(SqliteConnection& c, int64_t id) {
     AGORA_ASSIGN_OR_RETURN(Statement unindex, c.Prepare("DELETE FROM version_search WHERE rowid = ?"));
     AGORA_RETURN_IF_ERROR(unindex->Bind(1, id).Run());
     AGORA_ASSIGN_OR_RETURN(Statement del, c.Prepare("DELETE FROM versions WHERE id = ?"));
     return del->Bind(1, id).Run();
+  }
+
+  static Status Touch(SqliteConnection& c, const std::string& group_id, const std::string& asset_id, int64_t now) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("UPDATE versions SET updated_millis = ? WHERE group_id = ? AND asset_id = ?"));
+    return s->Bind(1, now).Bind(2, group_id).Bind(3, asset_id).Run();
+  }
+
+  // Rebuilds the search entries of an asset's versions after an edit.
+  static Status Reindex(SqliteConnection& c, const std::string& group_id, const std::string& asset_id) {
+    std::vector<int64_t> ids;
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT id FROM versions WHERE group_id = ? AND asset_id = ?"));
+    s->Bind(1, group_id).Bind(2, asset_id);
+    AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+      ids.push_back(r.Int(0));
+      return Status::Ok();
+    }));
+    s.reset();
+    for (int64_t id : ids) {
+      AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
+      AGORA_ASSIGN_OR_RETURN(Statement unindex, c.Prepare("DELETE FROM version_search WHERE rowid = ?"));
+      AGORA_RETURN_IF_ERROR(unindex->Bind(1, id).Run());
+      unindex.reset();
+      AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
+    }
+    return Status::Ok();
   }
 
   static Result<int64_t> InsertVersionRow(SqliteConnection& c, const AssetVersion& v) {

@@ -366,3 +366,55 @@ TEST_F(MetadataStoreTest, FindsVersionsByTag) {
 
 }  // namespace
 }  // namespace agora::storage
+
+namespace agora::storage {
+namespace {
+
+TEST_F(MetadataStoreTest, StatusAndDetailsEditsReachEveryVersion) {
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.1")).ok());
+  ASSERT_TRUE(store_->SetVersionStatus({"group", "api", "1.0.0"}, assets::Lifecycle::kDeprecated, 42).ok());
+  EXPECT_EQ(store_->GetVersion({"group", "api", "1.0.0"})->status, assets::Lifecycle::kDeprecated);
+  EXPECT_EQ(store_->GetVersion({"group", "api", "1.0.1"})->updated_millis, 42);
+  EXPECT_EQ(store_->SetVersionStatus({"group", "api", "9.0.0"}, assets::Lifecycle::kPublished, 1).kind(),
+            Status::Kind::kNotFound);
+  AssetDetailsUpdate update;
+  update.name = "Renamed";
+  update.contact_email = "a@b.c";
+  ASSERT_TRUE(store_->UpdateAssetDetails("group", "api", update, 43).ok());
+  for (const char* v : {"1.0.0", "1.0.1"}) {
+    auto version = store_->GetVersion({"group", "api", v});
+    EXPECT_EQ(version->name, "Renamed");
+    EXPECT_EQ(version->contact_email, "a@b.c");
+    EXPECT_EQ(version->description, "Desc");
+  }
+  AssetQuery q;
+  q.search = "renamed";
+  EXPECT_EQ(store_->FindVersions(q)->size(), 1u) << "edits are searchable";
+}
+
+TEST_F(MetadataStoreTest, SoftDeleteReservesCoordinatesHardDeleteFreesThem) {
+  auto dep = Version("dep", "1.0.0");
+  dep.dependencies.clear();
+  ASSERT_TRUE(store_->PutVersion(dep).ok());
+  auto user = Version("user", "1.0.0");
+  user.dependencies = {{"group", "dep", "1.0.0"}};
+  ASSERT_TRUE(store_->PutVersion(user).ok());
+  EXPECT_EQ(*store_->ListDependents({"group", "dep", "1.0.0"}), (std::vector<assets::Coordinates>{{"group", "user", "1.0.0"}}));
+  ASSERT_TRUE(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/true, 7).ok());
+  EXPECT_EQ(store_->GetVersion({"group", "user", "1.0.0"}).status().kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->ListDependents({"group", "dep", "1.0.0"})->empty());
+  EXPECT_EQ(store_->PutVersion(user).code(), "ASSET_PRE_CONDITIONS_FAILED");
+  auto deleted = store_->ListSoftDeleted("org-1", 0, 10);
+  ASSERT_EQ(deleted->size(), 1u);
+  EXPECT_EQ((*deleted)[0].coordinates.asset_id, "user");
+  EXPECT_EQ(*store_->ListReservedVersions("group", "user"), std::vector<std::string>{"1.0.0"});
+  ASSERT_TRUE(store_->DeleteVersion({"group", "dep", "1.0.0"}, /*soft=*/false, 8).ok());
+  EXPECT_TRUE(store_->PutVersion(dep).ok()) << "hard-deleted coordinates may be reused";
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'z')));
+  EXPECT_EQ(store_->DeleteVersion({"group", "nope", "1.0.0"}, true, 9).kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+}  // namespace
+}  // namespace agora::storage
