@@ -36,6 +36,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<assets::AssetVersion> GetVersion(const assets::Coordinates&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> ListVersions(const std::string&, const std::string&) override { return Unused(); }
   Status PutVersion(const assets::AssetVersion&) override { return Unused(); }
+  Status PutVersions(const std::vector<assets::AssetVersion>&) override { return Unused(); }
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }

@@ -1,12 +1,14 @@
 // Maven POMs as Exchange uses them: the POM method of publication reads the asset's coordinates,
 // name, description, properties (keywords, mainFile, apiVersion, type, ...) and dependencies
 // from an uploaded pom.xml; without one, Exchange generates a POM from the form and stores it
-// with the asset. The reader rejects any DOCTYPE, so entity expansion and external entities
-// (billion laughs, XXE) cannot happen.
+// with the asset, where Maven clients fetch it. Uploaded POMs are hostile input: the reader
+// rejects any DOCTYPE, so entity expansion and external entities (billion laughs, XXE) cannot
+// happen, and bounds the size and nesting depth.
 //
 // Thread safety: pure functions.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,10 +38,18 @@ struct PomModel {
 };
 
 constexpr size_t kMaxPomBytes = 1 << 20;
+constexpr int kMaxPomDepth = 32;  // real POMs nest about 6 levels deep
 
-// 400 INVALID_POM for malformed XML (with the offset), a DOCTYPE, a missing <project> or
-// missing coordinates (groupId and version may come from <parent>).
+// The model of a POM; text values are trimmed. 400 INVALID_POM (naming the line and column)
+// for XML that is malformed, too large or too deep, has a DOCTYPE, has no <project> root, or
+// lacks groupId, artifactId or version (groupId and version may come from <parent>).
 Result<PomModel> ParsePom(std::string_view xml);
+
+// The POM Exchange stores when none was uploaded: modelVersion 4.0.0, the coordinates, name,
+// description, the packaging of the version's first uploaded file, <properties> (type,
+// apiVersion, mainFile, keywords, tags, contactName, contactEmail, then the other properties;
+// keys that are not XML names are left out) and <dependencies>. Values are XML-escaped and
+// characters XML 1.0 cannot carry are dropped, so ParsePom(GeneratePom(v)) gives back v's data.
 std::string GeneratePom(const assets::AssetVersion& version);
 
 }  // namespace agora::packaging

@@ -1,147 +1,179 @@
 #include "packaging/spec_package.h"
 
-#include <zip.h>
-
 #include <cerrno>
 #include <filesystem>
+#include <functional>
 #include <memory>
+
+#include "packaging/zip_archive.h"
+#include "packaging/zip_handle.h"
 
 namespace agora::packaging {
 namespace {
 
-constexpr const char* kModules = "exchange_modules/";
+constexpr std::string_view kModulesFolder = "exchange_modules";
+constexpr std::string_view kDescriptor = "exchange.json";
 
-bool IsModuleEntry(const std::string& name) { return name.rfind(kModules, 0) == 0 || name == "exchange_modules"; }
+bool IsModulesEntry(const std::string& name) {
+  return name.compare(0, kModulesFolder.size(), kModulesFolder) == 0 &&
+         (name.size() == kModulesFolder.size() || name[kModulesFolder.size()] == '/');
+}
 
-// An archive being written to `path`; discarded (and the file removed) unless closed successfully.
+Status InvalidEntry(const std::string& message) {
+  return Status::InvalidArgument("INVALID_PACKAGE_ENTRY", message, {message});
+}
+
+// Which entries of a source archive to leave out.
+using EntryFilter = std::function<bool(const std::string& name)>;
+
+// An archive being written to `dest`. Nothing reaches `dest` until Commit succeeds; after a
+// failed Commit the file is removed, so callers never see a partial archive.
 class ArchiveWriter {
  public:
+  explicit ArchiveWriter(std::string dest) : dest_(std::move(dest)) {}
+  ArchiveWriter(const ArchiveWriter&) = delete;
+  ArchiveWriter& operator=(const ArchiveWriter&) = delete;
   ~ArchiveWriter() {
-    if (archive_) zip_discard(archive_);
-    for (zip_t* source : sources_) zip_discard(source);
-    if (!closed_) std::filesystem::remove(path_, ignored_);
+    archive_.reset();  // before the sources it reads from
+    sources_.clear();
+    if (!committed_) std::filesystem::remove(dest_, ignored_);
   }
 
-  Status Open(const std::string& path, bool create) {
-    path_ = path;
+  Status Open() {
     int error = 0;
-    archive_ = zip_open(path.c_str(), create ? ZIP_CREATE | ZIP_TRUNCATE : 0, &error);
-    if (!archive_) return Status::IOError("cannot open " + path + " for writing (libzip error " + std::to_string(error) + ")");
+    archive_.reset(zip_open(dest_.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error));
+    if (!archive_) return Status::IOError("cannot create " + dest_ + ": " + ZipOpenErrorText(error));
     return Status::Ok();
-  }
-
-  // Removes root exchange.json and, if asked, every exchange_modules/ entry.
-  void DeleteGeneratedEntries(bool strip_modules) {
-    const zip_int64_t count = zip_get_num_entries(archive_, 0);
-    for (zip_int64_t i = 0; i < count; ++i) {
-      const char* name = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
-      if (!name) continue;
-      const std::string entry = name;
-      if (entry == "exchange.json" || (strip_modules && IsModuleEntry(entry))) zip_delete(archive_, static_cast<zip_uint64_t>(i));
-    }
   }
 
   Status AddBuffer(const std::string& name, const std::string& content) {
-    buffers_.push_back(std::make_unique<std::string>(content));
-    zip_source_t* source = zip_source_buffer(archive_, buffers_.back()->data(), buffers_.back()->size(), 0);
-    return AddSource(name, source);
+    buffers_.push_back(std::make_unique<std::string>(content));  // must outlive zip_close
+    const std::string& kept = *buffers_.back();
+    return Add(name, zip_source_buffer(archive_.get(), kept.data(), kept.size(), 0));
   }
 
   Status AddFile(const std::string& name, const std::string& path) {
-    return AddSource(name, zip_source_file(archive_, path.c_str(), 0, -1));
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return Status::IOError("cannot read " + path);
+    return Add(name, zip_source_file(archive_.get(), path.c_str(), 0, -1));
   }
 
-  // Copies the entries of another archive under `prefix`, compressed bytes as they are.
-  Status AddArchive(const std::string& prefix, const std::string& path) {
-    int error = 0;
-    zip_t* source = zip_open(path.c_str(), ZIP_RDONLY, &error);
-    if (!source) return Status::IOError("cannot open dependency archive " + path);
-    sources_.push_back(source);  // must stay open until the destination is written
+  // Copies every entry of the archive at `path` that `skip` does not reject, under `prefix`,
+  // as raw compressed bytes with the same method, time and attributes.
+  Status AddEntriesOf(const std::string& path, const std::string& prefix, const EntryFilter& skip) {
+    AGORA_ASSIGN_OR_RETURN(ZipHandle opened, OpenZipForReading(path));
+    sources_.push_back(std::move(opened));  // zip_close reads the entries from it
+    zip_t* source = sources_.back().get();
     const zip_int64_t count = zip_get_num_entries(source, 0);
-    for (zip_int64_t i = 0; i < count; ++i) {
-      const char* raw = zip_get_name(source, static_cast<zip_uint64_t>(i), 0);
-      if (!raw) continue;
-      const std::string name = raw;
-      if (name.empty() || name.back() == '/' || IsModuleEntry(name)) continue;
-      zip_source_t* entry = zip_source_zip(archive_, source, static_cast<zip_uint64_t>(i), ZIP_FL_COMPRESSED, 0, -1);
-      AGORA_RETURN_IF_ERROR(AddSource(prefix + name, entry));
+    for (zip_uint64_t i = 0; i < static_cast<zip_uint64_t>(std::max<zip_int64_t>(count, 0)); ++i) {
+      zip_stat_t st;
+      if (zip_stat_index(source, i, 0, &st) != 0 || !st.name)
+        return Status::InvalidArgument("INVALID_ZIP", "Entry " + std::to_string(i) + " of " + path + " cannot be read");
+      if (skip(st.name)) continue;
+      AGORA_RETURN_IF_ERROR(CopyRaw(source, i, st, prefix + st.name));
     }
     return Status::Ok();
   }
 
-  Status Close() {
-    if (zip_close(archive_) != 0) {
-      const std::string message = zip_strerror(archive_);
-      const bool no_space = zip_error_code_system(zip_get_error(archive_)) == ENOSPC;
-      return no_space ? Status::NoSpace("writing " + path_ + ": " + message)
-                      : Status::IOError("writing " + path_ + ": " + message);
+  Status Commit() {
+    if (zip_close(archive_.get()) != 0) {
+      zip_error_t* error = zip_get_error(archive_.get());
+      const std::string message = "writing " + dest_ + ": " + zip_error_strerror(error);
+      return zip_error_code_system(error) == ENOSPC ? Status::NoSpace(message) : Status::IOError(message);
     }
-    archive_ = nullptr;
-    closed_ = true;
+    archive_.release();  // zip_close freed it
+    committed_ = true;
     return Status::Ok();
   }
 
  private:
-  Status AddSource(const std::string& name, zip_source_t* source) {
-    if (!source) return Status::IOError(std::string("libzip: ") + zip_strerror(archive_));
-    if (zip_file_add(archive_, name.c_str(), source, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8) < 0) {
+  Status Add(const std::string& name, zip_source_t* source) { return AddSource(name, source).status(); }
+
+  Result<zip_uint64_t> AddSource(const std::string& name, zip_source_t* source) {
+    if (!source) return Status::IOError("libzip: " + std::string(zip_strerror(archive_.get())));
+    if (!IsSafeEntryName(name)) {
       zip_source_free(source);
-      return Status::IOError("cannot add " + name + ": " + zip_strerror(archive_));
+      return InvalidEntry("'" + name + "' is not a safe entry name");
     }
+    const zip_int64_t index = zip_file_add(archive_.get(), name.c_str(), source, ZIP_FL_ENC_UTF_8);
+    if (index < 0) {
+      zip_source_free(source);
+      if (zip_error_code_zip(zip_get_error(archive_.get())) == ZIP_ER_EXISTS)
+        return InvalidEntry("the package would hold '" + name + "' twice");
+      return Status::IOError("cannot add " + name + ": " + zip_strerror(archive_.get()));
+    }
+    return static_cast<zip_uint64_t>(index);
+  }
+
+  Status CopyRaw(zip_t* source, zip_uint64_t index, const zip_stat_t& st, const std::string& name) {
+    zip_source_t* raw = zip_source_zip(archive_.get(), source, index, ZIP_FL_COMPRESSED, 0, -1);
+    AGORA_ASSIGN_OR_RETURN(zip_uint64_t added, AddSource(name, raw));
+    // Without the source's method libzip would deflate stored entries (and re-encode others).
+    if (zip_set_file_compression(archive_.get(), added, st.comp_method, 0) != 0)
+      return Status::InvalidArgument("INVALID_ZIP_ENTRY", "The zip entry '" + std::string(st.name) +
+                                                              "' uses an unsupported compression method");
+    zip_uint8_t opsys = 0;
+    zip_uint32_t attributes = 0;
+    if (zip_file_get_external_attributes(source, index, 0, &opsys, &attributes) == 0)
+      zip_file_set_external_attributes(archive_.get(), added, 0, opsys, attributes);
     return Status::Ok();
   }
 
-  std::string path_;
-  zip_t* archive_ = nullptr;
-  std::vector<zip_t*> sources_;
+  std::string dest_;
+  std::vector<ZipHandle> sources_;
+  ZipHandle archive_;
   std::vector<std::unique_ptr<std::string>> buffers_;
-  bool closed_ = false;
+  bool committed_ = false;
   std::error_code ignored_;
 };
 
-// Starts `dest` from the base content: a copy of the zip (so untouched entries stay raw), or an
-// archive holding the single spec file.
-Status StartFrom(ArchiveWriter& writer, const PackageContent& base, const std::string& dest) {
-  if (!base.is_zip) {
-    AGORA_RETURN_IF_ERROR(writer.Open(dest, /*create=*/true));
-    return writer.AddFile(base.single_file_name, base.path);
-  }
-  std::error_code ec;
-  std::filesystem::copy_file(base.path, dest, std::filesystem::copy_options::overwrite_existing, ec);
-  if (ec) {
-    return ec.value() == ENOSPC ? Status::NoSpace("copying " + base.path + ": " + ec.message())
-                                : Status::IOError("copying " + base.path + ": " + ec.message());
-  }
-  return writer.Open(dest, /*create=*/false);
+// Each coordinate becomes one folder level: it must be a plain, non-empty name.
+Status CheckFolderName(const std::string& part, const assets::Coordinates& c) {
+  if (part.empty() || part == "." || part == ".." || part.find('/') != std::string::npos)
+    return InvalidEntry("the coordinates " + c.ToString() + " cannot name a folder of exchange_modules");
+  return Status::Ok();
+}
+
+Result<std::string> ModuleFolder(const assets::Coordinates& c) {
+  for (const std::string* part : {&c.group_id, &c.asset_id, &c.version}) AGORA_RETURN_IF_ERROR(CheckFolderName(*part, c));
+  return std::string(kModulesFolder) + "/" + c.group_id + "/" + c.asset_id + "/" + c.version + "/";
+}
+
+Status AddContent(ArchiveWriter& writer, const PackageContent& content, const std::string& prefix,
+                  const EntryFilter& skip) {
+  if (content.is_zip) return writer.AddEntriesOf(content.path, prefix, skip);
+  const std::string& name = content.single_file_name;
+  if (name.empty() || name.back() == '/') return InvalidEntry("a single spec file needs a file name, not '" + name + "'");
+  return writer.AddFile(prefix + content.single_file_name, content.path);
 }
 
 }  // namespace
 
 Status RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip, const std::string& exchange_json,
                           bool strip_exchange_modules) {
-  ArchiveWriter writer;
-  AGORA_RETURN_IF_ERROR(StartFrom(writer, PackageContent{source_zip, true, ""}, dest_zip));
-  writer.DeleteGeneratedEntries(strip_exchange_modules);
-  AGORA_RETURN_IF_ERROR(writer.AddBuffer("exchange.json", exchange_json));
-  return writer.Close();
+  ArchiveWriter writer(dest_zip);
+  AGORA_RETURN_IF_ERROR(writer.Open());
+  AGORA_RETURN_IF_ERROR(writer.AddEntriesOf(source_zip, "", [&](const std::string& name) {
+    return name == kDescriptor || (strip_exchange_modules && IsModulesEntry(name));
+  }));
+  AGORA_RETURN_IF_ERROR(writer.AddBuffer(std::string(kDescriptor), exchange_json));
+  return writer.Commit();
 }
 
 Status BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
                        const std::vector<FatDependency>& dependencies, const std::string& dest_zip) {
-  ArchiveWriter writer;
-  AGORA_RETURN_IF_ERROR(StartFrom(writer, base, dest_zip));
-  if (base.is_zip) writer.DeleteGeneratedEntries(/*strip_modules=*/true);
-  AGORA_RETURN_IF_ERROR(writer.AddBuffer("exchange.json", exchange_json));
-  for (const auto& dependency : dependencies) {
-    const auto& c = dependency.coordinates;
-    const std::string prefix = std::string(kModules) + c.group_id + "/" + c.asset_id + "/" + c.version + "/";
-    if (dependency.content.is_zip) {
-      AGORA_RETURN_IF_ERROR(writer.AddArchive(prefix, dependency.content.path));
-    } else {
-      AGORA_RETURN_IF_ERROR(writer.AddFile(prefix + dependency.content.single_file_name, dependency.content.path));
-    }
+  ArchiveWriter writer(dest_zip);
+  AGORA_RETURN_IF_ERROR(writer.Open());
+  AGORA_RETURN_IF_ERROR(AddContent(writer, base, "", [](const std::string& name) {
+    return name == kDescriptor || IsModulesEntry(name);
+  }));
+  AGORA_RETURN_IF_ERROR(writer.AddBuffer(std::string(kDescriptor), exchange_json));
+  // A dependency keeps its exchange.json (it describes that dependency) but not its modules.
+  for (const FatDependency& dependency : dependencies) {
+    AGORA_ASSIGN_OR_RETURN(std::string folder, ModuleFolder(dependency.coordinates));
+    AGORA_RETURN_IF_ERROR(AddContent(writer, dependency.content, folder, IsModulesEntry));
   }
-  return writer.Close();
+  return writer.Commit();
 }
 
 }  // namespace agora::packaging

@@ -2,8 +2,13 @@
 // exchange.json written into its root (and, when the publication declared dependencies, without
 // the exchange_modules/ folder the upload carried), and the fat package, which adds the content
 // of every dependency under exchange_modules/{groupId}/{assetId}/{version}/ so that the spec
-// resolves offline. Entries that are copied from another archive keep their compressed bytes:
-// nothing is recompressed.
+// resolves offline. Entries that come from another archive keep their compressed bytes, method
+// and modification time: nothing is decompressed or recompressed, so a zip bomb that slipped
+// past inspection is never expanded here and large specs cost a copy, not a deflate.
+//
+// The caller chooses the destination paths (scratch files of the blob store); a failed call
+// leaves nothing at the destination. libzip and file-system failures are IOError (NoSpace for
+// a full disk); unusable inputs are InvalidArgument.
 //
 // Thread safety: functions are reentrant; callers give each call its own destination path.
 #pragma once
@@ -16,7 +21,7 @@
 
 namespace agora::packaging {
 
-// An asset's spec content: a zip archive, or one spec file stored under `single_file_name`.
+// An asset's spec content: a zip archive, or one spec file stored as `single_file_name`.
 struct PackageContent {
   std::string path;
   bool is_zip = true;
@@ -28,14 +33,17 @@ struct FatDependency {
   PackageContent content;
 };
 
-// dest = source + root exchange.json (replacing an uploaded one), minus exchange_modules/ when
-// `strip_exchange_modules`.
+// dest = source + root exchange.json (replacing an uploaded one), minus every exchange_modules/
+// entry when `strip_exchange_modules`. 400 INVALID_ZIP when the source is not a zip archive.
 Status RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip, const std::string& exchange_json,
                           bool strip_exchange_modules);
 
-// dest = base content + root exchange.json + each dependency under
-// exchange_modules/{groupId}/{assetId}/{version}/. The caller passes the transitive closure; the
-// dependencies' own exchange_modules/ folders, and the base's, are not copied.
+// dest = base content (its own exchange_modules/ and exchange.json left out) + root
+// exchange.json + each dependency's content under exchange_modules/{groupId}/{assetId}/{version}/.
+// The caller passes the transitive closure, each dependency once; the package is flat, so a
+// dependency's own exchange_modules/ folder is not copied. 400 INVALID_ZIP for an input that is
+// not a zip, 400 INVALID_PACKAGE_ENTRY for coordinates or a file name that would make an unsafe
+// entry name.
 Status BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
                        const std::vector<FatDependency>& dependencies, const std::string& dest_zip);
 

@@ -1,7 +1,9 @@
 // Safe reading of uploaded zip archives with libzip. Every archive a client sends passes
-// InspectZip before anything else touches it: entry names that could escape a folder (zip slip)
-// and archives whose entry count, total size or compression ratio betray a zip bomb are rejected
-// with a 400. ReadZipEntry never trusts declared sizes: it stops after the bytes it allows.
+// InspectZip before anything else touches it: entry names that could escape a folder when the
+// archive is extracted (zip slip), duplicate or encrypted entries, and archives whose entry
+// count, total size or compression ratio betray a zip bomb are rejected with a 400. The limits
+// InspectZip checks are the sizes the archive declares; ReadZipEntry, which does decompress,
+// never trusts them and stops after the bytes it allows.
 //
 // Thread safety: functions are reentrant; each call opens its own handle on the archive.
 #pragma once
@@ -17,23 +19,37 @@ namespace agora::packaging {
 struct ZipLimits {
   uint64_t max_entries = 10000;
   uint64_t max_total_uncompressed = 1ull << 30;
-  uint64_t max_entry_ratio = 200;  // uncompressed / compressed, for entries over 1 MiB
+  // Largest uncompressed / compressed ratio of one entry. Only entries that expand past
+  // kRatioCheckedFromBytes are checked: tiny text files legitimately compress very well.
+  uint64_t max_entry_ratio = 200;
 };
+
+// Entries expanding to less than this are never a bomb on their own.
+constexpr uint64_t kRatioCheckedFromBytes = 1 << 20;
 
 struct ZipEntry {
   std::string name;
-  uint64_t size = 0;
+  uint64_t size = 0;             // declared uncompressed size
   uint64_t compressed_size = 0;
   bool is_directory = false;
 };
 
-// 400 INVALID_ZIP (unreadable), INVALID_ZIP_ENTRY (unsafe name), ZIP_LIMITS_EXCEEDED (bomb).
+// The archive's entries in central-directory order.
+// 400 INVALID_ZIP: unreadable, corrupt or inconsistent archive;
+// 400 INVALID_ZIP_ENTRY: unsafe or duplicate name, encrypted entry, unsupported compression;
+// 400 ZIP_LIMITS_EXCEEDED: too many entries, too large in total, or a suspicious ratio.
 Result<std::vector<ZipEntry>> InspectZip(const std::string& path, const ZipLimits& limits);
-// The decompressed bytes of one entry; NotFound if absent; 400 ZIP_LIMITS_EXCEEDED past max_bytes.
+
+// The decompressed bytes of the entry `name`. NotFound if absent; 400 ZIP_LIMITS_EXCEEDED once
+// more than `max_bytes` come out; 400 INVALID_ZIP if the data is corrupt or longer than declared.
 Result<std::string> ReadZipEntry(const std::string& path, const std::string& name, uint64_t max_bytes);
-// Whether the file starts like a zip archive.
+
+// Whether the file starts with a zip signature (a local file header or an empty archive's end
+// of central directory).
 bool IsZipFile(const std::string& path);
-// Whether `name` is a safe relative entry name (no "..", no absolute path, no backslash, no NUL).
+
+// Whether `name` is safe to extract under a folder: not empty, relative (no leading "/", no
+// drive letter), no ".." segment, no backslash, no NUL.
 bool IsSafeEntryName(const std::string& name);
 
 }  // namespace agora::packaging

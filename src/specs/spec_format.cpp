@@ -26,9 +26,10 @@ SpecFormat DetectRaml(std::string_view content) {
   return {};
 }
 
+// OpenAPI 3 names its exact version ("3.0.3"); Swagger only ever had "2.0".
 SpecFormat FromOasVersion(const std::string& openapi, const std::string& swagger) {
-  if (!openapi.empty()) return {"oas", openapi};
-  if (!swagger.empty()) return {"oas", swagger};
+  if (openapi.size() > 2 && openapi.compare(0, 2, "3.") == 0) return {"oas", openapi};
+  if (openapi.empty() && swagger == "2.0") return {"oas", swagger};
   return {};
 }
 
@@ -52,7 +53,7 @@ SpecFormat DetectOasYaml(std::string_view content) {
       return v && v.IsScalar() ? v.Scalar() : "";
     };
     return FromOasVersion(text("openapi"), text("swagger"));
-  } catch (const YAML::Exception&) {
+  } catch (const std::exception&) {  // YAML::Exception, including yaml-cpp's DeepRecursion guard
     return {};
   }
 }

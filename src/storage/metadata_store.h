@@ -112,6 +112,8 @@ class MetadataStore {
   // published or deprecated version with these coordinates exists, and with Forbidden if the
   // group belongs to another organisation.
   virtual Status PutVersion(const assets::AssetVersion& version) = 0;
+  // PutVersion for many versions in one transaction (bulk imports): all are stored, or none.
+  virtual Status PutVersions(const std::vector<assets::AssetVersion>& versions) = 0;
 
   // Lifecycle and edits; each bumps updated_millis of every version of the asset to `now`.
   virtual Status SetVersionStatus(const assets::Coordinates& coordinates, assets::Lifecycle status, int64_t now) = 0;

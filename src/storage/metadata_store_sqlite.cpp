@@ -36,7 +36,8 @@ CREATE TABLE versions (
   organization_id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL, status TEXT NOT NULL,
   contact_name TEXT NOT NULL, contact_email TEXT NOT NULL, original_format TEXT NOT NULL,
   original_format_version TEXT NOT NULL, created_by TEXT NOT NULL, created_millis INTEGER NOT NULL,
-  updated_millis INTEGER NOT NULL, version_key TEXT NOT NULL, UNIQUE (group_id, asset_id, version),
+  updated_millis INTEGER NOT NULL, version_key TEXT NOT NULL, is_latest INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (group_id, asset_id, version),
   FOREIGN KEY (group_id, asset_id) REFERENCES assets(group_id, asset_id));
 CREATE TABLE version_tags (
   version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL, value TEXT NOT NULL);
@@ -69,6 +70,7 @@ CREATE TABLE job_blobs (run_id TEXT NOT NULL REFERENCES jobs(run_id) ON DELETE C
 CREATE INDEX job_blobs_run ON job_blobs(run_id);
 CREATE INDEX job_blobs_sha256 ON job_blobs(sha256);
 CREATE INDEX versions_latest ON versions(group_id, asset_id, version_key);
+CREATE INDEX versions_listing ON versions(organization_id, is_latest, name);
 CREATE TABLE deleted_versions (
   group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL, organization_id TEXT NOT NULL,
   name TEXT NOT NULL, type TEXT NOT NULL, deleted_millis INTEGER NOT NULL, PRIMARY KEY (group_id, asset_id, version));
@@ -219,17 +221,36 @@ class SqliteMetadataStore : public MetadataStore {
   }
 
   Status PutVersion(const AssetVersion& v) override {
+    return Write([&](SqliteConnection& c) { return InsertVersion(c, v); });
+  }
+
+  Status PutVersions(const std::vector<AssetVersion>& versions) override {
     return Write([&](SqliteConnection& c) -> Status {
-      AGORA_RETURN_IF_ERROR(ClaimGroup(c, v.coordinates.group_id, v.organization_id));
-      AGORA_RETURN_IF_ERROR(ReplaceableOrAbsent(c, v.coordinates));
-      AGORA_ASSIGN_OR_RETURN(Statement asset, c.Prepare(
-          "INSERT OR IGNORE INTO assets (group_id, asset_id, organization_id, type, created_millis) VALUES (?, ?, ?, ?, ?)"));
-      AGORA_RETURN_IF_ERROR(asset->Bind(1, v.coordinates.group_id).Bind(2, v.coordinates.asset_id)
-                                .Bind(3, v.organization_id).Bind(4, v.type).Bind(5, v.created_millis).Run());
-      AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v));
-      AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
-      return InsertChildren(c, id, v);
+      for (const auto& v : versions) AGORA_RETURN_IF_ERROR(InsertVersion(c, v));
+      return Status::Ok();
     });
+  }
+
+  // Claims the group, checks the existing version, and inserts the version with all its rows.
+  static Status InsertVersion(SqliteConnection& c, const AssetVersion& v) {
+    AGORA_RETURN_IF_ERROR(ClaimGroup(c, v.coordinates.group_id, v.organization_id));
+    AGORA_RETURN_IF_ERROR(ReplaceableOrAbsent(c, v.coordinates));
+    AGORA_ASSIGN_OR_RETURN(Statement asset, c.Prepare(
+        "INSERT OR IGNORE INTO assets (group_id, asset_id, organization_id, type, created_millis) VALUES (?, ?, ?, ?, ?)"));
+    AGORA_RETURN_IF_ERROR(asset->Bind(1, v.coordinates.group_id).Bind(2, v.coordinates.asset_id)
+                              .Bind(3, v.organization_id).Bind(4, v.type).Bind(5, v.created_millis).Run());
+    AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v));
+    AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
+    AGORA_RETURN_IF_ERROR(InsertChildren(c, id, v));
+    return MarkLatest(c, v.coordinates.group_id, v.coordinates.asset_id);
+  }
+
+  // Flags the asset's highest version, so listings find each asset's latest version by index.
+  static Status MarkLatest(SqliteConnection& c, const std::string& group_id, const std::string& asset_id) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "UPDATE versions SET is_latest = (version_key = (SELECT MAX(version_key) FROM versions "
+        "WHERE group_id = ?1 AND asset_id = ?2)) WHERE group_id = ?1 AND asset_id = ?2"));
+    return s->Bind(1, group_id).Bind(2, asset_id).Run();
   }
 
   Status SetVersionStatus(const Coordinates& c, assets::Lifecycle status, int64_t now) override {
@@ -287,6 +308,7 @@ class SqliteMetadataStore : public MetadataStore {
       const DeletedVersion tombstone{s->Text(1), c, s->Text(2), s->Text(3), now};
       s.reset();
       AGORA_RETURN_IF_ERROR(RemoveVersionRow(conn, id));
+      AGORA_RETURN_IF_ERROR(MarkLatest(conn, c.group_id, c.asset_id));
       if (!soft) return Status::Ok();
       AGORA_ASSIGN_OR_RETURN(Statement t, conn.Prepare("INSERT OR REPLACE INTO deleted_versions VALUES (?, ?, ?, ?, ?, ?, ?)"));
       return t->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version).Bind(4, tombstone.organization_id)
@@ -325,11 +347,51 @@ class SqliteMetadataStore : public MetadataStore {
     });
   }
 
+  // Relevance search ranks in two tiers: versions whose name or assetId match come first, so
+  // only when they do not fill the page are all matches ranked (which costs more for common words).
   Result<std::vector<AssetVersion>> FindVersions(const AssetQuery& q) override {
     const std::string match = MatchExpression(q.search);
-    std::string sql = "SELECT v.id FROM versions v JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id";
-    if (!match.empty()) sql += " JOIN version_search ON version_search.rowid = v.id";
+    const bool by_relevance = !match.empty() && q.sort.empty();
+    return Read<std::vector<AssetVersion>>([&](SqliteConnection& c) -> Result<std::vector<AssetVersion>> {
+      std::vector<int64_t> ids;
+      if (by_relevance) {
+        const std::string name_match = "{name asset_id} : (" + match + ")";
+        AGORA_ASSIGN_OR_RETURN(ids, FindIds(c, q, name_match, "", q.offset + q.limit, 0));
+        if (ids.size() == q.offset + q.limit) {
+          ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(q.offset));
+        } else {
+          const size_t names = ids.size();
+          AGORA_ASSIGN_OR_RETURN(auto rest, FindIds(c, q, match, name_match, q.offset + q.limit - names, 0));
+          ids.insert(ids.end(), rest.begin(), rest.end());
+          ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(q.offset, ids.size())));
+        }
+      } else {
+        AGORA_ASSIGN_OR_RETURN(ids, FindIds(c, q, match, "", q.limit, q.offset));
+      }
+      std::vector<AssetVersion> versions;
+      for (int64_t id : ids) {
+        AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
+        versions.push_back(std::move(v));
+      }
+      return versions;
+    });
+  }
+
+  // Ids of the versions matching the query's filters and the FTS5 expression `match` (any when
+  // empty) but not `exclude_match` (when given), in the query's order.
+  static Result<std::vector<int64_t>> FindIds(SqliteConnection& c, const AssetQuery& q, const std::string& match,
+                                              const std::string& exclude_match, size_t limit, size_t offset) {
     std::vector<std::string> conditions, values;
+    // Full-text matches are ranked inside the FTS table first; the filters then apply to them.
+    std::string sql = "SELECT v.id FROM ";
+    if (!match.empty()) {
+      sql += std::string("(SELECT rowid AS id, ") + kRank + " AS score FROM version_search WHERE version_search MATCH ?) s "
+             "JOIN versions v ON v.id = s.id ";
+      values.push_back(match);
+    } else {
+      sql += "versions v ";
+    }
+    if (!q.types.empty()) sql += "JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id";
     auto in = [&](const std::string& column, const std::vector<std::string>& options) {
       if (options.empty()) return;
       conditions.push_back(column + " IN (" + Join(std::vector<std::string>(options.size(), "?"), ", ") + ")");
@@ -342,43 +404,34 @@ class SqliteMetadataStore : public MetadataStore {
       in("EXISTS (SELECT 1 FROM version_tags t WHERE t.version_id = v.id AND t.value", q.tags);
       conditions.back() += ")";
     }
-    if (q.latest_only) {
-      std::string latest = "SELECT MAX(l.version_key) FROM versions l WHERE l.group_id = v.group_id AND l.asset_id = v.asset_id";
-      if (!q.statuses.empty()) {
-        latest += " AND l.status IN (" + Join(std::vector<std::string>(q.statuses.size(), "?"), ", ") + ")";
-        values.insert(values.end(), q.statuses.begin(), q.statuses.end());
-      }
-      conditions.push_back("v.version_key = (" + latest + ")");
+    if (q.latest_only && q.statuses.empty()) {
+      conditions.push_back("v.is_latest = 1");
+    } else if (q.latest_only) {  // the latest among the versions in the requested states
+      conditions.push_back("v.version_key = (SELECT MAX(l.version_key) FROM versions l WHERE l.group_id = v.group_id "
+                           "AND l.asset_id = v.asset_id AND l.status IN (" +
+                           Join(std::vector<std::string>(q.statuses.size(), "?"), ", ") + "))");
+      values.insert(values.end(), q.statuses.begin(), q.statuses.end());
     }
-    if (!match.empty()) {
-      conditions.push_back("version_search MATCH ?");
-      values.push_back(match);
+    if (!exclude_match.empty()) {
+      conditions.push_back("v.id NOT IN (SELECT rowid FROM version_search WHERE version_search MATCH ?)");
+      values.push_back(exclude_match);
     }
     if (!conditions.empty()) sql += " WHERE " + Join(conditions, " AND ");
     const std::string direction = q.ascending ? " ASC" : " DESC";
     if (q.sort == "createdDate") sql += " ORDER BY v.created_millis" + direction + ", v.id";
     else if (q.sort == "name" || match.empty()) sql += " ORDER BY v.name COLLATE NOCASE" + direction + ", v.id";
-    else sql += std::string(" ORDER BY ") + kRank + ", v.name COLLATE NOCASE";
+    else sql += " ORDER BY s.score, v.name COLLATE NOCASE";
     sql += " LIMIT ? OFFSET ?";
-    return Read<std::vector<AssetVersion>>([&](SqliteConnection& c) -> Result<std::vector<AssetVersion>> {
-      std::vector<int64_t> ids;
-      {
-        AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
-        int index = 1;
-        for (const auto& value : values) s->Bind(index++, value);
-        s->Bind(index++, static_cast<int64_t>(q.limit)).Bind(index, static_cast<int64_t>(q.offset));
-        AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
-          ids.push_back(r.Int(0));
-          return Status::Ok();
-        }));
-      }
-      std::vector<AssetVersion> versions;
-      for (int64_t id : ids) {
-        AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
-        versions.push_back(std::move(v));
-      }
-      return versions;
-    });
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
+    int index = 1;
+    for (const auto& value : values) s->Bind(index++, value);
+    s->Bind(index++, static_cast<int64_t>(limit)).Bind(index, static_cast<int64_t>(offset));
+    std::vector<int64_t> ids;
+    AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+      ids.push_back(r.Int(0));
+      return Status::Ok();
+    }));
+    return ids;
   }
 
   Result<std::vector<std::string>> ReferencedBlobs() override {

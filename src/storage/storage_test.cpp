@@ -418,3 +418,39 @@ TEST_F(MetadataStoreTest, SoftDeleteReservesCoordinatesHardDeleteFreesThem) {
 
 }  // namespace
 }  // namespace agora::storage
+
+namespace agora::storage {
+namespace {
+
+TEST_F(MetadataStoreTest, PutVersionsIsAllOrNothing) {
+  ASSERT_TRUE(store_->PutVersions({Version("bulk-a", "1.0.0"), Version("bulk-b", "1.0.0")}).ok());
+  EXPECT_TRUE(store_->GetVersion({"group", "bulk-b", "1.0.0"}).ok());
+  const Status st = store_->PutVersions({Version("bulk-c", "1.0.0"), Version("bulk-a", "1.0.0")});
+  EXPECT_EQ(st.code(), "ASSET_PRE_CONDITIONS_FAILED");
+  EXPECT_EQ(store_->GetVersion({"group", "bulk-c", "1.0.0"}).status().kind(), Status::Kind::kNotFound);
+}
+
+}  // namespace
+}  // namespace agora::storage
+
+namespace agora::storage {
+namespace {
+
+TEST_F(SearchTest, NameMatchesComeFirstAcrossPages) {
+  for (int i = 0; i < 3; ++i) Put("name-" + std::to_string(i), "1.0.0", "Orbit tracker " + std::to_string(i), "Plain");
+  for (int i = 0; i < 3; ++i) Put("desc-" + std::to_string(i), "1.0.0", "Plain " + std::to_string(i), "Orbit data");
+  AssetQuery q;
+  q.search = "orb";
+  std::vector<std::string> all;
+  for (size_t offset = 0; offset < 8; offset += 2) {
+    q.offset = offset;
+    q.limit = 2;
+    for (const auto& id : Find(q)) all.push_back(id);
+  }
+  ASSERT_EQ(all.size(), 6u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(all[i].rfind("name-", 0), 0u) << all[i];
+  for (int i = 3; i < 6; ++i) EXPECT_EQ(all[i].rfind("desc-", 0), 0u) << all[i];
+}
+
+}  // namespace
+}  // namespace agora::storage
