@@ -9,6 +9,7 @@ namespace {
 
 using testing::Files;
 using testing::TestEntry;
+namespace fs = std::filesystem;
 
 // Text that deflate level 1 compresses noticeably worse than libzip's default level, so an
 // entry that kept its level-1 bytes cannot have been recompressed.
@@ -148,7 +149,7 @@ TEST_F(SpecPackageTest, FatPackageRefusesUnusableInputsAndLeavesNothing) {
     EXPECT_FALSE(fs::exists(dest)) << status.ToString();
     return status;
   };
-  for (const assets::Coordinates bad : {assets::Coordinates{"org/x", "a", "1.0.0"}, {"org", "..", "1.0.0"},
+  for (const assets::Coordinates& bad : {assets::Coordinates{"org/x", "a", "1.0.0"}, {"org", "..", "1.0.0"},
                                         {"org", "a", ""}, {"org", ".", "1.0.0"}}) {
     EXPECT_EQ(build({base, true, ""}, {{bad, {dep, true, ""}}}).code(), "INVALID_PACKAGE_ENTRY") << bad.ToString();
   }

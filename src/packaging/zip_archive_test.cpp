@@ -43,7 +43,7 @@ TEST_F(ZipArchiveTest, RejectsNamesThatEscapeTheFolder) {
 TEST_F(ZipArchiveTest, SafeNameRules) {
   for (const std::string name : {"a/..b/c", "..a", "a/b../c", "a/./b", "dir/", "my:file"})
     EXPECT_TRUE(IsSafeEntryName(name)) << name;
-  for (const std::string name : {std::string("a\0b", 3), std::string("x/\0", 3), std::string("1:")})
+  for (const std::string& name : {std::string("a\0b", 3), std::string("x/\0", 3), std::string("1:")})
     EXPECT_EQ(IsSafeEntryName(name), name == "1:") << name;
 }
 
