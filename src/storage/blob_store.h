@@ -30,6 +30,7 @@ class BlobWriter {
  public:
   // Destroying a writer that was not committed removes its scratch file.
   virtual ~BlobWriter() = default;
+  // A failed Append abandons the writer (its scratch file is removed); later calls return that error.
   virtual Status Append(const char* data, size_t size) = 0;
   // Bytes appended so far.
   virtual uint64_t size() const = 0;
@@ -43,9 +44,12 @@ class BlobStore {
 
   virtual Result<std::unique_ptr<BlobWriter>> NewWriter() = 0;
   // A fresh path in the store's scratch directory, on the same file system as the blobs, for a
-  // file that a later AdoptFile moves into the store (e.g. a zip rewritten by libzip).
+  // file that a later AdoptFile moves into the store (e.g. a zip rewritten by libzip). `suffix`
+  // ends the file name (".zip"); slashes in it are dropped.
   virtual std::string NewScratchPath(const std::string& suffix) = 0;
-  // Hashes, syncs and moves a scratch file into the store.
+  // Hashes, syncs and moves a scratch file into the store. The file is consumed either way: on
+  // failure it is removed. Only paths from NewScratchPath are accepted (InvalidArgument otherwise,
+  // and the file is left alone).
   virtual Result<BlobInfo> AdoptFile(const std::string& scratch_path) = 0;
 
   virtual bool Exists(const std::string& sha256) = 0;
@@ -55,6 +59,7 @@ class BlobStore {
   virtual Result<std::string> LocalPath(const std::string& sha256) = 0;
   virtual Result<std::unique_ptr<SequentialFile>> Open(const std::string& sha256) = 0;
   virtual Status Remove(const std::string& sha256) = 0;
+  // The SHA-256 of every blob; files in the store that are not blobs are ignored.
   virtual Result<std::vector<std::string>> List() = 0;
   // Removes scratch files left by a crash. Called at startup, before serving.
   virtual Status CleanScratch() = 0;

@@ -1,6 +1,6 @@
 // FileBlobStore: the embedded BlobStore backend (see blob_store.h for the layout).
-#include <atomic>
 #include <cctype>
+#include <string>
 
 #include "common/hash.h"
 #include "common/ids.h"
@@ -9,12 +9,14 @@
 namespace agora::storage {
 namespace {
 
-bool IsSha256(const std::string& s) {
-  if (s.size() != 64) return false;
+bool IsLowerHex(const std::string& s, size_t size) {
+  if (s.size() != size) return false;
   for (char c : s)
     if (!std::isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f')) return false;
   return true;
 }
+
+bool IsSha256(const std::string& s) { return IsLowerHex(s, 64); }
 
 Status InvalidSha(const std::string& sha256) {
   return Status::InvalidArgument("INVALID_BLOB_ID", "not a SHA-256 blob id: " + sha256.substr(0, 80));
@@ -29,18 +31,26 @@ class FileBlobWriter : public BlobWriter {
   ~FileBlobWriter() override;
 
   Status Append(const char* data, size_t size) override {
-    if (!file_) return Status::IOError("blob writer already finished");
+    if (!file_) return Finished();
     hasher_.Update(data, size);
     size_ += size;
-    return file_->Append(std::string_view(data, size));
+    Status st = file_->Append(std::string_view(data, size));
+    // Part of the data may be on disk: the writer cannot go on, or its blob would not match its hash.
+    if (!st.ok()) Abandon(st);
+    return st;
   }
   uint64_t size() const override { return size_; }
   Result<BlobInfo> Commit() override;
 
  private:
+  // Closes and removes the scratch file; later calls answer `why`.
+  void Abandon(Status why);
+  Status Finished() const { return failure_.ok() ? Status::IOError("blob writer already finished") : failure_; }
+
   FileBlobStore& store_;
   std::string scratch_;
-  std::unique_ptr<WritableFile> file_;
+  std::unique_ptr<WritableFile> file_;  // null once committed or abandoned
+  Status failure_;
   MultiHasher hasher_;
   uint64_t size_ = 0;
 };
@@ -67,31 +77,23 @@ class FileBlobStore : public BlobStore {
   }
 
   std::string NewScratchPath(const std::string& suffix) override {
-    return ScratchDir() + "/" + NewUuid() + suffix;
+    std::string name = NewUuid() + suffix;
+    std::erase(name, '/');  // the path stays in the scratch directory whatever the suffix
+    return ScratchDir() + "/" + name;
   }
 
   Result<BlobInfo> AdoptFile(const std::string& scratch_path) override {
-    AGORA_ASSIGN_OR_RETURN(auto file, env_->NewSequentialFile(scratch_path));
-    MultiHasher hasher;
-    uint64_t size = 0;
-    std::string buffer(256 * 1024, '\0');
-    while (true) {
-      auto n = file->Read(buffer.data(), buffer.size());
-      if (!n.ok()) {
-        (void)env_->RemoveFile(scratch_path);
-        return n.status();
-      }
-      if (*n == 0) break;
-      hasher.Update(buffer.data(), *n);
-      size += *n;
-    }
-    const Digests digests = hasher.Finish();
+    // Only the store's own scratch files: adopting moves the file, which must never reach outside.
+    if (!IsScratchPath(scratch_path))
+      return Status::InvalidArgument("INVALID_SCRATCH_PATH", "not a scratch file of the blob store: " + scratch_path);
+    Result<BlobInfo> info = HashFile(scratch_path);
     // Files written by libraries (libzip) are made durable before they get their address.
-    if (Status st = env_->SyncFile(scratch_path); !st.ok()) {
+    Status st = info.ok() ? env_->SyncFile(scratch_path) : info.status();
+    if (!st.ok()) {
       (void)env_->RemoveFile(scratch_path);
       return st;
     }
-    return Install(scratch_path, BlobInfo{digests.sha256, digests.md5, digests.sha1, size});
+    return Install(scratch_path, *info);
   }
 
   // Moves a synced scratch file to its content address; identical content is stored once.
@@ -138,6 +140,7 @@ class FileBlobStore : public BlobStore {
     std::vector<std::string> all;
     AGORA_ASSIGN_OR_RETURN(auto prefixes, env_->ListDir(dir_ + "/sha256"));
     for (const auto& prefix : prefixes) {
+      if (!IsLowerHex(prefix, 2)) continue;  // a stray file must not stop garbage collection
       AGORA_ASSIGN_OR_RETURN(auto names, env_->ListDir(dir_ + "/sha256/" + prefix));
       for (const auto& name : names)
         if (IsSha256(prefix + name)) all.push_back(prefix + name);
@@ -152,26 +155,53 @@ class FileBlobStore : public BlobStore {
   }
 
  private:
+  // A direct child of the scratch directory, as NewScratchPath makes them.
+  bool IsScratchPath(const std::string& path) const {
+    const std::string prefix = ScratchDir() + "/";
+    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
+    const std::string name = path.substr(prefix.size());
+    return name.find('/') == std::string::npos && name != "." && name != "..";
+  }
+
+  Result<BlobInfo> HashFile(const std::string& path) {
+    AGORA_ASSIGN_OR_RETURN(auto file, env_->NewSequentialFile(path));
+    MultiHasher hasher;
+    uint64_t size = 0;
+    std::string buffer(256 * 1024, '\0');
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(size_t n, file->Read(buffer.data(), buffer.size()));
+      if (n == 0) break;
+      hasher.Update(buffer.data(), n);
+      size += n;
+    }
+    const Digests digests = hasher.Finish();
+    return BlobInfo{digests.sha256, digests.md5, digests.sha1, size};
+  }
+
   Env* env_;
   std::string dir_;
 };
 
 FileBlobWriter::~FileBlobWriter() {
-  if (file_) {
-    (void)file_->Close();
-    (void)store_.env()->RemoveFile(scratch_);
-  }
+  if (file_) Abandon(Status::Ok());
+}
+
+void FileBlobWriter::Abandon(Status why) {
+  (void)file_->Close();
+  file_.reset();
+  (void)store_.env()->RemoveFile(scratch_);
+  failure_ = std::move(why);
 }
 
 Result<BlobInfo> FileBlobWriter::Commit() {
-  if (!file_) return Status::IOError("blob writer already finished");
+  if (!file_) return Finished();
   Status st = file_->Sync();
   if (st.ok()) st = file_->Close();
-  file_.reset();
   if (!st.ok()) {
-    (void)store_.env()->RemoveFile(scratch_);
+    Abandon(st);
     return st;
   }
+  file_.reset();
   const Digests digests = hasher_.Finish();
   return store_.Install(scratch_, BlobInfo{digests.sha256, digests.md5, digests.sha1, size_});
 }

@@ -17,6 +17,8 @@
 
 namespace agora::storage {
 
+// Appends are buffered; Sync and Close write the buffer out. Destroying a file that was not
+// closed drops what is still buffered (it is being abandoned, e.g. an upload that failed).
 class WritableFile {
  public:
   virtual ~WritableFile() = default;

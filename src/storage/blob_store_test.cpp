@@ -1,0 +1,191 @@
+// Tests of FileBlobStore beyond the basics in storage_test.cpp: the on-disk layout, writers that
+// fail half-way, adoption of scratch files under faults, path confinement, and concurrent commits.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/hash.h"
+#include "storage/blob_store.h"
+#include "storage/fault_injection_env.h"
+#include "storage/testing.h"
+
+namespace agora::storage {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::TempDir;
+using Fault = FaultInjectionEnv::Fault;
+using Op = FaultInjectionEnv::Operation;
+
+class FileBlobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = OpenFileBlobStore(&env_, dir_.str());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+
+  Result<BlobInfo> Put(const std::string& bytes) {
+    AGORA_ASSIGN_OR_RETURN(auto writer, store_->NewWriter());
+    AGORA_RETURN_IF_ERROR(writer->Append(bytes.data(), bytes.size()));
+    return writer->Commit();
+  }
+
+  std::string NewScratchFile(const std::string& bytes) {
+    const std::string path = store_->NewScratchPath(".zip");
+    std::ofstream(path) << bytes;
+    return path;
+  }
+
+  TempDir dir_;
+  FaultInjectionEnv env_{Env::Default()};
+  std::unique_ptr<BlobStore> store_;
+};
+
+TEST_F(FileBlobStoreTest, LaysBlobsOutByTheirSha256) {
+  auto info = Put("hello");
+  ASSERT_TRUE(info.ok());
+  const std::string sha = Sha256Hex("hello");
+  EXPECT_EQ(*store_->LocalPath(sha), dir_.str() + "/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2));
+  EXPECT_TRUE(fs::is_regular_file(*store_->LocalPath(sha)));
+  EXPECT_EQ(info->md5, "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(info->sha1, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
+  EXPECT_EQ(*store_->List(), std::vector<std::string>{sha});
+}
+
+TEST_F(FileBlobStoreTest, EmptyContentIsABlobToo) {
+  auto writer = store_->NewWriter();
+  auto info = (*writer)->Commit();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(info->size, 0u);
+  EXPECT_EQ(*store_->Size(info->sha256), 0u);
+}
+
+TEST_F(FileBlobStoreTest, AWriterIsFinishedAfterCommit) {
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE((*writer)->Append("abc", 3).ok());
+  EXPECT_EQ((*writer)->size(), 3u);
+  ASSERT_TRUE((*writer)->Commit().ok());
+  EXPECT_FALSE((*writer)->Append("d", 1).ok());
+  EXPECT_FALSE((*writer)->Commit().ok());
+  EXPECT_TRUE(store_->Exists(Sha256Hex("abc")));
+}
+
+TEST_F(FileBlobStoreTest, AFailedAppendAbandonsTheWriter) {
+  auto writer = store_->NewWriter();
+  const std::string big(1 << 20, 'q');  // larger than the file buffer: written at once, and fails
+  env_.FailNth(Op::kAppend, 1, Fault::kNoSpace);
+  EXPECT_EQ((*writer)->Append(big.data(), big.size()).kind(), Status::Kind::kNoSpace);
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u) << "the scratch file goes at once";
+  // A caller that ignores the error must not get a blob whose bytes differ from its name.
+  ASSERT_TRUE((*writer)->Append("more", 4).kind() == Status::Kind::kNoSpace);
+  const auto committed = (*writer)->Commit();
+  EXPECT_EQ(committed.status().kind(), Status::Kind::kNoSpace);
+  EXPECT_TRUE(store_->List()->empty());
+}
+
+TEST_F(FileBlobStoreTest, AdoptingDuplicateContentKeepsOneBlob) {
+  ASSERT_TRUE(Put("same").ok());
+  const std::string scratch = NewScratchFile("same");
+  auto info = store_->AdoptFile(scratch);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->sha256, Sha256Hex("same"));
+  EXPECT_EQ(info->size, 4u);
+  EXPECT_FALSE(fs::exists(scratch));
+  EXPECT_EQ(store_->List()->size(), 1u);
+}
+
+TEST_F(FileBlobStoreTest, AdoptsOnlyItsOwnScratchFiles) {
+  TempDir elsewhere;
+  const std::string outside = elsewhere.Path("precious");
+  std::ofstream(outside) << "do not move me";
+  for (const std::string& path : {outside, dir_.str() + "/tmp/../escape", dir_.str() + "/tmp/", dir_.str() + "/tmp/..",
+                                  dir_.str() + "/sha256/ab/cd", std::string("relative/tmp/x"), std::string()}) {
+    EXPECT_EQ(store_->AdoptFile(path).status().code(), "INVALID_SCRATCH_PATH") << path;
+  }
+  EXPECT_TRUE(fs::exists(outside)) << "a rejected path is left alone";
+  EXPECT_TRUE(store_->List()->empty());
+}
+
+TEST_F(FileBlobStoreTest, ScratchPathsStayInTheScratchDirectory) {
+  const std::string path = store_->NewScratchPath("/../../escape");
+  EXPECT_EQ(fs::path(path).parent_path().string(), dir_.str() + "/tmp");
+  EXPECT_NE(store_->NewScratchPath(".zip"), store_->NewScratchPath(".zip"));
+  std::ofstream(path) << "x";
+  EXPECT_TRUE(store_->AdoptFile(path).ok());
+}
+
+TEST_F(FileBlobStoreTest, AdoptingAMissingScratchFileFails) {
+  const Status st = store_->AdoptFile(store_->NewScratchPath(".zip")).status();
+  EXPECT_EQ(st.kind(), Status::Kind::kNotFound);
+}
+
+class AdoptFaultTest : public FileBlobStoreTest, public ::testing::WithParamInterface<std::pair<Op, Fault>> {};
+
+TEST_P(AdoptFaultTest, FailedAdoptionLeavesNoBlobAndNoScratch) {
+  const std::string scratch = NewScratchFile(std::string(700 * 1024, 'z'));  // several reads
+  const auto [op, fault] = GetParam();
+  env_.FailNth(op, op == Op::kRead ? 2 : 1, fault);
+  const Status st = store_->AdoptFile(scratch).status();
+  EXPECT_EQ(st.kind(), fault == Fault::kNoSpace ? Status::Kind::kNoSpace : Status::Kind::kIOError) << st.ToString();
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
+  EXPECT_TRUE(store_->List()->empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, AdoptFaultTest,
+                         ::testing::Values(std::pair{Op::kRead, Fault::kIOError}, std::pair{Op::kSync, Fault::kNoSpace},
+                                           std::pair{Op::kRename, Fault::kIOError}));
+
+TEST_F(FileBlobStoreTest, ListAndCleanScratchCopeWithStrayFiles) {
+  ASSERT_TRUE(Put("blob").ok());
+  std::ofstream(dir_.Path("sha256/README")) << "not a blob";
+  std::ofstream(dir_.Path("sha256/" + Sha256Hex("blob").substr(0, 2) + "/short")) << "not a blob either";
+  auto listed = store_->List();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(*listed, std::vector<std::string>{Sha256Hex("blob")});
+  NewScratchFile("one");
+  NewScratchFile("two");
+  ASSERT_TRUE(store_->CleanScratch().ok());
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
+  EXPECT_TRUE(store_->Exists(Sha256Hex("blob"))) << "cleaning scratch leaves blobs alone";
+}
+
+TEST_F(FileBlobStoreTest, MissingBlobsAreNotFound) {
+  const std::string absent(64, 'e');
+  EXPECT_FALSE(store_->Exists(absent));
+  EXPECT_EQ(store_->Size(absent).status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->Open(absent).status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->Remove(absent).kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->Open("ABCDEF" + std::string(58, '0')).status().code(), "INVALID_BLOB_ID") << "uppercase is not an id";
+  EXPECT_EQ(store_->Size("../" + std::string(61, '0')).status().code(), "INVALID_BLOB_ID");
+}
+
+TEST_F(FileBlobStoreTest, ConcurrentCommitsOfTheSameContentStoreItOnce) {
+  const std::string bytes(200 * 1024, 'c');
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      auto info = Put(bytes);
+      if (!info.ok() || info->sha256 != Sha256Hex(bytes)) ++failures;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(store_->List()->size(), 1u);
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
+  EXPECT_EQ(*store_->Size(Sha256Hex(bytes)), bytes.size());
+}
+
+TEST(BlobStoreOpenTest, FailsCleanlyWhenTheDirectoryCannotBeCreated) {
+  TempDir dir;
+  std::ofstream(dir.Path("file")) << "x";
+  const auto store = OpenFileBlobStore(Env::Default(), dir.Path("file/blobs"));
+  EXPECT_EQ(store.status().kind(), Status::Kind::kIOError);
+}
+
+}  // namespace
+}  // namespace agora::storage
