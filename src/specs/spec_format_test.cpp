@@ -29,11 +29,38 @@ TEST(SpecFormatTest, RecognisesOpenApiInYamlAndJson) {
   Expect("- a list\n", "", "");
 }
 
+TEST(SpecFormatTest, OnlyRealOpenApiVersionsCount) {
+  Expect("openapi: \"3.0\"\n", "oas", "3.0");
+  Expect("openapi: banana\n", "", "");
+  Expect("swagger: '1.2'\n", "", "");
+  Expect("{\"openapi\": 3.0}", "", "");  // a number is not a version string
+  Expect("info:\n  openapi: 3.0.3\n", "", "");  // the key must be top-level
+  Expect("{\"info\": {\"swagger\": \"2.0\"}}", "", "");
+}
+
+TEST(SpecFormatTest, RecognisesRamlFragmentsAndRejectsLookalikes) {
+  for (const char* fragment : {"Library", "DataType", "Trait", "ResourceType", "SecurityScheme", "Overlay"})
+    Expect(std::string("#%RAML 1.0 ") + fragment + "\nusage: x\n", "raml", "1.0");
+  Expect(" #%RAML 1.0\n", "", "");
+  Expect("#%RAML 2.0\n", "", "");
+  Expect("title: x\n#%RAML 1.0\n", "", "");
+}
+
+TEST(SpecFormatTest, SurvivesHostileInput) {
+  Expect(std::string(100000, '['), "", "");
+  Expect(std::string(100000, '{'), "", "");
+  Expect(std::string(50000, '<') + "definitions", "", "");
+  Expect(std::string("\0\xff\xfe", 3), "", "");
+}
+
 TEST(SpecFormatTest, RecognisesWsdl11) {
   Expect("<?xml version=\"1.0\"?><wsdl:definitions xmlns:wsdl=\"http://schemas.xmlsoap.org/wsdl/\"/>", "wsdl", "1.1");
   Expect("<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\"></definitions>", "wsdl", "1.1");
   Expect("<definitions xmlns=\"http://example.com/\"/>", "", "");
   Expect("<unclosed", "", "");
+  Expect("<description xmlns=\"http://www.w3.org/ns/wsdl\"/>", "", "");  // WSDL 2.0 is not WSDL 1.1
+  Expect("<?xml version=\"1.0\"?>\n<!-- generated -->\n<w:definitions xmlns:w=\"http://schemas.xmlsoap.org/wsdl/\"/>",
+         "wsdl", "1.1");
   Expect("", "", "");
 }
 
