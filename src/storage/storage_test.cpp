@@ -10,6 +10,7 @@
 #include "storage/blob_store.h"
 #include "storage/fault_injection_env.h"
 #include "storage/metadata_store.h"
+#include "storage/testing.h"
 
 namespace agora::storage {
 namespace {
@@ -18,21 +19,7 @@ namespace fs = std::filesystem;
 using Fault = FaultInjectionEnv::Fault;
 using Op = FaultInjectionEnv::Operation;
 
-class TempDir {
- public:
-  TempDir() : path_(fs::temp_directory_path() / ("agora-storage-" + NewUuid())) { fs::create_directories(path_); }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string str() const { return path_.string(); }
-  size_t CountFiles(const std::string& sub) const {
-    size_t n = 0;
-    for (const auto& e : fs::recursive_directory_iterator(path_ / sub))
-      if (e.is_regular_file()) ++n;
-    return n;
-  }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 Result<BlobInfo> Store(BlobStore& store, const std::string& bytes) {
   AGORA_ASSIGN_OR_RETURN(auto writer, store.NewWriter());
