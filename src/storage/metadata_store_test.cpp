@@ -1,0 +1,267 @@
+// Tests of the SQLite metadata store beyond storage_test.cpp: the exact conflict answer, ordering
+// rules, what a development replace keeps and drops, job bookkeeping, opening bad or foreign
+// databases, the translation of SQLite errors, and readers running beside a held write lock.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include "storage/metadata_store.h"
+#include "storage/sqlite_connection.h"
+#include "storage/testing.h"
+
+namespace agora::storage {
+namespace {
+
+using assets::AssetVersion;
+using assets::Lifecycle;
+using testing::TempDir;
+
+AssetVersion MakeVersion(const std::string& asset, const std::string& version, int64_t created_millis,
+                         Lifecycle status = Lifecycle::kPublished) {
+  AssetVersion v;
+  v.organization_id = "org-a";
+  v.coordinates = {"com.example", asset, version};
+  v.type = "rest-api";
+  v.name = asset + " " + version;
+  v.status = status;
+  v.created_millis = v.updated_millis = created_millis;
+  return v;
+}
+
+// Runs SQL on its own connection, as another process would.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  ~RawConnection() { sqlite3_close(db_); }
+  int Exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+  int64_t Int(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+    const int64_t value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+  void Open() {
+    store_.reset();
+    auto store = OpenSqliteMetadataStore(path_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+
+  TempDir dir_;
+  const std::string path_ = dir_.Path("agora.db");
+  std::unique_ptr<MetadataStore> store_;
+};
+
+TEST_F(SqliteStoreTest, APublishedVersionAnswersTheExchangeConflict) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  auto deprecated = MakeVersion("api", "2.0.0", 2, Lifecycle::kDeprecated);
+  ASSERT_TRUE(store_->PutVersion(deprecated).ok());
+  for (const auto& again : {MakeVersion("api", "1.0.0", 3), deprecated}) {
+    const Status st = store_->PutVersion(again);
+    EXPECT_EQ(st.kind(), Status::Kind::kConflict);
+    EXPECT_EQ(st.code(), "ASSET_PRE_CONDITIONS_FAILED");
+    EXPECT_EQ(st.message(), "Cannot create a new asset with the provided groupId, assetId, version, state");
+    EXPECT_EQ(st.errors(),
+              std::vector<std::string>{"An asset already exists with this version and published lifecycle state."});
+  }
+  EXPECT_EQ(store_->GetVersion({"com.example", "api", "1.0.0"})->created_millis, 1) << "the stored one is untouched";
+}
+
+TEST_F(SqliteStoreTest, ListsVersionsOldestFirstThenByVersion) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "3.0.0", 10)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.1", 30)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "2.0.0", 20)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 20)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("other", "1.0.0", 5)).ok());
+  auto versions = store_->ListVersions("com.example", "api");
+  ASSERT_TRUE(versions.ok());
+  std::vector<std::string> order;
+  for (const auto& v : *versions) order.push_back(v.coordinates.version);
+  EXPECT_EQ(order, (std::vector<std::string>{"3.0.0", "1.0.0", "2.0.0", "1.0.1"}));
+  EXPECT_TRUE(store_->ListVersions("com.example", "absent")->empty());
+}
+
+TEST_F(SqliteStoreTest, TheAssetTypeIsFixedByTheFirstVersion) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  auto second = MakeVersion("api", "1.0.1", 2);
+  second.type = "raml-fragment";
+  ASSERT_TRUE(store_->PutVersion(second).ok());
+  EXPECT_EQ(store_->GetVersion(second.coordinates)->type, "rest-api");
+}
+
+TEST_F(SqliteStoreTest, ReplacingADevelopmentVersionReplacesEveryChildRow) {
+  auto dev = MakeVersion("api", "1.0.0", 1, Lifecycle::kDevelopment);
+  dev.tags = {"old-tag"};
+  dev.keywords = {"old-keyword"};
+  dev.properties = {{"zeta", "1"}, {"alpha", "2"}, {"mid", "3"}};
+  dev.dependencies = {{"com.example", "dep", "1.0.0"}, {"com.example", "dep", "0.9.0"}};
+  dev.files = {{"oas", "zip", std::string(64, '1'), "m", "s", 4, "api.yaml", false, 1}};
+  ASSERT_TRUE(store_->PutVersion(dev).ok());
+  auto back = store_->GetVersion(dev.coordinates);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->properties.size(), 3u);
+  EXPECT_EQ(back->properties[0].key, "zeta") << "properties keep their form order, not key order";
+  EXPECT_EQ(back->properties[2].value, "3");
+  EXPECT_EQ(back->dependencies[1].version, "0.9.0");
+
+  auto replacement = MakeVersion("api", "1.0.0", 2, Lifecycle::kPublished);
+  replacement.files = {{"raml", "zip", std::string(64, '2'), "m", "s", 5, "api.raml", true, 2}};
+  ASSERT_TRUE(store_->PutVersion(replacement).ok());
+  back = store_->GetVersion(dev.coordinates);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->tags.empty());
+  EXPECT_TRUE(back->keywords.empty());
+  EXPECT_TRUE(back->properties.empty());
+  EXPECT_TRUE(back->dependencies.empty());
+  ASSERT_EQ(back->files.size(), 1u);
+  EXPECT_TRUE(back->files[0].is_generated);
+  EXPECT_EQ(back->status, Lifecycle::kPublished);
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, '1'))) << "the replaced file is no longer referenced";
+  EXPECT_EQ(store_->ListDependents({"com.example", "dep", "1.0.0"})->size(), 0u);
+  EXPECT_EQ(store_->PutVersion(replacement).code(), "ASSET_PRE_CONDITIONS_FAILED") << "now it is published";
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_F(SqliteStoreTest, AFailedPutLeavesNothingBehind) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  auto intruder = MakeVersion("new-asset", "1.0.0", 2);
+  intruder.organization_id = "org-b";
+  EXPECT_EQ(store_->PutVersion(intruder).kind(), Status::Kind::kForbidden);
+  EXPECT_EQ(store_->GetVersion(intruder.coordinates).status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(*store_->GroupOwner("com.example"), "org-a");
+  auto elsewhere = intruder;
+  elsewhere.coordinates.group_id = "org.b";
+  ASSERT_TRUE(store_->PutVersion(elsewhere).ok()) << "another group is free to claim";
+  EXPECT_EQ(*store_->GroupOwner("org.b"), "org-b");
+}
+
+TEST_F(SqliteStoreTest, JobsAreReplacedWithTheirBlobReferences) {
+  const std::string upload(64, 'u'), rewritten(64, 'r'), shared(64, 's');
+  auto version = MakeVersion("api", "1.0.0", 1);
+  version.files = {{"oas", "zip", shared, "m", "s", 1, "", false, 1}};
+  ASSERT_TRUE(store_->PutVersion(version).ok());
+  PublicationJob later{"run-b", "org-a", {"com.example", "api", "2.0.0"}, "publication", "running", "rest-api",
+                       "[]", "{}", {shared}, 20, 20};
+  PublicationJob earlier{"run-a", "org-a", {"com.example", "api", "1.1.0"}, "mutabledata", "queued", "rest-api",
+                         "[{\"status\":\"pending\"}]", "{\"a\":1}", {upload}, 10, 10};
+  ASSERT_TRUE(store_->PutJob(later).ok());
+  ASSERT_TRUE(store_->PutJob(earlier).ok());
+
+  auto unfinished = store_->ListUnfinishedJobs();
+  ASSERT_TRUE(unfinished.ok());
+  ASSERT_EQ(unfinished->size(), 2u);
+  EXPECT_EQ((*unfinished)[0].run_id, "run-a") << "oldest first";
+  EXPECT_EQ((*unfinished)[0].kind, "mutabledata");
+  EXPECT_EQ((*unfinished)[0].steps_json, "[{\"status\":\"pending\"}]");
+  EXPECT_EQ((*unfinished)[0].coordinates.version, "1.1.0");
+  auto referenced = store_->ReferencedBlobs();
+  std::sort(referenced->begin(), referenced->end());
+  EXPECT_EQ(*referenced, (std::vector<std::string>{shared, upload}))
+      << "each blob once, even when a version and a job both hold it";
+
+  earlier.blob_refs = {rewritten};
+  earlier.status = "running";
+  ASSERT_TRUE(store_->PutJob(earlier).ok());
+  EXPECT_FALSE(*store_->IsBlobReferenced(upload)) << "the replaced row's references go with it";
+  EXPECT_TRUE(*store_->IsBlobReferenced(rewritten));
+  later.status = "completed";
+  ASSERT_TRUE(store_->PutJob(later).ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(shared)) << "still a version file";
+  EXPECT_EQ(store_->ListUnfinishedJobs()->size(), 1u);
+  EXPECT_EQ(store_->GetJob("run-b")->status, "completed");
+  EXPECT_EQ(store_->GetJob("run-x").status().kind(), Status::Kind::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, DuplicateTokensAndMissingOrganisations) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-a", "A", "", 1}).ok());
+  ASSERT_TRUE(store_->CreateOrganization({"org-c", "Child", "org-a", 2}).ok());
+  EXPECT_EQ(store_->GetOrganization("org-c")->parent_id, "org-a");
+  EXPECT_EQ(store_->GetOrganization("org-z").status().kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->CreateToken({"hash", "org-a", "admin", "admin-token", 1, 99}).ok());
+  EXPECT_EQ(store_->CreateToken({"hash", "org-c", "viewer", "eve", 2, 0}).kind(), Status::Kind::kConflict);
+  auto token = store_->FindToken("hash");
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token->organization_id, "org-a");
+  EXPECT_EQ(token->role, "admin");
+  EXPECT_EQ(token->expires_millis, 99);
+}
+
+TEST_F(SqliteStoreTest, CreatesSchemaVersionOneInWalMode) {
+  store_.reset();
+  RawConnection raw(path_);
+  EXPECT_EQ(raw.Int("PRAGMA user_version"), 1);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerAgora) {
+  store_.reset();
+  RawConnection(path_).Exec("PRAGMA user_version = 99");
+  const auto reopened = OpenSqliteMetadataStore(path_);
+  EXPECT_EQ(reopened.status().kind(), Status::Kind::kCorruption);
+  EXPECT_NE(reopened.status().message().find("99"), std::string::npos) << reopened.status().message();
+}
+
+TEST_F(SqliteStoreTest, CheckIntegrityFindsDanglingReferences) {
+  ASSERT_TRUE(store_->CheckIntegrity().ok());
+  // Another program, with foreign keys off, leaves a token pointing at no organisation.
+  RawConnection(path_).Exec("INSERT INTO tokens VALUES ('h', 'no-such-org', 'viewer', 's', 1, 0)");
+  const Status st = store_->CheckIntegrity();
+  EXPECT_EQ(st.kind(), Status::Kind::kCorruption);
+  EXPECT_NE(st.message().find("tokens"), std::string::npos) << st.message();
+}
+
+TEST_F(SqliteStoreTest, ReadsProceedWhileAnotherWriterHoldsTheLock) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  RawConnection other(path_);
+  ASSERT_EQ(other.Exec("BEGIN IMMEDIATE"), SQLITE_OK);
+  ASSERT_EQ(other.Exec("INSERT INTO groups VALUES ('held', 'org-x')"), SQLITE_OK);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(store_->GetVersion({"com.example", "api", "1.0.0"}).ok());
+  EXPECT_EQ(store_->GroupOwner("held").status().kind(), Status::Kind::kNotFound) << "uncommitted rows are invisible";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << "readers do not wait for writers";
+  ASSERT_EQ(other.Exec("COMMIT"), SQLITE_OK);
+  EXPECT_EQ(*store_->GroupOwner("held"), "org-x");
+}
+
+TEST(SqliteOpenTest, FailsCleanlyOnBadPaths) {
+  TempDir dir;
+  EXPECT_EQ(OpenSqliteMetadataStore(dir.Path("missing/dir/agora.db")).status().kind(), Status::Kind::kIOError);
+  std::ofstream(dir.Path("not-a-db")) << std::string(4096, 'x');
+  EXPECT_EQ(OpenSqliteMetadataStore(dir.Path("not-a-db")).status().kind(), Status::Kind::kCorruption);
+}
+
+TEST(SqliteStatusTest, TranslatesResultCodes) {
+  EXPECT_TRUE(SqliteStatus(SQLITE_OK, nullptr, "x").ok());
+  EXPECT_TRUE(SqliteStatus(SQLITE_DONE, nullptr, "x").ok());
+  EXPECT_EQ(SqliteStatus(SQLITE_FULL, nullptr, "x").kind(), Status::Kind::kNoSpace);
+  EXPECT_EQ(SqliteStatus(SQLITE_BUSY, nullptr, "x").kind(), Status::Kind::kUnavailable);
+  EXPECT_EQ(SqliteStatus(SQLITE_BUSY_SNAPSHOT, nullptr, "x").kind(), Status::Kind::kUnavailable);
+  EXPECT_EQ(SqliteStatus(SQLITE_CONSTRAINT_PRIMARYKEY, nullptr, "x").kind(), Status::Kind::kConflict);
+  EXPECT_EQ(SqliteStatus(SQLITE_CORRUPT, nullptr, "x").kind(), Status::Kind::kCorruption);
+  const Status io = SqliteStatus(SQLITE_IOERR_FSYNC, nullptr, "commit");
+  EXPECT_EQ(io.kind(), Status::Kind::kIOError);
+  EXPECT_EQ(io.message(), "commit: disk I/O error");
+  EXPECT_EQ(SqliteStatus(SQLITE_CANTOPEN, nullptr, "x").kind(), Status::Kind::kIOError);
+}
+
+}  // namespace
+}  // namespace agora::storage
