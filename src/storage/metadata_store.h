@@ -149,7 +149,20 @@ class MetadataStore {
   virtual Status CheckIntegrity() = 0;
 };
 
+// Tuning of the embedded backend.
+struct SqliteOptions {
+  // PRAGMA synchronous of the writer (OFF, NORMAL, FULL, EXTRA; any case). FULL: a commit survives
+  // power loss. NORMAL, faster in WAL mode: the last commits may be lost on power loss, but the
+  // database is never corrupted.
+  std::string synchronous = "FULL";
+  // How long a statement waits for a lock held by another process before failing with Unavailable.
+  int busy_timeout_millis = 5000;
+  int readers = 4;  // read-only connections, i.e. how many reads may run at once
+};
+
 // The embedded backend: a SQLite database at `path` (created with its schema if missing).
-Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path);
+// InvalidArgument if an option is out of range.
+Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,
+                                                               const SqliteOptions& options = {});
 
 }  // namespace agora::storage

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "assets/semver.h"
@@ -19,7 +20,6 @@ using assets::Coordinates;
 using Statement = std::unique_ptr<SqliteStatement>;
 
 constexpr int kSchemaVersion = 1;
-constexpr int kReaders = 4;
 
 const char* const kSchema = R"sql(
 CREATE TABLE organizations (
@@ -123,19 +123,32 @@ std::string MatchExpression(const std::string& text) {
   return Join(terms, " ");
 }
 
+// The options reach PRAGMAs as text, so only the documented values pass.
+Status ValidateOptions(SqliteOptions& options) {
+  static const std::set<std::string> kSynchronousModes = {"OFF", "NORMAL", "FULL", "EXTRA"};
+  for (char& c : options.synchronous) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!kSynchronousModes.contains(options.synchronous))
+    return Status::InvalidArgument("INVALID_STORAGE_OPTION",
+                                   "synchronous must be OFF, NORMAL, FULL or EXTRA, not '" + options.synchronous + "'");
+  if (options.readers < 1 || options.busy_timeout_millis < 0)
+    return Status::InvalidArgument("INVALID_STORAGE_OPTION", "readers must be at least 1 and busy_timeout_millis >= 0");
+  return Status::Ok();
+}
+
 const char* const kVersionColumns =
     "id, organization_id, group_id, asset_id, version, name, description, status, contact_name, contact_email, "
     "original_format, original_format_version, created_by, created_millis, updated_millis";
 
 class SqliteMetadataStore : public MetadataStore {
  public:
-  Status Open(const std::string& path) {
-    AGORA_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false));
+  Status Open(const std::string& path, SqliteOptions options) {
+    AGORA_RETURN_IF_ERROR(ValidateOptions(options));
+    AGORA_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false, options.busy_timeout_millis));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode = WAL"));
-    AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous = FULL"));
+    AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous = " + options.synchronous));
     AGORA_RETURN_IF_ERROR(Migrate());
-    for (int i = 0; i < kReaders; ++i) {
-      AGORA_ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(path, /*read_only=*/true));
+    for (int i = 0; i < options.readers; ++i) {
+      AGORA_ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(path, /*read_only=*/true, options.busy_timeout_millis));
       readers_.push_back(std::move(reader));
     }
     return Status::Ok();
@@ -799,9 +812,9 @@ class SqliteMetadataStore : public MetadataStore {
 
 }  // namespace
 
-Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path) {
+Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path, const SqliteOptions& options) {
   auto store = std::make_unique<SqliteMetadataStore>();
-  AGORA_RETURN_IF_ERROR(store->Open(path));
+  AGORA_RETURN_IF_ERROR(store->Open(path, options));
   return std::unique_ptr<MetadataStore>(std::move(store));
 }
 

@@ -242,6 +242,34 @@ TEST_F(SqliteStoreTest, ReadsProceedWhileAnotherWriterHoldsTheLock) {
   EXPECT_EQ(*store_->GroupOwner("held"), "org-x");
 }
 
+TEST_F(SqliteStoreTest, AWriteBlockedByAnotherProcessIsUnavailableAfterTheTimeout) {
+  store_.reset();
+  auto store = OpenSqliteMetadataStore(path_, {.busy_timeout_millis = 100});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  RawConnection other(path_);
+  ASSERT_EQ(other.Exec("BEGIN IMMEDIATE"), SQLITE_OK);
+  const auto start = std::chrono::steady_clock::now();
+  const Status st = (*store)->PutVersion(MakeVersion("api", "1.0.0", 1));
+  EXPECT_EQ(st.kind(), Status::Kind::kUnavailable) << st.ToString();
+  EXPECT_EQ(st.http_status(), 503);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  ASSERT_EQ(other.Exec("ROLLBACK"), SQLITE_OK);
+  EXPECT_TRUE((*store)->PutVersion(MakeVersion("api", "1.0.0", 1)).ok()) << "the store recovers once the lock goes";
+}
+
+TEST(SqliteOpenTest, AcceptsDocumentedOptionsOnly) {
+  TempDir dir;
+  auto relaxed = OpenSqliteMetadataStore(dir.Path("a.db"), {.synchronous = "normal", .readers = 1});
+  ASSERT_TRUE(relaxed.ok()) << relaxed.status().ToString();
+  EXPECT_TRUE((*relaxed)->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  EXPECT_TRUE((*relaxed)->GetVersion({"com.example", "api", "1.0.0"}).ok());
+  for (const SqliteOptions& bad : {SqliteOptions{.synchronous = "FULL; DROP TABLE versions"}, SqliteOptions{.synchronous = ""},
+                                   SqliteOptions{.readers = 0}, SqliteOptions{.busy_timeout_millis = -1}}) {
+    const auto store = OpenSqliteMetadataStore(dir.Path("b.db"), bad);
+    EXPECT_EQ(store.status().code(), "INVALID_STORAGE_OPTION") << bad.synchronous;
+  }
+}
+
 TEST(SqliteOpenTest, FailsCleanlyOnBadPaths) {
   TempDir dir;
   EXPECT_EQ(OpenSqliteMetadataStore(dir.Path("missing/dir/agora.db")).status().kind(), Status::Kind::kIOError);

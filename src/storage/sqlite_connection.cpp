@@ -43,7 +43,8 @@ std::string SqliteStatement::Text(int column) const {
   return text ? std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
 }
 
-Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, bool read_only) {
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, bool read_only,
+                                                                 int busy_timeout_millis) {
   sqlite3* db = nullptr;
   const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
@@ -53,7 +54,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     sqlite3_close(db);
     return st;
   }
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, busy_timeout_millis);
   auto connection = std::unique_ptr<SqliteConnection>(new SqliteConnection(db));
   AGORA_RETURN_IF_ERROR(connection->Exec("PRAGMA foreign_keys = ON"));
   // Readers share the operating system's page cache through mmap instead of each warming a

@@ -62,7 +62,8 @@ class SqliteStatement {
 
 class SqliteConnection {
  public:
-  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, bool read_only);
+  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, bool read_only,
+                                                         int busy_timeout_millis);
   ~SqliteConnection();
 
   // A cached prepared statement; reset when the returned wrapper goes away.
