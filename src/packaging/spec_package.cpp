@@ -1,9 +1,11 @@
 #include "packaging/spec_package.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <string_view>
 
 #include "packaging/zip_archive.h"
 #include "packaging/zip_handle.h"
@@ -112,6 +114,9 @@ class ArchiveWriter {
     if (zip_set_file_compression(archive_.get(), added, st.comp_method, 0) != 0)
       return Status::InvalidArgument("INVALID_ZIP_ENTRY", "The zip entry '" + std::string(st.name) +
                                                               "' uses an unsupported compression method");
+    // zip_source_zip carries the time of file entries but not of directories.
+    if ((st.valid & ZIP_STAT_MTIME) && zip_file_set_mtime(archive_.get(), added, st.mtime, 0) != 0)
+      return Status::IOError("cannot keep the time of " + name + ": " + zip_strerror(archive_.get()));
     zip_uint8_t opsys = 0;
     zip_uint32_t attributes = 0;
     if (zip_file_get_external_attributes(source, index, 0, &opsys, &attributes) == 0)

@@ -28,6 +28,8 @@ struct TestEntry {
   zip_uint32_t level = 0;  // 0: libzip's default for the method
 };
 
+constexpr time_t kEntryTime = 1000000000;  // 2001-09-09
+
 class ZipTest : public ::testing::Test {
  protected:
   ZipTest() : dir_(fs::temp_directory_path() / ("agora-packaging-" + NewUuid())) { fs::create_directories(dir_); }
@@ -50,6 +52,8 @@ class ZipTest : public ::testing::Test {
       }
       EXPECT_GE(index, 0) << e.name << ": " << zip_strerror(archive);
       EXPECT_EQ(zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), e.method, e.level), 0);
+      // A fixed past time, so that a copy made now that kept it cannot have kept it by chance.
+      EXPECT_EQ(zip_file_set_mtime(archive, static_cast<zip_uint64_t>(index), kEntryTime, 0), 0);
     }
     EXPECT_EQ(zip_close(archive), 0) << zip_strerror(archive);
     return path;
