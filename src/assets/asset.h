@@ -46,6 +46,13 @@ struct Attribute {
   std::string value;
 };
 
+// A category or custom field set on a version: the key an organisation defined, and its values.
+struct TagValue {
+  std::string key;
+  std::vector<std::string> values;
+  friend bool operator==(const TagValue&, const TagValue&) = default;
+};
+
 struct AssetVersion {
   std::string organization_id;
   Coordinates coordinates;
@@ -57,6 +64,8 @@ struct AssetVersion {
   std::string contact_email;
   std::vector<std::string> tags;        // "labels" in the JSON
   std::vector<std::string> keywords;
+  std::vector<TagValue> categories;
+  std::vector<TagValue> fields;         // custom fields
   std::vector<Attribute> properties;    // properties.* of the form or POM (mainFile, apiVersion, ...)
   std::vector<Coordinates> dependencies;
   std::vector<AssetFile> files;

@@ -37,6 +37,11 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<assets::AssetVersion>> ListVersions(const std::string&, const std::string&) override { return Unused(); }
   Status PutVersion(const assets::AssetVersion&) override { return Unused(); }
   Status PutVersions(const std::vector<assets::AssetVersion>&) override { return Unused(); }
+  Status PutTagDefinition(const storage::TagDefinition&) override { return Unused(); }
+  Result<std::vector<storage::TagDefinition>> ListTagDefinitions(const std::string&, const std::string&) override { return Unused(); }
+  Status DeleteTagDefinition(const std::string&, const std::string&, const std::string&) override { return Unused(); }
+  Status SetVersionTags(const assets::Coordinates&, const std::vector<std::string>&) override { return Unused(); }
+  Status SetVersionTagValue(const assets::Coordinates&, const std::string&, const assets::TagValue&) override { return Unused(); }
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }

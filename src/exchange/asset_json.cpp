@@ -50,6 +50,17 @@ json::array AttributesJson(const assets::AssetVersion& version) {
   return attributes;
 }
 
+// [{key, value, displayName}]; a custom field with one value shows it bare.
+json::array TagValuesJson(const std::vector<assets::TagValue>& tag_values, bool always_list) {
+  json::array array;
+  for (const auto& tag : tag_values) {
+    json::value value = always_list || tag.values.size() != 1 ? json::value(Strings(tag.values))
+                                                              : json::value(json::string(tag.values.front()));
+    array.push_back(json::object{{"key", tag.key}, {"value", std::move(value)}, {"displayName", tag.key}});
+  }
+  return array;
+}
+
 }  // namespace
 
 json::object AssetSummaryJson(const assets::AssetVersion& version) {
@@ -91,8 +102,8 @@ json::object AssetVersionJson(const assets::AssetVersion& version, const std::st
   o["labels"] = Strings(version.tags);
   o["keywords"] = Strings(version.keywords);
   o["attributes"] = AttributesJson(version);
-  o["categories"] = json::array();
-  o["customFields"] = json::array();
+  o["categories"] = TagValuesJson(version.categories, /*always_list=*/true);
+  o["customFields"] = TagValuesJson(version.fields, /*always_list=*/false);
   json::array dependencies;
   for (const auto& d : version.dependencies)
     dependencies.push_back(json::object{{"groupId", d.group_id}, {"assetId", d.asset_id}, {"version", d.version}});

@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "exchange/asset_json.h"
 #include "exchange/discovery.h"
+#include "publication/tag_rules.h"
 #include "exchange/publication_form.h"
 #include "server/multipart.h"
 
@@ -171,6 +172,76 @@ class Api {
     return JsonResponse(200, items);
   }
 
+  // Category ("categories") and custom field ("fields") definitions of an organisation.
+  Response ListTagDefinitions(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kRead); !st.ok()) return Response::Error(st);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto definitions, s_.metadata.ListTagDefinitions(organization_id, KindOf(request)));
+    json::array items;
+    for (const auto& d : definitions) items.push_back(DefinitionJson(d));
+    return JsonResponse(200, items);
+  }
+
+  Response CreateTagDefinition(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
+      return Response::Error(st);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
+    storage::TagDefinition d;
+    d.id = NewUuid();
+    d.organization_id = organization_id;
+    d.kind = KindOf(request);
+    d.tag_key = StringField(body, "tagKey");
+    d.display_name = StringField(body, "displayName");
+    d.data_type = StringField(body, "dataType");
+    if (d.data_type.empty()) d.data_type = d.kind == "category" ? "enum" : "text";
+    d.accepted_values = StringList(body, "acceptedValues");
+    d.asset_type_restrictions = StringList(body, "assetTypeRestrictions");
+    static const char* const kDataTypes[] = {"enum", "text", "number", "date", "text-list", "number-list"};
+    if (d.tag_key.empty() || d.tag_key.size() > 100 ||
+        std::find(std::begin(kDataTypes), std::end(kDataTypes), d.data_type) == std::end(kDataTypes) ||
+        (d.data_type == "enum" && d.accepted_values.empty()))
+      return Response::Error(Status::InvalidArgument(
+          "BAD_REQUEST", "tagKey (1-100 characters) and a dataType of enum (with acceptedValues), text, number, date, "
+                         "text-list or number-list are required"));
+    if (d.display_name.empty()) d.display_name = d.tag_key;
+    if (Status st = s_.metadata.PutTagDefinition(d); !st.ok()) return Response::Error(st);
+    return JsonResponse(201, DefinitionJson(d));
+  }
+
+  Response DeleteTagDefinition(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
+      return Response::Error(st);
+    if (Status st = s_.metadata.DeleteTagDefinition(organization_id, KindOf(request), request.Param("id")); !st.ok())
+      return Response::Error(st);
+    return Response::NoContent();
+  }
+
+  // PUT .../tags with [{"value": "x"}, ...] or ["x", ...]: replaces the version's tags.
+  Response PutTags(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ManageableVersion(principal, request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::value body, JsonValue(request));
+    std::vector<std::string> tags;
+    for (const auto& item : body.is_array() ? body.as_array() : json::array{}) {
+      const json::value* value = item.is_object() ? item.as_object().if_contains("value") : &item;
+      if (!value || !value->is_string() || value->as_string().empty())
+        return Response::Error(Status::InvalidArgument("BAD_REQUEST", "tags must be [{\"value\": \"tag\"}, ...]"));
+      tags.emplace_back(value->as_string());
+    }
+    if (!body.is_array()) return Response::Error(Status::InvalidArgument("BAD_REQUEST", "tags must be a JSON array"));
+    if (Status st = s_.metadata.SetVersionTags(version.coordinates, tags); !st.ok()) return Response::Error(st);
+    return Response::NoContent();
+  }
+
+  // PUT/DELETE .../tags/categories/{tagKey} and .../tags/fields/{tagKey}.
+  Response PutTagValue(Request& request) { return SetTagValue(request, /*remove=*/false); }
+  Response DeleteTagValue(Request& request) { return SetTagValue(request, /*remove=*/true); }
+
   Response ListAssets(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::AssetQuery query, AssetQueryFromRequest(request, principal.organization_id));
@@ -222,6 +293,71 @@ class Api {
 
   Result<auth::Principal> Authenticate(const Request& request) {
     return s_.authenticator.Authenticate(request.Header("authorization"));
+  }
+
+  Response SetTagValue(Request& request, bool remove) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ManageableVersion(principal, request));
+    const std::string kind = KindOf(request);
+    assets::TagValue value{request.Param("tagKey"), {}};
+    if (!remove) {
+      AGORA_ASSIGN_OR_RETURN_RESPONSE(json::value body, JsonValue(request));
+      const json::value* values = body.is_object() ? body.as_object().if_contains("tagValue") : &body;
+      if (values && values->is_array()) {
+        for (const auto& v : values->as_array())
+          value.values.push_back(v.is_string() ? std::string(v.as_string()) : json::serialize(v));
+      } else if (values && (values->is_string() || values->is_number())) {
+        value.values.push_back(values->is_string() ? std::string(values->as_string()) : json::serialize(*values));
+      }
+      if (value.values.empty())
+        return Response::Error(Status::InvalidArgument("BAD_REQUEST", "Send {\"tagValue\": [values]} or a value"));
+    }
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto definitions, s_.metadata.ListTagDefinitions(version.organization_id, kind));
+    if (Status st = publication::CheckTagValue(definitions, kind, version.type, value); !st.ok()) return Response::Error(st);
+    if (Status st = s_.metadata.SetVersionTagValue(version.coordinates, kind, value); !st.ok()) return Response::Error(st);
+    return Response::NoContent();
+  }
+
+  // The path's version, if the principal may manage (tag, edit) it.
+  Result<assets::AssetVersion> ManageableVersion(const auth::Principal& principal, const Request& request) {
+    AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
+    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version.organization_id, auth::Action::kManage));
+    return version;
+  }
+
+  // "categories" paths hold categories; "fields" paths custom fields.
+  static std::string KindOf(const Request& request) {
+    return request.path().find("/categories") != std::string::npos ? "category" : "field";
+  }
+
+  static json::object DefinitionJson(const storage::TagDefinition& d) {
+    json::array accepted, restrictions;
+    for (const auto& v : d.accepted_values) accepted.push_back(json::string(v));
+    for (const auto& v : d.asset_type_restrictions) restrictions.push_back(json::string(v));
+    return json::object{{"id", d.id}, {"tagKey", d.tag_key}, {"displayName", d.display_name},
+                        {"dataType", d.data_type}, {"acceptedValues", std::move(accepted)},
+                        {"assetTypeRestrictions", std::move(restrictions)}};
+  }
+
+  static std::string StringField(const json::object& o, const char* key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : "";
+  }
+
+  static std::vector<std::string> StringList(const json::object& o, const char* key) {
+    std::vector<std::string> values;
+    if (const auto* v = o.if_contains(key); v && v->is_array())
+      for (const auto& item : v->as_array())
+        if (item.is_string()) values.emplace_back(item.as_string());
+    return values;
+  }
+
+  static Result<json::value> JsonValue(Request& request) {
+    AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(1 << 20));
+    boost::system::error_code ec;
+    json::value value = json::parse(text, ec);
+    if (ec) return Status::InvalidArgument("BAD_REQUEST", "The body is not valid JSON");
+    return value;
   }
 
   Response Delete(Request& request, bool whole_asset) {
@@ -342,6 +478,15 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
     router.Add("PATCH", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/metadata",
                bind(&Api::PatchAsset));
     router.Add("GET", base + "/organizations/{organizationId}/softDeleted", bind(&Api::SoftDeleted));
+    for (const std::string kind : {"categories", "fields"}) {
+      router.Add("GET", base + "/organizations/{organizationId}/" + kind, bind(&Api::ListTagDefinitions));
+      router.Add("POST", base + "/organizations/{organizationId}/" + kind, bind(&Api::CreateTagDefinition));
+      router.Add("DELETE", base + "/organizations/{organizationId}/" + kind + "/{id}", bind(&Api::DeleteTagDefinition));
+      router.Add("PUT", base + "/assets/{groupId}/{assetId}/{version}/tags/" + kind + "/{tagKey}", bind(&Api::PutTagValue));
+      router.Add("DELETE", base + "/assets/{groupId}/{assetId}/{version}/tags/" + kind + "/{tagKey}",
+                 bind(&Api::DeleteTagValue));
+    }
+    router.Add("PUT", base + "/assets/{groupId}/{assetId}/{version}/tags", bind(&Api::PutTags));
     router.Add("GET", base + "/assets", bind(&Api::ListAssets));
     router.Add("GET", base + "/assets/search", bind(&Api::ListAssets));
     router.Add("GET", base + "/organizations/{organizationId}/groups/{groupId}/assets/{assetId}/nextAvailableVersion",

@@ -133,8 +133,8 @@ Status PublicationForm::StoreText(const std::string& field, std::string value) {
   else if (field == "contactName") r.contact_name = std::move(value);
   else if (field == "contactEmail") r.contact_email = std::move(value);
   else if (field == "status") r.status = std::move(value);
-  else if (field == "categories") { AGORA_ASSIGN_OR_RETURN(r.categories, ParseKeyValuesJson(field, value)); }
-  else if (field == "fields") { AGORA_ASSIGN_OR_RETURN(r.fields, ParseKeyValuesJson(field, value)); }
+  else if (field == "categories") { AGORA_ASSIGN_OR_RETURN(json_categories_, ParseKeyValuesJson(field, value)); }
+  else if (field == "fields") { AGORA_ASSIGN_OR_RETURN(json_fields_, ParseKeyValuesJson(field, value)); }
   else if (StartsWith(field, "properties.")) r.properties.push_back({field.substr(11), std::move(value)});
   else if (StartsWith(field, "categories.")) r.categories.push_back({field.substr(11), std::move(value)});
   else if (StartsWith(field, "fields.")) r.fields.push_back({field.substr(7), std::move(value)});
@@ -142,6 +142,8 @@ Status PublicationForm::StoreText(const std::string& field, std::string value) {
 }
 
 Status PublicationForm::Finish() {
+  if (json_categories_) request_.categories = std::move(*json_categories_);
+  if (json_fields_) request_.fields = std::move(*json_fields_);
   if (!bad_file_fields_.empty()) {
     return Status::InvalidArgument("INVALID_FILE_IDENTIFIER_ERROR",
                                    "File fields must be named files.<classifier>.<packaging>: " +

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ class PublicationForm : public server::MultipartHandler {
   size_t text_bytes_ = 0;
   std::unique_ptr<storage::BlobWriter> writer_;
   publication::UploadedFile file_;
+  // categories / fields sent as JSON arrays; they take priority over categories.<key> / fields.<key>.
+  std::optional<std::vector<publication::KeyValues>> json_categories_;
+  std::optional<std::vector<publication::KeyValues>> json_fields_;
   std::vector<std::string> unknown_fields_;
   std::vector<std::string> bad_file_fields_;
 };

@@ -4,6 +4,7 @@
 #include <deque>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "assets/asset_type.h"
 #include "assets/coordinates.h"
@@ -13,6 +14,7 @@
 #include "packaging/pom.h"
 #include "packaging/spec_package.h"
 #include "packaging/zip_archive.h"
+#include "publication/tag_rules.h"
 #include "specs/spec_format.h"
 
 namespace agora::publication {
@@ -249,18 +251,20 @@ class Publisher::Run {
     return CheckFilesForType(info);
   }
 
-  // Categories and custom fields must be defined by the organisation before assets use them
-  // (Exchange fails the publication otherwise). Organisations cannot define any yet, so every
-  // key sent is undefined.
+  // Categories and custom fields must be defined by the organisation before assets use them.
   Status CheckTagKeys() {
-    std::vector<std::string> undefined;
-    for (const auto& c : request_.categories) undefined.push_back("categories." + c.key);
-    for (const auto& f : request_.fields) undefined.push_back("fields." + f.key);
-    if (undefined.empty()) return Status::Ok();
-    return Status::InvalidArgument("INVALID_ASSET_METADATA",
-                                   "Categories and custom fields must be defined in the organization first: " +
-                                       undefined.front() + " is not",
-                                   undefined);
+    if (request_.categories.empty() && request_.fields.empty()) return Status::Ok();
+    for (const auto& [kind, sent, target] :
+         {std::tuple{"category", &request_.categories, &version_.categories},
+          std::tuple{"field", &request_.fields, &version_.fields}}) {
+      AGORA_ASSIGN_OR_RETURN(auto definitions, p_.metadata_.ListTagDefinitions(request_.organization_id, kind));
+      for (const auto& item : *sent) {
+        assets::TagValue value{item.key, SplitValues(item.value)};
+        AGORA_RETURN_IF_ERROR(CheckTagValue(definitions, kind, version_.type, value));
+        if (!value.values.empty()) target->push_back(std::move(value));
+      }
+    }
+    return Status::Ok();
   }
 
   Status CheckFilesForType(const assets::AssetTypeInfo& info) {

@@ -70,6 +70,18 @@ struct DeletedVersion {
   int64_t deleted_millis = 0;
 };
 
+// An organisation's definition of a category or a custom field, which versions may then carry.
+struct TagDefinition {
+  std::string id;               // UUID
+  std::string organization_id;
+  std::string kind;             // category | field
+  std::string tag_key;
+  std::string display_name;
+  std::string data_type;        // enum, text, number, date, text-list, number-list
+  std::vector<std::string> accepted_values;        // for enum
+  std::vector<std::string> asset_type_restrictions;  // empty: every type
+};
+
 // A listing or search of asset versions. Empty vectors mean "any".
 struct AssetQuery {
   std::vector<std::string> organization_ids;  // the caller may read only these
@@ -129,6 +141,17 @@ class MetadataStore {
   // Every version ever created under the asset, soft-deleted ones included (for nextAvailableVersion).
   virtual Result<std::vector<std::string>> ListReservedVersions(const std::string& group_id,
                                                                 const std::string& asset_id) = 0;
+
+  // Category and custom-field definitions. PutTagDefinition: Conflict if the key is taken.
+  virtual Status PutTagDefinition(const TagDefinition& definition) = 0;
+  virtual Result<std::vector<TagDefinition>> ListTagDefinitions(const std::string& organization_id,
+                                                                const std::string& kind) = 0;
+  virtual Status DeleteTagDefinition(const std::string& organization_id, const std::string& kind,
+                                     const std::string& id) = 0;
+  // Replaces a version's tags (labels); sets (values non-empty) or removes one category or field.
+  virtual Status SetVersionTags(const assets::Coordinates& coordinates, const std::vector<std::string>& tags) = 0;
+  virtual Status SetVersionTagValue(const assets::Coordinates& coordinates, const std::string& kind,
+                                    const assets::TagValue& value) = 0;
 
   // Versions matching the query, ranked by relevance when it has search words (a name match
   // outranks a keyword or tag match, which outranks a description match).

@@ -71,6 +71,14 @@ CREATE INDEX job_blobs_run ON job_blobs(run_id);
 CREATE INDEX job_blobs_sha256 ON job_blobs(sha256);
 CREATE INDEX versions_latest ON versions(group_id, asset_id, version_key);
 CREATE INDEX versions_listing ON versions(organization_id, is_latest, name);
+CREATE TABLE tag_definitions (
+  id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, kind TEXT NOT NULL, tag_key TEXT NOT NULL,
+  display_name TEXT NOT NULL, data_type TEXT NOT NULL, accepted_values TEXT NOT NULL,
+  asset_type_restrictions TEXT NOT NULL, UNIQUE (organization_id, kind, tag_key));
+CREATE TABLE version_tag_values (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, kind TEXT NOT NULL, tag_key TEXT NOT NULL,
+  ordinal INTEGER NOT NULL, value TEXT NOT NULL);
+CREATE INDEX version_tag_values_version ON version_tag_values(version_id, kind, tag_key);
 CREATE TABLE deleted_versions (
   group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL, organization_id TEXT NOT NULL,
   name TEXT NOT NULL, type TEXT NOT NULL, deleted_millis INTEGER NOT NULL, PRIMARY KEY (group_id, asset_id, version));
@@ -327,6 +335,85 @@ class SqliteMetadataStore : public MetadataStore {
       return t->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version).Bind(4, tombstone.organization_id)
           .Bind(5, tombstone.name).Bind(6, tombstone.type).Bind(7, now).Run();
     });
+  }
+
+  Status PutTagDefinition(const TagDefinition& d) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO tag_definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+      Status st = s->Bind(1, d.id).Bind(2, d.organization_id).Bind(3, d.kind).Bind(4, d.tag_key).Bind(5, d.display_name)
+                      .Bind(6, d.data_type).Bind(7, Join(d.accepted_values, "\n"))
+                      .Bind(8, Join(d.asset_type_restrictions, "\n")).Run();
+      if (st.kind() == Status::Kind::kConflict)
+        return Status::Conflict("DUPLICATED_TAG_KEY", "The " + d.kind + " key '" + d.tag_key + "' is already defined");
+      return st;
+    });
+  }
+
+  Result<std::vector<TagDefinition>> ListTagDefinitions(const std::string& organization_id, const std::string& kind) override {
+    return Read<std::vector<TagDefinition>>([&](SqliteConnection& c) -> Result<std::vector<TagDefinition>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT id, organization_id, kind, tag_key, display_name, data_type, accepted_values, asset_type_restrictions "
+          "FROM tag_definitions WHERE organization_id = ? AND kind = ? ORDER BY tag_key"));
+      s->Bind(1, organization_id).Bind(2, kind);
+      std::vector<TagDefinition> definitions;
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        definitions.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), SplitLines(r.Text(6)),
+                               SplitLines(r.Text(7))});
+        return Status::Ok();
+      }));
+      return definitions;
+    });
+  }
+
+  Status DeleteTagDefinition(const std::string& organization_id, const std::string& kind, const std::string& id) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "DELETE FROM tag_definitions WHERE organization_id = ? AND kind = ? AND id = ?"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, organization_id).Bind(2, kind).Bind(3, id).Run());
+      if (sqlite3_changes(c.db()) == 0) return Status::NotFound("No " + kind + " definition " + id);
+      return Status::Ok();
+    });
+  }
+
+  Status SetVersionTags(const Coordinates& coordinates, const std::vector<std::string>& tags) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(int64_t id, VersionId(c, coordinates));
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("DELETE FROM version_tags WHERE version_id = ?"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, id).Run());
+      s.reset();
+      AGORA_RETURN_IF_ERROR(InsertValues(c, "version_tags", id, tags));
+      return Reindex(c, coordinates.group_id, coordinates.asset_id);
+    });
+  }
+
+  Status SetVersionTagValue(const Coordinates& coordinates, const std::string& kind, const assets::TagValue& value) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(int64_t id, VersionId(c, coordinates));
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "DELETE FROM version_tag_values WHERE version_id = ? AND kind = ? AND tag_key = ?"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, kind).Bind(3, value.key).Run());
+      s.reset();
+      return InsertTagValues(c, id, kind, {value});
+    });
+  }
+
+  static Result<int64_t> VersionId(SqliteConnection& c, const Coordinates& coordinates) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT id FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
+    s->Bind(1, coordinates.group_id).Bind(2, coordinates.asset_id).Bind(3, coordinates.version);
+    AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::NotFound("Asset " + coordinates.ToString() + " not found");
+    return s->Int(0);
+  }
+
+  static std::vector<std::string> SplitLines(const std::string& text) {
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+      const size_t end = std::min(text.find('\n', start), text.size());
+      lines.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    return lines;
   }
 
   Result<std::vector<DeletedVersion>> ListSoftDeleted(const std::string& organization_id, size_t offset,
@@ -687,7 +774,21 @@ class SqliteMetadataStore : public MetadataStore {
     return Status::Ok();
   }
 
+  static Status InsertTagValues(SqliteConnection& c, int64_t id, const std::string& kind,
+                                const std::vector<assets::TagValue>& tag_values) {
+    for (const auto& tag : tag_values) {
+      for (size_t i = 0; i < tag.values.size(); ++i) {
+        AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO version_tag_values VALUES (?, ?, ?, ?, ?)"));
+        AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, kind).Bind(3, tag.key).Bind(4, static_cast<int64_t>(i))
+                                  .Bind(5, tag.values[i]).Run());
+      }
+    }
+    return Status::Ok();
+  }
+
   static Status InsertChildren(SqliteConnection& c, int64_t id, const AssetVersion& v) {
+    AGORA_RETURN_IF_ERROR(InsertTagValues(c, id, "category", v.categories));
+    AGORA_RETURN_IF_ERROR(InsertTagValues(c, id, "field", v.fields));
     AGORA_RETURN_IF_ERROR(InsertValues(c, "version_tags", id, v.tags));
     AGORA_RETURN_IF_ERROR(InsertValues(c, "version_keywords", id, v.keywords));
     for (size_t i = 0; i < v.properties.size(); ++i) {
@@ -748,7 +849,22 @@ class SqliteMetadataStore : public MetadataStore {
     AGORA_RETURN_IF_ERROR(LoadProperties(c, id, v));
     AGORA_RETURN_IF_ERROR(LoadDependencies(c, id, v));
     AGORA_RETURN_IF_ERROR(LoadFiles(c, id, v));
+    AGORA_ASSIGN_OR_RETURN(v.categories, LoadTagValues(c, id, "category"));
+    AGORA_ASSIGN_OR_RETURN(v.fields, LoadTagValues(c, id, "field"));
     return v;
+  }
+
+  static Result<std::vector<assets::TagValue>> LoadTagValues(SqliteConnection& c, int64_t id, const char* kind) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "SELECT tag_key, value FROM version_tag_values WHERE version_id = ? AND kind = ? ORDER BY tag_key, ordinal"));
+    s->Bind(1, id).Bind(2, kind);
+    std::vector<assets::TagValue> values;
+    AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+      if (values.empty() || values.back().key != r.Text(0)) values.push_back({r.Text(0), {}});
+      values.back().values.push_back(r.Text(1));
+      return Status::Ok();
+    }));
+    return values;
   }
 
   static Status LoadProperties(SqliteConnection& c, int64_t id, AssetVersion& v) {

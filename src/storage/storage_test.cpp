@@ -441,3 +441,37 @@ TEST_F(SearchTest, NameMatchesComeFirstAcrossPages) {
 
 }  // namespace
 }  // namespace agora::storage
+
+namespace agora::storage {
+namespace {
+
+TEST_F(MetadataStoreTest, TagDefinitionsAndVersionValues) {
+  TagDefinition d{"id-1", "org-1", "category", "department", "Department", "enum", {"sales", "it"}, {"rest-api"}};
+  ASSERT_TRUE(store_->PutTagDefinition(d).ok());
+  d.id = "id-2";
+  EXPECT_EQ(store_->PutTagDefinition(d).code(), "DUPLICATED_TAG_KEY");
+  auto listed = store_->ListTagDefinitions("org-1", "category");
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].accepted_values, (std::vector<std::string>{"sales", "it"}));
+  EXPECT_EQ((*listed)[0].asset_type_restrictions, std::vector<std::string>{"rest-api"});
+  EXPECT_TRUE(store_->ListTagDefinitions("org-1", "field")->empty());
+
+  auto v = Version("tagged", "1.0.0");
+  v.categories = {{"department", {"sales", "it"}}};
+  v.fields = {{"sla", {"99"}}};
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  EXPECT_EQ(store_->GetVersion(v.coordinates)->categories, v.categories);
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "field", {"sla", {"42"}}).ok());
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "category", {"department", {}}).ok());
+  ASSERT_TRUE(store_->SetVersionTags(v.coordinates, {"fresh"}).ok());
+  auto back = store_->GetVersion(v.coordinates);
+  EXPECT_TRUE(back->categories.empty());
+  EXPECT_EQ(back->fields, (std::vector<assets::TagValue>{{"sla", {"42"}}}));
+  EXPECT_EQ(back->tags, std::vector<std::string>{"fresh"});
+  EXPECT_EQ(store_->SetVersionTags({"group", "none", "1.0.0"}, {}).kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->DeleteTagDefinition("org-1", "category", "id-1").ok());
+  EXPECT_EQ(store_->DeleteTagDefinition("org-1", "category", "id-1").kind(), Status::Kind::kNotFound);
+}
+
+}  // namespace
+}  // namespace agora::storage
