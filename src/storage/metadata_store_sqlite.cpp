@@ -525,7 +525,8 @@ class SqliteMetadataStore : public MetadataStore {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
     int index = 1;
     for (const auto& value : values) s->Bind(index++, value);
-    s->Bind(index++, static_cast<int64_t>(limit)).Bind(index, static_cast<int64_t>(offset));
+    s->Bind(index, static_cast<int64_t>(limit));
+    s->Bind(index + 1, static_cast<int64_t>(offset));
     std::vector<int64_t> ids;
     AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
       ids.push_back(r.Int(0));
