@@ -1,10 +1,12 @@
 #include "server/http.h"
 
+#include <boost/context/detail/exception.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 
 namespace agora::server {
 
@@ -134,6 +136,48 @@ RangeOutcome ParseRange(const std::string& header, uint64_t size, ByteRange& ran
   return RangeOutcome::kRange;
 }
 
+// True if an If-None-Match list ("*", or entity tags, weak or strong) names `etag`; If-None-Match
+// uses the weak comparison (RFC 9110 13.1.2).
+bool EtagListMatches(std::string_view list, std::string_view etag) {
+  const auto opaque = [](std::string_view tag) { return tag.substr(0, 2) == "W/" ? tag.substr(2) : tag; };
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t comma = std::min(list.find(',', start), list.size());
+    std::string_view tag = list.substr(start, comma - start);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag == "*" || (!tag.empty() && opaque(tag) == opaque(etag))) return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
+// `attachment; filename="..."`, plus the RFC 8187 filename* form when the name is not plain
+// ASCII. Quotes and backslashes are escaped and control characters dropped, so a stored name
+// can never break the header.
+std::string AttachmentDisposition(std::string_view name) {
+  std::string quoted, encoded;
+  bool ascii = true;
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) continue;
+    if (byte >= 0x80) ascii = false;
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += byte >= 0x80 ? '_' : c;
+    if (std::isalnum(byte) || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos) {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 0xf];
+    }
+  }
+  std::string value = "attachment; filename=\"" + quoted + "\"";
+  if (!ascii) value += "; filename*=UTF-8''" + encoded;
+  return value;
+}
+
 }  // namespace
 
 Response ServeFile(const Request& request, const std::string& path, uint64_t size, const std::string& etag,
@@ -141,20 +185,22 @@ Response ServeFile(const Request& request, const std::string& path, uint64_t siz
   Response r;
   r.SetHeader("ETag", etag);
   r.SetHeader("Accept-Ranges", "bytes");
-  if (auto match = request.Header("if-none-match"); match && (*match == etag || *match == "*")) {
+  if (auto match = request.Header("if-none-match"); match && EtagListMatches(*match, etag)) {
     r.status = 304;
     return r;
   }
   r.SetHeader("Content-Type", content_type);
-  r.SetHeader("Content-Disposition", "attachment; filename=\"" + download_name + "\"");
+  r.SetHeader("Content-Disposition", AttachmentDisposition(download_name));
   ByteRange range{0, size};
   const auto header = request.Header("range");
+  // If-Range with another validator (or a date) means the client's copy is stale: send it all.
   const auto if_range = request.Header("if-range");
   const RangeOutcome outcome =
       header && (!if_range || *if_range == etag) ? ParseRange(*header, size, range) : RangeOutcome::kNone;
   if (outcome == RangeOutcome::kUnsatisfiable) {
     Response unsatisfiable = Response::Error(Status::RangeNotSatisfiable("The requested range is not satisfiable"));
     unsatisfiable.SetHeader("Content-Range", "bytes */" + std::to_string(size));
+    unsatisfiable.SetHeader("Accept-Ranges", "bytes");
     return unsatisfiable;
   }
   if (outcome == RangeOutcome::kRange) {
@@ -217,39 +263,57 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
 }
 
-Response Router::Dispatch(Request& request) const {
-  const Route* best = nullptr;
+Router::Selection Router::Select(const std::string& method, std::string_view path) const {
+  Selection selection;
   std::vector<int> best_specificity;
-  std::vector<std::pair<std::string, std::string>> best_params;
-  std::vector<std::string> allowed;
   std::vector<std::pair<std::string, std::string>> params;
   std::vector<int> specificity;
   for (const auto& route : routes_) {
-    if (!Match(route.pattern, request.path(), params, specificity)) continue;
-    if (route.method != request.method()) {
-      if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
+    if (!Match(route.pattern, path, params, specificity)) continue;
+    const bool head_as_get = method == "HEAD" && route.method == "GET";
+    if (route.method != method && !head_as_get) {
+      if (std::find(selection.allowed.begin(), selection.allowed.end(), route.method) == selection.allowed.end())
+        selection.allowed.push_back(route.method);
       continue;
     }
-    if (!best || specificity > best_specificity) {
-      best = &route;
+    // An explicit HEAD route beats a GET route of equal specificity.
+    if (!selection.route || specificity > best_specificity ||
+        (specificity == best_specificity && !head_as_get && selection.route->method != method)) {
+      selection.route = &route;
       best_specificity = specificity;
-      best_params = params;
+      selection.params = params;
     }
   }
-  if (!best) {
-    if (allowed.empty()) return Response::Error(Status::NotFound("No route for " + request.path()));
-    Response r = Response::Error(Status::MethodNotAllowed("Method " + request.method() + " is not allowed here"));
+  return selection;
+}
+
+Response Router::Dispatch(Request& request) const {
+  Selection selection = Select(request.method(), request.path());
+  if (!selection.route) {
+    if (selection.allowed.empty()) return Response::Error(Status::NotFound("No resource at " + request.path()));
+    Response r = Response::Error(Status::MethodNotAllowed("Method " + request.method() + " is not allowed on " +
+                                                          request.path()));
+    if (std::find(selection.allowed.begin(), selection.allowed.end(), "GET") != selection.allowed.end() &&
+        std::find(selection.allowed.begin(), selection.allowed.end(), "HEAD") == selection.allowed.end())
+      selection.allowed.push_back("HEAD");
     std::string allow;
-    for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    for (const auto& m : selection.allowed) allow += (allow.empty() ? "" : ", ") + m;
     r.SetHeader("Allow", allow);
     return r;
   }
-  request.params_ = std::move(best_params);
+  request.params_ = std::move(selection.params);
   try {
-    return best->handler(request);
+    return selection.route->handler(request);
+  } catch (const boost::context::detail::forced_unwind&) {
+    throw;  // a connection coroutine being torn down, not a handler failure: let it unwind
   } catch (const std::exception& e) {
-    return Response::Error(Status::Internal(std::string("internal error: ") + e.what()));
+    std::fprintf(stderr, "agora: %s %s: handler threw: %s\n", request.method().c_str(), request.path().c_str(),
+                 e.what());
+  } catch (...) {
+    std::fprintf(stderr, "agora: %s %s: handler threw a non-standard exception\n", request.method().c_str(),
+                 request.path().c_str());
   }
+  return Response::Error(Status::Internal("The server failed to handle the request"));
 }
 
 }  // namespace agora::server

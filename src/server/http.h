@@ -110,13 +110,23 @@ class Router {
   // written "{name*}" binds the rest of the path (which may contain slashes).
   void Add(std::string method, std::string pattern, Handler handler);
 
-  // Dispatches: the matching route's handler; 404 if no pattern matches; 405 if the path
-  // matches only under other methods. Never throws: an exception in a handler becomes a 500.
+  // Dispatches: the matching route's handler; 404 if no pattern matches; 405 (with Allow) if
+  // the path matches only under other methods. HEAD falls back to the GET route (the server
+  // sends only the headers). Never throws: an exception in a handler becomes a 500.
   Response Dispatch(Request& request) const;
 
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  // The most specific route for a method and path (literal segments beat parameters, from the
+  // left), with its bound parameters, and the other methods the path would accept.
+  struct Selection {
+    const Route* route = nullptr;
+    std::vector<std::pair<std::string, std::string>> params;
+    std::vector<std::string> allowed;
+  };
+  Selection Select(const std::string& method, std::string_view path) const;
+
   std::vector<Route> routes_;
 };
 

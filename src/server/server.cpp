@@ -1,8 +1,11 @@
 #include "server/server.h"
 
 #include <fcntl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/spawn.hpp>
@@ -12,10 +15,13 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 #include <boost/url.hpp>
+#include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <list>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 namespace agora::server {
 namespace asio = boost::asio;
@@ -25,32 +31,86 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr size_t kFileChunk = 256 * 1024;
-constexpr size_t kDrainLimit = 64 * 1024;
-constexpr size_t kReadBuffer = 256 * 1024;
+constexpr size_t kFileChunk = 256 * 1024;         // read/write loop buffer when sendfile is not possible
+constexpr size_t kSendfileChunk = 16 << 20;       // bytes per sendfile(2) call
+constexpr uint64_t kDrainLimit = 64 * 1024;       // unread body we still read to keep a connection
+constexpr size_t kReadBuffer = 256 * 1024;        // the connection's socket read buffer
+constexpr size_t kCoroutineStack = 8 << 20;       // like a thread's; handlers parse YAML, XML, zips
+constexpr uint64_t kLingerBytes = 64 << 20;       // input discarded before closing with unread data
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
 
-// What Stop needs to know of a connection: whether it is between requests, and how to close it.
+void Log(const std::string& message) { std::fprintf(stderr, "agora server: %s\n", message.c_str()); }
+
+// The stack each connection coroutine runs on: guard-paged, committed lazily by the kernel.
+boost::context::protected_fixedsize_stack CoroutineStack() {
+  return boost::context::protected_fixedsize_stack(kCoroutineStack);
+}
+
+// Completion of a spawned coroutine: an escaped exception is logged, never rethrown into run().
+void LogEscapedException(std::exception_ptr error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    Log(std::string("connection failed: ") + e.what());
+  } catch (...) {
+    Log("connection failed with a non-standard exception");
+  }
+}
+
+// What Stop needs to know of a connection: whether it is between requests, and how to cancel
+// its I/O. `close` is only called on the connection's strand.
 struct ConnectionState {
   explicit ConnectionState(asio::any_io_executor strand) : strand(std::move(strand)) {}
   asio::any_io_executor strand;  // the connection's strand: its coroutine runs there
   std::atomic<bool> busy{false};
-  std::function<void()> close;  // cancels the connection's I/O; only called on `strand`
+  std::function<void()> close;
 };
 
-// Decodes the request target into path and query; false if it is not a valid origin-form target.
+// Decodes the request target into path and query; false if it is not a valid origin-form
+// target or a path segment decodes to a '/' or NUL (which would change what the path means).
 bool DecodeTarget(std::string_view target, Request& request) {
   auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed) return false;
   std::string path;
   for (const auto segment : parsed->segments()) {
     if (segment.find('/') != std::string::npos || segment.find('\0') != std::string::npos) return false;
-    path += "/" + std::string(segment);
+    path += "/" + segment;
   }
-  if (path.empty() || (parsed->encoded_path().size() > 1 && parsed->encoded_path().back() == '/')) path += "/";
-  request.path_ = path == "//" ? "/" : path;
+  request.path_ = path.empty() ? "/" : std::move(path);
   for (const auto param : parsed->params()) request.query_.emplace_back(param.key, param.value);
   return true;
 }
+
+bool IsDisconnect(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == http::error::partial_message ||
+         ec == asio::error::operation_aborted || ec == beast::error::timeout || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
+}
+
+// 1xx, 204 and 304 responses never carry a body nor a Content-Length.
+bool StatusForbidsBody(int status) { return status < 200 || status == 204 || status == 304; }
+
+// Header values come from handlers; CR and LF would let them forge headers.
+std::string HeaderSafe(std::string value) {
+  std::replace_if(value.begin(), value.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  return value;
+}
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
 
 template <class Stream>
 class Connection;
@@ -59,49 +119,56 @@ class Connection;
 template <class Stream>
 class StreamingRequest : public Request {
  public:
-  StreamingRequest(Connection<Stream>& connection) : connection_(connection) {}
+  explicit StreamingRequest(Connection<Stream>& connection) : connection_(connection) {}
   Result<size_t> ReadBody(char* buf, size_t n) override { return connection_.ReadBody(buf, n); }
 
  private:
   Connection<Stream>& connection_;
 };
 
-tcp::socket& LowestSocket(beast::tcp_stream& stream) { return stream.socket(); }
-tcp::socket& LowestSocket(beast::ssl_stream<beast::tcp_stream>& stream) { return stream.next_layer().socket(); }
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-beast::tcp_stream& TcpLayer(beast::tcp_stream& stream) { return stream; }
-beast::tcp_stream& TcpLayer(beast::ssl_stream<beast::tcp_stream>& stream) { return stream.next_layer(); }
-
+// Serves the requests of one connection, in order, on the connection's coroutine. Every read
+// and write yields the coroutine; only the handler itself may block the thread.
 template <class Stream>
 class Connection {
  public:
   Connection(Stream& stream, const ServerOptions& options, const Router& router, ConnectionState& state,
              const std::atomic<bool>& stopping, asio::yield_context yield)
-      : stream_(stream), options_(options), router_(router), state_(state), stopping_(stopping), yield_(yield) {}
-
-  void Run() {
-    // Beast reads the socket into this buffer in pieces of at most its free capacity: a large
-    // buffer makes body reads 64 KiB at a time instead of a few hundred bytes.
+      : stream_(stream), options_(options), router_(router), state_(state), stopping_(stopping), yield_(yield) {
+    // Beast reads the socket in pieces no larger than this buffer's free capacity: a large buffer
+    // makes body reads tens of KiB at a time instead of a few hundred bytes.
     buffer_.reserve(kReadBuffer);
-    while (!stopping_) {
-      if (!ServeOne()) break;
+  }
+
+  // Serves requests until the client, an error, a limit or Stop ends the connection.
+  void Run() {
+    while (ServeOne()) {
     }
   }
 
+  // True when the client may still be sending a request we did not read: closing at once could
+  // reset the connection and lose our response, so the caller should linger first.
+  bool left_input_unread() const { return left_input_unread_; }
+
   Result<size_t> ReadBody(char* buf, size_t n) {
+    if (body_error_) return *body_error_;
     auto& parser = *parser_;
     if (parser.is_done() || n == 0) return size_t{0};
-    if (body_error_) return *body_error_;
     if (parser.content_length() && *parser.content_length() > options_.max_body_bytes) return Fail(TooLarge());
-    SendContinueOnce();
+    if (!SendContinueOnce()) return Fail(Status::IOError("The connection failed before the request body"));
     while (true) {
       parser.get().body().data = buf;
       parser.get().body().size = n;
-      TcpLayer(stream_).expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
+      LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
       beast::error_code ec;
       http::async_read_some(stream_, buffer_, parser, yield_[ec]);
       if (ec == http::error::need_buffer) ec = {};
-      if (ec) return Fail(Status::IOError("reading the request body: " + ec.message()));
+      if (ec == beast::error::timeout)
+        return Fail(Status::IOError("No request body data arrived for " +
+                                    std::to_string(options_.body_idle_timeout_seconds) + " seconds"));
+      if (ec) return Fail(Status::IOError("Reading the request body failed: " + ec.message()));
       const size_t got = n - parser.get().body().size;
       body_bytes_ += got;
       if (body_bytes_ > options_.max_body_bytes) return Fail(TooLarge());
@@ -112,22 +179,29 @@ class Connection {
  private:
   using Parser = http::request_parser<http::buffer_body>;
 
+  beast::tcp_stream& LowestLayer() { return beast::get_lowest_layer(stream_); }
+
   Status TooLarge() const {
     return Status::PayloadTooLarge("The request body exceeds the server's limit of " +
                                    std::to_string(options_.max_body_bytes) + " bytes");
   }
+
   Result<size_t> Fail(Status status) {
     body_error_ = status;
     keep_alive_ = false;
     return status;
   }
 
-  void SendContinueOnce() {
-    if (!expect_continue_ || continue_sent_) return;
+  // "100 Continue" is sent only once the handler wants the body, so a request refused on its
+  // headers alone costs the client no upload.
+  bool SendContinueOnce() {
+    if (!expect_continue_ || continue_sent_) return true;
     continue_sent_ = true;
     http::response<http::empty_body> proceed{http::status::continue_, 11};
+    LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
     beast::error_code ec;
     http::async_write(stream_, proceed, yield_[ec]);
+    return !ec;
   }
 
   // Reads and answers one request; false when the connection should close.
@@ -135,18 +209,21 @@ class Connection {
     Parser parser;
     parser_ = &parser;
     parser.header_limit(options_.max_header_bytes);
-    parser.body_limit(boost::none);  // enforced in ReadBody, so the handler can answer 413 itself
+    parser.body_limit(boost::none);  // enforced in ReadBody, so the handler answers 413 itself
     state_.busy = false;
-    TcpLayer(stream_).expires_after(std::chrono::seconds(
-        first_request_ ? options_.header_timeout_seconds : options_.keep_alive_timeout_seconds));
+    // Checked after `busy` is cleared: Stop's idle sweep runs on this strand, so either it sees
+    // this connection idle and cancels the read below, or the read never starts.
+    if (stopping_) return false;
+    LowestLayer().expires_after(std::chrono::seconds(first_request_ ? options_.header_timeout_seconds
+                                                                    : options_.keep_alive_timeout_seconds));
     beast::error_code ec;
     http::async_read_header(stream_, buffer_, parser, yield_[ec]);
     state_.busy = true;
     first_request_ = false;
-    if (ec == http::error::header_limit) return Reject(Status::HeadersTooLarge("The request headers are too large"));
-    if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-        ec == asio::error::eof || ec == asio::error::connection_reset)
-      return false;
+    if (ec == http::error::header_limit)
+      return Reject(Status::HeadersTooLarge("The request headers exceed " + std::to_string(options_.max_header_bytes) +
+                                            " bytes"));
+    if (IsDisconnect(ec)) return false;
     if (ec) return Reject(Status::InvalidArgument("BAD_REQUEST", "Malformed HTTP request: " + ec.message()));
     return Answer(parser);
   }
@@ -156,30 +233,33 @@ class Connection {
     StreamingRequest<Stream> request(*this);
     request.method_ = std::string(message.method_string());
     request.target_ = std::string(message.target());
-    for (const auto& field : message) request.headers_.emplace(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : message) request.headers_.emplace(field.name_string(), field.value());
     request.remote_address_ = RemoteAddress();
     if (parser.content_length()) request.content_length_ = *parser.content_length();
     const bool head = message.method() == http::verb::head;
-    if (head) request.method_ = "GET";
-    expect_continue_ = beast::iequals(message[http::field::expect], "100-continue");
+    expect_continue_ = message.version() >= 11 && beast::iequals(message[http::field::expect], "100-continue");
     continue_sent_ = false;
     body_error_.reset();
     body_bytes_ = 0;
     keep_alive_ = message.keep_alive() && !stopping_;
     if (!DecodeTarget(message.target(), request))
-      return Reject(Status::InvalidArgument("BAD_REQUEST", "Invalid request target"));
+      return Reject(Status::InvalidArgument("BAD_REQUEST", "Invalid request target: bad percent-encoding, or an "
+                                                           "encoded '/' or NUL in a path segment"));
     Response response = router_.Dispatch(request);
-    if (!parser.is_done() && !DrainBody(parser)) keep_alive_ = false;
-    return Write(response, head) && keep_alive_ && !stopping_;
+    if (!parser.is_done() && !DrainBody(parser)) {
+      keep_alive_ = false;
+      left_input_unread_ = true;
+    }
+    return Write(std::move(response), head) && keep_alive_ && !stopping_;
   }
 
   // Reads what the handler left of the body, if it is small, so the connection can be reused.
   bool DrainBody(Parser& parser) {
     if (body_error_) return false;
-    if (expect_continue_ && !continue_sent_) return false;  // the client has not sent the body
+    if (expect_continue_ && !continue_sent_) return false;  // the client is still waiting to send it
     if (parser.content_length() && *parser.content_length() - body_bytes_ > kDrainLimit) return false;
     char scratch[8192];
-    size_t drained = 0;
+    uint64_t drained = 0;
     while (!parser.is_done()) {
       auto n = ReadBody(scratch, sizeof scratch);
       if (!n.ok() || (drained += *n) > kDrainLimit) return false;
@@ -187,66 +267,126 @@ class Connection {
     return true;
   }
 
+  // Answers a request that cannot be served and ends the connection.
   bool Reject(const Status& status) {
     keep_alive_ = false;
+    left_input_unread_ = true;
     Write(Response::Error(status), false);
     return false;
   }
 
   std::string RemoteAddress() {
     beast::error_code ec;
-    auto endpoint = LowestSocket(stream_).remote_endpoint(ec);
+    auto endpoint = LowestLayer().socket().remote_endpoint(ec);
     return ec ? "" : endpoint.address().to_string();
   }
 
   template <class Body>
   void AddHeaders(http::response<Body>& message, const Response& response) {
     message.set(http::field::server, "agora");
-    for (const auto& [name, value] : response.headers) message.set(name, value);
+    for (const auto& [name, value] : response.headers) {
+      // Framing is the server's business, not the handler's.
+      if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+          beast::iequals(name, "connection"))
+        continue;
+      message.insert(HeaderSafe(name), HeaderSafe(value));
+    }
     message.keep_alive(keep_alive_);
   }
 
-  bool Write(const Response& response, bool head) {
-    TcpLayer(stream_).expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
+  template <class Body>
+  bool WriteHeaderOnly(http::response<Body>& message) {
+    http::response_serializer<Body> serializer(message);
     beast::error_code ec;
-    if (response.file) return WriteFile(response, head);
+    http::async_write_header(stream_, serializer, yield_[ec]);
+    return !ec;
+  }
+
+  bool Write(Response response, bool head) {
+    LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
+    if (response.file && !StatusForbidsBody(response.status)) return WriteFile(response, head);
     http::response<http::string_body> message{static_cast<http::status>(response.status), 11};
     AddHeaders(message, response);
-    if (head) {
-      message.content_length(response.body.size());
-      http::response_serializer<http::string_body> serializer(message);
-      http::async_write_header(stream_, serializer, yield_[ec]);
-    } else {
-      message.body() = response.body;
-      message.prepare_payload();
-      http::async_write(stream_, message, yield_[ec]);
-    }
+    if (StatusForbidsBody(response.status)) return WriteHeaderOnly(message);
+    message.content_length(response.body.size());
+    if (head) return WriteHeaderOnly(message);
+    message.body() = std::move(response.body);
+    beast::error_code ec;
+    http::async_write(stream_, message, yield_[ec]);
     return !ec;
   }
 
   bool WriteFile(const Response& response, bool head) {
     const FileBody& file = *response.file;
-    const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Write(Response::Error(Status::IOError("cannot open the stored file")), head);
+    FileDescriptor fd(::open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat info {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0 ||
+        static_cast<uint64_t>(info.st_size) < file.offset + file.length) {
+      Log("cannot serve " + file.path + ": missing or shorter than expected");
+      return Write(Response::Error(Status::IOError("The stored file cannot be read")), head);
+    }
     http::response<http::empty_body> message{static_cast<http::status>(response.status), 11};
     AddHeaders(message, response);
     message.content_length(file.length);
-    http::response_serializer<http::empty_body> serializer(message);
-    beast::error_code ec;
-    http::async_write_header(stream_, serializer, yield_[ec]);
-    bool ok = !ec;
-    if (ok && !head) ok = SendFileRange(fd, file.offset, file.length);
-    ::close(fd);
+    bool ok = WriteHeaderOnly(message);
+    if (ok && !head) ok = SendRange(fd.get(), file.offset, file.length);
     if (!ok) keep_alive_ = false;
     return ok;
   }
 
-  bool SendFileRange(int fd, uint64_t offset, uint64_t length) {
+  bool SendRange(int fd, uint64_t offset, uint64_t length) {
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
+      return SendFileZeroCopy(fd, offset, length);
+    } else {
+      return CopyFile(fd, offset, length);
+    }
+  }
+
+  // sendfile(2) on the non-blocking socket; when the socket buffer is full, the coroutine waits
+  // for it to drain (bounded by the body idle timeout).
+  bool SendFileZeroCopy(int fd, uint64_t offset, uint64_t length) {
+    tcp::socket& socket = LowestLayer().socket();
+    beast::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec) return CopyFile(fd, offset, length);
+    off_t position = static_cast<off_t>(offset);
+    while (length > 0) {
+      const ssize_t n = ::sendfile(socket.native_handle(), fd, &position, std::min<uint64_t>(length, kSendfileChunk));
+      if (n > 0) {
+        length -= static_cast<uint64_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (!WaitWritable(socket)) return false;
+      } else {
+        return false;  // the file shrank, or the connection broke
+      }
+    }
+    return true;
+  }
+
+  bool WaitWritable(tcp::socket& socket) {
+    asio::steady_timer timer(socket.get_executor(), std::chrono::seconds(options_.body_idle_timeout_seconds));
+    // Runs on this connection's strand; `waiting` keeps a late expiry from cancelling a later wait.
+    auto waiting = std::make_shared<bool>(true);
+    timer.async_wait([&socket, waiting](const beast::error_code& ec) {
+      if (!ec && *waiting) socket.cancel();
+    });
+    beast::error_code ec;
+    socket.async_wait(tcp::socket::wait_write, yield_[ec]);
+    *waiting = false;
+    timer.cancel();
+    return !ec;
+  }
+
+  // pread and write through the stream (TLS): at most kFileChunk bytes in memory.
+  bool CopyFile(int fd, uint64_t offset, uint64_t length) {
     std::vector<char> chunk(kFileChunk);
     while (length > 0) {
       const ssize_t n = ::pread(fd, chunk.data(), std::min<uint64_t>(chunk.size(), length), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;
-      TcpLayer(stream_).expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
+      LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
       beast::error_code ec;
       asio::async_write(stream_, asio::buffer(chunk.data(), static_cast<size_t>(n)), yield_[ec]);
       if (ec) return false;
@@ -263,73 +403,38 @@ class Connection {
   const std::atomic<bool>& stopping_;
   asio::yield_context yield_;
   beast::flat_buffer buffer_;
-  Parser* parser_ = nullptr;
+  Parser* parser_ = nullptr;  // the current request's parser, during Answer
   bool first_request_ = true;
   bool expect_continue_ = false;
   bool continue_sent_ = false;
   bool keep_alive_ = true;
+  bool left_input_unread_ = false;
   uint64_t body_bytes_ = 0;
   std::optional<Status> body_error_;
 };
+
+// Reads and discards what the client still sends, for a short while, after our side has shut
+// down sending: closing a socket with unread input resets the connection, and the reset can
+// destroy our response (a 413, say) before the client has read it.
+void Linger(beast::tcp_stream& stream, asio::yield_context yield) {
+  char scratch[16384];
+  const auto deadline = std::chrono::steady_clock::now() + kLingerTime;
+  uint64_t discarded = 0;
+  while (discarded < kLingerBytes) {
+    stream.expires_at(deadline);
+    beast::error_code ec;
+    discarded += stream.async_read_some(asio::buffer(scratch), yield[ec]);
+    if (ec) return;
+  }
+}
 
 }  // namespace
 
 class Server::Impl {
  public:
   Impl(ServerOptions options, const Router& router) : options_(std::move(options)), router_(router) {
+    // Handlers block on SQLite and fsync, so more threads than cores keep the others serving.
     if (options_.threads <= 0) options_.threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
-  }
-
-  Status Start() {
-    if (NeedsTls()) AGORA_RETURN_IF_ERROR(LoadTls());
-    for (const auto& endpoint : options_.endpoints) {
-      beast::error_code ec;
-      auto address = asio::ip::make_address(endpoint.host, ec);
-      if (ec) return Status::InvalidArgument("INVALID_LISTEN", "invalid listen address " + endpoint.host);
-      auto acceptor = std::make_unique<tcp::acceptor>(io_);
-      const tcp::endpoint ep(address, endpoint.port);
-      acceptor->open(ep.protocol(), ec);
-      if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-      if (!ec) acceptor->bind(ep, ec);
-      if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-      if (ec) return Status::IOError("cannot listen on " + endpoint.host + ":" + std::to_string(endpoint.port) + ": " + ec.message());
-      ports_.push_back(acceptor->local_endpoint().port());
-      acceptors_.push_back(std::move(acceptor));
-    }
-    for (size_t i = 0; i < acceptors_.size(); ++i) {
-      asio::spawn(io_, [this, i](asio::yield_context yield) { AcceptLoop(*acceptors_[i], options_.endpoints[i].tls, yield); },
-                  asio::detached);
-    }
-    for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { io_.run(); });
-    return Status::Ok();
-  }
-
-  std::vector<uint16_t> bound_ports() const { return ports_; }
-
-  void Stop() {
-    if (stopping_.exchange(true)) return;
-    asio::post(io_, [this] {
-      for (auto& acceptor : acceptors_) {
-        beast::error_code ec;
-        acceptor->close(ec);
-      }
-    });
-    CloseIdleConnections();
-    std::lock_guard lock(stop_mutex_);
-    drainer_ = std::thread([this] {
-      std::unique_lock lock(mutex_);
-      drained_.wait_for(lock, std::chrono::seconds(options_.drain_timeout_seconds), [this] { return connections_.empty(); });
-      lock.unlock();
-      io_.stop();
-    });
-  }
-
-  void Wait() {
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
-    threads_.clear();
-    std::lock_guard lock(stop_mutex_);
-    if (drainer_.joinable()) drainer_.join();
   }
 
   ~Impl() {
@@ -337,7 +442,50 @@ class Server::Impl {
     Wait();
   }
 
+  Status Start() {
+    if (started_) return Status::Internal("The server was already started");
+    started_ = true;
+    if (NeedsTls()) AGORA_RETURN_IF_ERROR(LoadTls());
+    for (const auto& endpoint : options_.endpoints) AGORA_RETURN_IF_ERROR(Listen(endpoint));
+    for (size_t i = 0; i < acceptors_.size(); ++i) {
+      asio::spawn(
+          acceptors_[i]->get_executor(), std::allocator_arg, CoroutineStack(),
+          [this, i](asio::yield_context yield) { AcceptLoop(*acceptors_[i], options_.endpoints[i].tls, yield); },
+          LogEscapedException);
+    }
+    for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { RunThread(); });
+    return Status::Ok();
+  }
+
+  std::vector<uint16_t> bound_ports() const { return ports_; }
+
+  void Stop() {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_.exchange(true)) return;
+    drainer_ = std::thread([this] { Drain(); });
+  }
+
+  void Wait() {
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+    std::lock_guard lock(stop_mutex_);
+    if (drainer_.joinable()) drainer_.join();
+  }
+
  private:
+  // Unregisters a connection however its coroutine ends (including forced unwinding when the
+  // io_context is destroyed with the coroutine still suspended).
+  class Registration {
+   public:
+    Registration(Impl& impl, std::shared_ptr<ConnectionState> state) : impl_(impl), state_(std::move(state)) {}
+    ~Registration() { impl_.Unregister(state_); }
+    ConnectionState& state() { return *state_; }
+
+   private:
+    Impl& impl_;
+    std::shared_ptr<ConnectionState> state_;
+  };
+
   bool NeedsTls() const {
     return std::any_of(options_.endpoints.begin(), options_.endpoints.end(), [](const auto& e) { return e.tls; });
   }
@@ -345,21 +493,43 @@ class Server::Impl {
   Status LoadTls() {
     beast::error_code ec;
     tls_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-    tls_.use_certificate_chain_file(options_.tls_certificate_file, ec);
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1,
+                     ec);
+    if (!ec) tls_.use_certificate_chain_file(options_.tls_certificate_file, ec);
     if (!ec) tls_.use_private_key_file(options_.tls_private_key_file, asio::ssl::context::pem, ec);
-    if (ec) return Status::InvalidArgument("INVALID_TLS", "cannot load the TLS certificate or key: " + ec.message());
+    if (ec) return Status::InvalidArgument("INVALID_TLS", "Cannot load the TLS certificate or key: " + ec.message());
     return Status::Ok();
   }
 
-  // Cancels the connections waiting for a request; the busy ones finish theirs and then close.
-  void CloseIdleConnections() {
-    std::lock_guard lock(mutex_);
-    for (auto& state : connections_) {
-      asio::post(state->strand, [this, state] {
-        std::lock_guard inner(mutex_);
-        if (!state->busy && state->close) state->close();  // on the strand: the session is suspended or gone
-      });
+  Status Listen(const ListenEndpoint& endpoint) {
+    const std::string where = endpoint.host + ":" + std::to_string(endpoint.port);
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(endpoint.host, ec);
+    if (ec) return Status::InvalidArgument("INVALID_LISTEN_ADDRESS", "Invalid listen address '" + endpoint.host + "'");
+    // Each acceptor has its own strand so that Stop can close it without racing its accept loop.
+    auto acceptor = std::make_unique<tcp::acceptor>(asio::make_strand(io_));
+    const tcp::endpoint ep(address, endpoint.port);
+    acceptor->open(ep.protocol(), ec);
+    if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor->bind(ep, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    tcp::endpoint bound;
+    if (!ec) bound = acceptor->local_endpoint(ec);
+    if (ec) return Status::IOError("Cannot listen on " + where + ": " + ec.message());
+    ports_.push_back(bound.port());
+    acceptors_.push_back(std::move(acceptor));
+    return Status::Ok();
+  }
+
+  void RunThread() {
+    while (true) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        Log(std::string("an I/O handler threw: ") + e.what());
+      }
     }
   }
 
@@ -368,40 +538,60 @@ class Server::Impl {
       beast::error_code ec;
       tcp::socket socket(asio::make_strand(io_));
       acceptor.async_accept(socket, yield[ec]);
+      if (stopping_ || ec == asio::error::operation_aborted || !acceptor.is_open()) return;
       if (ec) {
-        if (stopping_ || ec == asio::error::operation_aborted) return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // E.g. EMFILE: keep serving the connections we have, and do not spin while it lasts.
+        Log("accept failed: " + ec.message());
+        asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(100));
+        pause.async_wait(yield[ec]);
+        continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto executor = socket.get_executor();
-      asio::spawn(executor,
-                  [this, socket = std::move(socket), tls](asio::yield_context session_yield) mutable {
-                    Session(std::move(socket), tls, session_yield);
-                  },
-                  asio::detached);
+      asio::spawn(
+          executor, std::allocator_arg, CoroutineStack(),
+          [this, socket = std::move(socket), tls](asio::yield_context session_yield) mutable {
+            Session(std::move(socket), tls, session_yield);
+          },
+          LogEscapedException);
     }
   }
 
   void Session(tcp::socket socket, bool tls, asio::yield_context yield) {
-    auto state = Register(socket.get_executor());
+    Registration registration(*this, Register(socket.get_executor()));
+    ConnectionState& state = registration.state();
     beast::tcp_stream tcp_stream(std::move(socket));
-    if (tls) {
-      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), tls_);
-      state->close = [&stream] { beast::get_lowest_layer(stream).cancel(); };
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.header_timeout_seconds));
-      beast::error_code ec;
-      stream.async_handshake(asio::ssl::stream_base::server, yield[ec]);
-      if (!ec) {
-        Connection<beast::ssl_stream<beast::tcp_stream>>(stream, options_, router_, *state, stopping_, yield).Run();
-        stream.async_shutdown(yield[ec]);
+    try {
+      if (tls) {
+        ServeTls(std::move(tcp_stream), state, yield);
+      } else {
+        ServePlain(tcp_stream, state, yield);
       }
-    } else {
-      state->close = [&tcp_stream] { tcp_stream.cancel(); };
-      Connection<beast::tcp_stream>(tcp_stream, options_, router_, *state, stopping_, yield).Run();
-      beast::error_code ec;
-      tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    } catch (const std::exception& e) {  // forced_unwind is not a std::exception: it passes
+      Log(std::string("connection aborted: ") + e.what());
     }
-    Unregister(state);
+  }
+
+  void ServePlain(PlainStream& stream, ConnectionState& state, asio::yield_context yield) {
+    state.close = [&stream] { stream.cancel(); };
+    Connection<PlainStream> connection(stream, options_, router_, state, stopping_, yield);
+    connection.Run();
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (connection.left_input_unread()) Linger(stream, yield);
+  }
+
+  void ServeTls(beast::tcp_stream tcp_stream, ConnectionState& state, asio::yield_context yield) {
+    TlsStream stream(std::move(tcp_stream), tls_);
+    state.close = [&stream] { beast::get_lowest_layer(stream).cancel(); };
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(options_.header_timeout_seconds));
+    beast::error_code ec;
+    stream.async_handshake(asio::ssl::stream_base::server, yield[ec]);
+    if (ec) return;
+    Connection<TlsStream> connection(stream, options_, router_, state, stopping_, yield);
+    connection.Run();
+    beast::get_lowest_layer(stream).expires_after(kLingerTime);
+    stream.async_shutdown(yield[ec]);
   }
 
   std::shared_ptr<ConnectionState> Register(asio::any_io_executor strand) {
@@ -418,18 +608,55 @@ class Server::Impl {
     if (connections_.empty()) drained_.notify_all();
   }
 
+  // Cancels the I/O of idle connections (or of all of them); each runs on its own strand.
+  void CloseConnections(bool idle_only) {
+    std::lock_guard lock(mutex_);
+    for (auto& state : connections_) {
+      asio::post(state->strand, [this, state, idle_only] {
+        std::lock_guard inner(mutex_);  // Unregister clears `close` under it
+        if ((!idle_only || !state->busy) && state->close) state->close();
+      });
+    }
+  }
+
+  // Runs on its own thread: stop accepting, let busy connections finish their request, close
+  // the idle ones, and stop the threads once all are gone or the drain timeout has passed.
+  void Drain() {
+    for (auto& acceptor : acceptors_) {
+      asio::post(acceptor->get_executor(), [&acceptor] {
+        beast::error_code ec;
+        acceptor->close(ec);
+      });
+    }
+    CloseConnections(/*idle_only=*/true);
+    std::unique_lock lock(mutex_);
+    const auto empty = [this] { return connections_.empty(); };
+    if (!drained_.wait_for(lock, std::chrono::seconds(options_.drain_timeout_seconds), empty)) {
+      lock.unlock();
+      Log("drain timeout: closing the connections still open");
+      CloseConnections(/*idle_only=*/false);
+      lock.lock();
+      drained_.wait_for(lock, kForcedCloseGrace, empty);
+    }
+    lock.unlock();
+    io_.stop();
+  }
+
+  // Declaration order matters for destruction: coroutines still suspended when io_ is destroyed
+  // unwind and unregister themselves, so the registry must outlive io_; acceptors must not.
   ServerOptions options_;
   const Router& router_;
-  asio::io_context io_;
+  std::mutex mutex_;  // guards connections_
+  std::condition_variable drained_;
+  std::list<std::shared_ptr<ConnectionState>> connections_;
+  std::atomic<bool> stopping_{false};
   asio::ssl::context tls_{asio::ssl::context::tls_server};
+  asio::io_context io_;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<uint16_t> ports_;
   std::vector<std::thread> threads_;
-  std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable drained_;
-  std::list<std::shared_ptr<ConnectionState>> connections_;
-  std::mutex stop_mutex_;
+  bool started_ = false;
+  std::mutex stop_mutex_;  // guards drainer_
   std::thread drainer_;
 };
 
