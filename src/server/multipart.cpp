@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
+#include <vector>
 
 namespace agora::server {
 namespace {
@@ -22,17 +24,21 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Parameters of a header value such as `form-data; name="a"; filename="b.zip"`, in order.
-// Quoted strings may contain ';' and backslash escapes.
+// Parameters after the first ';' of a header value such as `form-data; name="a"; filename="b"`,
+// in order, keys lower-cased. Values are tokens or quoted strings with backslash escapes (which
+// may contain ';'); a parameter without '=' is skipped.
 std::vector<std::pair<std::string, std::string>> HeaderParameters(std::string_view value) {
   std::vector<std::pair<std::string, std::string>> params;
   size_t i = value.find(';');
-  while (i != std::string_view::npos && i < value.size()) {
+  while (i < value.size()) {
     ++i;
-    const size_t eq = value.find('=', i);
-    if (eq == std::string_view::npos) break;
-    const std::string key = Lower(Trim(value.substr(i, eq - i)));
-    size_t j = eq + 1;
+    const size_t key_end = value.find_first_of("=;", i);
+    if (key_end == std::string_view::npos || value[key_end] == ';') {
+      i = key_end;
+      continue;
+    }
+    std::string key = Lower(Trim(value.substr(i, key_end - i)));
+    size_t j = key_end + 1;
     while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) ++j;
     std::string parsed;
     if (j < value.size() && value[j] == '"') {
@@ -42,13 +48,35 @@ std::vector<std::pair<std::string, std::string>> HeaderParameters(std::string_vi
       }
       i = value.find(';', j);
     } else {
-      const size_t end = value.find(';', j);
-      parsed = std::string(Trim(value.substr(j, end == std::string_view::npos ? end : end - j)));
-      i = end;
+      i = value.find(';', j);
+      parsed = std::string(Trim(value.substr(j, i == std::string_view::npos ? i : i - j)));
     }
-    params.emplace_back(key, parsed);
+    params.emplace_back(std::move(key), std::move(parsed));
   }
   return params;
+}
+
+// The value of an RFC 8187 `filename*=UTF-8''caf%C3%A9.zip` parameter; nullopt for other
+// charsets or bad percent-encoding (the plain filename is used then).
+std::optional<std::string> DecodeExtendedValue(std::string_view value) {
+  constexpr std::string_view kPrefix = "utf-8''";
+  if (Lower(value.substr(0, kPrefix.size())) != kPrefix) return std::nullopt;
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+  };
+  std::string decoded;
+  for (size_t i = kPrefix.size(); i < value.size(); ++i) {
+    if (value[i] != '%') {
+      decoded += value[i];
+      continue;
+    }
+    if (i + 2 >= value.size() || hex(value[i + 1]) < 0 || hex(value[i + 2]) < 0) return std::nullopt;
+    decoded += static_cast<char>(hex(value[i + 1]) * 16 + hex(value[i + 2]));
+    i += 2;
+  }
+  return decoded;
 }
 
 }  // namespace
@@ -151,10 +179,13 @@ Status MultipartParser::ParseHeaders(std::string_view block) {
     if (name == "content-disposition") {
       if (Lower(Trim(value.substr(0, value.find(';')))) != "form-data") return Invalid("a part is not form-data");
       has_disposition = true;
+      std::optional<std::string> extended_filename;
       for (const auto& [key, param] : HeaderParameters(value)) {
         if (key == "name") part.name = param;
         else if (key == "filename") part.filename = param;
+        else if (key == "filename*") extended_filename = DecodeExtendedValue(param);
       }
+      if (extended_filename) part.filename = std::move(extended_filename);  // RFC 6266: filename* wins
     } else if (name == "content-type") {
       part.content_type = std::string(value);
     }

@@ -250,7 +250,8 @@ class Connection {
       keep_alive_ = false;
       left_input_unread_ = true;
     }
-    return Write(std::move(response), head) && keep_alive_ && !stopping_;
+    if (stopping_) keep_alive_ = false;  // tell the client this connection ends with this answer
+    return Write(std::move(response), head) && keep_alive_;
   }
 
   // Reads what the handler left of the body, if it is small, so the connection can be reused.

@@ -1,209 +1,469 @@
+// Integration tests: a real Server on 127.0.0.1, spoken to over raw sockets so that every byte
+// of the HTTP exchange (100 Continue, keep-alive, framing, closes) is under the test's control.
+#include "server/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
+#include <map>
+#include <thread>
 
 #include "common/ids.h"
-#include "server/http.h"
-#include "server/multipart.h"
 
 namespace agora::server {
 namespace {
 
-// A Request whose body comes from a string, for handler-level tests.
-class FakeRequest : public Request {
+using Clock = std::chrono::steady_clock;
+
+struct Reply {
+  int status = 0;
+  std::map<std::string, std::string, CaseInsensitiveLess> headers;
+  std::string body;
+  bool has(const std::string& name) const { return headers.count(name) > 0; }
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "<absent>" : it->second;
+  }
+};
+
+// A blocking HTTP/1.1 client over one TCP connection; every read gives up after 5 seconds.
+class Client {
  public:
-  explicit FakeRequest(std::string method = "GET", std::string path = "/", std::string body = "")
-      : body_(std::move(body)) {
-    method_ = std::move(method);
-    path_ = std::move(path);
+  explicit Client(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    timeval timeout{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   }
-  Result<size_t> ReadBody(char* buf, size_t n) override {
-    const size_t count = std::min(n, body_.size() - offset_);
-    std::copy_n(body_.data() + offset_, count, buf);
-    offset_ += count;
-    return count;
+  ~Client() { ::close(fd_); }
+
+  bool connected() const { return connected_; }
+
+  bool Send(std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
   }
+
+  // Reads a response; its body by Content-Length unless `head` or the status has none.
+  std::optional<Reply> Read(bool head = false) {
+    size_t end;
+    while ((end = buffered_.find("\r\n\r\n")) == std::string::npos)
+      if (!Fill()) return std::nullopt;
+    Reply reply;
+    const std::string head_block = buffered_.substr(0, end);
+    buffered_.erase(0, end + 4);
+    reply.status = std::stoi(head_block.substr(9, 3));
+    size_t line = head_block.find("\r\n");
+    while (line != std::string::npos) {
+      const size_t next = head_block.find("\r\n", line + 2);
+      const std::string field = head_block.substr(line + 2, next == std::string::npos ? next : next - line - 2);
+      const size_t colon = field.find(':');
+      reply.headers.emplace(field.substr(0, colon), field.substr(colon + 2));
+      line = next;
+    }
+    if (head || reply.status == 100 || reply.status == 204 || reply.status == 304) return reply;
+    const size_t length = std::stoul(reply.header("Content-Length"));
+    while (buffered_.size() < length)
+      if (!Fill()) return std::nullopt;
+    reply.body = buffered_.substr(0, length);
+    buffered_.erase(0, length);
+    return reply;
+  }
+
+  std::optional<Reply> Exchange(const std::string& request, bool head = false) {
+    if (!Send(request)) return std::nullopt;
+    return Read(head);
+  }
+
+  // True if the server closed the connection (rather than the read timing out).
+  bool ClosedByServer() {
+    char c;
+    while (true) {
+      const ssize_t n = ::recv(fd_, &c, 1, 0);
+      if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+      if (n < 0) return false;
+    }
+  }
+
+  // Bytes already received but not consumed by Read.
+  const std::string& buffered() const { return buffered_; }
 
  private:
-  std::string body_;
-  size_t offset_ = 0;
+  bool Fill() {
+    char chunk[65536];
+    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffered_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_;
+  bool connected_ = false;
+  std::string buffered_;
 };
 
-Response Named(const std::string& name) { return Response::Text(200, name); }
-
-TEST(RouterTest, BindsParametersAndPrefersLiteralSegments) {
-  Router router;
-  router.Add("GET", "/assets/{groupId}/{assetId}", [](Request& r) { return Named("asset " + r.Param("groupId") + "/" + r.Param("assetId")); });
-  router.Add("GET", "/assets/search/{assetId}", [](Request& r) { return Named("search " + r.Param("assetId")); });
-  router.Add("GET", "/files/{path*}", [](Request& r) { return Named("file " + r.Param("path")); });
-  router.Add("POST", "/assets/{groupId}/{assetId}", [](Request&) { return Named("post"); });
-  FakeRequest a("GET", "/assets/g/a");
-  EXPECT_EQ(router.Dispatch(a).body, "asset g/a");
-  FakeRequest s("GET", "/assets/search/a");
-  EXPECT_EQ(router.Dispatch(s).body, "search a");
-  FakeRequest f("GET", "/files/a/b/c.raml");
-  EXPECT_EQ(router.Dispatch(f).body, "file a/b/c.raml");
-  FakeRequest p("POST", "/assets/g/a");
-  EXPECT_EQ(router.Dispatch(p).body, "post");
+std::string Get(const std::string& target, const std::string& extra_headers = "") {
+  return "GET " + target + " HTTP/1.1\r\nHost: test\r\n" + extra_headers + "\r\n";
 }
 
-TEST(RouterTest, AnswersUnknownPathsAndMethodsAndHandlerExceptions) {
-  Router router;
-  router.Add("GET", "/x", [](Request&) -> Response { throw std::runtime_error("boom"); });
-  router.Add("PUT", "/x", [](Request&) { return Named("put"); });
-  FakeRequest missing("GET", "/y");
-  EXPECT_EQ(router.Dispatch(missing).status, 404);
-  FakeRequest wrong("DELETE", "/x");
-  const Response not_allowed = router.Dispatch(wrong);
-  EXPECT_EQ(not_allowed.status, 405);
-  EXPECT_NE(not_allowed.body.find("METHOD_NOT_ALLOWED"), std::string::npos);
-  FakeRequest throws("GET", "/x");
-  const Response error = router.Dispatch(throws);
-  EXPECT_EQ(error.status, 500);
-  EXPECT_NE(error.body.find("INTERNAL_ERROR"), std::string::npos);
-  FakeRequest extra("GET", "/x/y");
-  EXPECT_EQ(router.Dispatch(extra).status, 404);
-}
-
-TEST(ResponseTest, ErrorsUseTheExchangeShape) {
-  const Response r = Response::Error(Status::InvalidArgument("CODE", "message", {"one", "two"}));
-  EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body, R"({"status":400,"code":"CODE","message":"message","details":{"errors":["one","two"]}})");
-}
-
-TEST(ServeFileTest, RangesEtagsAndUnsatisfiableRanges) {
-  FakeRequest plain;
-  Response whole = ServeFile(plain, "/f", 1000, "\"e\"", "application/zip", "a.zip");
-  EXPECT_EQ(whole.status, 200);
-  EXPECT_EQ(whole.file->offset, 0u);
-  EXPECT_EQ(whole.file->length, 1000u);
-  const std::pair<std::string, std::pair<uint64_t, uint64_t>> ranges[] = {
-      {"bytes=0-9", {0, 10}}, {"bytes=990-", {990, 10}}, {"bytes=-10", {990, 10}}, {"bytes=5-5000", {5, 995}}};
-  for (const auto& [header, expected] : ranges) {
-    FakeRequest r;
-    r.headers_.emplace("Range", header);
-    Response partial = ServeFile(r, "/f", 1000, "\"e\"", "application/zip", "a.zip");
-    EXPECT_EQ(partial.status, 206) << header;
-    EXPECT_EQ(partial.file->offset, expected.first) << header;
-    EXPECT_EQ(partial.file->length, expected.second) << header;
+// Counts the body with ReadBody, 64 KiB at a time, and reports the largest single read.
+Response CountBody(Request& request) {
+  char buffer[64 * 1024];
+  uint64_t total = 0;
+  while (true) {
+    auto n = request.ReadBody(buffer, sizeof buffer);
+    if (!n.ok()) return Response::Error(n.status());
+    if (*n == 0) return Response::Text(200, std::to_string(total));
+    total += *n;
   }
-  FakeRequest beyond;
-  beyond.headers_.emplace("range", "bytes=1000-");
-  EXPECT_EQ(ServeFile(beyond, "/f", 1000, "\"e\"", "x", "a").status, 416);
-  FakeRequest multi;
-  multi.headers_.emplace("Range", "bytes=0-1,5-6");
-  EXPECT_EQ(ServeFile(multi, "/f", 1000, "\"e\"", "x", "a").status, 200);
-  FakeRequest cached;
-  cached.headers_.emplace("If-None-Match", "\"e\"");
-  EXPECT_EQ(ServeFile(cached, "/f", 1000, "\"e\"", "x", "a").status, 304);
 }
 
-// Records what the parser reports.
-class RecordingHandler : public MultipartHandler {
- public:
-  struct Part {
-    MultipartPart headers;
-    std::string data;
-  };
-  std::vector<Part> parts;
-  Status OnPartBegin(const MultipartPart& part) override {
-    parts.push_back({part, ""});
-    return Status::Ok();
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() / ("agora-server-test-" + RandomHex(8));
+    std::filesystem::create_directories(directory_);
+    file_path_ = (directory_ / "asset.zip").string();
+    for (int i = 0; i < 1 << 20; ++i) file_content_ += static_cast<char>('a' + i % 26);
+    std::ofstream(file_path_, std::ios::binary) << file_content_;
+
+    router_.Add("GET", "/hello/{name}", [](Request& r) { return Response::Text(200, "hello " + r.Param("name")); });
+    router_.Add("GET", "/echo", [](Request& r) { return Response::Text(200, r.path() + "?" + r.Query("q").value_or("")); });
+    router_.Add("POST", "/count", CountBody);
+    router_.Add("POST", "/ignore", [](Request&) { return Response::Text(200, "ignored"); });
+    router_.Add("GET", "/file", [this](Request& r) {
+      return ServeFile(r, file_path_, file_content_.size(), "\"v1\"", "application/zip", "asset.zip");
+    });
+    router_.Add("GET", "/slow", [this](Request&) {
+      slow_started_ = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      return Response::Text(200, "slow done");
+    });
   }
-  Status OnPartData(const char* data, size_t size) override {
-    parts.back().data.append(data, size);
-    return Status::Ok();
+
+  void TearDown() override {
+    if (server_) {
+      server_->Stop();
+      server_->Wait();
+    }
+    std::filesystem::remove_all(directory_);
   }
-  Status OnPartEnd() override { return Status::Ok(); }
+
+  uint16_t StartServer(ServerOptions options = {}) {
+    options.endpoints = {ListenEndpoint{"127.0.0.1", 0, false}};
+    options.threads = 4;
+    if (options.drain_timeout_seconds == 30) options.drain_timeout_seconds = 5;
+    server_ = std::make_unique<Server>(options, router_);
+    const Status status = server_->Start();
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    return server_->bound_ports().at(0);
+  }
+
+  std::filesystem::path directory_;
+  std::string file_path_;
+  std::string file_content_;
+  std::atomic<bool> slow_started_{false};
+  Router router_;
+  std::unique_ptr<Server> server_;
 };
 
-std::string Form(const std::string& binary) {
-  return "preamble\r\n--B0undary\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nMy \"API\"\r\n"
-         "--B0undary\r\ncontent-disposition: form-data; name=\"files.raml.zip\"; filename=\"a \\\"b\\\".zip\"\r\n"
-         "Content-Type: application/zip\r\n\r\n" + binary + "\r\n--B0undary--\r\nepilogue";
+TEST_F(ServerTest, BindsAnEphemeralPortAndServesKeepAliveRequests) {
+  const uint16_t port = StartServer();
+  EXPECT_NE(port, 0);
+  Client client(port);
+  ASSERT_TRUE(client.connected());
+  auto first = client.Exchange(Get("/hello/ana"));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, "hello ana");
+  EXPECT_EQ(first->header("Server"), "agora");
+  EXPECT_EQ(first->header("Content-Length"), "9");
+  auto second = client.Exchange(Get("/echo?q=a%20b+c"));  // same connection
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body, "/echo?a b c");
+  // Pipelined requests are answered in order.
+  ASSERT_TRUE(client.Send(Get("/hello/x") + Get("/hello/y")));
+  EXPECT_EQ(client.Read()->body, "hello x");
+  EXPECT_EQ(client.Read()->body, "hello y");
 }
 
-TEST(MultipartTest, ParsesFieldsAndFilesInAnyChunking) {
-  std::string binary = "\r\n--B0undar\r\nx--B0undary\r\n";  // delimiter look-alikes inside the data
-  std::mt19937 random(42);
-  for (int i = 0; i < 5000; ++i) binary += static_cast<char>(random() & 0xff);
-  const std::string form = Form(binary);
-  for (size_t chunk : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, size_t{1000}, form.size()}) {
-    RecordingHandler handler;
-    MultipartParser parser("B0undary", handler, MultipartLimits{});
-    for (size_t i = 0; i < form.size(); i += chunk)
-      ASSERT_TRUE(parser.Feed(form.data() + i, std::min(chunk, form.size() - i)).ok()) << chunk;
-    ASSERT_TRUE(parser.Finish().ok());
-    ASSERT_EQ(handler.parts.size(), 2u);
-    EXPECT_EQ(handler.parts[0].headers.name, "name");
-    EXPECT_EQ(handler.parts[0].data, "My \"API\"");
-    EXPECT_FALSE(handler.parts[0].headers.filename.has_value());
-    EXPECT_EQ(handler.parts[1].headers.name, "files.raml.zip");
-    EXPECT_EQ(handler.parts[1].headers.filename, "a \"b\".zip");
-    EXPECT_EQ(handler.parts[1].headers.content_type, "application/zip");
-    EXPECT_EQ(handler.parts[1].data, binary) << "chunk size " << chunk;
+TEST_F(ServerTest, ErrorsAreExchangeJsonAndConnectionCloseIsHonoured) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  auto missing = client.Exchange(Get("/nowhere"));
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->header("Content-Type"), "application/json");
+  EXPECT_NE(missing->body.find("\"code\":\"NOT_FOUND\""), std::string::npos);
+  auto wrong_method = client.Exchange("DELETE /hello/x HTTP/1.1\r\nHost: t\r\n\r\n");
+  ASSERT_TRUE(wrong_method);
+  EXPECT_EQ(wrong_method->status, 405);
+  EXPECT_EQ(wrong_method->header("Allow"), "GET, HEAD");
+  auto closing = client.Exchange(Get("/hello/x", "Connection: close\r\n"));
+  ASSERT_TRUE(closing);
+  EXPECT_EQ(closing->header("Connection"), "close");
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST_F(ServerTest, BadTargetsAndMalformedRequestsGet400ThenClose) {
+  const uint16_t port = StartServer();
+  for (const std::string target : {"/hello/a%2Fb", "/hello/a%00", "/hello/%zz"}) {
+    Client client(port);
+    auto reply = client.Exchange(Get(target));
+    ASSERT_TRUE(reply) << target;
+    EXPECT_EQ(reply->status, 400) << target;
+    EXPECT_TRUE(client.ClosedByServer()) << target;
   }
+  Client garbage(port);
+  auto reply = garbage.Exchange("THIS IS NOT HTTP\r\n\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_NE(reply->body.find("BAD_REQUEST"), std::string::npos);
+  EXPECT_TRUE(garbage.ClosedByServer());
 }
 
-TEST(MultipartTest, RejectsMalformedBodies) {
-  const std::pair<std::string, std::string> cases[] = {
-      {"--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nvalue", "closing"},
-      {"--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--", "Content-Disposition"},
-      {"--B\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nx\r\n--B--", "form-data"},
-      {"--B\r\nno colon\r\n\r\nx\r\n--B--", "':'"},
-      {"--Bjunk\r\n", "CRLF"},
-      {"no boundary at all", "closing"}};
-  for (const auto& [body, expected] : cases) {
-    RecordingHandler handler;
-    MultipartParser parser("B", handler, MultipartLimits{});
-    Status st = parser.Feed(body.data(), body.size());
-    if (st.ok()) st = parser.Finish();
-    EXPECT_EQ(st.code(), "INVALID_MULTIPART") << body;
-    EXPECT_NE(st.message().find(expected), std::string::npos) << st.message();
-  }
+long ResidentKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
 }
 
-TEST(MultipartTest, EnforcesLimits) {
-  MultipartLimits limits;
-  limits.max_parts = 2;
-  std::string body;
-  for (int i = 0; i < 3; ++i) body += "--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n";
-  body += "--B--";
-  RecordingHandler handler;
-  MultipartParser parser("B", handler, limits);
-  EXPECT_EQ(parser.Feed(body.data(), body.size()).code(), "INVALID_MULTIPART");
-  limits = MultipartLimits{};
-  limits.max_part_header_bytes = 100;
-  const std::string long_header = "--B\r\nContent-Disposition: form-data; name=\"" + std::string(200, 'n') + "\"\r\n\r\n";
-  MultipartParser strict("B", handler, limits);
-  EXPECT_EQ(strict.Feed(long_header.data(), long_header.size()).code(), "INVALID_MULTIPART");
+TEST_F(ServerTest, StreamsA50MegabyteUploadThroughBoundedMemory) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  constexpr uint64_t kSize = 50ull << 20;
+  const std::string chunk(1 << 20, 'u');
+  const long before = ResidentKiB();
+  ASSERT_TRUE(client.Send("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"));
+  for (uint64_t sent = 0; sent < kSize; sent += chunk.size()) ASSERT_TRUE(client.Send(chunk));
+  auto reply = client.Read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->body, std::to_string(kSize));
+  EXPECT_LT(ResidentKiB() - before, 20 * 1024) << "the upload was buffered";
+  // The connection is still usable.
+  EXPECT_EQ(client.Exchange(Get("/hello/again"))->body, "hello again");
 }
 
-TEST(MultipartTest, HandlerErrorsStopParsing) {
-  class Refusing : public RecordingHandler {
-    Status OnPartData(const char*, size_t) override { return Status::NoSpace("disk full"); }
-  } handler;
-  const std::string form = Form("data");
-  MultipartParser parser("B0undary", handler, MultipartLimits{});
-  EXPECT_EQ(parser.Feed(form.data(), form.size()).kind(), Status::Kind::kNoSpace);
+TEST_F(ServerTest, ReadsChunkedBodies) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  auto reply = client.Exchange(
+      "POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->body, "21");
 }
 
-TEST(MultipartTest, BoundaryFromContentType) {
-  EXPECT_EQ(*BoundaryFromContentType("multipart/form-data; boundary=abc"), "abc");
-  EXPECT_EQ(*BoundaryFromContentType("Multipart/Form-Data; charset=utf-8; boundary=\"a b;c\""), "a b;c");
-  EXPECT_EQ(BoundaryFromContentType("multipart/form-data").status().code(), "INVALID_MULTIPART");
-  EXPECT_EQ(BoundaryFromContentType("application/json").status().code(), "INVALID_MULTIPART");
+TEST_F(ServerTest, SendsContinueOnlyWhenTheHandlerReadsTheBody) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  const std::string body(100000, 'b');
+  ASSERT_TRUE(client.Send("POST /count HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n"));
+  auto proceed = client.Read();
+  ASSERT_TRUE(proceed) << "no 100 Continue: the client would wait";
+  EXPECT_EQ(proceed->status, 100);
+  ASSERT_TRUE(client.Send(body));
+  auto counted = client.Read();
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(counted->body, "100000");
+
+  // A handler that answers without reading: no 100 Continue, the final answer comes at once,
+  // and since the body was never sent the connection cannot be reused.
+  Client refused(port);
+  const auto start = Clock::now();
+  auto reply = refused.Exchange("POST /ignore HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("Connection"), "close");
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(900));
 }
 
-TEST(MultipartTest, ParseMultipartReadsTheRequestBody) {
-  FakeRequest request("POST", "/", Form(std::string(300000, 'z')));
-  request.headers_.emplace("Content-Type", "multipart/form-data; boundary=B0undary");
-  RecordingHandler handler;
-  ASSERT_TRUE(ParseMultipart(request, handler, MultipartLimits{}).ok());
-  ASSERT_EQ(handler.parts.size(), 2u);
-  EXPECT_EQ(handler.parts[1].data.size(), 300000u);
+TEST_F(ServerTest, DrainsSmallUnreadBodiesAndClosesOnLargeOnes) {
+  const uint16_t port = StartServer();
+  Client small(port);
+  auto first = small.Exchange("POST /ignore HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'x'));
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->has("Connection"));
+  EXPECT_EQ(small.Exchange(Get("/hello/kept"))->body, "hello kept");
+
+  Client large(port);
+  const std::string headers = "POST /ignore HTTP/1.1\r\nHost: t\r\nContent-Length: 10000000\r\n\r\n";
+  ASSERT_TRUE(large.Send(headers + std::string(100000, 'x')));
+  auto reply = large.Read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_EQ(reply->header("Connection"), "close");
+}
+
+TEST_F(ServerTest, RefusesBodiesOverTheLimit) {
+  ServerOptions options;
+  options.max_body_bytes = 64 * 1024;
+  const uint16_t port = StartServer(options);
+  // Announced by Content-Length with Expect: refused before the client sends anything.
+  Client announced(port);
+  ASSERT_TRUE(announced.Send("POST /count HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 1000000\r\n\r\n"));
+  auto refused = announced.Read();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 413);
+  EXPECT_NE(refused->body.find("PAYLOAD_TOO_LARGE"), std::string::npos);
+  EXPECT_EQ(refused->header("Connection"), "close");
+  // Announced and sent at once: the 413 still reaches the client.
+  Client eager(port);
+  ASSERT_TRUE(eager.Send("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 300000\r\n\r\n"));
+  eager.Send(std::string(300000, 'e'));
+  auto eager_reply = eager.Read();
+  ASSERT_TRUE(eager_reply);
+  EXPECT_EQ(eager_reply->status, 413);
+  // Chunked: no length up front, refused once the count passes the limit.
+  Client chunked(port);
+  ASSERT_TRUE(chunked.Send("POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  std::string chunks;
+  for (int i = 0; i < 10; ++i) chunks += "8000\r\n" + std::string(0x8000, 'c') + "\r\n";
+  chunked.Send(chunks);
+  auto chunked_reply = chunked.Read();
+  ASSERT_TRUE(chunked_reply);
+  EXPECT_EQ(chunked_reply->status, 413);
+}
+
+TEST_F(ServerTest, RefusesHugeHeadersWith431) {
+  ServerOptions options;
+  options.max_header_bytes = 8 * 1024;
+  const uint16_t port = StartServer(options);
+  Client client(port);
+  auto reply = client.Exchange(Get("/hello/x", "X-Big: " + std::string(20000, 'h') + "\r\n"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 431);
+  EXPECT_NE(reply->body.find("REQUEST_HEADER_FIELDS_TOO_LARGE"), std::string::npos);
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+TEST_F(ServerTest, ClosesConnectionsThatSendNoHeadersInTime) {
+  ServerOptions options;
+  options.header_timeout_seconds = 1;
+  const uint16_t port = StartServer(options);
+  Client silent(port);
+  Client trickling(port);
+  ASSERT_TRUE(trickling.Send("GET /hello/x HTTP/1.1\r\n"));  // never finishes its headers
+  const auto start = Clock::now();
+  EXPECT_TRUE(silent.ClosedByServer());
+  EXPECT_TRUE(trickling.ClosedByServer());
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(3000));
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(800));
+}
+
+TEST_F(ServerTest, ClosesBodiesThatStallPastTheIdleTimeout) {
+  ServerOptions options;
+  options.body_idle_timeout_seconds = 1;
+  const uint16_t port = StartServer(options);
+  Client client(port);
+  ASSERT_TRUE(client.Send("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\nonly this"));
+  const auto start = Clock::now();
+  EXPECT_TRUE(client.ClosedByServer());
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(800));
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(3000));
+}
+
+TEST_F(ServerTest, DownloadsFilesWithRangesAndHead) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  auto whole = client.Exchange(Get("/file"));
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->status, 200);
+  EXPECT_EQ(whole->body, file_content_);
+  EXPECT_EQ(whole->header("ETag"), "\"v1\"");
+  EXPECT_EQ(whole->header("Accept-Ranges"), "bytes");
+  EXPECT_EQ(whole->header("Content-Disposition"), "attachment; filename=\"asset.zip\"");
+
+  auto range = client.Exchange(Get("/file", "Range: bytes=100-199\r\n"));
+  ASSERT_TRUE(range);
+  EXPECT_EQ(range->status, 206);
+  EXPECT_EQ(range->header("Content-Range"), "bytes 100-199/1048576");
+  EXPECT_EQ(range->body, file_content_.substr(100, 100));
+
+  auto tail = client.Exchange(Get("/file", "Range: bytes=-5\r\n"));
+  EXPECT_EQ(tail->body, file_content_.substr(file_content_.size() - 5));
+
+  auto unsatisfiable = client.Exchange(Get("/file", "Range: bytes=2000000-\r\n"));
+  EXPECT_EQ(unsatisfiable->status, 416);
+  EXPECT_EQ(unsatisfiable->header("Content-Range"), "bytes */1048576");
+
+  auto cached = client.Exchange(Get("/file", "If-None-Match: \"v1\"\r\n"));
+  EXPECT_EQ(cached->status, 304);
+
+  // HEAD: the headers of the GET, no body (the next response on the connection parses cleanly).
+  auto head = client.Exchange("HEAD /file HTTP/1.1\r\nHost: t\r\n\r\n", /*head=*/true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("Content-Length"), "1048576");
+  auto head_text = client.Exchange("HEAD /hello/x HTTP/1.1\r\nHost: t\r\n\r\n", /*head=*/true);
+  EXPECT_EQ(head_text->header("Content-Length"), "7");
+  auto after = client.Exchange(Get("/hello/after"));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->body, "hello after");
+}
+
+TEST_F(ServerTest, AMissingFileIsA500NotAHalfResponse) {
+  const uint16_t port = StartServer();
+  std::filesystem::remove(file_path_);
+  Client client(port);
+  auto reply = client.Exchange(Get("/file"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 500);
+  EXPECT_NE(reply->body.find("IO_ERROR"), std::string::npos);
+}
+
+TEST_F(ServerTest, StopLetsTheInFlightRequestFinish) {
+  const uint16_t port = StartServer();
+  Client idle(port);
+  ASSERT_TRUE(idle.Exchange(Get("/hello/idle")));
+  std::optional<Reply> slow_reply;
+  std::thread slow_client([&] {
+    Client client(port);
+    slow_reply = client.Exchange(Get("/slow"));
+  });
+  while (!slow_started_) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto start = Clock::now();
+  server_->Stop();
+  EXPECT_TRUE(idle.ClosedByServer());  // idle keep-alive connections are closed at once
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1000));
+  server_->Wait();
+  slow_client.join();
+  ASSERT_TRUE(slow_reply);
+  EXPECT_EQ(slow_reply->status, 200);
+  EXPECT_EQ(slow_reply->body, "slow done");
+  EXPECT_EQ(slow_reply->header("Connection"), "close");
+  EXPECT_FALSE(Client(port).connected());  // no longer accepting
+  server_->Stop();  // idempotent
+}
+
+TEST_F(ServerTest, StartFailsWhenThePortIsTaken) {
+  const uint16_t port = StartServer();
+  ServerOptions options;
+  options.endpoints = {ListenEndpoint{"127.0.0.1", port, false}};
+  Server second(options, router_);
+  EXPECT_EQ(second.Start().kind(), Status::Kind::kIOError);
+  ServerOptions bad;
+  bad.endpoints = {ListenEndpoint{"not an address", 0, false}};
+  Server third(bad, router_);
+  EXPECT_EQ(third.Start().kind(), Status::Kind::kInvalidArgument);
 }
 
 }  // namespace
