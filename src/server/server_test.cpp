@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <openssl/ssl.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +51,7 @@ class Client {
   ~Client() { ::close(fd_); }
 
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
 
   bool Send(std::string_view data) {
     while (!data.empty()) {
@@ -164,8 +167,8 @@ class ServerTest : public ::testing::Test {
     std::filesystem::remove_all(directory_);
   }
 
-  uint16_t StartServer(ServerOptions options = {}) {
-    options.endpoints = {ListenEndpoint{"127.0.0.1", 0, false}};
+  uint16_t StartServer(ServerOptions options = {}, bool tls = false) {
+    options.endpoints = {ListenEndpoint{"127.0.0.1", 0, tls}};
     options.threads = 4;
     if (options.drain_timeout_seconds == 30) options.drain_timeout_seconds = 5;
     server_ = std::make_unique<Server>(options, router_);
@@ -452,6 +455,53 @@ TEST_F(ServerTest, StopLetsTheInFlightRequestFinish) {
   EXPECT_EQ(slow_reply->header("Connection"), "close");
   EXPECT_FALSE(Client(port).connected());  // no longer accepting
   server_->Stop();  // idempotent
+}
+
+// Sends one request over TLS and returns everything the server sent until it closed.
+std::optional<std::string> TlsExchange(uint16_t port, const std::string& request) {
+  Client tcp(port);
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  std::unique_ptr<SSL, decltype(&SSL_free)> tls(SSL_new(context.get()), SSL_free);
+  SSL_set_fd(tls.get(), tcp.fd());
+  if (SSL_connect(tls.get()) != 1) return std::nullopt;
+  if (SSL_write(tls.get(), request.data(), static_cast<int>(request.size())) <= 0) return std::nullopt;
+  std::string received;
+  char chunk[65536];
+  int n;
+  while ((n = SSL_read(tls.get(), chunk, sizeof chunk)) > 0) received.append(chunk, static_cast<size_t>(n));
+  return received;
+}
+
+TEST_F(ServerTest, ServesTlsEndpointsThroughTheSameConnectionCode) {
+  const std::string certificate = (directory_ / "cert.pem").string(), key = (directory_ / "key.pem").string();
+  const std::string command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                              "-subj /CN=localhost -days 1 -keyout " + key + " -out " + certificate + " 2>/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  ServerOptions options;
+  options.tls_certificate_file = certificate;
+  options.tls_private_key_file = key;
+  const uint16_t port = StartServer(options, /*tls=*/true);
+  auto hello = TlsExchange(port, Get("/hello/tls", "Connection: close\r\n"));
+  ASSERT_TRUE(hello) << "TLS handshake failed";
+  EXPECT_EQ(hello->rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << *hello;
+  EXPECT_TRUE(hello->ends_with("\r\n\r\nhello tls")) << *hello;
+  auto file = TlsExchange(port, Get("/file", "Connection: close\r\n"));
+  ASSERT_TRUE(file);
+  EXPECT_TRUE(file->ends_with("\r\n\r\n" + file_content_)) << "the whole file, copied through TLS";
+  // A plain-text request on the TLS port is not served.
+  Client plain(port);
+  plain.Send(Get("/hello/x"));
+  EXPECT_FALSE(plain.Read());
+}
+
+TEST_F(ServerTest, StartFailsWithoutAUsableTlsCertificate) {
+  ServerOptions options;
+  options.endpoints = {ListenEndpoint{"127.0.0.1", 0, true}};
+  options.tls_certificate_file = (directory_ / "missing.pem").string();
+  options.tls_private_key_file = (directory_ / "missing.key").string();
+  Server server(options, router_);
+  const Status status = server.Start();
+  EXPECT_EQ(status.code(), "INVALID_TLS") << status.ToString();
 }
 
 TEST_F(ServerTest, StartFailsWhenThePortIsTaken) {
