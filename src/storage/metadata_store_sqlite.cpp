@@ -231,13 +231,7 @@ class SqliteMetadataStore : public MetadataStore {
                                                     " FROM versions WHERE group_id = ? AND asset_id = ? "
                                                     "ORDER BY created_millis, version"));
       s->Bind(1, group_id).Bind(2, asset_id);
-      std::vector<AssetVersion> versions;
-      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) -> Status {
-        AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersion(c, r));
-        versions.push_back(std::move(v));
-        return Status::Ok();
-      }));
-      return versions;
+      return s->Collect<AssetVersion>([&](SqliteStatement& r) { return LoadVersion(c, r); });
     });
   }
 
@@ -591,13 +585,7 @@ class SqliteMetadataStore : public MetadataStore {
     return Read<std::vector<PublicationJob>>([&](SqliteConnection& c) -> Result<std::vector<PublicationJob>> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
           "SELECT * FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_millis, run_id"));
-      std::vector<PublicationJob> jobs;
-      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) -> Status {
-        AGORA_ASSIGN_OR_RETURN(PublicationJob job, LoadJob(c, r));
-        jobs.push_back(std::move(job));
-        return Status::Ok();
-      }));
-      return jobs;
+      return s->Collect<PublicationJob>([&](SqliteStatement& r) { return LoadJob(c, r); });
     });
   }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 
@@ -50,6 +51,18 @@ class SqliteStatement {
       if (!row) return Status::Ok();
       AGORA_RETURN_IF_ERROR(on_row(*this));
     }
+  }
+
+  // One value per row, made by load(*this) (a Result<T>); stops at the first error.
+  template <typename T, typename Load>
+  Result<std::vector<T>> Collect(Load load) {
+    std::vector<T> items;
+    AGORA_RETURN_IF_ERROR(ForEach([&](SqliteStatement& row) -> Status {
+      AGORA_ASSIGN_OR_RETURN(T item, load(row));
+      items.push_back(std::move(item));
+      return Status::Ok();
+    }));
+    return items;
   }
 
   std::string Text(int column) const;
