@@ -1,7 +1,7 @@
 // Server accepts HTTP/1.1 connections (keep-alive, optionally TLS) on one or more endpoints and
 // hands each request to a Router. It is the only part of agora that includes Boost.Beast.
 //
-// Each connection runs as a stackful coroutine on a pool of threads (all cores by default); a
+// Each connection runs as a stackful coroutine on a pool of threads (2 per core by default); a
 // handler's blocking work only parks its own thread. Request headers and bodies are bounded by
 // the limits below and by read timeouts, so a slow or hostile client cannot hold resources.
 //
@@ -28,7 +28,7 @@ struct ListenEndpoint {
 
 struct ServerOptions {
   std::vector<ListenEndpoint> endpoints;
-  int threads = 0;                           // 0: one per core, at least 2
+  int threads = 0;                           // 0: max(4, 2 x cores), as handlers may block
   std::string tls_certificate_file;          // PEM, for TLS endpoints
   std::string tls_private_key_file;          // PEM
   uint64_t max_body_bytes = 2ull << 30;      // 413 past this
