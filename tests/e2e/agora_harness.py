@@ -2,8 +2,12 @@
 
 Every end-to-end test goes through AgoraServer: it launches `agora serve`, reads the organisation id
 and admin token the first start prints, waits until GET / answers, and on stop sends SIGTERM and
-checks that the server exits cleanly.
+checks that the server exits with code 0. A server that never becomes ready, crashes, or ignores
+SIGTERM fails the test with everything it printed, and is never left running.
+
+The binary is $AGORA_BIN, or ../../build/agora relative to this file.
 """
+import atexit
 import http.client
 import json
 import os
@@ -18,7 +22,22 @@ import unittest
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-AGORA_BIN = os.environ.get("AGORA_BIN", os.path.join(HERE, "..", "..", "build", "agora"))
+AGORA_BIN = os.path.abspath(os.environ.get("AGORA_BIN") or os.path.join(HERE, "..", "..", "build", "agora"))
+READY_TIMEOUT = 20
+STOP_TIMEOUT = 15
+PUBLICATION_STATES = ("running", "completed", "error")
+
+# Servers still running when the interpreter exits (a test interrupted halfway) are killed, so a
+# failed run never leaves agora processes holding ports and data directories.
+_running = set()
+
+
+@atexit.register
+def _kill_leftovers():
+    for process in list(_running):
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def free_port():
@@ -28,13 +47,21 @@ def free_port():
 
 
 class Response:
+    """An HTTP answer; unpacks as (status, headers, body) too."""
+
     def __init__(self, status, headers, body):
         self.status = status
         self.headers = headers
         self.body = body
 
+    def __iter__(self):
+        return iter((self.status, self.headers, self.body))
+
     def json(self):
-        return json.loads(self.body)
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            raise AssertionError(f"HTTP {self.status}: body is not JSON: {self.body[:800]!r}") from None
 
     def header(self, name):
         for key, value in self.headers:
@@ -43,68 +70,104 @@ class Response:
         return None
 
     def __repr__(self):
-        return f"<HTTP {self.status} {self.body[:500]!r}>"
+        return f"<HTTP {self.status} {self.body[:800]!r}>"
 
 
 class AgoraServer:
-    def __init__(self, extra_args=(), data_dir=None):
+    """One `agora serve` process. Not thread-safe: drive it from the test's thread."""
+
+    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None):
+        self.binary = binary or AGORA_BIN
         self.extra_args = list(extra_args)
         self.owns_data = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="agora-e2e-")
-        self.port = free_port()
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.output = []
         self.org = None
         self.token = None
+        self.process = None
+        self.reader = None
 
-    def start(self):
+    # --- lifecycle ------------------------------------------------------------------------------
+    def start(self, timeout=READY_TIMEOUT):
+        if not os.access(self.binary, os.X_OK):
+            raise AssertionError(f"no agora binary at {self.binary}: build it, or set AGORA_BIN")
         self.process = subprocess.Popen(
-            [AGORA_BIN, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            [self.binary, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        _running.add(self.process)
+        # Drained on its own thread so a chatty server never blocks on a full pipe.
         self.reader = threading.Thread(target=self._read_output, daemon=True)
         self.reader.start()
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"agora exited early:\n{self.log()}")
-            try:
-                if self.request("GET", "/", token=None).status == 200 and self._printed("agora listening on"):
-                    break
-            except OSError:
-                pass
-            time.sleep(0.05)
-        else:
-            raise AssertionError(f"agora did not answer within 20 s:\n{self.log()}")
+        try:
+            self._wait_until_ready(timeout)
+        except BaseException:
+            self._kill()
+            raise
         for line in list(self.output):
             if line.startswith("organization id: "):
-                self.org = line.split(": ", 1)[1]
-            if line.startswith("admin token: "):
-                self.token = line.split(": ", 1)[1]
+                self.org = line.split(": ", 1)[1].strip()
+            elif line.startswith("admin token: "):
+                self.token = line.split(": ", 1)[1].strip()
         return self
 
+    def _wait_until_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.reader.join(timeout=5)
+                raise AssertionError(f"agora exited with {self.process.returncode} before it was ready:\n{self.log()}")
+            if self._printed(f"agora listening on {self.base}"):
+                try:
+                    if self.request("GET", "/", token=None, timeout=2).status == 200:
+                        return
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        raise AssertionError(f"agora did not print 'agora listening on {self.base}' and answer GET / "
+                             f"within {timeout} s:\n{self.log()}")
+
     def _read_output(self):
-        for line in self.process.stdout:
-            self.output.append(line.rstrip("\n"))
+        for raw in self.process.stdout:
+            self.output.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
 
     def _printed(self, prefix):
-        return any(line.startswith(prefix) for line in self.output)
+        return any(line.startswith(prefix) for line in list(self.output))
 
     def log(self):
-        return "\n".join(self.output)
+        return "\n".join(self.output) or "(no output)"
 
-    def stop(self, expect_clean=True):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                code = self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-                raise AssertionError(f"agora did not stop within 15 s of SIGTERM:\n{self.log()}")
-            if expect_clean and code != 0:
-                raise AssertionError(f"agora exited with {code}:\n{self.log()}")
+    def _finish(self):
+        _running.discard(self.process)
         self.reader.join(timeout=5)
         self.process.stdout.close()
+
+    def _kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self._finish()
+
+    def kill(self):
+        """SIGKILL, as a crash would; the exit code is not checked."""
+        self._kill()
+
+    def stop(self, expect_clean=True, signum=signal.SIGTERM, timeout=STOP_TIMEOUT):
+        """Sends `signum` and waits; fails unless the server exits with 0 (when expect_clean).
+        A server already dead is checked the same way, so a crash never passes for a clean stop."""
+        if self.process is None or self.process.stdout.closed:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self._kill()
+                raise AssertionError(f"agora did not stop within {timeout} s of signal {signum}; killed:\n{self.log()}")
+        self._finish()
+        if expect_clean and self.process.returncode != 0:
+            raise AssertionError(f"agora exited with {self.process.returncode}, expected 0:\n{self.log()}")
 
     def cleanup(self):
         if self.owns_data:
@@ -112,11 +175,16 @@ class AgoraServer:
 
     # --- administration -------------------------------------------------------------------------
     def admin(self, *args):
-        result = subprocess.run([AGORA_BIN, "admin", *args, "--data", self.data_dir],
+        """`agora admin <args> --data DIR`; returns the last line it printed."""
+        result = subprocess.run([self.binary, "admin", *args, "--data", self.data_dir],
                                 capture_output=True, text=True, timeout=30)
         if result.returncode != 0:
-            raise AssertionError(f"agora admin {args} failed: {result.stderr}")
-        return result.stdout.strip().splitlines()[-1]
+            raise AssertionError(f"agora admin {' '.join(args)} exited with {result.returncode}:\n"
+                                 f"{result.stdout}{result.stderr}")
+        lines = result.stdout.strip().splitlines()
+        if not lines:
+            raise AssertionError(f"agora admin {' '.join(args)} printed nothing:\n{result.stderr}")
+        return lines[-1].strip()
 
     def create_org(self, name):
         return self.admin("create-org", name)
@@ -125,13 +193,14 @@ class AgoraServer:
         return self.admin("create-token", "--org", org, "--role", role)
 
     # --- HTTP -----------------------------------------------------------------------------------
-    def request(self, method, path, body=None, headers=None, token="admin"):
+    def request(self, method, path, body=None, headers=None, token="admin", timeout=60):
+        """One request on a fresh connection. token: "admin" (the printed admin token), None, or a token."""
         headers = dict(headers or {})
         if token == "admin":
             token = self.token
         if token is not None:
             headers.setdefault("Authorization", f"bearer {token}")
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -142,91 +211,102 @@ class AgoraServer:
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
 
-    def get_url(self, url, **kwargs):
+    def path_of(self, url):
+        """The path and query of an absolute URL this server handed out."""
         parsed = urllib.parse.urlsplit(url)
-        assert parsed.netloc == f"127.0.0.1:{self.port}", url
-        return self.get(parsed.path + (f"?{parsed.query}" if parsed.query else ""), **kwargs)
+        if parsed.netloc != f"127.0.0.1:{self.port}":
+            raise AssertionError(f"{url} does not point at this server ({self.base})")
+        return parsed.path + (f"?{parsed.query}" if parsed.query else "")
+
+    def get_url(self, url, **kwargs):
+        return self.get(self.path_of(url), **kwargs)
 
     def asset(self, group, asset, version, **kwargs):
         return self.get(f"/exchange/api/v2/assets/{group}/{asset}/{version}", **kwargs)
 
-    def publish_url(self, group, asset, version, org=None):
-        return f"{self.base}/exchange/api/v2/organizations/{org or self.org}/assets/{group}/{asset}/{version}"
+    def publish_url(self, group, asset, version, org=None, api="v2"):
+        return f"{self.base}/exchange/api/{api}/organizations/{org or self.org}/assets/{group}/{asset}/{version}"
 
     def curl(self, *args, token="admin"):
-        """Runs the real curl; returns (status, body bytes)."""
-        out = tempfile.NamedTemporaryFile(delete=False)
-        out.close()
-        try:
-            command = ["curl", "-sS", "-o", out.name, "-w", "%{http_code}"]
+        """Runs the real curl with `args`; returns (status, body bytes). Adds the bearer token unless None."""
+        with tempfile.NamedTemporaryFile(prefix="agora-curl-") as out:
+            command = ["curl", "-sS", "--max-time", "300", "-o", out.name, "-w", "%{http_code}"]
             if token == "admin":
                 token = self.token
             if token is not None:
                 command += ["-H", f"Authorization: bearer {token}"]
-            result = subprocess.run(command + list(args), capture_output=True, text=True, timeout=120)
+            result = subprocess.run(command + list(args), capture_output=True, text=True, timeout=330)
             if result.returncode != 0:
-                raise AssertionError(f"curl failed: {result.stderr}")
-            with open(out.name, "rb") as f:
-                return int(result.stdout), f.read()
-        finally:
-            os.unlink(out.name)
+                raise AssertionError(f"curl {' '.join(args)} failed ({result.returncode}): {result.stderr}\n"
+                                     f"server output:\n{self.log()}")
+            out.seek(0)
+            return int(result.stdout), out.read()
 
-    def publish(self, group, asset, version, fields, sync=True, token="admin", org=None):
+    def publish(self, group, asset, version, fields, sync=True, token="admin", org=None, headers=()):
         """Publishes with curl -F; fields is a list of 'name=value' strings as on the seed page."""
         args = []
-        if sync:
-            args += ["-H", "x-sync-publication: true"]
+        for header in (["x-sync-publication: true"] if sync else []) + list(headers):
+            args += ["-H", header]
         for field in fields:
             args += ["-F", field]
         return self.curl(*args, self.publish_url(group, asset, version, org), token=token)
 
     def poll_publication(self, link, token="admin", timeout=30):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
+        """GETs a publicationStatusLink until it is no longer running; returns the final status JSON."""
+        deadline = time.monotonic() + timeout
+        while True:
             response = self.get_url(link, token=token)
-            assert response.status == 200, response
+            if response.status != 200:
+                raise AssertionError(f"GET {link}: {response!r}")
             status = response.json()
+            if status.get("status") not in PUBLICATION_STATES:
+                raise AssertionError(f"unexpected publication status {status}")
             if status["status"] != "running":
                 return status
+            if time.monotonic() > deadline:
+                raise AssertionError(f"publication {link} still running after {timeout} s: {status}")
             time.sleep(0.05)
-        raise AssertionError(f"publication {link} still running after {timeout} s")
 
 
 class AgoraTestCase(unittest.TestCase):
-    """One server for the whole test class."""
+    """One server (and a scratch directory for fixture files) for the whole test class."""
 
     server_args = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.server = AgoraServer(cls.server_args).start()
+        cls.work = tempfile.mkdtemp(prefix="agora-e2e-files-")
+        cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
+        cls.server = AgoraServer(cls.server_args)
+        cls.addClassCleanup(cls.server.cleanup)
+        cls.server.start()
+        # Registered after start: runs first, and also when a subclass's setUpClass fails later on.
+        cls.addClassCleanup(cls.server.stop)
+        if not (cls.server.org and cls.server.token):
+            raise AssertionError(f"the first start printed no 'organization id:' / 'admin token:':\n{cls.server.log()}")
         cls.org = cls.server.org
         cls.token = cls.server.token
-        cls.work = tempfile.mkdtemp(prefix="agora-e2e-files-")
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.server.stop()
-        finally:
-            cls.server.cleanup()
-            shutil.rmtree(cls.work, ignore_errors=True)
 
     def assertError(self, result, status, code):
-        """result: (status, body) from curl or a Response."""
+        """result: (status, body) from curl, or a Response. Checks the error JSON's shape; returns it."""
         if isinstance(result, Response):
             result = (result.status, result.body)
-        self.assertEqual(result[0], status, result[1][:800])
-        body = json.loads(result[1])
-        self.assertEqual(body["status"], status, body)
-        self.assertEqual(body["code"], code, body)
-        self.assertIsInstance(body["message"], str)
-        self.assertIsInstance(body["details"]["errors"], list)
+        self.assertEqual(result[0], status, f"expected {status} {code}, got: {result[1][:800]!r}")
+        try:
+            body = json.loads(result[1])
+        except ValueError:
+            self.fail(f"error body is not JSON: {result[1][:800]!r}")
+        self.assertEqual(body.get("status"), status, body)
+        self.assertEqual(body.get("code"), code, body)
+        self.assertIsInstance(body.get("message"), str, body)
+        self.assertIsInstance(body.get("details", {}).get("errors"), list, body)
         return body
 
     def assertCreated(self, result):
-        self.assertEqual(result[0], 201, result[1][:800])
+        """result: (status, body) of a synchronous publication; returns the asset JSON."""
+        self.assertEqual(result[0], 201, f"expected 201, got {result[0]}: {result[1][:800]!r}")
         return json.loads(result[1])
 
     def assertNotStored(self, group, asset, version):
-        self.assertEqual(self.server.asset(group, asset, version).status, 404)
+        response = self.server.asset(group, asset, version)
+        self.assertEqual(response.status, 404, f"{group}:{asset}:{version} should not exist: {response!r}")

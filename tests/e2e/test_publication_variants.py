@@ -2,7 +2,6 @@
 API, and asynchronous jobs that survive the server being killed."""
 import json
 import os
-import signal
 import unittest
 
 from agora_harness import AgoraServer, AgoraTestCase
@@ -97,14 +96,8 @@ class CrashRecoveryTest(unittest.TestCase):
                 status, body = server.publish(server.org, f"crash-{i}", "1.0.0", ["name=x", "type=custom"], sync=False)
                 self.assertEqual(status, 202, body)
                 links.append((f"crash-{i}", json.loads(body)["publicationStatusLink"]))
-            server.process.send_signal(signal.SIGKILL)
-            server.process.wait(timeout=10)
-            server.reader.join(timeout=5)
-            server.process.stdout.close()
-            restarted = AgoraServer(data_dir=server.data_dir)
-            restarted.port = server.port
-            restarted.base = server.base
-            restarted.start()
+            server.kill()
+            restarted = AgoraServer(data_dir=server.data_dir, port=server.port).start()
             restarted.token = server.token
             for asset_id, link in links:
                 status = restarted.poll_publication(link)
