@@ -38,6 +38,12 @@ class PublicationRulesTest(AgoraTestCase):
                       "MISSING_REQUIRED_PROPERTIES")
         self.rejected("http-no-api-version", ["name=x", "type=http-api", "properties.assetLink=http://x"], 400,
                       "MISSING_REQUIRED_PROPERTIES")
+        self.rejected("soap-no-api-version", ["name=x", "properties.mainFile=main.wsdl",
+                                              f"files.wsdl.zip=@{self.files.wsdl_zip}"], 400, "MISSING_REQUIRED_PROPERTIES")
+        self.rejected("soap-link-no-api-version", ["name=x", "type=soap-api", "properties.assetLink=http://x"], 400,
+                      "MISSING_REQUIRED_PROPERTIES")
+        self.assertCreated(self.server.publish(self.org, "fragment-needs-none", "1.0.0", [
+            "name=x", "properties.mainFile=OAuth2.raml", f"files.raml-fragment.zip=@{self.files.oauth_zip}"]))
 
     def test_type_must_be_determinable(self):
         self.rejected("no-type", ["name=x"], 400, "COULD_NOT_DETERMINE_ASSET_TYPE")
@@ -49,7 +55,8 @@ class PublicationRulesTest(AgoraTestCase):
 
     def test_unknown_form_fields_are_named(self):
         body = self.rejected("typo", ["nmae=x", "name=x", "type=custom"], 400, "UNKNOWN_FORM_FIELDS")
-        self.assertIn("nmae", body["details"]["errors"])
+        self.assertTrue(any("nmae" in error for error in body["details"]["errors"]), body)
+        self.assertNotIn("name", body["details"]["errors"], "known fields are not reported")
 
     def test_file_identifier_needs_classifier_and_packaging(self):
         self.rejected("bad-file", ["name=x", "type=custom", f"files.raml=@{self.files.raml_file}"], 400,
@@ -81,8 +88,11 @@ class PublicationRulesTest(AgoraTestCase):
             self.assertError(result, 400, "INVALID_VERSION")
 
     def test_coordinates_are_checked(self):
-        result = self.server.publish(self.org, "bad%20id", "1.0.0", ["name=x", "type=custom"])
-        self.assertError(result, 400, "INVALID_COORDINATES")
+        for group, asset in ((self.org, "bad%20id"), (self.org, "bad$id"), ("bad$group", "fine"), ("com..x", "fine")):
+            with self.subTest(group=group, asset=asset):
+                result = self.server.publish(group, asset, "1.0.0", ["name=x", "type=custom"])
+                self.assertError(result, 400, "INVALID_COORDINATES")
+        self.assertNotStored(self.org, "bad$id", "1.0.0")
 
     def test_published_versions_are_immutable_development_ones_are_not(self):
         self.assertCreated(self.server.publish(self.org, "dev", "1.0.0", ["name=x", "type=custom", "status=development"]))
@@ -96,6 +106,16 @@ class PublicationRulesTest(AgoraTestCase):
     def test_dependencies_must_exist(self):
         self.rejected("orphan", ["name=x", "type=custom", f"dependencies={self.org}:nothing:1.0.0"], 400,
                       "DEPENDENCY_NOT_FOUND")
+
+    def test_dependencies_must_be_readable_by_the_publisher(self):
+        other_org = self.server.create_org("Elsewhere")
+        other_token = self.server.create_token(other_org, "admin")
+        status, body = self.server.publish(other_org, "private-thing", "1.0.0", ["name=x", "type=custom"],
+                                           token=other_token, org=other_org)
+        self.assertEqual(status, 201, body)
+        body = self.rejected("borrower", ["name=x", "type=custom", f"dependencies={other_org}:private-thing:1.0.0"],
+                             400, "DEPENDENCY_NOT_FOUND")
+        self.assertTrue(any("private-thing" in error for error in body["details"]["errors"]), body)
 
     def test_at_most_100_dependencies(self):
         deps = ",".join(f"{self.org}:d{i}:1.0.0" for i in range(101))
@@ -153,6 +173,10 @@ class PublicationRulesTest(AgoraTestCase):
         self.rejected("pom-mismatch", ["type=custom", f"files.pom=@{other}"], 400, "POM_COORDINATES_MISMATCH")
         mine = self.files.pom_file("dup.pom", self.org, "pom-dup", "1.0.0", "pom name", "d")
         self.rejected("pom-dup", ["name=form name", "type=custom", f"files.pom=@{mine}"], 400, "DUPLICATED_PROPERTIES")
+        with_main = self.files.pom_file("dup-main.pom", self.org, "pom-dup-main", "1.0.0", "n", "d",
+                                        {"mainFile": "OAuth2.raml"})
+        self.rejected("pom-dup-main", ["properties.mainFile=OAuth2.raml", f"files.raml-fragment.zip=@{self.files.oauth_zip}",
+                                       f"files.pom=@{with_main}"], 400, "DUPLICATED_PROPERTIES")
 
     def test_upload_limit(self):
         big = write(os.path.join(self.work, "big.bin"), os.urandom(2 << 20))
