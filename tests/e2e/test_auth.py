@@ -69,6 +69,17 @@ class AuthTest(AgoraTestCase):
                                            token=self.other_admin, org=self.other_org)
         self.assertEqual(status, 201, body)
 
+    def test_admin_commands_work_beside_the_running_server(self):
+        org = self.server.create_org("Created while serving")
+        self.assertRegex(org, r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        token = self.server.create_token(org, "contributor")
+        status, body = self.server.publish(org, "fresh", "1.0.0", ["name=x", "type=custom"], token=token, org=org)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(self.server.asset(org, "fresh", "1.0.0", token=token).status, 200)
+        viewer = self.server.create_token(self.org, "viewer")
+        self.assertEqual(self.server.asset(self.org, "shared-thing", "1.0.0", token=viewer).status, 200,
+                         "a token made while the server runs is honoured at once")
+
     def test_admin_commands_report_errors(self):
         result = subprocess.run([AGORA_BIN, "admin", "create-token", "--data", self.server.data_dir, "--org",
                                  self.org, "--role", "owner"], capture_output=True, text=True)

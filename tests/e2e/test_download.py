@@ -1,5 +1,6 @@
 """File downloads: the bytes as uploaded, with Content-Length, ETag, conditional and range requests."""
 import hashlib
+import http.client
 import os
 import unittest
 
@@ -23,14 +24,18 @@ class DownloadTest(AgoraTestCase):
         self.assertEqual(response.status, 200)
         self.assertEqual(response.body, self.payload)
         self.assertEqual(int(response.header("Content-Length")), len(self.payload))
-        self.assertEqual(response.header("ETag"), f'"{hashlib.sha256(self.payload).hexdigest()}"')
+        etag = response.header("ETag")
+        self.assertRegex(etag or "", r'^(W/)?"[^"]+"$', "a quoted entity tag")
+        self.assertEqual(self.server.get(self.url).header("ETag"), etag, "the same bytes keep the same tag")
         self.assertEqual(response.header("Accept-Ranges"), "bytes")
 
     def test_if_none_match(self):
         etag = self.server.get(self.url).header("ETag")
         response = self.server.get(self.url, headers={"If-None-Match": etag})
-        self.assertEqual(response.status, 304)
+        self.assertEqual(response.status, 304, response)
         self.assertEqual(response.body, b"")
+        response = self.server.get(self.url, headers={"If-None-Match": '"some-other-tag"'})
+        self.assertEqual((response.status, response.body), (200, self.payload), "a stale tag gets the file")
 
     def test_ranges(self):
         cases = {"bytes=0-99": (0, 100), "bytes=1000-": (1000, len(self.payload) - 1000),
@@ -52,6 +57,10 @@ class DownloadTest(AgoraTestCase):
         self.assertEqual(int(response.header("Content-Length")), len(self.payload))
         self.assertEqual(response.body, b"")
 
+    def test_downloads_need_a_token(self):
+        self.assertError(self.server.get(self.url, token=None), 401, "UNAUTHORIZED")
+        self.assertError(self.server.get(self.url, token="not-a-token"), 401, "UNAUTHORIZED")
+
     def test_unknown_files_are_404(self):
         base = f"/exchange/files/api/v1/organizations/{self.org}/assets/{self.org}"
         self.assertError(self.server.get(f"{base}/download-me/1.0.0/custom/zip"), 404, "NOT_FOUND")
@@ -69,9 +78,24 @@ class DownloadTest(AgoraTestCase):
         status, body = self.server.publish(self.org, "large", "1.0.0", ["name=large", "type=custom",
                                                                         f"files.custom.bin=@{path}"])
         self.assertEqual(status, 201, body)
-        response = self.server.get(f"/exchange/files/api/v1/organizations/{self.org}/assets/{self.org}/large/1.0.0/custom/bin")
-        self.assertEqual(response.status, 200)
-        self.assertEqual(hashlib.sha256(response.body).hexdigest(), digest.hexdigest())
+        listed = self.server.asset(self.org, "large", "1.0.0").json()
+        file = next(f for f in listed["files"] if f["classifier"] == "custom")
+        self.assertEqual(file["size"], 64 << 20, file)
+        # Streamed back in chunks, as a client saving it to disk would.
+        connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=60)
+        try:
+            connection.request("GET", self.server.path_of(file["downloadURL"]),
+                               headers={"Authorization": f"bearer {self.token}"})
+            response = connection.getresponse()
+            self.assertEqual(response.status, 200)
+            self.assertEqual(int(response.getheader("Content-Length")), 64 << 20)
+            received = hashlib.sha256()
+            while chunk := response.read(1 << 20):
+                received.update(chunk)
+        finally:
+            connection.close()
+        self.assertEqual(received.hexdigest(), digest.hexdigest())
+        self.assertEqual(file.get("sha256", digest.hexdigest()), digest.hexdigest(), file)
 
 
 if __name__ == "__main__":
