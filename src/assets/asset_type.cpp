@@ -1,23 +1,35 @@
 #include "assets/asset_type.h"
 
-#include <cctype>
 #include <map>
+
+#include "assets/text.h"
 
 namespace agora::assets {
 namespace {
 
-// name, requires_api_version, requires_file, allows_asset_link
+constexpr size_t kMaxFileToken = 100;
+
+// name, requires_api_version, requires_file, allows_asset_link, is_spec_type
 constexpr AssetTypeInfo kTypes[] = {
-    {"rest-api", true, true, false},        {"soap-api", true, true, true},
-    {"http-api", true, false, true},        {"raml-fragment", false, true, false},
-    {"custom", false, false, false},        {"extension", false, true, false},
-    {"app", false, true, false},            {"template", false, true, false},
-    {"example", false, true, false},        {"policy", false, true, false},
-    {"api-group", false, false, false},     {"evented-api", true, true, false},
-    {"graphql-api", false, true, false},    {"grpc-api", true, true, false},
-    {"external-library", false, true, false}, {"ruleset", false, true, false},
-    {"mcp", false, false, false},           {"agent", false, false, false},
-    {"llm", false, false, false},
+    {"rest-api", true, true, false, true},
+    {"soap-api", true, true, true, false},
+    {"http-api", true, false, true, false},
+    {"raml-fragment", false, true, false, true},
+    {"custom", false, false, false, false},
+    {"extension", false, true, false, false},
+    {"app", false, true, false, false},
+    {"template", false, true, false, false},
+    {"example", false, true, false, false},
+    {"policy", false, true, false, false},
+    {"api-group", false, false, false, false},
+    {"evented-api", true, true, false, false},
+    {"graphql-api", false, true, false, false},
+    {"grpc-api", true, true, false, false},
+    {"external-library", false, true, false, false},
+    {"ruleset", false, true, false, false},
+    {"mcp", false, false, false, false},
+    {"agent", false, false, false, false},
+    {"llm", false, false, false, false},
 };
 
 const std::map<std::string, std::string>& ClassifierTypes() {
@@ -44,10 +56,16 @@ const std::map<std::string, std::string>& ClassifierTypes() {
   return kMap;
 }
 
+const AssetTypeInfo* FindType(const std::string& name) {
+  for (const auto& info : kTypes)
+    if (name == info.name) return &info;
+  return nullptr;
+}
+
 bool SafeToken(const std::string& token) {
-  if (token.empty() || token.size() > 100 || !std::isalnum(static_cast<unsigned char>(token[0]))) return false;
+  if (token.empty() || token.size() > kMaxFileToken || !text::IsAlnum(token[0])) return false;
   for (char c : token)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+    if (!text::IsAlnum(c) && c != '.' && c != '_' && c != '-') return false;
   return token.find("..") == std::string::npos;
 }
 
@@ -55,16 +73,14 @@ bool SafeToken(const std::string& token) {
 
 std::optional<std::string> NormalizeTypeName(const std::string& type) {
   if (type == "connector") return std::string("extension");
-  for (const auto& info : kTypes)
-    if (type == info.name) return type;
+  if (FindType(type)) return type;
   return std::nullopt;
 }
 
 const AssetTypeInfo& AssetTypeInfoFor(const std::string& canonical_type) {
-  static constexpr AssetTypeInfo kUnknown{"unknown", false, false, false};
-  for (const auto& info : kTypes)
-    if (canonical_type == info.name) return info;
-  return kUnknown;
+  static constexpr AssetTypeInfo kUnknown{"unknown", false, false, false, false};
+  const AssetTypeInfo* info = FindType(canonical_type);
+  return info ? *info : kUnknown;
 }
 
 std::optional<std::string> InferTypeFromClassifier(const std::string& classifier) {
@@ -73,10 +89,16 @@ std::optional<std::string> InferTypeFromClassifier(const std::string& classifier
   return std::nullopt;
 }
 
+std::optional<std::string> FatClassifier(const std::string& classifier) {
+  if (classifier == "raml" || classifier == "oas" || classifier == "raml-fragment") return "fat-" + classifier;
+  return std::nullopt;
+}
+
 Status ValidateFileIdentifier(const std::string& classifier, const std::string& packaging) {
   if (SafeToken(classifier) && SafeToken(packaging)) return Status::Ok();
-  const std::string message = "Invalid file identifier files." + classifier + "." + packaging +
-                              ": expected files.<classifier>.<packaging> made of letters, digits, '.', '_', '-'";
+  const std::string message = "Invalid file identifier " + text::Quoted("files." + classifier + "." + packaging) +
+                              ": expected files.<classifier>.<packaging>, each 1 to 100 letters, digits, '.', "
+                              "'_' or '-' starting with a letter or digit";
   return Status::InvalidArgument("INVALID_FILE_IDENTIFIER_ERROR", message, {message});
 }
 

@@ -1,6 +1,7 @@
 #include "assets/rules.h"
 
 #include "assets/semver.h"
+#include "assets/text.h"
 
 namespace agora::assets {
 namespace {
@@ -14,7 +15,9 @@ Status Invalid(const std::string& code, const std::string& message) {
 Status CheckApiVersion(const std::string& type, const std::string& version, const std::string& api_version,
                        const std::vector<std::pair<std::string, std::string>>& existing) {
   const auto parsed = ParseSemVer(version);
-  if (!parsed) return Invalid("INVALID_VERSION", "Invalid version '" + version + "'");
+  if (!parsed) return Invalid("INVALID_VERSION", "Invalid version " + text::Quoted(version));
+  if (api_version.size() > kMaxApiVersionLength)
+    return Invalid("INVALID_API_VERSION", "apiVersion must have at most 256 characters");
   for (const auto& [other_version, other_api_version] : existing) {
     const auto other = ParseSemVer(other_version);
     if (!other) continue;
@@ -23,11 +26,11 @@ Status CheckApiVersion(const std::string& type, const std::string& version, cons
                                             version + " does not exceed " + other_version);
     }
     if (other->major == parsed->major && other_api_version != api_version) {
-      return Invalid("INVALID_API_VERSION", "Version " + other_version + " of the same major version has apiVersion '" +
-                                                other_api_version + "', not '" + api_version + "'");
+      return Invalid("INVALID_API_VERSION", "Version " + other_version + " of the same major version has apiVersion " +
+                                                text::Quoted(other_api_version) + ", not " + text::Quoted(api_version));
     }
     if (other->major != parsed->major && other_api_version == api_version) {
-      return Invalid("INVALID_API_VERSION", "apiVersion '" + api_version + "' is already used by version " +
+      return Invalid("INVALID_API_VERSION", "apiVersion " + text::Quoted(api_version) + " is already used by version " +
                                                 other_version + " of another major version");
     }
   }
@@ -36,7 +39,8 @@ Status CheckApiVersion(const std::string& type, const std::string& version, cons
 
 Status CheckLifecycleAtCreation(const std::string& status) {
   if (status == "development" || status == "published") return Status::Ok();
-  return Invalid("INVALID_STATUS", "Invalid status '" + status + "': an asset is created as development or published");
+  return Invalid("INVALID_STATUS",
+                 "Invalid status " + text::Quoted(status) + ": an asset is created as development or published");
 }
 
 Status CheckTransition(Lifecycle from, Lifecycle to) {
@@ -46,6 +50,12 @@ Status CheckTransition(Lifecycle from, Lifecycle to) {
   if (allowed) return Status::Ok();
   return Invalid("INVALID_TRANSITION", std::string("A version cannot go from ") + LifecycleName(from) + " to " +
                                            LifecycleName(to));
+}
+
+Status CheckDependencyCount(size_t count) {
+  if (count <= kMaxDependencies) return Status::Ok();
+  return Invalid("TOO_MANY_DEPENDENCIES", "An asset may declare at most " + std::to_string(kMaxDependencies) +
+                                              " dependencies, got " + std::to_string(count));
 }
 
 Status CheckDependencyStatuses(Lifecycle status, const std::vector<std::pair<std::string, Lifecycle>>& dependencies) {

@@ -1,23 +1,22 @@
 #include "assets/semver.h"
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
+
+#include "assets/text.h"
 
 namespace agora::assets {
 namespace {
 
-bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
+constexpr uint64_t kMaxNumber = std::numeric_limits<uint64_t>::max();
 
-// A numeric identifier: digits, no leading zero, fits in 64 bits.
+// A numeric identifier: digits, no leading zero, at most kMaxNumber.
 std::optional<uint64_t> ParseNumber(std::string_view s) {
-  if (!AllDigits(s) || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  if (!text::AllDigits(s) || (s.size() > 1 && s[0] == '0')) return std::nullopt;
   uint64_t value = 0;
   for (char c : s) {
     const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (value > (std::numeric_limits<uint64_t>::max() - digit) / 10) return std::nullopt;
+    if (value > (kMaxNumber - digit) / 10) return std::nullopt;
     value = value * 10 + digit;
   }
   return value;
@@ -26,8 +25,8 @@ std::optional<uint64_t> ParseNumber(std::string_view s) {
 bool ValidPrereleaseIdentifier(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
-  return !(AllDigits(s) && s.size() > 1 && s[0] == '0');
+    if (!text::IsAlnum(c) && c != '-') return false;
+  return !(text::AllDigits(s) && s.size() > 1 && s[0] == '0');
 }
 
 std::vector<std::string_view> Split(std::string_view s, char separator) {
@@ -41,14 +40,46 @@ std::vector<std::string_view> Split(std::string_view s, char separator) {
   }
 }
 
+int Sign(int c) { return (c > 0) - (c < 0); }
+
 int CompareIdentifiers(const std::string& a, const std::string& b) {
-  const bool a_num = AllDigits(a), b_num = AllDigits(b);
-  if (a_num && b_num) {
-    if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-    return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
-  }
+  const bool a_num = text::AllDigits(a), b_num = text::AllDigits(b);
   if (a_num != b_num) return a_num ? -1 : 1;  // numeric identifiers sort before alphanumeric ones
-  return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
+  // Without leading zeros, the longer number is the larger one.
+  if (a_num && a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  return Sign(a.compare(b));
+}
+
+enum class Order { kMajor, kMinor, kPatch };
+
+Order ParseOrder(std::string_view order) {
+  std::string upper(order);
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) {
+    return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+  });
+  if (upper == "MAJOR") return Order::kMajor;
+  if (upper == "MINOR") return Order::kMinor;
+  return Order::kPatch;
+}
+
+// The lowest release above `v` at `order`; nullopt past the largest major.
+std::optional<SemVer> Bump(const SemVer& v, Order order) {
+  const bool prerelease = !v.prerelease.empty();
+  switch (order) {
+    case Order::kPatch:
+      if (prerelease) return SemVer{v.major, v.minor, v.patch, {}};
+      if (v.patch == kMaxNumber) return Bump(v, Order::kMinor);
+      return SemVer{v.major, v.minor, v.patch + 1, {}};
+    case Order::kMinor:
+      if (prerelease && v.patch == 0) return SemVer{v.major, v.minor, 0, {}};
+      if (v.minor == kMaxNumber) return Bump(v, Order::kMajor);
+      return SemVer{v.major, v.minor + 1, 0, {}};
+    case Order::kMajor:
+      if (prerelease && v.minor == 0 && v.patch == 0) return SemVer{v.major, 0, 0, {}};
+      if (v.major == kMaxNumber) return std::nullopt;
+      return SemVer{v.major + 1, 0, 0, {}};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -61,16 +92,12 @@ std::string SemVer::ToString() const {
 
 std::optional<SemVer> ParseSemVer(std::string_view text) {
   if (text.find('+') != std::string_view::npos) return std::nullopt;
-  const size_t dash = text.find('-');
-  const std::string_view core = text.substr(0, dash);
-  const auto numbers = Split(core, '.');
+  const size_t dash = text.find('-');  // the core has no '-', so the first one starts the pre-release
+  const auto numbers = Split(text.substr(0, dash), '.');
   if (numbers.size() != 3) return std::nullopt;
-  SemVer v;
-  auto major = ParseNumber(numbers[0]), minor = ParseNumber(numbers[1]), patch = ParseNumber(numbers[2]);
+  const auto major = ParseNumber(numbers[0]), minor = ParseNumber(numbers[1]), patch = ParseNumber(numbers[2]);
   if (!major || !minor || !patch) return std::nullopt;
-  v.major = *major;
-  v.minor = *minor;
-  v.patch = *patch;
+  SemVer v{*major, *minor, *patch, {}};
   if (dash != std::string_view::npos) {
     for (std::string_view id : Split(text.substr(dash + 1), '.')) {
       if (!ValidPrereleaseIdentifier(id)) return std::nullopt;
@@ -88,26 +115,22 @@ int CompareSemVer(const SemVer& a, const SemVer& b) {
     if (a.prerelease.empty() == b.prerelease.empty()) return 0;
     return a.prerelease.empty() ? 1 : -1;  // a pre-release precedes its release
   }
-  for (size_t i = 0; i < std::min(a.prerelease.size(), b.prerelease.size()); ++i)
+  const size_t common = std::min(a.prerelease.size(), b.prerelease.size());
+  for (size_t i = 0; i < common; ++i)
     if (int c = CompareIdentifiers(a.prerelease[i], b.prerelease[i]); c != 0) return c;
   if (a.prerelease.size() == b.prerelease.size()) return 0;
-  return a.prerelease.size() < b.prerelease.size() ? -1 : 1;
+  return a.prerelease.size() < b.prerelease.size() ? -1 : 1;  // more identifiers: higher precedence
 }
 
 std::string NextVersion(const std::vector<std::string>& existing, std::string_view order) {
   std::optional<SemVer> highest;
   for (const auto& text : existing) {
     auto v = ParseSemVer(text);
-    if (v && (!highest || CompareSemVer(*v, *highest) > 0)) highest = v;
+    if (v && (!highest || CompareSemVer(*v, *highest) > 0)) highest = std::move(v);
   }
   if (!highest) return "1.0.0";
-  std::string upper(order);
-  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  SemVer next{highest->major, highest->minor, highest->patch, {}};
-  if (upper == "MAJOR") next = {highest->major + 1, 0, 0, {}};
-  else if (upper == "MINOR") next = {highest->major, highest->minor + 1, 0, {}};
-  else if (highest->prerelease.empty()) next.patch += 1;  // 1.2.0-rc.1 -> 1.2.0 is the next PATCH
-  return next.ToString();
+  const auto next = Bump(*highest, ParseOrder(order));
+  return next ? next->ToString() : "";
 }
 
 }  // namespace agora::assets
