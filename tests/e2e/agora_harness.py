@@ -81,6 +81,7 @@ class AgoraServer:
         self.extra_args = list(extra_args)
         self.owns_data = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="agora-e2e-")
+        self.auto_port = port is None
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.output = []
@@ -93,24 +94,40 @@ class AgoraServer:
     def start(self, timeout=READY_TIMEOUT):
         if not os.access(self.binary, os.X_OK):
             raise AssertionError(f"no agora binary at {self.binary}: build it, or set AGORA_BIN")
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        _running.add(self.process)
-        # Drained on its own thread so a chatty server never blocks on a full pipe.
-        self.reader = threading.Thread(target=self._read_output, daemon=True)
-        self.reader.start()
-        try:
-            self._wait_until_ready(timeout)
-        except BaseException:
-            self._kill()
-            raise
+        # A port picked by free_port() can be taken by a parallel test before agora binds it: then
+        # agora exits with "Address already in use" and the start is retried on another port.
+        for attempt in range(3):
+            first_line = len(self.output)
+            try:
+                self._launch(timeout)
+                break
+            except AssertionError:
+                busy = any("in use" in line.lower() for line in self.output[first_line:])
+                if not (self.auto_port and busy and attempt < 2):
+                    raise
+                self.port = free_port()
+                self.base = f"http://127.0.0.1:{self.port}"
+        # Parsed from every attempt's output: agora prints them once, when it initialises the data dir.
         for line in list(self.output):
             if line.startswith("organization id: "):
                 self.org = line.split(": ", 1)[1].strip()
             elif line.startswith("admin token: "):
                 self.token = line.split(": ", 1)[1].strip()
         return self
+
+    def _launch(self, timeout):
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        _running.add(self.process)
+        # Drained on its own thread so a chatty server never blocks on a full pipe.
+        self.reader = threading.Thread(target=self._read_output, args=(self.process.stdout,), daemon=True)
+        self.reader.start()
+        try:
+            self._wait_until_ready(timeout)
+        except BaseException:
+            self._kill()
+            raise
 
     def _wait_until_ready(self, timeout):
         deadline = time.monotonic() + timeout
@@ -128,8 +145,8 @@ class AgoraServer:
         raise AssertionError(f"agora did not print 'agora listening on {self.base}' and answer GET / "
                              f"within {timeout} s:\n{self.log()}")
 
-    def _read_output(self):
-        for raw in self.process.stdout:
+    def _read_output(self, stream):
+        for raw in stream:
             self.output.append(raw.decode("utf-8", "replace").rstrip("\r\n"))
 
     def _printed(self, prefix):

@@ -34,10 +34,17 @@ FAKE = textwrap.dedent('''\
     if BEHAVIOUR == "silent":
         print("booting", flush=True)
         time.sleep(60)
+    marker = os.path.join(data, "initialised")
+    if BEHAVIOUR == "busy" and not os.path.exists(os.path.join(data, "tried")):
+        open(os.path.join(data, "tried"), "w").close()
+        open(marker, "w").close()
+        print("organization id: 0d0c0b0a-0000-4000-8000-000000000001")
+        print("admin token: fake-admin-token")
+        print("agora serve: IO_ERROR: Cannot listen on " + listen + ": Address already in use", flush=True)
+        sys.exit(1)
     if BEHAVIOUR == "chatty":
         for i in range(40000):
             print("log line", i, "x" * 40)
-    marker = os.path.join(data, "initialised")
     if not os.path.exists(marker):
         open(marker, "w").close()
         print("organization id: 0d0c0b0a-0000-4000-8000-000000000001")
@@ -164,6 +171,21 @@ class HarnessTest(unittest.TestCase):
         self.addCleanup(server.stop)
         self.assertIn("log line 39999", server.log())
         self.assertEqual(server.token, "fake-admin-token")
+
+    def test_a_port_taken_meanwhile_is_retried_and_keeps_the_credentials(self):
+        server = self.server("busy")
+        first_port = server.port
+        server.start()
+        self.addCleanup(server.stop)
+        self.assertNotEqual(server.port, first_port)
+        self.assertEqual(server.get("/", token=None).status, 200)
+        self.assertEqual((server.org, server.token), ("0d0c0b0a-0000-4000-8000-000000000001", "fake-admin-token"))
+
+    def test_a_busy_port_chosen_by_the_test_is_not_retried(self):
+        server = self.server("busy", port=agora_harness.free_port())
+        with self.assertRaisesRegex(AssertionError, "Address already in use"):
+            server.start()
+        self.assertDead(server)
 
     def test_missing_binary_is_reported(self):
         server = AgoraServer(binary=os.path.join(self.directory, "no-such-agora"))
