@@ -1,12 +1,15 @@
 #include "auth/auth.h"
 
-#include <cctype>
+#include <limits>
 
 #include "common/hash.h"
 #include "common/ids.h"
 
 namespace agora::auth {
 namespace {
+
+// Longer "secrets" are not ours (ours have 70 characters); refusing them bounds the hashing work.
+constexpr size_t kMaxSecretLength = 512;
 
 std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -20,12 +23,19 @@ std::string_view BearerSecret(std::string_view header) {
   constexpr std::string_view kScheme = "bearer";
   if (header.size() <= kScheme.size()) return {};
   for (size_t i = 0; i < kScheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return {};
+    if ((header[i] | 0x20) != kScheme[i]) return {};  // ASCII case folding; kScheme is lowercase letters
   if (header[kScheme.size()] != ' ' && header[kScheme.size()] != '\t') return {};
   std::string_view secret = TrimSpaces(header.substr(kScheme.size()));
   for (char c : secret)
-    if (!std::isgraph(static_cast<unsigned char>(c))) return {};
+    if (c <= 0x20 || c >= 0x7f) return {};  // visible ASCII only: a space means extra words
   return secret;
+}
+
+// 0 for "never"; a time to live past the end of int64 saturates rather than wrapping into the past.
+int64_t ExpiryMillis(int64_t now, int64_t ttl_millis) {
+  if (ttl_millis == 0) return 0;
+  return ttl_millis > std::numeric_limits<int64_t>::max() - now ? std::numeric_limits<int64_t>::max()
+                                                                : now + ttl_millis;
 }
 
 }  // namespace
@@ -33,7 +43,7 @@ std::string_view BearerSecret(std::string_view header) {
 Result<Principal> Authenticator::Authenticate(const std::optional<std::string>& header) const {
   if (!header) return Status::Unauthorized();
   const std::string_view secret = BearerSecret(*header);
-  if (secret.empty() || secret.size() > 512) return Status::Unauthorized();
+  if (secret.empty() || secret.size() > kMaxSecretLength) return Status::Unauthorized();
   auto token = metadata_.FindToken(Sha256Hex(secret));
   if (!token.ok()) {
     if (token.status().kind() == Status::Kind::kNotFound) return Status::Unauthorized();
@@ -47,6 +57,8 @@ Result<Principal> Authenticator::Authenticate(const std::optional<std::string>& 
 
 Result<std::string> Authenticator::IssueToken(const std::string& organization_id, Role role, std::string subject,
                                               int64_t ttl_millis) {
+  if (organization_id.empty()) return Status::InvalidArgument("INVALID_ORGANIZATION", "A token needs an organization");
+  if (ttl_millis < 0) return Status::InvalidArgument("INVALID_TTL", "A token's time to live cannot be negative");
   const std::string secret = "agora_" + RandomHex(32);
   storage::TokenRecord record;
   record.token_hash = Sha256Hex(secret);
@@ -54,7 +66,7 @@ Result<std::string> Authenticator::IssueToken(const std::string& organization_id
   record.role = RoleName(role);
   record.subject = std::move(subject);
   record.created_millis = NowMillis();
-  record.expires_millis = ttl_millis > 0 ? record.created_millis + ttl_millis : 0;
+  record.expires_millis = ExpiryMillis(record.created_millis, ttl_millis);
   AGORA_RETURN_IF_ERROR(metadata_.CreateToken(record));
   return secret;
 }
@@ -74,9 +86,17 @@ Status AuthorizeGroup(const Principal& principal, storage::MetadataStore& metada
   AGORA_RETURN_IF_ERROR(Authorize(principal, principal.organization_id, action));
   if (group_id == principal.organization_id) return Status::Ok();
   auto owner = metadata.GroupOwner(group_id);
-  if (!owner.ok()) return owner.status().kind() == Status::Kind::kNotFound ? Status::Ok() : owner.status();
-  if (*owner == principal.organization_id) return Status::Ok();
-  return Status::Forbidden("The group " + group_id + " belongs to another organization");
+  if (owner.ok()) {
+    if (*owner == principal.organization_id) return Status::Ok();
+    return Status::Forbidden("The group " + group_id + " belongs to another organization");
+  }
+  if (owner.status().kind() != Status::Kind::kNotFound) return owner.status();
+  // Unowned: claimable, unless it is another organisation's id, which is that organisation's group
+  // even before it publishes anything there.
+  auto organization = metadata.GetOrganization(group_id);
+  if (organization.ok()) return Status::Forbidden("The group " + group_id + " is the id of another organization");
+  if (organization.status().kind() != Status::Kind::kNotFound) return organization.status();
+  return Status::Ok();
 }
 
 }  // namespace agora::auth

@@ -27,9 +27,12 @@ class Authenticator {
  public:
   explicit Authenticator(storage::MetadataStore& metadata) : metadata_(metadata) {}
 
-  // "bearer TOKEN" (scheme case-insensitive). Missing, malformed, unknown or expired: 401.
+  // "bearer TOKEN" (scheme case-insensitive, spaces or tabs around and between the two words).
+  // Missing, malformed, unknown or expired: 401 UNAUTHORIZED; a failing store: its own Status.
   Result<Principal> Authenticate(const std::optional<std::string>& authorization_header) const;
-  // Stores a new token (its hash only) and returns the secret. ttl_millis 0: never expires.
+  // Stores a new token (its hash only) and returns the secret, "agora_" + 64 hex characters.
+  // ttl_millis 0: never expires; negative: 400 INVALID_TTL. The caller checks that the
+  // organisation exists.
   Result<std::string> IssueToken(const std::string& organization_id, Role role, std::string subject,
                                  int64_t ttl_millis);
 
@@ -37,10 +40,13 @@ class Authenticator {
   storage::MetadataStore& metadata_;
 };
 
-// 403 when the principal acts outside its organisation or its role lacks the action.
+// 403 FORBIDDEN when the principal acts outside its organisation ("... does not belong to
+// organization X") or its role lacks the action ("The role viewer may not publish").
 Status Authorize(const Principal& principal, const std::string& organization_id, Action action);
-// A groupId belongs to the organisation that first published under it (an organisation's id is
-// always its own group); 403 when it belongs to another organisation than the principal's.
+// Authorize(principal, its own organisation, action), then: a groupId belongs to the organisation
+// that first published under it, and an organisation's id is always its own group. 403 when the
+// group belongs, or the id is, another organisation; an unowned group may be claimed. Store
+// failures other than NotFound are returned as they are.
 Status AuthorizeGroup(const Principal& principal, storage::MetadataStore& metadata, const std::string& group_id,
                       Action action);
 

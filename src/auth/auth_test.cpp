@@ -1,7 +1,9 @@
 #include "auth/auth.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 
 #include "common/hash.h"
@@ -10,28 +12,27 @@
 namespace agora::auth {
 namespace {
 
-// Only what authentication uses: tokens and group owners.
+using ::testing::HasSubstr;
+
+// Only what auth uses: tokens, group owners and organisations. `failure`, when set, is what
+// those calls answer, to check that store errors are not mistaken for "unknown".
 class FakeMetadataStore : public storage::MetadataStore {
  public:
   std::map<std::string, storage::TokenRecord> tokens;
   std::map<std::string, std::string> group_owners;
+  std::map<std::string, storage::Organization> organizations;
+  std::optional<Status> failure;
 
   Status CreateToken(const storage::TokenRecord& token) override {
+    if (failure) return *failure;
     tokens[token.token_hash] = token;
     return Status::Ok();
   }
-  Result<storage::TokenRecord> FindToken(const std::string& hash) override {
-    auto it = tokens.find(hash);
-    if (it == tokens.end()) return Status::NotFound("no token");
-    return it->second;
-  }
-  Result<std::string> GroupOwner(const std::string& group_id) override {
-    auto it = group_owners.find(group_id);
-    if (it == group_owners.end()) return Status::NotFound("no owner");
-    return it->second;
-  }
+  Result<storage::TokenRecord> FindToken(const std::string& hash) override { return Find(tokens, hash); }
+  Result<std::string> GroupOwner(const std::string& group_id) override { return Find(group_owners, group_id); }
+  Result<storage::Organization> GetOrganization(const std::string& id) override { return Find(organizations, id); }
+
   Status CreateOrganization(const storage::Organization&) override { return Unused(); }
-  Result<storage::Organization> GetOrganization(const std::string&) override { return Unused(); }
   Result<std::vector<storage::Organization>> ListOrganizations() override { return Unused(); }
   Result<assets::AssetVersion> GetVersion(const assets::Coordinates&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> ListVersions(const std::string&, const std::string&) override { return Unused(); }
@@ -57,75 +58,171 @@ class FakeMetadataStore : public storage::MetadataStore {
   Status CheckIntegrity() override { return Unused(); }
 
  private:
+  template <typename V>
+  Result<V> Find(const std::map<std::string, V>& map, const std::string& key) const {
+    if (failure) return *failure;
+    auto it = map.find(key);
+    if (it == map.end()) return Status::NotFound("not found: " + key);
+    return it->second;
+  }
   static Status Unused() { return Status::Unavailable("not used by auth"); }
 };
 
 class AuthTest : public ::testing::Test {
  protected:
+  std::string Issue(Role role = Role::kContributor, int64_t ttl_millis = 0) {
+    auto secret = authenticator_.IssueToken("org-1", role, "alice", ttl_millis);
+    EXPECT_TRUE(secret.ok()) << secret.status().ToString();
+    return secret.ok() ? *secret : "";
+  }
+  storage::TokenRecord& Record(const std::string& secret) { return store_.tokens.at(Sha256Hex(secret)); }
+
   FakeMetadataStore store_;
   Authenticator authenticator_{store_};
 };
 
-TEST_F(AuthTest, IssuedTokensAuthenticateAndAreStoredHashed) {
-  auto secret = authenticator_.IssueToken("org-1", Role::kContributor, "alice", 0);
-  ASSERT_TRUE(secret.ok());
-  EXPECT_EQ(secret->rfind("agora_", 0), 0u);
+TEST_F(AuthTest, IssuedTokensAreRandomAndStoredOnlyAsTheirHash) {
+  const std::string secret = Issue();
+  ASSERT_EQ(secret.size(), 6u + 64u);
+  EXPECT_EQ(secret.substr(0, 6), "agora_");
+  EXPECT_EQ(secret.find_first_not_of("0123456789abcdef", 6), std::string::npos);
   ASSERT_EQ(store_.tokens.size(), 1u);
-  EXPECT_EQ(store_.tokens.begin()->first, Sha256Hex(*secret)) << "only the hash is stored";
-  for (const std::string scheme : {"bearer ", "Bearer ", "BEARER  ", "  bEaReR\t"}) {
-    auto principal = authenticator_.Authenticate(scheme + *secret);
-    ASSERT_TRUE(principal.ok()) << scheme;
+  const storage::TokenRecord& record = store_.tokens.begin()->second;
+  EXPECT_EQ(record.token_hash, Sha256Hex(secret));
+  EXPECT_EQ(record.organization_id, "org-1");
+  EXPECT_EQ(record.role, "contributor");
+  EXPECT_EQ(record.subject, "alice");
+  EXPECT_EQ(record.expires_millis, 0) << "ttl 0 never expires";
+  EXPECT_NEAR(static_cast<double>(record.created_millis), static_cast<double>(NowMillis()), 60000.0);
+  for (const std::string& field : {record.token_hash, record.organization_id, record.role, record.subject})
+    EXPECT_EQ(field.find(secret.substr(6)), std::string::npos) << "the secret is not stored";
+  EXPECT_NE(Issue(), secret);
+}
+
+TEST_F(AuthTest, AcceptsBearerHeaderVariants) {
+  const std::string secret = Issue();
+  for (const std::string& header : {"bearer " + secret, "Bearer " + secret, "BEARER   " + secret,
+                                   "  bEaReR\t" + secret + " \t", "Bearer\t\t" + secret}) {
+    auto principal = authenticator_.Authenticate(header);
+    ASSERT_TRUE(principal.ok()) << header;
     EXPECT_EQ(principal->organization_id, "org-1");
     EXPECT_EQ(principal->role, Role::kContributor);
     EXPECT_EQ(principal->subject, "alice");
   }
 }
 
-TEST_F(AuthTest, RejectsMissingMalformedUnknownAndExpiredTokens) {
-  auto secret = authenticator_.IssueToken("org-1", Role::kAdmin, "a", 0);
+TEST_F(AuthTest, RejectsMissingMalformedAndUnknownCredentials) {
+  const std::string secret = Issue(Role::kAdmin);
   const std::vector<std::optional<std::string>> bad = {
-      std::nullopt, "", "bearer", "bearer ", "Basic " + *secret, "bearer" + *secret, "bearer unknown",
-      "bearer " + *secret + "x", "token " + *secret, "bearer " + *secret + " extra"};
+      std::nullopt, "", " ", "bearer", "bearer ", "Basic " + secret, "bearer" + secret, "Bearer: " + secret,
+      "token " + secret, "bearer unknown", "bearer " + secret + "x", "bearer " + secret.substr(0, 69),
+      "bearer " + secret + " extra", "bearer '" + secret + "'", "bearer\n" + secret, "bearer " + secret + "\n",
+      "bearer " + std::string(100000, 'a'), "bearer " + secret + std::string(1, '\0'),
+      "b\xc3\xa9" "arer " + secret, "bearer bearer " + secret};
   for (const auto& header : bad) {
     auto result = authenticator_.Authenticate(header);
     ASSERT_FALSE(result.ok()) << header.value_or("<none>");
-    EXPECT_EQ(result.status().http_status(), 401);
+    EXPECT_EQ(result.status().http_status(), 401) << header.value_or("<none>");
+    EXPECT_EQ(result.status().code(), "UNAUTHORIZED");
   }
-  auto expiring = authenticator_.IssueToken("org-1", Role::kAdmin, "a", 1);
-  for (auto& [hash, record] : store_.tokens)
-    if (record.expires_millis != 0) record.expires_millis = NowMillis() - 1;
-  EXPECT_EQ(authenticator_.Authenticate("bearer " + *expiring).status().http_status(), 401);
 }
 
-TEST(RolesTest, EachRoleAllowsItsActions) {
-  const Action all[] = {Action::kRead, Action::kPublish, Action::kManage, Action::kDeprecate, Action::kDelete,
-                        Action::kAdminister};
-  for (Action a : all) {
-    EXPECT_TRUE(Allows(Role::kAdmin, a));
-    EXPECT_EQ(Allows(Role::kViewer, a), a == Action::kRead);
-    EXPECT_EQ(Allows(Role::kContributor, a), a == Action::kRead || a == Action::kPublish || a == Action::kManage);
-  }
-  EXPECT_EQ(ParseRole("viewer"), Role::kViewer);
-  EXPECT_FALSE(ParseRole("owner"));
+TEST_F(AuthTest, ExpiredTokensAreUnknown) {
+  const std::string secret = Issue(Role::kViewer, 60000);
+  storage::TokenRecord& record = Record(secret);
+  EXPECT_EQ(record.expires_millis, record.created_millis + 60000);
+  EXPECT_TRUE(authenticator_.Authenticate("bearer " + secret).ok()) << "valid until it expires";
+  record.expires_millis = NowMillis() - 1;
+  EXPECT_EQ(authenticator_.Authenticate("bearer " + secret).status().http_status(), 401);
 }
 
-TEST(AuthorizeTest, OrganisationAndRoleAreChecked) {
-  const Principal viewer{"org-1", Role::kViewer, "v"};
-  EXPECT_TRUE(Authorize(viewer, "org-1", Action::kRead).ok());
-  EXPECT_EQ(Authorize(viewer, "org-1", Action::kPublish).http_status(), 403);
-  EXPECT_EQ(Authorize(viewer, "org-2", Action::kRead).http_status(), 403);
-  EXPECT_TRUE(Authorize({"org-1", Role::kAdmin, "a"}, "org-1", Action::kDelete).ok());
+TEST_F(AuthTest, TimeToLiveIsNeverNegativeAndSaturates) {
+  auto negative = authenticator_.IssueToken("org-1", Role::kAdmin, "a", -1);
+  EXPECT_EQ(negative.status().code(), "INVALID_TTL");
+  EXPECT_EQ(negative.status().http_status(), 400);
+  EXPECT_TRUE(store_.tokens.empty()) << "a refused token is not stored";
+  const std::string forever = Issue(Role::kAdmin, std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(Record(forever).expires_millis, std::numeric_limits<int64_t>::max()) << "no wrap into the past";
+  EXPECT_TRUE(authenticator_.Authenticate("bearer " + forever).ok());
+}
+
+TEST_F(AuthTest, ATokenNeedsAnOrganization) {
+  EXPECT_EQ(authenticator_.IssueToken("", Role::kAdmin, "a", 0).status().code(), "INVALID_ORGANIZATION");
+  EXPECT_TRUE(store_.tokens.empty());
+}
+
+TEST_F(AuthTest, ATokenWithAnUnknownRoleAuthenticatesNobody) {
+  const std::string secret = Issue();
+  Record(secret).role = "owner";
+  EXPECT_EQ(authenticator_.Authenticate("bearer " + secret).status().http_status(), 401);
+}
+
+TEST_F(AuthTest, StoreFailuresAreNotMistakenForUnknownTokens) {
+  const std::string secret = Issue();
+  store_.failure = Status::Unavailable("database locked");
+  auto result = authenticator_.Authenticate("bearer " + secret);
+  EXPECT_EQ(result.status().http_status(), 503);
+  EXPECT_EQ(authenticator_.IssueToken("org-1", Role::kAdmin, "a", 0).status().http_status(), 503);
+}
+
+TEST(AuthorizeTest, EveryRoleActsOnlyWithinItsOrganization) {
+  for (Role role : {Role::kViewer, Role::kContributor, Role::kAdmin}) {
+    for (Action action : {Action::kRead, Action::kPublish, Action::kManage, Action::kDeprecate, Action::kDelete,
+                          Action::kAdminister}) {
+      const Principal principal{"org-1", role, "s"};
+      const Status own = Authorize(principal, "org-1", action);
+      EXPECT_EQ(own.ok(), Allows(role, action)) << RoleName(role) << " " << ActionName(action);
+      if (!own.ok()) {
+        EXPECT_EQ(own.http_status(), 403);
+        EXPECT_EQ(own.code(), "FORBIDDEN");
+        EXPECT_EQ(own.message(), std::string("The role ") + RoleName(role) + " may not " + ActionName(action));
+      }
+      const Status other = Authorize(principal, "org-2", action);
+      EXPECT_EQ(other.http_status(), 403) << RoleName(role) << " " << ActionName(action);
+      EXPECT_THAT(other.message(), HasSubstr("does not belong to organization org-2"));
+    }
+  }
 }
 
 TEST_F(AuthTest, GroupsBelongToTheirFirstPublisher) {
   const Principal alice{"org-1", Role::kContributor, "alice"};
-  EXPECT_TRUE(AuthorizeGroup(alice, store_, "org-1", Action::kPublish).ok()) << "the org id is its own group";
-  EXPECT_TRUE(AuthorizeGroup(alice, store_, "com.free", Action::kPublish).ok()) << "unowned groups may be claimed";
   store_.group_owners["com.taken"] = "org-2";
   store_.group_owners["com.mine"] = "org-1";
-  EXPECT_EQ(AuthorizeGroup(alice, store_, "com.taken", Action::kPublish).http_status(), 403);
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, "org-1", Action::kPublish).ok()) << "the org id is its own group";
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, "com.free", Action::kPublish).ok()) << "unowned groups may be claimed";
   EXPECT_TRUE(AuthorizeGroup(alice, store_, "com.mine", Action::kPublish).ok());
-  EXPECT_EQ(AuthorizeGroup({"org-1", Role::kViewer, "v"}, store_, "com.mine", Action::kPublish).http_status(), 403);
+  const Status taken = AuthorizeGroup(alice, store_, "com.taken", Action::kPublish);
+  EXPECT_EQ(taken.http_status(), 403);
+  EXPECT_THAT(taken.message(), HasSubstr("com.taken"));
+  EXPECT_EQ(AuthorizeGroup({"org-1", Role::kAdmin, "root"}, store_, "com.taken", Action::kPublish).http_status(), 403)
+      << "not even an admin of another organisation";
+  EXPECT_EQ(AuthorizeGroup(alice, store_, "com.taken", Action::kRead).http_status(), 403);
+}
+
+TEST_F(AuthTest, AnotherOrganizationsIdIsItsGroupBeforeItPublishes) {
+  store_.organizations["org-2"] = storage::Organization{"org-2", "Other", "", 0};
+  const Status st = AuthorizeGroup({"org-1", Role::kAdmin, "root"}, store_, "org-2", Action::kPublish);
+  EXPECT_EQ(st.http_status(), 403);
+  EXPECT_THAT(st.message(), HasSubstr("org-2"));
+  EXPECT_TRUE(AuthorizeGroup({"org-2", Role::kContributor, "bob"}, store_, "org-2", Action::kPublish).ok());
+}
+
+TEST_F(AuthTest, GroupAccessNeedsTheRoleFirst) {
+  store_.group_owners["com.mine"] = "org-1";
+  const Principal viewer{"org-1", Role::kViewer, "v"};
+  for (const char* group : {"com.mine", "org-1", "com.free"}) {
+    const Status st = AuthorizeGroup(viewer, store_, group, Action::kPublish);
+    EXPECT_EQ(st.http_status(), 403) << group;
+    EXPECT_EQ(st.message(), "The role viewer may not publish") << group;
+  }
+  EXPECT_TRUE(AuthorizeGroup(viewer, store_, "com.mine", Action::kRead).ok());
+}
+
+TEST_F(AuthTest, GroupStoreFailuresAreReturned) {
+  const Principal alice{"org-1", Role::kContributor, "alice"};
+  store_.failure = Status::Unavailable("database locked");
+  EXPECT_EQ(AuthorizeGroup(alice, store_, "com.free", Action::kPublish).http_status(), 503);
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, "org-1", Action::kPublish).ok()) << "its own id needs no lookup";
 }
 
 }  // namespace
