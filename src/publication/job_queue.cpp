@@ -49,7 +49,7 @@ void PublicationQueue::Stop() {
   workers_.clear();
 }
 
-Result<std::string> PublicationQueue::Submit(const PublicationRequest& request) {
+storage::PublicationJob QueuedJob(const PublicationRequest& request) {
   storage::PublicationJob job;
   job.run_id = NewUuid();
   job.organization_id = request.organization_id;
@@ -59,6 +59,11 @@ Result<std::string> PublicationQueue::Submit(const PublicationRequest& request) 
   job.request_json = request.ToJson();
   job.blob_refs = request.BlobRefs();
   job.created_millis = job.updated_millis = NowMillis();
+  return job;
+}
+
+Result<std::string> PublicationQueue::Submit(const PublicationRequest& request) {
+  const storage::PublicationJob job = QueuedJob(request);
   AGORA_RETURN_IF_ERROR(metadata_.PutJob(job));
   {
     std::lock_guard lock(mutex_);

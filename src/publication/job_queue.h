@@ -61,6 +61,9 @@ class PublicationQueue {
   std::vector<std::thread> workers_;
 };
 
+// A new queued job holding `request` (and its blobs), with a fresh run id.
+storage::PublicationJob QueuedJob(const PublicationRequest& request);
+
 // Renders the steps of a job as the status endpoint's JSON array: every step up to `reached`
 // (completed, then the one reached with `reached_status` and `errors`).
 std::string StepsJson(size_t reached, const std::string& reached_status, const std::vector<std::string>& errors);

@@ -217,15 +217,7 @@ TEST_F(PublisherTest, QueueRunsJobsAndResumesUnfinishedOnes) {
   r.files.push_back(Upload("custom", "zip", Zip({{"a.txt", "a"}})));
   {
     // A job stored by a process that died before running it.
-    storage::PublicationJob job;
-    job.run_id = NewUuid();
-    job.organization_id = kOrg;
-    job.coordinates = r.coordinates;
-    job.status = "queued";
-    job.steps_json = "[]";
-    job.request_json = r.ToJson();
-    job.blob_refs = r.BlobRefs();
-    job.created_millis = job.updated_millis = NowMillis();
+    const storage::PublicationJob job = QueuedJob(r);
     ASSERT_TRUE(metadata_->PutJob(job).ok());
     PublicationQueue queue(*publisher_, *metadata_, *reaper_, 1);
     ASSERT_TRUE(queue.Recover().ok());
