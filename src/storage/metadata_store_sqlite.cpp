@@ -4,6 +4,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -19,9 +20,9 @@ using assets::AssetVersion;
 using assets::Coordinates;
 using Statement = std::unique_ptr<SqliteStatement>;
 
-constexpr int kSchemaVersion = 1;
-
-const char* const kSchema = R"sql(
+// The schema is the sequence of migrations below: migration i takes a database from
+// user_version i to i + 1. A released migration is never edited; a schema change appends one.
+const char* const kSchemaV1 = R"sql(
 CREATE TABLE organizations (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, parent_id TEXT NOT NULL DEFAULT '', created_millis INTEGER NOT NULL);
 CREATE TABLE tokens (
@@ -86,6 +87,9 @@ CREATE INDEX deleted_versions_organization ON deleted_versions(organization_id, 
 CREATE VIRTUAL TABLE version_search USING fts5(
   name, asset_id, keywords, tags, description, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 )sql";
+
+const char* const kMigrations[] = {kSchemaV1};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Column weights for bm25: a name match outranks an assetId match, then keywords and tags, then
 // the description.
@@ -610,10 +614,14 @@ class SqliteMetadataStore : public MetadataStore {
     if (version == kSchemaVersion) return Status::Ok();
     if (version > kSchemaVersion)
       return Status::Corruption("the database schema version " + std::to_string(version) + " is newer than this agora");
-    return Write([&](SqliteConnection& c) -> Status {
-      AGORA_RETURN_IF_ERROR(c.Exec(kSchema));
-      return c.Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-    });
+    // Each step commits with its version number, so a crash mid-way resumes at the next step.
+    for (int64_t step = version; step < kSchemaVersion; ++step) {
+      AGORA_RETURN_IF_ERROR(Write([&](SqliteConnection& c) -> Status {
+        AGORA_RETURN_IF_ERROR(c.Exec(kMigrations[step]));
+        return c.Exec("PRAGMA user_version = " + std::to_string(step + 1));
+      }));
+    }
+    return Status::Ok();
   }
 
   // Runs `body` on the writer connection, inside a transaction unless told otherwise.

@@ -1,0 +1,107 @@
+// The spec reader: reads an API specification (RAML 1.0/0.8 and its fragments, OAS 2.0/3.0/3.1,
+// WSDL 1.1) from the files of an uploaded archive, starting at its main file and following every
+// reference it pulls in, validates it and extracts the ApiModel the exchange stores, serves at
+// .../api/model and feeds into search.
+//
+// A SpecSource is the read-only set of files a spec may reference: the archive's entries, with
+// the declared dependencies' content under exchange_modules/{groupId}/{assetId}/{version}/.
+// Paths are archive-relative, '/'-separated, without a leading '/'. References are resolved
+// with ResolveReference, which refuses any path that leaves the archive.
+//
+// Problems are collected, not thrown: ReadSpec always returns a report, and an empty problem
+// list means the spec is valid. Each problem names its file, 1-based line and column (0 when
+// unknown), as "file:line:column: message".
+//
+// Thread safety: ReadSpec and the readers are pure functions of their arguments; a SpecSource
+// must allow concurrent const calls (InMemorySpecSource does).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace agora::specs {
+
+class SpecSource {
+ public:
+  virtual ~SpecSource() = default;
+  // The content of the file at `path`; NotFound when the archive has no such file.
+  virtual Result<std::string> Read(const std::string& path) const = 0;
+};
+
+// Files held in memory: single-file uploads and tests.
+class InMemorySpecSource : public SpecSource {
+ public:
+  InMemorySpecSource() = default;
+  explicit InMemorySpecSource(std::map<std::string, std::string> files) : files_(std::move(files)) {}
+  void Add(std::string path, std::string content) { files_[std::move(path)] = std::move(content); }
+  Result<std::string> Read(const std::string& path) const override;
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+// The archive path that `reference` (relative to the file `from`, or root-absolute when it
+// starts with '/') names, with "." and ".." segments removed. InvalidArgument when it climbs
+// out of the archive or is not a relative file reference (a URL, an empty path).
+Result<std::string> ResolveReference(const std::string& from, const std::string& reference);
+
+struct Problem {
+  std::string file;
+  uint32_t line = 0;    // 1-based; 0 when unknown
+  uint32_t column = 0;  // 1-based; 0 when unknown
+  std::string message;
+
+  std::string ToString() const;  // "file:line:column: message"
+};
+
+// What a client needs to know about an API without reading its spec. For WSDL, each port type
+// is a resource (path = port type name) whose operations have method "POST" (SOAP over HTTP)
+// and the WSDL operation name as operation id.
+struct Operation {
+  std::string method;        // lower-case HTTP method: get, post, ...
+  std::string operation_id;  // OAS operationId, RAML displayName, WSDL operation name; may be empty
+  std::string summary;
+};
+
+struct Resource {
+  std::string path;  // "/flights/{id}" (RAML nested resources flattened to their full path)
+  std::vector<Operation> operations;
+};
+
+struct ApiModel {
+  std::string format;          // raml, oas, wsdl
+  std::string format_version;  // 1.0, 0.8, 2.0, 3.0.3, 3.1.0, 1.1
+  std::string fragment_kind;   // RAML fragment kind (DataType, Library, ...); empty for an API
+  std::string title;
+  std::string version;
+  std::string description;
+  std::vector<std::string> base_uris;  // RAML baseUri, OAS servers / host+basePath, WSDL soap:address
+  std::vector<Resource> resources;
+  std::vector<std::string> security_schemes;
+  std::vector<std::string> data_types;  // named types / schemas / XSD global types and elements
+  std::vector<std::string> files;       // every archive file the spec pulled in, main file first
+
+  std::string ToJson() const;  // the .../api/model document
+};
+
+struct SpecReport {
+  ApiModel model;
+  std::vector<Problem> problems;
+
+  bool valid() const { return problems.empty(); }
+};
+
+struct ReadOptions {
+  uint32_t max_files = 5000;                  // files one spec may pull in
+  uint64_t max_total_bytes = 256ull << 20;    // their total size
+  uint32_t max_reference_depth = 64;          // nesting of includes / external $refs
+};
+
+// Detects the format from the main file's content and dispatches to the format's reader.
+SpecReport ReadSpec(const SpecSource& source, const std::string& main_file, const ReadOptions& options = {});
+
+}  // namespace agora::specs
