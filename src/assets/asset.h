@@ -71,6 +71,10 @@ struct AssetVersion {
   std::vector<AssetFile> files;
   std::string original_format;          // raml, oas, wsdl
   std::string original_format_version;  // 1.0, 3.0.3, 1.1
+  // The API specification's model as JSON (specs::ApiModel) and its searchable words. Stored
+  // with the version; GetVersion leaves api_model empty (it can be large): MetadataStore::GetApiModel.
+  std::string api_model;
+  std::string api_terms;
   std::string created_by;               // id of the user or token that published it
   int64_t created_millis = 0;
   int64_t updated_millis = 0;

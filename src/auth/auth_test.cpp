@@ -35,6 +35,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Status CreateOrganization(const storage::Organization&) override { return Unused(); }
   Result<std::vector<storage::Organization>> ListOrganizations() override { return Unused(); }
   Result<assets::AssetVersion> GetVersion(const assets::Coordinates&) override { return Unused(); }
+  Result<std::string> GetApiModel(const assets::Coordinates&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> ListVersions(const std::string&, const std::string&) override { return Unused(); }
   Status PutVersion(const assets::AssetVersion&) override { return Unused(); }
   Status PutVersions(const std::vector<assets::AssetVersion>&) override { return Unused(); }

@@ -115,6 +115,8 @@ class MetadataStore {
 
   // Asset versions.
   virtual Result<assets::AssetVersion> GetVersion(const assets::Coordinates& coordinates) = 0;
+  // The version's API model JSON (empty for assets without a spec); NotFound for an unknown version.
+  virtual Result<std::string> GetApiModel(const assets::Coordinates& coordinates) = 0;
   // All versions of one asset, oldest first.
   virtual Result<std::vector<assets::AssetVersion>> ListVersions(const std::string& group_id,
                                                                  const std::string& asset_id) = 0;
@@ -185,6 +187,9 @@ struct SqliteOptions {
 
 // The embedded backend: a SQLite database at `path` (created with its schema if missing).
 // InvalidArgument if an option is out of range.
+// The schema version (PRAGMA user_version) OpenSqliteMetadataStore migrates a database to.
+int SqliteSchemaVersion();
+
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,
                                                                const SqliteOptions& options = {});
 

@@ -88,12 +88,32 @@ CREATE VIRTUAL TABLE version_search USING fts5(
   name, asset_id, keywords, tags, description, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1};
+// Search also covers category and custom-field values and the words of the asset's API
+// specification (its api_terms); the API model itself is stored beside the version. FTS5 tables
+// cannot gain columns, so the index is rebuilt from the stored rows.
+const char* const kSchemaV2 = R"sql(
+ALTER TABLE versions ADD COLUMN api_model TEXT NOT NULL DEFAULT '';
+ALTER TABLE versions ADD COLUMN api_terms TEXT NOT NULL DEFAULT '';
+DROP TABLE version_search;
+CREATE VIRTUAL TABLE version_search USING fts5(
+  name, asset_id, keywords, tags, description, tag_values, api_terms,
+  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+INSERT INTO version_search (rowid, name, asset_id, keywords, tags, description, tag_values, api_terms)
+SELECT v.id, v.name, v.asset_id,
+  coalesce((SELECT group_concat(value, ' ') FROM version_keywords WHERE version_id = v.id), ''),
+  coalesce((SELECT group_concat(value, ' ') FROM version_tags WHERE version_id = v.id), ''),
+  v.description,
+  coalesce((SELECT group_concat(value, ' ') FROM version_tag_values WHERE version_id = v.id), ''),
+  v.api_terms
+FROM versions v;
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Column weights for bm25: a name match outranks an assetId match, then keywords and tags, then
-// the description.
-const char* const kRank = "bm25(version_search, 10.0, 6.0, 4.0, 4.0, 1.0)";
+// category and field values, then the description and the API's own words.
+const char* const kRank = "bm25(version_search, 10.0, 6.0, 4.0, 4.0, 1.0, 3.0, 1.0)";
 
 // A string that sorts like SemVer precedence: zero-padded numbers, and a release after its
 // pre-releases ('~' sorts after '-').
@@ -391,7 +411,19 @@ class SqliteMetadataStore : public MetadataStore {
           "DELETE FROM version_tag_values WHERE version_id = ? AND kind = ? AND tag_key = ?"));
       AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, kind).Bind(3, value.key).Run());
       s.reset();
-      return InsertTagValues(c, id, kind, {value});
+      AGORA_RETURN_IF_ERROR(InsertTagValues(c, id, kind, {value}));
+      return ReindexVersion(c, id);
+    });
+  }
+
+  Result<std::string> GetApiModel(const Coordinates& coordinates) override {
+    return Read<std::string>([&](SqliteConnection& c) -> Result<std::string> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT api_model FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
+      s->Bind(1, coordinates.group_id).Bind(2, coordinates.asset_id).Bind(3, coordinates.version);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("Asset " + coordinates.ToString() + " not found");
+      return s->Text(0);
     });
   }
 
@@ -724,35 +756,46 @@ class SqliteMetadataStore : public MetadataStore {
       return Status::Ok();
     }));
     s.reset();
-    for (int64_t id : ids) {
-      AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
-      AGORA_ASSIGN_OR_RETURN(Statement unindex, c.Prepare("DELETE FROM version_search WHERE rowid = ?"));
-      AGORA_RETURN_IF_ERROR(unindex->Bind(1, id).Run());
-      unindex.reset();
-      AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
-    }
+    for (int64_t id : ids) AGORA_RETURN_IF_ERROR(ReindexVersion(c, id));
     return Status::Ok();
+  }
+
+  static Status ReindexVersion(SqliteConnection& c, int64_t id) {
+    AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
+    AGORA_ASSIGN_OR_RETURN(Statement unindex, c.Prepare("DELETE FROM version_search WHERE rowid = ?"));
+    AGORA_RETURN_IF_ERROR(unindex->Bind(1, id).Run());
+    unindex.reset();
+    return IndexVersion(c, id, v);
   }
 
   static Result<int64_t> InsertVersionRow(SqliteConnection& c, const AssetVersion& v) {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
         "INSERT INTO versions (organization_id, group_id, asset_id, version, name, description, status, contact_name, "
         "contact_email, original_format, original_format_version, created_by, created_millis, updated_millis, "
-        "version_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "version_key, api_model, api_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     AGORA_RETURN_IF_ERROR(s->Bind(1, v.organization_id).Bind(2, v.coordinates.group_id).Bind(3, v.coordinates.asset_id)
                               .Bind(4, v.coordinates.version).Bind(5, v.name).Bind(6, v.description)
                               .Bind(7, assets::LifecycleName(v.status)).Bind(8, v.contact_name).Bind(9, v.contact_email)
                               .Bind(10, v.original_format).Bind(11, v.original_format_version).Bind(12, v.created_by)
                               .Bind(13, v.created_millis).Bind(14, v.updated_millis)
-                              .Bind(15, VersionKey(v.coordinates.version)).Run());
+                              .Bind(15, VersionKey(v.coordinates.version)).Bind(16, v.api_model)
+                              .Bind(17, v.api_terms).Run());
     return static_cast<int64_t>(sqlite3_last_insert_rowid(c.db()));
   }
 
   static Status IndexVersion(SqliteConnection& c, int64_t id, const AssetVersion& v) {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-        "INSERT INTO version_search (rowid, name, asset_id, keywords, tags, description) VALUES (?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO version_search (rowid, name, asset_id, keywords, tags, description, tag_values, api_terms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT api_terms FROM versions WHERE id = ?1))"));
     return s->Bind(1, id).Bind(2, v.name).Bind(3, v.coordinates.asset_id).Bind(4, Join(v.keywords, " "))
-        .Bind(5, Join(v.tags, " ")).Bind(6, v.description).Run();
+        .Bind(5, Join(v.tags, " ")).Bind(6, v.description).Bind(7, TagValueWords(v)).Run();
+  }
+
+  static std::string TagValueWords(const AssetVersion& v) {
+    std::string words;
+    for (const auto* tag_values : {&v.categories, &v.fields})
+      for (const auto& tag : *tag_values) words += Join(tag.values, " ") + " ";
+    return words;
   }
 
   static Result<AssetVersion> LoadVersionById(SqliteConnection& c, int64_t id) {
@@ -924,6 +967,8 @@ class SqliteMetadataStore : public MetadataStore {
 };
 
 }  // namespace
+
+int SqliteSchemaVersion() { return kSchemaVersion; }
 
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path, const SqliteOptions& options) {
   auto store = std::make_unique<SqliteMetadataStore>();

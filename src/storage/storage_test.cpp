@@ -5,6 +5,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include "common/hash.h"
 #include "common/ids.h"
 #include "storage/blob_store.h"
@@ -318,6 +320,61 @@ TEST_F(SearchTest, LatestVersionsFiltersAndPages) {
   q = AssetQuery{};
   q.organization_ids = {"org-2"};
   EXPECT_EQ(Find(q), (std::vector<std::string>{"other@1.0.0"}));
+}
+
+TEST_F(SearchTest, CategoryFieldValuesAndApiTermsAreSearchable) {
+  auto v = Version("catalogue", "1.0.0");
+  v.name = "Catalogue";
+  v.description = "";
+  v.keywords = {};
+  v.tags = {};
+  v.categories = {{"department", {"Logistics"}}};
+  v.api_model = R"({"title":"Catalogue"})";
+  v.api_terms = "getInventory /warehouses/{id}";
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  AssetQuery q;
+  q.search = "logist";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"}));
+  q.search = "warehouses";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"}));
+  q.search = "getinventory";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"}));
+
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "field", {"region", {"Patagonia"}}).ok());
+  q.search = "patagonia";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"})) << "a changed field value is reindexed";
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "category", {"department", {}}).ok());
+  q.search = "logistics";
+  EXPECT_TRUE(Find(q).empty()) << "a removed category value leaves the index";
+  q.search = "warehouses";
+  EXPECT_EQ(Find(q).size(), 1u) << "reindexing keeps the API terms";
+
+  EXPECT_EQ(*store_->GetApiModel(v.coordinates), R"({"title":"Catalogue"})");
+  EXPECT_TRUE(store_->GetVersion(v.coordinates)->api_model.empty()) << "the model is read on its own";
+  EXPECT_EQ(store_->GetApiModel({"group", "catalogue", "9.9.9"}).status().kind(), Status::Kind::kNotFound);
+}
+
+// A database written by the first schema (no API columns, a five-column search index) is
+// migrated on open, and its existing rows become searchable by their category values.
+TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
+  auto v = Version("old", "1.0.0");
+  v.categories = {{"department", {"Finance"}}};
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_.str() + "/agora.db").c_str(), &db), SQLITE_OK);
+  const char* downgrade =
+      "DROP TABLE version_search;"
+      "CREATE VIRTUAL TABLE version_search USING fts5(name, asset_id, keywords, tags, description);"
+      "ALTER TABLE versions DROP COLUMN api_model; ALTER TABLE versions DROP COLUMN api_terms;"
+      "PRAGMA user_version = 1;";
+  ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  Reopen();
+  AssetQuery q;
+  q.search = "finance";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"old@1.0.0"}));
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
 TEST_F(SearchTest, ReplacingADevelopmentVersionReindexesIt) {

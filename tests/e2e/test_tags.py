@@ -72,6 +72,8 @@ class TagsTest(AgoraTestCase):
         self.assertError(self.put(f"{version}/tags", {"value": "x"}), 400, "BAD_REQUEST")
         self.assertEqual(self.put(f"{version}/tags/categories/department", {"tagValue": ["finance"]}).status, 204)
         self.assertEqual(self.server.get(version).json()["categories"][0]["value"], ["finance"])
+        found = self.server.get("/exchange/api/v2/assets/search?search=financ").json()
+        self.assertEqual([a["assetId"] for a in found], ["tagged"], "category values are searchable")
         self.assertError(self.put(f"{version}/tags/categories/department", {"tagValue": ["marketing"]}), 400,
                          "INVALID_ASSET_METADATA")
         self.assertError(self.put(f"{version}/tags/categories/region", {"tagValue": ["eu"]}), 400, "INVALID_ASSET_METADATA")
