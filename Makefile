@@ -4,8 +4,10 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 DATA ?= ./agora-data
 LISTEN ?= 127.0.0.1:8081
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
 
-.PHONY: setup build run test test-sanitize clean
+.PHONY: setup build run test test-sanitize fuzz clean
 
 setup:
 	@bash scripts/setup.sh
@@ -19,13 +21,19 @@ build: setup $(BUILD_DIR)/build.ninja
 run: build
 	$(BUILD_DIR)/agora serve --data $(DATA) --listen $(LISTEN)
 
+# Every unit, end-to-end and seed-replay test, then a short libFuzzer run of each fuzz target.
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	bash scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 test-sanitize: setup
 	cmake -S . -B build-sanitize -G Ninja -DAGORA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 	cmake --build build-sanitize -j $(JOBS)
 	cd build-sanitize && ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer targets (clang): each runs FUZZ_SECONDS from its seeds; see fuzz/README.md.
+fuzz: setup
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR) build-sanitize
+	rm -rf $(BUILD_DIR) build-sanitize build-fuzz

@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-cpp-dev libssl-dev
   libgtest-dev libgmock-dev googletest
   curl python3
+  clang libclang-rt-14-dev
 )
 
 missing=()
