@@ -183,13 +183,17 @@ struct SqliteOptions {
   // How long a statement waits for a lock held by another process before failing with Unavailable.
   int busy_timeout_millis = 5000;
   int readers = 4;  // read-only connections, i.e. how many reads may run at once
+  // Each connection's page cache and memory map: searches walk large parts of the full-text
+  // index, which then come from memory rather than a read() per page.
+  int cache_kib = 16384;
+  int64_t mmap_bytes = 256ll << 20;
 };
 
-// The embedded backend: a SQLite database at `path` (created with its schema if missing).
-// InvalidArgument if an option is out of range.
 // The schema version (PRAGMA user_version) OpenSqliteMetadataStore migrates a database to.
 int SqliteSchemaVersion();
 
+// The embedded backend: a SQLite database at `path` (created with its schema if missing).
+// InvalidArgument if an option is out of range.
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,
                                                                const SqliteOptions& options = {});
 

@@ -162,8 +162,9 @@ Status ValidateOptions(SqliteOptions& options) {
   if (!kSynchronousModes.contains(options.synchronous))
     return Status::InvalidArgument("INVALID_STORAGE_OPTION",
                                    "synchronous must be OFF, NORMAL, FULL or EXTRA, not '" + options.synchronous + "'");
-  if (options.readers < 1 || options.busy_timeout_millis < 0)
-    return Status::InvalidArgument("INVALID_STORAGE_OPTION", "readers must be at least 1 and busy_timeout_millis >= 0");
+  if (options.readers < 1 || options.busy_timeout_millis < 0 || options.cache_kib < 0 || options.mmap_bytes < 0)
+    return Status::InvalidArgument("INVALID_STORAGE_OPTION",
+                                   "readers must be at least 1; busy_timeout_millis, cache_kib and mmap_bytes >= 0");
   return Status::Ok();
 }
 
@@ -179,11 +180,18 @@ class SqliteMetadataStore : public MetadataStore {
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode = WAL"));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous = " + options.synchronous));
     AGORA_RETURN_IF_ERROR(Migrate());
+    AGORA_RETURN_IF_ERROR(Tune(*writer_, options));
     for (int i = 0; i < options.readers; ++i) {
       AGORA_ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(path, /*read_only=*/true, options.busy_timeout_millis));
+      AGORA_RETURN_IF_ERROR(Tune(*reader, options));
       readers_.push_back(std::move(reader));
     }
     return Status::Ok();
+  }
+
+  static Status Tune(SqliteConnection& c, const SqliteOptions& options) {
+    AGORA_RETURN_IF_ERROR(c.Exec("PRAGMA cache_size = -" + std::to_string(options.cache_kib)));
+    return c.Exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
   }
 
   Status CreateOrganization(const Organization& o) override {

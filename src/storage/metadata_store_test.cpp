@@ -265,7 +265,8 @@ TEST(SqliteOpenTest, AcceptsDocumentedOptionsOnly) {
   EXPECT_TRUE((*relaxed)->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
   EXPECT_TRUE((*relaxed)->GetVersion({"com.example", "api", "1.0.0"}).ok());
   for (const SqliteOptions& bad : {SqliteOptions{.synchronous = "FULL; DROP TABLE versions"}, SqliteOptions{.synchronous = ""},
-                                   SqliteOptions{.readers = 0}, SqliteOptions{.busy_timeout_millis = -1}}) {
+                                   SqliteOptions{.readers = 0}, SqliteOptions{.busy_timeout_millis = -1},
+                                   SqliteOptions{.cache_kib = -1}, SqliteOptions{.mmap_bytes = -1}}) {
     const auto store = OpenSqliteMetadataStore(dir.Path("b.db"), bad);
     EXPECT_EQ(store.status().code(), "INVALID_STORAGE_OPTION") << bad.synchronous;
   }
