@@ -28,6 +28,17 @@ extra_seeds() {
   esac
 }
 
+# Leak checking by target. The http target's server keeps live objects on suspended fiber stacks,
+# which LeakSanitizer does not scan, so it would report them as leaks; the server's leaks are
+# checked where it stops cleanly instead (`make test-sanitize` runs every e2e test's server under
+# ASan, which checks for leaks at exit).
+detect_leaks() {
+  case "$1" in
+    http) echo 0 ;;
+    *) echo 1 ;;
+  esac
+}
+
 summary=()
 for target in "${targets[@]}"; do
   work="$build/corpus/$target"
@@ -37,7 +48,7 @@ for target in "${targets[@]}"; do
   for d in $(extra_seeds "$target"); do [ -d "$d" ] && dirs+=("$d"); done
   log="$build/$target.log"
   echo "fuzz: $target for ${seconds}s"
-  if ! "$build/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  if ! ASAN_OPTIONS="detect_leaks=$(detect_leaks "$target")" "$build/fuzz_$target" -detect_leaks="$(detect_leaks "$target")" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
        -artifact_prefix="$artifacts" "${dirs[@]}" >"$log" 2>&1; then
     tail -40 "$log"
     echo "fuzz: $target FAILED; the input is in $artifacts" >&2

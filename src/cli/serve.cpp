@@ -8,13 +8,8 @@
 #include <iostream>
 #include <thread>
 
-#include "auth/auth.h"
 #include "cli/admin.h"
-#include "cli/data_dir.h"
-#include "exchange/exchange_api.h"
-#include "publication/blob_reaper.h"
-#include "publication/job_queue.h"
-#include "publication/publisher.h"
+#include "cli/app.h"
 #include "server/server.h"
 
 namespace agora::cli {
@@ -22,7 +17,6 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
 
 Result<server::ListenEndpoint> ParseListen(const std::string& text) {
   const auto colon = text.rfind(':');
@@ -125,27 +119,13 @@ int RunServe(const std::vector<std::string>& args) {
   server_options.max_body_bytes = vm["max-upload-mb"].as<uint64_t>() << 20;
 
   SignalWatcher signals;
-  auto dir = DataDir::Open(vm["data"].as<std::string>());
-  if (!dir.ok()) return Fail(dir.status());
-  if (Status st = Bootstrap(*dir->metadata); !st.ok()) return Fail(st);
-
-  publication::BlobReaper reaper(*dir->blobs, *dir->metadata);
-  if (Status st = reaper.CollectGarbage(); !st.ok()) return Fail(st);
-  publication::Publisher publisher(*dir->metadata, *dir->blobs, reaper);
-  publication::PublicationQueue queue(publisher, *dir->metadata, reaper, vm["workers"].as<int>());
-  if (Status st = queue.Recover(); !st.ok()) return Fail(st);
-  auth::Authenticator authenticator(*dir->metadata);
-  publication::AssetLifecycle lifecycle(*dir->metadata, reaper);
-
-  exchange::ExchangeServices services{*dir->metadata, *dir->blobs, reaper, publisher, queue, lifecycle, authenticator,
-                                      vm["public-url"].as<std::string>(), kVersion};
-  while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
-  server::Router router;
-  exchange::RegisterExchangeRoutes(router, services);
-
-  server::Server http(server_options, router);
+  AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>()};
+  auto app = App::Open(vm["data"].as<std::string>(), app_options);
+  if (!app.ok()) return Fail(app.status());
+  if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);
+  server::Server http(server_options, (*app)->router());
   if (Status st = http.Start(); !st.ok()) return Fail(st);
-  queue.Start();
+  (*app)->StartWorkers();
   const auto ports = http.bound_ports();
   for (size_t i = 0; i < ports.size(); ++i) {
     const auto& endpoint = server_options.endpoints[i];
@@ -155,7 +135,7 @@ int RunServe(const std::vector<std::string>& args) {
   }
   signals.Start(http);
   http.Wait();
-  queue.Stop();
+  (*app)->StopWorkers();
   std::cout << "agora: stopped" << std::endl;
   return 0;
 }

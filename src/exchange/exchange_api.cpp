@@ -394,7 +394,9 @@ class Api {
     const std::tuple<const char*, std::optional<std::string>*, size_t, size_t> fields[] = {
         {"name", &update.name, 1, 256}, {"description", &update.description, 0, 255},
         {"contactName", &update.contact_name, 0, 255}, {"contactEmail", &update.contact_email, 0, 255}};
-    for (const auto& [key, value] : body) {
+    for (const auto& member : body) {
+      const auto key = member.key();
+      const auto& value = member.value();
       auto field = std::find_if(std::begin(fields), std::end(fields), [&](const auto& f) { return std::get<0>(f) == key; });
       if (field == std::end(fields))
         return Status::InvalidArgument("BAD_REQUEST", "Unknown property '" + std::string(key) + "'", {std::string(key)});

@@ -1,0 +1,53 @@
+#include "cli/app.h"
+
+#include "auth/auth.h"
+#include "exchange/exchange_api.h"
+#include "publication/blob_reaper.h"
+#include "publication/job_queue.h"
+#include "publication/lifecycle.h"
+#include "publication/publisher.h"
+
+namespace agora::cli {
+
+// Members in dependency order: each is built from the ones above it and destroyed before them.
+struct App::Parts {
+  Parts(DataDir data_dir, const AppOptions& options)
+      : dir(std::move(data_dir)),
+        reaper(*dir.blobs, *dir.metadata),
+        publisher(*dir.metadata, *dir.blobs, reaper),
+        queue(publisher, *dir.metadata, reaper, options.workers),
+        authenticator(*dir.metadata),
+        lifecycle(*dir.metadata, reaper),
+        services{*dir.metadata, *dir.blobs, reaper, publisher, queue, lifecycle, authenticator, options.public_url,
+                 kAgoraVersion} {
+    while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
+    exchange::RegisterExchangeRoutes(router, services);
+  }
+
+  DataDir dir;
+  publication::BlobReaper reaper;
+  publication::Publisher publisher;
+  publication::PublicationQueue queue;
+  auth::Authenticator authenticator;
+  publication::AssetLifecycle lifecycle;
+  exchange::ExchangeServices services;
+  server::Router router;
+};
+
+Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOptions& options) {
+  AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(data_dir));
+  auto parts = std::make_unique<Parts>(std::move(dir), options);
+  AGORA_RETURN_IF_ERROR(parts->reaper.CollectGarbage());
+  AGORA_RETURN_IF_ERROR(parts->queue.Recover());
+  return std::unique_ptr<App>(new App(std::move(parts)));
+}
+
+App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+App::~App() = default;
+
+const server::Router& App::router() const { return parts_->router; }
+storage::MetadataStore& App::metadata() { return *parts_->dir.metadata; }
+void App::StartWorkers() { parts_->queue.Start(); }
+void App::StopWorkers() { parts_->queue.Stop(); }
+
+}  // namespace agora::cli

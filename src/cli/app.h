@@ -1,0 +1,46 @@
+// App is one agora server's domain side, wired over one data directory: the stores, the blob
+// reaper, the publication pipeline and its durable queue, the lifecycle, the authenticator and
+// a router holding every Exchange route. `agora serve` puts it behind a server::Server; the HTTP
+// fuzz target does the same in-process.
+//
+// Open collects blobs a crash left behind and re-queues unfinished asynchronous publications;
+// the queue's workers run only between StartWorkers and StopWorkers.
+//
+// Thread safety: built and torn down by one thread; router() may then be dispatched from any
+// number of threads (the services behind it are thread-safe).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/data_dir.h"
+#include "common/status.h"
+#include "server/http.h"
+
+namespace agora::cli {
+
+struct AppOptions {
+  std::string public_url;  // base of links in responses; empty: from the request's Host
+  int workers = 2;         // asynchronous publication workers
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Open(const std::string& data_dir, const AppOptions& options);
+  ~App();
+
+  const server::Router& router() const;
+  storage::MetadataStore& metadata();
+  void StartWorkers();
+  void StopWorkers();
+
+ private:
+  struct Parts;
+  explicit App(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+// The server's version, as GET / reports it.
+inline constexpr const char* kAgoraVersion = "0.1.0";
+
+}  // namespace agora::cli
