@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev libboost-context1.81-dev
-  libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-cpp-dev libssl-dev
+  libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-dev libssl-dev
   libgtest-dev libgmock-dev googletest
   curl python3
   clang libclang-rt-14-dev

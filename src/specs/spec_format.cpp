@@ -1,9 +1,9 @@
 #include "specs/spec_format.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <boost/json.hpp>
 #include <pugixml.hpp>
+
+#include "specs/yaml_document.h"
 
 namespace agora::specs {
 namespace {
@@ -45,17 +45,13 @@ SpecFormat DetectOasJson(std::string_view content) {
 }
 
 SpecFormat DetectOasYaml(std::string_view content) {
-  try {
-    const YAML::Node root = YAML::Load(std::string(content));
-    if (!root.IsMap()) return {};
-    auto text = [&](const char* key) -> std::string {
-      const YAML::Node v = root[key];
-      return v && v.IsScalar() ? v.Scalar() : "";
-    };
-    return FromOasVersion(text("openapi"), text("swagger"));
-  } catch (const std::exception&) {  // YAML::Exception, including yaml-cpp's DeepRecursion guard
-    return {};
-  }
+  const ParsedYaml parsed = ParseYaml(content);
+  if (parsed.error || !parsed.root.is_mapping()) return {};
+  auto text = [&](const char* key) -> std::string {
+    const YamlNode* v = parsed.root.Find(key);
+    return v && v->is_scalar() ? v->scalar : "";
+  };
+  return FromOasVersion(text("openapi"), text("swagger"));
 }
 
 SpecFormat DetectWsdl(std::string_view content) {

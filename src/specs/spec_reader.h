@@ -44,6 +44,17 @@ class InMemorySpecSource : public SpecSource {
   std::map<std::string, std::string> files_;
 };
 
+// The files under a folder of the local file system (the `agora spec` command, tests). Paths
+// are relative to the folder; nothing outside it is ever read.
+class DirectorySpecSource : public SpecSource {
+ public:
+  explicit DirectorySpecSource(std::string directory) : directory_(std::move(directory)) {}
+  Result<std::string> Read(const std::string& path) const override;
+
+ private:
+  std::string directory_;
+};
+
 // The archive path that `reference` (relative to the file `from`, or root-absolute when it
 // starts with '/') names, with "." and ".." segments removed. InvalidArgument when it climbs
 // out of the archive or is not a relative file reference (a URL, an empty path).
@@ -86,6 +97,8 @@ struct ApiModel {
   std::vector<std::string> files;       // every archive file the spec pulled in, main file first
 
   std::string ToJson() const;  // the .../api/model document
+  // The words search indexes: title, resource paths, operation ids and data type names.
+  std::string SearchTerms() const;
 };
 
 struct SpecReport {

@@ -1,0 +1,45 @@
+#include "specs/spec_documents.h"
+
+namespace agora::specs {
+
+const std::string* DocumentSet::Text(const std::string& path, const Problem& from) {
+  auto [it, inserted] = entries_.try_emplace(path);
+  Entry& entry = it->second;
+  if (!inserted) return entry.readable ? &entry.text : nullptr;
+  auto fail = [&](std::string message) -> const std::string* {
+    Problem problem = from;
+    problem.message = std::move(message);
+    report_.problems.push_back(std::move(problem));
+    return nullptr;
+  };
+  if (entries_.size() > options_.max_files)
+    return fail("the spec pulls in more than " + std::to_string(options_.max_files) + " files");
+  auto content = source_.Read(path);
+  if (!content.ok()) return fail("'" + path + "' is not in the archive");
+  total_bytes_ += content->size();
+  if (total_bytes_ > options_.max_total_bytes)
+    return fail("the spec's files exceed " + std::to_string(options_.max_total_bytes) + " bytes in total");
+  entry.text = std::move(content).value();
+  entry.readable = true;
+  report_.model.files.push_back(path);
+  return &entry.text;
+}
+
+const YamlNode* DocumentSet::Yaml(const std::string& path, const Problem& from) {
+  const std::string* text = Text(path, from);
+  if (!text) return nullptr;
+  Entry& entry = entries_.at(path);
+  if (!entry.parsed) {
+    entry.parsed = true;
+    std::string_view content = *text;
+    if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
+    entry.yaml = std::make_unique<ParsedYaml>(ParseYaml(content));
+    if (entry.yaml->error) {
+      const YamlError& e = *entry.yaml->error;
+      report_.problems.push_back({path, e.line, e.column, e.message});
+    }
+  }
+  return entry.yaml->error ? nullptr : &entry.yaml->root;
+}
+
+}  // namespace agora::specs

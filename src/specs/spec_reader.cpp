@@ -1,0 +1,123 @@
+#include "specs/spec_reader.h"
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <iterator>
+
+#include "specs/oas_reader.h"
+#include "specs/raml_reader.h"
+#include "specs/spec_format.h"
+#include "specs/wsdl_reader.h"
+
+namespace agora::specs {
+namespace {
+
+boost::json::array Strings(const std::vector<std::string>& values) {
+  boost::json::array array;
+  for (const auto& value : values) array.emplace_back(value);
+  return array;
+}
+
+}  // namespace
+
+Result<std::string> InMemorySpecSource::Read(const std::string& path) const {
+  const auto found = files_.find(path);
+  if (found == files_.end()) return Status::NotFound("no file " + path + " in the archive");
+  return found->second;
+}
+
+Result<std::string> DirectorySpecSource::Read(const std::string& path) const {
+  if (path.empty() || path.front() == '/' || ("/" + path + "/").find("/../") != std::string::npos)
+    return Status::InvalidArgument("INVALID_SPEC", "'" + path + "' is not a path inside the folder");
+  std::ifstream in(directory_ + "/" + path, std::ios::binary);
+  if (!in) return Status::NotFound("no file " + path + " in " + directory_);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+Result<std::string> ResolveReference(const std::string& from, const std::string& reference) {
+  if (reference.empty()) return Status::InvalidArgument("INVALID_SPEC", "an empty file reference");
+  if (reference.find("://") != std::string::npos)
+    return Status::InvalidArgument("INVALID_SPEC", "'" + reference + "' is not a file of the archive");
+  std::vector<std::string> segments;
+  std::string joined = reference.front() == '/' ? reference : from.substr(0, from.rfind('/') + 1) + reference;
+  size_t start = 0;
+  while (start <= joined.size()) {
+    const size_t end = std::min(joined.find('/', start), joined.size());
+    const std::string segment = joined.substr(start, end - start);
+    if (segment == "..") {
+      if (segments.empty())
+        return Status::InvalidArgument("INVALID_SPEC", "'" + reference + "' points outside the archive");
+      segments.pop_back();
+    } else if (!segment.empty() && segment != ".") {
+      segments.push_back(segment);
+    }
+    start = end + 1;
+  }
+  if (segments.empty()) return Status::InvalidArgument("INVALID_SPEC", "'" + reference + "' names no file");
+  std::string path;
+  for (const auto& segment : segments) path += (path.empty() ? "" : "/") + segment;
+  return path;
+}
+
+std::string Problem::ToString() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+std::string ApiModel::ToJson() const {
+  boost::json::array resources_json;
+  for (const auto& resource : resources) {
+    boost::json::array operations;
+    for (const auto& op : resource.operations)
+      operations.push_back({{"method", op.method}, {"operationId", op.operation_id}, {"summary", op.summary}});
+    resources_json.push_back({{"path", resource.path}, {"operations", std::move(operations)}});
+  }
+  boost::json::object model{{"format", format},
+                            {"formatVersion", format_version},
+                            {"title", title},
+                            {"version", version},
+                            {"description", description},
+                            {"baseUris", Strings(base_uris)},
+                            {"resources", std::move(resources_json)},
+                            {"securitySchemes", Strings(security_schemes)},
+                            {"dataTypes", Strings(data_types)},
+                            {"files", Strings(files)}};
+  if (!fragment_kind.empty()) model["fragmentKind"] = fragment_kind;
+  return boost::json::serialize(model);
+}
+
+std::string ApiModel::SearchTerms() const {
+  std::string terms = title;
+  for (const auto& resource : resources) {
+    terms += " " + resource.path;
+    for (const auto& op : resource.operations)
+      if (!op.operation_id.empty()) terms += " " + op.operation_id;
+  }
+  for (const auto& type : data_types) terms += " " + type;
+  return terms;
+}
+
+SpecReport ReadSpec(const SpecSource& source, const std::string& main_file, const ReadOptions& options) {
+  auto content = source.Read(main_file);
+  if (!content.ok()) {
+    SpecReport report;
+    report.problems.push_back({main_file, 0, 0, "the main file is not in the archive"});
+    return report;
+  }
+  const SpecFormat format = DetectSpecFormat(main_file, *content);
+  if (format.format == "raml") return ReadRaml(source, main_file, options);
+  if (format.format == "oas") return ReadOas(source, main_file, options);
+  if (format.format == "wsdl") return ReadWsdl(source, main_file, options);
+  // Not recognisable, often because it does not parse: the reader its name or first character
+  // suggests says why, at the place where it fails.
+  const auto first = content->find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (first != std::string::npos && (*content)[first] == '<') return ReadWsdl(source, main_file, options);
+  if (main_file.ends_with(".raml")) return ReadRaml(source, main_file, options);
+  if (main_file.ends_with(".json") || main_file.ends_with(".yaml") || main_file.ends_with(".yml"))
+    return ReadOas(source, main_file, options);
+  SpecReport report;
+  report.problems.push_back({main_file, 1, 1, "not a RAML, OpenAPI/Swagger or WSDL 1.1 document"});
+  return report;
+}
+
+}  // namespace agora::specs

@@ -1,0 +1,19 @@
+// Reads a WSDL 1.1 description from its main file through its imports (wsdl:import, and the
+// xsd:import / xsd:include schemaLocations of its schemas, transitively), checks that it is
+// well-formed XML and consistent (message parts name declared elements or types, port type
+// operations name declared messages, bindings name declared port types, service ports name
+// declared bindings) and extracts the ApiModel: each port type is a resource whose operations
+// are POSTs named after the WSDL operations. DTDs are refused: no entity is ever expanded.
+//
+// Thread safety: a pure function.
+#pragma once
+
+#include <string>
+
+#include "specs/spec_reader.h"
+
+namespace agora::specs {
+
+SpecReport ReadWsdl(const SpecSource& source, const std::string& main_file, const ReadOptions& options = {});
+
+}  // namespace agora::specs

@@ -1,0 +1,177 @@
+#include "specs/yaml_document.h"
+
+#include <yaml.h>
+
+#include <map>
+#include <memory>
+#include <unordered_set>
+
+namespace agora::specs {
+namespace {
+
+uint64_t CountNodes(const YamlNode& node) {
+  uint64_t count = 1;
+  for (const auto& item : node.items) count += CountNodes(item);
+  for (const auto& [key, value] : node.pairs) count += CountNodes(value);
+  return count;
+}
+
+// Builds the tree from libyaml's events: open collections on a stack, each finished node
+// attached to the collection below it (as an item, a key or a value).
+class TreeBuilder {
+ public:
+  explicit TreeBuilder(const YamlLimits& limits) : limits_(limits) {}
+
+  ParsedYaml Run(std::string_view text) {
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    bool done = false;
+    while (!done && !result_.error) {
+      yaml_event_t event;
+      if (!yaml_parser_parse(&parser, &event)) {
+        const auto& mark = parser.problem_mark;
+        std::string message = parser.problem ? parser.problem : "invalid YAML";
+        if (parser.context)
+          message += std::string(" ") + parser.context + " that starts at line " +
+                     std::to_string(parser.context_mark.line + 1) + ", column " + std::to_string(parser.context_mark.column + 1);
+        Fail(static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1), std::move(message));
+        break;
+      }
+      done = Handle(event);
+      yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    if (!has_root_ && !result_.error) result_.root.scalar = "";
+    return std::move(result_);
+  }
+
+ private:
+  struct Frame {
+    YamlNode node;
+    std::string anchor;
+    bool expecting_value = false;
+    std::string key;
+    std::unordered_set<std::string> keys;
+  };
+
+  // True once the first document ends.
+  bool Handle(const yaml_event_t& event) {
+    switch (event.type) {
+      case YAML_DOCUMENT_END_EVENT:
+      case YAML_STREAM_END_EVENT:
+        return true;
+      case YAML_SCALAR_EVENT: {
+        YamlNode node = Start(YamlNode::Kind::kScalar, event, event.data.scalar.tag);
+        node.scalar.assign(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
+        node.quoted = event.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        Finish(std::move(node), Text(event.data.scalar.anchor));
+        return false;
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        const bool sequence = event.type == YAML_SEQUENCE_START_EVENT;
+        const auto* tag = sequence ? event.data.sequence_start.tag : event.data.mapping_start.tag;
+        const auto* anchor = sequence ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
+        if (stack_.size() >= limits_.max_depth) {
+          Fail(Line(event), Column(event), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+          return true;
+        }
+        stack_.push_back({Start(sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMapping, event, tag),
+                          Text(anchor)});
+        return false;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Frame frame = std::move(stack_.back());
+        stack_.pop_back();
+        Finish(std::move(frame.node), frame.anchor);
+        return false;
+      }
+      case YAML_ALIAS_EVENT: {
+        const auto found = anchors_.find(Text(event.data.alias.anchor));
+        if (found == anchors_.end()) {
+          Fail(Line(event), Column(event), "unknown alias *" + Text(event.data.alias.anchor));
+          return true;
+        }
+        nodes_ += found->second.second;
+        if (!CheckCount(event)) return true;
+        Finish(found->second.first, "");
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  YamlNode Start(YamlNode::Kind kind, const yaml_event_t& event, const yaml_char_t* tag) {
+    ++nodes_;
+    CheckCount(event);
+    YamlNode node;
+    node.kind = kind;
+    node.tag = Text(tag);
+    node.line = Line(event);
+    node.column = Column(event);
+    return node;
+  }
+
+  bool CheckCount(const yaml_event_t& event) {
+    if (nodes_ <= limits_.max_nodes) return true;
+    Fail(Line(event), Column(event), "more than " + std::to_string(limits_.max_nodes) + " nodes (alias expansion?)");
+    return false;
+  }
+
+  void Finish(YamlNode node, const std::string& anchor) {
+    if (result_.error) return;
+    if (!anchor.empty()) anchors_[anchor] = {node, CountNodes(node)};
+    if (stack_.empty()) {
+      if (!has_root_) result_.root = std::move(node);
+      has_root_ = true;
+      return;
+    }
+    Frame& top = stack_.back();
+    if (top.node.is_sequence()) {
+      top.node.items.push_back(std::move(node));
+    } else if (!top.expecting_value) {
+      top.key = node.is_scalar() ? node.scalar : "<complex key>";
+      if (!top.keys.insert(top.key).second)
+        return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
+      top.expecting_value = true;
+    } else {
+      top.node.pairs.push_back({std::move(top.key), std::move(node)});
+      top.expecting_value = false;
+    }
+  }
+
+  void Fail(uint32_t line, uint32_t column, std::string message) {
+    if (!result_.error) result_.error = YamlError{line, column, std::move(message)};
+  }
+
+  static std::string Text(const yaml_char_t* text) { return text ? reinterpret_cast<const char*>(text) : ""; }
+  static uint32_t Line(const yaml_event_t& e) { return static_cast<uint32_t>(e.start_mark.line + 1); }
+  static uint32_t Column(const yaml_event_t& e) { return static_cast<uint32_t>(e.start_mark.column + 1); }
+
+  const YamlLimits limits_;
+  ParsedYaml result_;
+  bool has_root_ = false;
+  std::vector<Frame> stack_;
+  std::map<std::string, std::pair<YamlNode, uint64_t>> anchors_;
+  uint64_t nodes_ = 0;
+};
+
+}  // namespace
+
+bool YamlNode::is_null() const {
+  return is_scalar() && !quoted && (scalar.empty() || scalar == "~" || scalar == "null" || scalar == "Null" ||
+                                    scalar == "NULL");
+}
+
+const YamlNode* YamlNode::Find(std::string_view key) const {
+  for (const auto& [k, v] : pairs)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+ParsedYaml ParseYaml(std::string_view text, const YamlLimits& limits) { return TreeBuilder(limits).Run(text); }
+
+}  // namespace agora::specs
