@@ -6,7 +6,7 @@
 
 #include "packaging/zip_archive.h"
 #include "specs/spec_reader.h"
-#include "specs/zip_spec_source.h"
+#include "specs/archive_spec_source.h"
 
 namespace agora::cli {
 namespace {
@@ -58,7 +58,7 @@ int RunSpec(const std::vector<std::string>& args) {
     auto entries = packaging::InspectZip(path, packaging::ZipLimits{});
     if (!entries.ok()) return Usage(entries.status().message());
     for (const auto& entry : *entries) names.push_back(entry.name);
-    source = std::make_unique<specs::ZipSpecSource>(path, std::map<std::string, std::string>{}, 64ull << 20);
+    source = std::make_unique<specs::ArchiveSpecSource>(specs::SpecArchive{path, true, ""}, std::map<std::string, specs::SpecArchive>{}, 64ull << 20);
   } else {
     const fs::path file(path);
     source = std::make_unique<specs::DirectorySpecSource>(file.has_parent_path() ? file.parent_path().string() : ".");

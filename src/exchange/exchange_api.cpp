@@ -117,6 +117,18 @@ class Api {
     return VersionResponse(request, versions, *it);
   }
 
+  // The API model publication extracted from the version's specification (see specs::ApiModel).
+  Response GetApiModel(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const assets::Coordinates coordinates = CoordinatesOf(request);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ReadableVersion(principal, coordinates));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(std::string model, s_.metadata.GetApiModel(coordinates));
+    if (model.empty())
+      return Response::Error(Status::NotFound("Asset " + coordinates.ToString() + " (" + version.type +
+                                              ") has no API specification"));
+    return Response::Json(200, std::move(model));
+  }
+
   Response GetLatestAsset(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
@@ -469,6 +481,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
                bind(&Api::PublicationStatus));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}", bind(&Api::GetAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}/asset", bind(&Api::GetAsset));
+    router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}/api/model", bind(&Api::GetApiModel));
     router.Add("GET", base + "/assets/{groupId}/{assetId}", bind(&Api::GetLatestAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/asset", bind(&Api::GetLatestAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/versionGroups", bind(&Api::VersionGroups));

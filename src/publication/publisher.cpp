@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <optional>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -15,6 +16,7 @@
 #include "packaging/spec_package.h"
 #include "packaging/zip_archive.h"
 #include "publication/tag_rules.h"
+#include "specs/archive_spec_source.h"
 #include "specs/spec_format.h"
 
 namespace agora::publication {
@@ -377,12 +379,41 @@ class Publisher::Run {
     }
     SetProperty(version_.properties, "mainFile", main_file_);
     const specs::SpecFormat format = specs::DetectSpecFormat(main_file_, content);
-    if (request_.validate_files && format.format != ExpectedFormat(spec->classifier)) {
+    // Content that is no spec at all is left to the reader, which says where it stops parsing.
+    if (request_.validate_files && !format.format.empty() && format.format != ExpectedFormat(spec->classifier)) {
       return Invalid("INVALID_SPEC", "The main file " + main_file_ + " is not a valid " +
                                          ExpectedFormat(spec->classifier) + " specification");
     }
     version_.original_format = format.format;
     version_.original_format_version = format.version;
+    return ReadSpecification(path);
+  }
+
+  // Reads the whole spec as its consumers will (includes, references, and the dependencies'
+  // content under exchange_modules/), refuses an invalid one unless x-file-validation is false,
+  // and keeps its model for .../api/model and search.
+  Status ReadSpecification(const std::string& path) {
+    AGORA_ASSIGN_OR_RETURN(closure_, DependencyClosure());
+    std::map<std::string, specs::SpecArchive> dependencies;
+    for (const auto& d : closure_) {
+      const auto& c = d.coordinates;
+      dependencies[c.group_id + "/" + c.asset_id + "/" + c.version] = {d.content.path, d.content.is_zip,
+                                                                        d.content.single_file_name};
+    }
+    const specs::ArchiveSpecSource source({path, spec_is_zip_, spec_is_zip_ ? "" : main_file_}, std::move(dependencies),
+                                          p_.options_.max_spec_file_bytes);
+    const specs::SpecReport report = specs::ReadSpec(source, main_file_);
+    if (request_.validate_files && !report.valid()) {
+      std::vector<std::string> problems;
+      for (const auto& problem : report.problems) problems.push_back(problem.ToString());
+      return Status::InvalidArgument("INVALID_SPEC",
+                                     "The specification " + main_file_ + " is invalid: " + problems.front() +
+                                         (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : ""),
+                                     problems);
+    }
+    if (!report.model.format_version.empty()) version_.original_format_version = report.model.format_version;
+    version_.api_model = report.model.ToJson();
+    version_.api_terms = report.model.SearchTerms();
     return Status::Ok();
   }
 
@@ -498,9 +529,9 @@ class Publisher::Run {
       stored->main_file = main_file_;
       AGORA_ASSIGN_OR_RETURN(base.path, p_.blobs_.LocalPath(rewritten.sha256));
     }
-    AGORA_ASSIGN_OR_RETURN(std::vector<packaging::FatDependency> closure, DependencyClosure());
+
     const std::string fat_scratch = p_.blobs_.NewScratchPath(".zip");
-    AGORA_RETURN_IF_ERROR(packaging::BuildFatPackage(base, exchange_json, closure, fat_scratch));
+    AGORA_RETURN_IF_ERROR(packaging::BuildFatPackage(base, exchange_json, closure_, fat_scratch));
     AGORA_ASSIGN_OR_RETURN(storage::BlobInfo fat, lease_.Adopt(fat_scratch));
     UploadedFile fat_file{"fat-" + spec.classifier, "zip", "", fat};
     AssetFile fat_record = ToAssetFile(fat_file, fat);
@@ -564,6 +595,7 @@ class Publisher::Run {
   Metadata meta_;
   AssetVersion version_;
   std::vector<AssetVersion> dependency_versions_;
+  std::vector<packaging::FatDependency> closure_;  // every dependency with spec content, transitively
   std::string main_file_;
   bool spec_is_zip_ = false;
 };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "specs/yaml_document.h"
@@ -11,6 +12,14 @@ namespace {
 
 // The shared corpus (see its SOURCES.md); the tests fail, never skip, without it.
 std::string Corpus(const std::string& path) { return std::string(AGORA_CORPUS_DIR) + "/" + path; }
+
+// A test name from a corpus path: its letters and digits.
+template <typename Param>
+std::string NameOf(const ::testing::TestParamInfo<Param>& info) {
+  std::string name;
+  for (char c : info.param.path) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
+}
 
 struct Case {
   std::string path;       // a file, or a folder with `main`
@@ -78,7 +87,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, ValidCorpusTest, ::testing::Values(
     Case{"wsdl/cxf-hello_world_soap12.wsdl", "", "1.1", "", "HelloWorld", 1, 4},
     Case{"wsdl/cxf-hello_world_RPCLit.wsdl", "", "1.1", "", "HelloWorld", 1, 3},
     Case{"wsdl/osgp-tariffswitching-adhoc", "TariffSwitchingAdHocManagement.wsdl", "1.1", "", "TariffSwitchingAdHocManagementPortService", 1, 3},
-    Case{"wsdl/osgp-secret-management", "wsdl/SecretManagement.wsdl", "1.1", "", "SecretManagementPortService", 1, 5}));
+    Case{"wsdl/osgp-secret-management", "wsdl/SecretManagement.wsdl", "1.1", "", "SecretManagementPortService", 1, 5}),
+    NameOf<Case>);
 
 struct BrokenCase {
   std::string path;
@@ -113,7 +123,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BrokenCorpusTest, ::testing::Values(
                "schemas/adhocmanagement-ws-tariffswitching.xsd:7:", "'schemas/common-ws-tariffswitching.xsd' is not in the archive"},
     // SOURCES.md: the library path's case differs from the file's; inside a zip that does not resolve.
     BrokenCase{"raml/marketing-cloud-api", "api.raml", "resourceTypes/standardResourceTypes.raml:5:",
-               "'libraries/standardDatatypes.raml' is not in the archive"}));
+               "'libraries/standardDatatypes.raml' is not in the archive"}),
+    NameOf<BrokenCase>);
 
 SpecReport Read(std::map<std::string, std::string> files, const std::string& main) {
   return ReadSpec(InMemorySpecSource(std::move(files)), main);
