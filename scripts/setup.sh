@@ -12,6 +12,9 @@ packages=(
   clang libclang-rt-14-dev
 )
 
+# Node.js runs the npm-installed reference tools of the tests; any node on the PATH will do.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,23 @@ namespace {
 
 constexpr const char* kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
 
+// The keywords a Schema Object may use in OAS 3.0 and in Swagger 2.0 (besides x- extensions).
+// Both are subsets of JSON Schema: patternProperties, const, if/then/else and the like are not
+// part of them (OAS 3.1 takes JSON Schema whole, so its schemas are not checked this way).
+const std::set<std::string>& SchemaKeywords(bool swagger2) {
+  static const std::set<std::string> kCommon = {
+      "$ref", "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
+      "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties", "required",
+      "enum", "type", "allOf", "items", "properties", "additionalProperties", "description", "format", "default",
+      "discriminator", "readOnly", "xml", "externalDocs", "example"};
+  static const std::set<std::string> kOas30 = [] {
+    std::set<std::string> keywords = kCommon;
+    keywords.insert({"oneOf", "anyOf", "not", "nullable", "writeOnly", "deprecated"});
+    return keywords;
+  }();
+  return swagger2 ? kCommon : kOas30;
+}
+
 bool IsMethod(const std::string& key) {
   for (const char* method : kMethods)
     if (key == method) return true;
@@ -63,6 +80,7 @@ class OasReader {
     report_.model.format = "oas";
     const YamlNode* root = documents_.Yaml(main_file_, {main_file_, 0, 0, ""});
     if (root) {
+      ChooseSchemaKeywords(*root);
       CheckReferences();
       ReadRoot(*root);
     }
@@ -74,6 +92,21 @@ class OasReader {
     std::string file;
     const YamlNode* node = nullptr;
   };
+
+  void ChooseSchemaKeywords(const YamlNode& root) {
+    if (!root.is_mapping()) return;
+    const YamlNode* openapi = root.Find("openapi");
+    const YamlNode* swagger = root.Find("swagger");
+    if (openapi && openapi->scalar.rfind("3.0", 0) == 0) {
+      schema_keywords_ = &SchemaKeywords(false);
+      version_name_ = "OpenAPI 3.0";
+      if (const YamlNode* components = root.Find("components")) CheckSchemaSection(components->Find("schemas"));
+    } else if (swagger && !openapi) {
+      schema_keywords_ = &SchemaKeywords(true);
+      version_name_ = "Swagger 2.0";
+      CheckSchemaSection(root.Find("definitions"));
+    }
+  }
 
   void ReadRoot(const YamlNode& root) {
     if (!root.is_mapping()) return Report(main_file_, root, "an OpenAPI document is a mapping");
@@ -199,6 +232,7 @@ class OasReader {
   void Walk(const std::string& file, const YamlNode& node, std::deque<std::string>& pending, std::set<std::string>& visited) {
     for (const auto& item : node.items) Walk(file, item, pending, visited);
     for (const auto& [key, value] : node.pairs) {
+      if (key == "schema" && value.is_mapping()) CheckSchema(file, value);
       if (key == "$ref" && value.is_scalar()) {
         const Target target = Lookup(file, value, /*report=*/true);
         if (target.node && visited.insert(target.file).second) pending.push_back(target.file);
@@ -207,6 +241,28 @@ class OasReader {
         Walk(file, value, pending, visited);
       }
     }
+  }
+
+  // A Schema Object uses only its version's keywords, in itself and in every schema it nests.
+  void CheckSchema(const std::string& file, const YamlNode& schema) {
+    if (!schema_keywords_ || !schema.is_mapping()) return;
+    for (const auto& [keyword, value] : schema.pairs) {
+      if (keyword.rfind("x-", 0) == 0) continue;
+      if (!schema_keywords_->count(keyword)) {
+        Report(file, value, "'" + keyword + "' is not a Schema Object keyword in " + version_name_);
+        continue;
+      }
+      if (keyword == "items" || keyword == "not" || keyword == "additionalProperties") CheckSchema(file, value);
+      if (keyword == "allOf" || keyword == "oneOf" || keyword == "anyOf")
+        for (const auto& item : value.items) CheckSchema(file, item);
+      if (keyword == "properties")
+        for (const auto& [name, property] : value.pairs) CheckSchema(file, property);
+    }
+  }
+
+  void CheckSchemaSection(const YamlNode* section) {
+    if (section && section->is_mapping())
+      for (const auto& [name, schema] : section->pairs) CheckSchema(main_file_, schema);
   }
 
   Target Lookup(const std::string& file, const YamlNode& ref, bool report) {
@@ -237,6 +293,8 @@ class OasReader {
   }
 
   const std::string main_file_;
+  const std::set<std::string>* schema_keywords_ = nullptr;  // none: schemas are not checked (3.1)
+  std::string version_name_;
   SpecReport report_;
   DocumentSet documents_;
 };
