@@ -36,6 +36,10 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<storage::Organization>> ListOrganizations() override { return Unused(); }
   Result<assets::AssetVersion> GetVersion(const assets::Coordinates&) override { return Unused(); }
   Result<std::string> GetApiModel(const assets::Coordinates&) override { return Unused(); }
+  Result<std::optional<storage::Portal>> GetPortal(const assets::Coordinates&, bool) override { return Unused(); }
+  Status PutPortal(const assets::Coordinates&, bool, const storage::Portal&) override { return Unused(); }
+  Status DeletePortal(const assets::Coordinates&, bool) override { return Unused(); }
+  Status PublishDraft(const assets::Coordinates&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> ListVersions(const std::string&, const std::string&) override { return Unused(); }
   Status PutVersion(const assets::AssetVersion&) override { return Unused(); }
   Status PutVersions(const std::vector<assets::AssetVersion>&) override { return Unused(); }

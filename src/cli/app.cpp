@@ -5,6 +5,7 @@
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
+#include "publication/portal.h"
 #include "publication/publisher.h"
 
 namespace agora::cli {
@@ -18,8 +19,9 @@ struct App::Parts {
         queue(publisher, *dir.metadata, reaper, options.workers),
         authenticator(*dir.metadata),
         lifecycle(*dir.metadata, reaper),
-        services{*dir.metadata, *dir.blobs, reaper, publisher, queue, lifecycle, authenticator, options.public_url,
-                 kAgoraVersion} {
+        portal(*dir.metadata, *dir.blobs, reaper),
+        services{*dir.metadata, *dir.blobs, reaper, publisher, queue, lifecycle, portal, authenticator,
+                 options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
   }
@@ -30,6 +32,7 @@ struct App::Parts {
   publication::PublicationQueue queue;
   auth::Authenticator authenticator;
   publication::AssetLifecycle lifecycle;
+  publication::DocumentationPortal portal;
   exchange::ExchangeServices services;
   server::Router router;
 };

@@ -10,6 +10,8 @@
 #include "common/ids.h"
 #include "exchange/asset_json.h"
 #include "exchange/discovery.h"
+#include "exchange/handler_support.h"
+#include "exchange/portal_api.h"
 #include "publication/tag_rules.h"
 #include "exchange/publication_form.h"
 #include "server/multipart.h"
@@ -21,15 +23,6 @@ using server::Response;
 
 namespace {
 
-// Like AGORA_ASSIGN_OR_RETURN, for handlers that answer a Response.
-#define AGORA_ASSIGN_OR_RETURN_RESPONSE(lhs, expr)                                \
-AGORA_ASSIGN_OR_RETURN_RESPONSE_IMPL(AGORA_CONCAT(agora_result_, __LINE__), lhs, expr)
-#define AGORA_ASSIGN_OR_RETURN_RESPONSE_IMPL(tmp, lhs, expr) \
-auto tmp = (expr);                                         \
-if (!tmp.ok()) return Response::Error(tmp.status());       \
-lhs = std::move(tmp).value()
-
-Response JsonResponse(int status, const json::value& value) { return Response::Json(status, json::serialize(value)); }
 
 // Header flags such as x-sync-publication: "true"/"false" in any case.
 bool HeaderIs(const std::optional<std::string>& header, std::string_view expected) {
@@ -37,10 +30,6 @@ bool HeaderIs(const std::optional<std::string>& header, std::string_view expecte
   for (size_t i = 0; i < expected.size(); ++i)
     if (std::tolower(static_cast<unsigned char>((*header)[i])) != expected[i]) return false;
   return true;
-}
-
-assets::Coordinates CoordinatesOf(const Request& request) {
-  return {request.Param("groupId"), request.Param("assetId"), request.Param("version")};
 }
 
 // The handlers, bound to the services they use.
@@ -303,9 +292,7 @@ class Api {
 
  private:
 
-  Result<auth::Principal> Authenticate(const Request& request) {
-    return s_.authenticator.Authenticate(request.Header("authorization"));
-  }
+  Result<auth::Principal> Authenticate(const Request& request) { return exchange::Authenticate(s_, request); }
 
   Response SetTagValue(Request& request, bool remove) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
@@ -330,11 +317,8 @@ class Api {
     return Response::NoContent();
   }
 
-  // The path's version, if the principal may manage (tag, edit) it.
   Result<assets::AssetVersion> ManageableVersion(const auth::Principal& principal, const Request& request) {
-    AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version.organization_id, auth::Action::kManage));
-    return version;
+    return exchange::ManageableVersion(s_, principal, request);
   }
 
   // "categories" paths hold categories; "fields" paths custom fields.
@@ -440,14 +424,7 @@ class Api {
   }
 
   Result<assets::AssetVersion> ReadableVersion(const auth::Principal& principal, const assets::Coordinates& c) {
-    auto version = s_.metadata.GetVersion(c);
-    if (!version.ok()) {
-      if (version.status().kind() == Status::Kind::kNotFound)
-        return Status::NotFound("Asset " + c.ToString() + " not found");
-      return version.status();
-    }
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version->organization_id, auth::Action::kRead));
-    return version;
+    return exchange::ReadableVersion(s_, principal, c);
   }
 
   std::string BaseUrl(const Request& request) const {
@@ -510,6 +487,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   const std::string files = "/exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}";
   router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
+  RegisterPortalRoutes(router, services);
 }
 
 }  // namespace agora::exchange

@@ -14,6 +14,7 @@
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
+#include "publication/portal.h"
 #include "publication/publisher.h"
 #include "server/http.h"
 #include "storage/blob_store.h"
@@ -28,6 +29,7 @@ struct ExchangeServices {
   publication::Publisher& publisher;
   publication::PublicationQueue& queue;
   publication::AssetLifecycle& lifecycle;
+  publication::DocumentationPortal& portal;
   auth::Authenticator& authenticator;
   std::string public_url;  // empty: derive from the request's Host header
   std::string server_version;

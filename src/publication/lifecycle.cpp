@@ -35,11 +35,22 @@ Status AssetLifecycle::CheckNoDependents(const std::vector<assets::AssetVersion>
                           dependents);
 }
 
+// The documentation pages and resources go with the version (both its portals).
+Status AssetLifecycle::CollectPortalBlobs(const assets::Coordinates& coordinates, std::vector<std::string>& blobs) {
+  for (const bool draft : {false, true}) {
+    AGORA_ASSIGN_OR_RETURN(auto portal, metadata_.GetPortal(coordinates, draft));
+    if (!portal) continue;
+    for (auto& sha256 : portal->Blobs()) blobs.push_back(std::move(sha256));
+  }
+  return Status::Ok();
+}
+
 Status AssetLifecycle::Delete(const std::vector<assets::AssetVersion>& versions, bool soft) {
   AGORA_RETURN_IF_ERROR(CheckNoDependents(versions));
   std::vector<std::string> blobs;
   for (const auto& version : versions) {
     const bool keep_reserved = soft && version.status != assets::Lifecycle::kDevelopment;
+    AGORA_RETURN_IF_ERROR(CollectPortalBlobs(version.coordinates, blobs));
     AGORA_RETURN_IF_ERROR(metadata_.DeleteVersion(version.coordinates, keep_reserved, NowMillis()));
     for (const auto& file : version.files) blobs.push_back(file.sha256);
   }

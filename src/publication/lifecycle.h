@@ -28,6 +28,7 @@ class AssetLifecycle {
   Status Delete(const std::vector<assets::AssetVersion>& versions, bool soft);
 
  private:
+  Status CollectPortalBlobs(const assets::Coordinates& coordinates, std::vector<std::string>& blobs);
   Status CheckNoDependents(const std::vector<assets::AssetVersion>& versions);
 
   storage::MetadataStore& metadata_;

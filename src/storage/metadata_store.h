@@ -96,6 +96,30 @@ struct AssetQuery {
   size_t limit = 20;
 };
 
+struct PortalPage {
+  std::string path;    // "home", "terms", "guides/setup"
+  std::string sha256;  // the Markdown's blob
+};
+
+struct PortalResource {
+  std::string path;  // "resources/<name>"
+  std::string sha256;
+  std::string media_type;
+};
+
+struct Portal {
+  std::vector<PortalPage> pages;  // in page order
+  std::vector<PortalResource> resources;
+
+  // Every blob the portal uses.
+  std::vector<std::string> Blobs() const {
+    std::vector<std::string> blobs;
+    for (const auto& page : pages) blobs.push_back(page.sha256);
+    for (const auto& resource : resources) blobs.push_back(resource.sha256);
+    return blobs;
+  }
+};
+
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
@@ -115,6 +139,14 @@ class MetadataStore {
 
   // Asset versions.
   virtual Result<assets::AssetVersion> GetVersion(const assets::Coordinates& coordinates) = 0;
+  // Documentation portals: a version's published pages and resources (draft = false) and its
+  // draft. GetPortal gives nullopt when that portal was never stored; PutPortal replaces it
+  // whole; PublishDraft makes the draft the published portal in one transaction (NotFound without
+  // a draft). Page and resource contents are blobs, referenced until their rows go.
+  virtual Result<std::optional<Portal>> GetPortal(const assets::Coordinates& coordinates, bool draft) = 0;
+  virtual Status PutPortal(const assets::Coordinates& coordinates, bool draft, const Portal& portal) = 0;
+  virtual Status DeletePortal(const assets::Coordinates& coordinates, bool draft) = 0;
+  virtual Status PublishDraft(const assets::Coordinates& coordinates) = 0;
   // The version's API model JSON (empty for assets without a spec); NotFound for an unknown version.
   virtual Result<std::string> GetApiModel(const assets::Coordinates& coordinates) = 0;
   // All versions of one asset, oldest first.

@@ -108,7 +108,25 @@ SELECT v.id, v.name, v.asset_id,
 FROM versions v;
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
+// Documentation portals: each version's published page and resource set, and at most one draft.
+// Contents are blobs, so the reaper counts these rows as references.
+const char* const kSchemaV3 = R"sql(
+CREATE TABLE portals (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, draft INTEGER NOT NULL,
+  PRIMARY KEY (version_id, draft));
+CREATE TABLE portal_pages (
+  version_id INTEGER NOT NULL, draft INTEGER NOT NULL, ordinal INTEGER NOT NULL, path TEXT NOT NULL,
+  sha256 TEXT NOT NULL, FOREIGN KEY (version_id, draft) REFERENCES portals(version_id, draft) ON DELETE CASCADE ON UPDATE CASCADE);
+CREATE TABLE portal_resources (
+  version_id INTEGER NOT NULL, draft INTEGER NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+  media_type TEXT NOT NULL, FOREIGN KEY (version_id, draft) REFERENCES portals(version_id, draft) ON DELETE CASCADE ON UPDATE CASCADE);
+CREATE INDEX portal_pages_portal ON portal_pages(version_id, draft);
+CREATE INDEX portal_pages_sha256 ON portal_pages(sha256);
+CREATE INDEX portal_resources_portal ON portal_resources(version_id, draft);
+CREATE INDEX portal_resources_sha256 ON portal_resources(sha256);
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Column weights for bm25: a name match outranks an assetId match, then keywords and tags, then
@@ -424,6 +442,82 @@ class SqliteMetadataStore : public MetadataStore {
     });
   }
 
+  Result<std::optional<Portal>> GetPortal(const Coordinates& coordinates, bool draft) override {
+    return Read<std::optional<Portal>>([&](SqliteConnection& c) -> Result<std::optional<Portal>> {
+      AGORA_ASSIGN_OR_RETURN(int64_t id, VersionId(c, coordinates));
+      AGORA_ASSIGN_OR_RETURN(Statement exists, c.Prepare("SELECT 1 FROM portals WHERE version_id = ? AND draft = ?"));
+      exists->Bind(1, id).Bind(2, draft ? 1 : 0);
+      AGORA_ASSIGN_OR_RETURN(bool found, exists->Step());
+      if (!found) return std::optional<Portal>();
+      exists.reset();
+      Portal portal;
+      AGORA_ASSIGN_OR_RETURN(Statement pages, c.Prepare(
+          "SELECT path, sha256 FROM portal_pages WHERE version_id = ? AND draft = ? ORDER BY ordinal"));
+      pages->Bind(1, id).Bind(2, draft ? 1 : 0);
+      AGORA_ASSIGN_OR_RETURN(portal.pages, pages->Collect<PortalPage>([](SqliteStatement& r) -> Result<PortalPage> {
+        return PortalPage{r.Text(0), r.Text(1)};
+      }));
+      AGORA_ASSIGN_OR_RETURN(Statement resources, c.Prepare(
+          "SELECT path, sha256, media_type FROM portal_resources WHERE version_id = ? AND draft = ? ORDER BY path"));
+      resources->Bind(1, id).Bind(2, draft ? 1 : 0);
+      AGORA_ASSIGN_OR_RETURN(portal.resources, resources->Collect<PortalResource>([](SqliteStatement& r) -> Result<PortalResource> {
+        return PortalResource{r.Text(0), r.Text(1), r.Text(2)};
+      }));
+      return std::optional<Portal>(std::move(portal));
+    });
+  }
+
+  Status PutPortal(const Coordinates& coordinates, bool draft, const Portal& portal) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(int64_t id, VersionId(c, coordinates));
+      return ReplacePortal(c, id, draft, &portal);
+    });
+  }
+
+  Status DeletePortal(const Coordinates& coordinates, bool draft) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(int64_t id, VersionId(c, coordinates));
+      return ReplacePortal(c, id, draft, nullptr);
+    });
+  }
+
+  // Replaces (or, given nullptr, removes) one of a version's portals with all its rows.
+  static Status ReplacePortal(SqliteConnection& c, int64_t id, bool draft, const Portal* portal) {
+    AGORA_ASSIGN_OR_RETURN(Statement remove, c.Prepare("DELETE FROM portals WHERE version_id = ? AND draft = ?"));
+    AGORA_RETURN_IF_ERROR(remove->Bind(1, id).Bind(2, draft ? 1 : 0).Run());
+    remove.reset();
+    if (!portal) return Status::Ok();
+    AGORA_ASSIGN_OR_RETURN(Statement add, c.Prepare("INSERT INTO portals VALUES (?, ?)"));
+    AGORA_RETURN_IF_ERROR(add->Bind(1, id).Bind(2, draft ? 1 : 0).Run());
+    add.reset();
+    for (size_t i = 0; i < portal->pages.size(); ++i) {
+      AGORA_ASSIGN_OR_RETURN(Statement page, c.Prepare("INSERT INTO portal_pages VALUES (?, ?, ?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(page->Bind(1, id).Bind(2, draft ? 1 : 0).Bind(3, static_cast<int64_t>(i))
+                                .Bind(4, portal->pages[i].path).Bind(5, portal->pages[i].sha256).Run());
+    }
+    for (const auto& resource : portal->resources) {
+      AGORA_ASSIGN_OR_RETURN(Statement row, c.Prepare("INSERT INTO portal_resources VALUES (?, ?, ?, ?, ?)"));
+      AGORA_RETURN_IF_ERROR(row->Bind(1, id).Bind(2, draft ? 1 : 0).Bind(3, resource.path).Bind(4, resource.sha256)
+                                .Bind(5, resource.media_type).Run());
+    }
+    return Status::Ok();
+  }
+
+  Status PublishDraft(const Coordinates& coordinates) override {
+    return Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(int64_t id, VersionId(c, coordinates));
+      AGORA_ASSIGN_OR_RETURN(Statement has, c.Prepare("SELECT 1 FROM portals WHERE version_id = ? AND draft = 1"));
+      has->Bind(1, id);
+      AGORA_ASSIGN_OR_RETURN(bool found, has->Step());
+      has.reset();
+      if (!found) return Status::NotFound("Asset " + coordinates.ToString() + " has no documentation draft");
+      AGORA_RETURN_IF_ERROR(ReplacePortal(c, id, /*draft=*/false, nullptr));
+      // Pages and resources follow their portal's key (ON UPDATE CASCADE).
+      AGORA_ASSIGN_OR_RETURN(Statement move, c.Prepare("UPDATE portals SET draft = 0 WHERE version_id = ? AND draft = 1"));
+      return move->Bind(1, id).Run();
+    });
+  }
+
   Result<std::string> GetApiModel(const Coordinates& coordinates) override {
     return Read<std::string>([&](SqliteConnection& c) -> Result<std::string> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
@@ -577,7 +671,8 @@ class SqliteMetadataStore : public MetadataStore {
     return Read<std::vector<std::string>>([&](SqliteConnection& c) -> Result<std::vector<std::string>> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
           "SELECT sha256 FROM version_files UNION SELECT b.sha256 FROM job_blobs b JOIN jobs j ON j.run_id = b.run_id "
-          "WHERE j.status IN ('queued', 'running')"));
+          "WHERE j.status IN ('queued', 'running') UNION SELECT sha256 FROM portal_pages "
+          "UNION SELECT sha256 FROM portal_resources"));
       std::vector<std::string> all;
       AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
         all.push_back(r.Text(0));
@@ -591,7 +686,9 @@ class SqliteMetadataStore : public MetadataStore {
     return Read<bool>([&](SqliteConnection& c) -> Result<bool> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
           "SELECT EXISTS (SELECT 1 FROM version_files WHERE sha256 = ?1) OR EXISTS (SELECT 1 FROM job_blobs b "
-          "JOIN jobs j ON j.run_id = b.run_id WHERE b.sha256 = ?1 AND j.status IN ('queued', 'running'))"));
+          "JOIN jobs j ON j.run_id = b.run_id WHERE b.sha256 = ?1 AND j.status IN ('queued', 'running')) "
+          "OR EXISTS (SELECT 1 FROM portal_pages WHERE sha256 = ?1) "
+          "OR EXISTS (SELECT 1 FROM portal_resources WHERE sha256 = ?1)"));
       s->Bind(1, sha256);
       AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
       return row && s->Int(0) != 0;

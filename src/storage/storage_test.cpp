@@ -367,6 +367,7 @@ TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
       "DROP TABLE version_search;"
       "CREATE VIRTUAL TABLE version_search USING fts5(name, asset_id, keywords, tags, description);"
       "ALTER TABLE versions DROP COLUMN api_model; ALTER TABLE versions DROP COLUMN api_terms;"
+      "DROP TABLE portal_pages; DROP TABLE portal_resources; DROP TABLE portals;"
       "PRAGMA user_version = 1;";
   ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);
@@ -374,6 +375,30 @@ TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
   AssetQuery q;
   q.search = "finance";
   EXPECT_EQ(Find(q), (std::vector<std::string>{"old@1.0.0"}));
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_F(MetadataStoreTest, PortalsDraftsPublishingAndBlobReferences) {
+  const auto v = Version("documented", "1.0.0");
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  EXPECT_FALSE(store_->GetPortal(v.coordinates, false)->has_value());
+  const std::string a(64, 'c'), b(64, 'd'), image(64, 'e');
+  ASSERT_TRUE(store_->PutPortal(v.coordinates, false, {{{"home", a}}, {}}).ok());
+  ASSERT_TRUE(store_->PutPortal(v.coordinates, true, {{{"home", a}, {"guides/setup", b}},
+                                                       {{"resources/logo.png", image, "image/png"}}}).ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(image)) << "draft resources are referenced";
+  EXPECT_EQ((*store_->GetPortal(v.coordinates, false))->pages.size(), 1u);
+  ASSERT_TRUE(store_->PublishDraft(v.coordinates).ok());
+  EXPECT_FALSE(store_->GetPortal(v.coordinates, true)->has_value()) << "publishing consumes the draft";
+  const auto published = **store_->GetPortal(v.coordinates, false);
+  ASSERT_EQ(published.pages.size(), 2u);
+  EXPECT_EQ(published.pages[1].path, "guides/setup");
+  EXPECT_EQ(published.resources[0].media_type, "image/png");
+  EXPECT_EQ(store_->PublishDraft(v.coordinates).kind(), Status::Kind::kNotFound);
+  const auto referenced = *store_->ReferencedBlobs();
+  EXPECT_NE(std::find(referenced.begin(), referenced.end(), b), referenced.end());
+  ASSERT_TRUE(store_->DeleteVersion(v.coordinates, /*soft=*/false, NowMillis()).ok());
+  EXPECT_FALSE(*store_->IsBlobReferenced(b)) << "deleting the version drops its portal";
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 

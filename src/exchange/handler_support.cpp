@@ -1,0 +1,36 @@
+#include "exchange/handler_support.h"
+
+namespace agora::exchange {
+
+server::Response JsonResponse(int status, const boost::json::value& value) {
+  return server::Response::Json(status, boost::json::serialize(value));
+}
+
+assets::Coordinates CoordinatesOf(const server::Request& request) {
+  return {request.Param("groupId"), request.Param("assetId"), request.Param("version")};
+}
+
+Result<auth::Principal> Authenticate(ExchangeServices& services, const server::Request& request) {
+  return services.authenticator.Authenticate(request.Header("authorization"));
+}
+
+Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
+                                             const assets::Coordinates& coordinates) {
+  auto version = services.metadata.GetVersion(coordinates);
+  if (!version.ok()) {
+    if (version.status().kind() == Status::Kind::kNotFound)
+      return Status::NotFound("Asset " + coordinates.ToString() + " not found");
+    return version.status();
+  }
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version->organization_id, auth::Action::kRead));
+  return version;
+}
+
+Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
+                                               const server::Request& request) {
+  AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(services, principal, CoordinatesOf(request)));
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version.organization_id, auth::Action::kManage));
+  return version;
+}
+
+}  // namespace agora::exchange

@@ -1,0 +1,35 @@
+// What every Exchange handler file shares: turning a failed Result into the contract's error
+// response, the coordinates of a request's path, and the access checks (who is calling, and may
+// they read or manage this version). Internal to src/exchange.
+//
+// Thread safety: pure functions over thread-safe services.
+#pragma once
+
+#include <boost/json.hpp>
+
+#include "assets/asset.h"
+#include "auth/auth.h"
+#include "exchange/exchange_api.h"
+#include "server/http.h"
+
+// Like AGORA_ASSIGN_OR_RETURN, for handlers that answer a Response.
+#define AGORA_ASSIGN_OR_RETURN_RESPONSE(lhs, expr) \
+  AGORA_ASSIGN_OR_RETURN_RESPONSE_IMPL(AGORA_CONCAT(agora_result_, __LINE__), lhs, expr)
+#define AGORA_ASSIGN_OR_RETURN_RESPONSE_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                         \
+  if (!tmp.ok()) return server::Response::Error(tmp.status()); \
+  lhs = std::move(tmp).value()
+
+namespace agora::exchange {
+
+server::Response JsonResponse(int status, const boost::json::value& value);
+assets::Coordinates CoordinatesOf(const server::Request& request);
+Result<auth::Principal> Authenticate(ExchangeServices& services, const server::Request& request);
+// The version, if the principal may read it (404 for an unknown one, 403 for another organisation's).
+Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
+                                             const assets::Coordinates& coordinates);
+// The path's version, if the principal may manage (tag, edit, document) it.
+Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
+                                               const server::Request& request);
+
+}  // namespace agora::exchange
