@@ -24,6 +24,7 @@ struct App::Parts {
                  options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
+    router.LimitRate(options.rate_limit_per_minute);
   }
 
   DataDir dir;

@@ -10,6 +10,7 @@
 // number of threads (the services behind it are thread-safe).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,7 @@ namespace agora::cli {
 struct AppOptions {
   std::string public_url;  // base of links in responses; empty: from the request's Host
   int workers = 2;         // asynchronous publication workers
+  uint32_t rate_limit_per_minute = 0;  // per client (see server::Router::LimitRate); 0: none
 };
 
 class App {

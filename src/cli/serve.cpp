@@ -92,6 +92,7 @@ int RunServe(const std::vector<std::string>& args) {
       "max-upload-mb", po::value<uint64_t>()->default_value(4096), "largest accepted request body, MiB")(
       "threads", po::value<int>()->default_value(0), "HTTP threads (0: by cores)")(
       "workers", po::value<int>()->default_value(2), "asynchronous publication workers")(
+      "rate-limit", po::value<uint32_t>()->default_value(0), "requests per minute per token (0: no limit)")(
       "tls-cert", po::value<std::string>()->default_value(""), "PEM certificate: serve HTTPS")(
       "tls-key", po::value<std::string>()->default_value(""), "PEM private key for --tls-cert");
   po::variables_map vm;
@@ -119,7 +120,7 @@ int RunServe(const std::vector<std::string>& args) {
   server_options.max_body_bytes = vm["max-upload-mb"].as<uint64_t>() << 20;
 
   SignalWatcher signals;
-  AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>()};
+  AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>()};
   auto app = App::Open(vm["data"].as<std::string>(), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);

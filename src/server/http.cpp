@@ -1,5 +1,8 @@
 #include "server/http.h"
 
+#include "common/ids.h"
+#include "server/rate_limiter.h"
+
 #include <boost/context/detail/exception.hpp>
 #include <boost/json.hpp>
 
@@ -287,7 +290,30 @@ Router::Selection Router::Select(const std::string& method, std::string_view pat
   return selection;
 }
 
+Router::Router() = default;
+Router::~Router() = default;
+
+void Router::LimitRate(uint32_t requests_per_minute) {
+  rate_limiter_ = requests_per_minute ? std::make_unique<RateLimiter>(requests_per_minute) : nullptr;
+}
+
 Response Router::Dispatch(Request& request) const {
+  if (!rate_limiter_) return Handle(request);
+  const RateDecision decision =
+      rate_limiter_->Admit(request.Header("authorization").value_or("address " + request.remote_address()), NowMillis());
+  Response response = decision.allowed
+                          ? Handle(request)
+                          : Response::Error(Status::TooManyRequests("More than " + std::to_string(decision.limit) +
+                                                                    " requests in a minute; retry in " +
+                                                                    std::to_string(decision.reset_seconds) + " s"));
+  response.SetHeader("X-RateLimit-Limit", std::to_string(decision.limit));
+  response.SetHeader("X-RateLimit-Remaining", std::to_string(decision.remaining));
+  response.SetHeader("X-RateLimit-Reset", std::to_string(decision.reset_seconds));
+  if (!decision.allowed) response.SetHeader("Retry-After", std::to_string(decision.reset_seconds));
+  return response;
+}
+
+Response Router::Handle(Request& request) const {
   Selection selection = Select(request.method(), request.path());
   if (!selection.route) {
     if (selection.allowed.empty()) return Response::Error(Status::NotFound("No resource at " + request.path()));

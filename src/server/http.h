@@ -98,8 +98,15 @@ Response ServeFile(const Request& request, const std::string& path, uint64_t siz
 
 using Handler = std::function<Response(Request&)>;
 
+class RateLimiter;
+
 class Router {
  public:
+  Router();
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
   struct Route {
     std::string method;   // GET, POST, ... 
     std::string pattern;  // "/exchange/api/{apiVersion}/organizations/{organizationId}/..."
@@ -117,6 +124,10 @@ class Router {
 
   const std::vector<Route>& routes() const { return routes_; }
 
+  // Limits each client (bearer token, else address) to `requests_per_minute`; beyond it, 429.
+  // Every answer then carries X-RateLimit-Limit, -Remaining and -Reset. 0 turns it off.
+  void LimitRate(uint32_t requests_per_minute);
+
  private:
   // The most specific route for a method and path (literal segments beat parameters, from the
   // left), with its bound parameters, and the other methods the path would accept.
@@ -127,7 +138,10 @@ class Router {
   };
   Selection Select(const std::string& method, std::string_view path) const;
 
+  Response Handle(Request& request) const;
+
   std::vector<Route> routes_;
+  std::unique_ptr<RateLimiter> rate_limiter_;
 };
 
 }  // namespace agora::server

@@ -2,6 +2,7 @@
 
 #include "server/fake_request.h"
 #include "server/http.h"
+#include "server/rate_limiter.h"
 
 namespace agora::server {
 namespace {
@@ -210,6 +211,48 @@ TEST(ServeFileTest, RangesEtagsAndUnsatisfiableRanges) {
   FakeRequest cached;
   cached.headers_.emplace("If-None-Match", "\"e\"");
   EXPECT_EQ(ServeFile(cached, "/f", 1000, "\"e\"", "x", "a").status, 304);
+}
+
+}  // namespace
+}  // namespace agora::server
+
+namespace agora::server {
+namespace {
+
+TEST(RateLimiterTest, CountsPerClientInOneMinuteWindows) {
+  RateLimiter limiter(2);
+  EXPECT_EQ(limiter.Admit("bearer a", 1000).remaining, 1u);
+  EXPECT_TRUE(limiter.Admit("bearer a", 2000).allowed);
+  const RateDecision refused = limiter.Admit("bearer a", 3000);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.remaining, 0u);
+  EXPECT_EQ(refused.reset_seconds, 58);
+  EXPECT_TRUE(limiter.Admit("bearer b", 3000).allowed) << "another client has its own window";
+  EXPECT_TRUE(limiter.Admit("bearer a", 61000).allowed) << "a new window starts after a minute";
+}
+
+TEST(RateLimiterTest, RouterAnswers429WithHeaders) {
+  Router router;
+  router.Add("GET", "/x", [](Request&) { return Response::NoContent(); });
+  router.LimitRate(1);
+  FakeRequest first("GET", "/x");
+  first.headers_.emplace("Authorization", "bearer t");
+  const Response ok = router.Dispatch(first);
+  EXPECT_EQ(ok.status, 204);
+  FakeRequest second("GET", "/x");
+  second.headers_.emplace("Authorization", "bearer t");
+  const Response refused = router.Dispatch(second);
+  EXPECT_EQ(refused.status, 429);
+  auto header = [&](const Response& r, const std::string& name) {
+    for (const auto& [key, value] : r.headers)
+      if (key == name) return value;
+    return std::string();
+  };
+  EXPECT_EQ(header(ok, "X-RateLimit-Limit"), "1");
+  EXPECT_EQ(header(ok, "X-RateLimit-Remaining"), "0");
+  EXPECT_FALSE(header(refused, "Retry-After").empty());
+  FakeRequest anonymous("GET", "/x");
+  EXPECT_EQ(router.Dispatch(anonymous).status, 204) << "no token: limited by address, separately";
 }
 
 }  // namespace
