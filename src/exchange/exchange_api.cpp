@@ -126,11 +126,12 @@ class Api {
 
   Response ChangeStatus(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    // Only someone who may manage the version learns whether the body is valid.
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ManageableVersion(principal, request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
     const auto* status = body.if_contains("status");
     const auto to = status && status->is_string() ? assets::ParseLifecycle(std::string(status->as_string())) : std::nullopt;
     if (!to) return Response::Error(Status::InvalidArgument("INVALID_STATUS", "status must be development, published or deprecated"));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
     // Deprecating, and taking a version back from deprecation, are an administrator's decisions.
     const bool deprecation = *to == assets::Lifecycle::kDeprecated || version.status == assets::Lifecycle::kDeprecated;
     const auto action = deprecation ? auth::Action::kDeprecate : auth::Action::kManage;

@@ -1,0 +1,177 @@
+// Walks every route the router knows, generated from its own table so that a new endpoint cannot
+// escape, with no token, another organisation's admin, and each role of the owning organisation,
+// and checks each outcome against one policy table. A route missing from the table fails the test.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+
+#include "cli/admin.h"
+#include "cli/app.h"
+#include "server/fake_request.h"
+#include "storage/testing.h"
+
+namespace agora::cli {
+namespace {
+
+enum class Access {
+  kPublic,   // anyone, without a token
+  kList,     // any token: answers within the caller's own organisation
+  kRead,     // viewers and up, of the owning organisation
+  kManage,   // contributors and admins of the owning organisation
+  kAdmin,    // admins of the owning organisation
+};
+
+// The policy: "METHOD path pattern", with /exchange/api/v1|v2 left out.
+const std::map<std::string, Access>& Policy() {
+  static const std::map<std::string, Access> kPolicy = {
+      {"GET /", Access::kPublic},
+      {"GET /assets", Access::kList},
+      {"GET /assets/search", Access::kList},
+      {"GET /assets/{groupId}/{assetId}", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/asset", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/versionGroups", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/asset", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/api/model", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/pages", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/pages/{pagePath*}", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/resources", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/resources/{resourceId*}", Access::kRead},
+      {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/pom", Access::kRead},
+      {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/{classifier}/{packaging}",
+       Access::kRead},
+      {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/mutabledata/status/{runId}", Access::kRead},
+      {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}", Access::kRead},
+      {"GET /organizations/{organizationId}/categories", Access::kRead},
+      {"GET /organizations/{organizationId}/fields", Access::kRead},
+      {"GET /organizations/{organizationId}/groups/{groupId}/assets/{assetId}/nextAvailableVersion", Access::kRead},
+      {"GET /organizations/{organizationId}/softDeleted", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/draft", Access::kManage},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/draft/pages", Access::kManage},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/draft/pages/{pagePath*}", Access::kManage},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/draft/resources", Access::kManage},
+      {"GET /assets/{groupId}/{assetId}/{version}/portal/draft/resources/{resourceId*}", Access::kManage},
+      {"POST /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}", Access::kManage},
+      {"PATCH /assets/{groupId}/{assetId}", Access::kManage},
+      {"PATCH /assets/{groupId}/{assetId}/{version}", Access::kManage},
+      {"PATCH /assets/{groupId}/{assetId}/{version}/portal", Access::kManage},
+      {"PATCH /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/metadata", Access::kManage},
+      {"PATCH /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/mutabledata", Access::kManage},
+      {"POST /assets/{groupId}/{assetId}/{version}/portal/draft/pages", Access::kManage},
+      {"POST /assets/{groupId}/{assetId}/{version}/portal/draft/resources", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/portal/draft", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/portal/draft/pages/{pagePath*}", Access::kManage},
+      {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft", Access::kManage},
+      {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft/pages/{pagePath*}", Access::kManage},
+      {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft/resources/{resourceId*}", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/status", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/tags", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/tags/categories/{tagKey}", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/tags/fields/{tagKey}", Access::kManage},
+      {"DELETE /assets/{groupId}/{assetId}/{version}/tags/categories/{tagKey}", Access::kManage},
+      {"DELETE /assets/{groupId}/{assetId}/{version}/tags/fields/{tagKey}", Access::kManage},
+      {"POST /organizations/{organizationId}/categories", Access::kAdmin},
+      {"POST /organizations/{organizationId}/fields", Access::kAdmin},
+      {"DELETE /organizations/{organizationId}/categories/{id}", Access::kAdmin},
+      {"DELETE /organizations/{organizationId}/fields/{id}", Access::kAdmin},
+      {"DELETE /assets/{groupId}/{assetId}", Access::kAdmin},
+      {"DELETE /assets/{groupId}/{assetId}/{version}", Access::kAdmin},
+      {"DELETE /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}", Access::kAdmin},
+  };
+  return kPolicy;
+}
+
+class AccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto app = App::Open(dir_.str(), {});
+    ASSERT_TRUE(app.ok()) << app.status().ToString();
+    app_ = std::move(app).value();
+    org_ = *CreateOrganization(app_->metadata(), "owner");
+    for (const char* role : {"admin", "contributor", "viewer"}) tokens_[role] = *CreateToken(app_->metadata(), org_, role, role);
+    tokens_["stranger"] = *CreateToken(app_->metadata(), *CreateOrganization(app_->metadata(), "other"), "admin", "x");
+    PublishFixture();
+  }
+
+  void PublishFixture() {
+    const std::string body =
+        "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nFixture\r\n"
+        "--b\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ncustom\r\n"
+        "--b\r\nContent-Disposition: form-data; name=\"files.custom.txt\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n";
+    server::FakeRequest request("POST", "/exchange/api/v2/organizations/" + org_ + "/assets/" + org_ + "/fixture/1.0.0", body);
+    request.headers_.emplace("Authorization", "bearer " + tokens_["admin"]);
+    request.headers_.emplace("Content-Type", "multipart/form-data; boundary=b");
+    request.headers_.emplace("x-sync-publication", "true");
+    request.content_length_ = body.size();
+    ASSERT_EQ(app_->router().Dispatch(request).status, 201);
+  }
+
+  // The pattern with every parameter bound to the fixture's values.
+  std::string PathOf(const std::string& pattern) const {
+    static const std::map<std::string, std::string> kValues = {
+        {"groupId", ""}, {"organizationId", ""}, {"assetId", "fixture"}, {"version", "1.0.0"}, {"runId", "run"},
+        {"tagKey", "key"}, {"id", "definition"}, {"pagePath*", "home"}, {"resourceId*", "image.png"},
+        {"classifier", "custom"}, {"packaging", "txt"}};
+    std::string path = pattern;
+    for (const auto& [name, value] : kValues)
+      for (size_t at; (at = path.find("{" + name + "}")) != std::string::npos;)
+        path.replace(at, name.size() + 2, value.empty() ? org_ : value);
+    return path;
+  }
+
+  int Status(const server::Router::Route& route, const std::string& token) {
+    server::FakeRequest request(route.method, PathOf(route.pattern));
+    if (!token.empty()) request.headers_.emplace("Authorization", "bearer " + token);
+    request.headers_.emplace("x-delete-type", "hard-delete");  // so that the fixture can be published again
+    request.content_length_ = 0;
+    return app_->router().Dispatch(request).status;
+  }
+
+  storage::testing::TempDir dir_;
+  std::unique_ptr<App> app_;
+  std::string org_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
+  const std::regex version_prefix("^/exchange/api/v[12]");
+  std::vector<std::pair<const server::Router::Route*, Access>> routes;
+  for (const auto& route : app_->router().routes()) {
+    const std::string key = route.method + " " + std::regex_replace(route.pattern, version_prefix, "");
+    const auto policy = Policy().find(key);
+    ASSERT_NE(policy, Policy().end()) << "route without a policy: " << key;
+    routes.emplace_back(&route, policy->second);
+  }
+  auto denied = [](int status) { return status == 401 || status == 403; };
+  for (const auto& [route, access] : routes) {
+    const std::string what = route->method + " " + route->pattern;
+    const int anonymous = Status(*route, "");
+    if (access == Access::kPublic) {
+      EXPECT_EQ(anonymous, 200) << what;
+      continue;
+    }
+    EXPECT_EQ(anonymous, 401) << what;
+    EXPECT_EQ(Status(*route, "not-a-token"), 401) << what;
+    const int stranger = Status(*route, tokens_["stranger"]);
+    if (access == Access::kList) EXPECT_EQ(stranger, 200) << what;
+    else EXPECT_TRUE(stranger == 403 || stranger == 404) << what << " answered another organisation " << stranger;
+    const int viewer = Status(*route, tokens_["viewer"]);
+    if (access <= Access::kRead) EXPECT_FALSE(denied(viewer)) << what << " refused a viewer: " << viewer;
+    else EXPECT_EQ(viewer, 403) << what;
+    const int contributor = Status(*route, tokens_["contributor"]);
+    if (access <= Access::kManage) EXPECT_FALSE(denied(contributor)) << what << " refused a contributor: " << contributor;
+    else EXPECT_EQ(contributor, 403) << what;
+  }
+  // Admins last: their deletes remove the fixture, so each one is published again first.
+  for (const auto& [route, access] : routes) {
+    if (app_->metadata().GetVersion({org_, "fixture", "1.0.0"}).status().kind() == Status::Kind::kNotFound)
+      PublishFixture();
+    const int admin = Status(*route, tokens_["admin"]);
+    EXPECT_FALSE(denied(admin)) << route->method << " " << route->pattern << " refused an admin: " << admin;
+  }
+}
+
+}  // namespace
+}  // namespace agora::cli
