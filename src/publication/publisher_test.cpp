@@ -12,6 +12,7 @@
 #include "packaging/zip_archive.h"
 #include "publication/job_queue.h"
 #include "storage/env.h"
+#include "storage/fault_injection_env.h"
 
 namespace agora::publication {
 namespace {
@@ -241,6 +242,55 @@ TEST_F(PublisherTest, QueueRunsJobsAndResumesUnfinishedOnes) {
   EXPECT_EQ(failed->status, "error");
   EXPECT_NE(failed->steps_json.find("could not be determined"), std::string::npos) << failed->steps_json;
 }
+
+// A disk that fails while the pipeline writes its derived files (exchange.json, the fat package,
+// the POM): the publication ends with 507 for a full disk or 500 for an I/O error, stores no
+// version, and leaves no blob of its own behind.
+class PublisherFaultTest : public PublisherTest,
+                           public ::testing::WithParamInterface<std::tuple<storage::FaultInjectionEnv::Operation,
+                                                                           storage::FaultInjectionEnv::Fault>> {};
+
+TEST_P(PublisherFaultTest, FailsCleanly) {
+  const auto [operation, fault] = GetParam();
+  storage::FaultInjectionEnv env(storage::Env::Default());
+  auto blobs = storage::OpenFileBlobStore(&env, (dir_ / "faulty-blobs").string());
+  ASSERT_TRUE(blobs.ok());
+  BlobReaper reaper(**blobs, *metadata_);
+  Publisher publisher(*metadata_, **blobs, reaper);
+  auto writer = (*blobs)->NewWriter();
+  const std::string zip = Zip({{"api.raml", kRaml}});
+  ASSERT_TRUE((*writer)->Append(zip.data(), zip.size()).ok());
+  auto uploaded = reaper.CommitPinned(**writer);
+  ASSERT_TRUE(uploaded.ok());
+  PublicationRequest request = Request("faulty", "1.0.0");
+  request.properties = {{"apiVersion", "v1"}, {"mainFile", "api.raml"}};
+  request.files = {UploadedFile{"raml", "zip", "api.zip", *uploaded}};
+  int failures = 0;
+  for (int nth = 1; nth <= 3; ++nth) {
+    env.FailNth(operation, nth, fault);
+    const auto result = publisher.Publish(request);
+    env.Heal();
+    if (result.ok()) break;  // fewer calls than nth: the fault never fired
+    ++failures;
+    EXPECT_EQ(result.status().kind(),
+              fault == storage::FaultInjectionEnv::Fault::kNoSpace ? Status::Kind::kNoSpace : Status::Kind::kIOError)
+        << result.status().ToString();
+    EXPECT_EQ(metadata_->GetVersion(request.coordinates).status().kind(), Status::Kind::kNotFound);
+    size_t stored = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_ / "faulty-blobs" / "sha256"))
+      stored += entry.is_regular_file();
+    EXPECT_EQ(stored, 1u) << "only the (pinned) upload remains after a failure at call " << nth;
+  }
+  EXPECT_GT(failures, 0) << "the fault was never reached";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, PublisherFaultTest,
+    ::testing::Values(std::tuple{storage::FaultInjectionEnv::Operation::kAppend, storage::FaultInjectionEnv::Fault::kNoSpace},
+                      std::tuple{storage::FaultInjectionEnv::Operation::kSync, storage::FaultInjectionEnv::Fault::kNoSpace},
+                      std::tuple{storage::FaultInjectionEnv::Operation::kNewWritableFile,
+                                 storage::FaultInjectionEnv::Fault::kIOError},
+                      std::tuple{storage::FaultInjectionEnv::Operation::kRename, storage::FaultInjectionEnv::Fault::kIOError}));
 
 TEST(PublicationRequestJson, RoundTrips) {
   PublicationRequest r;
