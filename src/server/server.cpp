@@ -14,6 +14,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
+#if defined(BOOST_USE_ASAN)
+#include <sanitizer/asan_interface.h>
+#endif
 #include <boost/url.hpp>
 #include <cerrno>
 #include <condition_variable>
@@ -42,10 +45,35 @@ constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
 
 void Log(const std::string& message) { std::fprintf(stderr, "agora server: %s\n", message.c_str()); }
 
+#if defined(BOOST_USE_ASAN)
+// Sanitizer builds: a new stack may reuse the addresses of one that ended, whose frames' ASan
+// poison would otherwise outlive it and make clean code look like an overflow; each stack is
+// unpoisoned when handed out and when given back.
+class CoroutineStackAllocator {
+ public:
+  explicit CoroutineStackAllocator(size_t size) : base_(size) {}
+  boost::context::stack_context allocate() {
+    boost::context::stack_context stack = base_.allocate();
+    Unpoison(stack);
+    return stack;
+  }
+  void deallocate(boost::context::stack_context& stack) noexcept {
+    Unpoison(stack);
+    base_.deallocate(stack);
+  }
+
+ private:
+  static void Unpoison(const boost::context::stack_context& stack) {
+    __asan_unpoison_memory_region(static_cast<char*>(stack.sp) - stack.size, stack.size);
+  }
+  boost::context::protected_fixedsize_stack base_;
+};
+#else
+using CoroutineStackAllocator = boost::context::protected_fixedsize_stack;
+#endif
+
 // The stack each connection coroutine runs on: guard-paged, committed lazily by the kernel.
-boost::context::protected_fixedsize_stack CoroutineStack() {
-  return boost::context::protected_fixedsize_stack(kCoroutineStack);
-}
+CoroutineStackAllocator CoroutineStack() { return CoroutineStackAllocator(kCoroutineStack); }
 
 // Completion of a spawned coroutine: an escaped exception is logged, never rethrown into run().
 void LogEscapedException(std::exception_ptr error) {
