@@ -1,5 +1,5 @@
 """Crash consistency: concurrent publications (sync and async, small and large, with
-dependencies), documentation edits and deletes, while the server is killed with SIGKILL at a
+dependencies), documentation edits, mutable-data updates with a docs.zip, and deletes, while the server is killed with SIGKILL at a
 random moment, for several rounds. After each restart every visible version is complete (each
 file downloads with the hashes its JSON states), no publication stays running, SQLite's
 integrity_check passes and, once the server has cleaned up, no blob is left that nothing uses.
@@ -7,12 +7,14 @@ integrity_check passes and, once the server has cleaned up, no blob is left that
 AGORA_CRASH_ROUNDS (default 3) and AGORA_CRASH_CLIENTS (default 24) make it longer."""
 import concurrent.futures
 import hashlib
+import io
 import json
 import os
 import random
 import sqlite3
 import time
 import unittest
+import zipfile
 
 from agora_harness import AgoraServer
 
@@ -51,11 +53,13 @@ class CrashConsistencyTest(unittest.TestCase):
                 self.server.publish(self.org, asset, "1.0.0", ["name=" + asset, "type=custom",
                                                                 f"files.custom.txt=@{self.small}",
                                                                 f"dependencies={self.org}:base:1.0.0"], sync=False)
-            elif kind == 2:
+            elif kind == 2 and i % 8 == 2:
                 portal = f"/exchange/api/v2/assets/{self.org}/base/1.0.0/portal"
                 self.server.request("PUT", portal + f"/draft/pages/p{i}", body=b"# page " * 100,
                                     headers={"Content-Type": "text/markdown"}, timeout=10)
                 self.server.request("PATCH", portal, timeout=10)
+            elif kind == 2:
+                self.mutable_data(round_number, i)
             else:
                 self.server.publish(self.org, asset, "1.0.0", ["name=" + asset, "type=custom",
                                                                 f"files.custom.txt=@{self.small}"])
@@ -63,6 +67,19 @@ class CrashConsistencyTest(unittest.TestCase):
                                     headers={"x-delete-type": "hard-delete"}, timeout=10)
         except Exception:  # the connection died with the server
             pass
+
+    def mutable_data(self, round_number, i):
+        """A mutable-data update of the base asset: tags and a docs.zip replacing its portal."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            z.writestr("home.md", f"# round {round_number} client {i}")
+            z.writestr("resources/image.png", os.urandom(64 << 10))
+        boundary = "crash-boundary"
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="tags"\r\n\r\nr{round_number},c{i}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files.docs.zip"; filename="docs.zip"\r\n\r\n'
+                ).encode() + buffer.getvalue() + f"\r\n--{boundary}--\r\n".encode()
+        self.server.request("PATCH", f"/exchange/api/v2/organizations/{self.org}/assets/{self.org}/base/1.0.0/mutabledata",
+                            body=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=10)
 
     def test_killed_rounds_leave_complete_state(self):
         rng = random.Random(42)
