@@ -1,5 +1,6 @@
 #include "auth/auth.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "common/hash.h"
@@ -52,11 +53,22 @@ Result<Principal> Authenticator::Authenticate(const std::optional<std::string>& 
   if (token->expires_millis != 0 && token->expires_millis <= NowMillis()) return Status::Unauthorized();
   const auto role = ParseRole(token->role);
   if (!role) return Status::Unauthorized();
-  return Principal{token->organization_id, *role, token->subject};
+  Principal principal{token->organization_id, *role, token->subject, {}, token->account_id};
+  auto tree = metadata_.ListOrganizationTree(token->organization_id);
+  if (!tree.ok()) {
+    if (tree.status().kind() == Status::Kind::kNotFound) return Status::Unauthorized();
+    return tree.status();
+  }
+  for (const auto& organization : *tree) principal.organization_ids.push_back(organization.id);
+  return principal;
+}
+
+bool Principal::MemberOf(const std::string& id) const {
+  return id == organization_id || std::find(organization_ids.begin(), organization_ids.end(), id) != organization_ids.end();
 }
 
 Result<std::string> Authenticator::IssueToken(const std::string& organization_id, Role role, std::string subject,
-                                              int64_t ttl_millis) {
+                                              int64_t ttl_millis, std::string account_id) {
   if (organization_id.empty()) return Status::InvalidArgument("INVALID_ORGANIZATION", "A token needs an organization");
   if (ttl_millis < 0) return Status::InvalidArgument("INVALID_TTL", "A token's time to live cannot be negative");
   const std::string secret = "agora_" + RandomHex(32);
@@ -67,12 +79,13 @@ Result<std::string> Authenticator::IssueToken(const std::string& organization_id
   record.subject = std::move(subject);
   record.created_millis = NowMillis();
   record.expires_millis = ExpiryMillis(record.created_millis, ttl_millis);
+  record.account_id = std::move(account_id);
   AGORA_RETURN_IF_ERROR(metadata_.CreateToken(record));
   return secret;
 }
 
 Status Authorize(const Principal& principal, const std::string& organization_id, Action action) {
-  if (principal.organization_id != organization_id) {
+  if (!principal.MemberOf(organization_id)) {
     return Status::Forbidden("The token does not belong to organization " + organization_id);
   }
   if (!Allows(principal.role, action)) {
@@ -81,13 +94,13 @@ Status Authorize(const Principal& principal, const std::string& organization_id,
   return Status::Ok();
 }
 
-Status AuthorizeGroup(const Principal& principal, storage::MetadataStore& metadata, const std::string& group_id,
-                      Action action) {
-  AGORA_RETURN_IF_ERROR(Authorize(principal, principal.organization_id, action));
-  if (group_id == principal.organization_id) return Status::Ok();
+Status AuthorizeGroup(const Principal& principal, storage::MetadataStore& metadata, const std::string& organization_id,
+                      const std::string& group_id, Action action) {
+  AGORA_RETURN_IF_ERROR(Authorize(principal, organization_id, action));
+  if (group_id == organization_id) return Status::Ok();
   auto owner = metadata.GroupOwner(group_id);
   if (owner.ok()) {
-    if (*owner == principal.organization_id) return Status::Ok();
+    if (*owner == organization_id) return Status::Ok();
     return Status::Forbidden("The group " + group_id + " belongs to another organization");
   }
   if (owner.status().kind() != Status::Kind::kNotFound) return owner.status();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/roles.h"
 #include "common/status.h"
@@ -18,9 +19,15 @@
 namespace agora::auth {
 
 struct Principal {
-  std::string organization_id;
+  std::string organization_id;  // the token's home organisation
   Role role = Role::kViewer;
   std::string subject;  // who acts: the token's subject (a user name, "admin", ...)
+  // The home organisation and its descendants (business groups), where the role also applies.
+  // Empty means the home organisation alone.
+  std::vector<std::string> organization_ids;
+  std::string account_id;  // the user or connected app the token was issued to, if any
+
+  bool MemberOf(const std::string& organization_id) const;
 };
 
 class Authenticator {
@@ -34,20 +41,20 @@ class Authenticator {
   // ttl_millis 0: never expires; negative: 400 INVALID_TTL. The caller checks that the
   // organisation exists.
   Result<std::string> IssueToken(const std::string& organization_id, Role role, std::string subject,
-                                 int64_t ttl_millis);
+                                 int64_t ttl_millis, std::string account_id = {});
 
  private:
   storage::MetadataStore& metadata_;
 };
 
-// 403 FORBIDDEN when the principal acts outside its organisation ("... does not belong to
+// 403 FORBIDDEN when the principal acts outside its organisations ("... does not belong to
 // organization X") or its role lacks the action ("The role viewer may not publish").
 Status Authorize(const Principal& principal, const std::string& organization_id, Action action);
-// Authorize(principal, its own organisation, action), then: a groupId belongs to the organisation
+// Authorize(principal, organization_id, action), then: a groupId belongs to the organisation
 // that first published under it, and an organisation's id is always its own group. 403 when the
-// group belongs, or the id is, another organisation; an unowned group may be claimed. Store
-// failures other than NotFound are returned as they are.
-Status AuthorizeGroup(const Principal& principal, storage::MetadataStore& metadata, const std::string& group_id,
-                      Action action);
+// group belongs, or the id is, another organisation than organization_id; an unowned group may be
+// claimed. Store failures other than NotFound are returned as they are.
+Status AuthorizeGroup(const Principal& principal, storage::MetadataStore& metadata, const std::string& organization_id,
+                      const std::string& group_id, Action action);
 
 }  // namespace agora::auth

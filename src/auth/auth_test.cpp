@@ -32,8 +32,23 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::string> GroupOwner(const std::string& group_id) override { return Find(group_owners, group_id); }
   Result<storage::Organization> GetOrganization(const std::string& id) override { return Find(organizations, id); }
 
+  Result<std::vector<storage::Organization>> ListOrganizationTree(const std::string& root) override {
+    if (failure) return *failure;
+    AGORA_ASSIGN_OR_RETURN(storage::Organization home, Find(organizations, root));
+    std::vector<storage::Organization> tree{home};
+    for (size_t i = 0; i < tree.size(); ++i)
+      for (const auto& [id, o] : organizations)
+        if (o.parent_id == tree[i].id) tree.push_back(o);
+    return tree;
+  }
+
   Status CreateOrganization(const storage::Organization&) override { return Unused(); }
   Result<std::vector<storage::Organization>> ListOrganizations() override { return Unused(); }
+  Result<std::vector<storage::Environment>> ListEnvironments(const std::string&) override { return Unused(); }
+  Status CreateUser(const storage::UserRecord&) override { return Unused(); }
+  Result<storage::UserRecord> FindUser(const std::string&) override { return Unused(); }
+  Status CreateClient(const storage::ClientRecord&) override { return Unused(); }
+  Result<storage::ClientRecord> FindClient(const std::string&) override { return Unused(); }
   Result<assets::AssetVersion> GetVersion(const assets::Coordinates&) override { return Unused(); }
   Result<std::string> GetApiModel(const assets::Coordinates&) override { return Unused(); }
   Result<std::optional<storage::Portal>> GetPortal(const assets::Coordinates&, bool) override { return Unused(); }
@@ -75,6 +90,7 @@ class FakeMetadataStore : public storage::MetadataStore {
 
 class AuthTest : public ::testing::Test {
  protected:
+  void SetUp() override { store_.organizations["org-1"] = storage::Organization{"org-1", "Root", "", 0}; }
   std::string Issue(Role role = Role::kContributor, int64_t ttl_millis = 0) {
     auto secret = authenticator_.IssueToken("org-1", role, "alice", ttl_millis);
     EXPECT_TRUE(secret.ok()) << secret.status().ToString();
@@ -193,41 +209,73 @@ TEST_F(AuthTest, GroupsBelongToTheirFirstPublisher) {
   const Principal alice{"org-1", Role::kContributor, "alice"};
   store_.group_owners["com.taken"] = "org-2";
   store_.group_owners["com.mine"] = "org-1";
-  EXPECT_TRUE(AuthorizeGroup(alice, store_, "org-1", Action::kPublish).ok()) << "the org id is its own group";
-  EXPECT_TRUE(AuthorizeGroup(alice, store_, "com.free", Action::kPublish).ok()) << "unowned groups may be claimed";
-  EXPECT_TRUE(AuthorizeGroup(alice, store_, "com.mine", Action::kPublish).ok());
-  const Status taken = AuthorizeGroup(alice, store_, "com.taken", Action::kPublish);
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, alice.organization_id, "org-1", Action::kPublish).ok()) << "the org id is its own group";
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, alice.organization_id, "com.free", Action::kPublish).ok()) << "unowned groups may be claimed";
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, alice.organization_id, "com.mine", Action::kPublish).ok());
+  const Status taken = AuthorizeGroup(alice, store_, alice.organization_id, "com.taken", Action::kPublish);
   EXPECT_EQ(taken.http_status(), 403);
   EXPECT_THAT(taken.message(), HasSubstr("com.taken"));
-  EXPECT_EQ(AuthorizeGroup({"org-1", Role::kAdmin, "root"}, store_, "com.taken", Action::kPublish).http_status(), 403)
+  EXPECT_EQ(AuthorizeGroup({"org-1", Role::kAdmin, "root"}, store_, "org-1", "com.taken", Action::kPublish).http_status(), 403)
       << "not even an admin of another organisation";
-  EXPECT_EQ(AuthorizeGroup(alice, store_, "com.taken", Action::kRead).http_status(), 403);
+  EXPECT_EQ(AuthorizeGroup(alice, store_, alice.organization_id, "com.taken", Action::kRead).http_status(), 403);
 }
 
 TEST_F(AuthTest, AnotherOrganizationsIdIsItsGroupBeforeItPublishes) {
   store_.organizations["org-2"] = storage::Organization{"org-2", "Other", "", 0};
-  const Status st = AuthorizeGroup({"org-1", Role::kAdmin, "root"}, store_, "org-2", Action::kPublish);
+  const Status st = AuthorizeGroup({"org-1", Role::kAdmin, "root"}, store_, "org-1", "org-2", Action::kPublish);
   EXPECT_EQ(st.http_status(), 403);
   EXPECT_THAT(st.message(), HasSubstr("org-2"));
-  EXPECT_TRUE(AuthorizeGroup({"org-2", Role::kContributor, "bob"}, store_, "org-2", Action::kPublish).ok());
+  EXPECT_TRUE(AuthorizeGroup({"org-2", Role::kContributor, "bob"}, store_, "org-2", "org-2", Action::kPublish).ok());
 }
 
 TEST_F(AuthTest, GroupAccessNeedsTheRoleFirst) {
   store_.group_owners["com.mine"] = "org-1";
   const Principal viewer{"org-1", Role::kViewer, "v"};
   for (const char* group : {"com.mine", "org-1", "com.free"}) {
-    const Status st = AuthorizeGroup(viewer, store_, group, Action::kPublish);
+    const Status st = AuthorizeGroup(viewer, store_, viewer.organization_id, group, Action::kPublish);
     EXPECT_EQ(st.http_status(), 403) << group;
     EXPECT_EQ(st.message(), "The role viewer may not publish") << group;
   }
-  EXPECT_TRUE(AuthorizeGroup(viewer, store_, "com.mine", Action::kRead).ok());
+  EXPECT_TRUE(AuthorizeGroup(viewer, store_, viewer.organization_id, "com.mine", Action::kRead).ok());
+}
+
+TEST_F(AuthTest, BusinessGroupsInheritTheirParentsTokens) {
+  store_.organizations["org-1a"] = storage::Organization{"org-1a", "Child", "org-1", 0};
+  store_.organizations["org-1a1"] = storage::Organization{"org-1a1", "Grandchild", "org-1a", 0};
+  store_.organizations["org-2"] = storage::Organization{"org-2", "Other", "", 0};
+  auto root = authenticator_.IssueToken("org-1", Role::kContributor, "alice", 0, "user-1");
+  auto child = authenticator_.IssueToken("org-1a", Role::kAdmin, "bob", 0);
+  ASSERT_TRUE(root.ok() && child.ok());
+
+  auto alice = authenticator_.Authenticate("Bearer " + *root);
+  ASSERT_TRUE(alice.ok()) << alice.status().ToString();
+  EXPECT_EQ(alice->account_id, "user-1");
+  EXPECT_THAT(alice->organization_ids, ::testing::ElementsAre("org-1", "org-1a", "org-1a1"));
+  EXPECT_TRUE(Authorize(*alice, "org-1a1", Action::kPublish).ok());
+  EXPECT_EQ(Authorize(*alice, "org-2", Action::kRead).http_status(), 403);
+  EXPECT_TRUE(AuthorizeGroup(*alice, store_, "org-1a", "com.child", Action::kPublish).ok());
+
+  auto bob = authenticator_.Authenticate("Bearer " + *child);
+  ASSERT_TRUE(bob.ok());
+  EXPECT_EQ(Authorize(*bob, "org-1", Action::kRead).http_status(), 403) << "a child's token does not reach its parent";
+  EXPECT_TRUE(Authorize(*bob, "org-1a1", Action::kDelete).ok());
+}
+
+TEST_F(AuthTest, AGroupBelongsToTheOrganizationItIsPublishedIn) {
+  store_.organizations["org-1a"] = storage::Organization{"org-1a", "Child", "org-1", 0};
+  store_.group_owners["com.child"] = "org-1a";
+  const Principal alice{"org-1", Role::kAdmin, "alice", {"org-1", "org-1a"}};
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, "org-1a", "com.child", Action::kPublish).ok());
+  EXPECT_EQ(AuthorizeGroup(alice, store_, "org-1", "com.child", Action::kPublish).http_status(), 403)
+      << "publishing a child's group under the parent would split the asset between organisations";
+  EXPECT_EQ(AuthorizeGroup(alice, store_, "org-1", "org-1a", Action::kPublish).http_status(), 403);
 }
 
 TEST_F(AuthTest, GroupStoreFailuresAreReturned) {
   const Principal alice{"org-1", Role::kContributor, "alice"};
   store_.failure = Status::Unavailable("database locked");
-  EXPECT_EQ(AuthorizeGroup(alice, store_, "com.free", Action::kPublish).http_status(), 503);
-  EXPECT_TRUE(AuthorizeGroup(alice, store_, "org-1", Action::kPublish).ok()) << "its own id needs no lookup";
+  EXPECT_EQ(AuthorizeGroup(alice, store_, alice.organization_id, "com.free", Action::kPublish).http_status(), 503);
+  EXPECT_TRUE(AuthorizeGroup(alice, store_, alice.organization_id, "org-1", Action::kPublish).ok()) << "its own id needs no lookup";
 }
 
 }  // namespace

@@ -15,8 +15,10 @@ namespace agora::cli {
 namespace {
 
 enum class Access {
+  kOpen,     // no token needed, and a missing one is no reason to refuse (logins, analytics)
   kPublic,   // anyone, without a token
   kList,     // any token: answers within the caller's own organisation
+  kAnyToken, // any valid token (the caller's own profile, GraphQL)
   kRead,     // viewers and up, of the owning organisation
   kManage,   // contributors and admins of the owning organisation
   kAdmin,    // admins of the owning organisation
@@ -79,6 +81,13 @@ const std::map<std::string, Access>& Policy() {
       {"DELETE /assets/{groupId}/{assetId}", Access::kAdmin},
       {"DELETE /assets/{groupId}/{assetId}/{version}", Access::kAdmin},
       {"DELETE /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}", Access::kAdmin},
+      {"POST /accounts/login", Access::kOpen},
+      {"POST /accounts/api/v2/oauth2/token", Access::kOpen},
+      {"POST /cli/api/v1/analytics/event", Access::kOpen},
+      {"POST /cli/api/v1/analytics/error", Access::kOpen},
+      {"GET /accounts/api/users/me", Access::kAnyToken},
+      {"GET /accounts/api/organizations/{organizationId}/environments", Access::kRead},
+      {"GET /accounts/api/organizations/{organizationId}/environments/{environmentId}", Access::kRead},
   };
   return kPolicy;
 }
@@ -113,7 +122,7 @@ class AccessTest : public ::testing::Test {
     static const std::map<std::string, std::string> kValues = {
         {"groupId", ""}, {"organizationId", ""}, {"assetId", "fixture"}, {"version", "1.0.0"}, {"runId", "run"},
         {"tagKey", "key"}, {"id", "definition"}, {"pagePath*", "home"}, {"resourceId*", "image.png"},
-        {"classifier", "custom"}, {"packaging", "txt"}};
+        {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}};
     std::string path = pattern;
     for (const auto& [name, value] : kValues)
       for (size_t at; (at = path.find("{" + name + "}")) != std::string::npos;)
@@ -148,6 +157,11 @@ TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
   for (const auto& [route, access] : routes) {
     const std::string what = route->method + " " + route->pattern;
     const int anonymous = Status(*route, "");
+    if (access == Access::kOpen) {
+      EXPECT_FALSE(denied(anonymous)) << what;
+      EXPECT_FALSE(denied(Status(*route, "not-a-token"))) << what << ": a stale token must not matter";
+      continue;
+    }
     if (access == Access::kPublic) {
       EXPECT_EQ(anonymous, 200) << what;
       continue;
@@ -156,6 +170,7 @@ TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
     EXPECT_EQ(Status(*route, "not-a-token"), 401) << what;
     const int stranger = Status(*route, tokens_["stranger"]);
     if (access == Access::kList) EXPECT_EQ(stranger, 200) << what;
+    else if (access == Access::kAnyToken) EXPECT_FALSE(denied(stranger)) << what;
     else EXPECT_TRUE(stranger == 403 || stranger == 404) << what << " answered another organisation " << stranger;
     const int viewer = Status(*route, tokens_["viewer"]);
     if (access <= Access::kRead) EXPECT_FALSE(denied(viewer)) << what << " refused a viewer: " << viewer;

@@ -12,7 +12,9 @@
 
 namespace agora::cli {
 
-Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const std::string& name);
+// parent_id: the organisation a business group belongs to; empty for a root organisation.
+Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const std::string& name,
+                                       const std::string& parent_id = "");
 Result<std::string> CreateToken(storage::MetadataStore& metadata, const std::string& organization_id,
                                 const std::string& role, const std::string& subject);
 

@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include "auth/accounts.h"
 #include "auth/auth.h"
 #include "exchange/exchange_api.h"
 #include "publication/blob_reaper.h"
@@ -18,9 +19,10 @@ struct App::Parts {
         publisher(*dir.metadata, *dir.blobs, reaper),
         queue(publisher, *dir.metadata, reaper, options.workers),
         authenticator(*dir.metadata),
+        accounts(*dir.metadata, auth::AccountsOptions{options.token_ttl_seconds * 1000}),
         lifecycle(*dir.metadata, reaper),
         portal(*dir.metadata, *dir.blobs, reaper),
-        services{*dir.metadata, *dir.blobs, reaper, publisher, queue, lifecycle, portal, authenticator,
+        services{*dir.metadata, *dir.blobs, reaper, publisher, queue, lifecycle, portal, authenticator, accounts,
                  options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
@@ -32,6 +34,7 @@ struct App::Parts {
   publication::Publisher publisher;
   publication::PublicationQueue queue;
   auth::Authenticator authenticator;
+  auth::Accounts accounts;
   publication::AssetLifecycle lifecycle;
   publication::DocumentationPortal portal;
   exchange::ExchangeServices services;

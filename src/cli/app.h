@@ -24,6 +24,7 @@ struct AppOptions {
   std::string public_url;  // base of links in responses; empty: from the request's Host
   int workers = 2;         // asynchronous publication workers
   uint32_t rate_limit_per_minute = 0;  // per client (see server::Router::LimitRate); 0: none
+  int64_t token_ttl_seconds = 3600;    // lifetime of the tokens logins issue
 };
 
 class App {

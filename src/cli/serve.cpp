@@ -17,11 +17,20 @@ namespace po = boost::program_options;
 
 namespace {
 
-
-Result<server::ListenEndpoint> ParseListen(const std::string& text) {
+// [http://|https://]HOST:PORT. Without a scheme an endpoint serves HTTPS when a certificate is
+// configured, so `--listen https://0.0.0.0:8443 --listen http://127.0.0.1:8081` serves both.
+Result<server::ListenEndpoint> ParseListen(std::string text, bool have_certificate) {
+  server::ListenEndpoint endpoint;
+  endpoint.tls = have_certificate;
+  for (const auto& [scheme, tls] : {std::pair{"http://", false}, std::pair{"https://", true}}) {
+    if (text.rfind(scheme, 0) != 0) continue;
+    text.erase(0, std::string_view(scheme).size());
+    endpoint.tls = tls;
+  }
+  if (endpoint.tls && !have_certificate)
+    return Status::InvalidArgument("USAGE", "an https:// --listen needs --tls-cert and --tls-key");
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) return Status::InvalidArgument("USAGE", "--listen takes HOST:PORT, got " + text);
-  server::ListenEndpoint endpoint;
   endpoint.host = text.substr(0, colon);
   if (endpoint.host.size() > 2 && endpoint.host.front() == '[' && endpoint.host.back() == ']')
     endpoint.host = endpoint.host.substr(1, endpoint.host.size() - 2);
@@ -87,14 +96,15 @@ int Fail(const Status& status) {
 int RunServe(const std::vector<std::string>& args) {
   po::options_description options("serve options");
   options.add_options()("data", po::value<std::string>()->default_value("./agora-data"), "data directory")(
-      "listen", po::value<std::vector<std::string>>(), "HOST:PORT to listen on (repeatable)")(
+      "listen", po::value<std::vector<std::string>>(), "[http://|https://]HOST:PORT to listen on (repeatable)")(
       "public-url", po::value<std::string>()->default_value(""), "base URL for links in responses")(
       "max-upload-mb", po::value<uint64_t>()->default_value(4096), "largest accepted request body, MiB")(
       "threads", po::value<int>()->default_value(0), "HTTP threads (0: by cores)")(
       "workers", po::value<int>()->default_value(2), "asynchronous publication workers")(
       "rate-limit", po::value<uint32_t>()->default_value(0), "requests per minute per token (0: no limit)")(
       "tls-cert", po::value<std::string>()->default_value(""), "PEM certificate: serve HTTPS")(
-      "tls-key", po::value<std::string>()->default_value(""), "PEM private key for --tls-cert");
+      "tls-key", po::value<std::string>()->default_value(""), "PEM private key for --tls-cert")(
+      "token-ttl", po::value<int64_t>()->default_value(3600), "seconds until a login's token expires");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -106,21 +116,26 @@ int RunServe(const std::vector<std::string>& args) {
 
   server::ServerOptions server_options;
   const bool tls = !vm["tls-cert"].as<std::string>().empty();
+  if (tls != !vm["tls-key"].as<std::string>().empty())
+    return Fail(Status::InvalidArgument("USAGE", "--tls-cert and --tls-key go together"));
+  const int64_t token_ttl = vm["token-ttl"].as<int64_t>();
+  if (token_ttl <= 0 || token_ttl > int64_t{10} * 365 * 24 * 3600)
+    return Fail(Status::InvalidArgument("USAGE", "--token-ttl takes 1 second to 10 years"));
   server_options.tls_certificate_file = vm["tls-cert"].as<std::string>();
   server_options.tls_private_key_file = vm["tls-key"].as<std::string>();
   const auto listens = vm.count("listen") ? vm["listen"].as<std::vector<std::string>>()
                                           : std::vector<std::string>{"127.0.0.1:8081"};
   for (const auto& listen : listens) {
-    auto endpoint = ParseListen(listen);
+    auto endpoint = ParseListen(listen, tls);
     if (!endpoint.ok()) return Fail(endpoint.status());
-    endpoint->tls = tls;
     server_options.endpoints.push_back(*endpoint);
   }
   server_options.threads = vm["threads"].as<int>();
   server_options.max_body_bytes = vm["max-upload-mb"].as<uint64_t>() << 20;
 
   SignalWatcher signals;
-  AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>()};
+  AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
+                         token_ttl};
   auto app = App::Open(vm["data"].as<std::string>(), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);

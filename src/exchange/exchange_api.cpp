@@ -8,6 +8,7 @@
 #include "assets/coordinates.h"
 #include "assets/semver.h"
 #include "common/ids.h"
+#include "exchange/accounts_api.h"
 #include "exchange/asset_json.h"
 #include "exchange/discovery.h"
 #include "exchange/handler_support.h"
@@ -47,7 +48,7 @@ class Api {
     const assets::Coordinates coordinates = CoordinatesOf(request);
     if (Status st = auth::Authorize(principal, organization_id, auth::Action::kPublish); !st.ok()) return Response::Error(st);
     if (Status st = assets::ValidateCoordinates(coordinates); !st.ok()) return Response::Error(st);
-    if (Status st = auth::AuthorizeGroup(principal, s_.metadata, coordinates.group_id, auth::Action::kPublish); !st.ok())
+    if (Status st = auth::AuthorizeGroup(principal, s_.metadata, organization_id, coordinates.group_id, auth::Action::kPublish); !st.ok())
       return Response::Error(st);
 
     publication::PublicationRequest publication;
@@ -336,11 +337,6 @@ class Api {
                         {"assetTypeRestrictions", std::move(restrictions)}};
   }
 
-  static std::string StringField(const json::object& o, const char* key) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : "";
-  }
-
   static std::vector<std::string> StringList(const json::object& o, const char* key) {
     std::vector<std::string> values;
     if (const auto* v = o.if_contains(key); v && v->is_array())
@@ -377,13 +373,7 @@ class Api {
     return Response::NoContent();
   }
 
-  static Result<json::object> JsonBody(Request& request) {
-    AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(1 << 20));
-    boost::system::error_code ec;
-    json::value value = json::parse(text, ec);
-    if (ec || !value.is_object()) return Status::InvalidArgument("BAD_REQUEST", "The body must be a JSON object");
-    return std::move(value.as_object());
-  }
+
 
   // {name, description, contactName, contactEmail}: at least one, strings within Exchange's limits.
   static Result<storage::AssetDetailsUpdate> DetailsUpdate(const json::object& body) {
@@ -489,6 +479,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
+  RegisterAccountsRoutes(router, services);
 }
 
 }  // namespace agora::exchange

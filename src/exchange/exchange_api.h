@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "auth/accounts.h"
 #include "auth/auth.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
@@ -31,6 +32,7 @@ struct ExchangeServices {
   publication::AssetLifecycle& lifecycle;
   publication::DocumentationPortal& portal;
   auth::Authenticator& authenticator;
+  auth::Accounts& accounts;
   std::string public_url;  // empty: derive from the request's Host header
   std::string server_version;
 };

@@ -6,6 +6,19 @@ server::Response JsonResponse(int status, const boost::json::value& value) {
   return server::Response::Json(status, boost::json::serialize(value));
 }
 
+Result<boost::json::object> JsonBody(server::Request& request) {
+  AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(1 << 20));
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(text, ec);
+  if (ec || !value.is_object()) return Status::InvalidArgument("BAD_REQUEST", "The body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+std::string StringField(const boost::json::object& object, const char* key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_string() ? std::string(value->as_string()) : "";
+}
+
 assets::Coordinates CoordinatesOf(const server::Request& request) {
   return {request.Param("groupId"), request.Param("assetId"), request.Param("version")};
 }

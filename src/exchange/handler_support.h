@@ -23,6 +23,10 @@
 namespace agora::exchange {
 
 server::Response JsonResponse(int status, const boost::json::value& value);
+// The request's body as a JSON object (at most 1 MiB); 400 BAD_REQUEST otherwise.
+Result<boost::json::object> JsonBody(server::Request& request);
+// The member's string value, or empty when it is missing or not a string.
+std::string StringField(const boost::json::object& object, const char* key);
 assets::Coordinates CoordinatesOf(const server::Request& request);
 Result<auth::Principal> Authenticate(ExchangeServices& services, const server::Request& request);
 // The version, if the principal may read it (404 for an unknown one, 403 for another organisation's).

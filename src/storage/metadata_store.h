@@ -35,6 +35,36 @@ struct TokenRecord {
   std::string subject;  // who it identifies (a user name or "admin-token")
   int64_t created_millis = 0;
   int64_t expires_millis = 0;  // 0: never
+  std::string account_id;      // the user or connected app it was issued to; empty for admin tokens
+};
+
+// A deployment environment of an organisation. Exchange itself ignores environments, but its
+// clients pick one at login; every organisation is created with "Production" and "Sandbox".
+struct Environment {
+  std::string id;
+  std::string organization_id;
+  std::string name;
+  bool is_production = false;
+};
+
+// A person who logs in with a password. The hash is libsodium's self-describing Argon2id string.
+struct UserRecord {
+  std::string id;
+  std::string username;
+  std::string password_hash;
+  std::string organization_id;  // the user's home organisation; its child organisations follow
+  std::string role;
+  int64_t created_millis = 0;
+};
+
+// A connected app, logging in with client credentials; the secret is random, kept as SHA-256.
+struct ClientRecord {
+  std::string client_id;
+  std::string secret_hash;
+  std::string name;
+  std::string organization_id;
+  std::string role;
+  int64_t created_millis = 0;
 };
 
 // A durable publication (or mutable-data) job. `request_json` is the publication pipeline's own
@@ -128,6 +158,15 @@ class MetadataStore {
   virtual Status CreateOrganization(const Organization& organization) = 0;
   virtual Result<Organization> GetOrganization(const std::string& id) = 0;
   virtual Result<std::vector<Organization>> ListOrganizations() = 0;
+  // The organisation and all its descendants (child business groups), the root first.
+  virtual Result<std::vector<Organization>> ListOrganizationTree(const std::string& root_id) = 0;
+  virtual Result<std::vector<Environment>> ListEnvironments(const std::string& organization_id) = 0;
+
+  // Identities: users (a username is unique: Conflict USER_EXISTS otherwise) and connected apps.
+  virtual Status CreateUser(const UserRecord& user) = 0;
+  virtual Result<UserRecord> FindUser(const std::string& username) = 0;
+  virtual Status CreateClient(const ClientRecord& client) = 0;
+  virtual Result<ClientRecord> FindClient(const std::string& client_id) = 0;
 
   // Tokens.
   virtual Status CreateToken(const TokenRecord& token) = 0;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "assets/semver.h"
+#include "common/ids.h"
 #include "storage/metadata_store.h"
 #include "storage/sqlite_connection.h"
 
@@ -126,7 +127,26 @@ CREATE INDEX portal_resources_portal ON portal_resources(version_id, draft);
 CREATE INDEX portal_resources_sha256 ON portal_resources(sha256);
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// Identities for the platform's login flows: users with passwords, connected apps, environments,
+// and the account a token was issued to. Organisations created before this get their two
+// environments here.
+const char* const kSchemaV4 = R"sql(
+CREATE INDEX organizations_parent ON organizations(parent_id);
+ALTER TABLE tokens ADD COLUMN account_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE environments (
+  id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id), name TEXT NOT NULL,
+  is_production INTEGER NOT NULL, UNIQUE (organization_id, name));
+INSERT INTO environments SELECT lower(hex(randomblob(16))), id, 'Production', 1 FROM organizations;
+INSERT INTO environments SELECT lower(hex(randomblob(16))), id, 'Sandbox', 0 FROM organizations;
+CREATE TABLE users (
+  id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
+  organization_id TEXT NOT NULL REFERENCES organizations(id), role TEXT NOT NULL, created_millis INTEGER NOT NULL);
+CREATE TABLE clients (
+  client_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL,
+  organization_id TEXT NOT NULL REFERENCES organizations(id), role TEXT NOT NULL, created_millis INTEGER NOT NULL);
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Column weights for bm25: a name match outranks an assetId match, then keywords and tags, then
@@ -215,7 +235,85 @@ class SqliteMetadataStore : public MetadataStore {
   Status CreateOrganization(const Organization& o) override {
     return Write([&](SqliteConnection& c) {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO organizations VALUES (?, ?, ?, ?)"));
-      return s->Bind(1, o.id).Bind(2, o.name).Bind(3, o.parent_id).Bind(4, o.created_millis).Run();
+      AGORA_RETURN_IF_ERROR(s->Bind(1, o.id).Bind(2, o.name).Bind(3, o.parent_id).Bind(4, o.created_millis).Run());
+      for (const auto& [name, production] : {std::pair{"Production", 1}, std::pair{"Sandbox", 0}}) {
+        AGORA_ASSIGN_OR_RETURN(Statement env, c.Prepare("INSERT INTO environments VALUES (?, ?, ?, ?)"));
+        AGORA_RETURN_IF_ERROR(env->Bind(1, NewUuid()).Bind(2, o.id).Bind(3, name).Bind(4, int64_t{production}).Run());
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<Organization>> ListOrganizationTree(const std::string& root_id) override {
+    return Read<std::vector<Organization>>([&](SqliteConnection& c) -> Result<std::vector<Organization>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "WITH RECURSIVE tree(id, depth) AS (SELECT id, 0 FROM organizations WHERE id = ?1 "
+          "UNION SELECT o.id, t.depth + 1 FROM organizations o JOIN tree t ON o.parent_id = t.id WHERE t.depth < 64) "
+          "SELECT o.id, o.name, o.parent_id, o.created_millis FROM tree t JOIN organizations o ON o.id = t.id "
+          "ORDER BY t.depth, o.created_millis, o.id"));
+      s->Bind(1, root_id);
+      std::vector<Organization> tree;
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        tree.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3)});
+        return Status::Ok();
+      }));
+      if (tree.empty()) return Status::NotFound("Organization " + root_id + " not found");
+      return tree;
+    });
+  }
+
+  Result<std::vector<Environment>> ListEnvironments(const std::string& organization_id) override {
+    return Read<std::vector<Environment>>([&](SqliteConnection& c) -> Result<std::vector<Environment>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT id, organization_id, name, is_production FROM environments WHERE organization_id = ? "
+          "ORDER BY is_production DESC, name"));
+      s->Bind(1, organization_id);
+      std::vector<Environment> environments;
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        environments.push_back({r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0});
+        return Status::Ok();
+      }));
+      return environments;
+    });
+  }
+
+  Status CreateUser(const UserRecord& u) override {
+    Status st = Write([&](SqliteConnection& c) {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)"));
+      return s->Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.organization_id)
+          .Bind(5, u.role).Bind(6, u.created_millis).Run();
+    });
+    if (st.kind() == Status::Kind::kConflict) return Status::Conflict("USER_EXISTS", "The username " + u.username + " is taken");
+    return st;
+  }
+
+  Result<UserRecord> FindUser(const std::string& username) override {
+    return Read<UserRecord>([&](SqliteConnection& c) -> Result<UserRecord> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT id, username, password_hash, organization_id, role, created_millis FROM users WHERE username = ?"));
+      s->Bind(1, username);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("user not found");
+      return UserRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Int(5)};
+    });
+  }
+
+  Status CreateClient(const ClientRecord& a) override {
+    return Write([&](SqliteConnection& c) {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO clients VALUES (?, ?, ?, ?, ?, ?)"));
+      return s->Bind(1, a.client_id).Bind(2, a.secret_hash).Bind(3, a.name).Bind(4, a.organization_id)
+          .Bind(5, a.role).Bind(6, a.created_millis).Run();
+    });
+  }
+
+  Result<ClientRecord> FindClient(const std::string& client_id) override {
+    return Read<ClientRecord>([&](SqliteConnection& c) -> Result<ClientRecord> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT client_id, secret_hash, name, organization_id, role, created_millis FROM clients WHERE client_id = ?"));
+      s->Bind(1, client_id);
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::NotFound("client not found");
+      return ClientRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Int(5)};
     });
   }
 
@@ -243,20 +341,21 @@ class SqliteMetadataStore : public MetadataStore {
 
   Status CreateToken(const TokenRecord& t) override {
     return Write([&](SqliteConnection& c) {
-      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)"));
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?, ?)"));
       return s->Bind(1, t.token_hash).Bind(2, t.organization_id).Bind(3, t.role).Bind(4, t.subject)
-          .Bind(5, t.created_millis).Bind(6, t.expires_millis).Run();
+          .Bind(5, t.created_millis).Bind(6, t.expires_millis).Bind(7, t.account_id).Run();
     });
   }
 
   Result<TokenRecord> FindToken(const std::string& token_hash) override {
     return Read<TokenRecord>([&](SqliteConnection& c) -> Result<TokenRecord> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-          "SELECT token_hash, organization_id, role, subject, created_millis, expires_millis FROM tokens WHERE token_hash = ?"));
+          "SELECT token_hash, organization_id, role, subject, created_millis, expires_millis, account_id FROM tokens "
+          "WHERE token_hash = ?"));
       s->Bind(1, token_hash);
       AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) return Status::NotFound("token not found");
-      return TokenRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4), s->Int(5)};
+      return TokenRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4), s->Int(5), s->Text(6)};
     });
   }
 

@@ -224,7 +224,7 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerAgora) {
 TEST_F(SqliteStoreTest, CheckIntegrityFindsDanglingReferences) {
   ASSERT_TRUE(store_->CheckIntegrity().ok());
   // Another program, with foreign keys off, leaves a token pointing at no organisation.
-  RawConnection(path_).Exec("INSERT INTO tokens VALUES ('h', 'no-such-org', 'viewer', 's', 1, 0)");
+  RawConnection(path_).Exec("INSERT INTO tokens VALUES ('h', 'no-such-org', 'viewer', 's', 1, 0, '')");
   const Status st = store_->CheckIntegrity();
   EXPECT_EQ(st.kind(), Status::Kind::kCorruption);
   EXPECT_NE(st.message().find("tokens"), std::string::npos) << st.message();

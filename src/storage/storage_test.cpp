@@ -360,6 +360,7 @@ TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
   auto v = Version("old", "1.0.0");
   v.categories = {{"department", {"Finance"}}};
   ASSERT_TRUE(store_->PutVersion(v).ok());
+  ASSERT_TRUE(store_->CreateOrganization({"org-old", "Old", "", 1}).ok());
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir_.str() + "/agora.db").c_str(), &db), SQLITE_OK);
@@ -368,6 +369,8 @@ TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
       "CREATE VIRTUAL TABLE version_search USING fts5(name, asset_id, keywords, tags, description);"
       "ALTER TABLE versions DROP COLUMN api_model; ALTER TABLE versions DROP COLUMN api_terms;"
       "DROP TABLE portal_pages; DROP TABLE portal_resources; DROP TABLE portals;"
+      "DROP TABLE users; DROP TABLE clients; DROP TABLE environments; DROP INDEX organizations_parent;"
+      "ALTER TABLE tokens DROP COLUMN account_id;"
       "PRAGMA user_version = 1;";
   ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);
@@ -376,6 +379,7 @@ TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
   q.search = "finance";
   EXPECT_EQ(Find(q), (std::vector<std::string>{"old@1.0.0"}));
   EXPECT_TRUE(store_->CheckIntegrity().ok());
+  EXPECT_EQ(store_->ListEnvironments("org-old")->size(), 2u) << "existing organisations get their environments";
 }
 
 TEST_F(MetadataStoreTest, PortalsDraftsPublishingAndBlobReferences) {

@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -76,14 +77,19 @@ class Response:
 class AgoraServer:
     """One `agora serve` process. Not thread-safe: drive it from the test's thread."""
 
-    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None):
+    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None):
+        """tls: a certificates.TestCertificates; the server then speaks HTTPS only."""
         self.binary = binary or AGORA_BIN
+        self.tls = tls
+        self.scheme = "https" if tls else "http"
         self.extra_args = list(extra_args)
+        if tls:
+            self.extra_args += ["--tls-cert", tls.certificate, "--tls-key", tls.key]
         self.owns_data = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="agora-e2e-")
         self.auto_port = port is None
         self.port = port or free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"{self.scheme}://127.0.0.1:{self.port}"
         self.output = []
         self.org = None
         self.token = None
@@ -106,7 +112,7 @@ class AgoraServer:
                 if not (self.auto_port and busy and attempt < 2):
                     raise
                 self.port = free_port()
-                self.base = f"http://127.0.0.1:{self.port}"
+                self.base = f"{self.scheme}://127.0.0.1:{self.port}"
         # Parsed from every attempt's output: agora prints them once, when it initialises the data dir.
         for line in list(self.output):
             if line.startswith("organization id: "):
@@ -117,7 +123,7 @@ class AgoraServer:
 
     def _launch(self, timeout):
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
+            [self.binary, "serve", "--data", self.data_dir, "--listen", self.base, *self.extra_args],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         _running.add(self.process)
         # Drained on its own thread so a chatty server never blocks on a full pipe.
@@ -191,10 +197,10 @@ class AgoraServer:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # --- administration -------------------------------------------------------------------------
-    def admin(self, *args):
-        """`agora admin <args> --data DIR`; returns the last line it printed."""
+    def admin(self, *args, stdin=None):
+        """`agora admin <args> --data DIR`, with `stdin` as its input; returns the last line it printed."""
         result = subprocess.run([self.binary, "admin", *args, "--data", self.data_dir],
-                                capture_output=True, text=True, timeout=30)
+                                capture_output=True, text=True, timeout=30, input=stdin)
         if result.returncode != 0:
             raise AssertionError(f"agora admin {' '.join(args)} exited with {result.returncode}:\n"
                                  f"{result.stdout}{result.stderr}")
@@ -217,13 +223,19 @@ class AgoraServer:
             token = self.token
         if token is not None:
             headers.setdefault("Authorization", f"bearer {token}")
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection = self.connection(timeout)
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             return Response(response.status, response.getheaders(), response.read())
         finally:
             connection.close()
+
+    def connection(self, timeout=60):
+        if not self.tls:
+            return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        context = ssl.create_default_context(cafile=self.tls.ca)
+        return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=context)
 
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -248,6 +260,8 @@ class AgoraServer:
         """Runs the real curl with `args`; returns (status, body bytes). Adds the bearer token unless None."""
         with tempfile.NamedTemporaryFile(prefix="agora-curl-") as out:
             command = ["curl", "-sS", "--max-time", "300", "-o", out.name, "-w", "%{http_code}"]
+            if self.tls:
+                command += ["--cacert", self.tls.ca]
             if token == "admin":
                 token = self.token
             if token is not None:

@@ -1,0 +1,99 @@
+#include "auth/accounts.h"
+
+
+#include "auth/password.h"
+#include "common/hash.h"
+#include "common/ids.h"
+
+namespace agora::auth {
+namespace {
+
+constexpr size_t kMaxUsernameLength = 128;
+
+bool ValidUsername(const std::string& username) {
+  if (username.empty() || username.size() > kMaxUsernameLength) return false;
+  for (char c : username)
+    if (c <= 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+// Verifying against this when the user does not exist makes both failures take as long, so the
+// answer's timing does not tell which usernames exist.
+const std::string& DecoyHash() {
+  static const std::string hash = [] {
+    auto hashed = HashPassword(RandomHex(16));
+    return hashed.ok() ? *hashed : std::string();
+  }();
+  return hash;
+}
+
+Status BadCredentials() { return Status::Unauthorized("Invalid username or password"); }
+
+}  // namespace
+
+Accounts::Accounts(storage::MetadataStore& metadata, AccountsOptions options)
+    : metadata_(metadata), authenticator_(metadata), options_(options) {}
+
+Result<Role> Accounts::CheckMembership(const std::string& organization_id, const std::string& role) {
+  const auto parsed = ParseRole(role);
+  if (!parsed) return Status::InvalidArgument("INVALID_ROLE", "role must be admin, contributor or viewer");
+  auto organization = metadata_.GetOrganization(organization_id);
+  if (!organization.ok() && organization.status().kind() == Status::Kind::kNotFound)
+    return Status::InvalidArgument("INVALID_ORGANIZATION", "Organization " + organization_id + " does not exist");
+  AGORA_RETURN_IF_ERROR(organization.status());
+  return *parsed;
+}
+
+Result<std::string> Accounts::CreateUser(const std::string& organization_id, const std::string& username,
+                                         const std::string& password, const std::string& role) {
+  if (!ValidUsername(username))
+    return Status::InvalidArgument("INVALID_USERNAME", "A username has 1 to 128 characters and no spaces");
+  AGORA_ASSIGN_OR_RETURN(Role parsed, CheckMembership(organization_id, role));
+  AGORA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  storage::UserRecord user{NewUuid(), username, std::move(hash), organization_id, RoleName(parsed), NowMillis()};
+  AGORA_RETURN_IF_ERROR(metadata_.CreateUser(user));
+  return user.id;
+}
+
+Result<ClientCredentials> Accounts::CreateClient(const std::string& organization_id, const std::string& role,
+                                                 const std::string& name) {
+  AGORA_ASSIGN_OR_RETURN(Role parsed, CheckMembership(organization_id, role));
+  ClientCredentials credentials{RandomHex(16), RandomHex(32)};
+  storage::ClientRecord client{credentials.client_id, Sha256Hex(credentials.client_secret), name, organization_id,
+                               RoleName(parsed), NowMillis()};
+  AGORA_RETURN_IF_ERROR(metadata_.CreateClient(client));
+  return credentials;
+}
+
+Result<IssuedToken> Accounts::LoginWithPassword(const std::string& username, const std::string& password) {
+  if (!ValidUsername(username) || password.empty() || password.size() > kMaxPasswordLength) return BadCredentials();
+  auto user = metadata_.FindUser(username);
+  if (!user.ok()) {
+    if (user.status().kind() != Status::Kind::kNotFound) return user.status();
+    (void)VerifyPassword(DecoyHash(), password);
+    return BadCredentials();
+  }
+  if (!VerifyPassword(user->password_hash, password)) return BadCredentials();
+  return Issue(user->organization_id, user->role, user->username, user->id);
+}
+
+Result<IssuedToken> Accounts::LoginWithClientCredentials(const std::string& client_id,
+                                                         const std::string& client_secret) {
+  const Status refused = Status::Unauthorized("Invalid client credentials");
+  if (client_id.empty() || client_id.size() > 128 || client_secret.size() > 512) return refused;
+  auto client = metadata_.FindClient(client_id);
+  if (!client.ok()) return client.status().kind() == Status::Kind::kNotFound ? refused : client.status();
+  if (!ConstantTimeEquals(client->secret_hash, Sha256Hex(client_secret))) return refused;
+  return Issue(client->organization_id, client->role, client->name, client->client_id);
+}
+
+Result<IssuedToken> Accounts::Issue(const std::string& organization_id, const std::string& role,
+                                    const std::string& subject, const std::string& account_id) {
+  const auto parsed = ParseRole(role);
+  if (!parsed) return Status::Internal("stored account has an unknown role " + role);
+  AGORA_ASSIGN_OR_RETURN(std::string secret,
+                         authenticator_.IssueToken(organization_id, *parsed, subject, options_.token_ttl_millis, account_id));
+  return IssuedToken{std::move(secret), options_.token_ttl_millis / 1000};
+}
+
+}  // namespace agora::auth

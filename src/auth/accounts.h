@@ -1,0 +1,60 @@
+// Accounts owns the identities that log in, as Anypoint's clients expect them: users with a
+// username and password, and connected apps with client credentials. Each belongs to a home
+// organisation with a role, which also applies in the organisation's descendants (business
+// groups). A login issues an ordinary bearer token (see Authenticator) that expires after the
+// configured time to live and, being stored, survives a restart.
+//
+// Thread safety: all methods may be called from any thread; the stores behind them are
+// thread-safe. Password checks are deliberately slow (see password.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "auth/auth.h"
+#include "common/status.h"
+#include "storage/metadata_store.h"
+
+namespace agora::auth {
+
+struct AccountsOptions {
+  int64_t token_ttl_millis = 3'600'000;  // tokens issued by a login; must be positive
+};
+
+struct IssuedToken {
+  std::string access_token;
+  int64_t expires_in_seconds = 0;
+};
+
+struct ClientCredentials {
+  std::string client_id;      // 32 hex characters
+  std::string client_secret;  // 64 hex characters, shown once
+};
+
+class Accounts {
+ public:
+  Accounts(storage::MetadataStore& metadata, AccountsOptions options);
+
+  // 400 for an empty or over-long username (at most 128 visible characters) or password, an
+  // unknown role or organisation; 409 USER_EXISTS. Returns the user's id.
+  Result<std::string> CreateUser(const std::string& organization_id, const std::string& username,
+                                 const std::string& password, const std::string& role);
+  Result<ClientCredentials> CreateClient(const std::string& organization_id, const std::string& role,
+                                         const std::string& name);
+
+  // 401 UNAUTHORIZED for an unknown user or a wrong password, alike and in about the same time.
+  Result<IssuedToken> LoginWithPassword(const std::string& username, const std::string& password);
+  // 401 for unknown or wrong client credentials.
+  Result<IssuedToken> LoginWithClientCredentials(const std::string& client_id, const std::string& client_secret);
+
+ private:
+  Result<IssuedToken> Issue(const std::string& organization_id, const std::string& role, const std::string& subject,
+                            const std::string& account_id);
+  Result<Role> CheckMembership(const std::string& organization_id, const std::string& role);
+
+  storage::MetadataStore& metadata_;
+  Authenticator authenticator_;
+  AccountsOptions options_;
+};
+
+}  // namespace agora::auth
