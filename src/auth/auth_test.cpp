@@ -46,6 +46,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<storage::Organization>> ListOrganizations() override { return Unused(); }
   Result<std::vector<storage::Environment>> ListEnvironments(const std::string&) override { return Unused(); }
   Status CreateUser(const storage::UserRecord&) override { return Unused(); }
+  Result<std::string> GetOrCreateSetting(const std::string&, const std::string&) override { return Unused(); }
   Result<storage::UserRecord> FindUser(const std::string&) override { return Unused(); }
   Status CreateClient(const storage::ClientRecord&) override { return Unused(); }
   Result<storage::ClientRecord> FindClient(const std::string&) override { return Unused(); }

@@ -20,6 +20,7 @@ enum class Access {
   kList,     // any token: answers within the caller's own organisation
   kAnyToken, // any valid token (the caller's own profile, GraphQL)
   kRead,     // viewers and up, of the owning organisation
+  kPublishForm,  // contributors and admins; the organisation is named in the request's form
   kManage,   // contributors and admins of the owning organisation
   kAdmin,    // admins of the owning organisation
 };
@@ -43,6 +44,8 @@ const std::map<std::string, Access>& Policy() {
       {"GET /assets/{groupId}/{assetId}/{version}/portal/resources/{resourceId*}", Access::kRead},
       {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/pom", Access::kRead},
       {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/{classifier}/{packaging}",
+       Access::kRead},
+      {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/{classifier}/{packaging}/{fileName}",
        Access::kRead},
       {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/mutabledata/status/{runId}", Access::kRead},
       {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}", Access::kRead},
@@ -81,6 +84,7 @@ const std::map<std::string, Access>& Policy() {
       {"DELETE /assets/{groupId}/{assetId}", Access::kAdmin},
       {"DELETE /assets/{groupId}/{assetId}/{version}", Access::kAdmin},
       {"DELETE /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}", Access::kAdmin},
+      {"POST /assets", Access::kPublishForm},
       {"POST /accounts/login", Access::kOpen},
       {"POST /accounts/api/v2/oauth2/token", Access::kOpen},
       {"POST /cli/api/v1/analytics/event", Access::kOpen},
@@ -122,7 +126,7 @@ class AccessTest : public ::testing::Test {
     static const std::map<std::string, std::string> kValues = {
         {"groupId", ""}, {"organizationId", ""}, {"assetId", "fixture"}, {"version", "1.0.0"}, {"runId", "run"},
         {"tagKey", "key"}, {"id", "definition"}, {"pagePath*", "home"}, {"resourceId*", "image.png"},
-        {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}};
+        {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}, {"fileName", "fixture-1.0.0-custom.txt"}};
     std::string path = pattern;
     for (const auto& [name, value] : kValues)
       for (size_t at; (at = path.find("{" + name + "}")) != std::string::npos;)
@@ -170,7 +174,7 @@ TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
     EXPECT_EQ(Status(*route, "not-a-token"), 401) << what;
     const int stranger = Status(*route, tokens_["stranger"]);
     if (access == Access::kList) EXPECT_EQ(stranger, 200) << what;
-    else if (access == Access::kAnyToken) EXPECT_FALSE(denied(stranger)) << what;
+    else if (access == Access::kAnyToken || access == Access::kPublishForm) EXPECT_FALSE(denied(stranger)) << what;
     else EXPECT_TRUE(stranger == 403 || stranger == 404) << what << " answered another organisation " << stranger;
     const int viewer = Status(*route, tokens_["viewer"]);
     if (access <= Access::kRead) EXPECT_FALSE(denied(viewer)) << what << " refused a viewer: " << viewer;

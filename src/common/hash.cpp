@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <stdexcept>
 
@@ -54,6 +55,15 @@ std::string ToHex(const unsigned char* data, size_t size) {
     hex[2 * i + 1] = kDigits[data[i] & 0xf];
   }
   return hex;
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+            data.size(), digest, &size))
+    throw std::runtime_error("HMAC-SHA256 failed");
+  return ToHex(digest, size);
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -34,6 +34,8 @@ class MultiHasher {
 };
 
 std::string Sha256Hex(std::string_view data);
+// HMAC-SHA256 of `data` under `key`, lowercase hex.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 std::string ToHex(const unsigned char* data, size_t size);
 
 // Constant-time comparison of two strings (for secrets).

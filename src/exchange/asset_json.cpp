@@ -28,12 +28,13 @@ json::array Strings(const std::vector<std::string>& items) {
   return array;
 }
 
-json::object FileJson(const std::string& base_url, const assets::AssetVersion& version, const assets::AssetFile& file) {
+json::object FileJson(const std::string& base_url, const assets::AssetVersion& version, const assets::AssetFile& file,
+                      const FileLinks& links) {
   const std::string url = DownloadUrl(base_url, version, file);
   return json::object{{"classifier", StringOrNull(file.classifier)},
                       {"packaging", file.packaging},
                       {"downloadURL", url},
-                      {"externalLink", url},
+                      {"externalLink", links.ExternalLink(url, version, file)},
                       {"md5", file.md5},
                       {"sha1", file.sha1},
                       {"sha256", file.sha256},
@@ -85,7 +86,8 @@ json::object SearchItemJson(const assets::AssetVersion& version) {
   return o;
 }
 
-json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url) {
+json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url,
+                              const FileLinks& links) {
   json::object o = AssetSummaryJson(version);
   o["id"] = version.coordinates.group_id + "/" + version.coordinates.asset_id + "/" + version.coordinates.version;
   o["minorVersion"] = version.MinorVersion();
@@ -109,10 +111,12 @@ json::object AssetVersionJson(const assets::AssetVersion& version, const std::st
     dependencies.push_back(json::object{{"groupId", d.group_id}, {"assetId", d.asset_id}, {"version", d.version}});
   o["dependencies"] = std::move(dependencies);
   json::array files;
-  for (const auto& f : version.files) files.push_back(FileJson(base_url, version, f));
+  for (const auto& f : version.files) files.push_back(FileJson(base_url, version, f, links));
   o["files"] = std::move(files);
   o["createdDate"] = FormatIsoMillis(version.created_millis);
   o["updatedDate"] = FormatIsoMillis(version.updated_millis);
+  o["createdAt"] = o["createdDate"];
+  o["modifiedAt"] = o["updatedDate"];
   o["createdBy"] = json::object{{"id", version.created_by}, {"userName", version.created_by}};
   return o;
 }

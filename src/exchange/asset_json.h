@@ -10,13 +10,16 @@
 #include <boost/json/object.hpp>
 
 #include "assets/asset.h"
+#include "exchange/file_links.h"
 
 namespace agora::exchange {
 
 // "https://host/exchange/files/api/v1/organizations/{org}/assets/{g}/{a}/{v}/{classifier}/{packaging}"
 std::string DownloadUrl(const std::string& base_url, const assets::AssetVersion& version, const assets::AssetFile& file);
 
-boost::json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url);
+// The version as Exchange shows it; each file's externalLink is signed by `links`.
+boost::json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url,
+                                     const FileLinks& links);
 // {organizationId, groupId, assetId, version, name, type}
 boost::json::object AssetSummaryJson(const assets::AssetVersion& version);
 // An item of a listing or search: the summary plus minorVersion, description, versionGroup,

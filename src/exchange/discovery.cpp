@@ -86,10 +86,10 @@ const assets::AssetVersion& LatestVersion(const std::vector<assets::AssetVersion
                            [](const auto& a, const auto& b) { return CompareVersions(a, b) < 0; });
 }
 
-json::array OtherVersionsJson(const std::vector<assets::AssetVersion>& versions, const assets::AssetVersion& shown) {
+json::array VersionsJson(const std::vector<assets::AssetVersion>& versions, const assets::AssetVersion* excluded) {
   std::vector<const assets::AssetVersion*> others;
   for (const auto& v : versions)
-    if (v.coordinates.version != shown.coordinates.version) others.push_back(&v);
+    if (!excluded || v.coordinates.version != excluded->coordinates.version) others.push_back(&v);
   std::sort(others.begin(), others.end(), [](const auto* a, const auto* b) { return CompareVersions(*a, *b) > 0; });
   json::array array;
   for (const auto* v : others) array.push_back(SearchItemJson(*v));

@@ -25,8 +25,8 @@ Result<storage::AssetQuery> AssetQueryFromRequest(const server::Request& request
                                                   const std::string& readable_organization);
 // The highest version by SemVer precedence (versions must not be empty).
 const assets::AssetVersion& LatestVersion(const std::vector<assets::AssetVersion>& versions);
-// Summaries of every version but `shown`, newest first.
-boost::json::array OtherVersionsJson(const std::vector<assets::AssetVersion>& versions, const assets::AssetVersion& shown);
+// Summaries of every version but `excluded` (if any), newest first.
+boost::json::array VersionsJson(const std::vector<assets::AssetVersion>& versions, const assets::AssetVersion* excluded);
 // [{organizationId, groupId, assetId, versionGroup, major, isPublic}], highest major first.
 boost::json::array VersionGroupsJson(const std::vector<assets::AssetVersion>& versions);
 

@@ -46,26 +46,68 @@ class Api {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
     const std::string organization_id = request.Param("organizationId");
     const assets::Coordinates coordinates = CoordinatesOf(request);
-    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kPublish); !st.ok()) return Response::Error(st);
-    if (Status st = assets::ValidateCoordinates(coordinates); !st.ok()) return Response::Error(st);
-    if (Status st = auth::AuthorizeGroup(principal, s_.metadata, organization_id, coordinates.group_id, auth::Action::kPublish); !st.ok())
-      return Response::Error(st);
+    if (Status st = MayPublish(principal, organization_id, coordinates); !st.ok()) return Response::Error(st);
 
+    publication::PublicationRequest publication = NewPublication(request, principal, organization_id, coordinates);
+    publication::BlobLease lease(s_.reaper);
+    PublicationForm form(s_.blobs, lease, publication);
+    if (Status st = server::ParseMultipart(request, form, server::MultipartLimits{}); !st.ok()) return Response::Error(st);
+    if (Status st = form.Finish(); !st.ok()) return Response::Error(st);
+    return Submit(request, publication, lease, HeaderIs(request.Header("x-sync-publication"), "true"));
+  }
+
+  // POST /exchange/api/v2/assets: the v1-style creation form anypoint-cli's `asset copy` sends,
+  // with the coordinates and organisation in the form. Always synchronous, as in Exchange.
+  Response CreateFromLegacyForm(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    // The organisation is only known once the form is read; a role that may not publish anywhere
+    // is refused before any upload.
+    if (Status st = auth::Authorize(principal, principal.organization_id, auth::Action::kPublish); !st.ok())
+      return Response::Error(st);
+    publication::PublicationRequest publication = NewPublication(request, principal, "", {});
+    publication::BlobLease lease(s_.reaper);
+    LegacyAssetFields legacy;
+    PublicationForm form(s_.blobs, lease, publication, &legacy);
+    if (Status st = server::ParseMultipart(request, form, server::MultipartLimits{}); !st.ok()) return Response::Error(st);
+    if (Status st = form.Finish(); !st.ok()) return Response::Error(st);
+    auto& organizations = legacy.organization_ids;
+    if (organizations.empty() || organizations.front().empty() ||
+        std::count(organizations.begin(), organizations.end(), organizations.front()) != std::ssize(organizations))
+      return Response::Error(Status::InvalidArgument("INVALID_ORGANIZATION", "organizationId is required, once or always the same"));
+    if (Status st = MayPublish(principal, organizations.front(), legacy.coordinates); !st.ok()) return Response::Error(st);
+    publication.organization_id = organizations.front();
+    publication.coordinates = legacy.coordinates;
+    return Submit(request, publication, lease, /*sync=*/true);
+  }
+
+  Status MayPublish(const auth::Principal& principal, const std::string& organization_id,
+                    const assets::Coordinates& coordinates) {
+    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kPublish));
+    AGORA_RETURN_IF_ERROR(assets::ValidateCoordinates(coordinates));
+    return auth::AuthorizeGroup(principal, s_.metadata, organization_id, coordinates.group_id, auth::Action::kPublish);
+  }
+
+  static publication::PublicationRequest NewPublication(const Request& request, const auth::Principal& principal,
+                                                        const std::string& organization_id,
+                                                        const assets::Coordinates& coordinates) {
     publication::PublicationRequest publication;
     publication.organization_id = organization_id;
     publication.coordinates = coordinates;
     publication.created_by = principal.subject;
     publication.validate_files = !HeaderIs(request.Header("x-file-validation"), "false");
-    publication::BlobLease lease(s_.reaper);
-    PublicationForm form(s_.blobs, lease, publication);
-    if (Status st = server::ParseMultipart(request, form, server::MultipartLimits{}); !st.ok()) return Response::Error(st);
-    if (Status st = form.Finish(); !st.ok()) return Response::Error(st);
+    return publication;
+  }
 
-    if (HeaderIs(request.Header("x-sync-publication"), "true")) {
+  // Publishes now (201 with the version) or queues the publication (202 with its status link).
+  Response Submit(const Request& request, const publication::PublicationRequest& publication,
+                  publication::BlobLease& lease, bool sync) {
+    const std::string& organization_id = publication.organization_id;
+    const assets::Coordinates& coordinates = publication.coordinates;
+    if (sync) {
       auto published = s_.publisher.Publish(publication);
       lease.Release(/*sweep=*/!published.ok());
       if (!published.ok()) return Response::Error(published.status());
-      return JsonResponse(201, AssetVersionJson(*published, BaseUrl(request)));
+      return JsonResponse(201, AssetVersionJson(*published, BaseUrl(request), s_.links));
     }
     auto run_id = s_.queue.Submit(publication);
     lease.Release(/*sweep=*/!run_id.ok());  // once submitted, the job row holds the blobs
@@ -275,8 +317,7 @@ class Api {
   }
 
   Response DownloadFile(Request& request) {
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ReadableVersion(principal, CoordinatesOf(request)));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, DownloadableVersion(request));
     const std::string classifier = request.Param("classifier");
     const std::string packaging = request.Param("packaging").empty() ? "pom" : request.Param("packaging");
     if (version.organization_id != request.Param("organizationId"))
@@ -285,16 +326,27 @@ class Api {
       if (file.classifier != classifier || file.packaging != packaging) continue;
       auto path = s_.blobs.LocalPath(file.sha256);
       if (!path.ok()) return Response::Error(path.status());
-      const auto& c = version.coordinates;
-      const std::string name = c.asset_id + "-" + c.version + (classifier.empty() ? "" : "-" + classifier) + "." + packaging;
-      return server::ServeFile(request, *path, file.size, "\"" + file.sha256 + "\"", ContentType(packaging), name);
+      return server::ServeFile(request, *path, file.size, "\"" + file.sha256 + "\"", ContentType(packaging),
+                               FileLinks::FileName(version, classifier, packaging));
     }
     return Response::Error(Status::NotFound("File " + classifier + "." + packaging + " not found"));
   }
 
  private:
-
   Result<auth::Principal> Authenticate(const Request& request) { return exchange::Authenticate(s_, request); }
+
+  // A signed link (an externalLink) needs no token; anything else is an ordinary read.
+  Result<assets::AssetVersion> DownloadableVersion(const Request& request) {
+    if (!FileLinks::IsSigned(request)) {
+      AGORA_ASSIGN_OR_RETURN(auth::Principal principal, Authenticate(request));
+      return ReadableVersion(principal, CoordinatesOf(request));
+    }
+    AGORA_RETURN_IF_ERROR(s_.links.Verify(request));
+    auto version = s_.metadata.GetVersion(CoordinatesOf(request));
+    if (!version.ok() && version.status().kind() == Status::Kind::kNotFound)
+      return Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found");
+    return version;
+  }
 
   Response SetTagValue(Request& request, bool remove) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
@@ -409,8 +461,9 @@ class Api {
 
   Response VersionResponse(const Request& request, const std::vector<assets::AssetVersion>& versions,
                            const assets::AssetVersion& shown) {
-    json::object body = AssetVersionJson(shown, BaseUrl(request));
-    body["otherVersions"] = OtherVersionsJson(versions, shown);
+    json::object body = AssetVersionJson(shown, BaseUrl(request), s_.links);
+    body["versions"] = VersionsJson(versions, nullptr);
+    body["otherVersions"] = VersionsJson(versions, &shown);
     return JsonResponse(200, body);
   }
 
@@ -418,10 +471,7 @@ class Api {
     return exchange::ReadableVersion(s_, principal, c);
   }
 
-  std::string BaseUrl(const Request& request) const {
-    if (!s_.public_url.empty()) return s_.public_url;
-    return "http://" + request.Header("host").value_or("localhost");
-  }
+  std::string BaseUrl(const Request& request) const { return exchange::BaseUrl(s_, request); }
 
   static std::string ContentType(const std::string& packaging) {
     if (packaging == "zip" || packaging == "jar") return "application/zip";
@@ -445,6 +495,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   for (const std::string v : {"v1", "v2"}) {
     const std::string base = "/exchange/api/" + v;
     router.Add("POST", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}", bind(&Api::Publish));
+    router.Add("POST", base + "/assets", bind(&Api::CreateFromLegacyForm));
     router.Add("GET", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}",
                bind(&Api::PublicationStatus));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}", bind(&Api::GetAsset));
@@ -477,6 +528,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   }
   const std::string files = "/exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}";
   router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));
+  router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
   RegisterAccountsRoutes(router, services);

@@ -12,6 +12,7 @@
 
 #include "auth/accounts.h"
 #include "auth/auth.h"
+#include "exchange/file_links.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
@@ -33,6 +34,7 @@ struct ExchangeServices {
   publication::DocumentationPortal& portal;
   auth::Authenticator& authenticator;
   auth::Accounts& accounts;
+  const FileLinks& links;
   std::string public_url;  // empty: derive from the request's Host header
   std::string server_version;
 };

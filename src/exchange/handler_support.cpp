@@ -19,6 +19,11 @@ std::string StringField(const boost::json::object& object, const char* key) {
   return value && value->is_string() ? std::string(value->as_string()) : "";
 }
 
+std::string BaseUrl(const ExchangeServices& services, const server::Request& request) {
+  if (!services.public_url.empty()) return services.public_url;
+  return (request.secure() ? "https://" : "http://") + request.Header("host").value_or("localhost");
+}
+
 assets::Coordinates CoordinatesOf(const server::Request& request) {
   return {request.Param("groupId"), request.Param("assetId"), request.Param("version")};
 }

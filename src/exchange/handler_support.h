@@ -28,6 +28,8 @@ Result<boost::json::object> JsonBody(server::Request& request);
 // The member's string value, or empty when it is missing or not a string.
 std::string StringField(const boost::json::object& object, const char* key);
 assets::Coordinates CoordinatesOf(const server::Request& request);
+// Where links in responses point: --public-url, else the scheme and Host the request came with.
+std::string BaseUrl(const ExchangeServices& services, const server::Request& request);
 Result<auth::Principal> Authenticate(ExchangeServices& services, const server::Request& request);
 // The version, if the principal may read it (404 for an unknown one, 403 for another organisation's).
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,

@@ -159,7 +159,7 @@ class PortalApi {
     const Status outcome = ApplyMutableData(request, version);
     Remember(run_id, outcome);
     if (!outcome.ok()) return Response::Error(outcome);
-    const std::string base = s_.public_url.empty() ? "http://" + request.Header("host").value_or("localhost") : s_.public_url;
+    const std::string base = BaseUrl(s_, request);
     return JsonResponse(202, {{"mutableDataStatusLink", base + request.path() + "/status/" + run_id}});
   }
 

@@ -56,14 +56,23 @@ Result<std::vector<publication::KeyValues>> ParseKeyValuesJson(const std::string
 }  // namespace
 
 PublicationForm::PublicationForm(storage::BlobStore& blobs, publication::BlobLease& lease,
-                                 publication::PublicationRequest& request)
-    : blobs_(blobs), lease_(lease), request_(request) {}
+                                 publication::PublicationRequest& request, LegacyAssetFields* legacy)
+    : blobs_(blobs), lease_(lease), request_(request), legacy_(legacy) {}
 
 Status PublicationForm::OnPartBegin(const server::MultipartPart& part) {
   field_ = part.name;
   text_.clear();
   kind_ = PartKind::kText;
   if (field_ == "files.pom" || field_ == "files.pom.xml") return BeginFile(field_, "", "pom", part);
+  if (legacy_ && field_ == "asset") {
+    const std::string name = part.filename.value_or("");
+    const auto dot = name.rfind('.');
+    return BeginFile(field_, "", dot == std::string::npos ? "" : name.substr(dot + 1), part);
+  }
+  static const char* const kLegacyFields[] = {"groupId", "assetId", "version", "organizationId",
+                                              "apiVersion", "main", "classifier"};
+  if (legacy_ && std::find(std::begin(kLegacyFields), std::end(kLegacyFields), field_) != std::end(kLegacyFields))
+    return Status::Ok();
   if (StartsWith(field_, "files.")) {
     const std::string identifier = field_.substr(6);
     const auto dot = identifier.find('.');
@@ -121,7 +130,23 @@ Status PublicationForm::OnPartEnd() {
   return Status::Ok();
 }
 
+// The legacy dialect's own fields; false for a field both dialects share.
+bool PublicationForm::StoreLegacyText(const std::string& field, std::string& value) {
+  auto& c = legacy_->coordinates;
+  if (field == "groupId") c.group_id = std::move(value);
+  else if (field == "assetId") c.asset_id = std::move(value);
+  else if (field == "version") c.version = std::move(value);
+  else if (field == "organizationId") legacy_->organization_ids.push_back(std::move(value));
+  else if (field == "classifier") legacy_classifier_ = std::move(value);
+  else if (field == "apiVersion") request_.properties.push_back({"apiVersion", std::move(value)});
+  else if (field == "main") request_.properties.push_back({"mainFile", std::move(value)});
+  else if (field == "dependencies") legacy_dependencies_ = std::move(value);
+  else return false;
+  return true;
+}
+
 Status PublicationForm::StoreText(const std::string& field, std::string value) {
+  if (legacy_ && StoreLegacyText(field, value)) return Status::Ok();
   auto& r = request_;
   if (field == "name") r.name = std::move(value);
   else if (field == "description") r.description = std::move(value);
@@ -141,7 +166,39 @@ Status PublicationForm::StoreText(const std::string& field, std::string value) {
   return Status::Ok();
 }
 
+// The file gets its classifier, and the JSON dependencies [{groupId, assetId, version}] become
+// the usual "G:A:V" list.
+Status PublicationForm::FinishLegacy() {
+  for (auto& file : request_.files)
+    if (file.classifier.empty() && file.packaging != "pom") {
+      if (legacy_classifier_.empty())
+        return Status::InvalidArgument("INVALID_FILE_IDENTIFIER_ERROR", "The asset file needs a classifier field");
+      file.classifier = legacy_classifier_;
+    }
+  if (!legacy_dependencies_ || legacy_dependencies_->empty()) return Status::Ok();
+  const auto invalid = Status::InvalidArgument(
+      "INVALID_DEPENDENCIES", "dependencies must be a JSON array of {groupId, assetId, version} objects");
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(*legacy_dependencies_, ec);
+  if (ec || !value.is_array()) return invalid;
+  std::string list;
+  for (const auto& item : value.as_array()) {
+    const auto* o = item.if_object();
+    if (!o) return invalid;
+    std::string gav;
+    for (const char* key : {"groupId", "assetId", "version"}) {
+      const auto* part = o->if_contains(key);
+      if (!part || !part->is_string()) return invalid;
+      gav += (gav.empty() ? "" : ":") + std::string(part->as_string());
+    }
+    list = JoinList(list, gav);
+  }
+  request_.dependencies = JoinList(request_.dependencies.value_or(""), list);
+  return Status::Ok();
+}
+
 Status PublicationForm::Finish() {
+  if (legacy_) AGORA_RETURN_IF_ERROR(FinishLegacy());
   if (json_categories_) request_.categories = std::move(*json_categories_);
   if (json_fields_) request_.fields = std::move(*json_fields_);
   if (!bad_file_fields_.empty()) {

@@ -4,6 +4,10 @@
 // memory stays bounded whatever the upload size. Field names Exchange does not define are
 // collected and reported together as one 400 by Finish, never silently dropped.
 //
+// The legacy dialect is the v1-style form of POST /exchange/api/v2/assets (anypoint-cli's `asset
+// copy`): the coordinates and organizationId travel as fields, the one file as field `asset` with
+// its `classifier`, `main` and `apiVersion` beside it, and dependencies as a JSON array.
+//
 // Thread safety: one instance per request, used by the request's thread.
 #pragma once
 
@@ -19,9 +23,17 @@
 
 namespace agora::exchange {
 
+// What only the legacy dialect carries; organizationId may come more than once.
+struct LegacyAssetFields {
+  assets::Coordinates coordinates;
+  std::vector<std::string> organization_ids;
+};
+
 class PublicationForm : public server::MultipartHandler {
  public:
-  PublicationForm(storage::BlobStore& blobs, publication::BlobLease& lease, publication::PublicationRequest& request);
+  // legacy: nullptr for the usual form, else where the legacy dialect's own fields go.
+  PublicationForm(storage::BlobStore& blobs, publication::BlobLease& lease, publication::PublicationRequest& request,
+                  LegacyAssetFields* legacy = nullptr);
 
   Status OnPartBegin(const server::MultipartPart& part) override;
   Status OnPartData(const char* data, size_t size) override;
@@ -34,6 +46,8 @@ class PublicationForm : public server::MultipartHandler {
   Status BeginFile(const std::string& field, const std::string& classifier, const std::string& packaging,
                    const server::MultipartPart& part);
   Status StoreText(const std::string& field, std::string value);
+  bool StoreLegacyText(const std::string& field, std::string& value);
+  Status FinishLegacy();
 
   static constexpr size_t kMaxTextBytes = 4 << 20;  // all text fields of one form together
 
@@ -51,6 +65,9 @@ class PublicationForm : public server::MultipartHandler {
   std::optional<std::vector<publication::KeyValues>> json_fields_;
   std::vector<std::string> unknown_fields_;
   std::vector<std::string> bad_file_fields_;
+  LegacyAssetFields* legacy_;
+  std::string legacy_classifier_;
+  std::optional<std::string> legacy_dependencies_;
 };
 
 }  // namespace agora::exchange

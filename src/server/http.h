@@ -50,6 +50,8 @@ class Request {
   // Path parameters bound by the router ("organizationId", ...).
   std::string Param(std::string_view name) const;
   const std::string& remote_address() const { return remote_address_; }
+  // True when the request came over TLS.
+  bool secure() const { return secure_; }
   // The Content-Length, when the client sent one.
   std::optional<uint64_t> content_length() const { return content_length_; }
 
@@ -67,6 +69,7 @@ class Request {
   std::vector<std::pair<std::string, std::string>> query_;
   std::vector<std::pair<std::string, std::string>> params_;
   std::string remote_address_;
+  bool secure_ = false;
   std::optional<uint64_t> content_length_;
 };
 

@@ -263,6 +263,7 @@ class Connection {
     request.target_ = std::string(message.target());
     for (const auto& field : message) request.headers_.emplace(field.name_string(), field.value());
     request.remote_address_ = RemoteAddress();
+    request.secure_ = std::is_same_v<Stream, TlsStream>;
     if (parser.content_length()) request.content_length_ = *parser.content_length();
     const bool head = message.method() == http::verb::head;
     expect_continue_ = message.version() >= 11 && beast::iequals(message[http::field::expect], "100-continue");

@@ -162,6 +162,10 @@ class MetadataStore {
   virtual Result<std::vector<Organization>> ListOrganizationTree(const std::string& root_id) = 0;
   virtual Result<std::vector<Environment>> ListEnvironments(const std::string& organization_id) = 0;
 
+  // A server-wide setting, created with `value_if_missing` by whoever asks first (atomically), so
+  // every process over the same database agrees on it (the key that signs download links).
+  virtual Result<std::string> GetOrCreateSetting(const std::string& key, const std::string& value_if_missing) = 0;
+
   // Identities: users (a username is unique: Conflict USER_EXISTS otherwise) and connected apps.
   virtual Status CreateUser(const UserRecord& user) = 0;
   virtual Result<UserRecord> FindUser(const std::string& username) = 0;

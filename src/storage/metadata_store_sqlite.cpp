@@ -141,6 +141,7 @@ INSERT INTO environments SELECT lower(hex(randomblob(16))), id, 'Sandbox', 0 FRO
 CREATE TABLE users (
   id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL,
   organization_id TEXT NOT NULL REFERENCES organizations(id), role TEXT NOT NULL, created_millis INTEGER NOT NULL);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE clients (
   client_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, name TEXT NOT NULL,
   organization_id TEXT NOT NULL REFERENCES organizations(id), role TEXT NOT NULL, created_millis INTEGER NOT NULL);
@@ -275,6 +276,21 @@ class SqliteMetadataStore : public MetadataStore {
       }));
       return environments;
     });
+  }
+
+  Result<std::string> GetOrCreateSetting(const std::string& key, const std::string& value_if_missing) override {
+    std::string value;
+    AGORA_RETURN_IF_ERROR(Write([&](SqliteConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement insert, c.Prepare("INSERT OR IGNORE INTO settings VALUES (?, ?)"));
+      AGORA_RETURN_IF_ERROR(insert->Bind(1, key).Bind(2, value_if_missing).Run());
+      AGORA_ASSIGN_OR_RETURN(Statement select, c.Prepare("SELECT value FROM settings WHERE key = ?"));
+      select->Bind(1, key);
+      AGORA_ASSIGN_OR_RETURN(bool row, select->Step());
+      if (!row) return Status::Internal("setting " + key + " vanished");
+      value = select->Text(0);
+      return Status::Ok();
+    }));
+    return value;
   }
 
   Status CreateUser(const UserRecord& u) override {

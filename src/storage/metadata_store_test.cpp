@@ -221,6 +221,15 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerAgora) {
   EXPECT_NE(reopened.status().message().find("99"), std::string::npos) << reopened.status().message();
 }
 
+TEST_F(SqliteStoreTest, ASettingIsCreatedOnceAndThenKept) {
+  EXPECT_EQ(*store_->GetOrCreateSetting("link_key", "first"), "first");
+  EXPECT_EQ(*store_->GetOrCreateSetting("link_key", "second"), "first") << "whoever asks later gets the first value";
+  store_.reset();
+  auto reopened = OpenSqliteMetadataStore(path_);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(*(*reopened)->GetOrCreateSetting("link_key", "third"), "first");
+}
+
 TEST_F(SqliteStoreTest, CheckIntegrityFindsDanglingReferences) {
   ASSERT_TRUE(store_->CheckIntegrity().ok());
   // Another program, with foreign keys off, leaves a token pointing at no organisation.

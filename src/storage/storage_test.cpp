@@ -369,7 +369,7 @@ TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
       "CREATE VIRTUAL TABLE version_search USING fts5(name, asset_id, keywords, tags, description);"
       "ALTER TABLE versions DROP COLUMN api_model; ALTER TABLE versions DROP COLUMN api_terms;"
       "DROP TABLE portal_pages; DROP TABLE portal_resources; DROP TABLE portals;"
-      "DROP TABLE users; DROP TABLE clients; DROP TABLE environments; DROP INDEX organizations_parent;"
+      "DROP TABLE users; DROP TABLE clients; DROP TABLE settings; DROP TABLE environments; DROP INDEX organizations_parent;"
       "ALTER TABLE tokens DROP COLUMN account_id;"
       "PRAGMA user_version = 1;";
   ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);

@@ -123,7 +123,7 @@ class AgoraServer:
 
     def _launch(self, timeout):
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--data", self.data_dir, "--listen", self.base, *self.extra_args],
+            [self.binary, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         _running.add(self.process)
         # Drained on its own thread so a chatty server never blocks on a full pipe.
