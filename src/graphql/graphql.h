@@ -36,7 +36,8 @@ namespace agora::graphql {
 constexpr int kMaxDepth = 64;             // nested selection sets, list/object values, list types;
                                           // also fragment spreads within spreads, and response depth
 constexpr size_t kMaxTokens = 100'000;    // tokens in one document
-constexpr size_t kMaxResponseNodes = 1'000'000;  // fields and list items one execution may complete
+constexpr size_t kMaxResponseNodes = 100'000;  // fields and list items one execution may complete
+                                               // (an asset list of 100 is about 1,000)
 
 // 1-based, as GraphQL error "locations" report them; columns count Unicode characters.
 struct Location {
