@@ -635,6 +635,15 @@ TEST(GraphqlExecuteTest, RefusesFragmentCyclesUnknownAndDuplicateFragments) {
   EXPECT_TRUE(resolver.calls.empty());
 }
 
+TEST(GraphqlExecuteTest, StopsValidatingAtOneHundredErrors) {
+  TestResolver resolver;
+  EXPECT_EQ(Messages(resolver.Run("{ count" + Repeat(" @a", 500) + " }")).size(), 100u);
+  // Thousands of repeated arguments are found without comparing each pair.
+  const json::object response = resolver.Run("{ echo" + ("(" + Repeat(" a: 1", 30000)) + ") { a } }");
+  EXPECT_EQ(Messages(response).size(), 100u);
+  EXPECT_EQ(FirstMessage(response), "There can be only one argument named \"a\".");
+}
+
 TEST(GraphqlExecuteTest, RefusesRepeatedArgumentsAndInputFields) {
   TestResolver resolver;
   EXPECT_EQ(FirstMessage(resolver.Run("{ echo(a: 1, a: 2) { a } }")), "There can be only one argument named \"a\".");

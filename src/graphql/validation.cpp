@@ -35,6 +35,7 @@ class ErrorList {
   void Add(std::string message, std::vector<Location> locations) {
     if (errors_.size() < kMaxErrors) errors_.push_back({std::move(message), std::move(locations), {}});
   }
+  bool full() const { return errors_.size() >= kMaxErrors; }
   std::vector<Error> Take() { return std::move(errors_); }
 
  private:
@@ -118,7 +119,7 @@ void CheckSpreads(const Document& document, const FragmentMap& fragments, ErrorL
       if (color[edge.to] == kWhite) {
         color[edge.to] = kGray;
         stack.push_back({edge.to});
-      } else if (color[edge.to] == kGray) {
+      } else if (color[edge.to] == kGray && !errors.full()) {
         // A cycle: from the frame of edge.to to this one.
         size_t first = stack.size() - 1;
         while (stack[first].node != edge.to) --first;
@@ -187,15 +188,14 @@ class OperationChecker {
   }
 
   void CheckArguments(const std::vector<Argument>& arguments) {
-    for (size_t i = 0; i < arguments.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (arguments[j].name == arguments[i].name) {
-          errors_.Add("There can be only one argument named \"" + arguments[i].name + "\".",
-                      {arguments[j].location, arguments[i].location});
-          break;
-        }
+    std::unordered_map<std::string_view, Location> seen;  // a set, not a scan: fields may have thousands
+    for (const Argument& argument : arguments) {
+      const auto [it, added] = seen.emplace(argument.name, argument.location);
+      if (!added) {
+        errors_.Add("There can be only one argument named \"" + argument.name + "\".",
+                    {it->second, argument.location});
       }
-      CheckValue(arguments[i].value);
+      CheckValue(argument.value);
     }
   }
 
@@ -234,19 +234,20 @@ class OperationChecker {
 
   // @skip and @include on a field, spread or inline fragment: known, once, with a Boolean "if".
   void CheckSelectionDirectives(const std::vector<Directive>& directives) {
-    for (size_t i = 0; i < directives.size(); ++i) {
-      const Directive& directive = directives[i];
+    const Directive* skip = nullptr;
+    const Directive* include = nullptr;
+    for (const Directive& directive : directives) {
       const std::string at = "@" + directive.name;
       if (directive.name != "skip" && directive.name != "include") {
         errors_.Add("Unknown directive \"" + at + "\".", {directive.location});
         continue;
       }
-      for (size_t j = 0; j < i; ++j) {
-        if (directives[j].name == directive.name) {
-          errors_.Add("The directive \"" + at + "\" can only be used once at this location.",
-                      {directives[j].location, directive.location});
-          break;
-        }
+      const Directive*& first = directive.name == "skip" ? skip : include;
+      if (first) {
+        errors_.Add("The directive \"" + at + "\" can only be used once at this location.",
+                    {first->location, directive.location});
+      } else {
+        first = &directive;
       }
       CheckArguments(directive.arguments);
       const Argument* condition = nullptr;
