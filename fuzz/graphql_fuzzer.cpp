@@ -2,7 +2,8 @@
 // that parses is executed (as its only operation, then by each operation's name) against a
 // resolver whose data has nested objects, lists, lists of lists and objects without
 // "__typename", and that echoes its arguments, fails or throws; every response must serialize
-// to JSON that parses back (valid UTF-8, no NaN or infinity).
+// to JSON that parses back (valid UTF-8, no NaN or infinity). A line "#variables {...}" (a
+// comment to GraphQL) replaces the default variables, so that they are fuzzed too.
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -68,11 +69,24 @@ void CheckRoundTrip(const json::object& response) {
 
 }  // namespace
 
+// The object after "#variables " at the start of a line, or else a default set.
+json::object Variables(std::string_view source) {
+  constexpr std::string_view kMarker = "#variables ";
+  for (size_t at = source.find(kMarker); at != std::string_view::npos; at = source.find(kMarker, at + 1)) {
+    if (at != 0 && source[at - 1] != '\n') continue;
+    std::string_view line = source.substr(at + kMarker.size());
+    line = line.substr(0, line.find('\n'));
+    std::error_code error;
+    json::value parsed = json::parse(line, error);
+    if (!error && parsed.is_object()) return std::move(parsed.as_object());
+  }
+  return {{"limit", 5}, {"offset", 2}, {"organizationIds", json::array{"org-1111"}}, {"searchText", "my search"},
+          {"accessToken", "token"}, {"flag", true}, {"no", false}, {"nothing", nullptr}};
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view source(reinterpret_cast<const char*>(data), size);
-  static const json::object variables = {
-      {"limit", 5}, {"offset", 2}, {"organizationIds", json::array{"org-1111"}}, {"searchText", "my search"},
-      {"accessToken", "token"}, {"flag", true}, {"no", false}, {"nothing", nullptr}};
+  const json::object variables = Variables(source);
   auto document = agora::graphql::Parse(source);
   if (!document.ok()) {
     CheckRoundTrip(agora::graphql::ParseErrorResponse(document.status()));

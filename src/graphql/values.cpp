@@ -12,17 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-// An Int literal: an int64 when it fits, else the nearest double, as JavaScript would read it.
-json::value IntToJson(const std::string& text) {
-  int64_t number = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (error == std::errc() && end == text.data() + text.size()) return number;
-  double approximate = 0;
-  std::from_chars(text.data(), text.data() + text.size(), approximate);
-  if (std::isinf(approximate) || approximate == 0) approximate = text[0] == '-' ? -1e308 : 1e308;
-  return approximate;
-}
-
 // A Float literal. Out of range, it saturates rather than becoming infinity, which JSON cannot
 // carry.
 json::value FloatToJson(const std::string& text) {
@@ -36,6 +25,14 @@ json::value FloatToJson(const std::string& text) {
                                                         : std::numeric_limits<double>::max());
   }
   return number;
+}
+
+// An Int literal: an int64 when it fits, else the nearest double, as JavaScript would read it.
+json::value IntToJson(const std::string& text) {
+  int64_t number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error == std::errc() && end == text.data() + text.size()) return number;
+  return FloatToJson(text);
 }
 
 // The type from wrapper `from` inward, as written: for [Int!]! from 1, "[Int!]".
@@ -135,8 +132,6 @@ bool CoerceInput(const json::value& in, const TypeRef& type, size_t from, const 
   return false;
 }
 
-Location LocationOf(const VariableDefinition& definition) { return definition.location; }
-
 }  // namespace
 
 std::string Inspect(const json::value& value) {
@@ -198,7 +193,7 @@ std::vector<Error> CoerceVariables(const OperationDefinition& operation, const j
     if (given) {
       if (given->is_null() && non_null) {
         errors.push_back({quoted + " of non-null type \"" + ToString(type) + "\" must not be null.",
-                          {LocationOf(definition)}, {}});
+                          {definition.location}, {}});
         continue;
       }
       input = *given;
@@ -207,7 +202,7 @@ std::vector<Error> CoerceVariables(const OperationDefinition& operation, const j
     } else {
       if (non_null) {
         errors.push_back({quoted + " of required type \"" + ToString(type) + "\" was not provided.",
-                          {LocationOf(definition)}, {}});
+                          {definition.location}, {}});
       }
       continue;  // absent: the arguments that use it are left out
     }
@@ -217,7 +212,7 @@ std::vector<Error> CoerceVariables(const OperationDefinition& operation, const j
       std::string message = quoted + (given ? " got invalid value " : " has invalid default value ") +
                             Inspect(invalid.value);
       if (!invalid.path.empty()) message += " at \"" + invalid.path + "\"";
-      errors.push_back({message + "; " + invalid.message, {LocationOf(definition)}, {}});
+      errors.push_back({message + "; " + invalid.message, {definition.location}, {}});
       continue;
     }
     (*coerced)[definition.name] = std::move(value);
