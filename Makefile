@@ -24,6 +24,7 @@ run: build
 # Every unit, end-to-end and seed-replay test, then a short libFuzzer run of each fuzz target.
 test: build
 	cd tests/spec_agreement && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd tests/cli && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	bash scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 

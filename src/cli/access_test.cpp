@@ -90,6 +90,8 @@ const std::map<std::string, Access>& Policy() {
       {"POST /cli/api/v1/analytics/event", Access::kOpen},
       {"POST /cli/api/v1/analytics/error", Access::kOpen},
       {"GET /accounts/api/users/me", Access::kAnyToken},
+      {"POST /graph/api/v1/graphql", Access::kAnyToken},
+      {"POST /graph/api/v2/graphql", Access::kAnyToken},
       {"GET /accounts/api/organizations/{organizationId}/environments", Access::kRead},
       {"GET /accounts/api/organizations/{organizationId}/environments/{environmentId}", Access::kRead},
   };

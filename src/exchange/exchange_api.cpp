@@ -11,6 +11,7 @@
 #include "exchange/accounts_api.h"
 #include "exchange/asset_json.h"
 #include "exchange/discovery.h"
+#include "exchange/graph_api.h"
 #include "exchange/handler_support.h"
 #include "exchange/portal_api.h"
 #include "publication/tag_rules.h"
@@ -532,6 +533,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
   RegisterAccountsRoutes(router, services);
+  RegisterGraphRoutes(router, services);
 }
 
 }  // namespace agora::exchange

@@ -49,7 +49,8 @@ class AnypointCli:
         os.makedirs(self.home)
 
     def run(self, *args, ok=True, metrics=False, cwd=None):
-        """The CLI's combined output. metrics: let it post its analytics event (to agora)."""
+        """The CLI's combined output, its whitespace runs made single spaces (it wraps long lines to the
+        terminal). metrics: let it post its analytics event (to agora)."""
         command = ["node", CLI, *args] + ([] if metrics else ["--collectMetrics"])
         result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=180, cwd=cwd)
         output = result.stdout + result.stderr
@@ -57,7 +58,13 @@ class AnypointCli:
             raise AssertionError(f"anypoint-cli-v4 {' '.join(args)} exited with {result.returncode}:\n{output}")
         if not ok and result.returncode == 0:
             raise AssertionError(f"anypoint-cli-v4 {' '.join(args)} succeeded but should not have:\n{output}")
-        return output
+        return " ".join(output.split())
+
+    def run_json(self, *args):
+        """The JSON the CLI prints after its progress messages."""
+        out = self.run(*args)
+        start = min(i for i in (out.find("["), out.find("{")) if i >= 0)
+        return json.loads(out[start:])
 
     def outbound(self):
         if not os.path.exists(self.outbound_log):
@@ -162,23 +169,23 @@ class AnypointCliTest(unittest.TestCase):
         out = self.cli.run("exchange", "asset", "describe", self.ident("described"), metrics=True)
         for expected in (f"described {self.s}", "published", "custom", "1.1.0, 1.0.0"):
             self.assertIn(expected, out)
-        described = json.loads(self.cli.run("exchange", "asset", "describe", self.ident("described"), "-o", "json"))
+        described = self.cli.run_json("exchange", "asset", "describe", self.ident("described"), "-o", "json")
         self.assertEqual(described["assetId"], f"described-{self.s}")
         self.assertEqual(described["description"], "What it does")
         self.assertEqual(sorted(described["labels"]), ["one", "two"])
 
     def test_list_with_search(self):
         self.custom_asset("zebrafinder", "--description", "Finds striped animals")
-        rows = json.loads(self.cli.run("exchange", "asset", "list", f"zebrafinder-{self.s}", "--output", "json"))
+        rows = self.cli.run_json("exchange", "asset", "list", f"zebrafinder-{self.s}", "--output", "json")
         self.assertEqual([(r["assetId"], r["version"], r["__typename"]) for r in rows],
                          [(f"zebrafinder-{self.s}", "1.0.0", "Asset")])
         self.assertEqual(rows[0]["type"], "custom")
         table = self.cli.run("exchange", "asset", "list", "striped")
         self.assertIn(f"zebrafinder-{self.s}", table)
-        scoped = json.loads(self.cli.run("exchange", "asset", "list", "striped", "--organizationId", self.child,
-                                         "--output", "json"))
+        scoped = self.cli.run_json("exchange", "asset", "list", "striped", "--organizationId", self.child,
+                                   "--output", "json")
         self.assertEqual(scoped, [], "nothing of the child organisation matches")
-        paged = json.loads(self.cli.run("exchange", "asset", "list", "--limit", "1", "--output", "json"))
+        paged = self.cli.run_json("exchange", "asset", "list", "--limit", "1", "--output", "json")
         self.assertEqual(len(paged), 1)
 
     def test_download_saves_the_main_file(self):
@@ -275,12 +282,12 @@ class AnypointCliTest(unittest.TestCase):
         out = self.cli.run("exchange", "asset", "resource", "upload", ident, image)
         path = out[out.index("](") + 2:out.index(")", out.index("]("))]
         self.assertTrue(path.startswith("resources/") and path.endswith(".png"), out)
-        drafts = json.loads(self.cli.run("exchange", "asset", "resource", "list", ident, "--draft", "-o", "json"))
+        drafts = self.cli.run_json("exchange", "asset", "resource", "list", ident, "--draft", "-o", "json")
         self.assertEqual(drafts, [path])
         # Publishing the draft (a page update does) publishes the resource with it.
         page = write(os.path.join(self.work, f"pic-{self.s}.md"), f"![logo]({path})\n")
         self.cli.run("exchange", "asset", "page", "upload", ident, "pictures", page)
-        self.assertEqual(json.loads(self.cli.run("exchange", "asset", "resource", "list", ident, "-o", "json")), [path])
+        self.assertEqual(self.cli.run_json("exchange", "asset", "resource", "list", ident, "-o", "json"), [path])
         saved = os.path.join(self.work, f"saved-{self.s}.png")
         self.cli.run("exchange", "asset", "resource", "download", ident, path, saved)
         self.assertEqual(sha256(saved), sha256(image))
