@@ -212,6 +212,15 @@ class AnypointCliTest(unittest.TestCase):
         custom = next(f for f in copy["files"] if f["classifier"] == "custom")
         self.assertEqual(custom["sha256"], sha256(self.files.library_jar))
 
+    def test_a_business_group_picked_by_name_with_an_environment(self):
+        out = self.cli.run("exchange", "asset", "upload", f"grouped-{self.s}/1.0.0", "--name", "Grouped", "--type",
+                           "custom", "--files", json.dumps({"custom.jar": self.files.library_jar}),
+                           "--organization", "Child Org", "--environment", "Sandbox")
+        self.assertIn("Publishing completed", out)
+        asset = self.asset(self.child, f"grouped-{self.s}", "1.0.0")
+        self.assertEqual(asset.status, 200, "a two-part identifier publishes under the selected organisation")
+        self.assertEqual(asset.json()["organizationId"], self.child)
+
     # --- lifecycle and metadata -------------------------------------------------------------------
     def test_deprecate_undeprecate_and_update_status(self):
         self.custom_asset("aging")
