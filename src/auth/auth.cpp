@@ -45,7 +45,26 @@ Result<Principal> Authenticator::Authenticate(const std::optional<std::string>& 
   if (!header) return Status::Unauthorized();
   const std::string_view secret = BearerSecret(*header);
   if (secret.empty() || secret.size() > kMaxSecretLength) return Status::Unauthorized();
-  auto token = metadata_.FindToken(Sha256Hex(secret));
+  const std::string token_hash = Sha256Hex(secret);
+  const int64_t now = NowMillis();
+  if (auto cached = Cached(token_hash, now)) return *std::move(cached);
+  return Lookup(token_hash);
+}
+
+std::optional<Principal> Authenticator::Cached(const std::string& token_hash, int64_t now) const {
+  std::lock_guard lock(cache_mutex_);
+  const auto it = cache_.find(token_hash);
+  if (it == cache_.end()) return std::nullopt;
+  const CachedPrincipal& entry = it->second;
+  if (now >= entry.cached_until_millis || (entry.token_expires_millis != 0 && now >= entry.token_expires_millis)) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  return entry.principal;
+}
+
+Result<Principal> Authenticator::Lookup(const std::string& token_hash) const {
+  auto token = metadata_.FindToken(token_hash);
   if (!token.ok()) {
     if (token.status().kind() == Status::Kind::kNotFound) return Status::Unauthorized();
     return token.status();
@@ -60,6 +79,11 @@ Result<Principal> Authenticator::Authenticate(const std::optional<std::string>& 
     return tree.status();
   }
   for (const auto& organization : *tree) principal.organization_ids.push_back(organization.id);
+  if (cache_millis_ > 0) {
+    std::lock_guard lock(cache_mutex_);
+    if (cache_.size() >= kMaxCachedTokens) cache_.clear();  // many live tokens: start over rather than track age
+    cache_[token_hash] = CachedPrincipal{principal, token->expires_millis, NowMillis() + cache_millis_};
+  }
   return principal;
 }
 

@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <limits>
 #include <map>
 
@@ -47,6 +50,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<storage::Environment>> ListEnvironments(const std::string&) override { return Unused(); }
   Status CreateUser(const storage::UserRecord&) override { return Unused(); }
   Result<std::string> GetOrCreateSetting(const std::string&, const std::string&) override { return Unused(); }
+  uint64_t Generation() const override { return 0; }
   Result<storage::UserRecord> FindUser(const std::string&) override { return Unused(); }
   Status CreateClient(const storage::ClientRecord&) override { return Unused(); }
   Result<storage::ClientRecord> FindClient(const std::string&) override { return Unused(); }
@@ -153,9 +157,10 @@ TEST_F(AuthTest, ExpiredTokensAreUnknown) {
   const std::string secret = Issue(Role::kViewer, 60000);
   storage::TokenRecord& record = Record(secret);
   EXPECT_EQ(record.expires_millis, record.created_millis + 60000);
-  EXPECT_TRUE(authenticator_.Authenticate("bearer " + secret).ok()) << "valid until it expires";
+  const Authenticator uncached(store_, 0);  // the stored expiry is read afresh each time
+  EXPECT_TRUE(uncached.Authenticate("bearer " + secret).ok()) << "valid until it expires";
   record.expires_millis = NowMillis() - 1;
-  EXPECT_EQ(authenticator_.Authenticate("bearer " + secret).status().http_status(), 401);
+  EXPECT_EQ(uncached.Authenticate("bearer " + secret).status().http_status(), 401);
 }
 
 TEST_F(AuthTest, TimeToLiveIsNeverNegativeAndSaturates) {
@@ -238,6 +243,27 @@ TEST_F(AuthTest, GroupAccessNeedsTheRoleFirst) {
     EXPECT_EQ(st.message(), "The role viewer may not publish") << group;
   }
   EXPECT_TRUE(AuthorizeGroup(viewer, store_, viewer.organization_id, "com.mine", Action::kRead).ok());
+}
+
+TEST_F(AuthTest, PrincipalsAreRememberedBrieflyButExpiryIsAlwaysChecked) {
+  const std::string secret = Issue();
+  ASSERT_TRUE(authenticator_.Authenticate("Bearer " + secret).ok());
+  store_.tokens.clear();
+  EXPECT_TRUE(authenticator_.Authenticate("Bearer " + secret).ok()) << "answered from the cache";
+  EXPECT_EQ(Authenticator(store_, 0).Authenticate("Bearer " + secret).status().http_status(), 401)
+      << "without a cache the store decides";
+  Authenticator brief(store_, 20);
+  const std::string other = *brief.IssueToken("org-1", Role::kViewer, "v", 0);
+  ASSERT_TRUE(brief.Authenticate("Bearer " + other).ok());
+  store_.tokens.clear();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(brief.Authenticate("Bearer " + other).status().http_status(), 401) << "the cache entry lapsed";
+
+  const std::string expiring = *authenticator_.IssueToken("org-1", Role::kViewer, "v", 20);
+  ASSERT_TRUE(authenticator_.Authenticate("Bearer " + expiring).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(authenticator_.Authenticate("Bearer " + expiring).status().http_status(), 401)
+      << "a cached token still expires on time";
 }
 
 TEST_F(AuthTest, BusinessGroupsInheritTheirParentsTokens) {

@@ -14,8 +14,9 @@
 #include "exchange/graph_api.h"
 #include "exchange/handler_support.h"
 #include "exchange/portal_api.h"
-#include "publication/tag_rules.h"
 #include "exchange/publication_form.h"
+#include "exchange/response_cache.h"
+#include "publication/tag_rules.h"
 #include "server/multipart.h"
 
 namespace agora::exchange {
@@ -141,13 +142,7 @@ class Api {
 
   Response GetAsset(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
-    const std::string wanted = request.Param("version");
-    auto it = std::find_if(versions.begin(), versions.end(),
-                           [&](const auto& v) { return v.coordinates.version == wanted; });
-    if (it == versions.end())
-      return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
-    return VersionResponse(request, versions, *it);
+    return VersionResponse(request, principal, /*latest=*/false);
   }
 
   // The API model publication extracted from the version's specification (see specs::ApiModel).
@@ -164,8 +159,7 @@ class Api {
 
   Response GetLatestAsset(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
-    return VersionResponse(request, versions, LatestVersion(versions));
+    return VersionResponse(request, principal, /*latest=*/true);
   }
 
   Response ChangeStatus(Request& request) {
@@ -460,12 +454,27 @@ class Api {
     return versions;
   }
 
-  Response VersionResponse(const Request& request, const std::vector<assets::AssetVersion>& versions,
-                           const assets::AssetVersion& shown) {
-    json::object body = AssetVersionJson(shown, BaseUrl(request), s_.links);
+  // The JSON of the path's version (or the asset's latest), built once per store generation: reads
+  // of a version vastly outnumber the writes that change it.
+  Response VersionResponse(const Request& request, const auth::Principal& principal, bool latest) {
+    const std::string key = request.path() + "\n" + BaseUrl(request);
+    const uint64_t generation = s_.metadata.Generation();
+    if (auto cached = version_cache_.Get(key, generation, NowMillis())) {
+      if (Status st = auth::Authorize(principal, cached->organization_id, auth::Action::kRead); !st.ok())
+        return Response::Error(st);
+      return Response::Json(200, *cached->body);
+    }
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
+    const assets::AssetVersion* shown = latest ? &LatestVersion(versions) : nullptr;
+    for (const auto& v : versions)
+      if (!latest && v.coordinates.version == request.Param("version")) shown = &v;
+    if (!shown) return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
+    json::object body = AssetVersionJson(*shown, BaseUrl(request), s_.links);
     body["versions"] = VersionsJson(versions, nullptr);
-    body["otherVersions"] = VersionsJson(versions, &shown);
-    return JsonResponse(200, body);
+    body["otherVersions"] = VersionsJson(versions, shown);
+    auto text = std::make_shared<const std::string>(json::serialize(body));
+    version_cache_.Put(key, {text, shown->organization_id, generation, NowMillis()});
+    return Response::Json(200, *text);
   }
 
   Result<assets::AssetVersion> ReadableVersion(const auth::Principal& principal, const assets::Coordinates& c) {
@@ -483,6 +492,7 @@ class Api {
   }
 
   ExchangeServices& s_;
+  ResponseCache version_cache_;
 };
 
 }  // namespace

@@ -162,6 +162,11 @@ class MetadataStore {
   virtual Result<std::vector<Organization>> ListOrganizationTree(const std::string& root_id) = 0;
   virtual Result<std::vector<Environment>> ListEnvironments(const std::string& organization_id) = 0;
 
+  // Grows with every write this store makes (committed or not); what a reader built from data read
+  // after noting generation G is current as long as Generation() is still G. Writes by other
+  // processes are not counted: caches keyed on it hold only what this process's writes change.
+  virtual uint64_t Generation() const = 0;
+
   // A server-wide setting, created with `value_if_missing` by whoever asks first (atomically), so
   // every process over the same database agrees on it (the key that signs download links).
   virtual Result<std::string> GetOrCreateSetting(const std::string& key, const std::string& value_if_missing) = 0;

@@ -1,9 +1,13 @@
 // SqliteMetadataStore: the embedded MetadataStore backend (see metadata_store.h). One writer
-// connection behind a mutex serialises transactions; readers take connections from a pool, so
-// reads proceed in parallel with a write (WAL mode).
+// connection serialises transactions, and concurrent writes share one commit (group commit, see
+// Write); readers take connections from a pool, so reads proceed in parallel with a write (WAL
+// mode).
+#include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <condition_variable>
 #include <cstdio>
+#include <functional>
 #include <iterator>
 #include <mutex>
 #include <set>
@@ -277,6 +281,8 @@ class SqliteMetadataStore : public MetadataStore {
       return environments;
     });
   }
+
+  uint64_t Generation() const override { return generation_.load(std::memory_order_acquire); }
 
   Result<std::string> GetOrCreateSetting(const std::string& key, const std::string& value_if_missing) override {
     std::string value;
@@ -877,15 +883,99 @@ class SqliteMetadataStore : public MetadataStore {
   }
 
   // Runs `body` on the writer connection, inside a transaction unless told otherwise.
+  //
+  // Group commit: writers that arrive while a transaction is being written queue up, and the next
+  // one to run takes the whole queue into one transaction, each body inside its own savepoint, so
+  // one commit (one WAL fsync with synchronous=FULL) makes them all durable. A body that fails is
+  // rolled back to its savepoint alone; a failed commit fails every body of the group.
   template <typename Body>
   Status Write(Body body, bool transaction = true) {
+    if (!transaction) {
+      std::lock_guard lock(writer_mutex_);
+      CountOnExit count{generation_};
+      return body(*writer_);
+    }
+    PendingWrite write{std::function<Status(SqliteConnection&)>(std::ref(body))};
+    std::unique_lock lock(group_mutex_);
+    pending_.push_back(&write);
+    while (!write.done) {
+      if (group_leader_active_) {
+        group_done_.wait(lock);
+        continue;
+      }
+      group_leader_active_ = true;
+      std::vector<PendingWrite*> group;
+      group.swap(pending_);
+      lock.unlock();
+      CommitGroup(group);
+      lock.lock();
+      group_leader_active_ = false;
+      for (PendingWrite* member : group) member->done = true;
+      group_done_.notify_all();
+    }
+    return write.result;
+  }
+
+  // Counted after a write, whatever its outcome: a reader that noted the generation before
+  // reading can then never pass off what it read as current.
+  struct CountOnExit {
+    std::atomic<uint64_t>& generation;
+    ~CountOnExit() { generation.fetch_add(1, std::memory_order_release); }
+  };
+
+  struct PendingWrite {
+    std::function<Status(SqliteConnection&)> body;
+    Status result;
+    bool done = false;
+  };
+
+  static Status RunBody(const PendingWrite& write, SqliteConnection& c) {
+    try {
+      return write.body(c);
+    } catch (const std::exception& e) {  // never let one body strand the others of its group
+      return Status::Internal(std::string("metadata write failed: ") + e.what());
+    }
+  }
+
+  void CommitGroup(const std::vector<PendingWrite*>& group) {
     std::lock_guard lock(writer_mutex_);
-    if (!transaction) return body(*writer_);
-    AGORA_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-    Status st = body(*writer_);
-    if (st.ok()) st = writer_->Exec("COMMIT");
-    if (!st.ok()) (void)writer_->Exec("ROLLBACK");
-    return st;
+    CountOnExit count{generation_};
+    auto fail_all = [&](const Status& st) {
+      for (PendingWrite* member : group)
+        if (member->result.ok()) member->result = st;
+    };
+    if (Status st = writer_->Exec("BEGIN IMMEDIATE"); !st.ok()) return fail_all(st);
+    for (PendingWrite* member : group) {
+      const bool savepoint = group.size() > 1;
+      if (savepoint) {
+        if (Status st = writer_->Exec("SAVEPOINT member"); !st.ok()) {
+          (void)writer_->Exec("ROLLBACK");
+          return fail_all(st);
+        }
+      }
+      member->result = RunBody(*member, *writer_);
+      if (sqlite3_get_autocommit(writer_->db())) {
+        // SQLite rolled the whole transaction back (a disk error, say): the group's earlier
+        // bodies are gone with it.
+        return fail_all(member->result.ok() ? Status::IOError("the metadata transaction was rolled back")
+                                            : member->result);
+      }
+      if (!savepoint) continue;
+      if (!member->result.ok()) (void)writer_->Exec("ROLLBACK TO member");
+      if (Status st = writer_->Exec("RELEASE member"); !st.ok()) {
+        (void)writer_->Exec("ROLLBACK");
+        return fail_all(st);
+      }
+    }
+    const bool any_ok = std::any_of(group.begin(), group.end(), [](const PendingWrite* m) { return m->result.ok(); });
+    if (!any_ok) {
+      (void)writer_->Exec("ROLLBACK");
+      return;
+    }
+    if (Status st = writer_->Exec("COMMIT"); !st.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      fail_all(st);
+    }
   }
 
   template <typename T, typename Body>
@@ -1180,6 +1270,11 @@ class SqliteMetadataStore : public MetadataStore {
   }
 
   std::mutex writer_mutex_;
+  std::atomic<uint64_t> generation_{0};
+  std::mutex group_mutex_;  // guards pending_ and group_leader_active_
+  std::condition_variable group_done_;
+  std::vector<PendingWrite*> pending_;
+  bool group_leader_active_ = false;
   std::unique_ptr<SqliteConnection> writer_;
   std::mutex readers_mutex_;
   std::condition_variable readers_available_;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "storage/metadata_store.h"
 #include "storage/sqlite_connection.h"
@@ -219,6 +220,31 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerAgora) {
   const auto reopened = OpenSqliteMetadataStore(path_);
   EXPECT_EQ(reopened.status().kind(), Status::Kind::kCorruption);
   EXPECT_NE(reopened.status().message().find("99"), std::string::npos) << reopened.status().message();
+}
+
+// Concurrent writers share commits; each keeps its own outcome: the duplicates fail alone and take
+// nothing of the others' writes with them.
+TEST_F(SqliteStoreTest, ConcurrentWritesCommitTogetherWithTheirOwnOutcomes) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-1", "Org", "", 1}).ok());
+  constexpr int kWriters = 24;
+  std::vector<Status> users(kWriters), versions(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      users[i] = store_->CreateUser({"u" + std::to_string(i), "same-name", "hash", "org-1", "viewer", 1});
+      versions[i] = store_->PutVersion(MakeVersion("api" + std::to_string(i % (kWriters / 2)), "1.0.0", 1));
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count_if(users.begin(), users.end(), [](const Status& s) { return s.ok(); }), 1);
+  for (const auto& st : users)
+    if (!st.ok()) EXPECT_EQ(st.code(), "USER_EXISTS");
+  EXPECT_EQ(std::count_if(versions.begin(), versions.end(), [](const Status& s) { return s.ok(); }), kWriters / 2)
+      << "each coordinate is stored once; its second writer conflicts";
+  for (int i = 0; i < kWriters / 2; ++i)
+    EXPECT_TRUE(store_->GetVersion({"com.example", "api" + std::to_string(i), "1.0.0"}).ok()) << i;
+  EXPECT_TRUE(store_->FindUser("same-name").ok());
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
 TEST_F(SqliteStoreTest, ASettingIsCreatedOnceAndThenKept) {

@@ -49,8 +49,8 @@ class AnypointCli:
         os.makedirs(self.home)
 
     def run(self, *args, ok=True, metrics=False, cwd=None):
-        """The CLI's combined output, its whitespace runs made single spaces (it wraps long lines to the
-        terminal). metrics: let it post its analytics event (to agora)."""
+        """The CLI's combined output as one line (it wraps long lines to the terminal's width).
+        metrics: let it post its analytics event (to agora)."""
         command = ["node", CLI, *args] + ([] if metrics else ["--collectMetrics"])
         result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=180, cwd=cwd)
         output = result.stdout + result.stderr
@@ -58,7 +58,7 @@ class AnypointCli:
             raise AssertionError(f"anypoint-cli-v4 {' '.join(args)} exited with {result.returncode}:\n{output}")
         if not ok and result.returncode == 0:
             raise AssertionError(f"anypoint-cli-v4 {' '.join(args)} succeeded but should not have:\n{output}")
-        return " ".join(output.split())
+        return " ".join(output.replace("\u203a", " ").split())  # oclif marks wrapped error lines with ›
 
     def run_json(self, *args):
         """The JSON the CLI prints after its progress messages."""
