@@ -229,64 +229,85 @@ std::vector<std::string_view> Segments(std::string_view path) {
   }
 }
 
-// Matches `path` against `pattern`; fills params and a specificity key (1 for each literal
-// segment, in order) so that literal segments win over parameters.
-bool Match(std::string_view pattern, std::string_view path, std::vector<std::pair<std::string, std::string>>& params,
-           std::vector<int>& specificity) {
-  const auto pattern_segments = Segments(pattern);
-  const auto path_segments = Segments(path);
-  params.clear();
-  specificity.clear();
-  for (size_t i = 0; i < pattern_segments.size(); ++i) {
-    const std::string_view p = pattern_segments[i];
-    const bool is_param = p.size() > 2 && p.front() == '{' && p.back() == '}';
-    if (is_param && p[p.size() - 2] == '*') {
-      if (i != pattern_segments.size() - 1 || i >= path_segments.size()) return false;
-      const size_t offset = static_cast<size_t>(path_segments[i].data() - path.data());
-      params.emplace_back(std::string(p.substr(1, p.size() - 3)), std::string(path.substr(offset)));
-      specificity.push_back(0);
-      return true;
-    }
-    if (i >= path_segments.size()) return false;
-    if (is_param) {
-      if (path_segments[i].empty()) return false;
-      params.emplace_back(std::string(p.substr(1, p.size() - 2)), std::string(path_segments[i]));
-      specificity.push_back(0);
-    } else {
-      if (p != path_segments[i]) return false;
-      specificity.push_back(1);
-    }
-  }
-  return pattern_segments.size() == path_segments.size();
-}
-
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler) {
+  compiled_.push_back(Compile(pattern));
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
+}
+
+Router::CompiledPattern Router::Compile(const std::string& pattern) {
+  CompiledPattern compiled;
+  for (std::string_view segment : Segments(pattern)) {
+    const bool braces = segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+    if (!braces) {
+      compiled.segments.emplace_back(CompiledPattern::Kind::kLiteral, std::string(segment));
+    } else if (segment[segment.size() - 2] == '*') {
+      compiled.segments.emplace_back(CompiledPattern::Kind::kRest, std::string(segment.substr(1, segment.size() - 3)));
+    } else {
+      compiled.segments.emplace_back(CompiledPattern::Kind::kParameter, std::string(segment.substr(1, segment.size() - 2)));
+    }
+  }
+  return compiled;
+}
+
+bool Router::Matches(const CompiledPattern& pattern, const std::vector<std::string_view>& path, uint64_t& literals) {
+  literals = 0;
+  const auto& segments = pattern.segments;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const auto& [kind, text] = segments[i];
+    if (i >= path.size()) return false;
+    if (kind == CompiledPattern::Kind::kRest) return i == segments.size() - 1;
+    if (kind == CompiledPattern::Kind::kParameter) {
+      if (path[i].empty()) return false;
+    } else {
+      if (text != path[i]) return false;
+      if (i < 64) literals |= uint64_t{1} << (63 - i);
+    }
+  }
+  return segments.size() == path.size();
+}
+
+std::vector<std::pair<std::string, std::string>> Router::Bind(const CompiledPattern& pattern, std::string_view path,
+                                                              const std::vector<std::string_view>& segments) {
+  std::vector<std::pair<std::string, std::string>> params;
+  for (size_t i = 0; i < pattern.segments.size(); ++i) {
+    const auto& [kind, name] = pattern.segments[i];
+    if (kind == CompiledPattern::Kind::kRest) {
+      params.emplace_back(name, std::string(path.substr(static_cast<size_t>(segments[i].data() - path.data()))));
+    } else if (kind == CompiledPattern::Kind::kParameter) {
+      params.emplace_back(name, std::string(segments[i]));
+    }
+  }
+  return params;
 }
 
 Router::Selection Router::Select(const std::string& method, std::string_view path) const {
   Selection selection;
-  std::vector<int> best_specificity;
-  std::vector<std::pair<std::string, std::string>> params;
-  std::vector<int> specificity;
-  for (const auto& route : routes_) {
-    if (!Match(route.pattern, path, params, specificity)) continue;
+  const auto segments = Segments(path);
+  // Literal segments win over parameters from the left; at equal literals the longer pattern wins.
+  std::pair<uint64_t, size_t> best{0, 0};
+  size_t best_index = 0;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
+    uint64_t literals = 0;
+    if (!Matches(compiled_[i], segments, literals)) continue;
     const bool head_as_get = method == "HEAD" && route.method == "GET";
     if (route.method != method && !head_as_get) {
       if (std::find(selection.allowed.begin(), selection.allowed.end(), route.method) == selection.allowed.end())
         selection.allowed.push_back(route.method);
       continue;
     }
+    const std::pair<uint64_t, size_t> specificity{literals, compiled_[i].segments.size()};
     // An explicit HEAD route beats a GET route of equal specificity.
-    if (!selection.route || specificity > best_specificity ||
-        (specificity == best_specificity && !head_as_get && selection.route->method != method)) {
+    if (!selection.route || specificity > best ||
+        (specificity == best && !head_as_get && selection.route->method != method)) {
       selection.route = &route;
-      best_specificity = specificity;
-      selection.params = params;
+      best = specificity;
+      best_index = i;
     }
   }
+  if (selection.route) selection.params = Bind(compiled_[best_index], path, segments);
   return selection;
 }
 

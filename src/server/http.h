@@ -143,7 +143,20 @@ class Router {
 
   Response Handle(Request& request) const;
 
+  // A pattern split once, when its route is added, so that matching a request allocates nothing.
+  struct CompiledPattern {
+    enum class Kind { kLiteral, kParameter, kRest };
+    std::vector<std::pair<Kind, std::string>> segments;  // the literal, or the parameter's name
+  };
+  static CompiledPattern Compile(const std::string& pattern);
+  // Whether the pattern matches; its specificity: a bit per literal segment, the first segment
+  // highest, so that comparing masks compares from the left.
+  static bool Matches(const CompiledPattern& pattern, const std::vector<std::string_view>& path, uint64_t& literals);
+  static std::vector<std::pair<std::string, std::string>> Bind(const CompiledPattern& pattern, std::string_view path,
+                                                               const std::vector<std::string_view>& segments);
+
   std::vector<Route> routes_;
+  std::vector<CompiledPattern> compiled_;  // parallel to routes_
   std::unique_ptr<RateLimiter> rate_limiter_;
 };
 
