@@ -122,15 +122,17 @@ int CompareSemVer(const SemVer& a, const SemVer& b) {
   return a.prerelease.size() < b.prerelease.size() ? -1 : 1;  // more identifiers: higher precedence
 }
 
-std::string NextVersion(const std::vector<std::string>& existing, std::string_view order) {
+Result<std::string> NextVersion(const std::vector<std::string>& existing, std::string_view order) {
   std::optional<SemVer> highest;
   for (const auto& text : existing) {
     auto v = ParseSemVer(text);
     if (v && (!highest || CompareSemVer(*v, *highest) > 0)) highest = std::move(v);
   }
-  if (!highest) return "1.0.0";
+  if (!highest) return std::string("1.0.0");
   const auto next = Bump(*highest, ParseOrder(order));
-  return next ? next->ToString() : "";
+  if (!next)
+    return Status::Conflict("NO_NEXT_VERSION", "Version " + highest->ToString() + " is the highest there can be");
+  return next->ToString();
 }
 
 }  // namespace agora::assets

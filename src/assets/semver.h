@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
+
 namespace agora::assets {
 
 struct SemVer {
@@ -32,7 +34,8 @@ int CompareSemVer(const SemVer& a, const SemVer& b);
 // case-insensitive; anything else means PATCH); "1.0.0" when there is none. A pre-release is
 // followed by its own release when the lower numbers are zero (1.2.0-rc.1 -> 1.2.0 for MINOR and
 // PATCH, 2.0.0 for MAJOR), as npm's semver does. A number at 2^64-1 carries into the next order
-// up (1.2.18446744073709551615 -> 1.3.0 for PATCH); empty when the major itself cannot grow.
-std::string NextVersion(const std::vector<std::string>& existing, std::string_view order);
+// up (1.2.18446744073709551615 -> 1.3.0 for PATCH); 409 NO_NEXT_VERSION when the major itself
+// cannot grow.
+Result<std::string> NextVersion(const std::vector<std::string>& existing, std::string_view order);
 
 }  // namespace agora::assets

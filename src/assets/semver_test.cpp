@@ -72,38 +72,38 @@ TEST(SemVerTest, ComparesByPrecedence) {
 }
 
 TEST(SemVerTest, NextVersionStartsAtOneWithoutVersions) {
-  EXPECT_EQ(NextVersion({}, "PATCH"), "1.0.0");
-  EXPECT_EQ(NextVersion({}, "MAJOR"), "1.0.0");
-  EXPECT_EQ(NextVersion({"junk", "1.0", "1.0.0+b"}, "MINOR"), "1.0.0");
+  EXPECT_EQ(*NextVersion({}, "PATCH"), "1.0.0");
+  EXPECT_EQ(*NextVersion({}, "MAJOR"), "1.0.0");
+  EXPECT_EQ(*NextVersion({"junk", "1.0", "1.0.0+b"}, "MINOR"), "1.0.0");
 }
 
 TEST(SemVerTest, NextVersionBumpsTheHighestByPrecedence) {
   const std::vector<std::string> existing = {"1.1.9", "1.0.0", "1.1.10", "junk", "1.1.11-rc.1"};
-  EXPECT_EQ(NextVersion(existing, "PATCH"), "1.1.11");
-  EXPECT_EQ(NextVersion(existing, "MINOR"), "1.2.0");
-  EXPECT_EQ(NextVersion(existing, "MAJOR"), "2.0.0");
-  EXPECT_EQ(NextVersion({"1.9.0", "1.10.0"}, "PATCH"), "1.10.1") << "numeric, not string, order";
-  EXPECT_EQ(NextVersion({"1.0.0", "1.1.9"}, "minor"), "1.2.0") << "order is case-insensitive";
-  EXPECT_EQ(NextVersion({"1.0.0"}, "bogus"), "1.0.1") << "an unknown order means PATCH";
+  EXPECT_EQ(*NextVersion(existing, "PATCH"), "1.1.11");
+  EXPECT_EQ(*NextVersion(existing, "MINOR"), "1.2.0");
+  EXPECT_EQ(*NextVersion(existing, "MAJOR"), "2.0.0");
+  EXPECT_EQ(*NextVersion({"1.9.0", "1.10.0"}, "PATCH"), "1.10.1") << "numeric, not string, order";
+  EXPECT_EQ(*NextVersion({"1.0.0", "1.1.9"}, "minor"), "1.2.0") << "order is case-insensitive";
+  EXPECT_EQ(*NextVersion({"1.0.0"}, "bogus"), "1.0.1") << "an unknown order means PATCH";
 }
 
 TEST(SemVerTest, NextVersionOfAPrereleaseIsItsReleaseWhenLowerNumbersAreZero) {
-  EXPECT_EQ(NextVersion({"1.2.0-rc.1"}, "PATCH"), "1.2.0");
-  EXPECT_EQ(NextVersion({"1.2.0-rc.1"}, "MINOR"), "1.2.0");
-  EXPECT_EQ(NextVersion({"1.2.0-rc.1"}, "MAJOR"), "2.0.0");
-  EXPECT_EQ(NextVersion({"1.2.3-rc.1"}, "PATCH"), "1.2.3");
-  EXPECT_EQ(NextVersion({"1.2.3-rc.1"}, "MINOR"), "1.3.0");
-  EXPECT_EQ(NextVersion({"2.0.0-beta"}, "MAJOR"), "2.0.0");
-  EXPECT_EQ(NextVersion({"1.0.0", "2.0.0-SNAPSHOT"}, "PATCH"), "2.0.0");
+  EXPECT_EQ(*NextVersion({"1.2.0-rc.1"}, "PATCH"), "1.2.0");
+  EXPECT_EQ(*NextVersion({"1.2.0-rc.1"}, "MINOR"), "1.2.0");
+  EXPECT_EQ(*NextVersion({"1.2.0-rc.1"}, "MAJOR"), "2.0.0");
+  EXPECT_EQ(*NextVersion({"1.2.3-rc.1"}, "PATCH"), "1.2.3");
+  EXPECT_EQ(*NextVersion({"1.2.3-rc.1"}, "MINOR"), "1.3.0");
+  EXPECT_EQ(*NextVersion({"2.0.0-beta"}, "MAJOR"), "2.0.0");
+  EXPECT_EQ(*NextVersion({"1.0.0", "2.0.0-SNAPSHOT"}, "PATCH"), "2.0.0");
 }
 
 TEST(SemVerTest, NextVersionCarriesInsteadOfOverflowing) {
-  EXPECT_EQ(NextVersion({V("1", "2", kMax)}, "PATCH"), "1.3.0");
-  EXPECT_EQ(NextVersion({V("1", kMax, "5")}, "MINOR"), "2.0.0");
-  EXPECT_EQ(NextVersion({V("1", kMax, kMax)}, "PATCH"), "2.0.0");
-  EXPECT_EQ(NextVersion({V(kMax, "0", "0")}, "PATCH"), V(kMax, "0", "1"));
-  EXPECT_EQ(NextVersion({V(kMax, "0", "0")}, "MAJOR"), "") << "no major above 2^64-1";
-  EXPECT_EQ(NextVersion({V(kMax, kMax, kMax)}, "PATCH"), "");
+  EXPECT_EQ(*NextVersion({V("1", "2", kMax)}, "PATCH"), "1.3.0");
+  EXPECT_EQ(*NextVersion({V("1", kMax, "5")}, "MINOR"), "2.0.0");
+  EXPECT_EQ(*NextVersion({V("1", kMax, kMax)}, "PATCH"), "2.0.0");
+  EXPECT_EQ(*NextVersion({V(kMax, "0", "0")}, "PATCH"), V(kMax, "0", "1"));
+  EXPECT_EQ(NextVersion({V(kMax, "0", "0")}, "MAJOR").status().code(), "NO_NEXT_VERSION") << "no major above 2^64-1";
+  EXPECT_EQ(NextVersion({V(kMax, kMax, kMax)}, "PATCH").status().http_status(), 409);
 }
 
 TEST(SemVerTest, NextVersionIsAlwaysAValidVersionAboveAllExisting) {
@@ -111,7 +111,7 @@ TEST(SemVerTest, NextVersionIsAlwaysAValidVersionAboveAllExisting) {
       {"0.0.1"}, {"1.0.0-alpha", "1.0.0-alpha.1"}, {"3.4.5", "3.4.5-rc.2"}, {"0.1.0-0"}, {V("7", kMax, "0")}};
   for (const auto& history : histories) {
     for (const char* order : {"PATCH", "MINOR", "MAJOR"}) {
-      const auto next = ParseSemVer(NextVersion(history, order));
+      const auto next = ParseSemVer(*NextVersion(history, order));
       ASSERT_TRUE(next) << history.front() << " " << order;
       EXPECT_TRUE(next->prerelease.empty());
       for (const auto& existing : history) EXPECT_GT(CompareSemVer(*next, *ParseSemVer(existing)), 0) << existing;

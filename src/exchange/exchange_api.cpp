@@ -308,7 +308,8 @@ class Api {
     if (auto owner = s_.metadata.GroupOwner(group); owner.ok() && *owner != organization_id)
       return Response::Error(Status::Forbidden("The group " + group + " belongs to another organization"));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auto existing, s_.metadata.ListReservedVersions(group, request.Param("assetId")));
-    return JsonResponse(200, json::object{{"nextAvailableVersion", assets::NextVersion(existing, order)}});
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(std::string next, assets::NextVersion(existing, order));
+    return JsonResponse(200, json::object{{"nextAvailableVersion", next}});
   }
 
   Response DownloadFile(Request& request) {
