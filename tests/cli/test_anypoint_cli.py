@@ -54,6 +54,8 @@ class AnypointCli:
         command = ["node", CLI, *args] + ([] if metrics else ["--collectMetrics"])
         result = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=180, cwd=cwd)
         output = result.stdout + result.stderr
+        if self.outbound():
+            raise AssertionError(f"anypoint-cli-v4 {' '.join(args)} tried to reach {self.outbound()}:\n{output}")
         if ok and result.returncode != 0:
             raise AssertionError(f"anypoint-cli-v4 {' '.join(args)} exited with {result.returncode}:\n{output}")
         if not ok and result.returncode == 0:
