@@ -432,10 +432,13 @@ class SqliteMetadataStore : public MetadataStore {
   }
 
   // Flags the asset's highest version, so listings find each asset's latest version by index.
+  // Only the rows whose flag changes are written (at most the old and the new latest), so the
+  // cost of a publication does not grow with the asset's history.
   static Status MarkLatest(SqliteConnection& c, const std::string& group_id, const std::string& asset_id) {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-        "UPDATE versions SET is_latest = (version_key = (SELECT MAX(version_key) FROM versions "
-        "WHERE group_id = ?1 AND asset_id = ?2)) WHERE group_id = ?1 AND asset_id = ?2"));
+        "WITH latest(key) AS (SELECT MAX(version_key) FROM versions WHERE group_id = ?1 AND asset_id = ?2) "
+        "UPDATE versions SET is_latest = (version_key = (SELECT key FROM latest)) "
+        "WHERE group_id = ?1 AND asset_id = ?2 AND is_latest != (version_key = (SELECT key FROM latest))"));
     return s->Bind(1, group_id).Bind(2, asset_id).Run();
   }
 

@@ -45,6 +45,10 @@ std::string SqliteStatement::Text(int column) const {
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path, bool read_only,
                                                                  int busy_timeout_millis) {
+  // SQLite's memory statistics take a global mutex on every allocation, which the reader threads
+  // then contend for; agora never reads them. Only possible before SQLite initialises.
+  static const bool kNoMemoryStatistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)kNoMemoryStatistics;
   sqlite3* db = nullptr;
   const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX;
