@@ -38,11 +38,15 @@ ROOT = os.path.dirname(HERE)
 GROUP = "com.example.bench"  # every round publishes the same bytes, so the groupId is fixed
 VERDACCIO_VERSION = "6.8.0"
 
-FULL = dict(rounds=3, publish_versions=5000, publish_clients=16, publish_assets=50, verdaccio_versions=300,
-            wrk_seconds=5, wrk_connections=64, download_mib=256, download_clients=4, upload_mib=1024,
+# A publish round ends after its versions or its seconds, whichever comes first, so a slow server
+# cannot stretch the run past its 10 minutes; the table says how many versions each round reached.
+FULL = dict(rounds=3, publish_versions=5000, publish_clients=16, publish_assets=50, publish_seconds=45,
+            verdaccio_versions=300, verdaccio_seconds=20,
+            get_versions=10, wrk_seconds=5, wrk_connections=64, download_mib=256, download_clients=4, upload_mib=1024,
             search_assets=100000)
-QUICK = dict(rounds=1, publish_versions=400, publish_clients=16, publish_assets=50, verdaccio_versions=40,
-             wrk_seconds=2, wrk_connections=64, download_mib=16, download_clients=4, upload_mib=32,
+QUICK = dict(rounds=1, publish_versions=400, publish_clients=16, publish_assets=50, publish_seconds=20,
+             verdaccio_versions=40, verdaccio_seconds=10,
+             get_versions=10, wrk_seconds=2, wrk_connections=64, download_mib=16, download_clients=4, upload_mib=32,
              search_assets=5000)
 SCENARIOS = ("publish", "get", "download", "upload", "search", "coldstart")
 
@@ -327,6 +331,13 @@ def api_publication(zip_data):
                      [("files.raml.zip", "api.zip", zip_data)])
 
 
+def publish_dependency(agora):
+    """The RAML fragment every published API version depends on."""
+    body, content_type = multipart([("name", "Bench money type"), ("properties.mainFile", "money.raml")],
+                                   [("files.raml-fragment.zip", "types.zip", zip_bytes({"money.raml": TYPES_FRAGMENT}))])
+    agora.publish("bench-types", "1.0.0", body, content_type)
+
+
 def random_file(path, mib):
     with open(path, "wb") as f:
         for _ in range(mib):
@@ -342,10 +353,10 @@ def run(argv, timeout=900, env=None):
     return result.stdout
 
 
-def load_client(build, port, method, target, body_path, headers, requests, clients, groups, expect):
+def load_client(build, port, method, target, body_path, headers, requests, clients, groups, expect, seconds):
     argv = [os.path.join(build, "load_client"), "--port", str(port), "--method", method, "--target", target,
             "--body", body_path, "--requests", str(requests), "--concurrency", str(clients), "--groups", str(groups),
-            "--expect", str(expect)]
+            "--expect", str(expect), "--seconds", str(seconds)]
     for name, value in headers.items():
         argv += ["--header", f"{name}: {value}"]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=900)
@@ -419,16 +430,11 @@ class Bench:
         self.results = {}
         self.api_zip = api_zip()
         self.types_zip = zip_bytes({"money.raml": TYPES_FRAGMENT})
-        self.keep_publish_data = None  # the last publish round's data directory, read by `get`
         self.search_data = None        # the search data directory (100,000 assets), read by `coldstart`
+        self.verdaccio = None          # started by `publish`, kept for `get`
 
     def path(self, name):
         return os.path.join(self.work, name)
-
-    def publish_dependency(self, agora):
-        body, content_type = multipart([("name", "Bench money type"), ("properties.mainFile", "money.raml")],
-                                       [("files.raml-fragment.zip", "types.zip", self.types_zip)])
-        agora.publish("bench-types", "1.0.0", body, content_type)
 
     # 1. synchronous publication of a 20 KB RAML zip with one dependency, vs Verdaccio's npm publish
     def publish(self):
@@ -442,48 +448,46 @@ class Bench:
         for r in range(s["rounds"]):
             data = self.path(f"publish-data-{r}")
             agora = Agora(self.agora_bin, data, self.work)
-            self.publish_dependency(agora)
+            publish_dependency(agora)
             log(f"publish round {r + 1}: agora, {s['publish_versions']} versions, {s['publish_clients']} clients")
             stats = load_client(self.build, agora.port, "POST",
                                 f"/exchange/api/v2/organizations/{agora.org}/assets/{GROUP}/bench-api-{{g}}/1.0.{{v}}",
                                 body_path, {**agora.auth(), "Content-Type": content_type, "x-sync-publication": "true"},
-                                s["publish_versions"], s["publish_clients"], s["publish_assets"], 201)
+                                s["publish_versions"], s["publish_clients"], s["publish_assets"], 201,
+                                s["publish_seconds"])
             rounds["agora"].append(stats)
-            log(f"  {stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.1f} ms, p99 {stats['p99_ms']:.1f} ms")
+            log(f"  {stats['requests']} versions, {stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.1f} ms, "
+                f"p99 {stats['p99_ms']:.1f} ms")
             agora.stop()
-            if r == s["rounds"] - 1:
-                self.keep_publish_data = (data, agora.org, agora.token)
-            else:
-                shutil.rmtree(data)
+            shutil.rmtree(data)
             log(f"publish round {r + 1}: Verdaccio, {s['verdaccio_versions']} versions")
             template = verdaccio.publish_body(f"r{r}-pkg-{{g}}", "1.0.{v}", self.api_zip, {"bench-dep": "1.0.0"})
             npm_body = self.path("npm-body")
             open(npm_body, "w").write(template)
             stats = load_client(self.build, verdaccio.port, "PUT", f"/r{r}-pkg-{{g}}", npm_body,
                                 {"Authorization": f"Bearer {verdaccio.token}", "Content-Type": "application/json"},
-                                s["verdaccio_versions"], s["publish_clients"], s["publish_assets"], 201)
+                                s["verdaccio_versions"], s["publish_clients"], s["publish_assets"], 201,
+                                s["verdaccio_seconds"])
             rounds["verdaccio"].append(stats)
-            log(f"  {stats['per_second']:.1f}/s, p50 {stats['p50_ms']:.1f} ms, p99 {stats['p99_ms']:.1f} ms")
+            log(f"  {stats['requests']} versions, {stats['per_second']:.1f}/s, p50 {stats['p50_ms']:.1f} ms, "
+                f"p99 {stats['p99_ms']:.1f} ms")
         self.verdaccio = verdaccio  # kept running for the metadata GET
-        self.verdaccio_package = f"r{s['rounds'] - 1}-pkg-0"
         self.results["publish"] = {"rounds": rounds, "zip_bytes": len(self.api_zip), "body_bytes": len(body)}
 
     # 2. GET of an asset version's JSON, keep-alive, wrk -c64, vs a trivial Beast server and Verdaccio
     def get(self):
         s = self.s
-        if self.keep_publish_data:
-            data, org, token = self.keep_publish_data
-            agora = Agora(self.agora_bin, data, self.work)
-            agora.org, agora.token = org, token
-        else:
-            agora = Agora(self.agora_bin, self.path("get-data"), self.work)
-            self.publish_dependency(agora)
-            agora.publish("bench-api-0", "1.0.0", *api_publication(self.api_zip))
-        if not hasattr(self, "verdaccio"):
+        # One asset with a short history, the same in every run: GET's cost may depend on it.
+        agora = Agora(self.agora_bin, self.path("get-data"), self.work)
+        publish_dependency(agora)
+        body, content_type = api_publication(self.api_zip)
+        for v in range(s["get_versions"]):
+            agora.publish("bench-api-0", f"1.0.{v}", body, content_type)
+        if self.verdaccio is None:  # `get` alone (--only get)
             self.verdaccio = Verdaccio(self.work)
             self.verdaccio.publish("bench-dep", "1.0.0", self.types_zip, {})
-            self.verdaccio_package = "r0-pkg-0"
-            self.verdaccio.publish(self.verdaccio_package, "1.0.0", self.api_zip, {"bench-dep": "1.0.0"})
+        for v in range(s["get_versions"]):
+            self.verdaccio.publish("meta-pkg", f"1.0.{v}", self.api_zip, {"bench-dep": "1.0.0"})
         path = f"/exchange/api/v2/assets/{GROUP}/bench-api-0/1.0.0"
         status, agora_body = http_request(agora.port, "GET", path, headers=agora.auth())
         if status != 200:
@@ -496,7 +500,7 @@ class Bench:
                                    "--body", body_path], trivial_log)
         wait_until("trivial server", lambda: http_request(trivial_port, "GET", "/", timeout=2)[0] == 200, trivial,
                    trivial_log)
-        verdaccio_path = f"/{self.verdaccio_package}"
+        verdaccio_path = "/meta-pkg"
         status, verdaccio_body = http_request(self.verdaccio.port, "GET", verdaccio_path)
         if status != 200:
             raise RuntimeError(f"Verdaccio GET {verdaccio_path}: HTTP {status}")
@@ -634,24 +638,27 @@ def summarise(results, sizes):
     rows = []
     if "publish" in results:
         p = results["publish"]["rounds"]
-        a, v = {k: median_of(p["agora"], k) for k in ("per_second", "p50_ms", "p99_ms")}, \
-               {k: median_of(p["verdaccio"], k) for k in ("per_second", "p50_ms", "p99_ms")}
+        keys = ("per_second", "p50_ms", "p99_ms", "requests")
+        a, v = {k: median_of(p["agora"], k) for k in keys}, {k: median_of(p["verdaccio"], k) for k in keys}
         ratio = a["per_second"] / v["per_second"]
         rows.append((f"1. publish a {results['publish']['zip_bytes'] / 1024:.0f} KiB RAML zip with 1 dependency, sync, "
-                     f"{sizes['publish_clients']} clients, {n(sizes['publish_versions'])} versions",
-                     f"{n(a['per_second'])} publications/s, p50 {n(a['p50_ms'], 1)} ms, p99 {n(a['p99_ms'], 1)} ms",
-                     f"Verdaccio {VERDACCIO_VERSION} (npm publish, {n(sizes['verdaccio_versions'])} versions): "
+                     f"{sizes['publish_clients']} clients, {n(sizes['publish_versions'])} versions or "
+                     f"{sizes['publish_seconds']} s per round",
+                     f"{n(a['per_second'])} publications/s ({n(a['requests'])} versions per round), "
+                     f"p50 {n(a['p50_ms'], 1)} ms, p99 {n(a['p99_ms'], 1)} ms",
+                     f"Verdaccio {VERDACCIO_VERSION}, npm publish ({n(v['requests'])} versions per round, "
+                     f"{sizes['verdaccio_versions']} or {sizes['verdaccio_seconds']} s): "
                      f"{n(v['per_second'], 1)}/s, p50 {n(v['p50_ms'])} ms, p99 {n(v['p99_ms'])} ms",
                      f"{n(ratio, 1)}×", "≥ 1,000/s and ≥ 20× Verdaccio",
                      f"{verdict(a['per_second'] >= 1000)} (rate), {verdict(ratio >= 20)} (ratio)"))
     if "get" in results:
         g = results["get"]
         a, t, v = (median_of(g["rounds"][k], "per_second") for k in ("agora", "trivial", "verdaccio"))
-        rows.append((f"2. GET an asset version's JSON ({n(g['agora_bytes'])} B), keep-alive, wrk "
-                     f"{sizes['wrk_connections']} connections",
+        rows.append((f"2. GET an asset version's JSON ({n(g['agora_bytes'])} B; the asset has {sizes['get_versions']} "
+                     f"versions), keep-alive, wrk {sizes['wrk_connections']} connections",
                      f"{n(a)} requests/s, p99 {n(median_of(g['rounds']['agora'], 'p99_ms'), 1)} ms",
                      f"trivial Beast server, same body: {n(t)}/s; Verdaccio package GET "
-                     f"({n(g['verdaccio_bytes'])} B): {n(v)}/s",
+                     f"({n(g['verdaccio_bytes'])} B, {sizes['get_versions']} versions): {n(v)}/s",
                      f"{a / t:.0%} of trivial; {n(a / v, 1)}× Verdaccio", "≥ 50% of the trivial server",
                      verdict(a / t >= 0.5)))
     if "download" in results:
@@ -734,20 +741,26 @@ NOTES = """Notes:
 - See docs/performance.md for where the time goes in each scenario."""
 
 
-def write_results(results, rows, sizes, started, build_seconds):
+def load_average():
+    return float(open("/proc/loadavg").read().split()[0])
+
+
+def write_results(results, rows, sizes, started, build_seconds, load_before):
     date = datetime.datetime.now().strftime("%Y-%m-%d")
     out_dir = os.path.join(HERE, "results")
     os.makedirs(out_dir, exist_ok=True)
     duration = time.monotonic() - started + build_seconds
     meta = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "commit": commit(), "machine": machine(),
-            "sizes": sizes, "duration_seconds": round(duration, 1), "build_seconds": round(build_seconds, 1)}
+            "sizes": sizes, "duration_seconds": round(duration, 1), "build_seconds": round(build_seconds, 1),
+            "load_average_before": load_before, "load_average_after": load_average()}
     with open(os.path.join(out_dir, f"{date}.json"), "w") as f:
         json.dump({**meta, "rows": [dict(zip(("scenario", "agora", "comparator", "ratio", "target", "verdict"), r))
                                     for r in rows], "results": results}, f, indent=2)
         f.write("\n")
     header = (f"Run of {meta['date']} at commit {meta['commit']}, `make bench`: {meta['machine']}; release build; "
               f"{sizes['rounds']} rounds per scenario, medians; whole run {duration / 60:.1f} min "
-              f"(build {build_seconds:.0f} s).")
+              f"(build {build_seconds:.0f} s); 1-minute load average {load_before:.1f} before the "
+              f"scenarios, {meta['load_average_after']:.1f} after.")
     with open(os.path.join(out_dir, f"{date}.md"), "w") as f:
         f.write(f"# Benchmark results, {date}\n\n{header}\n\n{table(rows)}\n\n## Every round\n\n"
                 f"{rounds_markdown(results)}\n\n{NOTES}\n")
@@ -773,6 +786,7 @@ def main():
     args = parser.parse_args()
     sizes = dict(QUICK if args.quick else FULL)
     started = time.monotonic()
+    load_before = load_average()
     bench = Bench(args, sizes)
     only = [s for s in SCENARIOS if s in args.only.split(",")]
     for scenario in only:
@@ -783,7 +797,7 @@ def main():
     print(table(rows), flush=True)
     log(f"scenarios took {time.monotonic() - started:.0f} s")
     if not args.quick and not args.no_write and only == list(SCENARIOS):
-        write_results(bench.results, rows, sizes, started, args.build_seconds)
+        write_results(bench.results, rows, sizes, started, args.build_seconds, load_before)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,12 @@
 //
 //   build-release/load_client --port PORT --method POST --target '/path/{g}/{v}' [--body FILE]
 //       [--header 'Name: value']... --requests N --concurrency C [--groups G] [--expect 201]
+//       [--seconds S]
 //
 // Request i fills `{g}` with i % G and `{v}` with i / G in the target and the body, so G assets
-// (or packages) each receive N / G consecutive versions, spread over the connections.
+// (or packages) each receive N / G consecutive versions, spread over the connections. With
+// --seconds, no request starts after S seconds: the line then counts the requests completed, so a
+// slow server ends the run on time instead of stretching it.
 //
 // Thread safety: each thread owns its connection; the next request index is an atomic counter and
 // each thread writes only its own slots of the latency vector.
@@ -47,6 +50,7 @@ struct Options {
   int concurrency = 1;
   int groups = 1;
   int expect = 200;
+  double seconds = 0;  // 0: no time limit
 };
 
 // Replaces every `{g}` and `{v}` in `text` for request `index`.
@@ -88,7 +92,7 @@ class Worker {
     http::write(stream_, request, ec);
     if (ec) return Reset("write: " + ec.message());
     http::response_parser<http::string_body> parser;
-    parser.body_limit(std::nullopt);
+    parser.body_limit(boost::none);
     http::read(stream_, buffer_, parser, ec);
     if (ec) return Reset("read: " + ec.message());
     const auto& response = parser.get();
@@ -122,6 +126,7 @@ std::optional<Options> Parse(int argc, char** argv) {
     else if (flag == "--concurrency") o.concurrency = std::atoi(value.c_str());
     else if (flag == "--groups") o.groups = std::max(1, std::atoi(value.c_str()));
     else if (flag == "--expect") o.expect = std::atoi(value.c_str());
+    else if (flag == "--seconds") o.seconds = std::atof(value.c_str());
     else if (flag == "--header") {
       const auto colon = value.find(':');
       if (colon == std::string::npos) return std::nullopt;
@@ -165,20 +170,24 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<double> millis(options->requests, -1);
-  std::atomic<int> next{0}, errors{0};
+  std::atomic<int> next{0}, errors{0}, completed{0};
   std::mutex error_mutex;
   std::string first_error;
 
   const auto start = Clock::now();
+  const auto deadline = options->seconds > 0
+                            ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->seconds))
+                            : Clock::time_point::max();
   std::vector<std::thread> threads;
   for (int t = 0; t < options->concurrency; ++t) {
     threads.emplace_back([&] {
       asio::io_context io;
       Worker worker(*options, io);
-      for (int i; (i = next.fetch_add(1)) < options->requests;) {
+      for (int i; Clock::now() < deadline && (i = next.fetch_add(1)) < options->requests;) {
         const auto sent = Clock::now();
         const std::string error = worker.Send(i);
         millis[i] = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
+        completed.fetch_add(1);
         if (!error.empty()) {
           errors.fetch_add(1);
           std::lock_guard lock(error_mutex);
@@ -189,10 +198,11 @@ int main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::erase(millis, -1);  // requests never sent (time limit)
 
   std::printf("{\"requests\": %d, \"errors\": %d, \"seconds\": %.3f, \"per_second\": %.1f, \"p50_ms\": %.2f, "
               "\"p99_ms\": %.2f, \"first_error\": %s}\n",
-              options->requests, errors.load(), seconds, options->requests / seconds, Percentile(millis, 0.50),
+              completed.load(), errors.load(), seconds, completed.load() / seconds, Percentile(millis, 0.50),
               Percentile(millis, 0.99), JsonString(first_error).c_str());
   return errors.load() == 0 ? 0 : 1;
 }

@@ -3,7 +3,7 @@
 # present are skipped, so `make build` can call it every time at almost no cost.
 #
 # --bench also installs what `make bench` compares agora with and profiles it by (nginx, wrk,
-# perf); `make test` never needs them.
+# perf, strace); `make test` never needs them.
 set -euo pipefail
 
 packages=(
@@ -15,7 +15,7 @@ packages=(
   clang libclang-rt-14-dev
 )
 
-[ "${1:-}" = "--bench" ] && packages+=(nginx wrk linux-perf)
+[ "${1:-}" = "--bench" ] && packages+=(nginx wrk linux-perf strace)
 
 # Node.js runs the npm-installed reference tools of the tests; any node on the PATH will do.
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
