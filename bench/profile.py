@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Profiles agora under one of bench/run's loads, for docs/performance.md.
 
-    python3 bench/profile.py publish|get [--build build-release] [--seconds 20] [--out DIR]
+    python3 bench/profile.py publish|get|download|upload [--build build-release] [--seconds 20] [--out DIR]
 
 Starts agora as bench/bench.py does (the same inputs and clients), records it with
-`perf record --call-graph dwarf` while the load runs, counts its system calls with
+`perf record --call-graph dwarf` while the load runs (publish and get for --seconds; download:
+4 clients x 4 downloads of 256 MiB; upload: one 1 GiB custom asset), counts its system calls with
 `strace -c -f` in a second pass, and writes to DIR (default: a temporary folder, printed):
 perf-<scenario>.data, report-<scenario>.txt (top symbols by self time, then by time including
 callees) and syscalls-<scenario>.txt. perf and strace: scripts/setup.sh --bench.
 """
 import argparse
+import atexit
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -42,14 +46,23 @@ def load(args, agora, work):
                                   100000, 16, 50, 201, args.seconds)
         args.passes += 1  # the strace pass publishes other assets
         return f"{stats['requests']} publications, {stats['per_second']:.0f}/s, p50 {stats['p50_ms']} ms"
-    path = f"/exchange/api/v2/assets/{bench.GROUP}/bench-api-0/1.0.0"
-    stats = bench.wrk(agora.port, path, agora.auth(), args.seconds, 64)
-    return f"{stats['per_second']:.0f} requests/s"
+    if args.scenario == "get":
+        path = f"/exchange/api/v2/assets/{bench.GROUP}/bench-api-0/1.0.0"
+        stats = bench.wrk(agora.port, path, agora.auth(), args.seconds, 64)
+        return f"{stats['per_second']:.0f} requests/s"
+    if args.scenario == "download":
+        stats = bench.parallel_downloads(args.url, agora.auth(), 4, os.path.getsize(args.payload), 4)
+        return f"{stats['mib_per_second']:.0f} MiB/s"
+    args.passes += 1
+    url = (f"http://127.0.0.1:{agora.port}/exchange/api/v2/organizations/{agora.org}/assets/{bench.GROUP}/"
+           f"upload/1.0.{args.passes}")
+    stats = bench.curl_upload(url, args.payload, {**agora.auth(), "x-sync-publication": "true"})
+    return f"{stats['mib_per_second']:.0f} MiB/s"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("scenario", choices=("publish", "get"))
+    parser.add_argument("scenario", choices=("publish", "get", "download", "upload"))
     parser.add_argument("--build", default=os.path.join(bench.ROOT, "build-release"))
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--out")
@@ -59,10 +72,23 @@ def main():
     out = args.out or tempfile.mkdtemp(prefix="agora-profile-")
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="agora-profile-work-")
+    atexit.register(shutil.rmtree, work, True)
     agora = bench.Agora(os.path.join(args.build, "agora"), os.path.join(work, "data"), work)
     bench.publish_dependency(agora)
-    if args.scenario == "get":
-        agora.publish("bench-api-0", "1.0.0", *bench.api_publication(bench.api_zip()))
+    if args.scenario == "get":  # the same 10-version asset as bench.py's `get`
+        for v in range(10):
+            agora.publish("bench-api-0", f"1.0.{v}", *bench.api_publication(bench.api_zip()))
+    if args.scenario in ("download", "upload"):
+        args.payload = bench.random_file(os.path.join(work, "payload.bin"), 256 if args.scenario == "download" else 1024)
+    if args.scenario == "download":
+        status = bench.run(["curl", "-sS", "-o", os.path.join(work, "asset.json"), "-w", "%{http_code}",
+                            "-H", f"Authorization: bearer {agora.token}", "-H", "x-sync-publication: true",
+                            "-F", "name=download", "-F", "type=custom", "-F", f"files.custom.jar=@{args.payload}",
+                            f"http://127.0.0.1:{agora.port}/exchange/api/v2/organizations/{agora.org}/assets/"
+                            f"{bench.GROUP}/download/1.0.0"])
+        assert status == "201", status
+        asset = json.load(open(os.path.join(work, "asset.json")))
+        args.url = next(f["downloadURL"] for f in asset["files"] if f["classifier"] == "custom")
 
     data = os.path.join(out, f"perf-{args.scenario}.data")
     perf = attach(["perf", "record", "-F", "499", "--call-graph", "dwarf,32768", "-o", data], agora.process.pid, data)
