@@ -731,13 +731,15 @@ def rounds_markdown(results):
 NOTES = """Notes:
 
 - Clients: (1) `build-release/load_client` (bench/load_client.cpp: one thread and one keep-alive
-  connection per client, blocking Boost.Beast), the same for agora and Verdaccio; Verdaccio gets fewer
-  versions per round because it publishes about 15 a second, and its rate is per second all the same.
+  connection per client, blocking Boost.Beast), the same for agora and Verdaccio. A round stops at its
+  versions or its time cap, whichever comes first (Verdaccio, at about 10 a second, would need eight
+  minutes for 5,000 versions); rates are per second either way.
   Verdaccio receives the same zip bytes as the npm tarball (base64 in npm's publish JSON), one
   dependency in the manifest. (2) wrk, 2 threads. (3) and (4) curl, one process per client, the same
   command line for agora and nginx; the upload is `bench/upload_rss.sh` (peak RSS is the server's
   VmHWM). (5) `bench/search.sh` (search_bench loads through the storage API, then a Python
-  keep-alive client). (6) a Python client polling `GET /` every millisecond from the exec.
+  keep-alive client). (6) a Python client polling `GET /` every millisecond from the exec; the
+  data directory was just written, so its files are in the page cache.
 - Every figure is the median of the rounds; ratios are ratios of medians. Clients and servers share
   the same 2 cores, so a client's CPU is taken from the server it measures, for agora and the
   comparators alike.
