@@ -368,12 +368,14 @@ def wrk(port, path, headers, seconds, connections):
     argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         argv += ["-H", f"{name}: {value}"]
-    out = run(argv + [f"http://127.0.0.1:{port}{path}"], timeout=seconds + 60)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: .*", out)
-    if bad or errors:
+    return parse_wrk(run(argv + [f"http://127.0.0.1:{port}{path}"], timeout=seconds + 60))
+
+
+def parse_wrk(out):
+    """Requests/s and latency percentiles from `wrk --latency`; any failed request is an error."""
+    if re.search(r"Non-2xx or 3xx responses: (\d+)", out) or re.search(r"Socket errors: .*", out):
         raise RuntimeError(f"wrk saw errors:\n{out}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return {"per_second": rate, "p50_ms": wrk_millis(out, "50%"), "p99_ms": wrk_millis(out, "99%")}
 
 
@@ -748,6 +750,14 @@ NOTES = """Notes:
 - See docs/performance.md for where the time goes in each scenario."""
 
 
+def replace_section(text, section):
+    """`text` with what lies between the bench markers replaced by `section`."""
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    if begin not in text or end not in text or text.index(begin) > text.index(end):
+        raise RuntimeError(f"README.md has no {begin} ... {end} section")
+    return text[:text.index(begin) + len(begin)] + "\n" + section + "\n" + text[text.index(end):]
+
+
 def load_average():
     return float(open("/proc/loadavg").read().split()[0])
 
@@ -772,13 +782,8 @@ def write_results(results, rows, sizes, started, build_seconds, load_before):
         f.write(f"# Benchmark results, {date}\n\n{header}\n\n{table(rows)}\n\n## Every round\n\n"
                 f"{rounds_markdown(results)}\n\n{NOTES}\n")
     readme = os.path.join(ROOT, "README.md")
-    text = open(readme).read()
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
-    if begin not in text or end not in text:
-        raise RuntimeError(f"README.md has no {begin} ... {end} section")
-    section = (f"{begin}\n{header} Details: [bench/results/{date}.md](bench/results/{date}.md).\n\n"
-               f"{table(rows)}\n{end}")
-    text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+    text = replace_section(open(readme).read(),
+                           f"{header} Details: [bench/results/{date}.md](bench/results/{date}.md).\n\n{table(rows)}")
     open(readme, "w").write(text)
     log(f"wrote bench/results/{date}.md, bench/results/{date}.json and README.md's table")
 
