@@ -7,7 +7,7 @@ LISTEN ?= 127.0.0.1:8081
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
-.PHONY: setup build run test test-sanitize fuzz clean
+.PHONY: setup build run test test-sanitize fuzz bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -37,5 +37,10 @@ test-sanitize: setup
 fuzz: setup
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The six scenarios of issue 6 against agora and its comparators (nginx, wrk, Verdaccio: installed
+# by bench/run itself), in a release build of its own; writes bench/results/ and README's table.
+bench:
+	bash bench/run
+
 clean:
-	rm -rf $(BUILD_DIR) build-sanitize build-fuzz
+	rm -rf $(BUILD_DIR) build-sanitize build-fuzz build-release

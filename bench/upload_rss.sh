@@ -4,6 +4,9 @@
 # streamed to disk while it is hashed.
 #
 #   bench/upload_rss.sh [SIZE_MIB]     (default 1024; needs build/agora)
+#
+# AGORA_BIN picks the binary; PAYLOAD an existing file to upload instead of SIZE_MIB random bytes
+# (bench/run uploads the same file to nginx).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
@@ -18,11 +21,16 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; 
 org=$(sed -n 's/^organization id: //p' "$work/server.log")
 token=$(sed -n 's/^admin token: //p' "$work/server.log")
 
-head -c "$((size_mib << 20))" /dev/urandom > "$work/payload.jar"
+payload=${PAYLOAD:-$work/payload.jar}
+if [ -n "${PAYLOAD:-}" ]; then
+  size_mib=$(( $(stat -c %s "$payload") >> 20 ))
+else
+  head -c "$((size_mib << 20))" /dev/urandom > "$payload"
+fi
 start=$(date +%s.%N)
 status=$(curl -sS -o "$work/response.json" -w '%{http_code}' \
   -H "Authorization: bearer $token" -H 'x-sync-publication: true' \
-  -F 'name=large custom asset' -F 'type=custom' -F "files.custom.jar=@$work/payload.jar" \
+  -F 'name=large custom asset' -F 'type=custom' -F "files.custom.jar=@$payload" \
   "http://127.0.0.1:$port/exchange/api/v2/organizations/$org/assets/$org/large/1.0.0")
 end=$(date +%s.%N)
 [ "$status" = 201 ] || { echo "upload failed: HTTP $status: $(cat "$work/response.json")" >&2; exit 1; }

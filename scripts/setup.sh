@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages agora needs to build and test. Idempotent: packages already
 # present are skipped, so `make build` can call it every time at almost no cost.
+#
+# --bench also installs what `make bench` compares agora with and profiles it by (nginx, wrk,
+# perf, strace); `make test` never needs them.
 set -euo pipefail
 
 packages=(
@@ -11,6 +14,8 @@ packages=(
   curl python3
   clang libclang-rt-14-dev
 )
+
+[ "${1:-}" = "--bench" ] && packages+=(nginx wrk linux-perf strace)
 
 # Node.js runs the npm-installed reference tools of the tests; any node on the PATH will do.
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
