@@ -23,10 +23,11 @@ std::string FileLinks::ExternalLink(const std::string& download_url, const asset
                                     const assets::AssetFile& file) const {
   const int64_t expires = NowMillis() / 1000 + ttl_seconds_;
   // A POM's URL ends in /pom, where a further segment would read as a classifier and packaging.
-  const std::string name = file.classifier.empty() ? "" : "/" + FileName(version, file.classifier, file.packaging);
-  return download_url + name + "?expires=" +
-         std::to_string(expires) + "&signature=" +
-         Signature(version.organization_id, version.coordinates, file.classifier, file.packaging, expires);
+  std::string link = download_url;
+  if (!file.classifier.empty()) link += "/" + FileName(version, file.classifier, file.packaging);
+  link += "?expires=" + std::to_string(expires);
+  link += "&signature=" + Signature(version.organization_id, version.coordinates, file.classifier, file.packaging, expires);
+  return link;
 }
 
 bool FileLinks::IsSigned(const server::Request& request) { return request.Query("signature").has_value(); }

@@ -254,6 +254,9 @@ Router::CompiledPattern Router::Compile(const std::string& pattern) {
 bool Router::Matches(const CompiledPattern& pattern, const std::vector<std::string_view>& path, uint64_t& literals) {
   literals = 0;
   const auto& segments = pattern.segments;
+  // Most patterns are ruled out by their length alone, before any segment is compared.
+  const bool rest = !segments.empty() && segments.back().first == CompiledPattern::Kind::kRest;
+  if (rest ? path.size() < segments.size() : path.size() != segments.size()) return false;
   for (size_t i = 0; i < segments.size(); ++i) {
     const auto& [kind, text] = segments[i];
     if (i >= path.size()) return false;

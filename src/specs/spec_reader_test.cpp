@@ -181,6 +181,14 @@ TEST(YamlDocumentTest, KeepsPositionsTagsAndRefusesBombs) {
   EXPECT_NE(deep.error->message.find("nesting"), std::string::npos);
 
   EXPECT_TRUE(ParseYaml("a: 1\na: 2\n").error) << "duplicate keys";
+  std::string large;
+  for (int i = 0; i < 40; ++i) large += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  EXPECT_FALSE(ParseYaml(large).error) << "40 distinct keys";
+  for (const char* again : {"k3", "k20", "k39"}) {
+    const auto parsed = ParseYaml(large + again + ": x\n");
+    ASSERT_TRUE(parsed.error) << again << " repeated after the mapping outgrew the linear scan";
+    EXPECT_EQ(parsed.error->line, 41u);
+  }
   EXPECT_TRUE(ParseYaml("\x01\x02\xff binary").error);
   EXPECT_TRUE(ParseYaml("").root.is_null());
 }

@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <unordered_set>
@@ -52,8 +53,22 @@ class TreeBuilder {
     std::string anchor;
     bool expecting_value = false;
     std::string key;
-    std::unordered_set<std::string> keys;
+    std::unordered_set<std::string> keys;  // filled only once a mapping outgrows kLinearKeys
   };
+
+  // Small mappings, nearly all of them, find a duplicate key by scanning their pairs, which costs
+  // no allocation; a set takes over in large ones so that a hostile mapping stays linear.
+  static constexpr size_t kLinearKeys = 16;
+
+  static bool AddKey(Frame& frame, const std::string& key) {
+    const auto& pairs = frame.node.pairs;
+    if (pairs.size() < kLinearKeys) {
+      return std::none_of(pairs.begin(), pairs.end(), [&](const YamlPair& pair) { return pair.key == key; });
+    }
+    if (frame.keys.empty())
+      for (const auto& pair : pairs) frame.keys.insert(pair.key);
+    return frame.keys.insert(key).second;
+  }
 
   // True once the first document ends.
   bool Handle(const yaml_event_t& event) {
@@ -133,8 +148,8 @@ class TreeBuilder {
     if (top.node.is_sequence()) {
       top.node.items.push_back(std::move(node));
     } else if (!top.expecting_value) {
-      top.key = node.is_scalar() ? node.scalar : "<complex key>";
-      if (!top.keys.insert(top.key).second)
+      top.key = node.is_scalar() ? std::move(node.scalar) : "<complex key>";
+      if (!AddKey(top, top.key))
         return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
       top.expecting_value = true;
     } else {
