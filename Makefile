@@ -2,6 +2,8 @@
 # is missing first (scripts/setup.sh is idempotent and quick when nothing is missing).
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
+# Tests wait on child processes, sockets and polling as much as they compute: two per core.
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 DATA ?= ./agora-data
 LISTEN ?= 127.0.0.1:8081
 FUZZ_SECONDS ?= 60
@@ -25,7 +27,7 @@ run: build
 test: build
 	cd tests/spec_agreement && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	cd tests/cli && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(TEST_JOBS)
 	bash scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 test-sanitize: setup
