@@ -134,9 +134,7 @@ class AccountsApi {
 
 void RegisterAccountsRoutes(server::Router& router, ExchangeServices& services) {
   auto api = std::make_shared<AccountsApi>(services);
-  auto bind = [api](Response (AccountsApi::*handler)(Request&)) {
-    return [api, handler](Request& request) { return ((*api).*handler)(request); };
-  };
+  auto bind = [api](Response (AccountsApi::*handler)(Request&)) { return BindHandler(api, handler); };
   router.Add("POST", "/accounts/login", bind(&AccountsApi::Login));
   router.Add("POST", "/accounts/api/v2/oauth2/token", bind(&AccountsApi::ClientCredentialsToken));
   router.Add("GET", "/accounts/api/users/me", bind(&AccountsApi::Me));

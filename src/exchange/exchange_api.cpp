@@ -385,14 +385,6 @@ class Api {
                         {"assetTypeRestrictions", std::move(restrictions)}};
   }
 
-  static std::vector<std::string> StringList(const json::object& o, const char* key) {
-    std::vector<std::string> values;
-    if (const auto* v = o.if_contains(key); v && v->is_array())
-      for (const auto& item : v->as_array())
-        if (item.is_string()) values.emplace_back(item.as_string());
-    return values;
-  }
-
   static Result<json::value> JsonValue(Request& request) {
     AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(1 << 20));
     boost::system::error_code ec;
@@ -500,9 +492,7 @@ class Api {
 
 void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) {
   auto api = std::make_shared<Api>(services);
-  auto bind = [api](Response (Api::*method)(Request&)) {
-    return [api, method](Request& request) { return ((*api).*method)(request); };
-  };
+  auto bind = [api](Response (Api::*method)(Request&)) { return BindHandler(api, method); };
   router.Add("GET", "/", bind(&Api::Root));
   for (const std::string v : {"v1", "v2"}) {
     const std::string base = "/exchange/api/" + v;

@@ -31,16 +31,6 @@ void NameTypes(json::object& asset) {
   asset["organization"] = json::object{{"id", asset["organizationId"]}, {"__typename", "Organization"}};
 }
 
-std::vector<std::string> StringList(const json::object& arguments, const char* key) {
-  std::vector<std::string> values;
-  const auto* value = arguments.if_contains(key);
-  if (value && value->is_string()) values.emplace_back(value->as_string());
-  if (value && value->is_array())
-    for (const auto& item : value->as_array())
-      if (item.is_string()) values.emplace_back(item.as_string());
-  return values;
-}
-
 Result<size_t> Count(const json::object& arguments, const char* key, size_t fallback, size_t most) {
   const auto* value = arguments.if_contains(key);
   if (!value || value->is_null()) return fallback;

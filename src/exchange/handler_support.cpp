@@ -24,6 +24,16 @@ std::string BaseUrl(const ExchangeServices& services, const server::Request& req
   return (request.secure() ? "https://" : "http://") + request.Header("host").value_or("localhost");
 }
 
+std::vector<std::string> StringList(const boost::json::object& object, const char* key) {
+  std::vector<std::string> values;
+  const auto* value = object.if_contains(key);
+  if (value && value->is_string()) values.emplace_back(value->as_string());
+  if (value && value->is_array())
+    for (const auto& item : value->as_array())
+      if (item.is_string()) values.emplace_back(item.as_string());
+  return values;
+}
+
 assets::Coordinates CoordinatesOf(const server::Request& request) {
   return {request.Param("groupId"), request.Param("assetId"), request.Param("version")};
 }

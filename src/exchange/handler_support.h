@@ -7,6 +7,10 @@
 
 #include <boost/json.hpp>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "assets/asset.h"
 #include "auth/auth.h"
 #include "exchange/exchange_api.h"
@@ -27,6 +31,14 @@ server::Response JsonResponse(int status, const boost::json::value& value);
 Result<boost::json::object> JsonBody(server::Request& request);
 // The member's string value, or empty when it is missing or not a string.
 std::string StringField(const boost::json::object& object, const char* key);
+// The member's strings: an array's string items, or a lone string as a list of one.
+std::vector<std::string> StringList(const boost::json::object& object, const char* key);
+
+// A route handler calling `method` on the shared handler object `api`.
+template <typename Api>
+server::Handler BindHandler(std::shared_ptr<Api> api, server::Response (Api::*method)(server::Request&)) {
+  return [api = std::move(api), method](server::Request& request) { return ((*api).*method)(request); };
+}
 assets::Coordinates CoordinatesOf(const server::Request& request);
 // Where links in responses point: --public-url, else the scheme and Host the request came with.
 std::string BaseUrl(const ExchangeServices& services, const server::Request& request);

@@ -266,9 +266,7 @@ class PortalApi {
 
 void RegisterPortalRoutes(server::Router& router, ExchangeServices& services) {
   auto api = std::make_shared<PortalApi>(services);
-  auto bind = [api](Response (PortalApi::*handler)(Request&)) {
-    return [api, handler](Request& request) { return ((*api).*handler)(request); };
-  };
+  auto bind = [api](Response (PortalApi::*handler)(Request&)) { return BindHandler(api, handler); };
   for (const std::string base : {"/exchange/api/v1", "/exchange/api/v2"}) {
     const std::string portal = base + "/assets/{groupId}/{assetId}/{version}/portal";
     router.Add("GET", portal, bind(&PortalApi::GetPortal));
