@@ -95,7 +95,7 @@ const std::vector<std::string>& Publisher::Steps() {
 
 Publisher::Publisher(storage::MetadataStore& metadata, storage::BlobStore& blobs, BlobReaper& reaper,
                      PublisherOptions options)
-    : metadata_(metadata), blobs_(blobs), reaper_(reaper), options_(options) {}
+    : metadata_(metadata), blobs_(blobs), reaper_(reaper), options_(options), verdicts_(options.spec_verdict_cache_bytes) {}
 
 // One execution of the pipeline; holds the working state so each step is a small method.
 class Publisher::Run {
@@ -292,8 +292,8 @@ class Publisher::Run {
   }
 
   Status CheckAgainstExistingVersions() {
-    AGORA_ASSIGN_OR_RETURN(auto existing,
-                           p_.metadata_.ListVersions(request_.coordinates.group_id, request_.coordinates.asset_id));
+    AGORA_ASSIGN_OR_RETURN(auto existing, p_.metadata_.ListVersionSummaries(request_.coordinates.group_id,
+                                                                            request_.coordinates.asset_id));
     std::vector<std::pair<std::string, std::string>> api_versions;
     for (const auto& v : existing) {
       if (v.type != version_.type) {
@@ -301,11 +301,11 @@ class Publisher::Run {
                                                  request_.coordinates.asset_id + " is of type " + v.type +
                                                  ", not " + version_.type);
       }
-      if (v.coordinates.version == request_.coordinates.version) {
+      if (v.version == request_.coordinates.version) {
         if (v.status != assets::Lifecycle::kDevelopment) return PreconditionsFailed();
         continue;  // a development version is being replaced
       }
-      api_versions.emplace_back(v.coordinates.version, v.Property("apiVersion"));
+      api_versions.emplace_back(v.version, v.api_version);
     }
     if (!assets::AssetTypeInfoFor(version_.type).requires_api_version) return Status::Ok();
     return assets::CheckApiVersion(version_.type, request_.coordinates.version, version_.Property("apiVersion"),
@@ -362,6 +362,9 @@ class Publisher::Run {
     return nullptr;
   }
 
+  // Finds the main file, then reads the whole spec as its consumers will (includes, references,
+  // and the dependencies' content under exchange_modules/), refuses an invalid one unless
+  // x-file-validation is false, and keeps its model for .../api/model and search.
   Status ValidateFiles() {
     const UploadedFile* spec = SpecFile();
     if (!spec) return Status::Ok();
@@ -369,31 +372,50 @@ class Publisher::Run {
     spec_is_zip_ = packaging::IsZipFile(path);
     if (spec->packaging == "zip" && !spec_is_zip_)
       return Invalid("INVALID_ZIP", "files." + spec->classifier + ".zip is not a zip archive");
-    std::string content;
     if (spec_is_zip_) {
-      AGORA_ASSIGN_OR_RETURN(content, ReadMainFileFromZip(*spec, path));
+      AGORA_RETURN_IF_ERROR(FindMainFileInZip(*spec, path));
     } else {
       main_file_ = version_.Property("mainFile");
       if (main_file_.empty()) main_file_ = SingleFileName(*spec);
-      AGORA_ASSIGN_OR_RETURN(content, ReadBlob(spec->blob.sha256, p_.options_.max_spec_file_bytes));
     }
     SetProperty(version_.properties, "mainFile", main_file_);
-    const specs::SpecFormat format = specs::DetectSpecFormat(main_file_, content);
+    AGORA_RETURN_IF_ERROR(CollectDependencyClosure());
+    AGORA_ASSIGN_OR_RETURN(std::shared_ptr<const SpecVerdict> verdict, Verdict(path));
     // Content that is no spec at all is left to the reader, which says where it stops parsing.
-    if (request_.validate_files && !format.format.empty() && format.format != ExpectedFormat(spec->classifier)) {
+    if (request_.validate_files && !verdict->format.empty() && verdict->format != ExpectedFormat(spec->classifier)) {
       return Invalid("INVALID_SPEC", "The main file " + main_file_ + " is not a valid " +
                                          ExpectedFormat(spec->classifier) + " specification");
     }
-    version_.original_format = format.format;
-    version_.original_format_version = format.version;
-    return ReadSpecification(path);
+    if (request_.validate_files && !verdict->problems.empty()) {
+      const auto& problems = verdict->problems;
+      return Status::InvalidArgument("INVALID_SPEC",
+                                     "The specification " + main_file_ + " is invalid: " + problems.front() +
+                                         (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : ""),
+                                     problems);
+    }
+    version_.original_format = verdict->format;
+    version_.original_format_version = verdict->format_version;
+    version_.api_model = verdict->model_json;
+    version_.api_terms = verdict->search_terms;
+    return Status::Ok();
   }
 
-  // Reads the whole spec as its consumers will (includes, references, and the dependencies'
-  // content under exchange_modules/), refuses an invalid one unless x-file-validation is false,
-  // and keeps its model for .../api/model and search.
-  Status ReadSpecification(const std::string& path) {
-    AGORA_ASSIGN_OR_RETURN(closure_, DependencyClosure());
+  // The remembered verdict on this content, or a new reading of it.
+  Result<std::shared_ptr<const SpecVerdict>> Verdict(const std::string& path) {
+    const std::string key = VerdictKey();
+    if (auto remembered = p_.verdicts_.Find(key)) return remembered;
+    AGORA_ASSIGN_OR_RETURN(std::string content, spec_is_zip_
+                                                    ? packaging::ReadZipEntry(path, main_file_, p_.options_.max_spec_file_bytes)
+                                                    : ReadBlob(SpecFile()->blob.sha256, p_.options_.max_spec_file_bytes));
+    auto verdict = ReadVerdict(path, content);
+    p_.verdicts_.Remember(key, verdict);
+    return verdict;
+  }
+
+  std::shared_ptr<const SpecVerdict> ReadVerdict(const std::string& path, const std::string& main_content) const {
+    auto verdict = std::make_shared<SpecVerdict>();
+    const specs::SpecFormat format = specs::DetectSpecFormat(main_file_, main_content);
+    verdict->format = format.format;
     std::map<std::string, specs::SpecArchive> dependencies;
     for (const auto& d : closure_) {
       const auto& c = d.coordinates;
@@ -403,18 +425,23 @@ class Publisher::Run {
     const specs::ArchiveSpecSource source({path, spec_is_zip_, spec_is_zip_ ? "" : main_file_}, std::move(dependencies),
                                           p_.options_.max_spec_file_bytes);
     const specs::SpecReport report = specs::ReadSpec(source, main_file_);
-    if (request_.validate_files && !report.valid()) {
-      std::vector<std::string> problems;
-      for (const auto& problem : report.problems) problems.push_back(problem.ToString());
-      return Status::InvalidArgument("INVALID_SPEC",
-                                     "The specification " + main_file_ + " is invalid: " + problems.front() +
-                                         (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : ""),
-                                     problems);
+    for (const auto& problem : report.problems) verdict->problems.push_back(problem.ToString());
+    verdict->format_version = report.model.format_version.empty() ? format.version : report.model.format_version;
+    verdict->model_json = report.model.ToJson();
+    verdict->search_terms = report.model.SearchTerms();
+    return verdict;
+  }
+
+  // Everything ReadVerdict reads, by content: the same key always yields the same verdict.
+  std::string VerdictKey() const {
+    std::string key = SpecFile()->blob.sha256 + (spec_is_zip_ ? " zip " : " file ") + main_file_ + " " +
+                      std::to_string(p_.options_.max_spec_file_bytes);
+    for (size_t i = 0; i < closure_.size(); ++i) {
+      const auto& d = closure_[i];
+      key += "\n" + d.coordinates.ToString() + " " + closure_sha256_[i] + (d.content.is_zip ? " zip " : " file ") +
+             d.content.single_file_name;
     }
-    if (!report.model.format_version.empty()) version_.original_format_version = report.model.format_version;
-    version_.api_model = report.model.ToJson();
-    version_.api_terms = report.model.SearchTerms();
-    return Status::Ok();
+    return key;
   }
 
   std::string SingleFileName(const UploadedFile& file) const {
@@ -422,7 +449,8 @@ class Publisher::Run {
     return request_.coordinates.asset_id + "." + file.packaging;
   }
 
-  Result<std::string> ReadMainFileFromZip(const UploadedFile& spec, const std::string& path) {
+  // Sets main_file_: properties.mainFile, or inferred from the zip's root entries.
+  Status FindMainFileInZip(const UploadedFile& spec, const std::string& path) {
     packaging::ZipLimits limits;
     limits.max_entries = p_.options_.max_zip_entries;
     limits.max_total_uncompressed = p_.options_.max_zip_uncompressed_bytes;
@@ -436,7 +464,7 @@ class Publisher::Run {
     const bool present = std::any_of(entries.begin(), entries.end(),
                                      [&](const packaging::ZipEntry& e) { return !e.is_directory && e.name == main_file_; });
     if (!present) return Invalid("INVALID_MAIN_FILE", "The main file " + main_file_ + " is not in the zip's root folder");
-    return packaging::ReadZipEntry(path, main_file_, p_.options_.max_spec_file_bytes);
+    return Status::Ok();
   }
 
   // Without properties.mainFile, the only root-level file with the spec's extension is the main file.
@@ -546,16 +574,15 @@ class Publisher::Run {
     return nullptr;
   }
 
-  // Every dependency, transitively, once each, with its spec content.
-  Result<std::vector<packaging::FatDependency>> DependencyClosure() {
-    std::vector<packaging::FatDependency> closure;
+  // Every dependency, transitively, once each, with its spec content, into closure_.
+  Status CollectDependencyClosure() {
     std::set<std::string> seen;
     std::deque<AssetVersion> queue(dependency_versions_.begin(), dependency_versions_.end());
     while (!queue.empty()) {
       AssetVersion dependency = std::move(queue.front());
       queue.pop_front();
       if (!seen.insert(dependency.coordinates.ToString()).second) continue;
-      AGORA_RETURN_IF_ERROR(AddDependencyContent(dependency, closure));
+      AGORA_RETURN_IF_ERROR(AddDependencyContent(dependency));
       for (const auto& next : dependency.dependencies) {
         if (seen.count(next.ToString())) continue;
         auto found = p_.metadata_.GetVersion(next);
@@ -563,16 +590,17 @@ class Publisher::Run {
         queue.push_back(std::move(found).value());
       }
     }
-    return closure;
+    return Status::Ok();
   }
 
-  Status AddDependencyContent(const AssetVersion& dependency, std::vector<packaging::FatDependency>& closure) {
+  Status AddDependencyContent(const AssetVersion& dependency) {
     for (const auto& file : dependency.files) {
       if (!IsSpecFileClassifier(file.classifier)) continue;
       AGORA_ASSIGN_OR_RETURN(std::string path, p_.blobs_.LocalPath(file.sha256));
       const bool is_zip = packaging::IsZipFile(path);
       std::string name = file.main_file.empty() ? dependency.coordinates.asset_id + "." + file.packaging : file.main_file;
-      closure.push_back({dependency.coordinates, {path, is_zip, is_zip ? "" : name}});
+      closure_.push_back({dependency.coordinates, {path, is_zip, is_zip ? "" : name}});
+      closure_sha256_.push_back(file.sha256);
       return Status::Ok();
     }
     return Status::Ok();  // a dependency without spec content (e.g. a custom asset) adds nothing
@@ -596,6 +624,7 @@ class Publisher::Run {
   AssetVersion version_;
   std::vector<AssetVersion> dependency_versions_;
   std::vector<packaging::FatDependency> closure_;  // every dependency with spec content, transitively
+  std::vector<std::string> closure_sha256_;        // the blob of each closure_ entry's content
   std::string main_file_;
   bool spec_is_zip_ = false;
 };

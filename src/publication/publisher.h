@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "publication/blob_reaper.h"
 #include "publication/request.h"
+#include "publication/spec_verdicts.h"
 #include "storage/blob_store.h"
 #include "storage/metadata_store.h"
 
@@ -31,6 +32,7 @@ struct PublisherOptions {
   uint64_t max_spec_file_bytes = 64ull << 20;  // the main spec file read for format detection
   uint64_t max_zip_entries = 10000;
   uint64_t max_zip_uncompressed_bytes = 2ull << 30;
+  size_t spec_verdict_cache_bytes = 64ull << 20;  // SpecVerdicts' budget; 0 reads every spec afresh
 };
 
 // Called as the pipeline enters each step (see Publisher::Steps()).
@@ -46,6 +48,9 @@ class Publisher {
   // The descriptions of the pipeline's steps, in order, as the status endpoint reports them.
   static const std::vector<std::string>& Steps();
 
+  // How many spec verdicts are remembered (see SpecVerdicts).
+  size_t RememberedVerdicts() const { return verdicts_.size(); }
+
  private:
   class Run;
 
@@ -53,6 +58,7 @@ class Publisher {
   storage::BlobStore& blobs_;
   BlobReaper& reaper_;
   PublisherOptions options_;
+  SpecVerdicts verdicts_;
 };
 
 }  // namespace agora::publication

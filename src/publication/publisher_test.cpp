@@ -147,6 +147,45 @@ TEST_F(PublisherTest, RamlZipGetsExchangeJsonAndFatPackageWithDependencies) {
   EXPECT_EQ(fat_files.at(stale).substr(0, 21), "#%RAML 1.0 DataType\nt");
 }
 
+TEST_F(PublisherTest, SameSpecBytesReuseTheVerdictWhileTheDependenciesAreUnchanged) {
+  auto fragment = Request("money", "1.0.0");
+  fragment.status = "development";
+  fragment.properties = {{"mainFile", "money.raml"}};
+  fragment.files.push_back(Upload("raml-fragment", "zip", Zip({{"money.raml", "#%RAML 1.0 DataType\ntype: number\n"}})));
+  ASSERT_TRUE(publisher_->Publish(fragment).ok());
+
+  const std::string api_zip = Zip({{"api.raml", std::string("#%RAML 1.0\ntitle: Prices\ntypes:\n  Money: !include "
+                                                            "exchange_modules/") + kOrg + "/money/1.0.0/money.raml\n"}});
+  auto publish_api = [&](const std::string& version) {
+    auto api = Request("prices", version);
+    api.status = "development";
+    api.properties = {{"mainFile", "api.raml"}, {"apiVersion", "v1"}};
+    api.dependencies = std::string(kOrg) + ":money:1.0.0";
+    api.files.push_back(Upload("raml", "zip", api_zip));
+    return publisher_->Publish(api);
+  };
+  auto first = publish_api("1.0.0");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(publisher_->RememberedVerdicts(), 2u);
+  auto second = publish_api("1.0.1");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(publisher_->RememberedVerdicts(), 2u) << "the same bytes and dependencies are not read again";
+  EXPECT_EQ(second->api_model, first->api_model);
+  EXPECT_EQ(second->api_terms, first->api_terms);
+
+  // The development dependency is replaced by content that breaks the API: same API bytes, new verdict.
+  fragment.validate_files = false;
+  fragment.files = {Upload("raml-fragment", "zip", Zip({{"money.raml", "#%RAML 1.0 DataType\ntype: [number\n"}}))};
+  ASSERT_TRUE(publisher_->Publish(fragment).ok());
+  auto third = publish_api("1.0.2");
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.status().code(), "INVALID_SPEC");
+  EXPECT_NE(third.status().message().find("money.raml"), std::string::npos) << third.status().ToString();
+  auto again = publish_api("1.0.2");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().ToString(), third.status().ToString()) << "a remembered verdict gives the same answer";
+}
+
 TEST_F(PublisherTest, FailedPublicationStoresNothingAndSweepsItsBlobs) {
   auto api = Request("broken", "1.0.0");
   api.properties = {{"mainFile", "missing.raml"}, {"apiVersion", "v1"}};

@@ -91,6 +91,14 @@ struct AssetDetailsUpdate {
   std::optional<std::string> contact_email;
 };
 
+// What the publication rules need of an asset's existing versions (see ListVersionSummaries).
+struct VersionSummary {
+  std::string version;
+  std::string type;
+  assets::Lifecycle status = assets::Lifecycle::kPublished;
+  std::string api_version;  // the apiVersion property, empty if none
+};
+
 // A soft-deleted version: its content is gone but its coordinates stay reserved.
 struct DeletedVersion {
   std::string organization_id;
@@ -200,6 +208,10 @@ class MetadataStore {
   // All versions of one asset, oldest first.
   virtual Result<std::vector<assets::AssetVersion>> ListVersions(const std::string& group_id,
                                                                  const std::string& asset_id) = 0;
+  // The same versions, in the same order, with only their summaries: a backend should answer it
+  // without loading each version whole, as publication asks it of every new version.
+  virtual Result<std::vector<VersionSummary>> ListVersionSummaries(const std::string& group_id,
+                                                                   const std::string& asset_id);
   // Atomically inserts the version, or replaces it if the stored one is in development, with all
   // its files, properties, tags and dependencies, and claims the group for the version's
   // organisation if nobody owns it. Fails with Conflict (ASSET_PRE_CONDITIONS_FAILED) if a
@@ -276,5 +288,15 @@ int SqliteSchemaVersion();
 // InvalidArgument if an option is out of range.
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,
                                                                const SqliteOptions& options = {});
+
+// For backends without a narrower query: loads each version whole.
+inline Result<std::vector<VersionSummary>> MetadataStore::ListVersionSummaries(const std::string& group_id,
+                                                                               const std::string& asset_id) {
+  AGORA_ASSIGN_OR_RETURN(auto versions, ListVersions(group_id, asset_id));
+  std::vector<VersionSummary> summaries;
+  for (const auto& v : versions)
+    summaries.push_back({v.coordinates.version, v.type, v.status, v.Property("apiVersion")});
+  return summaries;
+}
 
 }  // namespace agora::storage

@@ -406,6 +406,22 @@ class SqliteMetadataStore : public MetadataStore {
     });
   }
 
+  Result<std::vector<VersionSummary>> ListVersionSummaries(const std::string& group_id,
+                                                           const std::string& asset_id) override {
+    return Read<std::vector<VersionSummary>>([&](SqliteConnection& c) -> Result<std::vector<VersionSummary>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT v.version, a.type, v.status, (SELECT p.value FROM version_properties p WHERE p.version_id = v.id "
+          "AND p.key = 'apiVersion' ORDER BY p.ordinal LIMIT 1) FROM versions v LEFT JOIN assets a "
+          "ON a.group_id = v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? "
+          "ORDER BY v.created_millis, v.version"));
+      s->Bind(1, group_id).Bind(2, asset_id);
+      return s->Collect<VersionSummary>([](SqliteStatement& r) -> Result<VersionSummary> {
+        return VersionSummary{r.Text(0), r.Text(1),
+                              assets::ParseLifecycle(r.Text(2)).value_or(assets::Lifecycle::kPublished), r.Text(3)};
+      });
+    });
+  }
+
   Status PutVersion(const AssetVersion& v) override {
     return Write([&](SqliteConnection& c) { return InsertVersion(c, v); });
   }

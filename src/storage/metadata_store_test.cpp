@@ -94,6 +94,31 @@ TEST_F(SqliteStoreTest, ListsVersionsOldestFirstThenByVersion) {
   EXPECT_TRUE(store_->ListVersions("com.example", "absent")->empty());
 }
 
+TEST_F(SqliteStoreTest, VersionSummariesAgreeWithTheWholeVersions) {
+  auto first = MakeVersion("api", "1.0.0", 10);
+  first.properties = {{"mainFile", "api.raml"}, {"apiVersion", "v1"}};
+  auto second = MakeVersion("api", "2.0.0", 20, Lifecycle::kDevelopment);
+  second.properties = {{"apiVersion", "v2"}};
+  auto third = MakeVersion("api", "1.0.1", 15, Lifecycle::kDeprecated);
+  for (const auto& v : {first, second, third}) ASSERT_TRUE(store_->PutVersion(v).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("other", "1.0.0", 5)).ok());
+
+  auto narrow = store_->ListVersionSummaries("com.example", "api");
+  auto whole = store_->MetadataStore::ListVersionSummaries("com.example", "api");  // from ListVersions
+  ASSERT_TRUE(narrow.ok() && whole.ok());
+  ASSERT_EQ(narrow->size(), 3u);
+  ASSERT_EQ(narrow->size(), whole->size());
+  for (size_t i = 0; i < narrow->size(); ++i) {
+    const auto& n = (*narrow)[i];
+    const auto& w = (*whole)[i];
+    EXPECT_EQ(std::tie(n.version, n.type, n.status, n.api_version), std::tie(w.version, w.type, w.status, w.api_version));
+  }
+  EXPECT_EQ((*narrow)[0].api_version, "v1");
+  EXPECT_EQ((*narrow)[1].status, Lifecycle::kDeprecated);
+  EXPECT_EQ((*narrow)[2].type, "rest-api");
+  EXPECT_TRUE(store_->ListVersionSummaries("com.example", "absent")->empty());
+}
+
 TEST_F(SqliteStoreTest, TheAssetTypeIsFixedByTheFirstVersion) {
   ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
   auto second = MakeVersion("api", "1.0.1", 2);
