@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "assets/semver.h"
+#include "common/hash.h"
 #include "common/ids.h"
 #include "storage/metadata_store.h"
 #include "storage/sqlite_connection.h"
@@ -151,7 +152,31 @@ CREATE TABLE clients (
   organization_id TEXT NOT NULL REFERENCES organizations(id), role TEXT NOT NULL, created_millis INTEGER NOT NULL);
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+// API models move out of the version rows into rows of their own, shared by every version whose
+// spec reads to the same model. A version row is rewritten whenever its latest flag or its
+// asset's details change, and SQLite rewrites a row whole, overflow pages included: with the model
+// inline, each publication copied its predecessor's model too. New models are keyed by the
+// SHA-256 of their content; migrated ones by their version. The last version to go takes its
+// model with it.
+const char* const kSchemaV5 = R"sql(
+CREATE TABLE api_models (id TEXT PRIMARY KEY, api_model TEXT NOT NULL, api_terms TEXT NOT NULL);
+INSERT INTO api_models SELECT 'version-' || id, api_model, api_terms FROM versions WHERE api_model != '' OR api_terms != '';
+ALTER TABLE versions ADD COLUMN api_model_id TEXT NOT NULL DEFAULT '';
+UPDATE versions SET api_model_id = 'version-' || id WHERE api_model != '' OR api_terms != '';
+ALTER TABLE versions DROP COLUMN api_model;
+ALTER TABLE versions DROP COLUMN api_terms;
+CREATE INDEX versions_api_model ON versions(api_model_id);
+CREATE TRIGGER versions_release_api_model AFTER DELETE ON versions WHEN old.api_model_id != '' BEGIN
+  DELETE FROM api_models WHERE id = old.api_model_id
+    AND NOT EXISTS (SELECT 1 FROM versions WHERE api_model_id = old.api_model_id);
+END;
+)sql";
+
+// The writer connection's queue of versions to (re)index for search (see FlushSearchIndex).
+// A temporary table, so a rolled-back transaction takes its queue entries with it.
+const char* const kPendingSearchTable = "CREATE TEMP TABLE pending_search (id INTEGER PRIMARY KEY)";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Column weights for bm25: a name match outranks an assetId match, then keywords and tags, then
@@ -222,6 +247,8 @@ class SqliteMetadataStore : public MetadataStore {
     AGORA_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false, options.busy_timeout_millis));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode = WAL"));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous = " + options.synchronous));
+    AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA temp_store = MEMORY"));
+    AGORA_RETURN_IF_ERROR(writer_->Exec(kPendingSearchTable));
     AGORA_RETURN_IF_ERROR(Migrate());
     AGORA_RETURN_IF_ERROR(Tune(*writer_, options));
     for (int i = 0; i < options.readers; ++i) {
@@ -442,7 +469,7 @@ class SqliteMetadataStore : public MetadataStore {
     AGORA_RETURN_IF_ERROR(asset->Bind(1, v.coordinates.group_id).Bind(2, v.coordinates.asset_id)
                               .Bind(3, v.organization_id).Bind(4, v.type).Bind(5, v.created_millis).Run());
     AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v));
-    AGORA_RETURN_IF_ERROR(IndexVersion(c, id, v));
+    AGORA_RETURN_IF_ERROR(IndexVersion(c, id));
     AGORA_RETURN_IF_ERROR(InsertChildren(c, id, v));
     return MarkLatest(c, v.coordinates.group_id, v.coordinates.asset_id);
   }
@@ -661,7 +688,8 @@ class SqliteMetadataStore : public MetadataStore {
   Result<std::string> GetApiModel(const Coordinates& coordinates) override {
     return Read<std::string>([&](SqliteConnection& c) -> Result<std::string> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-          "SELECT api_model FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
+          "SELECT coalesce(m.api_model, '') FROM versions v LEFT JOIN api_models m ON m.id = v.api_model_id "
+          "WHERE v.group_id = ? AND v.asset_id = ? AND v.version = ?"));
       s->Bind(1, coordinates.group_id).Bind(2, coordinates.asset_id).Bind(3, coordinates.version);
       AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) return Status::NotFound("Asset " + coordinates.ToString() + " not found");
@@ -904,9 +932,12 @@ class SqliteMetadataStore : public MetadataStore {
   // Runs `body` on the writer connection, inside a transaction unless told otherwise.
   //
   // Group commit: writers that arrive while a transaction is being written queue up, and the next
-  // one to run takes the whole queue into one transaction, each body inside its own savepoint, so
-  // one commit (one WAL fsync with synchronous=FULL) makes them all durable. A body that fails is
-  // rolled back to its savepoint alone; a failed commit fails every body of the group.
+  // one to run takes the whole queue into one transaction, so one commit (one WAL fsync with
+  // synchronous=FULL) makes them all durable. A body that fails before writing anything leaves
+  // the others be; one that fails after writing is undone by running the group again without it.
+  // (Savepoints per body would undo it alone, but FTS5 flushes its pending index at every
+  // savepoint, which made each publication's search terms a segment of their own.) A failed
+  // commit fails every body of the group. Bodies must therefore be safe to run again.
   template <typename Body>
   Status Write(Body body, bool transaction = true) {
     if (!transaction) {
@@ -944,7 +975,7 @@ class SqliteMetadataStore : public MetadataStore {
 
   struct PendingWrite {
     std::function<Status(SqliteConnection&)> body;
-    Status result;
+    Status result = Status::Ok();
     bool done = false;
   };
 
@@ -959,19 +990,24 @@ class SqliteMetadataStore : public MetadataStore {
   void CommitGroup(const std::vector<PendingWrite*>& group) {
     std::lock_guard lock(writer_mutex_);
     CountOnExit count{generation_};
+    std::vector<PendingWrite*> members = group;
+    while (!RunGroupOnce(members)) {
+    }
+  }
+
+  // One attempt at the group's transaction. False when a member failed after writing: the
+  // transaction is rolled back, that member keeps its failure and leaves `members`, and the
+  // others must run again.
+  bool RunGroupOnce(std::vector<PendingWrite*>& members) {
     auto fail_all = [&](const Status& st) {
-      for (PendingWrite* member : group)
+      for (PendingWrite* member : members)
         if (member->result.ok()) member->result = st;
+      return true;
     };
     if (Status st = writer_->Exec("BEGIN IMMEDIATE"); !st.ok()) return fail_all(st);
-    for (PendingWrite* member : group) {
-      const bool savepoint = group.size() > 1;
-      if (savepoint) {
-        if (Status st = writer_->Exec("SAVEPOINT member"); !st.ok()) {
-          (void)writer_->Exec("ROLLBACK");
-          return fail_all(st);
-        }
-      }
+    for (auto it = members.begin(); it != members.end(); ++it) {
+      PendingWrite* member = *it;
+      const sqlite3_int64 changes_before = sqlite3_total_changes64(writer_->db());
       member->result = RunBody(*member, *writer_);
       if (sqlite3_get_autocommit(writer_->db())) {
         // SQLite rolled the whole transaction back (a disk error, say): the group's earlier
@@ -979,22 +1015,26 @@ class SqliteMetadataStore : public MetadataStore {
         return fail_all(member->result.ok() ? Status::IOError("the metadata transaction was rolled back")
                                             : member->result);
       }
-      if (!savepoint) continue;
-      if (!member->result.ok()) (void)writer_->Exec("ROLLBACK TO member");
-      if (Status st = writer_->Exec("RELEASE member"); !st.ok()) {
-        (void)writer_->Exec("ROLLBACK");
-        return fail_all(st);
-      }
+      if (member->result.ok() || sqlite3_total_changes64(writer_->db()) == changes_before) continue;
+      (void)writer_->Exec("ROLLBACK");
+      members.erase(it);
+      for (PendingWrite* other : members) other->result = Status::Ok();
+      return members.empty();
     }
-    const bool any_ok = std::any_of(group.begin(), group.end(), [](const PendingWrite* m) { return m->result.ok(); });
+    const bool any_ok = std::any_of(members.begin(), members.end(), [](const PendingWrite* m) { return m->result.ok(); });
     if (!any_ok) {
       (void)writer_->Exec("ROLLBACK");
-      return;
+      return true;
+    }
+    if (Status st = FlushSearchIndex(*writer_); !st.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      return fail_all(st);
     }
     if (Status st = writer_->Exec("COMMIT"); !st.ok()) {
       (void)writer_->Exec("ROLLBACK");
       fail_all(st);
     }
+    return true;
   }
 
   template <typename T, typename Body>
@@ -1090,41 +1130,65 @@ class SqliteMetadataStore : public MetadataStore {
   }
 
   static Status ReindexVersion(SqliteConnection& c, int64_t id) {
-    AGORA_ASSIGN_OR_RETURN(AssetVersion v, LoadVersionById(c, id));
     AGORA_ASSIGN_OR_RETURN(Statement unindex, c.Prepare("DELETE FROM version_search WHERE rowid = ?"));
     AGORA_RETURN_IF_ERROR(unindex->Bind(1, id).Run());
     unindex.reset();
-    return IndexVersion(c, id, v);
+    return IndexVersion(c, id);
   }
 
   static Result<int64_t> InsertVersionRow(SqliteConnection& c, const AssetVersion& v) {
+    AGORA_ASSIGN_OR_RETURN(std::string api_model_id, InsertApiModel(c, v));
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
         "INSERT INTO versions (organization_id, group_id, asset_id, version, name, description, status, contact_name, "
         "contact_email, original_format, original_format_version, created_by, created_millis, updated_millis, "
-        "version_key, api_model, api_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "version_key, api_model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     AGORA_RETURN_IF_ERROR(s->Bind(1, v.organization_id).Bind(2, v.coordinates.group_id).Bind(3, v.coordinates.asset_id)
                               .Bind(4, v.coordinates.version).Bind(5, v.name).Bind(6, v.description)
                               .Bind(7, assets::LifecycleName(v.status)).Bind(8, v.contact_name).Bind(9, v.contact_email)
                               .Bind(10, v.original_format).Bind(11, v.original_format_version).Bind(12, v.created_by)
                               .Bind(13, v.created_millis).Bind(14, v.updated_millis)
-                              .Bind(15, VersionKey(v.coordinates.version)).Bind(16, v.api_model)
-                              .Bind(17, v.api_terms).Run());
+                              .Bind(15, VersionKey(v.coordinates.version)).Bind(16, api_model_id).Run());
     return static_cast<int64_t>(sqlite3_last_insert_rowid(c.db()));
   }
 
-  static Status IndexVersion(SqliteConnection& c, int64_t id, const AssetVersion& v) {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-        "INSERT INTO version_search (rowid, name, asset_id, keywords, tags, description, tag_values, api_terms) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT api_terms FROM versions WHERE id = ?1))"));
-    return s->Bind(1, id).Bind(2, v.name).Bind(3, v.coordinates.asset_id).Bind(4, Join(v.keywords, " "))
-        .Bind(5, Join(v.tags, " ")).Bind(6, v.description).Bind(7, TagValueWords(v)).Run();
+  // The id of the version's API model row (shared by identical models), or "" when it has none.
+  static Result<std::string> InsertApiModel(SqliteConnection& c, const AssetVersion& v) {
+    if (v.api_model.empty() && v.api_terms.empty()) return std::string();
+    std::string id = Sha256Hex(v.api_model + '\0' + v.api_terms);
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT OR IGNORE INTO api_models VALUES (?, ?, ?)"));
+    AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, v.api_model).Bind(3, v.api_terms).Run());
+    return id;
   }
 
-  static std::string TagValueWords(const AssetVersion& v) {
-    std::string words;
-    for (const auto* tag_values : {&v.categories, &v.fields})
-      for (const auto& tag : *tag_values) words += Join(tag.values, " ") + " ";
-    return words;
+  // Queues the version for the search index, which FlushSearchIndex fills at the end of the
+  // transaction from the stored rows.
+  static Status IndexVersion(SqliteConnection& c, int64_t id) {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT OR IGNORE INTO temp.pending_search VALUES (?)"));
+    return s->Bind(1, id).Run();
+  }
+
+  // Indexes the queued versions that still exist, in one statement. FTS5 writes its pending
+  // terms out at every savepoint, and SQLite opens one for most statements: indexing each
+  // version as it was stored wrote one small index segment per publication, and merging them
+  // was most of a publication's page writes.
+  static Status FlushSearchIndex(SqliteConnection& c) {
+    AGORA_ASSIGN_OR_RETURN(Statement pending, c.Prepare("SELECT 1 FROM temp.pending_search LIMIT 1"));
+    AGORA_ASSIGN_OR_RETURN(bool any, pending->Step());
+    pending.reset();
+    if (!any) return Status::Ok();  // also spares schema migrations, older than this statement's columns
+    AGORA_ASSIGN_OR_RETURN(Statement index, c.Prepare(
+        "INSERT INTO version_search (rowid, name, asset_id, keywords, tags, description, tag_values, api_terms) "
+        "SELECT v.id, v.name, v.asset_id, "
+        "coalesce((SELECT group_concat(value, ' ') FROM version_keywords WHERE version_id = v.id), ''), "
+        "coalesce((SELECT group_concat(value, ' ') FROM version_tags WHERE version_id = v.id), ''), "
+        "v.description, "
+        "coalesce((SELECT group_concat(value, ' ') FROM version_tag_values WHERE version_id = v.id), ''), "
+        "coalesce((SELECT api_terms FROM api_models WHERE id = v.api_model_id), '') "
+        "FROM temp.pending_search p JOIN versions v ON v.id = p.id"));
+    AGORA_RETURN_IF_ERROR(index->Run());
+    index.reset();
+    AGORA_ASSIGN_OR_RETURN(Statement clear, c.Prepare("DELETE FROM temp.pending_search"));
+    return clear->Run();
   }
 
   static Result<AssetVersion> LoadVersionById(SqliteConnection& c, int64_t id) {

@@ -119,6 +119,55 @@ TEST_F(SqliteStoreTest, VersionSummariesAgreeWithTheWholeVersions) {
   EXPECT_TRUE(store_->ListVersionSummaries("com.example", "absent")->empty());
 }
 
+TEST_F(SqliteStoreTest, VersionsWithTheSameModelShareOneRowUntilTheLastGoes) {
+  auto first = MakeVersion("api", "1.0.0", 1);
+  first.api_model = R"({"title":"Orders"})";
+  first.api_terms = "orders lines";
+  auto second = first;
+  second.coordinates.version = "1.0.1";
+  auto other = MakeVersion("api", "1.0.2", 3);
+  other.api_model = R"({"title":"Other"})";
+  for (const auto& v : {first, second, other}) ASSERT_TRUE(store_->PutVersion(v).ok());
+  auto count = [&] { return RawConnection(path_).Int("SELECT count(*) FROM api_models"); };
+  EXPECT_EQ(count(), 2);
+  EXPECT_EQ(*store_->GetApiModel(second.coordinates), first.api_model);
+  EXPECT_EQ(*store_->GetApiModel(other.coordinates), other.api_model);
+
+  ASSERT_TRUE(store_->DeleteVersion(first.coordinates, /*soft=*/false, 10).ok());
+  EXPECT_EQ(count(), 2) << "1.0.1 still uses the model";
+  ASSERT_TRUE(store_->DeleteVersion(second.coordinates, /*soft=*/true, 11).ok());
+  EXPECT_EQ(count(), 1);
+  EXPECT_EQ(*store_->GetApiModel(other.coordinates), other.api_model);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+// A database of schema 4 kept each version's model in its row: the rows move to api_models.
+TEST_F(SqliteStoreTest, MigratesModelsOutOfSchemaFourVersionRows) {
+  auto v = MakeVersion("api", "1.0.0", 1);
+  v.api_model = R"({"title":"Orders"})";
+  v.api_terms = "orders";
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("plain", "1.0.0", 2)).ok());
+  store_.reset();
+  {
+    RawConnection raw(path_);
+    ASSERT_EQ(raw.Exec("ALTER TABLE versions ADD COLUMN api_model TEXT NOT NULL DEFAULT '';"
+                       "ALTER TABLE versions ADD COLUMN api_terms TEXT NOT NULL DEFAULT '';"
+                       "UPDATE versions SET api_model = (SELECT api_model FROM api_models WHERE id = api_model_id), "
+                       "  api_terms = (SELECT api_terms FROM api_models WHERE id = api_model_id) WHERE api_model_id != '';"
+                       "DROP TRIGGER versions_release_api_model; DROP INDEX versions_api_model;"
+                       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models; PRAGMA user_version = 4;"),
+              SQLITE_OK);
+  }
+  Open();
+  EXPECT_EQ(*store_->GetApiModel(v.coordinates), v.api_model);
+  EXPECT_EQ(*store_->GetApiModel({"com.example", "plain", "1.0.0"}), "");
+  EXPECT_EQ(RawConnection(path_).Int("SELECT count(*) FROM api_models"), 1);
+  ASSERT_TRUE(store_->DeleteVersion(v.coordinates, /*soft=*/false, 10).ok());
+  EXPECT_EQ(RawConnection(path_).Int("SELECT count(*) FROM api_models"), 0);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
 TEST_F(SqliteStoreTest, TheAssetTypeIsFixedByTheFirstVersion) {
   ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
   auto second = MakeVersion("api", "1.0.1", 2);
@@ -269,6 +318,31 @@ TEST_F(SqliteStoreTest, ConcurrentWritesCommitTogetherWithTheirOwnOutcomes) {
   for (int i = 0; i < kWriters / 2; ++i)
     EXPECT_TRUE(store_->GetVersion({"com.example", "api" + std::to_string(i), "1.0.0"}).ok()) << i;
   EXPECT_TRUE(store_->FindUser("same-name").ok());
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+// A bulk write that fails after storing part of its versions keeps none of them, whichever
+// writers share its transaction.
+TEST_F(SqliteStoreTest, AWriteThatFailsAfterWritingLeavesNoTraceInItsGroup) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("taken", "1.0.0", 1)).ok());
+  constexpr int kWriters = 48;
+  std::vector<Status> bulk(kWriters), single(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string n = std::to_string(i);
+      bulk[i] = store_->PutVersions({MakeVersion("partial" + n, "1.0.0", 2), MakeVersion("taken", "1.0.0", 2)});
+      single[i] = store_->PutVersion(MakeVersion("whole" + n, "1.0.0", 3));
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kWriters; ++i) {
+    const std::string n = std::to_string(i);
+    EXPECT_EQ(bulk[i].code(), "ASSET_PRE_CONDITIONS_FAILED") << i;
+    EXPECT_TRUE(single[i].ok()) << single[i].ToString();
+    EXPECT_EQ(store_->GetVersion({"com.example", "partial" + n, "1.0.0"}).status().kind(), Status::Kind::kNotFound);
+    EXPECT_TRUE(store_->GetVersion({"com.example", "whole" + n, "1.0.0"}).ok()) << i;
+  }
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 

@@ -367,7 +367,8 @@ TEST_F(SearchTest, MigratesASchemaVersionOneDatabase) {
   const char* downgrade =
       "DROP TABLE version_search;"
       "CREATE VIRTUAL TABLE version_search USING fts5(name, asset_id, keywords, tags, description);"
-      "ALTER TABLE versions DROP COLUMN api_model; ALTER TABLE versions DROP COLUMN api_terms;"
+      "DROP TRIGGER versions_release_api_model; DROP INDEX versions_api_model;"
+      "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models;"
       "DROP TABLE portal_pages; DROP TABLE portal_resources; DROP TABLE portals;"
       "DROP TABLE users; DROP TABLE clients; DROP TABLE settings; DROP TABLE environments; DROP INDEX organizations_parent;"
       "ALTER TABLE tokens DROP COLUMN account_id;"
