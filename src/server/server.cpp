@@ -42,6 +42,12 @@ constexpr size_t kCoroutineStack = 8 << 20;       // like a thread's; handlers p
 constexpr uint64_t kLingerBytes = 64 << 20;       // input discarded before closing with unread data
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
+constexpr auto kDeadlineSweep = std::chrono::milliseconds(250);  // how late a timeout may be noticed
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 void Log(const std::string& message) { std::fprintf(stderr, "agora server: %s\n", message.c_str()); }
 
@@ -87,12 +93,15 @@ void LogEscapedException(std::exception_ptr error) {
   }
 }
 
-// What Stop needs to know of a connection: whether it is between requests, and how to cancel
-// its I/O. `close` is only called on the connection's strand.
+// What Stop and the deadline sweep need to know of a connection: whether it is between
+// requests, when its pending I/O times out, and how to cancel that I/O. `close` and `timed_out`
+// are only used on the connection's strand.
 struct ConnectionState {
   explicit ConnectionState(asio::any_io_executor strand) : strand(std::move(strand)) {}
   asio::any_io_executor strand;  // the connection's strand: its coroutine runs there
   std::atomic<bool> busy{false};
+  std::atomic<int64_t> deadline_millis{0};  // steady clock; 0 while no I/O is pending
+  bool timed_out = false;                   // the sweep cancelled the I/O
   std::function<void()> close;
 };
 
@@ -102,12 +111,21 @@ bool DecodeTarget(std::string_view target, Request& request) {
   auto parsed = boost::urls::parse_origin_form(target);
   if (!parsed) return false;
   std::string path;
-  for (const auto segment : parsed->segments()) {
-    if (segment.find('/') != std::string::npos || segment.find('\0') != std::string::npos) return false;
-    path += "/" + segment;
+  path.reserve(target.size());
+  for (const auto segment : parsed->encoded_segments()) {
+    path += '/';
+    // Most segments have nothing to decode: they are copied as they are.
+    if (segment.find('%') == std::string_view::npos) {
+      path.append(segment.data(), segment.size());
+      continue;
+    }
+    const std::string decoded = segment.decode();
+    if (decoded.find('/') != std::string::npos || decoded.find('\0') != std::string::npos) return false;
+    path += decoded;
   }
   request.path_ = path.empty() ? "/" : std::move(path);
-  for (const auto param : parsed->params()) request.query_.emplace_back(param.key, param.value);
+  if (parsed->has_query())
+    for (const auto param : parsed->params()) request.query_.emplace_back(param.key, param.value);
   return true;
 }
 
@@ -189,9 +207,10 @@ class Connection {
     while (true) {
       parser.get().body().data = buf;
       parser.get().body().size = n;
-      LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
+      Expect(options_.body_idle_timeout_seconds);
       beast::error_code ec;
       http::async_read_some(stream_, buffer_, parser, yield_[ec]);
+      ec = Settle(ec);
       if (ec == http::error::need_buffer) ec = {};
       if (ec == beast::error::timeout)
         return Fail(Status::IOError("No request body data arrived for " +
@@ -208,6 +227,20 @@ class Connection {
   using Parser = http::request_parser<http::buffer_body>;
 
   beast::tcp_stream& LowestLayer() { return beast::get_lowest_layer(stream_); }
+
+  // Sets the deadline of the I/O about to start. The server's deadline sweep enforces it, not a
+  // timer per operation: arming and cancelling the stream's timers around every read and write
+  // cost more than the rest of answering a cached GET.
+  void Expect(int seconds) {
+    state_.deadline_millis.store(SteadyMillis() + int64_t{seconds} * 1000, std::memory_order_relaxed);
+  }
+
+  // Clears the deadline once the I/O is over; I/O the sweep cancelled reports a timeout.
+  beast::error_code Settle(beast::error_code ec) {
+    state_.deadline_millis.store(0, std::memory_order_relaxed);
+    if (ec == asio::error::operation_aborted && state_.timed_out) return beast::error::timeout;
+    return ec;
+  }
 
   Status TooLarge() const {
     return Status::PayloadTooLarge("The request body exceeds the server's limit of " +
@@ -226,10 +259,10 @@ class Connection {
     if (!expect_continue_ || continue_sent_) return true;
     continue_sent_ = true;
     http::response<http::empty_body> proceed{http::status::continue_, 11};
-    LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
+    Expect(options_.body_idle_timeout_seconds);
     beast::error_code ec;
     http::async_write(stream_, proceed, yield_[ec]);
-    return !ec;
+    return !Settle(ec);
   }
 
   // Reads and answers one request; false when the connection should close.
@@ -242,10 +275,10 @@ class Connection {
     // Checked after `busy` is cleared: Stop's idle sweep runs on this strand, so either it sees
     // this connection idle and cancels the read below, or the read never starts.
     if (stopping_) return false;
-    LowestLayer().expires_after(std::chrono::seconds(first_request_ ? options_.header_timeout_seconds
-                                                                    : options_.keep_alive_timeout_seconds));
+    Expect(first_request_ ? options_.header_timeout_seconds : options_.keep_alive_timeout_seconds);
     beast::error_code ec;
     http::async_read_header(stream_, buffer_, parser, yield_[ec]);
+    ec = Settle(ec);
     state_.busy = true;
     first_request_ = false;
     if (ec == http::error::header_limit)
@@ -305,10 +338,14 @@ class Connection {
     return false;
   }
 
-  std::string RemoteAddress() {
-    beast::error_code ec;
-    auto endpoint = LowestLayer().socket().remote_endpoint(ec);
-    return ec ? "" : endpoint.address().to_string();
+  // The peer's address, asked of the socket once per connection.
+  const std::string& RemoteAddress() {
+    if (!remote_address_) {
+      beast::error_code ec;
+      auto endpoint = LowestLayer().socket().remote_endpoint(ec);
+      remote_address_ = ec ? "" : endpoint.address().to_string();
+    }
+    return *remote_address_;
   }
 
   template <class Body>
@@ -327,13 +364,13 @@ class Connection {
   template <class Body>
   bool WriteHeaderOnly(http::response<Body>& message) {
     http::response_serializer<Body> serializer(message);
+    Expect(options_.body_idle_timeout_seconds);
     beast::error_code ec;
     http::async_write_header(stream_, serializer, yield_[ec]);
-    return !ec;
+    return !Settle(ec);
   }
 
   bool Write(Response response, bool head) {
-    LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
     if (response.file && !StatusForbidsBody(response.status)) return WriteFile(response, head);
     http::response<http::string_body> message{static_cast<http::status>(response.status), 11};
     AddHeaders(message, response);
@@ -341,9 +378,10 @@ class Connection {
     message.content_length(response.body.size());
     if (head) return WriteHeaderOnly(message);
     message.body() = std::move(response.body);
+    Expect(options_.body_idle_timeout_seconds);
     beast::error_code ec;
     http::async_write(stream_, message, yield_[ec]);
-    return !ec;
+    return !Settle(ec);
   }
 
   bool WriteFile(const Response& response, bool head) {
@@ -416,10 +454,10 @@ class Connection {
       const ssize_t n = ::pread(fd, chunk.data(), std::min<uint64_t>(chunk.size(), length), static_cast<off_t>(offset));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return false;
-      LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
+      Expect(options_.body_idle_timeout_seconds);
       beast::error_code ec;
       asio::async_write(stream_, asio::buffer(chunk.data(), static_cast<size_t>(n)), yield_[ec]);
-      if (ec) return false;
+      if (Settle(ec)) return false;
       offset += static_cast<uint64_t>(n);
       length -= static_cast<uint64_t>(n);
     }
@@ -441,6 +479,7 @@ class Connection {
   bool left_input_unread_ = false;
   uint64_t body_bytes_ = 0;
   std::optional<Status> body_error_;
+  std::optional<std::string> remote_address_;
 };
 
 // Reads and discards what the client still sends, for a short while, after our side has shut
@@ -483,6 +522,7 @@ class Server::Impl {
           [this, i](asio::yield_context yield) { AcceptLoop(*acceptors_[i], options_.endpoints[i].tls, yield); },
           LogEscapedException);
     }
+    SweepDeadlinesLater();
     for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { RunThread(); });
     return Status::Ok();
   }
@@ -618,6 +658,7 @@ class Server::Impl {
     beast::error_code ec;
     stream.async_handshake(asio::ssl::stream_base::server, yield[ec]);
     if (ec) return;
+    beast::get_lowest_layer(stream).expires_never();  // from here the deadline sweep keeps time
     Connection<TlsStream> connection(stream, options_, router_, state, stopping_, yield);
     connection.Run();
     beast::get_lowest_layer(stream).expires_after(kLingerTime);
@@ -636,6 +677,33 @@ class Server::Impl {
     state->close = nullptr;
     connections_.remove(state);
     if (connections_.empty()) drained_.notify_all();
+  }
+
+  void SweepDeadlinesLater() {
+    sweep_timer_.expires_after(kDeadlineSweep);
+    sweep_timer_.async_wait([this](const beast::error_code& ec) {
+      if (ec) return;
+      SweepDeadlines();
+      SweepDeadlinesLater();
+    });
+  }
+
+  // Cancels the I/O of connections whose deadline has passed, on their strands, where the
+  // deadline is checked again: the I/O may have finished, and the next begun, in between.
+  void SweepDeadlines() {
+    const int64_t now = SteadyMillis();
+    std::lock_guard lock(mutex_);
+    for (auto& state : connections_) {
+      const int64_t deadline = state->deadline_millis.load(std::memory_order_relaxed);
+      if (deadline == 0 || now < deadline) continue;
+      asio::post(state->strand, [this, state] {
+        std::lock_guard inner(mutex_);  // Unregister clears `close` under it
+        const int64_t current = state->deadline_millis.load(std::memory_order_relaxed);
+        if (current == 0 || SteadyMillis() < current || !state->close) return;
+        state->timed_out = true;
+        state->close();
+      });
+    }
   }
 
   // Cancels the I/O of idle connections (or of all of them); each runs on its own strand.
@@ -682,6 +750,7 @@ class Server::Impl {
   std::atomic<bool> stopping_{false};
   asio::ssl::context tls_{asio::ssl::context::tls_server};
   asio::io_context io_;
+  asio::steady_timer sweep_timer_{io_};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::vector<uint16_t> ports_;
   std::vector<std::thread> threads_;

@@ -384,6 +384,26 @@ TEST_F(ServerTest, ClosesBodiesThatStallPastTheIdleTimeout) {
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(3000));
 }
 
+// Timeouts bound waiting for the client, never the handler: /slow takes longer than all of them.
+TEST_F(ServerTest, AHandlerMayTakeLongerThanTheTimeoutsAndTheIdleConnectionThenCloses) {
+  ServerOptions options;
+  options.header_timeout_seconds = 1;
+  options.body_idle_timeout_seconds = 1;
+  options.keep_alive_timeout_seconds = 1;
+  const uint16_t port = StartServer(options);
+  Client client(port);
+  auto reply = client.Exchange(Get("/slow"));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->body, "slow done");
+  auto again = client.Exchange(Get("/hello/b"));  // within the keep-alive timeout
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->body, "hello b");
+  const auto start = Clock::now();
+  EXPECT_TRUE(client.ClosedByServer());
+  EXPECT_GE(Clock::now() - start, std::chrono::milliseconds(800));
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(3000));
+}
+
 TEST_F(ServerTest, DownloadsFilesWithRangesAndHead) {
   const uint16_t port = StartServer();
   Client client(port);
