@@ -40,10 +40,10 @@ VERDACCIO_VERSION = "6.8.0"
 
 # A publish round ends after its versions or its seconds, whichever comes first, so a slow server
 # cannot stretch the run past its 10 minutes; the table says how many versions each round reached.
-FULL = dict(rounds=3, publish_versions=5000, publish_clients=16, publish_assets=50, publish_seconds=45,
+FULL = dict(rounds=3, publish_versions=5000, publish_clients=16, publish_assets=50, publish_seconds=45, distinct_seconds=15,
             verdaccio_versions=300, verdaccio_seconds=20, get_versions=10, wrk_seconds=5, wrk_connections=64,
             download_mib=256, download_clients=4, download_repeats=8, upload_mib=1024, search_assets=100000)
-QUICK = dict(rounds=1, publish_versions=400, publish_clients=16, publish_assets=50, publish_seconds=20,
+QUICK = dict(rounds=1, publish_versions=400, publish_clients=16, publish_assets=50, publish_seconds=20, distinct_seconds=5,
              verdaccio_versions=40, verdaccio_seconds=10, get_versions=10, wrk_seconds=2, wrk_connections=64,
              download_mib=16, download_clients=4, download_repeats=2, upload_mib=32, search_assets=5000)
 SCENARIOS = ("publish", "get", "download", "upload", "search", "coldstart")
@@ -301,14 +301,24 @@ def zip_bytes(entries):
     return data
 
 
-def api_zip(target_bytes=20 * 1024):
-    """The smallest generated API whose zip reaches target_bytes (deterministic)."""
+def api_raml(target_zip_bytes=20 * 1024):
+    """The smallest generated API whose zip reaches target_zip_bytes (deterministic)."""
     resources = 10
     while True:
-        data = zip_bytes({"api.raml": raml_api(random.Random(6), resources)})
-        if len(data) >= target_bytes:
-            return data
+        raml = raml_api(random.Random(6), resources)
+        if len(zip_bytes({"api.raml": raml})) >= target_zip_bytes:
+            return raml
         resources += 2
+
+
+def api_zip():
+    return zip_bytes({"api.raml": api_raml()})
+
+
+def distinct_api_raml():
+    """api_raml() whose title load_client makes different in every request, so that no two
+    publications read the same spec (agora remembers the verdict on a spec's bytes)."""
+    return api_raml().replace("title: Bench Orders API", "title: Bench Orders API {g}.{v}", 1)
 
 
 def multipart(fields, files, boundary="agora-bench-7d1f0c"):
@@ -322,11 +332,11 @@ def multipart(fields, files, boundary="agora-bench-7d1f0c"):
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def api_publication(zip_data):
+def api_publication(zip_data, spec_file=("files.raml.zip", "api.zip")):
     return multipart([("name", "Bench Orders API"), ("description", "Orders, lines and prices, published by bench/run"),
                       ("keywords", "bench, orders"), ("properties.mainFile", "api.raml"),
                       ("properties.apiVersion", "v1"), ("dependencies", f"{GROUP}:bench-types:1.0.0")],
-                     [("files.raml.zip", "api.zip", zip_data)])
+                     [(*spec_file, zip_data)])
 
 
 def publish_dependency(agora):
@@ -476,7 +486,31 @@ class Bench:
             log(f"  {stats['requests']} versions, {stats['per_second']:.1f}/s, p50 {stats['p50_ms']:.1f} ms, "
                 f"p99 {stats['p99_ms']:.1f} ms")
         self.verdaccio = verdaccio  # kept running for the metadata GET
-        self.results["publish"] = {"rounds": rounds, "zip_bytes": len(self.api_zip), "body_bytes": len(body)}
+        self.results["publish"] = {"rounds": rounds, "zip_bytes": len(self.api_zip), "body_bytes": len(body),
+                                   "distinct": self.publish_distinct_specs()}
+
+    # 1, again, with a spec agora has not read before in every publication: the verdict cache's
+    # other side. The RAML file is sent as it is, as a zip's CRC would not survive the new title.
+    def publish_distinct_specs(self):
+        s = self.s
+        raml = distinct_api_raml()
+        body, content_type = api_publication(raml.encode(), ("files.raml.raml", "api.raml"))
+        body_path = self.path("publish-distinct-body")
+        open(body_path, "wb").write(body)
+        data = self.path("publish-distinct-data")
+        agora = Agora(self.agora_bin, data, self.work)
+        publish_dependency(agora)
+        log(f"publish, distinct specs: agora, {s['publish_clients']} clients, {s['distinct_seconds']} s")
+        stats = load_client(self.build, agora.port, "POST",
+                            f"/exchange/api/v2/organizations/{agora.org}/assets/{GROUP}/bench-api-{{g}}/1.0.{{v}}",
+                            body_path, {**agora.auth(), "Content-Type": content_type, "x-sync-publication": "true"},
+                            s["publish_versions"], s["publish_clients"], s["publish_assets"], 201,
+                            s["distinct_seconds"])
+        log(f"  {stats['requests']} versions, {stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.1f} ms, "
+            f"p99 {stats['p99_ms']:.1f} ms")
+        agora.stop()
+        shutil.rmtree(data)
+        return {**stats, "raml_bytes": len(raml)}
 
     # 2. GET of an asset version's JSON, keep-alive, wrk -c64, vs a trivial Beast server and Verdaccio
     def get(self):
@@ -657,6 +691,12 @@ def summarise(results, sizes):
                      f"{n(v['per_second'], 1)}/s, p50 {n(v['p50_ms'])} ms, p99 {n(v['p99_ms'])} ms",
                      f"{n(ratio, 1)}×", "≥ 1,000/s and ≥ 20× Verdaccio",
                      f"{verdict(a['per_second'] >= 1000)} (rate), {verdict(ratio >= 20)} (ratio)"))
+        d = results["publish"]["distinct"]
+        rows.append((f"1b. the same, but every version a spec never read before ({d['raml_bytes'] / 1024:.0f} KiB RAML "
+                     f"file, one {sizes['distinct_seconds']} s round)",
+                     f"{n(d['per_second'])} publications/s, p50 {n(d['p50_ms'], 1)} ms, p99 {n(d['p99_ms'], 1)} ms",
+                     "Verdaccio as in 1", f"{n(d['per_second'] / v['per_second'], 1)}×",
+                     "none (shows the cost of reading a spec)", "—"))
     if "get" in results:
         g = results["get"]
         a, t, v = (median_of(g["rounds"][k], "per_second") for k in ("agora", "trivial", "verdaccio"))

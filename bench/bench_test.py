@@ -107,6 +107,12 @@ class InputsTest(unittest.TestCase):
         self.assertIn(f"exchange_modules/{bench.GROUP}/bench-types/1.0.0/money.raml", raml)
         self.assertEqual(bench.api_zip(), data, "the same bytes every run")
 
+    def test_distinct_spec_changes_with_every_request_and_keeps_its_dependency(self):
+        raml = bench.distinct_api_raml()
+        self.assertIn("title: Bench Orders API {g}.{v}\n", raml)
+        self.assertEqual(raml.replace(" {g}.{v}", ""), bench.api_raml())
+        self.assertIn(f"exchange_modules/{bench.GROUP}/bench-types/1.0.0/money.raml", raml)
+
     def test_publication_form_declares_the_dependency(self):
         body, content_type = bench.api_publication(b"ZIP")
         boundary = content_type.split("boundary=")[1]

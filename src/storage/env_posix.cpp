@@ -131,6 +131,9 @@ class PosixEnv : public Env {
 
   Status CreateDirs(const std::string& path) override {
     if (path.empty()) return Status::Ok();
+    // Usually only the last directory is missing, if any (a blob's fan-out directory): one call.
+    if (::mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return Status::Ok();
+    if (errno != ENOENT) return PosixError("mkdir " + path, errno);
     for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
       const std::string prefix = path.substr(0, slash);
       if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) return PosixError("mkdir " + prefix, errno);
