@@ -43,7 +43,9 @@ class VerdictTest(unittest.TestCase):
         return {
             "publish": {"zip_bytes": 20500, "rounds": {
                 "agora": rounds(per_second=agora_rate, p50_ms=10, p99_ms=20, requests=5000),
-                "verdaccio": rounds(per_second=verdaccio_rate, p50_ms=900, p99_ms=1500, requests=300)}},
+                "verdaccio": rounds(per_second=verdaccio_rate, p50_ms=900, p99_ms=1500, requests=300)},
+                "distinct": {"per_second": agora_rate / 4, "p50_ms": 40, "p99_ms": 80, "requests": 900,
+                             "raml_bytes": 168000}},
             "get": {"agora_bytes": 6000, "verdaccio_bytes": 5000, "rounds": {
                 "agora": rounds(per_second=agora_get, p50_ms=1, p99_ms=2),
                 "trivial": rounds(per_second=trivial_get, p50_ms=1, p99_ms=2),
@@ -59,17 +61,17 @@ class VerdictTest(unittest.TestCase):
 
     def test_targets_met(self):
         self.assertEqual(self.verdicts(self.results(1200, 50, 60000, 100000, 900, 1000, 800, 1000, 20)),
-                         ["PASS (rate), PASS (ratio)", "PASS", "PASS", "PASS (rate), PASS (RSS)"])
+                         ["PASS (rate), PASS (ratio)", "—", "PASS", "PASS", "PASS (rate), PASS (RSS)"])
 
     def test_each_target_missed(self):
         # 1,000/s but only 10x Verdaccio; 40% of the trivial server; 70% of nginx; 60%; 120 MiB.
         self.assertEqual(self.verdicts(self.results(1000, 100, 40000, 100000, 700, 1000, 600, 1000, 120)),
-                         ["PASS (rate), MISS (ratio)", "MISS", "MISS", "MISS (rate), MISS (RSS)"])
+                         ["PASS (rate), MISS (ratio)", "—", "MISS", "MISS", "MISS (rate), MISS (RSS)"])
 
     def test_rss_target_is_100_megabytes_not_mebibytes(self):
         # 96 MiB is 100.7 MB: over the 100 MB.
-        self.assertIn("MISS (RSS)", self.verdicts(self.results(1, 1, 1, 1, 1, 1, 1, 1, 96))[3])
-        self.assertIn("PASS (RSS)", self.verdicts(self.results(1, 1, 1, 1, 1, 1, 1, 1, 95))[3])
+        self.assertIn("MISS (RSS)", self.verdicts(self.results(1, 1, 1, 1, 1, 1, 1, 1, 96))[4])
+        self.assertIn("PASS (RSS)", self.verdicts(self.results(1, 1, 1, 1, 1, 1, 1, 1, 95))[4])
 
     def test_ratio_is_of_medians(self):
         results = self.results(100, 10, 1, 1, 1, 1, 1, 1, 1)
