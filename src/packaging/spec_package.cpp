@@ -89,7 +89,15 @@ class ArchiveWriter {
   }
 
  private:
-  Status Add(const std::string& name, zip_source_t* source) { return AddSource(name, source).status(); }
+  // Content agora compresses itself (exchange.json, a single-file spec) is deflated at level 1:
+  // libzip's default is level 9, which took 6 ms of a publication's CPU for a 165 KiB RAML file
+  // against under 1 ms, for an entry about a fifth larger.
+  Status Add(const std::string& name, zip_source_t* source) {
+    AGORA_ASSIGN_OR_RETURN(zip_uint64_t added, AddSource(name, source));
+    if (zip_set_file_compression(archive_.get(), added, ZIP_CM_DEFLATE, 1) != 0)
+      return Status::IOError("cannot set the compression of " + name + ": " + zip_strerror(archive_.get()));
+    return Status::Ok();
+  }
 
   Result<zip_uint64_t> AddSource(const std::string& name, zip_source_t* source) {
     if (!source) return Status::IOError("libzip: " + std::string(zip_strerror(archive_.get())));

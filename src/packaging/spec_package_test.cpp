@@ -140,6 +140,17 @@ TEST_F(SpecPackageTest, FatPackageOfASingleSpecFile) {
                         {"exchange_modules/org/schema/1.0.0/schema.yaml", "type: object"}}));
 }
 
+// What agora compresses itself is deflated fast (level 1), not at libzip's default level 9.
+TEST_F(SpecPackageTest, ASingleSpecFileIsDeflatedAtLevelOne) {
+  const std::string spec = WriteFile("blob", Compressible());
+  ASSERT_TRUE(BuildFatPackage({spec, false, "api.raml"}, "{}", {}, Path("fat.zip")).ok());
+  const std::string fast = MakeZip("fast.zip", std::vector<TestEntry>{{"api.raml", Compressible(), ZIP_CM_DEFLATE, 1}});
+  const std::string best = MakeZip("best.zip", std::vector<TestEntry>{{"api.raml", Compressible(), ZIP_CM_DEFLATE, 9}});
+  ASSERT_NE(Stat(fast, "api.raml").comp_size, Stat(best, "api.raml").comp_size) << "the levels must be told apart";
+  EXPECT_EQ(Stat(Path("fat.zip"), "api.raml").comp_method, ZIP_CM_DEFLATE);
+  EXPECT_EQ(Stat(Path("fat.zip"), "api.raml").comp_size, Stat(fast, "api.raml").comp_size);
+}
+
 TEST_F(SpecPackageTest, FatPackageRefusesUnusableInputsAndLeavesNothing) {
   const std::string base = MakeZip("base.zip", Files{{"api.raml", "#%RAML 1.0"}});
   const std::string dep = MakeZip("dep.zip", Files{{"t.raml", "T"}});
