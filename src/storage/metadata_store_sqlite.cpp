@@ -437,8 +437,9 @@ class SqliteMetadataStore : public MetadataStore {
                                                            const std::string& asset_id) override {
     return Read<std::vector<VersionSummary>>([&](SqliteConnection& c) -> Result<std::vector<VersionSummary>> {
       AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-          "SELECT v.version, a.type, v.status, (SELECT p.value FROM version_properties p WHERE p.version_id = v.id "
-          "AND p.key = 'apiVersion' ORDER BY p.ordinal LIMIT 1) FROM versions v LEFT JOIN assets a "
+          // The first apiVersion property: MIN() picks its row without sorting the properties.
+          "SELECT v.version, a.type, v.status, (SELECT value FROM (SELECT p.value, MIN(p.ordinal) FROM "
+          "version_properties p WHERE p.version_id = v.id AND p.key = 'apiVersion')) FROM versions v LEFT JOIN assets a "
           "ON a.group_id = v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? "
           "ORDER BY v.created_millis, v.version"));
       s->Bind(1, group_id).Bind(2, asset_id);
