@@ -95,6 +95,9 @@ struct ConnectionState {
   explicit ConnectionState(asio::any_io_executor strand) : strand(std::move(strand)) {}
   asio::any_io_executor strand;  // the connection's strand: its coroutine runs there
   std::atomic<bool> busy{false};
+  // Set when Stop closes busy connections (the drain timeout passed): a body read that would not
+  // yield (the data is already there) must still end, or a fast upload would outlast the timeout.
+  std::atomic<bool> closing{false};
   std::function<void()> close;
 };
 
@@ -184,6 +187,7 @@ class Connection {
 
   Result<size_t> ReadBody(char* buf, size_t n) {
     if (body_error_) return *body_error_;
+    if (state_.closing) return Fail(Status::Unavailable("The server is stopping"));
     auto& parser = *parser_;
     if (BodyDone() || n == 0) return size_t{0};
     if (parser.content_length() && *parser.content_length() > options_.max_body_bytes) return Fail(TooLarge());
@@ -699,6 +703,8 @@ class Server::Impl {
   void CloseConnections(bool idle_only) {
     std::lock_guard lock(mutex_);
     for (auto& state : connections_) {
+      // Set here, not on the strand: a handler reading a body that never yields holds the strand.
+      if (!idle_only) state->closing = true;
       asio::post(state->strand, [this, state, idle_only] {
         std::lock_guard inner(mutex_);  // Unregister clears `close` under it
         if ((!idle_only || !state->busy) && state->close) state->close();

@@ -162,6 +162,18 @@ class ServerTest : public ::testing::Test {
         largest = std::max(largest, *n);
       }
     });
+    router_.Add("POST", "/slow-count", [](Request& r) {
+      // Reads slower than a loopback client sends, so the socket always holds data.
+      std::vector<char> buffer(1 << 20);
+      uint64_t total = 0;
+      while (true) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        auto n = r.ReadBody(buffer.data(), buffer.size());
+        if (!n.ok()) return Response::Error(n.status());
+        if (*n == 0) return Response::Text(200, std::to_string(total));
+        total += *n;
+      }
+    });
     router_.Add("POST", "/status", [this](Request& r) {
       Response counted = CountBody(r);
       std::lock_guard lock(status_mutex_);
@@ -524,6 +536,29 @@ TEST_F(ServerTest, StopLetsTheInFlightRequestFinish) {
   EXPECT_EQ(slow_reply->header("Connection"), "close");
   EXPECT_FALSE(Client(port).connected());  // no longer accepting
   server_->Stop();  // idempotent
+}
+
+// A body that keeps arriving faster than the handler reads it is still cut off when the drain
+// timeout passes: the reads that take data already received without yielding must notice it.
+TEST_F(ServerTest, StopEndsABodyStillArrivingAfterTheDrainTimeout) {
+  ServerOptions options;
+  options.drain_timeout_seconds = 1;
+  const uint16_t port = StartServer(options);
+  constexpr uint64_t kSize = 2ull << 30;  // 20 s at the handler's pace
+  std::thread sender([&] {
+    Client client(port);
+    if (!client.Send("POST /slow-count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"))
+      return;
+    const std::string chunk(1 << 20, 's');
+    for (uint64_t sent = 0; sent < kSize && client.Send(chunk); sent += chunk.size()) {
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = Clock::now();
+  server_->Stop();
+  server_->Wait();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  sender.join();
 }
 
 // Sends one request over TLS and returns everything the server sent until it closed.
