@@ -42,6 +42,7 @@ constexpr uint64_t kDrainLimit = 64 * 1024;       // unread body we still read t
 constexpr size_t kReadBuffer = 256 * 1024;        // the connection's socket read buffer
 constexpr size_t kCoroutineStack = 8 << 20;       // like a thread's; handlers parse YAML, XML, zips
 constexpr uint64_t kLingerBytes = 64 << 20;       // input discarded before closing with unread data
+constexpr uint64_t kYieldBytes = 8 << 20;         // body bytes read without yielding, at most
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
 
@@ -236,6 +237,7 @@ class Connection {
         LowestLayer().expires_after(std::chrono::seconds(options_.body_idle_timeout_seconds));
         beast::error_code ec;
         got = stream_.async_read_some(asio::buffer(buf, n), yield_[ec]);
+        unyielded_bytes_ = 0;
         if (ec == beast::error::timeout)
           return Fail(Status::IOError("No request body data arrived for " +
                                       std::to_string(options_.body_idle_timeout_seconds) + " seconds"));
@@ -247,6 +249,12 @@ class Connection {
     }
     left -= got;
     body_bytes_ += got;
+    // Reads that find data waiting never yield: let the thread serve other connections now and
+    // then, as a read that waited would have.
+    if ((unyielded_bytes_ += got) >= kYieldBytes) {
+      unyielded_bytes_ = 0;
+      asio::post(yield_);
+    }
     return got;
   }
 
@@ -500,6 +508,7 @@ class Connection {
   bool keep_alive_ = true;
   bool left_input_unread_ = false;
   uint64_t body_bytes_ = 0;
+  uint64_t unyielded_bytes_ = 0;  // body bytes read since the coroutine last yielded
   std::optional<uint64_t> length_body_left_;  // a Content-Length body's unread bytes (ReadLengthBody)
   std::optional<Status> body_error_;
 };

@@ -202,7 +202,7 @@ class ServerTest : public ::testing::Test {
 
   uint16_t StartServer(ServerOptions options = {}, bool tls = false) {
     options.endpoints = {ListenEndpoint{"127.0.0.1", 0, tls}};
-    options.threads = 4;
+    if (options.threads == 0) options.threads = 4;
     if (options.drain_timeout_seconds == 30) options.drain_timeout_seconds = 5;
     server_ = std::make_unique<Server>(options, router_);
     const Status status = server_->Start();
@@ -558,6 +558,33 @@ TEST_F(ServerTest, StopEndsABodyStillArrivingAfterTheDrainTimeout) {
   server_->Stop();
   server_->Wait();
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  sender.join();
+}
+
+// A body arriving faster than it is read does not keep its thread from other connections: with
+// one thread, a GET is answered while the upload goes on.
+TEST_F(ServerTest, AFastUploadLetsItsThreadServeOthers) {
+  ServerOptions options;
+  options.threads = 1;
+  options.drain_timeout_seconds = 1;
+  const uint16_t port = StartServer(options);
+  constexpr uint64_t kSize = 2ull << 30;  // 20 s at the handler's pace
+  std::thread sender([&] {
+    Client client(port);
+    if (!client.Send("POST /slow-count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"))
+      return;
+    const std::string chunk(1 << 20, 's');
+    for (uint64_t sent = 0; sent < kSize && client.Send(chunk); sent += chunk.size()) {
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = Clock::now();
+  auto reply = Client(port).Exchange(Get("/hello/meanwhile"));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->body, "hello meanwhile");
+  server_->Stop();
+  server_->Wait();
   sender.join();
 }
 
