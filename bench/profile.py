@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
@@ -37,9 +38,12 @@ STEPS = {
     "get": ["LoadVersion", "ListVersions", "Authenticate", "Router::Select", "AssetVersionJson", "VersionResponse",
             "GetAsset", "Router::Dispatch"],
     "download": ["ServeFile|SendFile|sendfile", "Router::Dispatch"],
-    "upload": ["MultiHasher", "ParseMultipart", "Publisher::Publish", "Router::Dispatch"],
+    "upload": ["MD5_Update", "SHA1_Update", "SHA256_Update", "MultiHasher|PipelinedHasher", "ParseMultipart",
+               "Publisher::Publish", "Router::Dispatch"],
 }
-ANCHOR = r"Connection<"
+# The connection's coroutine, or a thread working for it (an upload's hashing workers).
+ANCHOR = r"Connection<|PipelinedHasher::Pipeline::"
+ATTACH_SECONDS = 2
 
 
 def cpu_seconds(pid):
@@ -49,8 +53,12 @@ def cpu_seconds(pid):
 
 
 def attach(argv_prefix, pid, out_path):
-    return subprocess.Popen(argv_prefix + ["-p", str(pid)], stdout=subprocess.DEVNULL,
-                            stderr=open(out_path + ".log", "w"))
+    process = subprocess.Popen(argv_prefix + ["-p", str(pid)], stdout=subprocess.DEVNULL,
+                               stderr=open(out_path + ".log", "w"))
+    # perf and strace take hold of the threads one by one: a thread started meanwhile (an
+    # upload's hashing workers) would escape them, so the load waits until they are in place.
+    time.sleep(ATTACH_SECONDS)
+    return process
 
 
 def detach(process):

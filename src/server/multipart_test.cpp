@@ -130,6 +130,64 @@ TEST(MultipartTest, RandomSplitsOfBinaryDataFullOfDelimiterPrefixes) {
   }
 }
 
+// Two file parts back to back, so that the delimiter between them can be split at every offset
+// while both sides of the cut are larger than a delimiter (the in-place path of Feed).
+TEST(MultipartTest, DelimitersSplitAtEveryOffsetBetweenLargePieces) {
+  std::mt19937 random(3);
+  std::string first, second;
+  for (int i = 0; i < 3000; ++i) first += static_cast<char>(random() & 0xff);
+  for (int i = 0; i < 3000; ++i) second += static_cast<char>(random() & 0xff);
+  first += "\r\n--B0undar";  // a delimiter prefix right before the real one
+  const std::string head = "--B0undary\r\nContent-Disposition: form-data; name=\"one\"; filename=\"1\"\r\n\r\n";
+  const std::string middle = "\r\n--B0undary\r\nContent-Disposition: form-data; name=\"two\"; filename=\"2\"\r\n\r\n";
+  const std::string form = head + first + middle + second + "\r\n--B0undary--\r\n";
+  const size_t delimiter_at = head.size() + first.size();
+  for (size_t offset = 0; offset <= 14; ++offset) {
+    for (size_t lead : {size_t{0}, size_t{1}, size_t{5}, size_t{13}}) {
+      // A small piece just before the cut leaves held-back bytes that begin the delimiter.
+      const size_t cut = delimiter_at + offset;
+      RecordingHandler handler;
+      MultipartParser parser("B0undary", handler, MultipartLimits{});
+      ASSERT_TRUE(FeedInPieces(parser, form, {head.size() + 100, cut - lead, cut}).ok()) << offset << "/" << lead;
+      ASSERT_EQ(handler.parts.size(), 2u);
+      EXPECT_EQ(handler.parts[0].data, first) << "offset " << offset << ", lead " << lead;
+      EXPECT_EQ(handler.parts[1].data, second) << "offset " << offset << ", lead " << lead;
+    }
+  }
+}
+
+// In a part's body the data is handed on from the pushed chunk itself: only what was held back
+// between two chunks (less than a delimiter) passes through the parser's buffer.
+TEST(MultipartTest, FileDataIsHandedOnWithoutCopying) {
+  class WhereFrom : public RecordingHandler {
+   public:
+    const char* chunk = nullptr;
+    size_t chunk_size = 0;
+    size_t copied = 0;  // bytes of the file part handed on from elsewhere than the pushed chunk
+    Status OnPartData(const char* data, size_t size) override {
+      if (parts.back().headers.filename && !(data >= chunk && data + size <= chunk + chunk_size)) copied += size;
+      return RecordingHandler::OnPartData(data, size);
+    }
+  } handler;
+  std::string binary(200000, '\0');
+  std::mt19937 random(5);
+  for (char& c : binary) c = static_cast<char>(random() & 0xff);
+  const std::string form = Form(binary);
+  MultipartParser parser("B0undary", handler, MultipartLimits{});
+  const size_t body_start = form.find(binary);
+  size_t pieces = 0;
+  for (size_t at = 0; at < form.size(); ++pieces) {
+    const size_t n = at == 0 ? body_start : std::min<size_t>(10000, form.size() - at);
+    handler.chunk = form.data() + at;
+    handler.chunk_size = n;
+    ASSERT_TRUE(parser.Feed(form.data() + at, n).ok());
+    at += n;
+  }
+  ASSERT_TRUE(parser.Finish().ok());
+  EXPECT_EQ(handler.parts[1].data, binary);
+  EXPECT_LE(handler.copied, pieces * std::string("\r\n--B0undary").size());
+}
+
 TEST(MultipartTest, EmptyPartsTokensPaddingAndExtendedFilenames) {
   const std::string body =
       "--B \t\r\nContent-Disposition: form-data; name=empty\r\n\r\n\r\n"
@@ -212,6 +270,29 @@ TEST(MultipartTest, BoundaryFromContentType) {
   EXPECT_EQ(*BoundaryFromContentType("Multipart/Form-Data; charset=utf-8; boundary=\"a b;c\""), "a b;c");
   EXPECT_EQ(BoundaryFromContentType("multipart/form-data").status().code(), "INVALID_MULTIPART");
   EXPECT_EQ(BoundaryFromContentType("application/json").status().code(), "INVALID_MULTIPART");
+}
+
+// Large bodies are read 1 MiB at a time: fewer reads and hand-offs per MiB of upload.
+TEST(MultipartTest, ParseMultipartReadsLargeBodiesInLargeChunks) {
+  class Sizes : public FakeRequest {
+   public:
+    using FakeRequest::FakeRequest;
+    size_t largest_ask = 0;
+    Result<size_t> ReadBody(char* buf, size_t n) override {
+      largest_ask = std::max(largest_ask, n);
+      return FakeRequest::ReadBody(buf, n);
+    }
+  };
+  for (const size_t size : {size_t{1000}, size_t{3} << 20}) {
+    Sizes request("POST", "/", Form(std::string(size, 'l')));
+    request.headers_.emplace("Content-Type", "multipart/form-data; boundary=B0undary");
+    request.content_length_ = Form(std::string(size, 'l')).size();
+    RecordingHandler handler;
+    ASSERT_TRUE(ParseMultipart(request, handler, MultipartLimits{}).ok());
+    EXPECT_EQ(handler.parts[1].data.size(), size);
+    EXPECT_EQ(request.largest_ask, size > kLargeBodyBytes ? kLargeReadBytes : kSmallReadBytes) << size;
+  }
+  EXPECT_EQ(MultipartReadSize(std::nullopt), kSmallReadBytes) << "chunked: no length to go by";
 }
 
 TEST(MultipartTest, ParseMultipartReadsTheRequestBody) {

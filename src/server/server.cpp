@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #endif
 #include <boost/url.hpp>
 #include <cerrno>
+#include <cstring>
 #include <condition_variable>
 #include <cstdio>
 #include <list>
@@ -40,6 +42,7 @@ constexpr uint64_t kDrainLimit = 64 * 1024;       // unread body we still read t
 constexpr size_t kReadBuffer = 256 * 1024;        // the connection's socket read buffer
 constexpr size_t kCoroutineStack = 8 << 20;       // like a thread's; handlers parse YAML, XML, zips
 constexpr uint64_t kLingerBytes = 64 << 20;       // input discarded before closing with unread data
+constexpr uint64_t kYieldBytes = 8 << 20;         // body bytes read without yielding, at most
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr auto kForcedCloseGrace = std::chrono::seconds(2);
 constexpr auto kDeadlineSweep = std::chrono::milliseconds(250);  // how late a timeout may be noticed
@@ -102,6 +105,9 @@ struct ConnectionState {
   std::atomic<bool> busy{false};
   std::atomic<int64_t> deadline_millis{0};  // steady clock; 0 while no I/O is pending
   bool timed_out = false;                   // the sweep cancelled the I/O
+  // Set when Stop closes busy connections (the drain timeout passed): a body read that would not
+  // yield (the data is already there) must still end, or a fast upload would outlast the timeout.
+  std::atomic<bool> closing{false};
   std::function<void()> close;
 };
 
@@ -200,10 +206,12 @@ class Connection {
 
   Result<size_t> ReadBody(char* buf, size_t n) {
     if (body_error_) return *body_error_;
+    if (state_.closing) return Fail(Status::Unavailable("The server is stopping"));
     auto& parser = *parser_;
-    if (parser.is_done() || n == 0) return size_t{0};
+    if (BodyDone() || n == 0) return size_t{0};
     if (parser.content_length() && *parser.content_length() > options_.max_body_bytes) return Fail(TooLarge());
     if (!SendContinueOnce()) return Fail(Status::IOError("The connection failed before the request body"));
+    if (length_body_left_) return ReadLengthBody(buf, n);
     while (true) {
       parser.get().body().data = buf;
       parser.get().body().size = n;
@@ -240,6 +248,65 @@ class Connection {
     state_.deadline_millis.store(0, std::memory_order_relaxed);
     if (ec == asio::error::operation_aborted && state_.timed_out) return beast::error::timeout;
     return ec;
+  }
+
+  bool BodyDone() const { return length_body_left_ ? *length_body_left_ == 0 : parser_->is_done(); }
+
+  // A Content-Length body bypasses Beast's parser, which would copy every byte through its own
+  // buffer and allow a read of at most 64 KiB per hand-off: first what arrived with the header,
+  // then straight from the socket into the handler's buffer, never past the body's end (the next
+  // request stays in the socket). On a plain socket data already received is taken without
+  // yielding; the coroutine waits, under the body idle timeout, only when none is there.
+  Result<size_t> ReadLengthBody(char* buf, size_t n) {
+    uint64_t& left = *length_body_left_;
+    n = static_cast<size_t>(std::min<uint64_t>(n, left));
+    size_t got = 0;
+    if (buffer_.size() > 0) {
+      got = asio::buffer_copy(asio::buffer(buf, n), buffer_.data());
+      buffer_.consume(got);
+    } else {
+      AGORA_ASSIGN_OR_RETURN(got, ReceiveReady(buf, n));
+      if (got == 0) {
+        Expect(options_.body_idle_timeout_seconds);
+        beast::error_code ec;
+        got = stream_.async_read_some(asio::buffer(buf, n), yield_[ec]);
+        ec = Settle(ec);
+        unyielded_bytes_ = 0;
+        if (ec == beast::error::timeout)
+          return Fail(Status::IOError("No request body data arrived for " +
+                                      std::to_string(options_.body_idle_timeout_seconds) + " seconds"));
+        if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
+          return Fail(Status::IOError("The client closed the connection " + std::to_string(left) +
+                                      " bytes before the end of the request body"));
+        if (ec) return Fail(Status::IOError("Reading the request body failed: " + ec.message()));
+      }
+    }
+    left -= got;
+    body_bytes_ += got;
+    // Reads that find data waiting never yield: let the thread serve other connections now and
+    // then, as a read that waited would have.
+    if ((unyielded_bytes_ += got) >= kYieldBytes) {
+      unyielded_bytes_ = 0;
+      asio::post(yield_);
+    }
+    return got;
+  }
+
+  // What the socket already holds, up to n bytes, without waiting: 0 if nothing (or over TLS,
+  // whose records only the stream can decode).
+  Result<size_t> ReceiveReady(char* buf, size_t n) {
+    if constexpr (std::is_same_v<Stream, PlainStream>) {
+      while (true) {
+        const ssize_t got = ::recv(LowestLayer().socket().native_handle(), buf, n, MSG_DONTWAIT);
+        if (got > 0) return static_cast<size_t>(got);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+          return Fail(Status::IOError(std::string("Reading the request body failed: ") + std::strerror(errno)));
+        return size_t{0};  // nothing yet, or the client closed: the asynchronous read tells which
+      }
+    } else {
+      return size_t{0};
+    }
   }
 
   Status TooLarge() const {
@@ -303,12 +370,14 @@ class Connection {
     continue_sent_ = false;
     body_error_.reset();
     body_bytes_ = 0;
+    length_body_left_.reset();
+    if (parser.content_length() && !parser.chunked() && !parser.is_done()) length_body_left_ = *parser.content_length();
     keep_alive_ = message.keep_alive() && !stopping_;
     if (!DecodeTarget(message.target(), request))
       return Reject(Status::InvalidArgument("BAD_REQUEST", "Invalid request target: bad percent-encoding, or an "
                                                            "encoded '/' or NUL in a path segment"));
     Response response = router_.Dispatch(request);
-    if (!parser.is_done() && !DrainBody(parser)) {
+    if (!BodyDone() && !DrainBody(parser)) {
       keep_alive_ = false;
       left_input_unread_ = true;
     }
@@ -323,7 +392,7 @@ class Connection {
     if (parser.content_length() && *parser.content_length() - body_bytes_ > kDrainLimit) return false;
     char scratch[8192];
     uint64_t drained = 0;
-    while (!parser.is_done()) {
+    while (!BodyDone()) {
       auto n = ReadBody(scratch, sizeof scratch);
       if (!n.ok() || (drained += *n) > kDrainLimit) return false;
     }
@@ -478,6 +547,8 @@ class Connection {
   bool keep_alive_ = true;
   bool left_input_unread_ = false;
   uint64_t body_bytes_ = 0;
+  uint64_t unyielded_bytes_ = 0;  // body bytes read since the coroutine last yielded
+  std::optional<uint64_t> length_body_left_;  // a Content-Length body's unread bytes (ReadLengthBody)
   std::optional<Status> body_error_;
   std::optional<std::string> remote_address_;
 };
@@ -710,6 +781,8 @@ class Server::Impl {
   void CloseConnections(bool idle_only) {
     std::lock_guard lock(mutex_);
     for (auto& state : connections_) {
+      // Set here, not on the strand: a handler reading a body that never yields holds the strand.
+      if (!idle_only) state->closing = true;
       asio::post(state->strand, [this, state, idle_only] {
         std::lock_guard inner(mutex_);  // Unregister clears `close` under it
         if ((!idle_only || !state->busy) && state->close) state->close();

@@ -13,9 +13,11 @@
 #include <atomic>
 #include <cstdlib>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "common/ids.h"
@@ -148,6 +150,37 @@ class ServerTest : public ::testing::Test {
     router_.Add("GET", "/hello/{name}", [](Request& r) { return Response::Text(200, "hello " + r.Param("name")); });
     router_.Add("GET", "/echo", [](Request& r) { return Response::Text(200, r.path() + "?" + r.Query("q").value_or("")); });
     router_.Add("POST", "/count", CountBody);
+    router_.Add("POST", "/largest", [](Request& r) {
+      // Lets the socket fill before each read, then reports the largest single read.
+      std::vector<char> buffer(1 << 20);
+      size_t largest = 0;
+      while (true) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        auto n = r.ReadBody(buffer.data(), buffer.size());
+        if (!n.ok()) return Response::Error(n.status());
+        if (*n == 0) return Response::Text(200, std::to_string(largest));
+        largest = std::max(largest, *n);
+      }
+    });
+    router_.Add("POST", "/slow-count", [](Request& r) {
+      // Reads slower than a loopback client sends, so the socket always holds data.
+      std::vector<char> buffer(1 << 20);
+      uint64_t total = 0;
+      while (true) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        auto n = r.ReadBody(buffer.data(), buffer.size());
+        if (!n.ok()) return Response::Error(n.status());
+        if (*n == 0) return Response::Text(200, std::to_string(total));
+        total += *n;
+      }
+    });
+    router_.Add("POST", "/status", [this](Request& r) {
+      Response counted = CountBody(r);
+      std::lock_guard lock(status_mutex_);
+      last_status_ = counted.status == 200 ? "ok" : counted.body;
+      status_cv_.notify_all();
+      return counted;
+    });
     router_.Add("POST", "/ignore", [](Request&) { return Response::Text(200, "ignored"); });
     router_.Add("GET", "/file", [this](Request& r) {
       return ServeFile(r, file_path_, file_content_.size(), "\"v1\"", "application/zip", "asset.zip");
@@ -169,7 +202,7 @@ class ServerTest : public ::testing::Test {
 
   uint16_t StartServer(ServerOptions options = {}, bool tls = false) {
     options.endpoints = {ListenEndpoint{"127.0.0.1", 0, tls}};
-    options.threads = 4;
+    if (options.threads == 0) options.threads = 4;
     if (options.drain_timeout_seconds == 30) options.drain_timeout_seconds = 5;
     server_ = std::make_unique<Server>(options, router_);
     const Status status = server_->Start();
@@ -181,6 +214,9 @@ class ServerTest : public ::testing::Test {
   std::string file_path_;
   std::string file_content_;
   std::atomic<bool> slow_started_{false};
+  std::mutex status_mutex_;
+  std::condition_variable status_cv_;
+  std::string last_status_;  // what /status's body reading ended with
   Router router_;
   std::unique_ptr<Server> server_;
 };
@@ -263,6 +299,51 @@ TEST_F(ServerTest, StreamsA50MegabyteUploadThroughBoundedMemory) {
   EXPECT_LT(ResidentKiB() - before, 20 * 1024) << "the upload was buffered";
   // The connection is still usable.
   EXPECT_EQ(client.Exchange(Get("/hello/again"))->body, "hello again");
+}
+
+// A Content-Length body is read past Beast's parser: what arrived with the header first, then
+// the socket, never beyond the body's end, so a pipelined request right behind it is intact.
+TEST_F(ServerTest, ALengthBodyEndsExactlyWherePipelinedRequestsBegin) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  for (const size_t size : {size_t{1}, size_t{10}, size_t{70000}, size_t{3} << 20}) {
+    const std::string post = "POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+    ASSERT_TRUE(client.Send(post + std::string(size, 'p') + Get("/hello/next") + post + std::string(size, 'q')));
+    auto counted = client.Read();
+    ASSERT_TRUE(counted);
+    EXPECT_EQ(counted->body, std::to_string(size));
+    auto next = client.Read();
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->body, "hello next");
+    auto again = client.Read();
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->body, std::to_string(size));
+  }
+}
+
+// One read returns what the socket holds, up to the handler's buffer: not 64 KiB at a time.
+TEST_F(ServerTest, LargeBodyReadsAreNotCutInto64KiBPieces) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  constexpr size_t kSize = 8 << 20;
+  ASSERT_TRUE(client.Send("POST /largest HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"));
+  ASSERT_TRUE(client.Send(std::string(kSize, 'l')));
+  auto reply = client.Read();
+  ASSERT_TRUE(reply);
+  EXPECT_GT(std::stoul(reply->body), 128u * 1024) << "largest single read";
+}
+
+// A client that goes away mid-body gives the handler an error at once, not a hang.
+TEST_F(ServerTest, AClientClosingMidBodyFailsTheRead) {
+  const uint16_t port = StartServer();
+  {
+    Client client(port);
+    ASSERT_TRUE(client.Send("POST /status HTTP/1.1\r\nHost: t\r\nContent-Length: 1000000\r\n\r\n" +
+                            std::string(300000, 'c')));
+  }
+  std::unique_lock lock(status_mutex_);
+  ASSERT_TRUE(status_cv_.wait_for(lock, std::chrono::seconds(3), [this] { return !last_status_.empty(); }));
+  EXPECT_NE(last_status_.find("bytes before the end of the request body"), std::string::npos) << last_status_;
 }
 
 TEST_F(ServerTest, ReadsChunkedBodies) {
@@ -477,6 +558,56 @@ TEST_F(ServerTest, StopLetsTheInFlightRequestFinish) {
   server_->Stop();  // idempotent
 }
 
+// A body that keeps arriving faster than the handler reads it is still cut off when the drain
+// timeout passes: the reads that take data already received without yielding must notice it.
+TEST_F(ServerTest, StopEndsABodyStillArrivingAfterTheDrainTimeout) {
+  ServerOptions options;
+  options.drain_timeout_seconds = 1;
+  const uint16_t port = StartServer(options);
+  constexpr uint64_t kSize = 2ull << 30;  // 20 s at the handler's pace
+  std::thread sender([&] {
+    Client client(port);
+    if (!client.Send("POST /slow-count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"))
+      return;
+    const std::string chunk(1 << 20, 's');
+    for (uint64_t sent = 0; sent < kSize && client.Send(chunk); sent += chunk.size()) {
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = Clock::now();
+  server_->Stop();
+  server_->Wait();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+  sender.join();
+}
+
+// A body arriving faster than it is read does not keep its thread from other connections: with
+// one thread, a GET is answered while the upload goes on.
+TEST_F(ServerTest, AFastUploadLetsItsThreadServeOthers) {
+  ServerOptions options;
+  options.threads = 1;
+  options.drain_timeout_seconds = 1;
+  const uint16_t port = StartServer(options);
+  constexpr uint64_t kSize = 2ull << 30;  // 20 s at the handler's pace
+  std::thread sender([&] {
+    Client client(port);
+    if (!client.Send("POST /slow-count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"))
+      return;
+    const std::string chunk(1 << 20, 's');
+    for (uint64_t sent = 0; sent < kSize && client.Send(chunk); sent += chunk.size()) {
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = Clock::now();
+  auto reply = Client(port).Exchange(Get("/hello/meanwhile"));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(2));
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->body, "hello meanwhile");
+  server_->Stop();
+  server_->Wait();
+  sender.join();
+}
+
 // Sends one request over TLS and returns everything the server sent until it closed.
 std::optional<std::string> TlsExchange(uint16_t port, const std::string& request) {
   Client tcp(port);
@@ -508,6 +639,10 @@ TEST_F(ServerTest, ServesTlsEndpointsThroughTheSameConnectionCode) {
   auto file = TlsExchange(port, Get("/file", "Connection: close\r\n"));
   ASSERT_TRUE(file);
   EXPECT_TRUE(file->ends_with("\r\n\r\n" + file_content_)) << "the whole file, copied through TLS";
+  auto upload = TlsExchange(port, "POST /count HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 300000\r\n\r\n" +
+                                      std::string(300000, 't'));
+  ASSERT_TRUE(upload);
+  EXPECT_TRUE(upload->ends_with("\r\n\r\n300000")) << "a Content-Length body read through TLS";
   // A plain-text request on the TLS port is not served.
   Client plain(port);
   plain.Send(Get("/hello/x"));

@@ -2,8 +2,11 @@
 #include <cctype>
 #include <string>
 
+#include <optional>
+
 #include "common/hash.h"
 #include "common/ids.h"
+#include "common/pipelined_hasher.h"
 #include "storage/blob_store.h"
 
 namespace agora::storage {
@@ -32,7 +35,9 @@ class FileBlobWriter : public BlobWriter {
 
   Status Append(const char* data, size_t size) override {
     if (!file_) return Finished();
-    hasher_.Update(data, size);
+    // The digests of a large upload are computed on the hasher's workers while this thread
+    // writes the same bytes and goes back for more.
+    hasher_->Update(data, size);
     size_ += size;
     Status st = file_->Append(std::string_view(data, size));
     // Part of the data may be on disk: the writer cannot go on, or its blob would not match its hash.
@@ -51,7 +56,7 @@ class FileBlobWriter : public BlobWriter {
   std::string scratch_;
   std::unique_ptr<WritableFile> file_;  // null once committed or abandoned
   Status failure_;
-  MultiHasher hasher_;
+  std::optional<PipelinedHasher> hasher_{std::in_place};  // reset when abandoned: its workers stop
   uint64_t size_ = 0;
 };
 
@@ -165,7 +170,7 @@ class FileBlobStore : public BlobStore {
 
   Result<BlobInfo> HashFile(const std::string& path) {
     AGORA_ASSIGN_OR_RETURN(auto file, env_->NewSequentialFile(path));
-    MultiHasher hasher;
+    PipelinedHasher hasher;
     uint64_t size = 0;
     std::string buffer(256 * 1024, '\0');
     while (true) {
@@ -189,6 +194,7 @@ FileBlobWriter::~FileBlobWriter() {
 void FileBlobWriter::Abandon(Status why) {
   (void)file_->Close();
   file_.reset();
+  hasher_.reset();
   (void)store_.env()->RemoveFile(scratch_);
   failure_ = std::move(why);
 }
@@ -202,7 +208,8 @@ Result<BlobInfo> FileBlobWriter::Commit() {
     return st;
   }
   file_.reset();
-  const Digests digests = hasher_.Finish();
+  const Digests digests = hasher_->Finish();
+  hasher_.reset();
   return store_.Install(scratch_, BlobInfo{digests.sha256, digests.md5, digests.sha1, size_});
 }
 

@@ -2,12 +2,14 @@
 // fail half-way, adoption of scratch files under faults, path confinement, and concurrent commits.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "common/hash.h"
+#include "common/pipelined_hasher.h"
 #include "storage/blob_store.h"
 #include "storage/fault_injection_env.h"
 #include "storage/testing.h"
@@ -86,6 +88,53 @@ TEST_F(FileBlobStoreTest, AFailedAppendAbandonsTheWriter) {
   const auto committed = (*writer)->Commit();
   EXPECT_EQ(committed.status().kind(), Status::Kind::kNoSpace);
   EXPECT_TRUE(store_->List()->empty());
+}
+
+// Past the first MiB the digests are computed on the hasher's worker threads: a large blob must
+// still get exactly the one-shot digests, and be stored once under them.
+TEST_F(FileBlobStoreTest, ALargeBlobHasTheSameDigestsAsOneShotHashing) {
+  std::string bytes((5 << 20) + 777, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 2654435761u >> 13);
+  auto writer = store_->NewWriter();
+  for (size_t at = 0; at < bytes.size(); at += 300000)
+    ASSERT_TRUE((*writer)->Append(bytes.data() + at, std::min<size_t>(300000, bytes.size() - at)).ok());
+  auto info = (*writer)->Commit();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  MultiHasher oneshot;
+  oneshot.Update(bytes.data(), bytes.size());
+  const Digests want = oneshot.Finish();
+  EXPECT_EQ(info->sha256, want.sha256);
+  EXPECT_EQ(info->md5, want.md5);
+  EXPECT_EQ(info->sha1, want.sha1);
+  EXPECT_EQ(info->size, bytes.size());
+  EXPECT_EQ(*store_->Size(want.sha256), bytes.size());
+  EXPECT_EQ(PipelinedHasher::ActivePipelines(), 0);
+}
+
+// A write failing once the hashing workers run abandons the writer as before, and stops them.
+TEST_F(FileBlobStoreTest, AFailedAppendMidStreamStopsTheHashingWorkers) {
+  auto writer = store_->NewWriter();
+  const std::string piece(512 * 1024, 'w');  // at least the file buffer: each Append is one write
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE((*writer)->Append(piece.data(), piece.size()).ok());
+  env_.FailNth(Op::kAppend, 1, Fault::kIOError);
+  EXPECT_EQ((*writer)->Append(piece.data(), piece.size()).kind(), Status::Kind::kIOError);
+  EXPECT_EQ(PipelinedHasher::ActivePipelines(), 0) << "the abandoned writer's hasher has stopped";
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
+  EXPECT_EQ((*writer)->Append("x", 1).kind(), Status::Kind::kIOError);
+  EXPECT_EQ((*writer)->Commit().status().kind(), Status::Kind::kIOError);
+  EXPECT_TRUE(store_->List()->empty());
+}
+
+// Destroying a writer that never commits (the request failed elsewhere) stops its workers too.
+TEST_F(FileBlobStoreTest, DestroyingALargeUncommittedWriterStopsItsWorkers) {
+  {
+    auto writer = store_->NewWriter();
+    const std::string piece(3 << 20, 'd');
+    ASSERT_TRUE((*writer)->Append(piece.data(), piece.size()).ok());
+    EXPECT_EQ(PipelinedHasher::ActivePipelines(), 1);
+  }
+  EXPECT_EQ(PipelinedHasher::ActivePipelines(), 0);
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
 }
 
 TEST_F(FileBlobStoreTest, AdoptingDuplicateContentKeepsOneBlob) {

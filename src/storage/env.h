@@ -18,7 +18,9 @@
 namespace agora::storage {
 
 // Appends are buffered; Sync and Close write the buffer out. Destroying a file that was not
-// closed drops what is still buffered (it is being abandoned, e.g. an upload that failed).
+// closed drops what is still buffered (it is being abandoned, e.g. an upload that failed). The
+// POSIX file starts the kernel's write-back of a large file as it grows, so that Sync does not
+// wait for the whole file at once.
 class WritableFile {
  public:
   virtual ~WritableFile() = default;

@@ -54,6 +54,10 @@ class PosixWritableFile : public WritableFile {
 
  private:
   static constexpr size_t kBufferSize = 256 * 1024;
+  // Every this many bytes written, the kernel is asked to start writing them to disk, so that a
+  // large file's Sync waits for at most this much instead of the whole file (a 1 GiB upload's
+  // fdatasync took 0.46 s). Files smaller than this never ask.
+  static constexpr uint64_t kWritebackBytes = 8 << 20;
 
   Status Flush() {
     Status st = WriteAll(buffer_.data(), buffer_.size());
@@ -70,13 +74,27 @@ class PosixWritableFile : public WritableFile {
       }
       data += n;
       size -= static_cast<size_t>(n);
+      written_ += static_cast<uint64_t>(n);
     }
+    StartWriteback();
     return Status::Ok();
+  }
+
+  // Starts the write-back of the whole kWritebackBytes blocks written since the last start (never
+  // the page still being appended to). Advisory: a failure here shows again at Sync.
+  void StartWriteback() {
+    const uint64_t end = written_ / kWritebackBytes * kWritebackBytes;
+    if (end <= writeback_started_) return;
+    (void)::sync_file_range(fd_, static_cast<off_t>(writeback_started_), static_cast<off_t>(end - writeback_started_),
+                            SYNC_FILE_RANGE_WRITE);
+    writeback_started_ = end;
   }
 
   std::string path_;
   int fd_;
   std::string buffer_;
+  uint64_t written_ = 0;            // bytes handed to write(2)
+  uint64_t writeback_started_ = 0;  // bytes whose write-back was started
 };
 
 class PosixSequentialFile : public SequentialFile {
