@@ -460,20 +460,9 @@ class Bench:
         verdaccio.publish("bench-dep", "1.0.0", self.types_zip, {})
         rounds = {"agora": [], "verdaccio": []}
         for r in range(s["rounds"]):
-            data = self.path(f"publish-data-{r}")
-            agora = Agora(self.agora_bin, data, self.work)
-            publish_dependency(agora)
             log(f"publish round {r + 1}: agora, {s['publish_versions']} versions, {s['publish_clients']} clients")
-            stats = load_client(self.build, agora.port, "POST",
-                                f"/exchange/api/v2/organizations/{agora.org}/assets/{GROUP}/bench-api-{{g}}/1.0.{{v}}",
-                                body_path, {**agora.auth(), "Content-Type": content_type, "x-sync-publication": "true"},
-                                s["publish_versions"], s["publish_clients"], s["publish_assets"], 201,
-                                s["publish_seconds"])
-            rounds["agora"].append(stats)
-            log(f"  {stats['requests']} versions, {stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.1f} ms, "
-                f"p99 {stats['p99_ms']:.1f} ms")
-            agora.stop()
-            shutil.rmtree(data)
+            rounds["agora"].append(self.publish_load(f"publish-data-{r}", body_path, content_type,
+                                                     s["publish_seconds"]))
             log(f"publish round {r + 1}: Verdaccio, {s['verdaccio_versions']} versions")
             template = verdaccio.publish_body(f"r{r}-pkg-{{g}}", "1.0.{v}", self.api_zip, {"bench-dep": "1.0.0"})
             npm_body = self.path("npm-body")
@@ -497,20 +486,25 @@ class Bench:
         body, content_type = api_publication(raml.encode(), ("files.raml.raml", "api.raml"))
         body_path = self.path("publish-distinct-body")
         open(body_path, "wb").write(body)
-        data = self.path("publish-distinct-data")
+        log(f"publish, distinct specs: agora, {s['publish_clients']} clients, {s['distinct_seconds']} s")
+        stats = self.publish_load("publish-distinct-data", body_path, content_type, s["distinct_seconds"])
+        return {**stats, "raml_bytes": len(raml)}
+
+    # One round of synchronous publications of `body_path` into a fresh agora holding the dependency.
+    def publish_load(self, data_name, body_path, content_type, seconds):
+        s = self.s
+        data = self.path(data_name)
         agora = Agora(self.agora_bin, data, self.work)
         publish_dependency(agora)
-        log(f"publish, distinct specs: agora, {s['publish_clients']} clients, {s['distinct_seconds']} s")
         stats = load_client(self.build, agora.port, "POST",
                             f"/exchange/api/v2/organizations/{agora.org}/assets/{GROUP}/bench-api-{{g}}/1.0.{{v}}",
                             body_path, {**agora.auth(), "Content-Type": content_type, "x-sync-publication": "true"},
-                            s["publish_versions"], s["publish_clients"], s["publish_assets"], 201,
-                            s["distinct_seconds"])
+                            s["publish_versions"], s["publish_clients"], s["publish_assets"], 201, seconds)
         log(f"  {stats['requests']} versions, {stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.1f} ms, "
             f"p99 {stats['p99_ms']:.1f} ms")
         agora.stop()
         shutil.rmtree(data)
-        return {**stats, "raml_bytes": len(raml)}
+        return stats
 
     # 2. GET of an asset version's JSON, keep-alive, wrk -c64, vs a trivial Beast server and Verdaccio
     def get(self):

@@ -210,6 +210,20 @@ class ServerTest : public ::testing::Test {
     return server_->bound_ports().at(0);
   }
 
+  // Sends /slow-count a 2 GiB body (20 s at the handler's pace) as fast as the server takes it,
+  // until the server closes the connection.
+  static std::thread SendLargeBody(uint16_t port) {
+    return std::thread([port] {
+      constexpr uint64_t kSize = 2ull << 30;
+      Client client(port);
+      if (!client.Send("POST /slow-count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"))
+        return;
+      const std::string chunk(1 << 20, 's');
+      for (uint64_t sent = 0; sent < kSize && client.Send(chunk); sent += chunk.size()) {
+      }
+    });
+  }
+
   std::filesystem::path directory_;
   std::string file_path_;
   std::string file_content_;
@@ -564,15 +578,7 @@ TEST_F(ServerTest, StopEndsABodyStillArrivingAfterTheDrainTimeout) {
   ServerOptions options;
   options.drain_timeout_seconds = 1;
   const uint16_t port = StartServer(options);
-  constexpr uint64_t kSize = 2ull << 30;  // 20 s at the handler's pace
-  std::thread sender([&] {
-    Client client(port);
-    if (!client.Send("POST /slow-count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"))
-      return;
-    const std::string chunk(1 << 20, 's');
-    for (uint64_t sent = 0; sent < kSize && client.Send(chunk); sent += chunk.size()) {
-    }
-  });
+  std::thread sender = SendLargeBody(port);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto start = Clock::now();
   server_->Stop();
@@ -588,15 +594,7 @@ TEST_F(ServerTest, AFastUploadLetsItsThreadServeOthers) {
   options.threads = 1;
   options.drain_timeout_seconds = 1;
   const uint16_t port = StartServer(options);
-  constexpr uint64_t kSize = 2ull << 30;  // 20 s at the handler's pace
-  std::thread sender([&] {
-    Client client(port);
-    if (!client.Send("POST /slow-count HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(kSize) + "\r\n\r\n"))
-      return;
-    const std::string chunk(1 << 20, 's');
-    for (uint64_t sent = 0; sent < kSize && client.Send(chunk); sent += chunk.size()) {
-    }
-  });
+  std::thread sender = SendLargeBody(port);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto start = Clock::now();
   auto reply = Client(port).Exchange(Get("/hello/meanwhile"));
