@@ -408,7 +408,9 @@ class Publisher::Run {
                                                     ? packaging::ReadZipEntry(path, main_file_, p_.options_.max_spec_file_bytes)
                                                     : ReadBlob(SpecFile()->blob.sha256, p_.options_.max_spec_file_bytes));
     auto verdict = ReadVerdict(path, content);
-    p_.verdicts_.Remember(key, verdict);
+    // Only a clean reading is remembered: a reader reports a file it failed to read (a transient
+    // I/O error, say) as a problem of the spec, which must not outlive this request.
+    if (verdict->problems.empty()) p_.verdicts_.Remember(key, verdict);
     return verdict;
   }
 
@@ -432,14 +434,21 @@ class Publisher::Run {
     return verdict;
   }
 
-  // Everything ReadVerdict reads, by content: the same key always yields the same verdict.
+  // Everything ReadVerdict reads, by content: the same key always yields the same verdict. Each
+  // field is length-prefixed, so names holding separators cannot make two inputs look alike.
   std::string VerdictKey() const {
-    std::string key = SpecFile()->blob.sha256 + (spec_is_zip_ ? " zip " : " file ") + main_file_ + " " +
-                      std::to_string(p_.options_.max_spec_file_bytes);
+    std::string key;
+    auto field = [&key](const std::string& value) { key += std::to_string(value.size()) + ":" + value; };
+    field(SpecFile()->blob.sha256);
+    field(spec_is_zip_ ? "zip" : "file");
+    field(main_file_);
+    field(std::to_string(p_.options_.max_spec_file_bytes));
     for (size_t i = 0; i < closure_.size(); ++i) {
       const auto& d = closure_[i];
-      key += "\n" + d.coordinates.ToString() + " " + closure_sha256_[i] + (d.content.is_zip ? " zip " : " file ") +
-             d.content.single_file_name;
+      field(d.coordinates.ToString());
+      field(closure_sha256_[i]);
+      field(d.content.is_zip ? "zip" : "file");
+      field(d.content.single_file_name);
     }
     return key;
   }

@@ -3,7 +3,7 @@
 // SHA-256. Reading a spec is a pure function of that content, and it is most of a publication's
 // CPU (parsing YAML of a large RAML or OAS file), while pipelines commonly republish the same spec
 // bytes as a new version. An entry holds the verdict, the problems and the derived model, never
-// anything version-specific. Entries are evicted least recently used once their total size
+// anything version-specific. Only verdicts without problems are kept by the publisher. Entries are evicted least recently used once their total size
 // exceeds the budget; a budget of 0 disables the cache.
 //
 // Thread safety: all methods may be called from any thread.

@@ -240,6 +240,7 @@ class Connection {
   // timer per operation: arming and cancelling the stream's timers around every read and write
   // cost more than the rest of answering a cached GET.
   void Expect(int seconds) {
+    state_.timed_out = false;  // a sweep that came after the last I/O had finished cancelled nothing
     state_.deadline_millis.store(SteadyMillis() + int64_t{seconds} * 1000, std::memory_order_relaxed);
   }
 
@@ -750,12 +751,13 @@ class Server::Impl {
     if (connections_.empty()) drained_.notify_all();
   }
 
+  // Re-armed before each sweep, so that nothing a sweep does can end the sweeping.
   void SweepDeadlinesLater() {
     sweep_timer_.expires_after(kDeadlineSweep);
     sweep_timer_.async_wait([this](const beast::error_code& ec) {
-      if (ec) return;
-      SweepDeadlines();
+      if (ec == asio::error::operation_aborted) return;
       SweepDeadlinesLater();
+      SweepDeadlines();
     });
   }
 

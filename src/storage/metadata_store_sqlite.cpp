@@ -244,6 +244,9 @@ class SqliteMetadataStore : public MetadataStore {
  public:
   Status Open(const std::string& path, SqliteOptions options) {
     AGORA_RETURN_IF_ERROR(ValidateOptions(options));
+    // ALTER TABLE DROP COLUMN (schema step 5) and sqlite3_total_changes64 (group commit).
+    if (sqlite3_libversion_number() < 3037000)
+      return Status::Internal(std::string("agora needs SQLite 3.37 or later, not ") + sqlite3_libversion());
     AGORA_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false, options.busy_timeout_millis));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode = WAL"));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous = " + options.synchronous));
@@ -935,7 +938,8 @@ class SqliteMetadataStore : public MetadataStore {
   // Group commit: writers that arrive while a transaction is being written queue up, and the next
   // one to run takes the whole queue into one transaction, so one commit (one WAL fsync with
   // synchronous=FULL) makes them all durable. A body that fails before writing anything leaves
-  // the others be; one that fails after writing is undone by running the group again without it.
+  // the others be; one that fails after writing is undone by rolling back and running the others
+  // again, each in a transaction of its own.
   // (Savepoints per body would undo it alone, but FTS5 flushes its pending index at every
   // savepoint, which made each publication's search terms a segment of their own.) A failed
   // commit fails every body of the group. Bodies must therefore be safe to run again.
@@ -992,13 +996,18 @@ class SqliteMetadataStore : public MetadataStore {
     std::lock_guard lock(writer_mutex_);
     CountOnExit count{generation_};
     std::vector<PendingWrite*> members = group;
-    while (!RunGroupOnce(members)) {
+    if (RunGroupOnce(members)) return;
+    // A member failed after writing and left the group: the others run one transaction each, so
+    // that more such members cost one run each rather than a run of the whole group each.
+    for (PendingWrite* member : members) {
+      std::vector<PendingWrite*> alone{member};
+      RunGroupOnce(alone);
     }
   }
 
   // One attempt at the group's transaction. False when a member failed after writing: the
   // transaction is rolled back, that member keeps its failure and leaves `members`, and the
-  // others must run again.
+  // others must run again. A group of one always ends here.
   bool RunGroupOnce(std::vector<PendingWrite*>& members) {
     auto fail_all = [&](const Status& st) {
       for (PendingWrite* member : members)
