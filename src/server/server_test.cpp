@@ -126,17 +126,26 @@ std::string Get(const std::string& target, const std::string& extra_headers = ""
   return "GET " + target + " HTTP/1.1\r\nHost: test\r\n" + extra_headers + "\r\n";
 }
 
-// Counts the body with ReadBody, 64 KiB at a time, and reports the largest single read.
-Response CountBody(Request& request) {
-  char buffer[64 * 1024];
-  uint64_t total = 0;
+// Reads the whole body with ReadBody in reads of up to `buffer_bytes`, pausing before each, and
+// answers 200 with the reads' sizes folded into one figure.
+Response ReadBodyPaced(Request& request, std::chrono::milliseconds pause, size_t buffer_bytes,
+                       uint64_t (*fold)(uint64_t so_far, size_t read)) {
+  std::vector<char> buffer(buffer_bytes);
+  uint64_t figure = 0;
   while (true) {
-    auto n = request.ReadBody(buffer, sizeof buffer);
+    std::this_thread::sleep_for(pause);
+    auto n = request.ReadBody(buffer.data(), buffer.size());
     if (!n.ok()) return Response::Error(n.status());
-    if (*n == 0) return Response::Text(200, std::to_string(total));
-    total += *n;
+    if (*n == 0) return Response::Text(200, std::to_string(figure));
+    figure = fold(figure, *n);
   }
 }
+
+uint64_t Sum(uint64_t so_far, size_t read) { return so_far + read; }
+uint64_t Largest(uint64_t so_far, size_t read) { return std::max<uint64_t>(so_far, read); }
+
+// Counts the body with ReadBody, 64 KiB at a time.
+Response CountBody(Request& request) { return ReadBodyPaced(request, std::chrono::milliseconds(0), 64 * 1024, Sum); }
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -150,29 +159,13 @@ class ServerTest : public ::testing::Test {
     router_.Add("GET", "/hello/{name}", [](Request& r) { return Response::Text(200, "hello " + r.Param("name")); });
     router_.Add("GET", "/echo", [](Request& r) { return Response::Text(200, r.path() + "?" + r.Query("q").value_or("")); });
     router_.Add("POST", "/count", CountBody);
+    // Lets the socket fill before each read, then reports the largest single read.
     router_.Add("POST", "/largest", [](Request& r) {
-      // Lets the socket fill before each read, then reports the largest single read.
-      std::vector<char> buffer(1 << 20);
-      size_t largest = 0;
-      while (true) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        auto n = r.ReadBody(buffer.data(), buffer.size());
-        if (!n.ok()) return Response::Error(n.status());
-        if (*n == 0) return Response::Text(200, std::to_string(largest));
-        largest = std::max(largest, *n);
-      }
+      return ReadBodyPaced(r, std::chrono::milliseconds(20), 1 << 20, Largest);
     });
+    // Reads slower than a loopback client sends, so the socket always holds data.
     router_.Add("POST", "/slow-count", [](Request& r) {
-      // Reads slower than a loopback client sends, so the socket always holds data.
-      std::vector<char> buffer(1 << 20);
-      uint64_t total = 0;
-      while (true) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        auto n = r.ReadBody(buffer.data(), buffer.size());
-        if (!n.ok()) return Response::Error(n.status());
-        if (*n == 0) return Response::Text(200, std::to_string(total));
-        total += *n;
-      }
+      return ReadBodyPaced(r, std::chrono::milliseconds(10), 1 << 20, Sum);
     });
     router_.Add("POST", "/status", [this](Request& r) {
       Response counted = CountBody(r);
