@@ -231,9 +231,9 @@ std::vector<std::string_view> Segments(std::string_view path) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
+void Router::Add(std::string method, std::string pattern, Handler handler, Admission admission) {
   compiled_.push_back(Compile(pattern));
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler), std::move(admission)});
 }
 
 Router::CompiledPattern Router::Compile(const std::string& pattern) {
@@ -352,8 +352,15 @@ Response Router::Handle(Request& request) const {
     return r;
   }
   request.params_ = std::move(selection.params);
+  return Run(*selection.route, request);
+}
+
+// The route's admission and handler; an exception in either is a 500.
+Response Router::Run(const Route& route, Request& request) {
   try {
-    return selection.route->handler(request);
+    if (route.admission)
+      if (std::optional<Response> refusal = route.admission(request)) return std::move(*refusal);
+    return route.handler(request);
   } catch (const boost::context::detail::forced_unwind&) {
     throw;  // a connection coroutine being torn down, not a handler failure: let it unwind
   } catch (const std::exception& e) {

@@ -82,6 +82,9 @@ struct FileBody {
 
 struct Response {
   int status = 200;
+  // The status line's reason phrase; empty: the standard one ("Not Found"). Some clients (Maven)
+  // show only the status line of a refusal, so a handler may put the explanation here.
+  std::string reason;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::optional<FileBody> file;  // when set, the body is the file range and `body` is unused
@@ -100,6 +103,11 @@ Response ServeFile(const Request& request, const std::string& path, uint64_t siz
                    const std::string& content_type, const std::string& download_name);
 
 using Handler = std::function<Response(Request&)>;
+// Decides from the request's head alone (method, path, parameters, headers; the body unread)
+// whether the request may go on to its handler: nullopt admits it, a Response refuses it. A
+// refusal is answered at once, so a client that sent "Expect: 100-continue" gets it instead of
+// "100 Continue" and never sends the body (an upload refused for its credentials costs nothing).
+using Admission = std::function<std::optional<Response>(Request&)>;
 
 class RateLimiter;
 
@@ -114,14 +122,16 @@ class Router {
     std::string method;   // GET, POST, ... 
     std::string pattern;  // "/exchange/api/{apiVersion}/organizations/{organizationId}/..."
     Handler handler;
+    Admission admission;  // may be empty: every request reaches the handler
   };
 
   // Adds a route. Pattern segments in braces bind one path segment each; a final segment
-  // written "{name*}" binds the rest of the path (which may contain slashes).
-  void Add(std::string method, std::string pattern, Handler handler);
+  // written "{name*}" binds the rest of the path (which may contain slashes). With an
+  // admission, the handler runs only for the requests it admits.
+  void Add(std::string method, std::string pattern, Handler handler, Admission admission = {});
 
-  // Dispatches: the matching route's handler; 404 if no pattern matches; 405 (with Allow) if
-  // the path matches only under other methods. HEAD falls back to the GET route (the server
+  // Dispatches: the matching route's admission, then its handler; 404 if no pattern matches; 405
+  // (with Allow) if the path matches only under other methods. HEAD falls back to the GET route (the server
   // sends only the headers). Never throws: an exception in a handler becomes a 500.
   Response Dispatch(Request& request) const;
 
@@ -142,6 +152,7 @@ class Router {
   Selection Select(const std::string& method, std::string_view path) const;
 
   Response Handle(Request& request) const;
+  static Response Run(const Route& route, Request& request);
 
   // A pattern split once, when its route is added, so that matching a request allocates nothing.
   struct CompiledPattern {

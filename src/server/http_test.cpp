@@ -43,6 +43,41 @@ TEST(RouterTest, AnswersUnknownPathsAndMethodsAndHandlerExceptions) {
   EXPECT_EQ(router.Dispatch(extra).status, 404);
 }
 
+TEST(RouterTest, AnAdmissionDecidesFromTheHeadBeforeTheHandlerRuns) {
+  Router router;
+  int handled = 0;
+  router.Add(
+      "PUT", "/files/{name}",
+      [&handled](Request& r) {
+        ++handled;
+        return Named("stored " + r.Param("name") + " " + r.ReadWholeBody(100).value());
+      },
+      [](Request& r) -> std::optional<Response> {
+        if (r.Header("authorization") == "let me") return std::nullopt;
+        Response refusal = Response::Error(Status::Unauthorized("no credentials for " + r.Param("name")));
+        refusal.reason = "Credentials needed";
+        return refusal;
+      });
+  router.Add("PUT", "/throws", [](Request&) { return Named("never"); }, [](Request&) -> std::optional<Response> { throw std::runtime_error("x"); });
+
+  FakeRequest refused("PUT", "/files/a.jar", "body");
+  const Response refusal = router.Dispatch(refused);
+  EXPECT_EQ(refusal.status, 401);
+  EXPECT_EQ(refusal.reason, "Credentials needed");
+  EXPECT_NE(refusal.body.find("no credentials for a.jar"), std::string::npos) << "parameters are bound before it";
+  EXPECT_EQ(handled, 0);
+  char unread;
+  EXPECT_EQ(refused.ReadBody(&unread, 1).value(), 1u) << "the body was left unread";
+
+  FakeRequest admitted("PUT", "/files/a.jar", "body");
+  admitted.headers_.emplace("Authorization", "let me");
+  EXPECT_EQ(router.Dispatch(admitted).body, "stored a.jar body");
+  EXPECT_EQ(handled, 1);
+
+  FakeRequest throws("PUT", "/throws");
+  EXPECT_EQ(router.Dispatch(throws).status, 500);
+}
+
 TEST(RouterTest, LiteralFirstSegmentBeatsAParameter) {
   Router router;
   router.Add("GET", "/assets/{groupId}", [](Request& r) { return Named("group " + r.Param("groupId")); });

@@ -150,6 +150,15 @@ std::string HeaderSafe(std::string value) {
   return value;
 }
 
+// A handler's reason phrase as the status line may carry it (RFC 9112: tabs, spaces and visible
+// characters): other bytes become spaces, and it is cut at a length clients print in one line.
+std::string ReasonSafe(std::string_view reason) {
+  constexpr size_t kMaxReason = 400;
+  std::string safe(reason.substr(0, kMaxReason));
+  std::replace_if(safe.begin(), safe.end(), [](char c) { return c != '\t' && (c < 0x20 || c > 0x7e); }, ' ');
+  return safe;
+}
+
 class FileDescriptor {
  public:
   explicit FileDescriptor(int fd) : fd_(fd) {}
@@ -420,6 +429,7 @@ class Connection {
 
   template <class Body>
   void AddHeaders(http::response<Body>& message, const Response& response) {
+    if (!response.reason.empty()) message.reason(ReasonSafe(response.reason));
     message.set(http::field::server, "agora");
     for (const auto& [name, value] : response.headers) {
       // Framing is the server's business, not the handler's.

@@ -29,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Reply {
   int status = 0;
+  std::string reason;
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::string body;
   bool has(const std::string& name) const { return headers.count(name) > 0; }
@@ -73,6 +74,7 @@ class Client {
     const std::string head_block = buffered_.substr(0, end);
     buffered_.erase(0, end + 4);
     reply.status = std::stoi(head_block.substr(9, 3));
+    reply.reason = head_block.substr(13, head_block.find("\r\n") - 13);
     size_t line = head_block.find("\r\n");
     while (line != std::string::npos) {
       const size_t next = head_block.find("\r\n", line + 2);
@@ -175,6 +177,14 @@ class ServerTest : public ::testing::Test {
       return counted;
     });
     router_.Add("POST", "/ignore", [](Request&) { return Response::Text(200, "ignored"); });
+    // Counts the body of requests whose head carries "X-Key: open", refuses the others unread.
+    router_.Add("PUT", "/guarded", CountBody, [this](Request& r) -> std::optional<Response> {
+      ++admissions_;
+      if (r.Header("x-key") == "open") return std::nullopt;
+      Response refusal = Response::Error(Status::Unauthorized());
+      refusal.reason = "Wrong key\r\nX-Forged: 1";
+      return refusal;
+    });
     router_.Add("GET", "/file", [this](Request& r) {
       return ServeFile(r, file_path_, file_content_.size(), "\"v1\"", "application/zip", "asset.zip");
     });
@@ -221,6 +231,7 @@ class ServerTest : public ::testing::Test {
   std::string file_path_;
   std::string file_content_;
   std::atomic<bool> slow_started_{false};
+  std::atomic<int> admissions_{0};
   std::mutex status_mutex_;
   std::condition_variable status_cv_;
   std::string last_status_;  // what /status's body reading ended with
@@ -385,6 +396,34 @@ TEST_F(ServerTest, SendsContinueOnlyWhenTheHandlerReadsTheBody) {
   EXPECT_EQ(reply->status, 200);
   EXPECT_EQ(reply->header("Connection"), "close");
   EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(900));
+}
+
+TEST_F(ServerTest, AnAdmissionRefusesBeforeContinueSoNoBodyIsSent) {
+  const uint16_t port = StartServer();
+  const std::string head = "PUT /guarded HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n";
+  Client refused(port);
+  const auto start = Clock::now();
+  auto reply = refused.Exchange(head + "X-Key: wrong\r\n\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 401) << "the refusal, not 100 Continue, is the first answer";
+  EXPECT_EQ(reply->reason, "Wrong key  X-Forged: 1") << "the handler's reason phrase, unable to forge headers";
+  EXPECT_FALSE(reply->has("X-Forged"));
+  EXPECT_EQ(reply->header("Connection"), "close") << "the body was never sent: the connection cannot be reused";
+  EXPECT_TRUE(refused.ClosedByServer());
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(900));
+  EXPECT_EQ(admissions_, 1);
+
+  Client admitted(port);
+  ASSERT_TRUE(admitted.Send(head + "X-Key: open\r\n\r\n"));
+  auto proceed = admitted.Read();
+  ASSERT_TRUE(proceed);
+  EXPECT_EQ(proceed->status, 100);
+  ASSERT_TRUE(admitted.Send(std::string(100000, 'b')));
+  auto counted = admitted.Read();
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(counted->status, 200);
+  EXPECT_EQ(counted->reason, "OK");
+  EXPECT_EQ(counted->body, "100000");
 }
 
 TEST_F(ServerTest, DrainsSmallUnreadBodiesAndClosesOnLargeOnes) {
