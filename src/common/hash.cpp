@@ -47,6 +47,57 @@ Digests MultiHasher::Finish() {
   return Digests{FinishOne(contexts_->md5), FinishOne(contexts_->sha1), FinishOne(contexts_->sha256)};
 }
 
+namespace {
+
+const EVP_MD* DigestOf(DigestAlgorithm algorithm) {
+  switch (algorithm) {
+    case DigestAlgorithm::kMd5: return EVP_md5();
+    case DigestAlgorithm::kSha1: return EVP_sha1();
+    case DigestAlgorithm::kSha256: return EVP_sha256();
+    case DigestAlgorithm::kSha512: return EVP_sha512();
+  }
+  return EVP_sha256();
+}
+
+}  // namespace
+
+struct Hasher::Context {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Context() { EVP_MD_CTX_free(ctx); }
+};
+
+Hasher::Hasher(DigestAlgorithm algorithm) : context_(std::make_unique<Context>()) {
+  if (!context_->ctx || EVP_DigestInit_ex(context_->ctx, DigestOf(algorithm), nullptr) != 1)
+    throw std::runtime_error("OpenSSL digest initialisation failed");
+}
+
+Hasher::~Hasher() = default;
+
+void Hasher::Update(const void* data, size_t size) { EVP_DigestUpdate(context_->ctx, data, size); }
+
+std::string Hasher::Finish() { return FinishOne(context_->ctx); }
+
+std::string DigestHex(DigestAlgorithm algorithm, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), out, &len, DigestOf(algorithm), nullptr);
+  return ToHex(out, len);
+}
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  // EVP_DecodeBlock rejects characters outside the alphabet but decodes padding as zero bytes.
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
+  if (text.find('=') < text.size() - padding) return std::nullopt;  // '=' only at the end
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
+}
+
 std::string ToHex(const unsigned char* data, size_t size) {
   static const char kDigits[] = "0123456789abcdef";
   std::string hex(size * 2, '0');
@@ -66,12 +117,7 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   return ToHex(digest, size);
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr);
-  return ToHex(out, len);
-}
+std::string Sha256Hex(std::string_view data) { return DigestHex(DigestAlgorithm::kSha256, data); }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

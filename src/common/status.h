@@ -94,6 +94,10 @@ class Status {
   int http_status() const;
   // "CODE: message" for logs and tests.
   std::string ToString() const;
+  // The same error with `context` in front of its message ("Publishing g:a:v failed: ...").
+  Status Prefixed(const std::string& context) const {
+    return ok() ? *this : Status(kind_, code_, context + message_, errors_);
+  }
 
  private:
   Status(Kind kind, std::string code, std::string message, std::vector<std::string> errors)
