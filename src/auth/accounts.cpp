@@ -29,6 +29,11 @@ const std::string& DecoyHash() {
 
 Status BadCredentials() { return Status::Unauthorized("Invalid username or password"); }
 
+// Exchange's conventions for putting other credentials in a Basic header's username.
+constexpr std::string_view kTokenUser = "~~~Token~~~";
+constexpr std::string_view kClientUser = "~~~Client~~~";
+constexpr std::string_view kClientSeparator = "~?~";
+
 }  // namespace
 
 Accounts::Accounts(storage::MetadataStore& metadata, AccountsOptions options)
@@ -65,7 +70,7 @@ Result<ClientCredentials> Accounts::CreateClient(const std::string& organization
   return credentials;
 }
 
-Result<IssuedToken> Accounts::LoginWithPassword(const std::string& username, const std::string& password) {
+Result<storage::UserRecord> Accounts::VerifyUser(const std::string& username, std::string_view password) {
   if (!ValidUsername(username) || password.empty() || password.size() > kMaxPasswordLength) return BadCredentials();
   auto user = metadata_.FindUser(username);
   if (!user.ok()) {
@@ -74,17 +79,59 @@ Result<IssuedToken> Accounts::LoginWithPassword(const std::string& username, con
     return BadCredentials();
   }
   if (!VerifyPassword(user->password_hash, password)) return BadCredentials();
-  return Issue(user->organization_id, user->role, user->username, user->id);
+  return user;
 }
 
-Result<IssuedToken> Accounts::LoginWithClientCredentials(const std::string& client_id,
-                                                         const std::string& client_secret) {
+Result<storage::ClientRecord> Accounts::VerifyClient(const std::string& client_id, const std::string& client_secret) {
   const Status refused = Status::Unauthorized("Invalid client credentials");
   if (client_id.empty() || client_id.size() > 128 || client_secret.size() > 512) return refused;
   auto client = metadata_.FindClient(client_id);
   if (!client.ok()) return client.status().kind() == Status::Kind::kNotFound ? refused : client.status();
   if (!ConstantTimeEquals(client->secret_hash, Sha256Hex(client_secret))) return refused;
-  return Issue(client->organization_id, client->role, client->name, client->client_id);
+  return client;
+}
+
+Result<IssuedToken> Accounts::LoginWithPassword(const std::string& username, const std::string& password) {
+  AGORA_ASSIGN_OR_RETURN(storage::UserRecord user, VerifyUser(username, password));
+  return Issue(user.organization_id, user.role, user.username, user.id);
+}
+
+Result<IssuedToken> Accounts::LoginWithClientCredentials(const std::string& client_id,
+                                                         const std::string& client_secret) {
+  AGORA_ASSIGN_OR_RETURN(storage::ClientRecord client, VerifyClient(client_id, client_secret));
+  return Issue(client.organization_id, client.role, client.name, client.client_id);
+}
+
+Result<Principal> Accounts::AuthenticateBasic(std::string_view username, std::string_view password) {
+  // Length-prefixed, so that no two (username, password) pairs share a key.
+  const std::string key = Sha256Hex(std::to_string(username.size()) + ":" + std::string(username) + std::string(password));
+  const int64_t now = NowMillis();
+  {
+    std::lock_guard lock(basic_mutex_);
+    if (auto it = basic_cache_.find(key); it != basic_cache_.end()) {
+      if (now < it->second.until_millis) return it->second.principal;
+      basic_cache_.erase(it);
+    }
+  }
+  AGORA_ASSIGN_OR_RETURN(Principal principal, VerifyBasic(username, password));
+  std::lock_guard lock(basic_mutex_);
+  if (basic_cache_.size() >= kMaxCachedCredentials) basic_cache_.clear();
+  basic_cache_[key] = CachedPrincipal{principal, now + kBasicCacheMillis};
+  return principal;
+}
+
+Result<Principal> Accounts::VerifyBasic(std::string_view username, std::string_view password) {
+  if (username == kTokenUser) return authenticator_.Authenticate("bearer " + std::string(password));
+  if (username == kClientUser) {
+    const size_t separator = password.find(kClientSeparator);
+    if (separator == std::string_view::npos) return Status::Unauthorized("Invalid client credentials");
+    AGORA_ASSIGN_OR_RETURN(storage::ClientRecord client,
+                           VerifyClient(std::string(password.substr(0, separator)),
+                                        std::string(password.substr(separator + kClientSeparator.size()))));
+    return PrincipalOf(metadata_, client.organization_id, client.role, client.name, client.client_id);
+  }
+  AGORA_ASSIGN_OR_RETURN(storage::UserRecord user, VerifyUser(std::string(username), password));
+  return PrincipalOf(metadata_, user.organization_id, user.role, user.username, user.id);
 }
 
 Result<IssuedToken> Accounts::Issue(const std::string& organization_id, const std::string& role,

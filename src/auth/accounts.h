@@ -9,7 +9,10 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "auth/auth.h"
 #include "common/status.h"
@@ -47,14 +50,35 @@ class Accounts {
   // 401 for unknown or wrong client credentials.
   Result<IssuedToken> LoginWithClientCredentials(const std::string& client_id, const std::string& client_secret);
 
+  // The principal behind HTTP Basic credentials, as Exchange's Maven facade takes them: a user's
+  // name and password; "~~~Token~~~" with a bearer token as the password; or "~~~Client~~~" with
+  // "clientId~?~clientSecret". 401 for anything else. No token is issued. Verified credentials
+  // are remembered for kBasicCacheMillis, keyed by a SHA-256 of both halves, so the many requests
+  // of one build cost one (deliberately slow) password check; a failure is never remembered.
+  Result<Principal> AuthenticateBasic(std::string_view username, std::string_view password);
+  static constexpr int64_t kBasicCacheMillis = 30'000;
+
  private:
   Result<IssuedToken> Issue(const std::string& organization_id, const std::string& role, const std::string& subject,
                             const std::string& account_id);
   Result<Role> CheckMembership(const std::string& organization_id, const std::string& role);
 
+  // 401 for an unknown user or client, or a wrong password or secret.
+  Result<storage::UserRecord> VerifyUser(const std::string& username, std::string_view password);
+  Result<storage::ClientRecord> VerifyClient(const std::string& client_id, const std::string& client_secret);
+  Result<Principal> VerifyBasic(std::string_view username, std::string_view password);
+
+  struct CachedPrincipal {
+    Principal principal;
+    int64_t until_millis = 0;
+  };
+  static constexpr size_t kMaxCachedCredentials = 10'000;
+
   storage::MetadataStore& metadata_;
   Authenticator authenticator_;
   AccountsOptions options_;
+  std::mutex basic_mutex_;
+  std::unordered_map<std::string, CachedPrincipal> basic_cache_;  // by SHA-256 of the credentials
 };
 
 }  // namespace agora::auth

@@ -124,5 +124,56 @@ TEST_F(AccountsTest, EveryOrganizationHasProductionAndSandboxEnvironments) {
   EXPECT_EQ(metadata_->ListOrganizationTree("org-9").status().kind(), Status::Kind::kNotFound);
 }
 
+TEST_F(AccountsTest, BasicCredentialsInEachOfExchangesStyles) {
+  ASSERT_TRUE(accounts_->CreateUser("org-1", "jdoe", "s3cret pass", "contributor").ok());
+  auto client = accounts_->CreateClient("org-1a", "viewer", "ci");
+  ASSERT_TRUE(client.ok());
+  auto token = accounts_->LoginWithPassword("jdoe", "s3cret pass");
+  ASSERT_TRUE(token.ok());
+
+  auto user = accounts_->AuthenticateBasic("jdoe", "s3cret pass");
+  ASSERT_TRUE(user.ok()) << user.status().ToString();
+  EXPECT_EQ(user->subject, "jdoe");
+  EXPECT_EQ(user->role, Role::kContributor);
+  EXPECT_TRUE(user->MemberOf("org-1a"));
+  auto by_token = accounts_->AuthenticateBasic("~~~Token~~~", token->access_token);
+  ASSERT_TRUE(by_token.ok()) << by_token.status().ToString();
+  EXPECT_EQ(by_token->account_id, user->account_id);
+  auto app = accounts_->AuthenticateBasic("~~~Client~~~", client->client_id + "~?~" + client->client_secret);
+  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  EXPECT_EQ(app->organization_id, "org-1a");
+  EXPECT_EQ(app->role, Role::kViewer);
+  EXPECT_EQ(app->account_id, client->client_id);
+  EXPECT_EQ(metadata_->FindToken(Sha256Hex(client->client_secret)).status().kind(), Status::Kind::kNotFound);
+
+  for (const auto& [name, password] : std::vector<std::pair<std::string, std::string>>{
+           {"jdoe", "wrong"},
+           {"jdoe", ""},
+           {"nobody", "s3cret pass"},
+           {"~~~Token~~~", "agora_unknown"},
+           {"~~~Token~~~", ""},
+           {"~~~Client~~~", client->client_id + client->client_secret},
+           {"~~~Client~~~", client->client_id + "~?~wrong"},
+           {"~~~Client~~~", "~?~" + client->client_secret},
+           {"", ""}}) {
+    EXPECT_EQ(accounts_->AuthenticateBasic(name, password).status().kind(), Status::Kind::kUnauthorized)
+        << name << ":" << password;
+  }
+  // A refusal is never remembered, and a remembered success is the same principal.
+  EXPECT_FALSE(accounts_->AuthenticateBasic("jdoe", "wrong").ok());
+  auto again = accounts_->AuthenticateBasic("jdoe", "s3cret pass");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->account_id, user->account_id);
+}
+
+TEST_F(AccountsTest, RememberedBasicCredentialsSkipThePasswordCheck) {
+  ASSERT_TRUE(accounts_->CreateUser("org-1", "jdoe", "s3cret pass", "admin").ok());
+  ASSERT_TRUE(accounts_->AuthenticateBasic("jdoe", "s3cret pass").ok());
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(accounts_->AuthenticateBasic("jdoe", "s3cret pass").ok());
+  // Twenty Argon2id checks would take seconds; remembered ones take microseconds.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+}
+
 }  // namespace
 }  // namespace agora::auth

@@ -70,20 +70,27 @@ Result<Principal> Authenticator::Lookup(const std::string& token_hash) const {
     return token.status();
   }
   if (token->expires_millis != 0 && token->expires_millis <= NowMillis()) return Status::Unauthorized();
-  const auto role = ParseRole(token->role);
-  if (!role) return Status::Unauthorized();
-  Principal principal{token->organization_id, *role, token->subject, {}, token->account_id};
-  auto tree = metadata_.ListOrganizationTree(token->organization_id);
-  if (!tree.ok()) {
-    if (tree.status().kind() == Status::Kind::kNotFound) return Status::Unauthorized();
-    return tree.status();
-  }
-  for (const auto& organization : *tree) principal.organization_ids.push_back(organization.id);
+  AGORA_ASSIGN_OR_RETURN(Principal principal, PrincipalOf(metadata_, token->organization_id, token->role,
+                                                          token->subject, token->account_id));
   if (cache_millis_ > 0) {
     std::lock_guard lock(cache_mutex_);
     if (cache_.size() >= kMaxCachedTokens) cache_.clear();  // many live tokens: start over rather than track age
     cache_[token_hash] = CachedPrincipal{principal, token->expires_millis, NowMillis() + cache_millis_};
   }
+  return principal;
+}
+
+Result<Principal> PrincipalOf(storage::MetadataStore& metadata, const std::string& organization_id,
+                              const std::string& role, std::string subject, std::string account_id) {
+  const auto parsed = ParseRole(role);
+  if (!parsed) return Status::Unauthorized();
+  Principal principal{organization_id, *parsed, std::move(subject), {}, std::move(account_id)};
+  auto tree = metadata.ListOrganizationTree(organization_id);
+  if (!tree.ok()) {
+    if (tree.status().kind() == Status::Kind::kNotFound) return Status::Unauthorized();
+    return tree.status();
+  }
+  for (const auto& organization : *tree) principal.organization_ids.push_back(organization.id);
   return principal;
 }
 

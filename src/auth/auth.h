@@ -69,6 +69,12 @@ class Authenticator {
   mutable std::unordered_map<std::string, CachedPrincipal> cache_;
 };
 
+// The principal of an identity with a home organisation and a role: the organisation's business
+// groups are looked up so the role applies in them too. 401 UNAUTHORIZED for an unknown role or
+// organisation (the identity outlived it); a failing store: its own Status.
+Result<Principal> PrincipalOf(storage::MetadataStore& metadata, const std::string& organization_id,
+                              const std::string& role, std::string subject, std::string account_id);
+
 // 403 FORBIDDEN when the principal acts outside its organisations ("... does not belong to
 // organization X") or its role lacks the action ("The role viewer may not publish").
 Status Authorize(const Principal& principal, const std::string& organization_id, Action action);
