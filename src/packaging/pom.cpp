@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <sstream>
 
 namespace agora::packaging {
@@ -157,6 +158,7 @@ Result<PomModel> ParsePom(std::string_view xml) {
   AGORA_ASSIGN_OR_RETURN(const pugi::xml_node project, LoadProject(xml, doc));
   const pugi::xml_node parent = project.child("parent");
   PomModel pom;
+  pom.parent = {ChildText(parent, "groupId"), ChildText(parent, "artifactId"), ChildText(parent, "version"), "", ""};
   pom.group_id = ChildText(project, "groupId");
   if (pom.group_id.empty()) pom.group_id = ChildText(parent, "groupId");
   pom.artifact_id = ChildText(project, "artifactId");
@@ -167,13 +169,79 @@ Result<PomModel> ParsePom(std::string_view xml) {
   pom.name = ChildText(project, "name");
   pom.description = ChildText(project, "description");
   pom.packaging = ChildText(project, "packaging");
-  for (const pugi::xml_node& property : project.child("properties").children())
-    if (property.type() == pugi::node_element) pom.properties.push_back({property.name(), TextOf(property)});
+  for (const pugi::xml_node& property : project.child("properties").children()) {
+    if (property.type() != pugi::node_element) continue;
+    const std::string_view name = property.name();
+    const pugi::xml_attribute key = property.attribute("key");
+    if (key && (name == "categories" || name == "fields")) {
+      (name == "categories" ? pom.categories : pom.fields).push_back({Trim(key.value()), TextOf(property)});
+    } else {
+      pom.properties.push_back({property.name(), TextOf(property)});
+    }
+  }
   for (const pugi::xml_node& d : project.child("dependencies").children("dependency")) {
     pom.dependencies.push_back({ChildText(d, "groupId"), ChildText(d, "artifactId"), ChildText(d, "version"),
                                 ChildText(d, "classifier"), ChildText(d, "type")});
   }
   return pom;
+}
+
+namespace {
+
+// The values "${name}" may refer to, in precedence order, and the resolution of one text.
+class Interpolator {
+ public:
+  void Add(const std::string& name, const std::string& value) { values_.emplace(name, value); }  // first one wins
+
+  std::string Resolve(const std::string& text) const { return Resolve(text, 0); }
+
+ private:
+  static constexpr int kMaxDepth = 16;  // deeper chains are cycles in practice
+
+  std::string Resolve(const std::string& text, int depth) const {
+    if (depth > kMaxDepth || text.find("${") == std::string::npos) return text;
+    std::string out;
+    size_t at = 0;
+    while (true) {
+      const size_t open = text.find("${", at);
+      const size_t close = open == std::string::npos ? open : text.find('}', open + 2);
+      if (close == std::string::npos) return out + text.substr(at);
+      out += text.substr(at, open - at);
+      const auto value = values_.find(text.substr(open + 2, close - open - 2));
+      const std::string resolved = value == values_.end() ? "" : Resolve(value->second, depth + 1);
+      // Unknown, or a cycle that never bottoms out: leave the reference as written.
+      out += value == values_.end() || resolved.find("${") != std::string::npos ? text.substr(open, close + 1 - open)
+                                                                                : resolved;
+      at = close + 1;
+    }
+  }
+
+  std::map<std::string, std::string> values_;
+};
+
+}  // namespace
+
+void InterpolatePom(PomModel& pom, const std::vector<assets::Attribute>& given,
+                    const std::vector<assets::Attribute>& inherited) {
+  Interpolator values;
+  for (const auto& g : given) values.Add(g.key, g.value);
+  const std::pair<const char*, const std::string*> model[] = {
+      {"groupId", &pom.group_id},       {"artifactId", &pom.artifact_id},       {"version", &pom.version},
+      {"packaging", &pom.packaging},    {"name", &pom.name},                    {"description", &pom.description},
+      {"parent.groupId", &pom.parent.group_id}, {"parent.artifactId", &pom.parent.artifact_id},
+      {"parent.version", &pom.parent.version}};
+  for (const char* prefix : {"project.", "pom.", ""})
+    for (const auto& [name, value] : model) values.Add(prefix + std::string(name), *value);
+  for (const auto& p : pom.properties) values.Add(p.key, p.value);
+  for (const auto& p : inherited) values.Add(p.key, p.value);
+
+  for (std::string* text : {&pom.group_id, &pom.artifact_id, &pom.version, &pom.packaging, &pom.name, &pom.description,
+                            &pom.parent.group_id, &pom.parent.artifact_id, &pom.parent.version})
+    *text = values.Resolve(*text);
+  for (auto* list : {&pom.properties, &pom.categories, &pom.fields})
+    for (auto& item : *list) item.value = values.Resolve(item.value);
+  for (auto& d : pom.dependencies)
+    for (std::string* text : {&d.group_id, &d.artifact_id, &d.version, &d.classifier, &d.type}) *text = values.Resolve(*text);
 }
 
 std::string GeneratePom(const assets::AssetVersion& v) {

@@ -33,7 +33,12 @@ struct PomModel {
   std::string name;
   std::string description;
   std::string packaging;
+  PomDependency parent;  // <parent>'s coordinates; empty without one
   std::vector<assets::Attribute> properties;  // <properties> children, in order
+  // Exchange's mutable data in <properties>: <categories key="K">v1,v2</categories> and
+  // <fields key="K">v</fields> (key and text), kept apart from the other properties.
+  std::vector<assets::Attribute> categories;
+  std::vector<assets::Attribute> fields;
   std::vector<PomDependency> dependencies;
 };
 
@@ -44,6 +49,16 @@ constexpr int kMaxPomDepth = 32;  // real POMs nest about 6 levels deep
 // for XML that is malformed, too large or too deep, has a DOCTYPE, has no <project> root, or
 // lacks groupId, artifactId or version (groupId and version may come from <parent>).
 Result<PomModel> ParsePom(std::string_view xml);
+
+// Resolves "${...}" references in the model's text values as Maven builds an effective POM, for
+// POMs deployed as written (Maven uploads pom.xml without interpolating it): `given` first (the
+// caller's knowledge, such as the coordinates a deploy path names), then project.groupId,
+// project.artifactId, project.version, project.packaging, project.name, project.description and
+// project.parent.* (and their pom.* and bare Maven 2 forms), then <properties>, then `inherited`
+// (a parent POM's properties). References resolve recursively; unknown ones, and cycles, are left
+// as written.
+void InterpolatePom(PomModel& pom, const std::vector<assets::Attribute>& given,
+                    const std::vector<assets::Attribute>& inherited = {});
 
 // The POM Exchange stores when none was uploaded: modelVersion 4.0.0, the coordinates, name,
 // description, the packaging of the version's first uploaded file, <properties> (type,

@@ -221,5 +221,70 @@ TEST(PomTest, GeneratedPomDropsWhatXmlCannotCarry) {
   EXPECT_TRUE(pom->dependencies.empty());
 }
 
+TEST(PomTest, ExchangeCategoriesAndFieldsAreKeptApartFromProperties) {
+  auto pom = ParsePom(R"(<project><groupId>g</groupId><artifactId>a</artifactId><version>1.0.0</version>
+  <parent><groupId>pg</groupId><artifactId>pa</artifactId><version>2.0.0</version></parent>
+  <properties>
+    <tags>x, y</tags>
+    <categories key="Department"> Finance, Sales </categories>
+    <fields key=" sla ">gold</fields>
+    <categories>no key: an ordinary property</categories>
+  </properties></project>)");
+  ASSERT_TRUE(pom.ok()) << pom.status().ToString();
+  ASSERT_EQ(pom->categories.size(), 1u);
+  EXPECT_EQ(pom->categories[0].key, "Department");
+  EXPECT_EQ(pom->categories[0].value, "Finance, Sales");
+  ASSERT_EQ(pom->fields.size(), 1u);
+  EXPECT_EQ(pom->fields[0].key, "sla");
+  EXPECT_EQ(pom->fields[0].value, "gold");
+  ASSERT_EQ(pom->properties.size(), 2u);
+  EXPECT_EQ(pom->properties[1].key, "categories");
+  EXPECT_EQ(pom->parent.group_id, "pg");
+  EXPECT_EQ(pom->parent.artifact_id, "pa");
+  EXPECT_EQ(pom->parent.version, "2.0.0");
+}
+
+// A Mule project's pom.xml as `mvn deploy` uploads it: CI-friendly ${revision}, names built from
+// other properties.
+TEST(PomTest, InterpolatesPropertiesAsMavenWould) {
+  auto pom = ParsePom(R"(<project><groupId>${org.id}</groupId><artifactId>orders-api</artifactId>
+  <version>${revision}</version><packaging>mule-application</packaging>
+  <name>${project.artifactId} (${app.kind})</name>
+  <description>Version ${project.version} of ${pom.artifactId}, built by ${env.USER}; parent ${project.parent.version}</description>
+  <parent><groupId>pg</groupId><artifactId>pa</artifactId><version>3.1.0</version></parent>
+  <properties>
+    <org.id>acme</org.id>
+    <revision>1.0.0-SNAPSHOT</revision>
+    <app.kind>${kind.base} app</app.kind>
+    <kind.base>Mule</kind.base>
+    <loop.a>${loop.b}</loop.a>
+    <loop.b>${loop.a}</loop.b>
+    <tags>${app.kind}, ${from.parent}</tags>
+    <categories key="Line">${org.id}</categories>
+  </properties>
+  <dependencies><dependency><groupId>${project.groupId}</groupId><artifactId>lib</artifactId><version>${project.version}</version></dependency></dependencies>
+  </project>)");
+  ASSERT_TRUE(pom.ok()) << pom.status().ToString();
+  InterpolatePom(*pom, {{"project.version", "1.2.0"}, {"revision", "1.2.0"}}, {{"from.parent", "inherited"}, {"org.id", "ignored"}});
+  EXPECT_EQ(pom->group_id, "acme");
+  EXPECT_EQ(pom->version, "1.2.0") << "what the caller knows beats the POM's default";
+  EXPECT_EQ(pom->name, "orders-api (Mule app)");
+  EXPECT_EQ(pom->description, "Version 1.2.0 of orders-api, built by ${env.USER}; parent 3.1.0");
+  EXPECT_EQ(pom->properties[4].value, "${loop.b}") << "a cycle is left as written";
+  EXPECT_EQ(pom->properties[6].value, "Mule app, inherited");
+  EXPECT_EQ(pom->categories[0].value, "acme");
+  EXPECT_EQ(pom->dependencies[0].group_id, "acme");
+  EXPECT_EQ(pom->dependencies[0].version, "1.2.0");
+}
+
+TEST(PomTest, InterpolationLeavesUnclosedAndUnknownReferences) {
+  auto pom = ParsePom(R"(<project><groupId>g</groupId><artifactId>a</artifactId><version>1</version>
+  <name>${unclosed</name><description>${} and ${x}${</description></project>)");
+  ASSERT_TRUE(pom.ok());
+  InterpolatePom(*pom, {});
+  EXPECT_EQ(pom->name, "${unclosed");
+  EXPECT_EQ(pom->description, "${} and ${x}${");
+}
+
 }  // namespace
 }  // namespace agora::packaging
