@@ -59,6 +59,7 @@ struct Metadata {
   std::optional<std::string> name, description, type, keywords, tags, contact_name, contact_email, status;
   std::string dependencies;
   std::vector<Attribute> properties;
+  std::vector<KeyValues> categories, fields;
 };
 
 void SetProperty(std::vector<Attribute>& properties, const std::string& key, const std::string& value) {
@@ -135,7 +136,10 @@ class Publisher::Run {
   Status CheckFileIdentifiers() {
     std::set<std::pair<std::string, std::string>> seen;
     for (const auto& f : request_.files) {
-      if (f.packaging != "pom") AGORA_RETURN_IF_ERROR(assets::ValidateFileIdentifier(f.classifier, f.packaging));
+      // A Maven project's main artifact has no classifier: only its packaging is checked.
+      const bool unclassified = request_.from_maven && f.classifier.empty();
+      if (f.packaging != "pom")
+        AGORA_RETURN_IF_ERROR(assets::ValidateFileIdentifier(unclassified ? f.packaging : f.classifier, f.packaging));
       if (!seen.insert({f.classifier, f.packaging}).second)
         return Invalid("INVALID_FILE_IDENTIFIER_ERROR",
                        "File files." + f.classifier + "." + f.packaging + " was sent more than once");
@@ -155,8 +159,10 @@ class Publisher::Run {
     meta_.status = request_.status;
     meta_.dependencies = request_.dependencies.value_or("");
     meta_.properties = request_.properties;
+    meta_.categories = request_.categories;
+    meta_.fields = request_.fields;
     const UploadedFile* pom_file = request_.Pom();
-    if (!pom_file) return Status::Ok();
+    if (!pom_file || request_.from_maven) return Status::Ok();
     AGORA_ASSIGN_OR_RETURN(packaging::PomModel pom, ReadPom(*pom_file));
     const Coordinates& c = request_.coordinates;
     if (pom.group_id != c.group_id || pom.artifact_id != c.asset_id || pom.version != c.version) {
@@ -192,6 +198,14 @@ class Publisher::Run {
       else if (property.key == "status") take("status", meta_.status, property.value);
       else if (!PropertyOf(meta_.properties, property.key).empty()) duplicated.push_back("properties." + property.key);
       else meta_.properties.push_back(property);
+    }
+    for (const auto& [prefix, from_pom, target] : {std::tuple{"categories.", &pom.categories, &meta_.categories},
+                                                   std::tuple{"fields.", &pom.fields, &meta_.fields}}) {
+      for (const auto& item : *from_pom) {
+        const bool in_form = std::any_of(target->begin(), target->end(), [&](const KeyValues& kv) { return kv.key == item.key; });
+        if (in_form) duplicated.push_back(prefix + item.key);
+        else target->push_back({item.key, item.value});
+      }
     }
     if (!pom.dependencies.empty()) {
       if (!meta_.dependencies.empty()) duplicated.push_back("dependencies");
@@ -255,10 +269,10 @@ class Publisher::Run {
 
   // Categories and custom fields must be defined by the organisation before assets use them.
   Status CheckTagKeys() {
-    if (request_.categories.empty() && request_.fields.empty()) return Status::Ok();
+    if (meta_.categories.empty() && meta_.fields.empty()) return Status::Ok();
     for (const auto& [kind, sent, target] :
-         {std::tuple{"category", &request_.categories, &version_.categories},
-          std::tuple{"field", &request_.fields, &version_.fields}}) {
+         {std::tuple{"category", &meta_.categories, &version_.categories},
+          std::tuple{"field", &meta_.fields, &version_.fields}}) {
       AGORA_ASSIGN_OR_RETURN(auto definitions, p_.metadata_.ListTagDefinitions(request_.organization_id, kind));
       for (const auto& item : *sent) {
         assets::TagValue value{item.key, SplitValues(item.value)};

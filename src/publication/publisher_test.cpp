@@ -8,6 +8,7 @@
 #include <iterator>
 #include <map>
 
+#include "common/hash.h"
 #include "common/ids.h"
 #include "packaging/zip_archive.h"
 #include "publication/job_queue.h"
@@ -242,6 +243,57 @@ TEST_F(PublisherTest, PomMethodChecksCoordinatesAndConflicts) {
   auto bad = publisher_->Publish(mismatch);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), "POM_COORDINATES_MISMATCH");
+}
+
+TEST_F(PublisherTest, PomCategoriesAndFieldsAreTheVersionsAndMayNotRepeatTheForms) {
+  ASSERT_TRUE(metadata_->PutTagDefinition({"c1", kOrg, "category", "department", "Department", "enum", {"Finance", "Sales"}, {}}).ok());
+  ASSERT_TRUE(metadata_->PutTagDefinition({"f1", kOrg, "field", "sla", "SLA", "text", {}, {}}).ok());
+  const std::string pom = std::string("<project><groupId>") + kOrg +
+                          "</groupId><artifactId>tagged</artifactId><version>1.0.0</version><properties>"
+                          "<categories key=\"department\">Finance, Sales</categories><fields key=\"sla\">gold</fields>"
+                          "</properties></project>";
+  auto r = Request("tagged", "1.0.0");
+  r.type = "custom";
+  r.files.push_back(Upload("", "pom", pom));
+  auto v = publisher_->Publish(r);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_EQ(v->categories.size(), 1u);
+  EXPECT_EQ(v->categories[0], (assets::TagValue{"department", {"Finance", "Sales"}}));
+  ASSERT_EQ(v->fields.size(), 1u);
+  EXPECT_EQ(v->fields[0], (assets::TagValue{"sla", {"gold"}}));
+  EXPECT_TRUE(v->properties.empty()) << "they are not properties named 'categories'";
+
+  auto both = Request("tagged", "1.0.1");
+  std::string pom2 = pom;
+  pom2.replace(pom2.find("1.0.0"), 5, "1.0.1");
+  both.type = "custom";
+  both.files.push_back(Upload("", "pom", pom2));
+  both.categories = {{"department", "Sales"}};
+  auto refused = publisher_->Publish(both);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), "DUPLICATED_PROPERTIES");
+  EXPECT_EQ(refused.status().errors(), std::vector<std::string>{"categories.department"});
+}
+
+// The Maven facade reads the project's POM itself: the pipeline stores it as it is, without
+// comparing its (uninterpolated) coordinates, and takes a Maven project's unclassified main file.
+TEST_F(PublisherTest, AMavenPublicationStoresTheProjectPomAsItIs) {
+  auto r = Request("project", "1.0.0");
+  r.from_maven = true;
+  const std::string pom = "<project><groupId>${g}</groupId><artifactId>project</artifactId><version>${revision}</version></project>";
+  r.files.push_back(Upload("", "pom", pom));
+  r.files.push_back(Upload("", "jar", "main jar"));
+  r.files.push_back(Upload("mule-plugin", "jar", "plugin jar"));
+  auto v = publisher_->Publish(r);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->type, "extension");
+  ASSERT_NE(FileOf(*v, "", "jar"), nullptr);
+  EXPECT_EQ(FileOf(*v, "", "pom")->sha256, DigestHex(DigestAlgorithm::kSha256, pom));
+
+  auto form = Request("form", "1.0.0");  // the Exchange API's forms keep requiring classifiers
+  form.type = "custom";
+  form.files.push_back(Upload("", "jar", "main jar"));
+  EXPECT_EQ(publisher_->Publish(form).status().code(), "INVALID_FILE_IDENTIFIER_ERROR");
 }
 
 TEST_F(PublisherTest, StepsAreObservedInOrder) {

@@ -87,6 +87,7 @@ std::string PublicationRequest::ToJson() const {
   }
   o["files"] = std::move(files_json);
   o["validateFiles"] = validate_files;
+  o["fromMaven"] = from_maven;
   return json::serialize(o);
 }
 
@@ -121,6 +122,7 @@ Result<PublicationRequest> PublicationRequest::FromJson(const std::string& text)
       r.files.push_back(std::move(file));
     }
     if (const auto* vf = o.if_contains("validateFiles"); vf && vf->is_bool()) r.validate_files = vf->as_bool();
+    if (const auto* fm = o.if_contains("fromMaven"); fm && fm->is_bool()) r.from_maven = fm->as_bool();
     return r;
   } catch (const std::exception& e) {
     return Status::Corruption(std::string("stored publication request is malformed: ") + e.what());

@@ -52,6 +52,10 @@ struct PublicationRequest {
 
   std::vector<UploadedFile> files;  // the POM too, when uploaded (packaging "pom")
   bool validate_files = true;       // x-file-validation
+  // Published through the Maven facade: the uploaded POM is the project's own, which the facade
+  // has read (interpolating its properties) into the fields above, so the pipeline stores it
+  // without reading it again; and a file may have no classifier (a Maven project's main artifact).
+  bool from_maven = false;
 
   // True when any asset property came from the form (for the POM-and-form conflict rule).
   std::vector<std::string> FormPropertyNames() const;
