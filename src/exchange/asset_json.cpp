@@ -96,7 +96,9 @@ json::object AssetVersionJson(const assets::AssetVersion& version, const std::st
   o["description"] = version.description;
   o["status"] = assets::LifecycleName(version.status);
   o["isPublic"] = false;
-  o["isSnapshot"] = false;
+  // A Maven -SNAPSHOT version (a development version each build replaces).
+  const std::string_view v = version.coordinates.version;
+  o["isSnapshot"] = v.size() > 9 && v.substr(v.size() - 9) == "-SNAPSHOT";
   o["contactName"] = StringOrNull(version.contact_name);
   o["contactEmail"] = StringOrNull(version.contact_email);
   o["originalFormat"] = StringOrNull(version.original_format);

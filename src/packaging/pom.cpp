@@ -140,7 +140,7 @@ void AppendProperties(pugi::xml_node& project, const assets::AssetVersion& v) {
     if (!p.value.empty()) AppendText(node, p.key.c_str(), p.value);
 }
 
-void AppendDependencies(pugi::xml_node& project, const assets::AssetVersion& v) {
+void AppendDependencies(pugi::xml_node& project, const assets::AssetVersion& v, const std::vector<PomDependency>& typed) {
   if (v.dependencies.empty()) return;
   pugi::xml_node list = project.append_child("dependencies");
   for (const auto& d : v.dependencies) {
@@ -148,6 +148,12 @@ void AppendDependencies(pugi::xml_node& project, const assets::AssetVersion& v) 
     AppendText(node, "groupId", d.group_id);
     AppendText(node, "artifactId", d.asset_id);
     AppendText(node, "version", d.version);
+    for (const auto& t : typed) {
+      if (t.group_id != d.group_id || t.artifact_id != d.asset_id || t.version != d.version) continue;
+      if (!t.classifier.empty()) AppendText(node, "classifier", t.classifier);
+      if (!t.type.empty()) AppendText(node, "type", t.type);
+      break;
+    }
   }
 }
 
@@ -244,7 +250,7 @@ void InterpolatePom(PomModel& pom, const std::vector<assets::Attribute>& given,
     for (std::string* text : {&d.group_id, &d.artifact_id, &d.version, &d.classifier, &d.type}) *text = values.Resolve(*text);
 }
 
-std::string GeneratePom(const assets::AssetVersion& v) {
+std::string GeneratePom(const assets::AssetVersion& v, const std::vector<PomDependency>& typed) {
   pugi::xml_document doc;
   pugi::xml_node declaration = doc.append_child(pugi::node_declaration);
   declaration.append_attribute("version") = "1.0";
@@ -263,7 +269,7 @@ std::string GeneratePom(const assets::AssetVersion& v) {
   AppendText(project, "description", v.description);
   if (const std::string packaging = PrimaryPackaging(v); !packaging.empty()) AppendText(project, "packaging", packaging);
   AppendProperties(project, v);
-  AppendDependencies(project, v);
+  AppendDependencies(project, v, typed);
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
   return out.str();

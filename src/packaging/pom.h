@@ -63,8 +63,10 @@ void InterpolatePom(PomModel& pom, const std::vector<assets::Attribute>& given,
 // The POM Exchange stores when none was uploaded: modelVersion 4.0.0, the coordinates, name,
 // description, the packaging of the version's first uploaded file, <properties> (type,
 // apiVersion, mainFile, keywords, tags, contactName, contactEmail, then the other properties;
-// keys that are not XML names are left out) and <dependencies>. Values are XML-escaped and
-// characters XML 1.0 cannot carry are dropped, so ParsePom(GeneratePom(v)) gives back v's data.
-std::string GeneratePom(const assets::AssetVersion& version);
+// keys that are not XML names are left out) and <dependencies>, each with the classifier and
+// type `typed` gives its coordinates (the dependency's main file, so that a Maven build resolves
+// that file rather than a jar that does not exist). Values are XML-escaped and characters XML 1.0
+// cannot carry are dropped, so ParsePom(GeneratePom(v)) gives back v's data.
+std::string GeneratePom(const assets::AssetVersion& version, const std::vector<PomDependency>& typed = {});
 
 }  // namespace agora::packaging

@@ -207,6 +207,19 @@ TEST(PomTest, GeneratedPomRoundTrips) {
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<project", 0), 0u) << xml;
 }
 
+TEST(PomTest, GeneratedPomTypesTheDependenciesItIsTold) {
+  const assets::AssetVersion v = TrickyVersion();
+  const auto& d = v.dependencies[0];
+  auto pom = ParsePom(GeneratePom(v, {{d.group_id, d.asset_id, d.version, "raml-fragment", "zip"},
+                                      {d.group_id, d.asset_id, "9.9.9", "other", "jar"}}));
+  ASSERT_TRUE(pom.ok());
+  ASSERT_EQ(pom->dependencies.size(), 2u);
+  EXPECT_EQ(pom->dependencies[0].classifier, "raml-fragment") << "so Maven resolves the fragment's zip";
+  EXPECT_EQ(pom->dependencies[0].type, "zip");
+  EXPECT_EQ(pom->dependencies[1].classifier, "");
+  EXPECT_EQ(pom->dependencies[1].type, "");
+}
+
 TEST(PomTest, GeneratedPomDropsWhatXmlCannotCarry) {
   assets::AssetVersion v;
   v.coordinates = {"g", "a", "1.0.0"};

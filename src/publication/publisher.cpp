@@ -629,9 +629,24 @@ class Publisher::Run {
     return Status::Ok();  // a dependency without spec content (e.g. a custom asset) adds nothing
   }
 
+  // Each dependency's main file (its first classified file that is not a derived fat package), so
+  // that the generated POM leads Maven to a file that exists.
+  std::vector<packaging::PomDependency> TypedDependencies() const {
+    std::vector<packaging::PomDependency> typed;
+    for (const auto& d : dependency_versions_) {
+      for (const auto& f : d.files) {
+        if (f.classifier.empty() || f.classifier.rfind("fat-", 0) == 0) continue;
+        const auto& c = d.coordinates;
+        typed.push_back({c.group_id, c.asset_id, c.version, f.classifier, f.packaging});
+        break;
+      }
+    }
+    return typed;
+  }
+
   Status StorePom() {
     if (request_.Pom()) return Status::Ok();  // recorded with the uploaded files
-    const std::string pom = packaging::GeneratePom(version_);
+    const std::string pom = packaging::GeneratePom(version_, TypedDependencies());
     AGORA_ASSIGN_OR_RETURN(auto writer, p_.blobs_.NewWriter());
     AGORA_RETURN_IF_ERROR(writer->Append(pom.data(), pom.size()));
     AGORA_ASSIGN_OR_RETURN(storage::BlobInfo blob, lease_.Commit(*writer));

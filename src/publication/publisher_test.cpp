@@ -146,6 +146,15 @@ TEST_F(PublisherTest, RamlZipGetsExchangeJsonAndFatPackageWithDependencies) {
   EXPECT_EQ(fat_files.count("api.raml"), 1u);
   EXPECT_EQ(fat_files.count(stale), 1u);
   EXPECT_EQ(fat_files.at(stale).substr(0, 21), "#%RAML 1.0 DataType\nt");
+
+  auto pom = blobs_->Open(FileOf(*v, "", "pom")->sha256);
+  ASSERT_TRUE(pom.ok());
+  char buffer[4096];
+  const std::string pom_text(buffer, *(*pom)->Read(buffer, sizeof buffer));
+  EXPECT_NE(pom_text.find("<artifactId>flight-type</artifactId>\n      <version>1.0.1</version>\n      "
+                          "<classifier>raml-fragment</classifier>\n      <type>zip</type>"),
+            std::string::npos)
+      << "the generated POM leads Maven to the fragment's zip: " << pom_text;
 }
 
 TEST_F(PublisherTest, SameSpecBytesReuseTheVerdictWhileTheDependenciesAreUnchanged) {
