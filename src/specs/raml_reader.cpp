@@ -159,9 +159,9 @@ class RamlReader {
     ForEachDeclared(file, root.Find("resourceTypes"), [&](const std::string& n) { declarations.resource_types.insert(prefix + n); });
     ForEachDeclared(file, root.Find("traits"), [&](const std::string& n) { declarations.traits.insert(prefix + n); });
     if (prefix.empty()) {
-      ForEachDeclared(file, root.Find("securitySchemes"), [&](const std::string& n) { report_.model.security_schemes.push_back(n); });
+      ForEachDeclared(file, root.Find("securitySchemes"), [&](const std::string& n) { report_.model.security_schemes.emplace_back().name = n; });
       for (const char* section : {"types", "schemas"})
-        ForEachDeclared(file, root.Find(section), [&](const std::string& n) { report_.model.data_types.push_back(n); });
+        ForEachDeclared(file, root.Find(section), [&](const std::string& n) { report_.model.types.try_emplace(n).first->second.name = n; });
     }
     const YamlNode* uses = root.Find("uses");
     if (!uses || !uses->is_mapping()) return;
@@ -198,14 +198,16 @@ class RamlReader {
                      const Declarations& declarations) {
     for (const auto& [key, value] : parent.pairs) {
       if (key.empty() || key.front() != '/') continue;
-      Resource resource{base + key, {}};
+      Resource resource;
+      resource.path = base + key;
       auto [resource_file, node] = Deref(file, &value);
       if (node && node->is_mapping()) {
         CheckUse(resource_file, node->Find("type"), declarations.resource_types, "resource type");
         CheckUse(resource_file, node->Find("is"), declarations.traits, "trait");
         for (const auto& [method, body] : node->pairs) {
           if (!IsMethod(method)) continue;
-          Operation operation{method, "", ""};
+          Operation operation;
+          operation.method = method;
           if (body.is_mapping()) {
             if (const YamlNode* name = body.Find("displayName"); name && name->is_scalar()) operation.operation_id = name->scalar;
             if (const YamlNode* description = body.Find("description"); description && description->is_scalar())
