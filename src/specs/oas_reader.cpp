@@ -2,7 +2,10 @@
 
 #include <deque>
 #include <set>
+#include <unordered_map>
+#include <vector>
 
+#include "specs/resolution_stack.h"
 #include "specs/spec_documents.h"
 
 namespace agora::specs {
@@ -50,7 +53,7 @@ std::string UnescapePointerToken(const std::string& token) {
   return decoded;
 }
 
-const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer) {
+const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer, YamlKeyIndex& keys) {
   const YamlNode* node = &root;
   size_t start = pointer.empty() || pointer.front() != '/' ? 0 : 1;
   if (pointer.empty()) return node;
@@ -59,7 +62,7 @@ const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer) 
     const size_t end = std::min(pointer.find('/', start), pointer.size());
     const std::string token = UnescapePointerToken(pointer.substr(start, end - start));
     if (node->is_mapping()) {
-      node = node->Find(token);
+      node = keys.Find(*node, token);
     } else if (node->is_sequence() && !token.empty() && token.find_first_not_of("0123456789") == std::string::npos &&
                token.size() < 10 && std::stoul(token) < node->items.size()) {
       node = &node->items[std::stoul(token)];
@@ -74,7 +77,7 @@ const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer) 
 class OasReader {
  public:
   OasReader(const SpecSource& source, const std::string& main_file, const ReadOptions& options)
-      : main_file_(main_file), documents_(source, options, report_) {}
+      : main_file_(main_file), options_(options), documents_(source, options, report_) {}
 
   SpecReport Run() {
     report_.model.format = "oas";
@@ -201,20 +204,44 @@ class OasReader {
     for (const auto& [name, value] : mapping->pairs) names.push_back(name);
   }
 
-  // The node a $ref mapping points to (following chains of references), or the node itself.
+  // The node a $ref mapping points to, following chains of references (`{$ref: A}` where A is
+  // `{$ref: B}`), or the node itself. A chain that comes back to a reference it followed names
+  // no node at all: it is reported once, at the reference that closes it, and every node of it
+  // resolves to nothing. Each chain is followed once (results are remembered for every node on
+  // it), so resolving every reference of a spec costs time linear in their number. A recursive
+  // schema is not such a chain: its reference sits inside properties or items, and is resolved on
+  // its own.
   Target Resolve(const std::string& file, const YamlNode& node) {
     Target target{file, &node};
-    std::set<std::pair<std::string, const YamlNode*>> seen;
+    ResolutionStack chain("reference", options_.max_reference_depth);
+    std::vector<ResolutionStack::Scope> entered;
+    std::vector<const YamlNode*> followed;
     while (target.node && target.node->is_mapping()) {
+      if (const auto known = resolved_.find(target.node); known != resolved_.end()) {
+        target = known->second;
+        break;
+      }
       const YamlNode* ref = target.node->Find("$ref");
       if (!ref || !ref->is_scalar()) break;
-      if (!seen.insert({target.file, target.node}).second) {
-        Report(file, node, "circular reference '" + ref->scalar + "'");
-        return {file, nullptr};
-      }
+      followed.push_back(target.node);
+      const std::string from = target.file;
       target = Lookup(target.file, *ref, /*report=*/false);
+      if (!target.node) break;
+      auto scope = chain.Enter(target.file + "#" + PointerOf(ref->scalar));
+      if (!scope) {
+        Report(from, *ref, scope.refusal());
+        target = {file, nullptr};
+        break;
+      }
+      entered.push_back(std::move(scope));
     }
+    for (const YamlNode* on_chain : followed) resolved_[on_chain] = target;
     return target;
+  }
+
+  static std::string PointerOf(const std::string& ref) {
+    const size_t hash = ref.find('#');
+    return hash == std::string::npos ? "" : ref.substr(hash + 1);
   }
 
   // Checks every $ref of every document reached from the main file, files breadth first.
@@ -281,7 +308,7 @@ class OasReader {
     }
     const YamlNode* root = documents_.Yaml(target_file, {file, ref.line, ref.column, ""});
     if (!root) return {};
-    const YamlNode* target = FollowPointer(*root, pointer);
+    const YamlNode* target = FollowPointer(*root, pointer, keys_);
     if (!target && report)
       Report(file, ref, "dangling reference '" + text + "': " + (pointer.empty() ? target_file : "#" + pointer) +
                              " does not exist" + (file_part.empty() ? "" : " in " + target_file));
@@ -293,6 +320,9 @@ class OasReader {
   }
 
   const std::string main_file_;
+  const ReadOptions& options_;
+  std::unordered_map<const YamlNode*, Target> resolved_;  // where each $ref mapping's chain ends
+  YamlKeyIndex keys_;
   const std::set<std::string>* schema_keywords_ = nullptr;  // none: schemas are not checked (3.1)
   std::string version_name_;
   SpecReport report_;
