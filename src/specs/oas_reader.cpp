@@ -129,15 +129,15 @@ class OasReader {
     if (paths) ReadPaths(*paths, /*responses_required=*/!v31);
     if (v2) {
       ReadServersV2(root);
-      Names(root.Find("securityDefinitions"), report_.model.security_schemes);
-      Names(root.Find("definitions"), report_.model.data_types);
+      DeclareSecuritySchemes(root.Find("securityDefinitions"));
+      DeclareTypes(root.Find("definitions"));
     } else {
       if (const YamlNode* servers = root.Find("servers"); servers && servers->is_sequence())
         for (const auto& server : servers->items)
           if (const YamlNode* url = server.Find("url"); url && url->is_scalar()) report_.model.base_uris.push_back(url->scalar);
       if (const YamlNode* components = root.Find("components")) {
-        Names(components->Find("securitySchemes"), report_.model.security_schemes);
-        Names(components->Find("schemas"), report_.model.data_types);
+        DeclareSecuritySchemes(components->Find("securitySchemes"));
+        DeclareTypes(components->Find("schemas"));
       }
     }
   }
@@ -173,7 +173,8 @@ class OasReader {
         Report(main_file_, item, "the path '" + path + "' does not start with '/'");
         continue;
       }
-      Resource resource{path, {}};
+      Resource resource;
+      resource.path = path;
       const Target resolved = Resolve(main_file_, item);
       if (resolved.node && resolved.node->is_mapping()) {
         for (const auto& [key, operation] : resolved.node->pairs) {
@@ -187,7 +188,8 @@ class OasReader {
 
   Operation ReadOperation(const std::string& file, const std::string& method, const YamlNode& node,
                           bool responses_required) {
-    Operation operation{method, "", ""};
+    Operation operation;
+    operation.method = method;
     if (!node.is_mapping()) {
       Report(file, node, "the " + method + " operation must be a mapping");
       return operation;
@@ -199,9 +201,13 @@ class OasReader {
     return operation;
   }
 
-  static void Names(const YamlNode* mapping, std::vector<std::string>& names) {
+  void DeclareSecuritySchemes(const YamlNode* mapping) {
     if (!mapping || !mapping->is_mapping()) return;
-    for (const auto& [name, value] : mapping->pairs) names.push_back(name);
+    for (const auto& [name, value] : mapping->pairs) report_.model.security_schemes.emplace_back().name = name;
+  }
+  void DeclareTypes(const YamlNode* mapping) {
+    if (!mapping || !mapping->is_mapping()) return;
+    for (const auto& [name, value] : mapping->pairs) report_.model.types.try_emplace(name).first->second.name = name;
   }
 
   // The node a $ref mapping points to, following chains of references (`{$ref: A}` where A is

@@ -222,7 +222,7 @@ class RamlReader {
     auto declare = [&](Kind kind) {
       return [&, kind](const std::string& name, const std::string& node_file, const YamlNode& node) {
         scope.declared[kind].emplace(name, Declared{file, node_file, &node});
-        if (main && kind == kType) report_.model.data_types.push_back(name);
+        if (main && kind == kType) report_.model.types.try_emplace(name).first->second.name = name;
       };
     };
     ForEachDeclared(file, root.Find("resourceTypes"), declare(kResourceType));
@@ -230,7 +230,7 @@ class RamlReader {
     for (const char* section : {"types", "schemas"}) ForEachDeclared(file, root.Find(section), declare(kType));
     if (main)
       ForEachDeclared(file, root.Find("securitySchemes"), [&](const std::string& name, const std::string&, const YamlNode&) {
-        report_.model.security_schemes.push_back(name);
+        report_.model.security_schemes.emplace_back().name = name;
       });
     const YamlNode* uses = root.Find("uses");
     if (!uses || !uses->is_mapping()) return;
@@ -326,7 +326,8 @@ class RamlReader {
         Report(file, value, "resources nest deeper than " + std::to_string(options_.max_nesting) + " levels");
         return;
       }
-      Resource resource{base + key, {}};
+      Resource resource;
+      resource.path = base + key;
       auto [resource_file, node] = Deref(file, &value);
       std::optional<ResolutionStack::Scope> included;
       if (value.tag == "!include" && node) {
@@ -338,7 +339,8 @@ class RamlReader {
         CheckUse(resource_file, node->Find("is"), kTrait);
         for (const auto& [method, body] : node->pairs) {
           if (!IsMethod(method)) continue;
-          Operation operation{method, "", ""};
+          Operation operation;
+          operation.method = method;
           if (body.is_mapping()) {
             if (const YamlNode* name = body.Find("displayName"); name && name->is_scalar()) operation.operation_id = name->scalar;
             if (const YamlNode* description = body.Find("description"); description && description->is_scalar())

@@ -1,7 +1,5 @@
 #include "specs/spec_reader.h"
 
-#include <boost/json.hpp>
-
 #include <fstream>
 #include <iterator>
 
@@ -11,15 +9,6 @@
 #include "specs/wsdl_reader.h"
 
 namespace agora::specs {
-namespace {
-
-boost::json::array Strings(const std::vector<std::string>& values) {
-  boost::json::array array;
-  for (const auto& value : values) array.emplace_back(value);
-  return array;
-}
-
-}  // namespace
 
 Result<std::string> InMemorySpecSource::Read(const std::string& path) const {
   const auto found = files_.find(path);
@@ -62,39 +51,6 @@ Result<std::string> ResolveReference(const std::string& from, const std::string&
 
 std::string Problem::ToString() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
-}
-
-std::string ApiModel::ToJson() const {
-  boost::json::array resources_json;
-  for (const auto& resource : resources) {
-    boost::json::array operations;
-    for (const auto& op : resource.operations)
-      operations.push_back({{"method", op.method}, {"operationId", op.operation_id}, {"summary", op.summary}});
-    resources_json.push_back({{"path", resource.path}, {"operations", std::move(operations)}});
-  }
-  boost::json::object model{{"format", format},
-                            {"formatVersion", format_version},
-                            {"title", title},
-                            {"version", version},
-                            {"description", description},
-                            {"baseUris", Strings(base_uris)},
-                            {"resources", std::move(resources_json)},
-                            {"securitySchemes", Strings(security_schemes)},
-                            {"dataTypes", Strings(data_types)},
-                            {"files", Strings(files)}};
-  if (!fragment_kind.empty()) model["fragmentKind"] = fragment_kind;
-  return boost::json::serialize(model);
-}
-
-std::string ApiModel::SearchTerms() const {
-  std::string terms = title;
-  for (const auto& resource : resources) {
-    terms += " " + resource.path;
-    for (const auto& op : resource.operations)
-      if (!op.operation_id.empty()) terms += " " + op.operation_id;
-  }
-  for (const auto& type : data_types) terms += " " + type;
-  return terms;
 }
 
 SpecReport ReadSpec(const SpecSource& source, const std::string& main_file, const ReadOptions& options) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "specs/api_model.h"
 
 namespace agora::specs {
 
@@ -67,38 +68,6 @@ struct Problem {
   std::string message;
 
   std::string ToString() const;  // "file:line:column: message"
-};
-
-// What a client needs to know about an API without reading its spec. For WSDL, each port type
-// is a resource (path = port type name) whose operations have method "POST" (SOAP over HTTP)
-// and the WSDL operation name as operation id.
-struct Operation {
-  std::string method;        // lower-case HTTP method: get, post, ...
-  std::string operation_id;  // OAS operationId, RAML displayName, WSDL operation name; may be empty
-  std::string summary;
-};
-
-struct Resource {
-  std::string path;  // "/flights/{id}" (RAML nested resources flattened to their full path)
-  std::vector<Operation> operations;
-};
-
-struct ApiModel {
-  std::string format;          // raml, oas, wsdl
-  std::string format_version;  // 1.0, 0.8, 2.0, 3.0.3, 3.1.0, 1.1
-  std::string fragment_kind;   // RAML fragment kind (DataType, Library, ...); empty for an API
-  std::string title;
-  std::string version;
-  std::string description;
-  std::vector<std::string> base_uris;  // RAML baseUri, OAS servers / host+basePath, WSDL soap:address
-  std::vector<Resource> resources;
-  std::vector<std::string> security_schemes;
-  std::vector<std::string> data_types;  // named types / schemas / XSD global types and elements
-  std::vector<std::string> files;       // every archive file the spec pulled in, main file first
-
-  std::string ToJson() const;  // the .../api/model document
-  // The words search indexes: title, resource paths, operation ids and data type names.
-  std::string SearchTerms() const;
 };
 
 struct SpecReport {

@@ -135,7 +135,7 @@ TEST(CorpusTest, LargeOasIsReadWholeAndItsSchemaKeywordsChecked) {
   EXPECT_EQ(report.problems[0].line, 33998u);
   EXPECT_EQ(report.model.title, "Access Management API");
   EXPECT_EQ(report.model.resources.size(), 172u);
-  EXPECT_EQ(report.model.data_types.size(), 108u);
+  EXPECT_EQ(report.model.types.size(), 108u);
 }
 
 SpecReport Read(std::map<std::string, std::string> files, const std::string& main) {

@@ -131,7 +131,7 @@ class WsdlReader {
       else if (name == "service") services_.push_back(child);
       else if ((name == "element" || name == "complexType" || name == "simpleType") && Local(node.name()) == "schema") {
         schema_names_.insert(declared);
-        report_.model.data_types.push_back(declared);
+        report_.model.types.try_emplace(declared).first->second.name = declared;
       }
       if (Local(child.name()) == "part") parts_.push_back({doc.file, doc.text, child});
       if (Local(child.name()) == "definitions" || name == "types" || name == "schema" || name == "message" ||
@@ -198,10 +198,13 @@ class WsdlReader {
   }
 
   std::string ReadPortType(pugi::xml_node port_type) {
-    Resource resource{port_type.attribute("name").value(), {}};
+    Resource resource;
+    resource.path = port_type.attribute("name").value();
     for (pugi::xml_node operation : port_type.children()) {
       if (Local(operation.name()) != "operation") continue;
-      resource.operations.push_back({"post", operation.attribute("name").value(), ""});
+      Operation& read = resource.operations.emplace_back();
+      read.method = "post";
+      read.operation_id = operation.attribute("name").value();
       for (pugi::xml_node io : operation.children())
         if (const std::string_view local = Local(io.name()); local == "input" || local == "output" || local == "fault")
           Expect(messages_, io, "message", "message");
