@@ -286,7 +286,9 @@ TEST(ReadSpecTest, ModelJsonAndUnknownContent) {
   ASSERT_TRUE(report.valid()) << Problems(report);
   EXPECT_EQ(report.model.ToJson(),
             R"({"format":"oas","formatVersion":"3.0.3","title":"Flights","version":"2","description":"","baseUris":["https://x"],)"
-            R"("resources":[{"path":"/flights","operations":[{"method":"get","operationId":"listFlights","summary":""}]}],)"
+            R"("resources":[{"path":"/flights","operations":[{"method":"get","operationId":"listFlights","summary":"",)"
+            R"("responses":[{"status":"200","description":"ok","location":"api.yaml:5:65"}],"location":"api.yaml:5:19"}],)"
+            R"("location":"api.yaml:5:13"}],)"
             R"("securitySchemes":[],"dataTypes":[],"files":["api.yaml"]})");
   EXPECT_EQ(report.model.SearchTerms(), "Flights /flights listFlights");
   EXPECT_FALSE(Read({{"x.txt", "hello"}}, "x.txt").valid());
