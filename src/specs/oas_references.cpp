@@ -1,8 +1,10 @@
 #include "specs/oas_references.h"
 
 #include <cctype>
-#include <set>
 #include <utility>
+#include <vector>
+
+#include "specs/resolution_stack.h"
 
 namespace agora::specs {
 
@@ -22,7 +24,7 @@ std::string UnescapePointerToken(const std::string& token) {
   return decoded;
 }
 
-const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer) {
+const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer, YamlKeyIndex* keys) {
   if (pointer.empty()) return &root;
   if (pointer.front() != '/') return nullptr;
   const YamlNode* node = &root;
@@ -31,7 +33,7 @@ const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer) 
     const size_t end = std::min(pointer.find('/', start), pointer.size());
     const std::string token = UnescapePointerToken(pointer.substr(start, end - start));
     if (node->is_mapping()) {
-      node = node->Find(token);
+      node = keys ? keys->Find(*node, token) : node->Find(token);
     } else if (node->is_sequence() && !token.empty() && token.find_first_not_of("0123456789") == std::string::npos &&
                token.size() < 10 && std::stoul(token) < node->items.size()) {
       node = &node->items[std::stoul(token)];
@@ -59,29 +61,47 @@ OasNode OasReferences::Lookup(const std::string& file, const YamlNode& ref, bool
   }
   const YamlNode* root = documents_.Yaml(target_file, {file, ref.line, ref.column, ""});
   if (!root) return {};
-  const YamlNode* target = FollowPointer(*root, pointer);
+  const YamlNode* target = FollowPointer(*root, pointer, &keys_);
   if (!target && report)
     documents_.AddProblem(file, ref, "dangling reference '" + text + "': " + (pointer.empty() ? target_file : "#" + pointer) +
                                          " does not exist" + (file_part.empty() ? "" : " in " + target_file));
   return {target_file, target, pointer};
 }
 
-OasNode OasReferences::Follow(const OasNode& start, bool report) {
+// Each chain is followed once: its end is remembered for every $ref mapping on it, so resolving
+// every reference of a spec, however often, costs time linear in their number. A chain that
+// comes back to a reference it followed names no node at all; it is reported once, at the
+// reference that closes it (whichever call finds it first), and every node on it resolves to
+// nothing. A recursive schema is not such a chain: its reference sits inside properties or items.
+OasNode OasReferences::Follow(const OasNode& start) {
   OasNode target = start;
-  std::set<std::pair<std::string, const YamlNode*>> seen;
+  ResolutionStack chain("reference", documents_.options().max_reference_depth);
+  std::vector<ResolutionStack::Scope> entered;
+  std::vector<const YamlNode*> followed;
   while (target.node && target.node->is_mapping()) {
+    if (const auto known = resolved_.find(target.node); known != resolved_.end()) {
+      target = known->second;
+      break;
+    }
     const YamlNode* ref = target.node->Find("$ref");
     if (!ref || !ref->is_scalar()) break;
-    if (!seen.insert({target.file, target.node}).second) {
-      if (report) documents_.AddProblem(start.file, *start.node, "circular reference '" + ref->scalar + "'");
-      return {};
-    }
+    followed.push_back(target.node);
+    const std::string from = target.file;
     target = Lookup(target.file, *ref, /*report=*/false);
+    if (!target) break;
+    auto scope = chain.Enter(target.file + "#" + target.pointer);
+    if (!scope) {
+      documents_.AddProblem(from, *ref, scope.refusal());
+      target = {};
+      break;
+    }
+    entered.push_back(std::move(scope));
   }
+  for (const YamlNode* on_chain : followed) resolved_[on_chain] = target;
   return target;
 }
 
-OasNode OasReferences::Resolve(const OasNode& node) { return Follow(node, true); }
-OasNode OasReferences::ResolveQuietly(const OasNode& node) { return Follow(node, false); }
+OasNode OasReferences::Resolve(const OasNode& node) { return Follow(node); }
+OasNode OasReferences::ResolveQuietly(const OasNode& node) { return Follow(node); }
 
 }  // namespace agora::specs

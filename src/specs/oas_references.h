@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 
 #include "specs/spec_documents.h"
 
@@ -24,28 +25,32 @@ struct OasNode {
 
 class OasReferences {
  public:
-  OasReferences(DocumentSet& documents) : documents_(documents) {}
+  explicit OasReferences(DocumentSet& documents) : documents_(documents) {}
 
   // The target of the `$ref` scalar `ref` written in `file`; reports a dangling reference when
   // `report` is set (a file that cannot be read is always reported, once, by the DocumentSet).
   OasNode Lookup(const std::string& file, const YamlNode& ref, bool report);
   // The object a node stands for: the end of its chain of $refs, or the node itself. A chain
-  // that loops is reported at `node` and gives an empty OasNode.
+  // that loops (or is longer than ReadOptions::max_reference_depth) gives an empty OasNode and
+  // is reported once, where it closes, by whichever call meets it first.
   OasNode Resolve(const OasNode& node);
-  // A Resolve that reports nothing (the checks have reported already).
+  // A Resolve that reports no other problem (the checks have reported already).
   OasNode ResolveQuietly(const OasNode& node);
 
   DocumentSet& documents() { return documents_; }
 
  private:
-  OasNode Follow(const OasNode& node, bool report);
+  OasNode Follow(const OasNode& node);
 
   DocumentSet& documents_;
+  std::unordered_map<const YamlNode*, OasNode> resolved_;  // where each $ref mapping's chain ends
+  YamlKeyIndex keys_;
 };
 
 // RFC 6901 token decoding ("~1" is '/', "~0" is '~'), with the percent-decoding URI fragments use.
 std::string UnescapePointerToken(const std::string& token);
-// The node `pointer` ("/a/b/0"; "" for the root) reaches from `root`, or nullptr.
-const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer);
+// The node `pointer` ("/a/b/0"; "" for the root) reaches from `root`, or nullptr; mappings are
+// searched through `keys` when given.
+const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer, YamlKeyIndex* keys = nullptr);
 
 }  // namespace agora::specs

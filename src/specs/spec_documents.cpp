@@ -9,11 +9,11 @@ namespace {
 // JSON through the JSON parser (libyaml refuses some valid JSON); a file that only starts like
 // JSON but is YAML (a flow mapping) through libyaml, whose error is the one shown unless the file
 // is named .json.
-ParsedYaml Parse(const std::string& path, std::string_view content) {
-  if (!LooksLikeJson(content)) return ParseYaml(content);
-  ParsedYaml json = ParseJson(content);
+ParsedYaml Parse(const std::string& path, std::string_view content, const YamlLimits& limits) {
+  if (!LooksLikeJson(content)) return ParseYaml(content, limits);
+  ParsedYaml json = ParseJson(content, limits);
   if (!json.error || path.ends_with(".json")) return json;
-  ParsedYaml yaml = ParseYaml(content);
+  ParsedYaml yaml = ParseYaml(content, limits);
   return yaml.error ? std::move(json) : std::move(yaml);
 }
 
@@ -52,7 +52,9 @@ const YamlNode* DocumentSet::Yaml(const std::string& path, const Problem& from) 
     entry.parsed = true;
     std::string_view content = *text;
     if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
-    entry.yaml = std::make_unique<ParsedYaml>(Parse(path, content));
+    YamlLimits limits;
+    limits.max_depth = options_.max_nesting;
+    entry.yaml = std::make_unique<ParsedYaml>(Parse(path, content, limits));
     if (entry.yaml->error) {
       const YamlError& e = *entry.yaml->error;
       report_.problems.push_back({path, e.line, e.column, e.message});
