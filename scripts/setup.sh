@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-dev libssl-dev libsodium-dev openssl
   libgtest-dev libgmock-dev googletest
   libpq-dev postgresql-15
-  curl python3
+  curl python3 python3-prometheus-client
   clang libclang-rt-14-dev
 )
 
