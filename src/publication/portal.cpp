@@ -1,5 +1,7 @@
 #include "publication/portal.h"
 
+#include <limits>
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -88,14 +90,7 @@ Result<std::string> DocumentationPortal::Store(const std::string& content, BlobL
 }
 
 Result<std::string> DocumentationPortal::Load(const std::string& sha256) {
-  AGORA_ASSIGN_OR_RETURN(auto file, blobs_.Open(sha256));
-  std::string content;
-  char buffer[64 * 1024];
-  while (true) {
-    AGORA_ASSIGN_OR_RETURN(size_t n, file->Read(buffer, sizeof buffer));
-    if (n == 0) return content;
-    content.append(buffer, n);
-  }
+  return storage::ReadBlob(blobs_, sha256, std::numeric_limits<uint64_t>::max());
 }
 
 Result<storage::Portal> DocumentationPortal::Published(const assets::AssetVersion& version, BlobLease& lease) {

@@ -507,17 +507,12 @@ class Publisher::Run {
   }
 
   Result<std::string> ReadBlob(const std::string& sha256, uint64_t limit) {
-    AGORA_ASSIGN_OR_RETURN(auto file, p_.blobs_.Open(sha256));
-    std::string content;
-    char buffer[64 * 1024];
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(size_t n, file->Read(buffer, sizeof buffer));
-      if (n == 0) break;
-      if (content.size() + n > limit) return Invalid("INVALID_FILE", "File is larger than " + std::to_string(limit) + " bytes");
-      content.append(buffer, n);
-    }
+    auto content = storage::ReadBlob(p_.blobs_, sha256, limit);
+    if (content.status().kind() == Status::Kind::kPayloadTooLarge)
+      return Invalid("INVALID_FILE", "File is larger than " + std::to_string(limit) + " bytes");
     return content;
   }
+
 
   AssetFile ToAssetFile(const UploadedFile& f, const storage::BlobInfo& blob) const {
     AssetFile file;

@@ -65,6 +65,10 @@ class BlobStore {
   virtual Status CleanScratch() = 0;
 };
 
+// A blob's whole content, for the small files that are read rather than streamed (POMs, pages,
+// specs); PayloadTooLarge when it holds more than `limit` bytes.
+Result<std::string> ReadBlob(BlobStore& blobs, const std::string& sha256, uint64_t limit);
+
 // The embedded backend rooted at `dir` (created if missing).
 Result<std::unique_ptr<BlobStore>> OpenFileBlobStore(Env* env, const std::string& dir);
 
