@@ -80,6 +80,13 @@ class FakeMetadataStore : public storage::MetadataStore {
   Status PutJob(const storage::PublicationJob&) override { return Unused(); }
   Result<storage::PublicationJob> GetJob(const std::string&) override { return Unused(); }
   Result<std::vector<storage::PublicationJob>> ListUnfinishedJobs() override { return Unused(); }
+  Result<std::string> PutStagedFile(const storage::StagedFile&) override { return Unused(); }
+  Result<std::vector<storage::StagedFile>> ListStagedFiles(const std::string&, const std::string&) override { return Unused(); }
+  Status DeleteStagedFiles(const assets::Coordinates&, const std::string&,
+                           const std::optional<std::pair<std::string, std::string>>&) override { return Unused(); }
+  Result<std::vector<storage::StagedFile>> ListStagedFilesBefore(int64_t) override { return Unused(); }
+  Result<std::optional<storage::SnapshotBuildRecord>> GetSnapshotBuild(const assets::Coordinates&) override { return Unused(); }
+  Status PutSnapshotBuild(const assets::Coordinates&, const storage::SnapshotBuildRecord&) override { return Unused(); }
   Status CheckIntegrity() override { return Unused(); }
 
  private:

@@ -52,6 +52,16 @@ Status BlobReaper::CollectGarbage() {
   return SweepLocked(all);
 }
 
+Status BlobReaper::ReclaimStaged(int64_t before_millis) {
+  AGORA_ASSIGN_OR_RETURN(auto stale, metadata_.ListStagedFilesBefore(before_millis));
+  std::vector<std::string> blobs;
+  for (const auto& f : stale) {
+    AGORA_RETURN_IF_ERROR(metadata_.DeleteStagedFiles(f.coordinates, f.build, std::pair{f.classifier, f.extension}));
+    blobs.push_back(f.sha256);
+  }
+  return Sweep(blobs);
+}
+
 Result<storage::BlobInfo> BlobLease::Commit(storage::BlobWriter& writer) {
   AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, reaper_.CommitPinned(writer));
   pinned_.push_back(info.sha256);

@@ -8,6 +8,7 @@
 // Thread safety: all methods may be called from any thread.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,10 @@ class BlobReaper {
   Status Sweep(const std::vector<std::string>& sha256s);
   // Removes scratch files and every unreferenced, unpinned blob. Run at startup.
   Status CollectGarbage();
+  // Drops the files staged by Maven deploys that saw no upload since `before_millis` (deploys
+  // that were interrupted: a finished one leaves nothing staged) and deletes their blobs unless
+  // something else uses them. Run periodically.
+  Status ReclaimStaged(int64_t before_millis);
 
  private:
   Status SweepLocked(const std::vector<std::string>& candidates);

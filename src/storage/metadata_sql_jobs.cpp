@@ -1,6 +1,6 @@
 // Publication jobs in the SQL backends (see metadata_store_sql.h), and the blob references that
-// the reaper asks about: a blob stays while a version file, a portal page or resource, or an
-// unfinished job names it.
+// the reaper asks about: a blob stays while a version file, a portal page or resource, an
+// unfinished job or a staged Maven file names it.
 #include "storage/metadata_store_sql.h"
 
 namespace agora::storage {
@@ -40,7 +40,7 @@ Result<std::vector<std::string>> SqlMetadataStore::ReferencedBlobs() {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
         "SELECT sha256 FROM version_files UNION SELECT b.sha256 FROM job_blobs b JOIN jobs j ON j.run_id = b.run_id "
         "WHERE j.status IN ('queued', 'running') UNION SELECT sha256 FROM portal_pages "
-        "UNION SELECT sha256 FROM portal_resources"));
+        "UNION SELECT sha256 FROM portal_resources UNION SELECT sha256 FROM maven_staged_files"));
     return s->Collect<std::string>([](SqlStatement& r) -> Result<std::string> { return r.Text(0); });
   });
 }
@@ -51,7 +51,8 @@ Result<bool> SqlMetadataStore::IsBlobReferenced(const std::string& sha256) {
         "SELECT CASE WHEN EXISTS (SELECT 1 FROM version_files WHERE sha256 = ?1) OR EXISTS (SELECT 1 FROM job_blobs b "
         "JOIN jobs j ON j.run_id = b.run_id WHERE b.sha256 = ?1 AND j.status IN ('queued', 'running')) "
         "OR EXISTS (SELECT 1 FROM portal_pages WHERE sha256 = ?1) "
-        "OR EXISTS (SELECT 1 FROM portal_resources WHERE sha256 = ?1) THEN 1 ELSE 0 END"));
+        "OR EXISTS (SELECT 1 FROM portal_resources WHERE sha256 = ?1) "
+        "OR EXISTS (SELECT 1 FROM maven_staged_files WHERE sha256 = ?1) THEN 1 ELSE 0 END"));
     s->Bind(1, sha256);
     AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
     return row && s->Int(0) != 0;

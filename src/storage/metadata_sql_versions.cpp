@@ -211,7 +211,8 @@ Result<std::vector<VersionSummary>> SqlMetadataStore::ListVersionSummaries(const
     s->Bind(1, group_id).Bind(2, asset_id);
     return s->Collect<VersionSummary>([](SqlStatement& r) -> Result<VersionSummary> {
       return VersionSummary{r.Text(0), r.Text(1),
-                            assets::ParseLifecycle(r.Text(2)).value_or(assets::Lifecycle::kPublished), r.Text(3)};
+                            assets::ParseLifecycle(r.Text(2)).value_or(assets::Lifecycle::kPublished), r.Text(3),
+                            r.Int(4)};
     });
   });
 }

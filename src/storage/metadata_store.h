@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "assets/asset.h"
@@ -99,6 +100,7 @@ struct VersionSummary {
   std::string type;
   assets::Lifecycle status = assets::Lifecycle::kPublished;
   std::string api_version;  // the apiVersion property, empty if none
+  int64_t updated_millis = 0;
 };
 
 // A soft-deleted version: its content is gone but its coordinates stay reserved.
@@ -158,6 +160,29 @@ struct Portal {
     for (const auto& resource : resources) blobs.push_back(resource.sha256);
     return blobs;
   }
+};
+
+// A file a Maven deploy uploaded, staged until its version is complete (src/maven): it is not
+// part of any version yet, and its blob stays referenced while the row exists.
+struct StagedFile {
+  std::string organization_id;
+  assets::Coordinates coordinates;  // the version folder: "1.1.0-SNAPSHOT" for snapshot builds
+  std::string build;                // a snapshot build ("20240101.120000-3"); empty otherwise
+  std::string classifier;           // empty for the main artifact and the POM
+  std::string extension;            // jar, pom, ...
+  std::string sha256;
+  std::string md5;
+  std::string sha1;
+  uint64_t size = 0;
+  std::string staged_by;  // the deploying principal's subject
+  int64_t staged_millis = 0;
+};
+
+// The build a snapshot version's files were last deployed as, which its maven-metadata.xml names.
+struct SnapshotBuildRecord {
+  std::string timestamp;  // yyyyMMdd.HHmmss
+  uint32_t build_number = 0;
+  int64_t updated_millis = 0;
 };
 
 class MetadataStore {
@@ -254,7 +279,23 @@ class MetadataStore {
   // outranks a keyword or tag match, which outranks a description match).
   virtual Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) = 0;
 
-  // SHA-256 of every blob that a version file or an unfinished (queued or running) job refers to.
+  // Maven deploys (src/maven). PutStagedFile inserts, or replaces the file with the same
+  // coordinates, build, classifier and extension, returning the SHA-256 it replaced (empty if
+  // none), which may now be unreferenced. ListStagedFiles: every staged file of an artifact, all
+  // versions and builds. DeleteStagedFiles removes those of one version folder and build (with
+  // `classifier` and `extension`, only that file); ListStagedFilesBefore the files of every
+  // (version folder, build) whose newest file was staged before `millis`.
+  virtual Result<std::string> PutStagedFile(const StagedFile& file) = 0;
+  virtual Result<std::vector<StagedFile>> ListStagedFiles(const std::string& group_id, const std::string& asset_id) = 0;
+  virtual Status DeleteStagedFiles(const assets::Coordinates& coordinates, const std::string& build,
+                                   const std::optional<std::pair<std::string, std::string>>& file = std::nullopt) = 0;
+  virtual Result<std::vector<StagedFile>> ListStagedFilesBefore(int64_t millis) = 0;
+  // The build a snapshot version was last deployed as (nullopt: never through Maven); PutSnapshotBuild
+  // replaces it.
+  virtual Result<std::optional<SnapshotBuildRecord>> GetSnapshotBuild(const assets::Coordinates& coordinates) = 0;
+  virtual Status PutSnapshotBuild(const assets::Coordinates& coordinates, const SnapshotBuildRecord& build) = 0;
+
+  // SHA-256 of every blob that a version file, a staged Maven file or an unfinished (queued or running) job refers to.
   virtual Result<std::vector<std::string>> ReferencedBlobs() = 0;
   // Whether one blob is referenced, by the same rule.
   virtual Result<bool> IsBlobReferenced(const std::string& sha256) = 0;
@@ -316,7 +357,7 @@ inline Result<std::vector<VersionSummary>> MetadataStore::ListVersionSummaries(c
   AGORA_ASSIGN_OR_RETURN(auto versions, ListVersions(group_id, asset_id));
   std::vector<VersionSummary> summaries;
   for (const auto& v : versions)
-    summaries.push_back({v.coordinates.version, v.type, v.status, v.Property("apiVersion")});
+    summaries.push_back({v.coordinates.version, v.type, v.status, v.Property("apiVersion"), v.updated_millis});
   return summaries;
 }
 

@@ -499,9 +499,11 @@ TEST_P(MetadataStoreContract, VersionSummariesAgreeWithTheWholeVersions) {
   for (size_t i = 0; i < narrow->size(); ++i) {
     const auto& n = (*narrow)[i];
     const auto& w = (*whole)[i];
-    EXPECT_EQ(std::tie(n.version, n.type, n.status, n.api_version), std::tie(w.version, w.type, w.status, w.api_version));
+    EXPECT_EQ(std::tie(n.version, n.type, n.status, n.api_version, n.updated_millis),
+              std::tie(w.version, w.type, w.status, w.api_version, w.updated_millis));
   }
   EXPECT_EQ((*narrow)[0].api_version, "v1");
+  EXPECT_EQ((*narrow)[0].updated_millis, 10);
   EXPECT_EQ((*narrow)[1].status, Lifecycle::kDeprecated);
   EXPECT_EQ((*narrow)[2].type, "rest-api");
   EXPECT_TRUE(store_->ListVersionSummaries("com.example", "absent")->empty());
@@ -781,6 +783,63 @@ TEST_P(MetadataStoreContract, GenerationGrowsWithEveryWrite) {
   EXPECT_GT(after, before);
   EXPECT_FALSE(store_->PutVersion(Version("api", "1.0.0")).ok());
   EXPECT_GT(store_->Generation(), after) << "a failed write counts too";
+}
+
+StagedFile Staged(const std::string& version, const std::string& build, const std::string& classifier,
+                  const std::string& sha256, int64_t staged_millis) {
+  return StagedFile{"org-1", {"group", "lib", version}, build, classifier, "jar", sha256, "md5", "sha1", 7, "ci",
+                    staged_millis};
+}
+
+TEST_P(MetadataStoreContract, StagedMavenFilesAreReplacedListedReferencedAndReclaimedByBuild) {
+  EXPECT_EQ(*store_->PutStagedFile(Staged("1.0.0", "", "", std::string(64, 'a'), 10)), "");
+  EXPECT_EQ(*store_->PutStagedFile(Staged("1.0.0", "", "", std::string(64, 'b'), 11)), std::string(64, 'a'))
+      << "a retried upload replaces the staged file and names the blob it dropped";
+  ASSERT_TRUE(store_->PutStagedFile(Staged("1.0.0", "", "mule-plugin", std::string(64, 'c'), 12)).ok());
+  ASSERT_TRUE(store_->PutStagedFile(Staged("2.0.0-SNAPSHOT", "20240102.030405-1", "", std::string(64, 'd'), 5)).ok());
+  ASSERT_TRUE(store_->PutStagedFile(Staged("2.0.0-SNAPSHOT", "20240102.030405-2", "", std::string(64, 'e'), 50)).ok());
+  auto staged = store_->ListStagedFiles("group", "lib");
+  ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+  ASSERT_EQ(staged->size(), 4u);
+  EXPECT_EQ((*staged)[0].sha256, std::string(64, 'b'));
+  EXPECT_EQ((*staged)[0].size, 7u);
+  EXPECT_EQ((*staged)[0].staged_by, "ci");
+  EXPECT_EQ((*staged)[0].organization_id, "org-1");
+  EXPECT_EQ((*staged)[0].staged_millis, 11);
+  EXPECT_EQ((*staged)[1].classifier, "mule-plugin");
+  EXPECT_EQ((*staged)[2].build, "20240102.030405-1");
+  EXPECT_TRUE(store_->ListStagedFiles("group", "other")->empty());
+  EXPECT_TRUE(*store_->IsBlobReferenced(std::string(64, 'b')));
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'a')));
+  const auto referenced = *store_->ReferencedBlobs();
+  EXPECT_NE(std::find(referenced.begin(), referenced.end(), std::string(64, 'c')), referenced.end());
+
+  // A build is stale when its newest file is: 1.0.0's newest is at 12, the first snapshot build's at 5.
+  auto stale = store_->ListStagedFilesBefore(12);
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();
+  ASSERT_EQ(stale->size(), 1u);
+  EXPECT_EQ((*stale)[0].build, "20240102.030405-1");
+  EXPECT_EQ(store_->ListStagedFilesBefore(13)->size(), 3u);
+
+  ASSERT_TRUE(store_->DeleteStagedFiles({"group", "lib", "1.0.0"}, "", std::pair<std::string, std::string>{"", "jar"}).ok());
+  EXPECT_EQ(store_->ListStagedFiles("group", "lib")->size(), 3u);
+  ASSERT_TRUE(store_->DeleteStagedFiles({"group", "lib", "2.0.0-SNAPSHOT"}, "20240102.030405-2").ok());
+  staged = store_->ListStagedFiles("group", "lib");
+  ASSERT_EQ(staged->size(), 2u);
+  EXPECT_EQ((*staged)[1].build, "20240102.030405-1") << "only the named build goes";
+}
+
+TEST_P(MetadataStoreContract, SnapshotBuildsAreRecordedPerVersion) {
+  const assets::Coordinates c{"group", "lib", "2.0.0-SNAPSHOT"};
+  EXPECT_FALSE(store_->GetSnapshotBuild(c)->has_value());
+  ASSERT_TRUE(store_->PutSnapshotBuild(c, {"20240102.030405", 3, 99}).ok());
+  ASSERT_TRUE(store_->PutSnapshotBuild(c, {"20240103.000000", 4, 100}).ok());
+  auto build = store_->GetSnapshotBuild(c);
+  ASSERT_TRUE(build.ok() && build->has_value());
+  EXPECT_EQ((*build)->timestamp, "20240103.000000");
+  EXPECT_EQ((*build)->build_number, 4u);
+  EXPECT_EQ((*build)->updated_millis, 100);
+  EXPECT_FALSE(store_->GetSnapshotBuild({"group", "lib", "3.0.0-SNAPSHOT"})->has_value());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 //   metadata_sql_portals.cpp     documentation portals and drafts
 //   metadata_sql_jobs.cpp        publication jobs and the blob references that keep blobs alive
 //   metadata_sql_search.cpp      listings and full-text search
+//   metadata_sql_maven.cpp       files staged by Maven deploys, and snapshot builds
 //
 // A backend derives from it and supplies the rest: its transactions (WriteOn, ReadOn), its schema
 // and migrations, and its SqlDialect: the full-text index, and the few statements that no
@@ -51,8 +52,8 @@ class SqlDialect {
   virtual std::string Matches() const = 0;
   // An ORDER BY term for versions v by name, ignoring ASCII case.
   virtual std::string NameOrder() const = 0;
-  // Columns version, type, status and first apiVersion property of the versions of one asset
-  // (parameters group and asset id), oldest first then by version.
+  // Columns version, type, status, first apiVersion property and updated_millis of the versions
+  // of one asset (parameters group and asset id), oldest first then by version.
   virtual std::string VersionSummaries() const = 0;
 };
 
@@ -119,6 +120,15 @@ class SqlMetadataStore : public MetadataStore {
 
   // metadata_sql_search.cpp
   Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) override;
+
+  // metadata_sql_maven.cpp
+  Result<std::string> PutStagedFile(const StagedFile& file) override;
+  Result<std::vector<StagedFile>> ListStagedFiles(const std::string& group_id, const std::string& asset_id) override;
+  Status DeleteStagedFiles(const assets::Coordinates& coordinates, const std::string& build,
+                           const std::optional<std::pair<std::string, std::string>>& file) override;
+  Result<std::vector<StagedFile>> ListStagedFilesBefore(int64_t millis) override;
+  Result<std::optional<SnapshotBuildRecord>> GetSnapshotBuild(const assets::Coordinates& coordinates) override;
+  Status PutSnapshotBuild(const assets::Coordinates& coordinates, const SnapshotBuildRecord& build) override;
 
  protected:
   using Body = std::function<Status(SqlConnection&)>;

@@ -133,7 +133,23 @@ CREATE INDEX version_search_document ON version_search USING gin (document);
 CREATE SEQUENCE agora_generation;
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1};
+// Maven deploys: the SQLite store's schema 6.
+const char* const kSchemaV2 = R"sql(
+CREATE TABLE maven_staged_files (
+  group_id agora_text NOT NULL, asset_id agora_text NOT NULL, version agora_text NOT NULL, build agora_text NOT NULL,
+  classifier agora_text NOT NULL, extension agora_text NOT NULL, organization_id agora_text NOT NULL,
+  sha256 agora_text NOT NULL, md5 agora_text NOT NULL, sha1 agora_text NOT NULL, size bigint NOT NULL,
+  staged_by agora_text NOT NULL, staged_millis bigint NOT NULL,
+  PRIMARY KEY (group_id, asset_id, version, build, classifier, extension));
+CREATE INDEX maven_staged_files_sha256 ON maven_staged_files(sha256);
+CREATE INDEX maven_staged_files_staged ON maven_staged_files(staged_millis);
+CREATE TABLE maven_snapshot_builds (
+  group_id agora_text NOT NULL, asset_id agora_text NOT NULL, version agora_text NOT NULL,
+  timestamp agora_text NOT NULL, build_number bigint NOT NULL, updated_millis bigint NOT NULL,
+  PRIMARY KEY (group_id, asset_id, version));
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
 
 }  // namespace
 

@@ -148,7 +148,22 @@ CREATE TRIGGER versions_release_api_model AFTER DELETE ON versions WHEN old.api_
 END;
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+// Files of Maven deploys, staged until their version is complete (src/maven), and the build each
+// snapshot version was last deployed as. Staged files' blobs count as referenced.
+const char* const kSchemaV6 = R"sql(
+CREATE TABLE maven_staged_files (
+  group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL, build TEXT NOT NULL,
+  classifier TEXT NOT NULL, extension TEXT NOT NULL, organization_id TEXT NOT NULL, sha256 TEXT NOT NULL,
+  md5 TEXT NOT NULL, sha1 TEXT NOT NULL, size INTEGER NOT NULL, staged_by TEXT NOT NULL, staged_millis INTEGER NOT NULL,
+  PRIMARY KEY (group_id, asset_id, version, build, classifier, extension));
+CREATE INDEX maven_staged_files_sha256 ON maven_staged_files(sha256);
+CREATE INDEX maven_staged_files_staged ON maven_staged_files(staged_millis);
+CREATE TABLE maven_snapshot_builds (
+  group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL, timestamp TEXT NOT NULL,
+  build_number INTEGER NOT NULL, updated_millis INTEGER NOT NULL, PRIMARY KEY (group_id, asset_id, version));
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
 
 }  // namespace
 
