@@ -314,8 +314,9 @@ class Api {
 
   Response DownloadFile(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, DownloadableVersion(request));
+    // .../{version}/pom is the POM; a Maven project's unclassified main file is .../{version}/jar.
     const std::string classifier = request.Param("classifier");
-    const std::string packaging = request.Param("packaging").empty() ? "pom" : request.Param("packaging");
+    const std::string packaging = request.Param("packaging");
     if (version.organization_id != request.Param("organizationId"))
       return Response::Error(Status::NotFound("Asset not found in organization " + request.Param("organizationId")));
     for (const auto& file : version.files) {
@@ -530,7 +531,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   const std::string files = "/exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}";
   router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
-  router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
+  router.Add("GET", files + "/{packaging}", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
   RegisterAccountsRoutes(router, services);
   RegisterGraphRoutes(router, services);
