@@ -5,6 +5,7 @@
 
 #include <map>
 #include <regex>
+#include <vector>
 
 #include "cli/admin.h"
 #include "cli/app.h"
@@ -43,7 +44,7 @@ const std::map<std::string, Access>& Policy() {
       {"GET /assets/{groupId}/{assetId}/{version}/portal/pages/{pagePath*}", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/portal/resources", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/portal/resources/{resourceId*}", Access::kRead},
-      {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/pom", Access::kRead},
+      {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/{packaging}", Access::kRead},
       {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/{classifier}/{packaging}",
        Access::kRead},
       {"GET /exchange/files/api/v1/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/{classifier}/{packaging}/{fileName}",
@@ -97,7 +98,25 @@ const std::map<std::string, Access>& Policy() {
       {"GET /accounts/api/organizations/{organizationId}/environments/{environmentId}", Access::kRead},
       {"GET /metrics", Access::kOperator},
   };
-  return kPolicy;
+  static const std::map<std::string, Access> kWithMaven = [] {
+    // The Maven facade: reading, deploying into an organisation, read-only without one; DELETE is
+    // 405 to everyone.
+    std::map<std::string, Access> policy = kPolicy;
+    std::vector<std::string> deployable = {"/organizations/{organizationId}/maven/{path*}"};  // /exchange/api/v1|v2
+    for (const std::string v : {"v1", "v2", "v3"}) {
+      deployable.push_back("/api/" + v + "/organizations/{organizationId}/maven/{path*}");
+      policy["GET /api/" + v + "/maven/{path*}"] = Access::kRead;
+      policy["PUT /api/" + v + "/maven/{path*}"] = Access::kOpen;
+      policy["DELETE /api/" + v + "/maven/{path*}"] = Access::kOpen;
+    }
+    for (const auto& pattern : deployable) {
+      policy["GET " + pattern] = Access::kRead;
+      policy["PUT " + pattern] = Access::kManage;
+      policy["DELETE " + pattern] = Access::kOpen;
+    }
+    return policy;
+  }();
+  return kWithMaven;
 }
 
 class AccessTest : public ::testing::Test {
@@ -132,6 +151,9 @@ class AccessTest : public ::testing::Test {
         {"tagKey", "key"}, {"id", "definition"}, {"pagePath*", "home"}, {"resourceId*", "image.png"},
         {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}, {"fileName", "fixture-1.0.0-custom.txt"}};
     std::string path = pattern;
+    // A Maven path to the fixture's file: {groupId as folders}/{assetId}/{version}/{file}.
+    if (const size_t at = path.find("{path*}"); at != std::string::npos)
+      path.replace(at, 7, org_ + "/fixture/1.0.0/fixture-1.0.0-custom.txt");
     for (const auto& [name, value] : kValues)
       for (size_t at; (at = path.find("{" + name + "}")) != std::string::npos;)
         path.replace(at, name.size() + 2, value.empty() ? org_ : value);

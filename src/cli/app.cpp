@@ -1,10 +1,17 @@
 #include "cli/app.h"
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "auth/accounts.h"
 #include "auth/auth.h"
 #include "common/ids.h"
 #include "exchange/exchange_api.h"
 #include "exchange/handler_support.h"
+#include "maven/facade.h"
 #include "observability/access_log.h"
 #include "observability/metrics.h"
 #include "publication/blob_reaper.h"
@@ -57,9 +64,12 @@ struct App::Parts {
         portal(*dir.metadata, *dir.blobs, reaper),
         services{*dir.metadata, *dir.blobs, reaper,        publisher, queue,
                  lifecycle,     portal,      authenticator, accounts,  links,
-                 version_cache, options.public_url, kAgoraVersion} {
+                 version_cache, options.public_url, kAgoraVersion},
+        maven{*dir.metadata, *dir.blobs, reaper, publisher, authenticator, accounts},
+        staging_max_age_millis(std::max<int64_t>(1, options.staging_max_age_seconds) * 1000) {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
+    maven::RegisterMavenRoutes(router, maven);
     router.Add("GET", "/metrics", [this](server::Request& request) { return ServeMetrics(request); });
     metrics_router.Add("GET", "/metrics", [this](server::Request&) { return MetricsResponse(); });
     router.LimitRate(options.rate_limit_per_minute);
@@ -112,6 +122,19 @@ struct App::Parts {
     });
   }
 
+  // Reclaims interrupted Maven deploys a few times per staging age (at least every 10 minutes).
+  void ReclaimStagedPeriodically() {
+    const auto period = std::chrono::milliseconds(std::clamp<int64_t>(staging_max_age_millis / 4, 100, 600'000));
+    std::unique_lock lock(housekeeping_mutex);
+    while (!housekeeping_stopping) {
+      lock.unlock();
+      // A failure is retried next period; the files stay invisible meanwhile.
+      (void)reaper.ReclaimStaged(NowMillis() - staging_max_age_millis);
+      lock.lock();
+      housekeeping_wake.wait_for(lock, period, [this] { return housekeeping_stopping; });
+    }
+  }
+
   DataDir dir;
   publication::BlobReaper reaper;
   publication::Publisher publisher;
@@ -123,10 +146,16 @@ struct App::Parts {
   publication::AssetLifecycle lifecycle;
   publication::DocumentationPortal portal;
   exchange::ExchangeServices services;
+  maven::FacadeServices maven;
   server::Router router;
   server::Router metrics_router;
   std::unique_ptr<observability::Metrics> metrics;
   std::unique_ptr<observability::AccessLog> access_log;
+  const int64_t staging_max_age_millis;
+  std::mutex housekeeping_mutex;
+  std::condition_variable housekeeping_wake;
+  bool housekeeping_stopping = false;
+  std::thread housekeeping;
 };
 
 Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOptions& options) {
@@ -144,12 +173,28 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOpt
 }
 
 App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
-App::~App() = default;
+App::~App() {
+  if (parts_) StopWorkers();
+}
 
 const server::Router& App::router() const { return parts_->router; }
 const server::Router& App::metrics_router() const { return parts_->metrics_router; }
 storage::MetadataStore& App::metadata() { return *parts_->dir.metadata; }
-void App::StartWorkers() { parts_->queue.Start(); }
-void App::StopWorkers() { parts_->queue.Stop(); }
+void App::StartWorkers() {
+  parts_->queue.Start();
+  if (parts_->housekeeping.joinable()) return;
+  parts_->housekeeping_stopping = false;
+  parts_->housekeeping = std::thread([parts = parts_.get()] { parts->ReclaimStagedPeriodically(); });
+}
+
+void App::StopWorkers() {
+  parts_->queue.Stop();
+  {
+    std::lock_guard lock(parts_->housekeeping_mutex);
+    parts_->housekeeping_stopping = true;
+  }
+  parts_->housekeeping_wake.notify_all();
+  if (parts_->housekeeping.joinable()) parts_->housekeeping.join();
+}
 
 }  // namespace agora::cli

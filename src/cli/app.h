@@ -5,7 +5,8 @@
 // puts it behind a server::Server; the HTTP fuzz target does the same in-process.
 //
 // Open collects blobs a crash left behind and re-queues unfinished asynchronous publications;
-// the queue's workers run only between StartWorkers and StopWorkers.
+// the queue's workers, and the periodic reclaiming of interrupted Maven deploys' staged files,
+// run only between StartWorkers and StopWorkers.
 //
 // Thread safety: built and torn down by one thread; router() may then be dispatched from any
 // number of threads (the services behind it are thread-safe).
@@ -27,6 +28,8 @@ struct AppOptions {
   uint32_t rate_limit_per_minute = 0;  // per client (see server::Router::LimitRate); 0: none
   int64_t token_ttl_seconds = 3600;    // lifetime of the tokens logins issue
   std::string access_log;              // where JSON access log lines go ("-": stdout); empty: none
+  // How long the files of an unfinished Maven deploy stay staged before they are reclaimed.
+  int64_t staging_max_age_seconds = 24 * 3600;
 };
 
 class App {

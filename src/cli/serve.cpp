@@ -111,7 +111,9 @@ void AddServeOptions(po::options_description& options) {
       "access-log", po::value<std::string>()->value_name("FILE")->default_value(""),
       "append a JSON line per request to FILE ('-': standard output)")(
       "metrics-listen", po::value<std::string>()->value_name("HOST:PORT")->default_value(""),
-      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)");
+      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)")(
+      "staging-max-age", po::value<int64_t>()->value_name("SECONDS")->default_value(24 * 3600),
+      "how long the files of an unfinished Maven deploy stay staged before they are reclaimed");
 }
 
 int Serve(const po::variables_map& vm) {
@@ -144,8 +146,10 @@ int Serve(const po::variables_map& vm) {
     metrics_options->threads = 1;
   }
 
+  const int64_t staging_max_age = vm["staging-max-age"].as<int64_t>();
+  if (staging_max_age <= 0) return Fail(Status::InvalidArgument("USAGE", "--staging-max-age takes a positive number of seconds"));
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
-                         token_ttl, vm["access-log"].as<std::string>()};
+                         token_ttl, vm["access-log"].as<std::string>(), staging_max_age};
   auto app = App::Open(vm["data"].as<std::string>(), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);

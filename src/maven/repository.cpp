@@ -1,0 +1,105 @@
+#include "maven/repository.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "maven/metadata_xml.h"
+
+namespace agora::maven {
+namespace {
+
+Status NotHere(const RepositoryPath& path) {
+  return Status::NotFound(path.group_id + ":" + path.artifact_id + (path.version.empty() ? "" : ":" + path.version) +
+                          " has no " + path.FileName());
+}
+
+std::string ContentType(const std::string& extension) {
+  if (extension == "pom" || extension == "xml" || extension == "wsdl") return "application/xml";
+  if (extension == "jar" || extension == "zip") return "application/java-archive";
+  if (extension == "json") return "application/json";
+  if (extension == "raml" || extension == "yaml" || extension == "yml") return "application/yaml";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+Result<RepositoryContent> MavenRepository::Read(const auth::Principal& principal, const std::string& organization_id,
+                                                const RepositoryPath& path) {
+  if (!organization_id.empty()) AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kRead));
+  switch (path.kind) {
+    case RepositoryPath::Kind::kArtifactMetadata: return ArtifactMetadataXml(principal, path);
+    case RepositoryPath::Kind::kVersionMetadata: return SnapshotMetadataXml(principal, path);
+    case RepositoryPath::Kind::kFile: return File(principal, path);
+  }
+  return NotHere(path);
+}
+
+Result<RepositoryContent> MavenRepository::ArtifactMetadataXml(const auth::Principal& principal,
+                                                               const RepositoryPath& path) {
+  // Every version under a group belongs to the group's owner.
+  auto owner = metadata_.GroupOwner(path.group_id);
+  if (!owner.ok()) return owner.status().kind() == Status::Kind::kNotFound ? NotHere(path) : owner.status();
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, *owner, auth::Action::kRead));
+  AGORA_ASSIGN_OR_RETURN(auto summaries, metadata_.ListVersionSummaries(path.group_id, path.artifact_id));
+  if (summaries.empty()) return NotHere(path);
+  ArtifactMetadata metadata{path.group_id, path.artifact_id, {}, 0};
+  for (const auto& s : summaries) {
+    metadata.versions.push_back(s.version);
+    metadata.last_updated_millis = std::max(metadata.last_updated_millis, s.updated_millis);
+  }
+  return Generated(WriteArtifactMetadata(metadata), path);
+}
+
+Result<RepositoryContent> MavenRepository::SnapshotMetadataXml(const auth::Principal& principal,
+                                                               const RepositoryPath& path) {
+  AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(principal, path));
+  AGORA_ASSIGN_OR_RETURN(storage::SnapshotBuildRecord build, CurrentBuild(version));
+  SnapshotMetadata metadata{path.group_id, path.artifact_id, path.version, build.timestamp, build.build_number,
+                            build.updated_millis, {}};
+  for (const auto& f : version.files) metadata.files.push_back({f.classifier, f.packaging});
+  std::sort(metadata.files.begin(), metadata.files.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.classifier, a.extension) < std::tie(b.classifier, b.extension);
+  });
+  return Generated(WriteSnapshotMetadata(metadata), path);
+}
+
+Result<RepositoryContent> MavenRepository::File(const auth::Principal& principal, const RepositoryPath& path) {
+  AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(principal, path));
+  if (!path.build.empty()) {
+    AGORA_ASSIGN_OR_RETURN(storage::SnapshotBuildRecord build, CurrentBuild(version));
+    if (path.build != build.timestamp + "-" + std::to_string(build.build_number)) return NotHere(path);
+  }
+  for (const auto& f : version.files) {
+    if (f.classifier != path.classifier || f.packaging != path.extension) continue;
+    const storage::BlobInfo blob{f.sha256, f.md5, f.sha1, f.size};
+    if (path.checksum) {
+      AGORA_ASSIGN_OR_RETURN(std::string digest, checksums_.Of(blob, *path.checksum));
+      return RepositoryContent{std::nullopt, "", std::move(digest), "text/plain"};
+    }
+    return RepositoryContent{blob, path.FileName(), "", ContentType(path.extension)};
+  }
+  return NotHere(path);
+}
+
+Result<assets::AssetVersion> MavenRepository::ReadableVersion(const auth::Principal& principal,
+                                                              const RepositoryPath& path) {
+  auto version = metadata_.GetVersion({path.group_id, path.artifact_id, path.version});
+  if (!version.ok()) return version.status().kind() == Status::Kind::kNotFound ? NotHere(path) : version.status();
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version->organization_id, auth::Action::kRead));
+  return version;
+}
+
+Result<storage::SnapshotBuildRecord> MavenRepository::CurrentBuild(const assets::AssetVersion& version) {
+  AGORA_ASSIGN_OR_RETURN(auto recorded, metadata_.GetSnapshotBuild(version.coordinates));
+  if (recorded && recorded->updated_millis >= version.created_millis) return *recorded;
+  // Never deployed through Maven, or republished since by the Exchange API: build 1 at creation.
+  return storage::SnapshotBuildRecord{SnapshotTimestamp(version.created_millis),
+                                      recorded ? recorded->build_number + 1 : 1, version.created_millis};
+}
+
+Result<RepositoryContent> MavenRepository::Generated(std::string text, const RepositoryPath& path) {
+  if (!path.checksum) return RepositoryContent{std::nullopt, "", std::move(text), "application/xml"};
+  return RepositoryContent{std::nullopt, "", DigestHex(*path.checksum, text), "text/plain"};
+}
+
+}  // namespace agora::maven

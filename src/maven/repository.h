@@ -1,0 +1,55 @@
+// MavenRepository answers a Maven client's reads from agora's records. Every asset version is
+// there, however it was published (the Exchange API, anypoint-cli or Maven): its POM and each file
+// at {artifactId}-{version}[-{classifier}].{packaging}, each with .md5, .sha1, .sha256 and
+// .sha512 (Checksums). An artifact's maven-metadata.xml lists its versions; a -SNAPSHOT version's
+// names its current build, whose timestamped file names resolve to the version's files, as does
+// the plain -SNAPSHOT name (a version Maven never deployed gets build 1 at its creation time).
+// Staged files of an unfinished deploy are never visible.
+//
+// Thread safety: all methods may be called from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "auth/auth.h"
+#include "common/status.h"
+#include "maven/checksums.h"
+#include "maven/repository_path.h"
+#include "storage/blob_store.h"
+#include "storage/metadata_store.h"
+
+namespace agora::maven {
+
+// What to send for a read: a stored file, or generated text (metadata, a checksum).
+struct RepositoryContent {
+  std::optional<storage::BlobInfo> blob;
+  std::string file_name;  // the blob's download name
+  std::string text;
+  std::string content_type;
+};
+
+class MavenRepository {
+ public:
+  MavenRepository(storage::MetadataStore& metadata, Checksums& checksums) : metadata_(metadata), checksums_(checksums) {}
+
+  // 404 NOT_FOUND for what is not there; 403 for content of organisations the principal cannot
+  // read. `organization_id`: the organisation the URL names (the principal must read it too), or
+  // empty for the organisation-less base.
+  Result<RepositoryContent> Read(const auth::Principal& principal, const std::string& organization_id,
+                                 const RepositoryPath& path);
+
+ private:
+  Result<RepositoryContent> ArtifactMetadataXml(const auth::Principal& principal, const RepositoryPath& path);
+  Result<RepositoryContent> SnapshotMetadataXml(const auth::Principal& principal, const RepositoryPath& path);
+  Result<RepositoryContent> File(const auth::Principal& principal, const RepositoryPath& path);
+  Result<assets::AssetVersion> ReadableVersion(const auth::Principal& principal, const RepositoryPath& path);
+  // The build a snapshot version's files are served as.
+  Result<storage::SnapshotBuildRecord> CurrentBuild(const assets::AssetVersion& version);
+  Result<RepositoryContent> Generated(std::string text, const RepositoryPath& path);
+
+  storage::MetadataStore& metadata_;
+  Checksums& checksums_;
+};
+
+}  // namespace agora::maven
