@@ -14,6 +14,8 @@
 //
 // Thread safety: each thread owns its connection; the next request index is an atomic counter and
 // each thread writes only its own slots of the latency vector.
+#include "load_figures.h"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -37,6 +39,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+
+using agora::bench::JsonString;
+using agora::bench::Percentile;
 
 namespace {
 
@@ -141,22 +146,6 @@ std::optional<Options> Parse(int argc, char** argv) {
   }
   if (o.port <= 0 || o.target.empty() || o.requests <= 0 || o.concurrency <= 0) return std::nullopt;
   return o;
-}
-
-double Percentile(std::vector<double> samples, double p) {
-  if (samples.empty()) return 0;
-  std::sort(samples.begin(), samples.end());
-  return samples[std::min(samples.size() - 1, static_cast<size_t>(p * samples.size()))];
-}
-
-std::string JsonString(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (static_cast<unsigned char>(c) < 0x20) out += ' ';
-    else out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
