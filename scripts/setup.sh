@@ -14,6 +14,10 @@ packages=(
   libpq-dev postgresql-15
   curl python3 python3-prometheus-client
   clang libclang-rt-14-dev
+  # The Maven facade's tests run Debian's Maven offline, with the plugins of a `mvn deploy`
+  # lifecycle and dependency:get from Debian's own repository (/usr/share/maven-repo).
+  maven maven-debian-helper libmaven-deploy-plugin-java libmaven-install-plugin-java libmaven-jar-plugin-java
+  libmaven-compiler-plugin-java libmaven-resources-plugin-java libmaven-dependency-plugin-java libsurefire-java
 )
 
 [ "${1:-}" = "--bench" ] && packages+=(nginx wrk linux-perf strace)
