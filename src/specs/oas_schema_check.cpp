@@ -589,6 +589,20 @@ class ExampleFinder {
 
   void Add(const std::string& schema, const YamlNode& value, const char* what) { found_.push_back({schema, &value, what}); }
 
+  // 3.x: Example Objects by name (their `value`, references resolved); 2.0: values by media type.
+  void AddNamedExamples(const std::string& schema, const YamlNode& examples) {
+    for (const auto& [name, entry] : examples.pairs) {
+      if (swagger2_) {
+        Add(schema, entry, "example");
+        continue;
+      }
+      const YamlNode* target = &entry;
+      if (const YamlNode* ref = entry.Find("$ref"); ref && ref->is_scalar() && ref->scalar.rfind("#/", 0) == 0)
+        target = FollowPointer(root_, ref->scalar.substr(1));
+      if (const YamlNode* value = target ? target->Find("value") : nullptr) Add(schema, *value, "example");
+    }
+  }
+
   void Walk(const YamlNode& node, bool schema) {
     if (node.is_sequence()) {
       for (size_t i = 0; i < node.items.size(); ++i) Step(std::to_string(i), node.items[i], false);
@@ -612,16 +626,7 @@ class ExampleFinder {
       if (example || (examples && examples->is_mapping())) {
         const std::string at = Pointer("schema");
         if (example) Add(at, *example, "example");
-        for (const auto& [name, entry] : examples && examples->is_mapping() ? examples->pairs : std::vector<YamlPair>{}) {
-          if (swagger2_) {
-            Add(at, entry, "example");  // by media type
-            continue;
-          }
-          const YamlNode* target = &entry;
-          if (const YamlNode* ref = entry.Find("$ref"); ref && ref->is_scalar() && ref->scalar.rfind("#/", 0) == 0)
-            target = FollowPointer(root_, ref->scalar.substr(1));
-          if (const YamlNode* value = target ? target->Find("value") : nullptr) Add(at, *value, "example");
-        }
+        if (examples && examples->is_mapping()) AddNamedExamples(at, *examples);
       }
     }
     for (const auto& [key, value] : node.pairs) {
@@ -681,36 +686,15 @@ std::vector<std::pair<Problem, bool>> CheckExamples(const std::string& file, con
   if (targets.empty()) return problems;
   json::value document = YamlToJson(root);
   if (!document.is_object()) return problems;
-  // valijson reads 2.0 and 3.0 Schema Objects as they are (draft 4 with nullable admitted); only
-  // 3.1's 2020-12 needs the rewriting, which costs a walk of the whole document.
-  if (oas31) Prepare(document, oas31);
-  else AdmitNull(document);
-  // Every schema is compiled at once, as a property ("0", "1", ...) of the document taken as the
-  // root (so that #/components/... references resolve, and valijson parses the schemas they
-  // share once); an example is checked as the value of its schema's property. When a schema
-  // cannot be used (it refers to another file), each is compiled on its own and that one skipped.
-  std::map<std::string, std::string> keys;  // schema pointer -> property
-  json::object properties;
-  for (const auto& target : targets) {
-    if (keys.count(target.schema)) continue;
-    const std::string key = std::to_string(keys.size());
-    keys[target.schema] = key;
-    properties[key] = json::object{{"$ref", "#" + target.schema}};
-  }
-  document.as_object()["properties"] = std::move(properties);
-  std::map<std::string, std::unique_ptr<valijson::Schema>> schemas;  // by property; null: unusable
-  bool combined = true;
-  try {
-    Parser(oas31).populateSchema(valijson::adapters::BoostJsonAdapter(document), *schemas.emplace("", std::make_unique<valijson::Schema>()).first->second);
-  } catch (const std::exception&) {
-    combined = false;
-    document.as_object().erase("properties");
-  }
+  if (!oas31) AdmitNull(document);
+  Prepare(document, oas31);
+  std::map<std::string, std::unique_ptr<valijson::Schema>> schemas;  // by pointer; null: unusable
   valijson::Validator validator;
   for (const auto& target : targets) {
-    const std::string& key = keys.at(target.schema);
-    auto [entry, fresh] = schemas.try_emplace(combined ? "" : key);
+    auto [entry, fresh] = schemas.try_emplace(target.schema);
     if (fresh) {
+      // The document is the root, so that the schema's own #/components/... references resolve;
+      // a reference to another file cannot, and such an example is left unchecked.
       document.as_object()["$ref"] = "#" + target.schema;
       try {
         auto schema = std::make_unique<valijson::Schema>();
@@ -721,15 +705,11 @@ std::vector<std::pair<Problem, bool>> CheckExamples(const std::string& file, con
     }
     if (!entry->second) continue;
     try {
-      const json::value value = combined ? json::value(json::object{{key, YamlToJson(*target.value)}}) : YamlToJson(*target.value);
+      const json::value value = YamlToJson(*target.value);
       const valijson::adapters::BoostJsonAdapter adapter(value);
       if (validator.validate(*entry->second, adapter, nullptr)) continue;
-      ValidationResults collected, results;
-      validator.validate(*entry->second, adapter, &collected);
-      for (auto error : collected) {  // the property is not part of the example
-        if (combined && error.context.size() >= 2) error.context.erase(error.context.begin() + 1);
-        results.pushError(error.context, error.description);
-      }
+      ValidationResults results;
+      validator.validate(*entry->second, adapter, &results);
       std::vector<const Complaint*> leaves;
       const std::vector<Complaint> tree = BuildTree(results);
       Flatten(tree, leaves);
