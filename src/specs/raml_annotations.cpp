@@ -50,8 +50,10 @@ void Annotations::Check(const Scope& scope, const RamlNode& node, const char* ta
       continue;
     }
     const auto targets = AllowedTargets(*declared->node);
-    if (!targets.empty() &&
-        std::none_of(targets.begin(), targets.end(), [&](const RamlNode* t) { return t->scalar == target; })) {
+    // A body is a type declaration too.
+    const std::string body = std::string(target).ends_with("Body") ? "TypeDeclaration" : target;
+    if (!targets.empty() && std::none_of(targets.begin(), targets.end(),
+                                         [&](const RamlNode* t) { return t->scalar == target || t->scalar == body; })) {
       std::string allowed;
       for (const RamlNode* t : targets) allowed += (allowed.empty() ? "" : ", ") + t->scalar;
       context_.ReportKey(node, pair, "the annotation '" + name + "' is not allowed on a " + target + " (allowed: " + allowed + ")");

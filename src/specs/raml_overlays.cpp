@@ -34,8 +34,9 @@ void MergeLayer(Context& context, RamlNode& target, const RamlNode& layer, bool 
     RamlNode& mine = existing->value;
     if (documentation && (!pair.value.is_mapping() || !mine.is_mapping())) {
       mine = pair.value;
-    } else if (mine.is_mapping() && pair.value.is_mapping()) {
-      MergeLayer(context, mine, pair.value, overlay && !(declarations && false), depth + 1);
+    } else if ((mine.is_mapping() || mine.is_null()) && pair.value.is_mapping()) {
+      // Inside documentation (an example's value, an annotation's) an overlay may change anything.
+      MergeLayer(context, mine, pair.value, overlay && !documentation, depth + 1);
     } else if (!SameTree(mine, pair.value)) {
       if (overlay && !documentation)
         context.ReportKey(layer, pair, "an overlay cannot change '" + pair.key + "' (only documentation and annotations)");

@@ -275,6 +275,12 @@ class RamlReader {
 
   std::vector<std::string> ReadProtocols(const RamlNode& node) {
     std::vector<std::string> protocols;
+    if (node.is_scalar() && !node.is_null()) {
+      RamlNode list;
+      list.kind = RamlNode::Kind::kSequence;
+      list.items.push_back(node);
+      return ReadProtocols(Keep(std::move(list)));
+    }
     if (!node.is_sequence() || node.items.empty()) {
       Report(node, "'protocols' must be a non-empty list of HTTP and/or HTTPS");
       return protocols;
@@ -431,16 +437,16 @@ class RamlReader {
       }
     }
     if (const RamlNode* responses = method.Find("responses")) ReadResponses(Templates::ScopeOf(*responses, scope), *responses, operation.responses);
-    if (const RamlNode* protocols = method.Find("protocols")) ReadProtocols(*protocols);
+    if (const RamlNode* protocols = method.Find("protocols"); protocols && !(protocols->is_scalar() && !protocols->is_null()))
+      ReadProtocols(*protocols);
     operation.security = secured;
     if (const RamlNode* own = method.Find("securedBy")) operation.security = security_->ReadSecuredBy(Templates::ScopeOf(*own, scope), *own);
     return operation;
   }
 
   void ReadQueryString(const Scope& scope, const RamlNode& node, std::vector<Parameter>& out) {
-    TypeRef type = types_->Resolve(scope, node, Site::kDeclaration);
-    if (type && type->kind != raml::TypeKind::kObject && type->kind != raml::TypeKind::kUnion && type->kind != raml::TypeKind::kAny)
-      Report(node, "'queryString' must be an object type");
+    TypeRef type = types_->Resolve(scope, node, Site::kBody);
+    if (type && raml::IsScalarKind(type->kind)) Report(node, "'queryString' must be an object type");
     Parameter parameter;
     parameter.name = "queryString";
     parameter.in = "query";

@@ -63,7 +63,34 @@ std::string Join(const std::vector<std::string>& words, const std::string& separ
 
 bool EndsWith(const std::string& text, const char* suffix) { return text.ends_with(suffix); }
 
+// English nouns whose plural does not follow the rules below.
+const std::vector<std::pair<std::string, std::string>>& Irregular() {
+  static const std::vector<std::pair<std::string, std::string>> words = {
+      {"person", "people"}, {"child", "children"}, {"man", "men"}, {"woman", "women"}, {"mouse", "mice"},
+      {"goose", "geese"}, {"foot", "feet"}, {"tooth", "teeth"}, {"medium", "media"}, {"datum", "data"},
+      {"criterion", "criteria"}, {"index", "indices"}, {"matrix", "matrices"}, {"vertex", "vertices"},
+      {"analysis", "analyses"}, {"ox", "oxen"}, {"leaf", "leaves"}, {"life", "lives"}, {"knife", "knives"},
+      {"wife", "wives"}, {"half", "halves"}, {"quiz", "quizzes"}, {"status", "statuses"}, {"alias", "aliases"}};
+  return words;
+}
+
+// The irregular form of `word` (singular to plural when `to_plural`), keeping its first letter's case.
+std::optional<std::string> IrregularForm(const std::string& word, bool to_plural) {
+  const std::string lower = Lower(word);
+  for (const auto& [singular, plural] : Irregular()) {
+    const std::string& from = to_plural ? singular : plural;
+    const std::string& to = to_plural ? plural : singular;
+    if (lower.size() < from.size() || lower.compare(lower.size() - from.size(), from.size(), from) != 0) continue;
+    std::string out = word.substr(0, word.size() - from.size()) + to;
+    if (word.size() == from.size() && std::isupper(static_cast<unsigned char>(word[0])))
+      out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+    return out;
+  }
+  return std::nullopt;
+}
+
 std::string Singular(const std::string& word) {
+  if (auto irregular = IrregularForm(word, false)) return *irregular;
   const std::string lower = Lower(word);
   if (EndsWith(lower, "ies") && word.size() > 3) return word.substr(0, word.size() - 3) + "y";
   for (const char* suffix : {"sses", "shes", "ches", "xes", "zes"})
@@ -74,6 +101,7 @@ std::string Singular(const std::string& word) {
 }
 
 std::string Plural(const std::string& word) {
+  if (auto irregular = IrregularForm(word, true)) return *irregular;
   const std::string lower = Lower(word);
   if (lower.size() > 1 && EndsWith(lower, "y") && std::string("aeiou").find(lower[lower.size() - 2]) == std::string::npos)
     return word.substr(0, word.size() - 1) + "ies";
@@ -173,11 +201,12 @@ bool Templates::SubstituteText(std::string& text, const RamlNode& at, const std:
       value = found->second;
     } else if (const auto given = parameters.find(name); given != parameters.end()) {
       const RamlNode& node = *given->second;
+      // `key: <<param>>` takes the parameter's value as it is (a mapping, an included file's text).
+      if (whole && open == 0 && close + 2 == text.size() && parts.size() == 1) {
+        *whole = &node;
+        return true;
+      }
       if (!node.is_scalar()) {
-        if (whole && open == 0 && close + 2 == text.size() && parts.size() == 1) {
-          *whole = &node;
-          return true;
-        }
         context_.Report(at, "the parameter " + name + " of " + template_name + " is not a scalar and cannot be part of a string");
       }
       value = node.scalar;
@@ -215,7 +244,7 @@ void Templates::Substitute(RamlNode& node, const std::map<std::string, const Ram
 
 std::optional<RamlNode> Templates::Instantiate(const Scope& scope, const Use& use, DeclKind kind,
                                                const std::map<std::string, std::string>& reserved,
-                                               const Scope*& declared_in) {
+                                               const Scope*& declared_in, const RamlNode* target) {
   const char* what = kind == DeclKind::kTrait ? "trait" : "resource type";
   const auto declaration = context_.Lookup(scope, use.name, kind);
   if (!declaration) {
@@ -240,7 +269,18 @@ std::optional<RamlNode> Templates::Instantiate(const Scope& scope, const Use& us
     context_.Report(*declaration->node, std::string("a ") + what + " must be a mapping");
     return std::nullopt;
   }
-  declared_in = &Combine(*declaration->scope, scope);
+  const Scope* own = declaration->scope;
+  if (instance.raml_header && instance.Find("uses"))  // a fragment with libraries of its own
+    own = &context_.AddScope(instance.included_file, *declaration->node, declaration->scope->prefix);
+  std::erase_if(instance.pairs, [](const RamlPair& pair) { return pair.key == "uses"; });
+  // Optional methods (`get?`) the target does not have are not applied, so their parameters need no values.
+  if (target)
+    std::erase_if(instance.pairs, [&](const RamlPair& pair) {
+      if (pair.key.empty() || pair.key.back() != '?') return false;
+      const std::string base = pair.key.substr(0, pair.key.size() - 1);
+      return IsMethodName(base) && !target->Find(base);
+    });
+  declared_in = &Combine(*own, scope);
   MarkScope(instance, declared_in);
   Substitute(instance, parameters, reserved, std::string(what) + " '" + use.name + "'");
   std::erase_if(instance.pairs, [](const RamlPair& pair) { return pair.key == "usage"; });
@@ -293,11 +333,13 @@ RamlNode Templates::ApplyResourceType(const Scope& scope, const RamlNode& resour
   const std::map<std::string, std::string> reserved = {{"resourcePath", path}, {"resourcePathName", ResourcePathName(path)}};
   const Scope* declared_in = nullptr;
   const auto declaration = context_.Lookup(ScopeOf(*type, scope), uses.front().name, DeclKind::kResourceType);
-  auto instance = Instantiate(ScopeOf(*type, scope), uses.front(), DeclKind::kResourceType, reserved, declared_in);
+  auto instance = Instantiate(ScopeOf(*type, scope), uses.front(), DeclKind::kResourceType, reserved, declared_in, &resource);
   if (!instance) return result;
   for (const auto& pair : instance->pairs)
     if (!pair.key.empty() && pair.key.front() == '/')
       context_.ReportKey(*instance, pair, "a resource type cannot declare nested resources");
+  // The resource type's own type applies to the resource as a whole, so its optional methods are
+  // judged against the resource, not against this resource type.
   RamlNode applied = ApplyResourceType(*declared_in, *instance, path);
   applying_.erase(declaration->node);
   Merge(result, applied, true);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,7 +51,8 @@ class Templates {
   static std::vector<Use> UsesOf(const RamlNode& node);
   // The declaration named by `use`, instantiated: parameters replaced, scope marked.
   std::optional<RamlNode> Instantiate(const Scope& scope, const Use& use, DeclKind kind,
-                                      const std::map<std::string, std::string>& reserved, const Scope*& declared_in);
+                                      const std::map<std::string, std::string>& reserved, const Scope*& declared_in,
+                                      const RamlNode* target = nullptr);
   void Substitute(RamlNode& node, const std::map<std::string, const RamlNode*>& parameters,
                   const std::map<std::string, std::string>& reserved, const std::string& template_name);
   bool SubstituteText(std::string& text, const RamlNode& at, const std::map<std::string, const RamlNode*>& parameters,

@@ -151,19 +151,25 @@ TypeRef TypeSystem::Builtin(TypeKind kind) const {
   return type;
 }
 
+TypeSystem::Depth::~Depth() {
+  if (--types.depth_ == 0 && !types.draining_) types.ResolvePending();
+}
+
 TypeRef TypeSystem::Named(const Declaration& declaration) {
-  if (const auto found = by_node_.find(declaration.node); found != by_node_.end()) {
-    if (found->second->resolving) {
-      context_.Report(*declaration.node, "the type " + Quote(declaration.qualified) + " is defined in terms of itself");
-      return Builtin(TypeKind::kAny);
-    }
-    return found->second;
-  }
+  Depth depth(*this);
+  // A type being resolved may be referred to by its own properties and items (a recursive type);
+  // where it would be its own parent or union member, Resolve and Merge report the cycle.
+  if (const auto found = by_node_.find(declaration.node); found != by_node_.end()) return found->second;
   auto type = std::make_shared<RType>();
   by_node_[declaration.node] = type;
   by_name_[declaration.qualified] = type;
   type->resolving = true;
+  type->name = declaration.qualified;
   TypeRef resolved = Resolve(*declaration.scope, *declaration.node, Site::kDeclaration);
+  if (resolved->resolving) {
+    context_.Report(*declaration.node, "the type " + Quote(declaration.qualified) + " is defined in terms of itself");
+    resolved = Builtin(TypeKind::kAny);
+  }
   const bool shared = resolved && !resolved->name.empty();  // `Alias: Other` extends Other
   *type = *resolved;
   type->name = declaration.qualified;
@@ -200,6 +206,7 @@ static bool IsSchemaText(const RamlNode& node) {
 }
 
 TypeRef TypeSystem::Resolve(const Scope& scope, const RamlNode& declaration, Site site) {
+  Depth depth(*this);
   if (declaration.is_scalar()) {
     if (declaration.is_null()) return Builtin(site == Site::kBody ? TypeKind::kAny : TypeKind::kString);
     if (IsSchemaText(declaration)) return SchemaType(scope, declaration);
@@ -222,6 +229,17 @@ TypeRef TypeSystem::Resolve(const Scope& scope, const RamlNode& declaration, Sit
   }
   bool has_base = false;
   TypeRef base = Base(scope, declaration, site, has_base);
+  // `{type: Name}` alone is the named type itself.
+  if (!base->name.empty() && std::all_of(declaration.pairs.begin(), declaration.pairs.end(), [&](const RamlPair& p) {
+        return p.key == "type" || p.key == "schema" || (p.key == "required" && site != Site::kDeclaration);
+      }))
+    return base;
+  if (base->resolving) {
+    // A recursive property or item (`parent: {type: Node}` inside Node) refers to the type itself.
+    if (site == Site::kProperty || site == Site::kItems) return base;
+    context_.Report(declaration, "the type " + Quote(base->name) + " inherits from itself");
+    base = Builtin(TypeKind::kAny);
+  }
   auto type = std::make_shared<RType>(*base);
   type->name.clear();
   type->parents.clear();
@@ -270,19 +288,54 @@ TypeRef TypeSystem::Base(const Scope& scope, const RamlNode& declaration, Site s
   return Expression(scope, type->scalar, *type);
 }
 
-// Multiple inheritance: every parent must be an object type; their properties are combined.
+// Multiple inheritance: the parents are all of one scalar kind, or all objects (unions of objects
+// included); an object's properties are combined.
 TypeRef TypeSystem::Merge(const std::vector<TypeRef>& parents, const RamlNode& at) {
   auto merged = std::make_shared<RType>();
   merged->kind = TypeKind::kObject;
+  auto is_object = [](const RType& type) {
+    if (type.kind == TypeKind::kObject || type.kind == TypeKind::kAny) return true;
+    if (type.kind != TypeKind::kUnion) return false;
+    return std::all_of(type.members.begin(), type.members.end(),
+                       [](const TypeRef& m) { return !m || m->kind == TypeKind::kObject || m->kind == TypeKind::kAny; });
+  };
+  std::vector<TypeRef> usable;
   for (const auto& parent : parents) {
     if (!parent) continue;
     if (parent->resolving) {
-      context_.Report(at, "the type " + Quote(parent->name) + " is defined in terms of itself");
+      context_.Report(at, "the type " + Quote(parent->name) + " inherits from itself");
       continue;
     }
-    if (parent->kind != TypeKind::kObject && parent->kind != TypeKind::kAny) {
-      context_.Report(at, std::string("a type can inherit from several types only when they are all object types, not ") +
-                              KindName(parent->kind));
+    usable.push_back(parent);
+  }
+  if (usable.empty()) return Builtin(TypeKind::kAny);
+  if (IsScalarKind(usable.front()->kind)) {
+    for (const auto& parent : usable)
+      if (parent->kind != usable.front()->kind) {
+        context_.Report(at, std::string("a type cannot inherit from both ") + KindName(usable.front()->kind) + " and " +
+                                KindName(parent->kind));
+        return Builtin(TypeKind::kAny);
+      }
+    auto scalar = std::make_shared<RType>(*usable.front());
+    scalar->name.clear();
+    for (const auto& parent : usable) {
+      for (const auto& pattern : parent->patterns)
+        if (std::find(scalar->patterns.begin(), scalar->patterns.end(), pattern) == scalar->patterns.end())
+          scalar->patterns.push_back(pattern);
+      if (parent->min_length) scalar->min_length = std::max(scalar->min_length.value_or(0), *parent->min_length);
+      if (parent->max_length) scalar->max_length = std::min(scalar->max_length.value_or(UINT64_MAX), *parent->max_length);
+      if (parent->minimum) scalar->minimum = std::max(scalar->minimum.value_or(-HUGE_VAL), *parent->minimum);
+      if (parent->maximum) scalar->maximum = std::min(scalar->maximum.value_or(HUGE_VAL), *parent->maximum);
+    }
+    scalar->parents.clear();
+    for (const auto& parent : usable)
+      if (!parent->name.empty()) scalar->parents.push_back(parent);
+    return scalar;
+  }
+  for (const auto& parent : usable) {
+    if (!is_object(*parent)) {
+      context_.Report(at, std::string("a type can inherit from several types only when they are all object types or all "
+                                      "of one scalar type, not ") + KindName(parent->kind));
       continue;
     }
     merged->parents.push_back(parent);
@@ -291,7 +344,8 @@ TypeRef TypeSystem::Merge(const std::vector<TypeRef>& parents, const RamlNode& a
                                [&](const RProperty& p) { return p.name == property.name; });
       if (same == merged->properties.end()) {
         merged->properties.push_back(property);
-      } else if (same->type && property.type && same->type->kind != property.type->kind &&
+      } else if (same->type && property.type && !same->type->forward && !property.type->forward &&
+                 same->type->kind != property.type->kind &&
                  same->type->kind != TypeKind::kAny && property.type->kind != TypeKind::kAny) {
         context_.Report(at, "the parents declare the property " + Quote(property.name) + " with conflicting types (" +
                                 KindName(same->type->kind) + " and " + KindName(property.type->kind) + ")");
@@ -328,7 +382,7 @@ TypeRef TypeSystem::Expression(const Scope& scope, const std::string& expression
       return inner;
     }
     const size_t start = i;
-    while (i < expression.size() && std::string_view(" \t|()[]").find(expression[i]) == std::string_view::npos) ++i;
+    while (i < expression.size() && std::string_view(" \t|()[]?").find(expression[i]) == std::string_view::npos) ++i;
     const std::string name = expression.substr(start, i - start);
     if (name.empty()) {
       failed = true;
@@ -343,12 +397,20 @@ TypeRef TypeSystem::Expression(const Scope& scope, const std::string& expression
   auto parse_postfix = [&]() -> TypeRef {
     TypeRef type = parse_primary();
     skip();
-    while (i + 1 < expression.size() && expression[i] == '[' && expression[i + 1] == ']') {
-      auto array = Builtin(TypeKind::kArray);
-      array->items = type;
-      array->node = &at;
-      type = array;
-      i += 2;
+    while (i < expression.size() && (expression[i] == '?' || (i + 1 < expression.size() && expression[i] == '[' && expression[i + 1] == ']'))) {
+      if (expression[i] == '?') {  // `T?` is `T | nil`
+        auto nullable = Builtin(TypeKind::kUnion);
+        nullable->members = {type, Builtin(TypeKind::kNil)};
+        nullable->node = &at;
+        type = nullable;
+        ++i;
+      } else {
+        auto array = Builtin(TypeKind::kArray);
+        array->items = type;
+        array->node = &at;
+        type = array;
+        i += 2;
+      }
       skip();
     }
     return type;
@@ -364,13 +426,7 @@ TypeRef TypeSystem::Expression(const Scope& scope, const std::string& expression
     if (members.size() == 1) return members.front();
     auto type = Builtin(TypeKind::kUnion);
     type->node = &at;
-    for (const auto& member : members) {
-      if (member && member->resolving) {
-        context_.Report(at, "the type " + Quote(member->name) + " is a member of its own union");
-        continue;
-      }
-      type->members.push_back(member);
-    }
+    type->members = members;
     return type;
   };
   TypeRef type = parse_union();
@@ -537,12 +593,15 @@ void TypeSystem::ApplyFacets(RType& type, const Scope& scope, const RamlNode& de
                                  [&](const RProperty& p) { return p.name == type.discriminator && !p.pattern; });
     if (property == type.properties.end())
       context_.Report(declaration, "the discriminator " + Quote(type.discriminator) + " is not a property of the type");
-    else if (property->type && !IsScalarKind(property->type->kind) && property->type->kind != TypeKind::kAny)
+    else if (property->type && !property->type->forward && !IsScalarKind(property->type->kind) &&
+             property->type->kind != TypeKind::kAny)
       context_.Report(declaration, "the discriminator " + Quote(type.discriminator) + " must be a scalar property");
   }
   // A required facet declared by a parent must be given a value by the types that inherit it.
+  // A type that declares facets of its own is itself a base for others, which then give the values.
+  const bool declares_facets = declaration.Find("facets") != nullptr;
   for (const auto& [name, facet] : parent.facet_declarations)
-    if (facet.required && !type.facet_values.count(name))
+    if (facet.required && !type.facet_values.count(name) && !declares_facets)
       context_.Report(declaration, "the facet " + Quote(name) + " declared by " + facet.owner + " requires a value");
   if (const RamlNode* value = declaration.Find("default")) type.default_value = value;
 }
@@ -569,23 +628,25 @@ void TypeSystem::ReadProperties(RType& type, const Scope& scope, const RamlNode&
       property.required = false;
       property.name = pair.key.substr(1, pair.key.size() - 2);
       if (!Compile(property.name)) context_.ReportKey(properties, pair, Quote(property.name) + " is not a valid regular expression");
-    } else if (!pair.key.empty() && pair.key.back() == '?') {
-      property.required = false;
+    } else if (!pair.key.empty() && pair.key.back() == '?' && !pair.value.Find("required")) {
+      property.required = false;  // `name?:` is optional; with an explicit `required` the '?' is part of the name
       property.name.pop_back();
     }
     if (const RamlNode* required = pair.value.Find("required"); required && required->is_scalar())
       property.required = required->scalar == "true";
-    property.type = Resolve(scope, pair.value, Site::kProperty);
+    // Property types are resolved once the declaration that holds them is complete, so that a
+    // type may have a property of a type that extends it.
+    auto forward = std::make_shared<RType>();
+    forward->forward = true;
+    property.type = forward;
     auto inherited = std::find_if(type.properties.begin(), type.properties.end(),
                                   [&](const RProperty& p) { return p.name == property.name && p.pattern == property.pattern; });
+    PendingProperty pending{forward, &scope, &pair.value, nullptr, property.name, pair.value.file,
+                            pair.key_line ? pair.key_line : pair.value.line,
+                            pair.key_line ? pair.key_column : pair.value.column};
     if (inherited != type.properties.end()) {
       if (inherited->inherited) {
-        const TypeKind was = inherited->type ? inherited->type->kind : TypeKind::kAny;
-        const TypeKind now = property.type ? property.type->kind : TypeKind::kAny;
-        if (was != now && was != TypeKind::kAny && was != TypeKind::kUnion && now != TypeKind::kAny &&
-            !(was == TypeKind::kNumber && now == TypeKind::kInteger))
-          context_.ReportKey(properties, pair, "the property " + Quote(property.name) + " is inherited as " +
-                                                   KindName(was) + " and cannot be redeclared as " + KindName(now));
+        pending.overridden = inherited->type;
         if (inherited->required && !property.required)
           context_.ReportKey(properties, pair, "the property " + Quote(property.name) +
                                                    " is required by the parent type and cannot be made optional");
@@ -594,7 +655,27 @@ void TypeSystem::ReadProperties(RType& type, const Scope& scope, const RamlNode&
     } else {
       type.properties.push_back(property);
     }
+    pending_.push_back(std::move(pending));
   }
+}
+
+void TypeSystem::ResolvePending() {
+  draining_ = true;
+  while (!pending_.empty()) {
+    PendingProperty entry = std::move(pending_.front());
+    pending_.pop_front();
+    TypeRef resolved = Resolve(*entry.scope, *entry.node, Site::kProperty);
+    *entry.forward = *resolved;
+    entry.forward->forward = false;
+    if (!entry.overridden || entry.overridden->forward) continue;
+    const TypeKind was = entry.overridden->kind, now = entry.forward->kind;
+    if (was != now && was != TypeKind::kAny && was != TypeKind::kUnion && now != TypeKind::kAny &&
+        !(was == TypeKind::kNumber && now == TypeKind::kInteger))
+      context_.loader.Report(entry.file, entry.line, entry.column,
+                             "the property " + Quote(entry.name) + " is inherited as " + KindName(was) +
+                                 " and cannot be redeclared as " + KindName(now));
+  }
+  draining_ = false;
 }
 
 void TypeSystem::ReadFacetDeclarations(RType& type, const Scope& scope, const RamlNode& facets) {
@@ -759,7 +840,8 @@ std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int d
           if (property.required) return "the required property " + Quote(property.name) + " is missing";
           continue;
         }
-        if (!property.type) continue;
+        // A null value stands for an absent optional property, as JSON examples often write it.
+        if (!property.type || (field->is_null() && !property.required)) continue;
         if (std::string why = Mismatch(*property.type, *field, depth + 1); !why.empty())
           return "property " + Quote(property.name) + ": " + why;
       }

@@ -12,6 +12,7 @@
 // Thread safety: one TypeSystem per reading, used by one thread.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -74,6 +75,7 @@ struct RType {
   std::vector<Example> examples;
 
   bool resolving = false;
+  bool forward = false;  // a property's type not resolved yet (see TypeSystem::ResolvePending)
 };
 
 // Where a type declaration is written, which decides its default type and the facets it may have.
@@ -119,7 +121,26 @@ class TypeSystem {
   TypeRef Merge(const std::vector<TypeRef>& parents, const RamlNode& at);
   TypeRef SchemaType(const Scope& scope, const RamlNode& text);
 
+  // Resolution depth; when the outermost Named or Resolve returns, pending property types resolve.
+  struct Depth {
+    explicit Depth(TypeSystem& types) : types(types) { ++types.depth_; }
+    ~Depth();
+    TypeSystem& types;
+  };
+  struct PendingProperty {
+    TypeRef forward;
+    const Scope* scope;
+    const RamlNode* node;
+    TypeRef overridden;  // the inherited property's type it redeclares
+    std::string name;
+    uint32_t file, line, column;
+  };
+  void ResolvePending();
+
   Context& context_;
+  int depth_ = 0;
+  bool draining_ = false;
+  std::deque<PendingProperty> pending_;
   std::map<const RamlNode*, TypeRef> by_node_;
   std::map<std::string, TypeRef> by_name_;
   std::vector<std::function<void()>> checks_;
