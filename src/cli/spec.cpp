@@ -1,9 +1,9 @@
-#include "cli/spec.h"
-
+// `agora spec validate`: reads a spec the way publication does (see SpecCommands()).
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include "cli/command.h"
 #include "packaging/zip_archive.h"
 #include "specs/spec_reader.h"
 #include "specs/archive_spec_source.h"
@@ -30,24 +30,13 @@ std::string OnlySpecFile(const std::vector<std::string>& names) {
   return found;
 }
 
-int Usage(const std::string& message) {
-  std::cerr << "agora spec: " << message << "\nusage: agora spec validate PATH [--main FILE] [--model]\n";
-  return 2;
-}
+int Usage(const std::string& message) { return UsageError("spec validate", message); }
 
-}  // namespace
-
-int RunSpec(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] != "validate") return Usage("the only subcommand is validate");
-  std::string path, main_file;
-  bool print_model = false;
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--main" && i + 1 < args.size()) main_file = args[++i];
-    else if (args[i] == "--model") print_model = true;
-    else if (path.empty() && args[i].rfind("--", 0) != 0) path = args[i];
-    else return Usage("unexpected argument " + args[i]);
-  }
-  if (path.empty() || !fs::exists(path)) return Usage(path.empty() ? "PATH is required" : path + " does not exist");
+int Validate(const po::variables_map& vm) {
+  const std::string path = vm["path"].as<std::string>();
+  std::string main_file = vm.count("main") ? vm["main"].as<std::string>() : "";
+  const bool print_model = vm["model"].as<bool>();
+  if (!fs::exists(path)) return Usage(path + " does not exist");
 
   std::unique_ptr<specs::SpecSource> source;
   std::vector<std::string> names;
@@ -74,6 +63,23 @@ int RunSpec(const std::vector<std::string>& args) {
             << report.model.format_version << (report.valid() ? "" : ", " + std::to_string(report.problems.size()) + " problem(s)")
             << "\n";
   return report.valid() ? 0 : 1;
+}
+
+}  // namespace
+
+std::vector<Command> SpecCommands() {
+  return {{"spec validate", "reads a RAML, OAS or WSDL spec as publication does and prints every problem",
+           "PATH is a spec file, a folder or a zip; for a folder or zip without --main, its one root-level\n"
+           ".raml, .yaml, .yml, .json or .wsdl file is the main file. Problems are printed as\n"
+           "file:line:column: message, then a verdict. Exit status: 0 valid, 1 invalid, 2 usage error.",
+           [](po::options_description& o) {
+             o.add_options()("path", po::value<std::string>()->value_name("PATH")->required(), "the spec")(
+                 "main", po::value<std::string>()->value_name("FILE"), "the main file inside a folder or zip")(
+                 "model", po::bool_switch(), "also print the API model as JSON (docs/api-model.md)");
+           },
+           {{"path"}},
+           {"agora spec validate american-flights-api.zip", "agora spec validate specs/ --main api.raml --model"},
+           Validate}};
 }
 
 }  // namespace agora::cli

@@ -33,7 +33,9 @@ const YamlNode* DocumentSet::Yaml(const std::string& path, const Problem& from) 
     entry.parsed = true;
     std::string_view content = *text;
     if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
-    entry.yaml = std::make_unique<ParsedYaml>(ParseYaml(content));
+    YamlLimits limits;
+    limits.max_depth = options_.max_nesting;
+    entry.yaml = std::make_unique<ParsedYaml>(ParseYaml(content, limits));
     if (entry.yaml->error) {
       const YamlError& e = *entry.yaml->error;
       report_.problems.push_back({path, e.line, e.column, e.message});

@@ -77,10 +77,15 @@ struct SpecReport {
   bool valid() const { return problems.empty(); }
 };
 
+// The limits of one reading. Every chain of links from one document or declaration to another
+// (includes, libraries, extends, imports, inheritance, $ref chains) is at most
+// max_reference_depth long and never loops (see resolution_stack.h); every tree (YAML, JSON,
+// XML, nested resources) is at most max_nesting deep, aliases included.
 struct ReadOptions {
   uint32_t max_files = 5000;                  // files one spec may pull in
   uint64_t max_total_bytes = 256ull << 20;    // their total size
-  uint32_t max_reference_depth = 64;          // nesting of includes / external $refs
+  uint32_t max_reference_depth = 64;          // chains of references
+  uint32_t max_nesting = 512;                 // nesting of one document's tree
 };
 
 // Detects the format from the main file's content and dispatches to the format's reader.
