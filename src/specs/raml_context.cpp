@@ -45,6 +45,16 @@ Scope& Context::AddScope(const std::string& path, const RamlNode& root, const st
       Report(reference, library_path.status().message());
       continue;
     }
+    // A library already read is shared; one still being read closes a cycle.
+    if (const auto known = by_path_.find(*library_path); known != by_path_.end() && !libraries_.Contains(*library_path)) {
+      scope.uses[pair.key] = known->second;
+      continue;
+    }
+    auto entered = libraries_.Enter(*library_path);
+    if (!entered) {
+      Report(reference, entered.refusal());
+      continue;
+    }
     const RamlNode* library = loader.Load(*library_path, {loader.files()[reference.file], reference.line, reference.column, ""});
     if (!library) continue;
     const auto [version, kind] = loader.HeaderOf(*library_path);
@@ -72,6 +82,11 @@ void Context::ReadSection(Scope& scope, const RamlNode& root, const char* sectio
   } else {
     Report(*node, std::string("'") + section + "' must be a mapping of names to declarations");
   }
+}
+
+Scope& Context::AddRootScope(const std::string& path, const RamlNode& root) {
+  auto entered = libraries_.Enter(path);
+  return AddScope(path, root, "");
 }
 
 std::optional<Declaration> Context::Lookup(const Scope& scope, std::string_view name, DeclKind kind) const {

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "specs/raml_node.h"
+#include "specs/resolution_stack.h"
 
 namespace agora::specs::raml {
 
@@ -37,10 +38,13 @@ struct Declaration {
 
 class Context {
  public:
-  Context(RamlLoader& loader, bool raml08) : loader(loader), raml08(raml08) {}
+  Context(RamlLoader& loader, bool raml08, uint32_t max_depth)
+      : loader(loader), raml08(raml08), max_depth(max_depth), libraries_("library", max_depth) {}
 
   // The scope of a document (the API, a fragment, a library); built once per path.
   Scope& AddScope(const std::string& path, const RamlNode& root, const std::string& prefix);
+  // The main document's scope (the start of every `uses` chain).
+  Scope& AddRootScope(const std::string& path, const RamlNode& root);
   std::optional<Declaration> Lookup(const Scope& scope, std::string_view name, DeclKind kind) const;
 
   void Report(const RamlNode& at, std::string message) { loader.Report(at, std::move(message)); }
@@ -50,12 +54,14 @@ class Context {
 
   RamlLoader& loader;
   const bool raml08;
+  const uint32_t max_depth;  // of every chain of references (ReadOptions::max_reference_depth)
   const Scope* root_scope = nullptr;
   std::deque<Scope> scopes;
 
  private:
   void ReadSection(Scope& scope, const RamlNode& root, const char* section, DeclKind kind);
   std::map<std::string, Scope*> by_path_;
+  ResolutionStack libraries_;  // the `uses` chain being read
 };
 
 // The RAML 1.0 built-in type names.

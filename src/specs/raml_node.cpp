@@ -153,7 +153,8 @@ RamlLoader::RamlLoader(DocumentSet& documents, SpecReport& report, const std::st
       report_(report),
       main_file_(main_file),
       root_dir_(main_file.substr(0, main_file.rfind('/') + 1)),
-      options_(options) {
+      options_(options),
+      includes_("!include", options.max_reference_depth) {
   FileIndex(main_file);
 }
 
@@ -187,34 +188,42 @@ std::pair<std::string, std::string> RamlLoader::HeaderOf(const std::string& path
 
 const RamlNode* RamlLoader::Load(const std::string& path, const Problem& from) {
   if (const auto found = loaded_.find(path); found != loaded_.end()) return found->second.get();
-  if (std::find(including_.begin(), including_.end(), path) != including_.end()) {
-    report_.problems.push_back({from.file, from.line, from.column, "circular !include of '" + path + "'"});
-    return nullptr;
-  }
-  if (including_.size() >= options_.max_reference_depth) {
-    report_.problems.push_back({from.file, from.line, from.column,
-                                "includes nest deeper than " + std::to_string(options_.max_reference_depth)});
+  auto entered = includes_.Enter(path);
+  if (!entered) {
+    report_.problems.push_back({from.file, from.line, from.column, entered.refusal()});
     return nullptr;
   }
   const YamlNode* yaml = documents_.Yaml(path, from);
   if (!yaml) return nullptr;
   const uint32_t file = FileIndex(path);
-  including_.push_back(path);
-  std::optional<RamlNode> tree = Expand(path, *yaml, file, static_cast<uint32_t>(including_.size()));
-  including_.pop_back();
+  std::optional<RamlNode> tree = Expand(path, *yaml, file);
   if (!tree) return nullptr;
   auto& slot = loaded_[path];
   slot = std::make_unique<RamlNode>(std::move(*tree));
   return slot.get();
 }
 
-std::optional<RamlNode> RamlLoader::Expand(const std::string& path, const YamlNode& yaml, uint32_t file, uint32_t depth) {
-  if (yaml.is_scalar() && yaml.tag == "!include") return Include(path, yaml, file, depth);
+// Trees nest at most this deep once includes are expanded (each file alone is bounded by
+// YamlLimits::max_depth), so that every recursive walk of them stays bounded.
+constexpr uint32_t kMaxNesting = 2048;
+
+std::optional<RamlNode> RamlLoader::Expand(const std::string& path, const YamlNode& yaml, uint32_t file) {
+  if (yaml.is_scalar() && yaml.tag == "!include") return Include(path, yaml, file);
   if (++nodes_ > 4'000'000) {
     if (!budget_reported_) Report(file, yaml.line, yaml.column, "includes expand to more than 4000000 nodes");
     budget_reported_ = true;
     return std::nullopt;
   }
+  if (nesting_ >= kMaxNesting) {
+    if (!budget_reported_) Report(file, yaml.line, yaml.column, "includes nest the document deeper than " + std::to_string(kMaxNesting) + " levels");
+    budget_reported_ = true;
+    return std::nullopt;
+  }
+  struct Nest {
+    uint32_t& n;
+    explicit Nest(uint32_t& n) : n(n) { ++n; }
+    ~Nest() { --n; }
+  } nest(nesting_);
   RamlNode node;
   node.kind = static_cast<RamlNode::Kind>(yaml.kind);
   node.tag = yaml.tag;
@@ -225,13 +234,13 @@ std::optional<RamlNode> RamlLoader::Expand(const std::string& path, const YamlNo
   node.column = yaml.column;
   node.items.reserve(yaml.items.size());
   for (const auto& item : yaml.items) {
-    auto expanded = Expand(path, item, file, depth);
+    auto expanded = Expand(path, item, file);
     if (!expanded) return std::nullopt;
     node.items.push_back(std::move(*expanded));
   }
   node.pairs.reserve(yaml.pairs.size());
   for (const auto& pair : yaml.pairs) {
-    auto expanded = Expand(path, pair.value, file, depth);
+    auto expanded = Expand(path, pair.value, file);
     if (!expanded) return std::nullopt;
     node.pairs.push_back({pair.key, std::move(*expanded), pair.value.key_line, pair.value.key_column});
   }
@@ -240,7 +249,7 @@ std::optional<RamlNode> RamlLoader::Expand(const std::string& path, const YamlNo
 
 // An include that cannot be followed is reported and becomes a null node, so that the rest of
 // the document is still checked.
-std::optional<RamlNode> RamlLoader::Include(const std::string& path, const YamlNode& yaml, uint32_t file, uint32_t depth) {
+std::optional<RamlNode> RamlLoader::Include(const std::string& path, const YamlNode& yaml, uint32_t file) {
   RamlNode node;
   node.file = file;
   node.line = yaml.line;
@@ -283,7 +292,6 @@ std::optional<RamlNode> RamlLoader::Include(const std::string& path, const YamlN
     node.column = 1;
   }
   node.included_file = *target;
-  (void)depth;
   return node;
 }
 

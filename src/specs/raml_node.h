@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "specs/resolution_stack.h"
 #include "specs/spec_documents.h"
 #include "specs/yaml_document.h"
 
@@ -108,8 +109,8 @@ class RamlLoader {
   void Report(uint32_t file, uint32_t line, uint32_t column, std::string message);
 
  private:
-  std::optional<RamlNode> Expand(const std::string& path, const YamlNode& node, uint32_t file, uint32_t depth);
-  std::optional<RamlNode> Include(const std::string& path, const YamlNode& node, uint32_t file, uint32_t depth);
+  std::optional<RamlNode> Expand(const std::string& path, const YamlNode& node, uint32_t file);
+  std::optional<RamlNode> Include(const std::string& path, const YamlNode& node, uint32_t file);
 
   DocumentSet& documents_;
   SpecReport& report_;
@@ -119,7 +120,8 @@ class RamlLoader {
   std::vector<std::string> files_;
   std::map<std::string, uint32_t> file_index_;
   std::map<std::string, std::unique_ptr<RamlNode>> loaded_;
-  std::vector<std::string> including_;
+  ResolutionStack includes_;
+  uint32_t nesting_ = 0;  // of the expanded tree, across files
   uint64_t nodes_ = 0;
   bool budget_reported_ = false;
 };

@@ -48,19 +48,20 @@ void MergeLayer(Context& context, RamlNode& target, const RamlNode& layer, bool 
 }  // namespace
 
 std::optional<RamlNode> ApplyExtends(Context& context, const std::string& path, const RamlNode& root,
-                                     const std::string& kind, int depth) {
+                                     const std::string& kind, ResolutionStack& chain) {
   const RamlNode* extends = root.Find("extends");
   if (!extends || !extends->is_scalar() || extends->is_null()) {
     context.Report(extends ? *extends : root, "an " + kind + " must name its master with 'extends'");
     return std::nullopt;
   }
-  if (depth > 16) {
-    context.Report(*extends, "overlays and extensions nest deeper than 16");
-    return std::nullopt;
-  }
   auto master_path = context.loader.Resolve(path, extends->scalar);
   if (!master_path.ok()) {
     context.Report(*extends, master_path.status().message());
+    return std::nullopt;
+  }
+  auto entered = chain.Enter(*master_path);
+  if (!entered) {
+    context.Report(*extends, entered.refusal());
     return std::nullopt;
   }
   const RamlNode* master = context.loader.Load(*master_path, {path, extends->line, extends->column, ""});
@@ -72,7 +73,7 @@ std::optional<RamlNode> ApplyExtends(Context& context, const std::string& path, 
   const auto [version, master_kind] = context.loader.HeaderOf(*master_path);
   std::optional<RamlNode> base;
   if (master_kind == "Overlay" || master_kind == "Extension") {
-    base = ApplyExtends(context, *master_path, *master, master_kind, depth + 1);
+    base = ApplyExtends(context, *master_path, *master, master_kind, chain);
     if (!base) return std::nullopt;
   } else if (master_kind.empty() && version == "1.0") {
     base = *master;

@@ -13,12 +13,14 @@
 #include <string>
 
 #include "specs/raml_context.h"
+#include "specs/resolution_stack.h"
 
 namespace agora::specs::raml {
 
 // The API tree `root` (an Overlay or Extension document at `path`) describes, with its masters'
 // trees merged under it; nullopt after reporting why there is none.
+// `chain` holds the documents being extended, the main one first.
 std::optional<RamlNode> ApplyExtends(Context& context, const std::string& path, const RamlNode& root,
-                                     const std::string& kind, int depth = 0);
+                                     const std::string& kind, ResolutionStack& chain);
 
 }  // namespace agora::specs::raml

@@ -11,6 +11,7 @@
 #include "specs/raml_security.h"
 #include "specs/raml_templates.h"
 #include "specs/raml_types.h"
+#include "specs/resolution_stack.h"
 #include "specs/spec_documents.h"
 
 namespace agora::specs {
@@ -71,6 +72,7 @@ class RamlReader {
  public:
   RamlReader(const SpecSource& source, const std::string& main_file, const ReadOptions& options)
       : main_file_(main_file),
+        options_(options),
         documents_(source, options, report_),
         loader_(documents_, report_, main_file, options) {}
 
@@ -92,7 +94,7 @@ class RamlReader {
     }
     const RamlNode* root = loader_.Load(main_file_, {main_file_, 0, 0, ""});
     if (!root) return Finish();
-    context_.emplace(loader_, version == "0.8");
+    context_.emplace(loader_, version == "0.8", options_.max_reference_depth);
     types_.emplace(*context_);
     templates_.emplace(*context_);
     annotations_.emplace(*context_, *types_);
@@ -104,12 +106,14 @@ class RamlReader {
       if (kind.empty()) return Finish();
     }
     if (kind == "Overlay" || kind == "Extension") {
-      auto merged = raml::ApplyExtends(*context_, main_file_, *root, kind);
+      ResolutionStack chain("extends", options_.max_reference_depth);
+      auto entered = chain.Enter(main_file_);
+      auto merged = raml::ApplyExtends(*context_, main_file_, *root, kind, chain);
       if (!merged) return Finish();
       merged_root_ = std::move(*merged);
       root = &merged_root_;
     }
-    Scope& scope = context_->AddScope(main_file_, *root, "");
+    Scope& scope = context_->AddRootScope(main_file_, *root);
     context_->root_scope = &scope;
     ReadDeclarations();
     if (kind.empty() || kind == "Overlay" || kind == "Extension") ReadApi(scope, *root, kind);
@@ -182,6 +186,7 @@ class RamlReader {
         report_.model.security_schemes.push_back(security_->ReadScheme(scope, scope.prefix + name, *node));
         annotations_->Check(scope, *node, "SecurityScheme");
       }
+      templates_->CheckCycles(scope);
       for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kTrait)]) CheckTemplate(scope, *node, "Trait");
       for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kResourceType)])
         CheckTemplate(scope, *node, "ResourceType");
@@ -334,8 +339,15 @@ class RamlReader {
 
   // ---- resources and methods ----
 
+  static constexpr size_t kMaxResourceNesting = 512;
+
   void ReadResources(const Scope& scope, const RamlNode& parent, const std::string& base,
-                     const std::vector<Parameter>& inherited, std::set<std::string>& paths) {
+                     const std::vector<Parameter>& inherited, std::set<std::string>& paths, size_t depth = 0) {
+    if (depth >= kMaxResourceNesting) {
+      if (!nesting_reported_) Report(parent, "resources nest deeper than " + std::to_string(kMaxResourceNesting) + " levels");
+      nesting_reported_ = true;
+      return;
+    }
     for (const auto& pair : parent.pairs) {
       if (pair.key.empty() || pair.key.front() != '/') continue;
       const std::string path = base + pair.key;
@@ -357,11 +369,12 @@ class RamlReader {
       std::vector<Parameter> uri_parameters = inherited;
       for (const auto& parameter : resource_uri_parameters_) uri_parameters.push_back(parameter);
       report_.model.resources.push_back(std::move(resource));
-      ReadResources(scope, node, path, uri_parameters, paths);
+      ReadResources(scope, node, path, uri_parameters, paths, depth + 1);
     }
   }
 
   std::vector<Parameter> resource_uri_parameters_;
+  bool nesting_reported_ = false;
 
   void ReadResource(const Scope& scope, const RamlNode& node, const std::string& segment,
                     const std::vector<Parameter>& inherited, Resource& resource) {
@@ -637,6 +650,7 @@ class RamlReader {
   using Templates = raml::Templates;
 
   const std::string main_file_;
+  const ReadOptions& options_;
   SpecReport report_;
   DocumentSet documents_;
   raml::RamlLoader loader_;

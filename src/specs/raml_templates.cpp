@@ -163,6 +163,37 @@ const Scope& Templates::Combine(const Scope& inner, const Scope& outer) {
   return scope;
 }
 
+static std::string ChainKey(const Context& context, const Declaration& declaration) {
+  return declaration.scope == context.root_scope ? declaration.name : declaration.scope->path + "#" + declaration.name;
+}
+
+void Templates::CheckCycles(const Scope& scope) {
+  for (const DeclKind kind : {DeclKind::kResourceType, DeclKind::kTrait}) {
+    for (const auto& [name, node] : scope.declared[static_cast<int>(kind)]) {
+      ResolutionStack chain(kind == DeclKind::kTrait ? "trait" : "resource type", context_.max_depth);
+      auto entered = chain.Enter(ChainKey(context_, {&scope, node, name, scope.prefix + name}));
+      Follow(scope, *node, kind, chain);
+    }
+  }
+}
+
+void Templates::Follow(const Scope& scope, const RamlNode& declaration, DeclKind kind, ResolutionStack& chain) {
+  if (!followed_.insert(&declaration).second || !declaration.is_mapping()) return;
+  const RamlNode* references = declaration.Find(kind == DeclKind::kTrait ? "is" : "type");
+  if (!references) return;
+  for (const auto& use : UsesOf(*references)) {
+    if (use.name.find("<<") != std::string::npos) continue;  // named by a parameter: known once applied
+    const auto next = context_.Lookup(scope, use.name, kind);
+    if (!next) continue;  // reported where the template is applied
+    auto entered = chain.Enter(ChainKey(context_, *next));
+    if (!entered) {
+      context_.Report(*use.at, entered.refusal());
+      continue;
+    }
+    Follow(*next->scope, *next->node, kind, chain);
+  }
+}
+
 std::vector<Templates::Use> Templates::UsesOf(const RamlNode& node) {
   std::vector<Use> uses;
   auto add = [&](const RamlNode& item) {
@@ -251,10 +282,7 @@ std::optional<RamlNode> Templates::Instantiate(const Scope& scope, const Use& us
     context_.Report(*use.at, std::string("the ") + what + " '" + use.name + "' is not declared");
     return std::nullopt;
   }
-  if (applying_.count(declaration->node)) {
-    context_.Report(*use.at, std::string("the ") + what + " '" + use.name + "' is applied within itself");
-    return std::nullopt;
-  }
+  if (applying_.count(declaration->node)) return std::nullopt;  // a cycle, reported by CheckCycles
   std::map<std::string, const RamlNode*> parameters;
   if (use.parameters && use.parameters->is_mapping())
     for (const auto& pair : use.parameters->pairs) parameters[pair.key] = &pair.value;

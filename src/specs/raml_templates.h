@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "specs/raml_context.h"
+#include "specs/resolution_stack.h"
 
 namespace agora::specs::raml {
 
@@ -33,6 +34,10 @@ class Templates {
   // `method` with the traits of `uses` (the resource's `is` and the method's own) merged in.
   RamlNode ApplyTraits(const Scope& scope, const RamlNode& method, const std::vector<const RamlNode*>& uses,
                        const std::string& method_name, const std::string& path);
+
+  // Reports the cycles among `scope`'s resource types (through `type`) and traits (through `is`),
+  // each once, where the reference that closes it is written.
+  void CheckCycles(const Scope& scope);
 
   // The scope whose declarations are `inner`'s, then `outer`'s (built once per pair).
   const Scope& Combine(const Scope& inner, const Scope& outer);
@@ -59,9 +64,11 @@ class Templates {
                       const std::map<std::string, std::string>& reserved, const std::string& template_name,
                       const RamlNode** whole);
   void Merge(RamlNode& target, const RamlNode& source, bool methods_optional);
+  void Follow(const Scope& scope, const RamlNode& declaration, DeclKind kind, ResolutionStack& chain);
 
   Context& context_;
   std::set<const RamlNode*> applying_;
+  std::set<const RamlNode*> followed_;  // declarations whose references CheckCycles has explored
   std::map<std::pair<const Scope*, const Scope*>, const Scope*> combined_;
 };
 

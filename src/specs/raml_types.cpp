@@ -155,11 +155,24 @@ TypeSystem::Depth::~Depth() {
   if (--types.depth_ == 0 && !types.draining_) types.ResolvePending();
 }
 
-TypeRef TypeSystem::Named(const Declaration& declaration) {
+TypeRef TypeSystem::Named(const Declaration& declaration, const RamlNode* at) {
   Depth depth(*this);
-  // A type being resolved may be referred to by its own properties and items (a recursive type);
-  // where it would be its own parent or union member, Resolve and Merge report the cycle.
-  if (const auto found = by_node_.find(declaration.node); found != by_node_.end()) return found->second;
+  const auto found = by_node_.find(declaration.node);
+  if (found != by_node_.end() && !found->second->resolving) return found->second;
+  const std::string key =
+      declaration.scope == context_.root_scope ? declaration.name : declaration.scope->path + "#" + declaration.name;
+  if (inheritance_.size() > context_.max_depth) {
+    context_.Report(at ? *at : *declaration.node,
+                    "type chain deeper than " + std::to_string(context_.max_depth) + " levels at " + key);
+    return Builtin(TypeKind::kAny);
+  }
+  auto entered = inheritance_.back()->Enter(key);
+  if (!entered) {
+    context_.Report(at ? *at : *declaration.node, entered.refusal());
+    return Builtin(TypeKind::kAny);
+  }
+  // Reached again across an array's items: a recursive type, complete once its resolution ends.
+  if (found != by_node_.end()) return found->second;
   auto type = std::make_shared<RType>();
   by_node_[declaration.node] = type;
   by_name_[declaration.qualified] = type;
@@ -390,12 +403,31 @@ TypeRef TypeSystem::Expression(const Scope& scope, const std::string& expression
     }
     for (const auto& info : Kinds())
       if (name == info.name && info.kind != TypeKind::kUnion && info.kind != TypeKind::kSchema) return Builtin(info.kind);
-    if (auto declared = context_.Lookup(scope, name, DeclKind::kType)) return Named(*declared);
+    if (auto declared = context_.Lookup(scope, name, DeclKind::kType)) return Named(*declared, &at);
     context_.Report(at, "the type " + Quote(name) + " is not declared");
     return Builtin(TypeKind::kAny);
   };
+  // Whether the primary at `i` is an array's items ("A[]", "(A | B)[]").
+  auto items_follow = [&]() {
+    size_t j = i;
+    while (j < expression.size() && (expression[j] == ' ' || expression[j] == '\t')) ++j;
+    if (j < expression.size() && expression[j] == '(') {
+      for (int open = 0; j < expression.size(); ++j) {
+        if (expression[j] == '(') ++open;
+        if (expression[j] == ')' && --open == 0) break;
+      }
+      ++j;
+    } else {
+      while (j < expression.size() && std::string_view(" \t|()[]?").find(expression[j]) == std::string_view::npos) ++j;
+    }
+    while (j < expression.size() && (expression[j] == ' ' || expression[j] == '\t' || expression[j] == '?')) ++j;
+    return j + 1 < expression.size() && expression[j] == '[' && expression[j + 1] == ']';
+  };
   auto parse_postfix = [&]() -> TypeRef {
+    std::optional<ItemsChain> items;
+    if (items_follow()) items.emplace(*this);
     TypeRef type = parse_primary();
+    items.reset();
     skip();
     while (i < expression.size() && (expression[i] == '?' || (i + 1 < expression.size() && expression[i] == '[' && expression[i + 1] == ']'))) {
       if (expression[i] == '?') {  // `T?` is `T | nil`
@@ -553,6 +585,7 @@ void TypeSystem::ApplyFacets(RType& type, const Scope& scope, const RamlNode& de
       if (value.is_mapping()) ReadProperties(type, scope, value);
       else if (!value.is_null()) context_.Report(value, "'properties' must be a mapping of property names to types");
     } else if (key == "items") {
+      ItemsChain chain(*this);
       type.items = Resolve(scope, value, Site::kItems);
     } else if (key == "facets") {
       if (value.is_mapping()) ReadFacetDeclarations(type, scope, value);

@@ -22,6 +22,7 @@
 
 #include "specs/api_model.h"
 #include "specs/raml_context.h"
+#include "specs/resolution_stack.h"
 
 namespace agora::specs::raml {
 
@@ -83,10 +84,11 @@ enum class Site { kDeclaration, kProperty, kParameter, kBody, kAnnotationType, k
 
 class TypeSystem {
  public:
-  explicit TypeSystem(Context& context) : context_(context) {}
+  explicit TypeSystem(Context& context) : context_(context) { inheritance_.push_back(NewChain()); }
 
-  // The type a declared name denotes (resolved once, shared), or nullptr when not declared.
-  TypeRef Named(const Declaration& declaration);
+  // The type a declared name denotes (resolved once, shared). `at` is the reference to it, where
+  // an inheritance cycle or an over-long chain is reported.
+  TypeRef Named(const Declaration& declaration, const RamlNode* at = nullptr);
   // An inline declaration (a mapping, a type expression or a schema) written in `scope`.
   TypeRef Resolve(const Scope& scope, const RamlNode& declaration, Site site);
   // A type expression ("A | B[]") written in `scope`; `at` is where problems are reported.
@@ -136,11 +138,22 @@ class TypeSystem {
     uint32_t file, line, column;
   };
   void ResolvePending();
+  // An array's items start a new inheritance chain: `Nodes: Node[]` with `Node: Nodes | string`
+  // is a recursive type, not a cycle.
+  std::unique_ptr<ResolutionStack> NewChain() const {
+    return std::make_unique<ResolutionStack>("type inheritance", context_.max_depth);
+  }
+  struct ItemsChain {
+    explicit ItemsChain(TypeSystem& types) : types(types) { types.inheritance_.push_back(types.NewChain()); }
+    ~ItemsChain() { types.inheritance_.pop_back(); }
+    TypeSystem& types;
+  };
 
   Context& context_;
   int depth_ = 0;
   bool draining_ = false;
   std::deque<PendingProperty> pending_;
+  std::vector<std::unique_ptr<ResolutionStack>> inheritance_;
   std::map<const RamlNode*, TypeRef> by_node_;
   std::map<std::string, TypeRef> by_name_;
   std::vector<std::function<void()>> checks_;
