@@ -35,6 +35,28 @@ const std::set<std::string>& SchemaKeywords(bool swagger2) {
   return swagger2 ? kCommon : kOas30;
 }
 
+// The version a document that does not parse declares (`openapi: 3.0.3`, `"swagger": "2.0"` at
+// the start of a line or after a quote), found in its text so that its verdict still names it.
+std::string DeclaredVersion(std::string_view text) {
+  for (const std::string_view key : {"openapi", "swagger"}) {
+    for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+      if (at > 0 && text[at - 1] != '"' && text[at - 1] != '\n') continue;
+      size_t i = at + key.size();
+      if (i < text.size() && text[i] == '"') ++i;
+      while (i < text.size() && text[i] == ' ') ++i;
+      if (i >= text.size() || text[i] != ':') continue;
+      i = text.find_first_not_of(" \t", i + 1);
+      if (i == std::string_view::npos) break;
+      const char quote = text[i] == '"' || text[i] == '\'' ? text[i] : 0;
+      if (quote) ++i;
+      const size_t end = quote ? text.find(quote, i) : text.find_first_of(" \t\r\n,}#", i);
+      const std::string_view value = text.substr(i, (end == std::string_view::npos ? text.size() : end) - i);
+      if (!value.empty() && value.size() < 20 && value.find('\n') == std::string_view::npos) return std::string(value);
+    }
+  }
+  return "";
+}
+
 class OasReader {
  public:
   OasReader(const SpecSource& source, const std::string& main_file, const ReadOptions& options)
@@ -47,6 +69,8 @@ class OasReader {
       ChooseSchemaKeywords(*root);
       CheckReferences();
       ReadRoot(*root);
+    } else if (const std::string* text = documents_.Text(main_file_, {main_file_, 0, 0, ""})) {
+      report_.model.format_version = DeclaredVersion(*text);
     }
     return std::move(report_);
   }
@@ -63,6 +87,7 @@ class OasReader {
     } else if (swagger && !openapi) {
       schema_keywords_ = &SchemaKeywords(true);
       version_name_ = "Swagger 2.0";
+      swagger2_ = true;
       CheckSchemaSection(root.Find("definitions"));
     }
   }
@@ -129,18 +154,40 @@ class OasReader {
     }
   }
 
+  // Values that are data, not description: a "$ref" or a "schema" in them means nothing.
+  static bool IsData(const std::string& key) {
+    return key == "example" || key == "default" || key == "enum" || key == "const" || key.rfind("x-", 0) == 0;
+  }
+  // Mappings whose keys are names (a property called "example" is not an example).
+  static bool IsNameMap(const std::string& key) {
+    return key == "properties" || key == "patternProperties" || key == "definitions" || key == "$defs";
+  }
+
   void Walk(const std::string& file, const YamlNode& node, std::deque<std::string>& pending, std::set<std::string>& visited) {
     for (const auto& item : node.items) Walk(file, item, pending, visited);
     for (const auto& [key, value] : node.pairs) {
       if (key == "schema" && value.is_mapping()) CheckSchema(file, value);
       if (key == "$ref" && value.is_scalar()) {
-        const OasNode target = references_.Lookup(file, value, /*report=*/true);
-        if (target && visited.insert(target.file).second) pending.push_back(target.file);
-        if (target) references_.Resolve({file, &node, ""});  // reports a chain of references that loops
-      } else if (key != "example") {  // an example is data: a "$ref" in it is not a reference
+        FollowReference(file, node, value, pending, visited);
+      } else if (IsNameMap(key) && value.is_mapping()) {
+        for (const auto& [name, named] : value.pairs) Walk(file, named, pending, visited);
+      } else if (key == "examples") {
+        // 3.x: named Example Objects, of which only a $ref is description; otherwise data.
+        if (swagger2_ || !value.is_mapping()) continue;
+        for (const auto& [name, example] : value.pairs)
+          if (const YamlNode* ref = example.Find("$ref"); ref && ref->is_scalar())
+            FollowReference(file, example, *ref, pending, visited);
+      } else if (!IsData(key)) {
         Walk(file, value, pending, visited);
       }
     }
+  }
+
+  void FollowReference(const std::string& file, const YamlNode& node, const YamlNode& ref, std::deque<std::string>& pending,
+                       std::set<std::string>& visited) {
+    const OasNode target = references_.Lookup(file, ref, /*report=*/true);
+    if (target && visited.insert(target.file).second) pending.push_back(target.file);
+    if (target) references_.Resolve({file, &node, ""});  // reports a chain of references that loops
   }
 
   // A Schema Object uses only its version's keywords, in itself and in every schema it nests.
@@ -172,6 +219,7 @@ class OasReader {
   const std::string main_file_;
   const std::set<std::string>* schema_keywords_ = nullptr;  // none: schemas are not checked (3.1)
   std::string version_name_;
+  bool swagger2_ = false;
   SpecReport report_;
   DocumentSet documents_;
   OasReferences references_;
