@@ -33,6 +33,7 @@ TypeRef Annotations::TypeOf(const Declaration& declaration) {
 }
 
 void Annotations::Declare(const Declaration& declaration) {
+  Check(*declaration.scope, *declaration.node, "AnnotationType");
   TypeOf(declaration);
   for (const RamlNode* target : AllowedTargets(*declaration.node))
     if (!target->is_scalar() || !Targets().count(target->scalar))
@@ -40,7 +41,7 @@ void Annotations::Declare(const Declaration& declaration) {
 }
 
 void Annotations::Check(const Scope& scope, const RamlNode& node, const char* target) {
-  if (!node.is_mapping()) return;
+  if (!node.is_mapping() || !checked_.insert(&node).second) return;
   for (const auto& pair : node.pairs) {
     const std::string name = AnnotationName(pair.key);
     if (name.empty()) continue;
@@ -58,7 +59,11 @@ void Annotations::Check(const Scope& scope, const RamlNode& node, const char* ta
       for (const RamlNode* t : targets) allowed += (allowed.empty() ? "" : ", ") + t->scalar;
       context_.ReportKey(node, pair, "the annotation '" + name + "' is not allowed on a " + target + " (allowed: " + allowed + ")");
     }
-    if (TypeRef type = TypeOf(*declared)) types_.CheckLater(type, pair.value, "the value of annotation '" + name + "'");
+    // The annotation's type is resolved once the declarations are (it may be the very type this
+    // annotation sits in).
+    types_.Later([this, declared = *declared, value = &pair.value, name] {
+      if (TypeRef type = TypeOf(declared)) types_.CheckLater(type, *value, "the value of annotation '" + name + "'");
+    });
   }
 }
 

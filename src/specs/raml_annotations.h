@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "specs/raml_context.h"
@@ -31,6 +32,7 @@ class Annotations {
   Context& context_;
   TypeSystem& types_;
   std::map<const RamlNode*, TypeRef> resolved_;
+  std::set<const RamlNode*> checked_;  // nodes whose annotations were checked
 };
 
 }  // namespace agora::specs::raml

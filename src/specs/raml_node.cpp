@@ -94,10 +94,11 @@ const RamlPair* RamlNode::FindPair(std::string_view key) const {
 
 ScalarType TypeOfScalar(const RamlNode& node) {
   if (node.quoted || !node.tag.empty()) {
-    if (node.tag == "!!int") return ScalarType::kInteger;
-    if (node.tag == "!!float") return ScalarType::kNumber;
-    if (node.tag == "!!bool") return ScalarType::kBoolean;
-    if (node.tag == "!!null") return ScalarType::kNull;
+    const std::string& tag = node.tag;
+    if (tag.ends_with(":int") || tag == "!!int") return ScalarType::kInteger;
+    if (tag.ends_with(":float") || tag == "!!float") return ScalarType::kNumber;
+    if (tag.ends_with(":bool") || tag == "!!bool") return ScalarType::kBoolean;
+    if (tag.ends_with(":null") || tag == "!!null") return ScalarType::kNull;
     return ScalarType::kString;
   }
   if (node.is_null()) return ScalarType::kNull;
@@ -209,6 +210,8 @@ constexpr uint32_t kMaxNesting = 2048;
 
 std::optional<RamlNode> RamlLoader::Expand(const std::string& path, const YamlNode& yaml, uint32_t file) {
   if (yaml.is_scalar() && yaml.tag == "!include") return Include(path, yaml, file);
+  if (!yaml.tag.empty() && yaml.tag != "!" && !yaml.tag.starts_with("tag:yaml.org,2002:") && !yaml.tag.starts_with("!!"))
+    Report(file, yaml.line, yaml.column, "unknown tag '" + yaml.tag + "' (RAML knows !include)");
   if (++nodes_ > 4'000'000) {
     if (!budget_reported_) Report(file, yaml.line, yaml.column, "includes expand to more than 4000000 nodes");
     budget_reported_ = true;

@@ -34,9 +34,16 @@ bool IsMethod(const std::string& key, bool raml08) {
   return methods.count(key) || (raml08 && (key == "trace" || key == "connect"));
 }
 
+// A media type of RFC 6838: one of the registered top-level types (or a wildcard), a subtype.
 bool IsMediaType(const std::string& text) {
   static const std::regex kMediaType(R"([A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+(\s*;.*)?)");
-  return text.size() < 256 && std::regex_match(text, kMediaType);
+  if (text.size() >= 256 || !std::regex_match(text, kMediaType)) return false;
+  std::string top = text.substr(0, text.find('/'));
+  for (auto& c : top) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // "mime/type" is the placeholder RAML's own examples write for "any media type".
+  static const std::set<std::string> kTopLevel = {"application", "audio", "example", "font", "image", "message",
+                                                  "model", "multipart", "text", "video", "mime", "*"};
+  return kTopLevel.count(top) > 0;
 }
 
 // Braces of a URI template pair up and enclose a name: "/users/{id}".
@@ -99,6 +106,10 @@ class RamlReader {
     templates_.emplace(*context_);
     annotations_.emplace(*context_, *types_);
     security_.emplace(*context_, [this](const Scope& scope, const RamlNode& described) { ReadDescribedBy(scope, described); });
+    types_->on_declaration = [this](const Scope& scope, const RamlNode& node) {
+      annotations_->Check(scope, node, "TypeDeclaration");
+    };
+    types_->on_example = [this](const RamlNode& node) { annotations_->Check(*context_->root_scope, node, "Example"); };
     if (!root->is_mapping()) {
       if (kind.empty() || !root->is_null()) context_->Report(*root, "a RAML document must be a mapping");
       else if (kind != "NamedExample" && kind != "Trait" && kind != "ResourceType")
@@ -152,7 +163,12 @@ class RamlReader {
   std::string Text(const RamlNode* node, const char* what, bool required = false) {
     if (!node) return "";
     if (node->is_scalar() && !node->is_null()) return node->scalar;
-    if (node->is_mapping() && node->Find("value") && node->Find("value")->is_scalar()) return node->Find("value")->scalar;
+    if (node->is_mapping() && node->Find("value") && node->Find("value")->is_scalar()) {
+      // A scalar-valued property written as {value, (annotation)...} to annotate it.
+      CheckKeys(*node, {"value"}, std::string("'") + what + "'");
+      annotations_->Check(*context_->root_scope, *node, "API");
+      return node->Find("value")->scalar;
+    }
     if (required || !node->is_null()) Report(*node, std::string("'") + what + "' must be a string");
     return "";
   }
@@ -209,11 +225,43 @@ class RamlReader {
     return node.fragment_kind.empty() ? "a RAML API" : "a " + node.fragment_kind + " fragment";
   }
 
+  // What can be checked of a template before it is applied: its keys, and that its responses are
+  // mappings (parameters may still fill in the rest).
   void CheckTemplate(const Scope& scope, const RamlNode& node, const std::string& kind) {
+    const bool trait = kind == "Trait";
     if (node.raml_header && node.fragment_kind != kind)
-      Report(node, "a " + std::string(kind == "Trait" ? "trait" : "resource type") + " must be a " + kind +
-                       " fragment, not " + FragmentName(node));
-    if (!node.is_mapping() && !node.is_null()) Report(node, std::string(kind == "Trait" ? "a trait" : "a resource type") + " must be a mapping");
+      Report(node, "a " + std::string(trait ? "trait" : "resource type") + " must be a " + kind + " fragment, not " + FragmentName(node));
+    if (!node.is_mapping()) {
+      if (!node.is_null()) Report(node, std::string(trait ? "a trait" : "a resource type") + " must be a mapping");
+      return;
+    }
+    std::set<std::string> keys = {"usage", "displayName", "description", "is", "securedBy", "uses"};
+    if (trait) keys.insert({"queryParameters", "headers", "queryString", "responses", "body", "protocols"});
+    else keys.insert({"type", "uriParameters", "baseUriParameters"});
+    if (v08()) keys.insert({"baseUriParameters", "queryParameters", "headers", "responses", "body", "protocols"});
+    for (const auto& pair : node.pairs) {
+      std::string key = pair.key;
+      if (!key.empty() && key.back() == '?') key.pop_back();
+      if (keys.count(key) || !AnnotationName(key).empty() || key.find("<<") != std::string::npos) continue;
+      if (!trait && IsMethod(key, v08())) {
+        if (pair.value.is_mapping()) CheckTemplateResponses(pair.value);
+        continue;
+      }
+      if (!trait && !key.empty() && key.front() == '/') {
+        context_->ReportKey(node, pair, "a resource type cannot declare nested resources");
+        continue;
+      }
+      context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of a " + (trait ? "trait" : "resource type"));
+    }
+    if (trait) CheckTemplateResponses(node);
+  }
+
+  void CheckTemplateResponses(const RamlNode& method) {
+    const RamlNode* responses = method.Find("responses");
+    if (!responses || !responses->is_mapping()) return;
+    for (const auto& pair : responses->pairs)
+      if (pair.value.is_scalar() && !pair.value.is_null() && pair.value.scalar.find("<<") == std::string::npos)
+        Report(pair.value, "a response must be a mapping");
   }
 
   // ---- the API ----
@@ -365,7 +413,10 @@ class RamlReader {
       Resource resource;
       resource.path = path;
       resource.location = KeyLocation(pair);
+      std::vector<std::string> enclosing = uri_names_;
+      for (const auto& name : TemplateNames(base)) uri_names_.push_back(name);
       ReadResource(scope, effective, pair.key, inherited, resource);
+      uri_names_ = enclosing;
       std::vector<Parameter> uri_parameters = inherited;
       for (const auto& parameter : resource_uri_parameters_) uri_parameters.push_back(parameter);
       report_.model.resources.push_back(std::move(resource));
@@ -374,6 +425,7 @@ class RamlReader {
   }
 
   std::vector<Parameter> resource_uri_parameters_;
+  std::vector<std::string> uri_names_;  // the parameters of the enclosing resources' paths
   bool nesting_reported_ = false;
 
   void ReadResource(const Scope& scope, const RamlNode& node, const std::string& segment,
@@ -390,6 +442,11 @@ class RamlReader {
     resource_uri_parameters_.clear();
     if (const RamlNode* parameters = node.Find("uriParameters"))
       ReadParameters(Templates::ScopeOf(*parameters, scope), *parameters, "path", true, resource_uri_parameters_);
+    for (const auto& parameter : resource_uri_parameters_)
+      if (std::find(uri_names_.begin(), uri_names_.end(), parameter.name) == uri_names_.end() &&
+          TemplateNames(segment).end() == std::find(TemplateNames(segment).begin(), TemplateNames(segment).end(), parameter.name))
+        context_->loader.Report(context_->loader.FileIndex(parameter.location.file), parameter.location.line,
+                                parameter.location.column, "the URI parameter '" + parameter.name + "' is not in the resource's path");
     for (const auto& name : TemplateNames(segment)) {
       const bool declared = std::any_of(resource_uri_parameters_.begin(), resource_uri_parameters_.end(),
                                         [&](const Parameter& p) { return p.name == name; });
@@ -494,6 +551,8 @@ class RamlReader {
         if (const RamlNode* required = declaration.Find("required"); required && required->is_scalar())
           parameter.required = required->scalar == "true";
         TypeRef type = types_->Resolve(Templates::ScopeOf(declaration, scope), declaration, Site::kParameter);
+        if (type && type->kind == raml::TypeKind::kSchema && !v08())
+          Report(declaration, "the parameter '" + parameter.name + "' cannot be typed by a JSON or XML schema (only bodies can)");
         parameter.shape.push_back(types_->ToShape(type));
         if (type) parameter.examples = type->examples;
         if (in == "path" || in == "base") CheckUriParameterValues(declaration);
@@ -559,6 +618,7 @@ class RamlReader {
     Body body;
     body.media_type = media_type;
     body.location = Location(declaration);
+    annotations_->Check(scope, declaration, target);  // before the declaration's own check as a type
     TypeRef type = types_->Resolve(scope, declaration, Site::kBody);
     if (v08() && declaration.is_mapping())
       if (const RamlNode* form = declaration.Find("formParameters")) {

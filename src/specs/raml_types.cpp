@@ -183,6 +183,8 @@ TypeRef TypeSystem::Named(const Declaration& declaration, const RamlNode* at) {
     context_.Report(*declaration.node, "the type " + Quote(declaration.qualified) + " is defined in terms of itself");
     resolved = Builtin(TypeKind::kAny);
   }
+  if (resolved->kind == TypeKind::kArray && resolved->items == type)
+    context_.Report(*declaration.node, "the type " + Quote(declaration.qualified) + " is an array of itself");
   const bool shared = resolved && !resolved->name.empty();  // `Alias: Other` extends Other
   *type = *resolved;
   type->name = declaration.qualified;
@@ -243,7 +245,9 @@ TypeRef TypeSystem::Resolve(const Scope& scope, const RamlNode& declaration, Sit
   bool has_base = false;
   TypeRef base = Base(scope, declaration, site, has_base);
   // `{type: Name}` alone is the named type itself.
-  if (!base->name.empty() && std::all_of(declaration.pairs.begin(), declaration.pairs.end(), [&](const RamlPair& p) {
+  const bool owes_facets = std::any_of(base->facet_declarations.begin(), base->facet_declarations.end(),
+                                      [&](const auto& f) { return f.second.required && !base->facet_values.count(f.first); });
+  if (!base->name.empty() && !owes_facets && std::all_of(declaration.pairs.begin(), declaration.pairs.end(), [&](const RamlPair& p) {
         return p.key == "type" || p.key == "schema" || (p.key == "required" && site != Site::kDeclaration);
       }))
     return base;
@@ -268,6 +272,7 @@ TypeRef TypeSystem::Resolve(const Scope& scope, const RamlNode& declaration, Sit
   type->scope = &scope;
   ApplyFacets(*type, scope, declaration, site);
   ScheduleValueChecks(type, declaration);
+  if (on_declaration) on_declaration(scope, declaration);
   return type;
 }
 
@@ -343,6 +348,9 @@ TypeRef TypeSystem::Merge(const std::vector<TypeRef>& parents, const RamlNode& a
     scalar->parents.clear();
     for (const auto& parent : usable)
       if (!parent->name.empty()) scalar->parents.push_back(parent);
+    if ((scalar->minimum && scalar->maximum && *scalar->minimum > *scalar->maximum) ||
+        (scalar->min_length && scalar->max_length && *scalar->min_length > *scalar->max_length))
+      context_.Report(at, "the parents' facets contradict each other: no value satisfies both");
     return scalar;
   }
   for (const auto& parent : usable) {
@@ -437,6 +445,8 @@ TypeRef TypeSystem::Expression(const Scope& scope, const std::string& expression
         type = nullable;
         ++i;
       } else {
+        if (type && type->kind == TypeKind::kSchema)
+          context_.Report(at, "a type defined by a JSON or XML schema cannot be an array's items");
         auto array = Builtin(TypeKind::kArray);
         array->items = type;
         array->node = &at;
@@ -456,6 +466,9 @@ TypeRef TypeSystem::Expression(const Scope& scope, const std::string& expression
       skip();
     }
     if (members.size() == 1) return members.front();
+    for (const auto& member : members)
+      if (member && member->kind == TypeKind::kSchema)
+        context_.Report(at, "a type defined by a JSON or XML schema cannot be a member of a union");
     auto type = Builtin(TypeKind::kUnion);
     type->node = &at;
     type->members = members;
@@ -559,6 +572,7 @@ void TypeSystem::ApplyFacets(RType& type, const Scope& scope, const RamlNode& de
       flag(type.additional_properties);
     } else if (key == "discriminator") {
       text(type.discriminator);
+      if (site != Site::kDeclaration) context_.Report(value, "'discriminator' can only be used in a type declared by name");
     } else if (key == "discriminatorValue") {
       text(type.discriminator_value);
     } else if (key == "format") {
@@ -609,11 +623,27 @@ void TypeSystem::ApplyFacets(RType& type, const Scope& scope, const RamlNode& de
       if (examples_owner) context_.Report(value, "'example' and 'examples' are mutually exclusive");
       examples_owner = &declaration;
     } else if (key == "xml") {
-      if (!value.is_mapping()) context_.Report(value, "'xml' must be a mapping");
+      if (!value.is_mapping()) {
+        context_.Report(value, "'xml' must be a mapping");
+        continue;
+      }
+      for (const auto& setting : value.pairs) {
+        const bool flag = setting.key == "attribute" || setting.key == "wrapped";
+        const bool text = setting.key == "name" || setting.key == "namespace" || setting.key == "prefix";
+        if (!flag && !text && AnnotationName(setting.key).empty())
+          context_.ReportKey(value, setting, "'" + setting.key + "' is not an xml serialization setting");
+        else if (flag && (!setting.value.is_scalar() || TypeOfScalar(setting.value) != ScalarType::kBoolean))
+          context_.Report(setting.value, "'" + setting.key + "' must be true or false");
+        else if (text && (!setting.value.is_scalar() || TypeOfScalar(setting.value) != ScalarType::kString))
+          context_.Report(setting.value, "'" + setting.key + "' must be a string");
+      }
     }
   }
   if (type.min_length && type.max_length && *type.min_length > *type.max_length)
     context_.Report(declaration, "'maxLength' must not be less than 'minLength'");
+  if (!type.additional_properties &&
+      std::any_of(type.properties.begin(), type.properties.end(), [](const RProperty& p) { return p.pattern; }))
+    context_.Report(declaration, "pattern properties cannot be declared where 'additionalProperties' is false");
   if (type.min_items && type.max_items && *type.min_items > *type.max_items)
     context_.Report(declaration, "'maxItems' must not be less than 'minItems'");
   if (type.min_properties && type.max_properties && *type.min_properties > *type.max_properties)
@@ -702,6 +732,16 @@ void TypeSystem::ResolvePending() {
     entry.forward->forward = false;
     if (!entry.overridden || entry.overridden->forward) continue;
     const TypeKind was = entry.overridden->kind, now = entry.forward->kind;
+    if (was == TypeKind::kObject && now == TypeKind::kObject)
+      for (const auto& old_property : entry.overridden->properties)
+        for (const auto& new_property : entry.forward->properties)
+          if (old_property.name == new_property.name && old_property.type && new_property.type &&
+              !old_property.type->forward && !new_property.type->forward && old_property.type->kind != new_property.type->kind &&
+              old_property.type->kind != TypeKind::kAny && new_property.type->kind != TypeKind::kAny)
+            context_.loader.Report(entry.file, entry.line, entry.column,
+                                   "the property " + Quote(entry.name) + " is redeclared with a type that is not a subtype of "
+                                   "the inherited one (its property " + Quote(old_property.name) + " is " +
+                                   KindName(old_property.type->kind) + ", not " + KindName(new_property.type->kind) + ")");
     if (was != now && was != TypeKind::kAny && was != TypeKind::kUnion && now != TypeKind::kAny &&
         !(was == TypeKind::kNumber && now == TypeKind::kInteger))
       context_.loader.Report(entry.file, entry.line, entry.column,
@@ -755,6 +795,7 @@ std::vector<Example> TypeSystem::ReadExamples(const RamlNode& declaration, const
                !AnnotationName(p.key).empty();
       });
       if (explicit_form) {
+        if (on_example) on_example(node);
         value = node.Find("value");
         if (const RamlNode* s = node.Find("strict")) {
           if (TypeOfScalar(*s) != ScalarType::kBoolean) context_.Report(*s, "'strict' must be true or false");

@@ -99,6 +99,8 @@ class TypeSystem {
   void CheckLater(TypeRef type, const RamlNode& value, std::string what);
   // The examples of a declaration (example / examples), checked later against `type`.
   std::vector<Example> ReadExamples(const RamlNode& declaration, const TypeRef& type);
+  // Schedules any work for when every declaration is resolved (before or among the value checks).
+  void Later(std::function<void()> work) { checks_.push_back(std::move(work)); }
   // Runs the scheduled checks (they may schedule more).
   void RunChecks();
   // Whether CheckLater schedules anything (off for declarations nothing uses).
@@ -108,6 +110,11 @@ class TypeSystem {
 
   // The model's shape of a resolved type: a named type as a reference to ApiModel::types.
   Shape ToShape(const TypeRef& type, bool expand_named = false) const;
+
+  // Called with every mapping declaration resolved (the annotations on it are checked there).
+  std::function<void(const Scope&, const RamlNode&)> on_declaration;
+  // Called with every example's explicit form {value, displayName, ...} (its annotations).
+  std::function<void(const RamlNode&)> on_example;
 
   // Every named type resolved so far, by qualified name.
   const std::map<std::string, TypeRef>& named() const { return by_name_; }
