@@ -442,12 +442,13 @@ class RamlReader {
     resource_uri_parameters_.clear();
     if (const RamlNode* parameters = node.Find("uriParameters"))
       ReadParameters(Templates::ScopeOf(*parameters, scope), *parameters, "path", true, resource_uri_parameters_);
+    const std::vector<std::string> own_names = TemplateNames(segment);
     for (const auto& parameter : resource_uri_parameters_)
       if (std::find(uri_names_.begin(), uri_names_.end(), parameter.name) == uri_names_.end() &&
-          TemplateNames(segment).end() == std::find(TemplateNames(segment).begin(), TemplateNames(segment).end(), parameter.name))
+          std::find(own_names.begin(), own_names.end(), parameter.name) == own_names.end())
         context_->loader.Report(context_->loader.FileIndex(parameter.location.file), parameter.location.line,
                                 parameter.location.column, "the URI parameter '" + parameter.name + "' is not in the resource's path");
-    for (const auto& name : TemplateNames(segment)) {
+    for (const auto& name : own_names) {
       const bool declared = std::any_of(resource_uri_parameters_.begin(), resource_uri_parameters_.end(),
                                         [&](const Parameter& p) { return p.name == name; });
       if (!declared) {
@@ -507,8 +508,7 @@ class RamlReader {
       }
     }
     if (const RamlNode* responses = method.Find("responses")) ReadResponses(Templates::ScopeOf(*responses, scope), *responses, operation.responses);
-    if (const RamlNode* protocols = method.Find("protocols"); protocols && !(protocols->is_scalar() && !protocols->is_null()))
-      ReadProtocols(*protocols);
+    if (const RamlNode* protocols = method.Find("protocols")) ReadProtocols(*protocols);
     operation.security = secured;
     if (const RamlNode* own = method.Find("securedBy")) operation.security = security_->ReadSecuredBy(Templates::ScopeOf(*own, scope), *own);
     return operation;

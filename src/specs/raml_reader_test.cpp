@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace agora::specs {
 namespace {
@@ -379,6 +380,129 @@ TEST(RamlReaderTest, ModelsGoogleDrive) {
   EXPECT_TRUE(std::any_of(model.types.begin(), model.types.end(),
                           [](const auto& entry) { return entry.first.find('.') != std::string::npos; }))
       << "library types are qualified";
+}
+
+}  // namespace
+}  // namespace agora::specs
+
+namespace agora::specs {
+namespace {
+
+struct RuleCase {
+  const char* name;
+  const char* body;      // after "#%RAML 1.0\ntitle: T\n"
+  const char* problem;   // "line:column: message" or, where the place is obvious, part of the message
+};
+
+class RamlRuleTest : public testing::TestWithParam<RuleCase> {};
+
+// Each rule of the RAML 1.0 specification agora checks, broken once, reported where it is broken.
+TEST_P(RamlRuleTest, ReportsTheRuleWhereItIsBroken) {
+  const SpecReport report = Read({{"api.raml", std::string("#%RAML 1.0\ntitle: T\n") + GetParam().body},
+                                  {"schema.json", "{\"type\": \"object\", properties: {}}"}});
+  const std::string problems = Problems(report);
+  const std::string expected = GetParam().problem;
+  const bool placed = std::isdigit(static_cast<unsigned char>(expected[0]));
+  EXPECT_NE(problems.find(placed ? "api.raml:" + expected : expected), std::string::npos) << problems;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, RamlRuleTest,
+    testing::Values(
+        RuleCase{"UnknownRootKey", "color: blue\n", "3:1: 'color' is not a property of a RAML API"},
+        RuleCase{"BuiltInTypeName", "types:\n  string: {type: number}\n", "4:11: 'string' is a built-in type"},
+        RuleCase{"FacetOfAnotherKind", "types:\n  A: {type: number, pattern: x}\n", "4:21: 'pattern' is not a facet of a number type"},
+        RuleCase{"NegativeLength", "types:\n  A: {type: string, minLength: -1}\n", "4:32: 'minLength' must be a non-negative integer"},
+        RuleCase{"MinAboveMax", "types:\n  A: {type: number, minimum: 3, maximum: 1}\n", "4:6: 'maximum' must not be less than 'minimum'"},
+        RuleCase{"NumberFormat", "types:\n  A: {type: integer, format: int128}\n", "'int128' is not a valid format"},
+        RuleCase{"WeakerThanParent", "types:\n  A: {type: string, maxLength: 5}\n  B: {type: A, maxLength: 9}\n",
+                 "5:6: 'maxLength' is weaker than the parent type's"},
+        RuleCase{"MixedInheritance", "types:\n  A: {type: object}\n  B: {type: [A, string]}\n", "5:13: a type can inherit"},
+        RuleCase{"UnknownType", "types:\n  A: Missing[]\n", "4:6: the type 'Missing' is not declared"},
+        RuleCase{"BadExpression", "types:\n  A: (string | number\n", "4:6: '(string | number' is not a valid type expression"},
+        RuleCase{"RequiredFacet", "types:\n  A: {type: string, facets: {owner: string}}\n  B: {type: A}\n",
+                 "5:6: the facet 'owner' declared by a parent type requires a value"},
+        RuleCase{"FacetRedefinesBuiltIn", "types:\n  A: {type: string, facets: {pattern: string}}\n",
+                 "the facet 'pattern' is a built-in facet of a string type"},
+        RuleCase{"UserFacetValue", "types:\n  A: {type: string, facets: {level: integer}}\n  B: {type: A, level: high}\n",
+                 "5:23: the value of facet 'level' does not conform to its type: expected an integer"},
+        RuleCase{"ExampleProperty", "types:\n  A:\n    properties: {n: integer}\n    example: {n: x}\n",
+                 "6:14: the example does not conform to its type: property 'n': expected an integer"},
+        RuleCase{"ExampleRequired", "types:\n  A:\n    properties: {n: integer}\n    example: {}\n",
+                 "the required property 'n' is missing"},
+        RuleCase{"ExampleDate", "types:\n  A: {type: date-only, example: 2020/01/01}\n", "expected a date-only value"},
+        RuleCase{"ExampleMultipleOf", "types:\n  A: {type: number, multipleOf: 3, example: 7}\n", "not a multiple"},
+        RuleCase{"ExampleIntegerRange", "types:\n  A: {type: integer, format: int8, example: 300}\n", "out of the range of int8"},
+        RuleCase{"ExampleUnion", "types:\n  A: {type: number | boolean, example: text}\n", "matches none of the union's types"},
+        RuleCase{"DefaultEnum", "types:\n  A: {enum: [a, b], default: c}\n", "the default value does not conform"},
+        RuleCase{"ExampleAndExamples", "types:\n  A: {example: a, examples: {b: c}}\n", "'example' and 'examples' are mutually exclusive"},
+        RuleCase{"PatternPropertiesClosed", "types:\n  A: {additionalProperties: false, properties: {/^x/: string}}\n",
+                 "pattern properties cannot be declared where 'additionalProperties' is false"},
+        RuleCase{"InlineDiscriminator", "/a:\n  get:\n    body:\n      application/json: {discriminator: k, properties: {k: string}}\n",
+                 "'discriminator' can only be used in a type declared by name"},
+        RuleCase{"SchemaNotJson", "schemas:\n  S: '{\"type\": '\n", "the JSON schema is not valid JSON"},
+        RuleCase{"SchemaInArray", "types:\n  S: !include schema.json\n  L: S[]\n",
+                 "a type defined by a JSON or XML schema cannot be an array's items"},
+        RuleCase{"XmlSetting", "types:\n  A: {xml: {wrapped: 7}}\n", "'wrapped' must be true or false"},
+        RuleCase{"InheritanceCycle", "types:\n  A: B\n  B: A\n", "5:6: type inheritance cycle: A -> B -> A"},
+        RuleCase{"AnnotationUndeclared", "/a:\n  (missing): 1\n", "4:3: the annotation type 'missing' is not declared"},
+        RuleCase{"AnnotationTarget", "annotationTypes:\n  onlyMethods: {allowedTargets: Method}\n(onlyMethods): x\n",
+                 "5:1: the annotation 'onlyMethods' is not allowed on a API"},
+        RuleCase{"AnnotationValue", "annotationTypes:\n  level: integer\n/a:\n  (level): high\n",
+                 "6:12: the value of annotation 'level' does not conform to its type: expected an integer"},
+        RuleCase{"AnnotationOnScalar", "annotationTypes:\n  level: integer\ndescription:\n  value: d\n  (level): high\n",
+                 "the value of annotation 'level' does not conform"},
+        RuleCase{"SchemeType", "securitySchemes:\n  s: {type: Magic}\n", "4:13: 'Magic' is not a security scheme type"},
+        RuleCase{"OAuth2Settings", "securitySchemes:\n  s: {type: OAuth 2.0, settings: {authorizationGrants: [magic]}}\n",
+                 "an OAuth 2.0 scheme's settings need 'accessTokenUri'"},
+        RuleCase{"UndeclaredScheme", "securedBy: [nobody]\n", "3:13: the security scheme 'nobody' is not declared"},
+        RuleCase{"UndeclaredScope",
+                 "securitySchemes:\n  s:\n    type: OAuth 2.0\n    settings: {accessTokenUri: t, authorizationGrants: [password], "
+                 "scopes: [read]}\nsecuredBy: [s: {scopes: [write]}]\n",
+                 "the scope 'write' is not declared by the security scheme 's'"},
+        RuleCase{"MissingParameter", "resourceTypes:\n  c: {description: <<thing>>}\n/a:\n  type: c\n",
+                 "4:20: the parameter <<thing>> of resource type 'c' has no value"},
+        RuleCase{"UnknownFunction", "traits:\n  t: {description: <<methodName | !shout>>}\n/a:\n  get: {is: [t]}\n",
+                 "unknown template function '!shout'"},
+        RuleCase{"TemplateKey", "traits:\n  t: {color: blue}\n", "4:7: 'color' is not a property of a trait"},
+        RuleCase{"StatusCode", "/a:\n  get:\n    responses:\n      99: {}\n", "6:7: '99' is not an HTTP status code"},
+        RuleCase{"MediaType", "mediaType: nonsense/json\n", "3:12: 'nonsense/json' is not a valid media type"},
+        RuleCase{"Protocol", "protocols: [FTP]\n", "3:13: 'FTP' is not a protocol"},
+        RuleCase{"UriParameterNotInPath", "/a/{id}:\n  uriParameters:\n    key: string\n",
+                 "5:5: the URI parameter 'key' is not in the resource's path"},
+        RuleCase{"UriParameterSlash", "/a/{id}:\n  uriParameters:\n    id: {default: a/b}\n", "must not contain '/'"},
+        RuleCase{"DuplicateResource", "/a/b: {}\n/a:\n  /b: {}\n", "5:3: the resource /a/b is declared twice"},
+        RuleCase{"QueryStringAndParameters", "/a:\n  get:\n    queryParameters: {q: string}\n    queryString: {properties: {p: string}}\n",
+                 "'queryString' and 'queryParameters' are mutually exclusive"},
+        RuleCase{"UnknownTag", "description: !secret x\n", "3:14: unknown tag '!secret'"}),
+    [](const testing::TestParamInfo<RuleCase>& info) { return std::string(info.param.name); });
+
+TEST(RamlReaderTest, OverlaysMayOnlyChangeDocumentation) {
+  const char* master = "#%RAML 1.0\ntitle: T\n/a:\n  get:\n    description: old\n";
+  const SpecReport documented = Read({{"api.raml", master},
+                                      {"o.raml", "#%RAML 1.0 Overlay\nextends: api.raml\ntitle: New\n/a:\n  get:\n    description: new\n"}},
+                                     "o.raml");
+  EXPECT_TRUE(documented.valid()) << Problems(documented);
+  EXPECT_EQ(documented.model.resources[0].operations[0].description, "new");
+  const SpecReport behaviour = Read({{"api.raml", master},
+                                     {"o.raml", "#%RAML 1.0 Overlay\nextends: api.raml\n/a:\n  post: {}\n"}},
+                                    "o.raml");
+  EXPECT_NE(Problems(behaviour).find("o.raml:4:3: an overlay cannot add 'post'"), std::string::npos) << Problems(behaviour);
+  const SpecReport extension = Read({{"api.raml", master},
+                                     {"e.raml", "#%RAML 1.0 Extension\nextends: api.raml\n/a:\n  post: {}\n"}},
+                                    "e.raml");
+  EXPECT_TRUE(extension.valid()) << Problems(extension);
+  EXPECT_EQ(extension.model.resources[0].operations.size(), 2u);
+}
+
+TEST(RamlReaderTest, LibraryTypesNothingUsesAreModelledButTheirExamplesNotHeldAgainstTheApi) {
+  const SpecReport report = Read({{"api.raml", "#%RAML 1.0\ntitle: T\nuses:\n  lib: lib.raml\n"},
+                                  {"lib.raml", "#%RAML 1.0 Library\ntypes:\n  Unused: {type: integer, example: x}\n"}});
+  EXPECT_TRUE(report.valid()) << Problems(report);
+  EXPECT_TRUE(report.model.types.count("lib.Unused"));
+  const SpecReport library = Read({{"lib.raml", "#%RAML 1.0 Library\ntypes:\n  Unused: {type: integer, example: x}\n"}},
+                                  "lib.raml");
+  EXPECT_FALSE(library.valid()) << "published on its own, a library is held to its examples";
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "specs/raml_types.h"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <regex>
@@ -208,14 +210,16 @@ TypeRef TypeSystem::SchemaType(const Scope& scope, const RamlNode& text) {
   const bool xml = first != std::string::npos && text.scalar[first] == '<';
   type->schema_language = xml ? "xsd" : "json-schema";
   type->schema_text = text.scalar;
-  if (!xml && !ParseValueText(text.scalar, text.file, text.line, text.column))
-    context_.Report(text, "the JSON schema is not valid JSON");
+  if (!xml) {
+    boost::system::error_code error;
+    boost::json::parse(text.scalar, error);
+    if (error) context_.Report(text, "the JSON schema is not valid JSON: " + error.message());
+  }
   return type;
 }
 
 // `text` is a type expression unless it is a schema (JSON or XML) given inline or by !include.
 static bool IsSchemaText(const RamlNode& node) {
-  if (node.text) return true;
   const auto first = node.scalar.find_first_not_of(" \t\r\n");
   return first != std::string::npos && (node.scalar[first] == '{' || node.scalar[first] == '<');
 }
