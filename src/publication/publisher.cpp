@@ -513,7 +513,6 @@ class Publisher::Run {
     return content;
   }
 
-
   AssetFile ToAssetFile(const UploadedFile& f, const storage::BlobInfo& blob) const {
     AssetFile file;
     file.classifier = f.classifier;
