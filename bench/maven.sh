@@ -7,8 +7,8 @@
 #   bench/maven.sh [DEPLOYS [CONCURRENCY [METADATA_GETS]]]   (default 1000 8 2000)
 #
 # BENCH_BUILD is the folder of agora and maven_load (default build; `make bench` builds
-# build-release). Prints the load average before and after: the figures of a shared machine
-# move with it.
+# build-release). Prints the load average before and after, and agora's CPU time per deploy and
+# per metadata GET: the rates of a shared machine move with its load, the CPU times much less.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploys=${1:-1000}
@@ -27,7 +27,20 @@ org=$(sed -n 's/^organization id: //p' "$tmp/server.log")
 token=$("$build/agora" admin create-token --data "$tmp/data" --org "$org" --role contributor | tail -1)
 auth="Basic $(printf '%s' "~~~Token~~~:$token" | base64 -w0)"
 
+# agora's CPU time (user + system, in clock ticks) from /proc: per operation, it moves much less
+# with the machine's load than the rates do.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+per_operation_ms() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", n ? t * 1000 / hz / n : 0}'; }
+load() {
+  "$build/maven_load" --port "$port" --base "/api/v3/organizations/$org/maven" --group "$org" --artifact bench-connector \
+    --authorization "$auth" --concurrency "$concurrency" "$@"
+}
+
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
-"$build/maven_load" --port "$port" --base "/api/v3/organizations/$org/maven" --group "$org" --artifact bench-connector \
-  --authorization "$auth" --deploys "$deploys" --concurrency "$concurrency" --metadata-gets "$gets"
+before=$(cpu_ticks)
+load --deploys "$deploys" --metadata-gets 0
+middle=$(cpu_ticks)
+load --deploys 0 --metadata-gets "$gets"
+after=$(cpu_ticks)
+echo "agora CPU per deploy: $(per_operation_ms $((middle - before)) "$deploys") ms; per metadata GET: $(per_operation_ms $((after - middle)) "$gets") ms"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -296,7 +296,7 @@ int main(int argc, char** argv) {
   std::printf("{\"deploys\": %ld, \"deploy_seconds\": %.3f, \"deploys_per_second\": %.1f, \"deploy_p50_ms\": %.2f, "
               "\"deploy_p99_ms\": %.2f, \"metadata_gets\": %zu, \"versions_listed\": %ld, \"metadata_p50_ms\": %.3f, "
               "\"metadata_p99_ms\": %.3f, \"first_error\": %s}\n",
-              completed, deploy_seconds, completed / deploy_seconds, Percentile(deploy_millis, 0.5),
+              completed, deploy_seconds, completed ? completed / deploy_seconds : 0.0, Percentile(deploy_millis, 0.5),
               Percentile(deploy_millis, 0.99), get_millis.size(), listed.load(), Percentile(get_millis, 0.5),
               Percentile(get_millis, 0.99), JsonString(deploy_error.empty() ? get_error : deploy_error).c_str());
   return deploy_error.empty() && get_error.empty() ? 0 : 1;
