@@ -2,6 +2,7 @@
 its pages (create, write, rename with x-move-source, delete) and resources, publishing it (also
 through v1's PATCH, as anypoint-cli does), a docs.zip through mutable data, the access rules,
 bad page paths, and that a deleted version's page blobs are reclaimed."""
+import hashlib
 import io
 import json
 import os
@@ -164,15 +165,8 @@ class PortalTest(AgoraTestCase):
         self.call("GET", portal + "/draft")
         self.call("PUT", portal + "/draft/pages/notes", b"unique transient page body", "text/markdown")
         self.call("PATCH", portal)
-        blobs = os.path.join(self.server.data_dir, "blobs")
-
         def stored(content):
-            for root, _, files in os.walk(blobs):
-                for name in files:
-                    with open(os.path.join(root, name), "rb") as f:
-                        if f.read() == content:
-                            return True
-            return False
+            return hashlib.sha256(content).hexdigest() in self.server.blob_files()
 
         self.assertTrue(stored(b"unique transient page body"))
         deleted = self.call("DELETE", f"/exchange/api/v2/assets/{self.org}/transient/1.0.0",
