@@ -181,6 +181,12 @@ class MetadataStore {
   // counts only this process's writes (one server per database); the PostgreSQL store also counts
   // other servers' writes, within a moment of their commit.
   virtual uint64_t Generation() const = 0;
+  // Makes Generation() count every write that any server committed before this call, so that a
+  // cache checked after it serves nothing older than a write already acknowledged elsewhere (a
+  // client writing through one server and reading through another sees its write). The SQLite
+  // store sees every write at once; the PostgreSQL store reads the generation sequence, one read
+  // shared by concurrent callers. May block for a round trip to the database.
+  virtual Status CatchUp() { return Status::Ok(); }
 
   // A server-wide setting, created with `value_if_missing` by whoever asks first (atomically), so
   // every process over the same database agrees on it (the key that signs download links).

@@ -41,6 +41,10 @@ using Statement = std::unique_ptr<SqlStatement>;
 thread_local std::set<int64_t> queued_for_index;
 
 constexpr int kMaxWriteAttempts = 30;
+// The generation sequence's position: last_value alone does not move at the first nextval (it
+// reads 1 before and after), is_called does.
+const char* const kReadGeneration =
+    "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM agora_generation";
 
 class PostgresDialect : public SqlDialect {
  public:
@@ -122,19 +126,49 @@ class PostgresMetadataStore : public SqlMetadataStore {
       return Status::InvalidArgument("INVALID_STORAGE_OPTION", "connections must be at least 1");
     AGORA_ASSIGN_OR_RETURN(auto c, PgConnection::Open(conninfo_, options_.password));
     AGORA_RETURN_IF_ERROR(Migrate(*c));
-    AGORA_ASSIGN_OR_RETURN(std::string sequence, c->QueryValue("SELECT last_value FROM agora_generation"));
+    AGORA_ASSIGN_OR_RETURN(std::string sequence, c->QueryValue(kReadGeneration));
     {
       std::lock_guard lock(pool_mutex_);
       ++open_;
     }
     Release(std::move(c), /*counted=*/false);
+    sequence_ = sequence;
     if (options_.listen) {
-      listener_ = std::thread([this, sequence] { Listen(sequence); });
+      listener_ = std::thread([this] { Listen(); });
     }
     return Status::Ok();
   }
 
   uint64_t Generation() const override { return generation_.load(std::memory_order_acquire); }
+
+  // One read of the generation sequence serves every caller that arrived before it started: a
+  // caller waits for the read in flight to end, then for the next one, which began after it
+  // arrived. Under load that is one query per round trip, not one per cached read.
+  Status CatchUp() override {
+    std::unique_lock lock(fence_mutex_);
+    const uint64_t needed = fence_started_ + 1;
+    while (fence_finished_ < needed) {
+      if (fence_running_) {
+        fence_done_.wait(lock);
+        continue;
+      }
+      fence_running_ = true;
+      const uint64_t ticket = ++fence_started_;
+      lock.unlock();
+      Status read = ReadOn([&](SqlConnection& c) -> Status {
+        AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(kReadGeneration));
+        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+        if (row) SawSequence(s->Text(0));
+        return Status::Ok();
+      });
+      lock.lock();
+      fence_running_ = false;
+      fence_finished_ = ticket;
+      fence_status_ = read;
+      fence_done_.notify_all();
+    }
+    return fence_status_;
+  }
 
   Status PinBlobs(const std::vector<std::string>& sha256s, const std::string& owner, int64_t expires_millis) override {
     return WriteQuietly([&](SqlConnection& c) -> Status {
@@ -350,7 +384,15 @@ class PostgresMetadataStore : public SqlMetadataStore {
   }
 
   // Counts the writes of other servers into Generation (see the top of this file).
-  void Listen(std::string sequence) {
+  // Counts a generation sequence value read from the database, if it is new.
+  void SawSequence(const std::string& sequence) {
+    std::lock_guard lock(sequence_mutex_);
+    if (sequence == sequence_) return;
+    sequence_ = sequence;
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+
+  void Listen() {
     using Clock = std::chrono::steady_clock;
     while (!stopping_) {
       auto opened = PgConnection::Open(conninfo_, options_.password);
@@ -363,11 +405,8 @@ class PostgresMetadataStore : public SqlMetadataStore {
       auto next_poll = Clock::now();
       while (!stopping_ && !c.broken()) {
         if (Clock::now() >= next_poll) {
-          auto current = c.QueryValue("SELECT last_value FROM agora_generation");
-          if (current.ok() && *current != sequence) {
-            sequence = *current;
-            generation_.fetch_add(1, std::memory_order_release);
-          }
+          auto current = c.QueryValue(kReadGeneration);
+          if (current.ok()) SawSequence(*current);
           next_poll = Clock::now() + std::chrono::milliseconds(500);
         }
         pollfd fd{PQsocket(c.raw()), POLLIN, 0};
@@ -404,6 +443,13 @@ class PostgresMetadataStore : public SqlMetadataStore {
   const std::string conninfo_;
   const PostgresOptions options_;
   std::atomic<uint64_t> generation_{0};
+  std::mutex sequence_mutex_;
+  std::string sequence_;  // the generation sequence's value last read; sequence_mutex_
+  std::mutex fence_mutex_;  // guards the CatchUp state below
+  std::condition_variable fence_done_;
+  uint64_t fence_started_ = 0, fence_finished_ = 0;
+  bool fence_running_ = false;
+  Status fence_status_;
   std::mutex pool_mutex_;
   std::condition_variable pool_available_;
   std::vector<std::unique_ptr<PgConnection>> idle_;
