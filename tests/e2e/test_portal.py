@@ -138,8 +138,12 @@ class PortalTest(AgoraTestCase):
                               "resources/diagram.png": "png bytes", "config.json": '{"pageOrder": ["usage", "home.md"]}'})
         answer = self.mutable_data("mutable", [("tags", "alpha, beta")], [("files.docs.zip", "docs.zip", docs)])
         self.assertEqual(answer.status, 202, answer)
-        status = self.server.get_url(answer.json()["mutableDataStatusLink"]).json()
+        link = answer.json()["mutableDataStatusLink"]
+        status = self.server.get_url(link).json()
         self.assertEqual(status["status"], "completed")
+        run_id = link.rsplit("/", 1)[1]
+        self.assertError(self.server.get(f"/exchange/api/v2/organizations/{self.org}/assets/{self.org}/mutable/1.0.0"
+                                         f"/publication/status/{run_id}"), 404, "NOT_FOUND")
         self.assertEqual([p["path"] for p in self.call("GET", portal + "/pages").json()], ["usage", "home", "terms"])
         self.assertEqual(self.call("GET", portal + "/pages/terms").body, b"Terms apply.")
         self.assertEqual(self.call("GET", portal + "/resources").json(), [{"path": "resources/diagram.png"}])
