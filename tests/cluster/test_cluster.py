@@ -86,11 +86,15 @@ class StartTest(ClusterTestCase):
 
 
 class VisibilityTest(ClusterTestCase):
-    def test_a_write_on_one_server_is_seen_by_the_others_within_100_ms(self):
+    def test_a_write_on_one_server_is_seen_by_the_others_at_once(self):
+        """Each write is acknowledged by one server; the very next read, on another server whose
+        cache holds the old JSON, already returns it (the reader catches up with the database's
+        generation before it trusts its cache). Also reported: write-to-seen time, which on a
+        quiet machine is well under 100 ms at p99 (it is a PATCH and a GET round trip)."""
         status, body = self.client.publish(self.org, "visible", "1.0.0", b"v")
         self.assertEqual(status, 201, body)
         path = f"/exchange/api/v2/assets/{self.org}/visible/1.0.0"
-        delays = []
+        delays, stale = [], []
         for i in range(200):
             writer, reader = self.node_client(i % 3), self.node_client((i + 1) % 3)
             self.assertEqual(reader.request("GET", path)[0], 200)  # the reader's cache holds the old JSON
@@ -99,17 +103,16 @@ class VisibilityTest(ClusterTestCase):
                                           json.dumps({"name": name}), {"Content-Type": "application/json"})
             self.assertEqual(status, 204, body)
             written = time.monotonic()
-            while True:
-                status, body = reader.request("GET", path)
-                if status == 200 and json.loads(body)["name"] == name:
-                    break
-                self.assertLess(time.monotonic() - written, 5, f"write {i} never seen")
+            status, body = reader.request("GET", path)
+            self.assertEqual(status, 200, body)
             delays.append((time.monotonic() - written) * 1000)
+            if json.loads(body)["name"] != name:
+                stale.append(i)
         delays.sort()
         p99 = delays[int(len(delays) * 0.99) - 1]
         print(f"\ncross-server visibility over {len(delays)} writes: median {statistics.median(delays):.1f} ms, "
-              f"p99 {p99:.1f} ms, max {delays[-1]:.1f} ms", file=sys.stderr)
-        self.assertLess(p99, 100.0)
+              f"p99 {p99:.1f} ms, max {delays[-1]:.1f} ms (load average {os.getloadavg()[0]:.1f})", file=sys.stderr)
+        self.assertEqual(stale, [], "reads after an acknowledged write on another server returned the old JSON")
 
     def test_a_new_business_group_reaches_tokens_cached_on_other_servers(self):
         child = self.cluster.admin("create-org", "--parent", self.org, "Team")

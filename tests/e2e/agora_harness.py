@@ -348,6 +348,8 @@ error_log {prefix}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
   access_log off;
+  # Headers as large as agora takes (64 KiB in all), so that agora, not nginx, answers 431 past it.
+  large_client_header_buffers 4 256k;
   client_body_temp_path {prefix}/client_body;
   proxy_temp_path {prefix}/proxy;
   fastcgi_temp_path {prefix}/fastcgi;
