@@ -133,8 +133,21 @@ CREATE INDEX version_search_document ON version_search USING gin (document);
 CREATE SEQUENCE agora_generation;
 )sql";
 
-// Maven deploys: the SQLite store's schema 6.
+// Jobs run by any of several servers (SQLite's schema 6), the blobs their requests hold before
+// any row refers to them, and the request counts behind rate limits (SQLite's store keeps those
+// two in memory).
 const char* const kSchemaV2 = R"sql(
+CREATE TABLE blob_pins (
+  sha256 agora_text NOT NULL, owner agora_text NOT NULL, expires_millis bigint NOT NULL, PRIMARY KEY (sha256, owner));
+CREATE TABLE request_counts (
+  client agora_text NOT NULL, window_start bigint NOT NULL, count bigint NOT NULL, PRIMARY KEY (client, window_start));
+ALTER TABLE jobs ADD COLUMN owner agora_text NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until_millis bigint NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN attempts bigint NOT NULL DEFAULT 0;
+)sql";
+
+// Maven deploys: the SQLite store's schema 7.
+const char* const kSchemaV3 = R"sql(
 CREATE TABLE maven_staged_files (
   group_id agora_text NOT NULL, asset_id agora_text NOT NULL, version agora_text NOT NULL, build agora_text NOT NULL,
   classifier agora_text NOT NULL, extension agora_text NOT NULL, organization_id agora_text NOT NULL,
@@ -149,7 +162,7 @@ CREATE TABLE maven_snapshot_builds (
   PRIMARY KEY (group_id, asset_id, version));
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 
 }  // namespace
 

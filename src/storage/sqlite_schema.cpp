@@ -148,9 +148,16 @@ CREATE TRIGGER versions_release_api_model AFTER DELETE ON versions WHEN old.api_
 END;
 )sql";
 
+// Jobs run by any of several servers: who holds each, until when, and how many times one was taken.
+const char* const kSchemaV6 = R"sql(
+ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until_millis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Files of Maven deploys, staged until their version is complete (src/maven), and the build each
 // snapshot version was last deployed as. Staged files' blobs count as referenced.
-const char* const kSchemaV6 = R"sql(
+const char* const kSchemaV7 = R"sql(
 CREATE TABLE maven_staged_files (
   group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL, build TEXT NOT NULL,
   classifier TEXT NOT NULL, extension TEXT NOT NULL, organization_id TEXT NOT NULL, sha256 TEXT NOT NULL,
@@ -163,7 +170,7 @@ CREATE TABLE maven_snapshot_builds (
   build_number INTEGER NOT NULL, updated_millis INTEGER NOT NULL, PRIMARY KEY (group_id, asset_id, version));
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
 
 }  // namespace
 
