@@ -842,7 +842,7 @@ TEST_P(MetadataStoreContract, SnapshotBuildsAreRecordedPerVersion) {
   EXPECT_EQ((*build)->build_number, 4u);
   EXPECT_EQ((*build)->updated_millis, 100);
   EXPECT_FALSE(store_->GetSnapshotBuild({"group", "lib", "3.0.0-SNAPSHOT"})->has_value());
-
+}
 
 TEST_P(MetadataStoreContract, JobsAreClaimedOldestFirstOnceEach) {
   PublicationJob a{"run-a", "org-a", {"g", "a", "1.0.0"}, "publication", "queued", "", "[]", "{}", {}, 10, 10};
