@@ -87,6 +87,14 @@ Result<Principal> Authenticator::Lookup(const std::string& token_hash) const {
   return principal;
 }
 
+Status Authenticator::Revoke(std::string_view secret) {
+  const std::string token_hash = Sha256Hex(secret);
+  AGORA_RETURN_IF_ERROR(metadata_.DeleteToken(token_hash));
+  std::lock_guard lock(cache_mutex_);
+  cache_.erase(token_hash);
+  return Status::Ok();
+}
+
 bool Principal::MemberOf(const std::string& id) const {
   return id == organization_id || std::find(organization_ids.begin(), organization_ids.end(), id) != organization_ids.end();
 }

@@ -32,6 +32,11 @@ class FakeMetadataStore : public storage::MetadataStore {
     return Status::Ok();
   }
   Result<storage::TokenRecord> FindToken(const std::string& hash) override { return Find(tokens, hash); }
+  Status DeleteToken(const std::string& hash) override {
+    if (failure) return *failure;
+    tokens.erase(hash);
+    return Status::Ok();
+  }
   Result<std::string> GroupOwner(const std::string& group_id) override { return Find(group_owners, group_id); }
   Result<storage::Organization> GetOrganization(const std::string& id) override { return Find(organizations, id); }
 
@@ -71,6 +76,9 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }
+  Result<storage::SearchFacets> CountFacets(const storage::AssetQuery&, const std::vector<std::string>&) override {
+    return Unused();
+  }
   Status SetVersionStatus(const assets::Coordinates&, assets::Lifecycle, int64_t) override { return Unused(); }
   Status UpdateAssetDetails(const std::string&, const std::string&, const storage::AssetDetailsUpdate&, int64_t) override { return Unused(); }
   Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates&) override { return Unused(); }
@@ -264,6 +272,17 @@ TEST_F(AuthTest, PrincipalsAreRememberedBrieflyButExpiryIsAlwaysChecked) {
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   EXPECT_EQ(authenticator_.Authenticate("Bearer " + expiring).status().http_status(), 401)
       << "a cached token still expires on time";
+}
+
+TEST_F(AuthTest, ARevokedTokenIsRefusedAtOnceEvenWhenCached) {
+  const std::string secret = Issue();
+  ASSERT_TRUE(authenticator_.Authenticate("Bearer " + secret).ok());
+  ASSERT_TRUE(authenticator_.Revoke(secret).ok());
+  EXPECT_TRUE(store_.tokens.empty()) << "revoked in the store";
+  EXPECT_EQ(authenticator_.Authenticate("Bearer " + secret).status().http_status(), 401) << "and not answered from the cache";
+  EXPECT_TRUE(authenticator_.Revoke(secret).ok()) << "revoking an unknown token is harmless";
+  store_.failure = Status::IOError("disk");
+  EXPECT_EQ(authenticator_.Revoke("agora_other").kind(), Status::Kind::kIOError) << "a store failure is reported";
 }
 
 TEST_F(AuthTest, BusinessGroupsInheritTheirParentsTokens) {

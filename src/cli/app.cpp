@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "common/ids.h"
 #include "exchange/exchange_api.h"
+#include "portal/portal.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
@@ -20,7 +21,7 @@ constexpr int64_t kFileLinkSeconds = 3600;
 
 // Members in dependency order: each is built from the ones above it and destroyed before them.
 struct App::Parts {
-  Parts(DataDir data_dir, const AppOptions& options, std::string link_key)
+  Parts(DataDir data_dir, const AppOptions& options, std::string link_key, std::string session_key)
       : dir(std::move(data_dir)),
         reaper(*dir.blobs, *dir.metadata),
         publisher(*dir.metadata, *dir.blobs, reaper),
@@ -34,6 +35,7 @@ struct App::Parts {
                  options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
+    portal::RegisterPortalRoutes(router, services, {std::move(session_key)});
     router.LimitRate(options.rate_limit_per_minute);
   }
 
@@ -54,7 +56,9 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOpt
   AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(data_dir));
   // The key that signs files' externalLinks: made by the first server over this database, kept after.
   AGORA_ASSIGN_OR_RETURN(std::string link_key, dir.metadata->GetOrCreateSetting("file_link_key", RandomHex(32)));
-  auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key));
+  // The key portal sessions derive their CSRF tokens from, shared the same way.
+  AGORA_ASSIGN_OR_RETURN(std::string session_key, dir.metadata->GetOrCreateSetting("portal_session_key", RandomHex(32)));
+  auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key), std::move(session_key));
   AGORA_RETURN_IF_ERROR(parts->reaper.CollectGarbage());
   AGORA_RETURN_IF_ERROR(parts->queue.Recover());
   return std::unique_ptr<App>(new App(std::move(parts)));

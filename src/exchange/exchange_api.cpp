@@ -40,8 +40,18 @@ class Api {
  public:
   explicit Api(ExchangeServices& s) : s_(s) {}
 
-  Response Root(Request&) {
-    return JsonResponse(200, json::object{{"name", "agora"}, {"version", s_.server_version}, {"status", "ok"}});
+  // A browser (it asks for text/html) goes to the portal; API clients get the server's status.
+  Response Root(Request& request) {
+    if (request.Header("accept").value_or("").find("text/html") != std::string::npos) {
+      Response redirect;
+      redirect.status = 302;
+      redirect.SetHeader("Location", "/exchange/");
+      redirect.SetHeader("Vary", "Accept");
+      return redirect;
+    }
+    Response status = JsonResponse(200, json::object{{"name", "agora"}, {"version", s_.server_version}, {"status", "ok"}});
+    status.SetHeader("Vary", "Accept");
+    return status;
   }
 
   Response Publish(Request& request) {
@@ -440,11 +450,7 @@ class Api {
 
   // All versions of the asset named by the path, if the principal may read it.
   Result<std::vector<assets::AssetVersion>> ReadableVersions(const auth::Principal& principal, const Request& request) {
-    const std::string group = request.Param("groupId"), asset = request.Param("assetId");
-    AGORA_ASSIGN_OR_RETURN(auto versions, s_.metadata.ListVersions(group, asset));
-    if (versions.empty()) return Status::NotFound("Asset " + group + ":" + asset + " not found");
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
-    return versions;
+    return exchange::ReadableVersions(s_, principal, request.Param("groupId"), request.Param("assetId"));
   }
 
   // The JSON of the path's version (or the asset's latest), built once per store generation: reads

@@ -54,6 +54,14 @@ Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const a
   return version;
 }
 
+Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
+                                                           const std::string& group_id, const std::string& asset_id) {
+  AGORA_ASSIGN_OR_RETURN(auto versions, services.metadata.ListVersions(group_id, asset_id));
+  if (versions.empty()) return Status::NotFound("Asset " + group_id + ":" + asset_id + " not found");
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
+  return versions;
+}
+
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request) {
   AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(services, principal, CoordinatesOf(request)));

@@ -1,6 +1,7 @@
 // What every Exchange handler file shares: turning a failed Result into the contract's error
 // response, the coordinates of a request's path, and the access checks (who is calling, and may
-// they read or manage this version). Internal to src/exchange.
+// they read or manage this version). Internal to src/exchange, and to src/portal, whose pages
+// authorise through these same checks.
 //
 // Thread safety: pure functions over thread-safe services.
 #pragma once
@@ -46,6 +47,10 @@ Result<auth::Principal> Authenticate(ExchangeServices& services, const server::R
 // The version, if the principal may read it (404 for an unknown one, 403 for another organisation's).
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
                                              const assets::Coordinates& coordinates);
+// All versions of an asset (oldest first), if the principal may read it (404 for an unknown one,
+// 403 for another organisation's).
+Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
+                                                           const std::string& group_id, const std::string& asset_id);
 // The path's version, if the principal may manage (tag, edit, document) it.
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request);

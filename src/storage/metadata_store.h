@@ -120,18 +120,51 @@ struct TagDefinition {
   std::vector<std::string> asset_type_restrictions;  // empty: every type
 };
 
+// One value of a category or custom field that a search asks for.
+struct TagValueFilter {
+  std::string kind;  // category | field
+  std::string key;
+  std::string value;
+  friend bool operator==(const TagValueFilter&, const TagValueFilter&) = default;
+};
+
 // A listing or search of asset versions. Empty vectors mean "any".
 struct AssetQuery {
   std::vector<std::string> organization_ids;  // the caller may read only these
   std::vector<std::string> types;
   std::vector<std::string> statuses;           // development, published, deprecated
   std::vector<std::string> tags;               // versions carrying any of these tags
+  // Categories and custom fields: a version must carry, for every (kind, key) named, one of the
+  // values given for it.
+  std::vector<TagValueFilter> tag_values;
   std::string search;                          // full text: words, each also a prefix
   bool latest_only = true;                     // one row per asset: its highest version
-  std::string sort;                            // "" (relevance, then name), name, createdDate
+  std::string sort;                            // "" (relevance, then name), name, createdDate, updatedDate
   bool ascending = true;
   size_t offset = 0;
   size_t limit = 20;
+};
+
+// How many versions a search finds per value of a facet.
+struct FacetCount {
+  std::string value;
+  uint64_t count = 0;
+  friend bool operator==(const FacetCount&, const FacetCount&) = default;
+};
+
+// The counts of one category or custom field.
+struct TagValueFacet {
+  std::string kind;  // category | field
+  std::string key;
+  std::vector<FacetCount> values;
+  friend bool operator==(const TagValueFacet&, const TagValueFacet&) = default;
+};
+
+// What CountFacets answers. Each list is ordered by count (highest first), then value.
+struct SearchFacets {
+  uint64_t total = 0;  // versions the whole query finds (its offset and limit aside)
+  std::vector<FacetCount> types, organizations, statuses, tags;
+  std::vector<TagValueFacet> tag_values;  // by kind, then key
 };
 
 struct PortalPage {
@@ -188,6 +221,8 @@ class MetadataStore {
   // Tokens.
   virtual Status CreateToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> FindToken(const std::string& token_hash) = 0;
+  // Revokes a token (a signed-out session); OK when there was none.
+  virtual Status DeleteToken(const std::string& token_hash) = 0;
 
   // Group ownership: the organisation that first publishes under a groupId owns it.
   // Returns the owner's id (NotFound if nobody owns it yet).
@@ -250,6 +285,13 @@ class MetadataStore {
   // Versions matching the query, ranked by relevance when it has search words (a name match
   // outranks a keyword or tag match, which outranks a description match).
   virtual Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) = 0;
+  // The facets of a search: for each facet (type, organisation, lifecycle status, tag, and each
+  // category or field key), how many versions the query finds per value when that facet's own
+  // filter is left out, so that a facet lists the alternatives to what is selected. The
+  // organisation facet counts over `readable_organizations` instead of query.organization_ids.
+  // A status count is what the query finds with that one status asked for.
+  virtual Result<SearchFacets> CountFacets(const AssetQuery& query,
+                                           const std::vector<std::string>& readable_organizations) = 0;
 
   // SHA-256 of every blob that a version file or an unfinished (queued or running) job refers to.
   virtual Result<std::vector<std::string>> ReferencedBlobs() = 0;

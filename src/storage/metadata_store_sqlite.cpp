@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "assets/semver.h"
@@ -411,6 +413,13 @@ class SqliteMetadataStore : public MetadataStore {
     });
   }
 
+  Status DeleteToken(const std::string& token_hash) override {
+    return Write([&](SqliteConnection& c) {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("DELETE FROM tokens WHERE token_hash = ?"));
+      return s->Bind(1, token_hash).Run();
+    });
+  }
+
   Result<std::string> GroupOwner(const std::string& group_id) override {
     return Read<std::string>([&](SqliteConnection& c) { return GroupOwnerOn(c, group_id); });
   }
@@ -781,21 +790,27 @@ class SqliteMetadataStore : public MetadataStore {
     });
   }
 
-  // Ids of the versions matching the query's filters and the FTS5 expression `match` (any when
-  // empty) but not `exclude_match` (when given), in the query's order.
-  static Result<std::vector<int64_t>> FindIds(SqliteConnection& c, const AssetQuery& q, const std::string& match,
-                                              const std::string& exclude_match, size_t limit, size_t offset) {
-    std::vector<std::string> conditions, values;
+  // The FROM and WHERE of a search: the versions v matching the query's filters and the FTS5
+  // expression `match` (any when empty, else with its rank as s.score) but not `exclude_match`
+  // (when given). `join` is spliced in before WHERE (an extra table a facet groups by).
+  struct Selection {
+    std::string sql;
+    std::vector<std::string> values;
+  };
+  static Selection SelectVersions(const AssetQuery& q, const std::string& match, const std::string& exclude_match,
+                                  const std::string& join = "") {
+    Selection sel;
+    std::vector<std::string> conditions;
+    auto& values = sel.values;
     // Full-text matches are ranked inside the FTS table first; the filters then apply to them.
-    std::string sql = "SELECT v.id FROM ";
     if (!match.empty()) {
-      sql += std::string("(SELECT rowid AS id, ") + kRank + " AS score FROM version_search WHERE version_search MATCH ?) s "
-             "JOIN versions v ON v.id = s.id ";
+      sel.sql = std::string(" FROM (SELECT rowid AS id, ") + kRank +
+                " AS score FROM version_search WHERE version_search MATCH ?) s JOIN versions v ON v.id = s.id ";
       values.push_back(match);
     } else {
-      sql += "versions v ";
+      sel.sql = " FROM versions v ";
     }
-    if (!q.types.empty()) sql += "JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id";
+    sel.sql += "JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id " + join;
     auto in = [&](const std::string& column, const std::vector<std::string>& options) {
       if (options.empty()) return;
       conditions.push_back(column + " IN (" + Join(std::vector<std::string>(options.size(), "?"), ", ") + ")");
@@ -807,6 +822,14 @@ class SqliteMetadataStore : public MetadataStore {
     if (!q.tags.empty()) {
       in("EXISTS (SELECT 1 FROM version_tags t WHERE t.version_id = v.id AND t.value", q.tags);
       conditions.back() += ")";
+    }
+    for (const auto& [kind, key, wanted] : TagValueFiltersByKey(q.tag_values)) {
+      conditions.push_back("EXISTS (SELECT 1 FROM version_tag_values f WHERE f.version_id = v.id AND f.kind = ? AND "
+                           "f.tag_key = ? AND f.value IN (" +
+                           Join(std::vector<std::string>(wanted.size(), "?"), ", ") + "))");
+      values.push_back(kind);
+      values.push_back(key);
+      values.insert(values.end(), wanted.begin(), wanted.end());
     }
     if (q.latest_only && q.statuses.empty()) {
       conditions.push_back("v.is_latest = 1");
@@ -820,23 +843,144 @@ class SqliteMetadataStore : public MetadataStore {
       conditions.push_back("v.id NOT IN (SELECT rowid FROM version_search WHERE version_search MATCH ?)");
       values.push_back(exclude_match);
     }
-    if (!conditions.empty()) sql += " WHERE " + Join(conditions, " AND ");
-    const std::string direction = q.ascending ? " ASC" : " DESC";
-    if (q.sort == "createdDate") sql += " ORDER BY v.created_millis" + direction + ", v.id";
-    else if (q.sort == "name" || match.empty()) sql += " ORDER BY v.name COLLATE NOCASE" + direction + ", v.id";
-    else sql += " ORDER BY s.score, v.name COLLATE NOCASE";
-    sql += " LIMIT ? OFFSET ?";
+    if (!conditions.empty()) sel.sql += " WHERE " + Join(conditions, " AND ");
+    return sel;
+  }
+
+  // The category and field filters grouped by (kind, key), in a stable order.
+  static std::vector<std::tuple<std::string, std::string, std::vector<std::string>>> TagValueFiltersByKey(
+      const std::vector<TagValueFilter>& filters) {
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> grouped;
+    for (const auto& f : filters) grouped[{f.kind, f.key}].push_back(f.value);
+    std::vector<std::tuple<std::string, std::string, std::vector<std::string>>> keys;
+    for (auto& [kind_key, values] : grouped) keys.emplace_back(kind_key.first, kind_key.second, std::move(values));
+    return keys;
+  }
+
+  static Result<Statement> PrepareSelection(SqliteConnection& c, const std::string& sql, const Selection& sel) {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(sql));
     int index = 1;
-    for (const auto& value : values) s->Bind(index++, value);
-    s->Bind(index, static_cast<int64_t>(limit));
-    s->Bind(index + 1, static_cast<int64_t>(offset));
+    for (const auto& value : sel.values) s->Bind(index++, value);
+    return s;
+  }
+
+  // Ids of the versions SelectVersions picks, in the query's order.
+  static Result<std::vector<int64_t>> FindIds(SqliteConnection& c, const AssetQuery& q, const std::string& match,
+                                              const std::string& exclude_match, size_t limit, size_t offset) {
+    const Selection sel = SelectVersions(q, match, exclude_match);
+    std::string sql = "SELECT v.id" + sel.sql;
+    const std::string direction = q.ascending ? " ASC" : " DESC";
+    if (q.sort == "createdDate") sql += " ORDER BY v.created_millis" + direction + ", v.id";
+    else if (q.sort == "updatedDate") sql += " ORDER BY v.updated_millis" + direction + ", v.id";
+    else if (q.sort == "name" || match.empty()) sql += " ORDER BY v.name COLLATE NOCASE" + direction + ", v.id";
+    else sql += " ORDER BY s.score, v.name COLLATE NOCASE";
+    AGORA_ASSIGN_OR_RETURN(Statement s, PrepareSelection(c, sql + " LIMIT ? OFFSET ?", sel));
+    const int next = static_cast<int>(sel.values.size()) + 1;
+    s->Bind(next, static_cast<int64_t>(limit)).Bind(next + 1, static_cast<int64_t>(offset));
     std::vector<int64_t> ids;
     AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
       ids.push_back(r.Int(0));
       return Status::Ok();
     }));
     return ids;
+  }
+
+  Result<SearchFacets> CountFacets(const AssetQuery& q, const std::vector<std::string>& readable) override {
+    const std::string match = MatchExpression(q.search);
+    return Read<SearchFacets>([&](SqliteConnection& c) -> Result<SearchFacets> {
+      SearchFacets facets;
+      // Counts per value of `column` (one or more columns) over what `query` selects, with `join`.
+      auto group = [&](const AssetQuery& query, const std::string& column,
+                       const std::string& join) -> Result<std::vector<std::vector<std::string>>> {
+        const Selection sel = SelectVersions(query, match, "", join);
+        AGORA_ASSIGN_OR_RETURN(Statement s, PrepareSelection(c, "SELECT " + column + ", COUNT(DISTINCT v.id)" + sel.sql +
+                                                                    " GROUP BY " + column, sel));
+        std::vector<std::vector<std::string>> rows;
+        const int columns = static_cast<int>(std::count(column.begin(), column.end(), ',')) + 1;
+        AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+          std::vector<std::string> row;
+          for (int i = 0; i <= columns; ++i) row.push_back(r.Text(i));
+          rows.push_back(std::move(row));
+          return Status::Ok();
+        }));
+        return rows;
+      };
+      auto counts = [](const std::vector<std::vector<std::string>>& rows) {
+        std::vector<FacetCount> out;
+        for (const auto& row : rows) out.push_back({row[0], static_cast<uint64_t>(std::stoull(row[1]))});
+        return SortFacet(std::move(out));
+      };
+      auto count = [&](const AssetQuery& query) -> Result<uint64_t> {
+        Selection sel = SelectVersions(query, match, "");
+        AGORA_ASSIGN_OR_RETURN(Statement s, PrepareSelection(c, "SELECT COUNT(*)" + sel.sql, sel));
+        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+        return row ? static_cast<uint64_t>(s->Int(0)) : 0;
+      };
+
+      AGORA_ASSIGN_OR_RETURN(facets.total, count(q));
+      AssetQuery without = q;
+      without.types.clear();
+      AGORA_ASSIGN_OR_RETURN(auto types, group(without, "a.type", ""));
+      facets.types = counts(types);
+      without = q;
+      without.organization_ids = readable;
+      AGORA_ASSIGN_OR_RETURN(auto organizations, group(without, "v.organization_id", ""));
+      facets.organizations = counts(organizations);
+      without = q;
+      without.tags.clear();
+      AGORA_ASSIGN_OR_RETURN(auto tags, group(without, "t.value", "JOIN version_tags t ON t.version_id = v.id "));
+      facets.tags = counts(tags);
+      for (const char* status : {"development", "published", "deprecated"}) {
+        AssetQuery one = q;
+        one.statuses = {status};
+        AGORA_ASSIGN_OR_RETURN(uint64_t n, count(one));
+        if (n > 0) facets.statuses.push_back({status, n});
+      }
+      facets.statuses = SortFacet(std::move(facets.statuses));
+
+      // Every key's counts under the whole query; then each filtered key's own, without its filter.
+      const std::string values_join = "JOIN version_tag_values tv ON tv.version_id = v.id ";
+      AGORA_ASSIGN_OR_RETURN(auto all, group(q, "tv.kind, tv.tag_key, tv.value", values_join));
+      std::map<std::pair<std::string, std::string>, std::vector<FacetCount>> by_key;
+      for (const auto& row : all) by_key[{row[0], row[1]}].push_back({row[2], static_cast<uint64_t>(std::stoull(row[3]))});
+      for (const auto& [kind, key, wanted] : TagValueFiltersByKey(q.tag_values)) {
+        AssetQuery other = q;
+        std::erase_if(other.tag_values, [&](const TagValueFilter& f) { return f.kind == kind && f.key == key; });
+        AGORA_ASSIGN_OR_RETURN(auto own, GroupTagKey(c, other, match, values_join, kind, key));
+        auto& slot = by_key[{kind, key}];
+        slot.clear();
+        for (auto& [value, n] : own) slot.push_back({value, n});
+      }
+      for (auto& [kind_key, values] : by_key)
+        if (!values.empty()) facets.tag_values.push_back({kind_key.first, kind_key.second, SortFacet(std::move(values))});
+      return facets;
+    });
+  }
+
+  // The counts of one category or field key's values over what `q` selects.
+  static Result<std::vector<std::pair<std::string, uint64_t>>> GroupTagKey(SqliteConnection& c, const AssetQuery& q,
+                                                                          const std::string& match,
+                                                                          const std::string& join,
+                                                                          const std::string& kind,
+                                                                          const std::string& key) {
+    Selection sel = SelectVersions(q, match, "", join + "AND tv.kind = ? AND tv.tag_key = ? ");
+    // The join's two parameters come right after the full-text match's, which precedes them in the text.
+    sel.values.insert(sel.values.begin() + (match.empty() ? 0 : 1), {kind, key});
+    AGORA_ASSIGN_OR_RETURN(Statement s, PrepareSelection(c, "SELECT tv.value, COUNT(DISTINCT v.id)" + sel.sql +
+                                                                " GROUP BY tv.value", sel));
+    std::vector<std::pair<std::string, uint64_t>> rows;
+    AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+      rows.emplace_back(r.Text(0), static_cast<uint64_t>(r.Int(1)));
+      return Status::Ok();
+    }));
+    return rows;
+  }
+
+  static std::vector<FacetCount> SortFacet(std::vector<FacetCount> counts) {
+    std::sort(counts.begin(), counts.end(), [](const FacetCount& a, const FacetCount& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    return counts;
   }
 
   Result<std::vector<std::string>> ReferencedBlobs() override {

@@ -207,6 +207,9 @@ TEST_F(MetadataStoreTest, OrganisationsAndTokens) {
   EXPECT_EQ(store_->FindToken("hash")->subject, "bob");
   EXPECT_EQ(store_->FindToken("nope").status().kind(), Status::Kind::kNotFound);
   EXPECT_FALSE(store_->CreateToken({"h2", "no-such-org", "viewer", "x", 1, 0}).ok()) << "tokens need an org";
+  ASSERT_TRUE(store_->DeleteToken("hash").ok());
+  EXPECT_EQ(store_->FindToken("hash").status().kind(), Status::Kind::kNotFound) << "a revoked token is gone";
+  EXPECT_TRUE(store_->DeleteToken("hash").ok()) << "revoking twice is harmless";
 }
 
 TEST_F(MetadataStoreTest, JobsAndBlobReferences) {
@@ -352,6 +355,83 @@ TEST_F(SearchTest, CategoryFieldValuesAndApiTermsAreSearchable) {
   EXPECT_EQ(*store_->GetApiModel(v.coordinates), R"({"title":"Catalogue"})");
   EXPECT_TRUE(store_->GetVersion(v.coordinates)->api_model.empty()) << "the model is read on its own";
   EXPECT_EQ(store_->GetApiModel({"group", "catalogue", "9.9.9"}).status().kind(), Status::Kind::kNotFound);
+}
+
+TEST_F(SearchTest, FacetsCountEachFacetWithoutItsOwnFilter) {
+  auto put = [&](const std::string& asset, const std::string& version, const std::string& type, const std::string& org,
+                 assets::Lifecycle status, std::vector<std::string> tags, std::vector<assets::TagValue> categories,
+                 std::vector<assets::TagValue> fields) {
+    auto v = Version(asset, version, status);
+    v.coordinates.group_id = org;
+    v.organization_id = org;
+    v.type = type;
+    v.name = asset + " orders";
+    v.dependencies = {};
+    v.tags = std::move(tags);
+    v.categories = std::move(categories);
+    v.fields = std::move(fields);
+    ASSERT_TRUE(store_->PutVersion(v).ok());
+  };
+  using assets::Lifecycle;
+  put("a", "1.0.0", "rest-api", "org-1", Lifecycle::kPublished, {"x"}, {}, {});
+  ASSERT_TRUE(store_->SetVersionStatus({"org-1", "a", "1.0.0"}, Lifecycle::kDeprecated, NowMillis()).ok());
+  put("a", "2.0.0", "rest-api", "org-1", Lifecycle::kPublished, {"x", "y"}, {{"domain", {"Sales"}}}, {});
+  put("b", "1.0.0", "custom", "org-1", Lifecycle::kDevelopment, {"x"}, {}, {{"owner", {"Team T"}}});
+  put("c", "1.0.0", "rest-api", "org-2", Lifecycle::kPublished, {"y"}, {{"domain", {"Finance"}}}, {});
+  put("d", "1.0.0", "rest-api", "org-3", Lifecycle::kPublished, {"z"}, {}, {});  // not readable below
+
+  AssetQuery q;
+  q.organization_ids = {"org-1", "org-2"};
+  q.types = {"rest-api"};
+  auto facets = store_->CountFacets(q, {"org-1", "org-2"});
+  ASSERT_TRUE(facets.ok()) << facets.status().ToString();
+  EXPECT_EQ(facets->total, 2u);
+  EXPECT_EQ(facets->types, (std::vector<FacetCount>{{"rest-api", 2}, {"custom", 1}})) << "types without the type filter";
+  EXPECT_EQ(facets->organizations, (std::vector<FacetCount>{{"org-1", 1}, {"org-2", 1}}));
+  EXPECT_EQ(facets->statuses, (std::vector<FacetCount>{{"published", 2}, {"deprecated", 1}}))
+      << "a status counts what the query finds with that status asked for";
+  EXPECT_EQ(facets->tags, (std::vector<FacetCount>{{"y", 2}, {"x", 1}}));
+  ASSERT_EQ(facets->tag_values.size(), 1u);
+  EXPECT_EQ(facets->tag_values[0].key, "domain");
+  EXPECT_EQ(facets->tag_values[0].values, (std::vector<FacetCount>{{"Finance", 1}, {"Sales", 1}}));
+
+  // A category filter narrows everything but its own facet; an organisation filter keeps the
+  // organisation facet over everything readable.
+  q.tag_values = {{"category", "domain", "Sales"}};
+  q.organization_ids = {"org-1"};
+  facets = store_->CountFacets(q, {"org-1", "org-2"});
+  ASSERT_TRUE(facets.ok()) << facets.status().ToString();
+  EXPECT_EQ(facets->total, 1u);
+  EXPECT_EQ(facets->organizations, (std::vector<FacetCount>{{"org-1", 1}})) << "org-2's only REST API is Finance";
+  EXPECT_EQ(facets->tag_values[0].values, (std::vector<FacetCount>{{"Sales", 1}})) << "org-1 has no Finance API";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"a@2.0.0"}));
+  q.tag_values = {{"category", "domain", "Sales"}, {"category", "domain", "Finance"}};
+  q.organization_ids = {"org-1", "org-2"};
+  EXPECT_EQ(Find(q).size(), 2u) << "values of one key are alternatives";
+  q.tag_values.push_back({"field", "owner", "Team T"});
+  EXPECT_TRUE(Find(q).empty()) << "keys must all match";
+
+  // With search words, facets count the matches only.
+  q = AssetQuery{};
+  q.organization_ids = {"org-1", "org-2", "org-3"};
+  q.search = "b orders";
+  facets = store_->CountFacets(q, q.organization_ids);
+  ASSERT_TRUE(facets.ok());
+  EXPECT_EQ(facets->total, 1u);
+  EXPECT_EQ(facets->types, (std::vector<FacetCount>{{"custom", 1}}));
+  EXPECT_EQ(facets->tag_values[0].kind, "field");
+}
+
+TEST_F(SearchTest, SortsByLastUpdate) {
+  Put("first", "1.0.0", "First", "");
+  Put("second", "1.0.0", "Second", "");
+  ASSERT_TRUE(store_->UpdateAssetDetails("org-1", "first", {std::string("First again"), {}, {}, {}}, NowMillis() + 1000).ok());
+  AssetQuery q;
+  q.sort = "updatedDate";
+  q.ascending = false;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"first@1.0.0", "second@1.0.0"}));
+  q.ascending = true;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"second@1.0.0", "first@1.0.0"}));
 }
 
 // A database written by the first schema (no API columns, a five-column search index) is
