@@ -1,8 +1,9 @@
-#include "cli/serve.h"
+// `agora serve`: opens the data directory, bootstraps an empty one (default organisation and
+// admin token, printed once), collects blobs a crash left behind, resumes unfinished asynchronous
+// publications, and serves until SIGTERM or SIGINT, when it stops gracefully (in-flight requests
+// and running publications finish).
 
 #include <signal.h>
-
-#include <boost/program_options.hpp>
 
 #include <atomic>
 #include <iostream>
@@ -10,11 +11,10 @@
 
 #include "cli/admin.h"
 #include "cli/app.h"
+#include "cli/command.h"
 #include "server/server.h"
 
 namespace agora::cli {
-namespace po = boost::program_options;
-
 namespace {
 
 // [http://|https://]HOST:PORT. Without a scheme an endpoint serves HTTPS when a certificate is
@@ -91,29 +91,24 @@ int Fail(const Status& status) {
   return 1;
 }
 
-}  // namespace
 
-int RunServe(const std::vector<std::string>& args) {
-  po::options_description options("serve options");
-  options.add_options()("data", po::value<std::string>()->default_value("./agora-data"), "data directory")(
-      "listen", po::value<std::vector<std::string>>(), "[http://|https://]HOST:PORT to listen on (repeatable)")(
-      "public-url", po::value<std::string>()->default_value(""), "base URL for links in responses")(
-      "max-upload-mb", po::value<uint64_t>()->default_value(4096), "largest accepted request body, MiB")(
-      "threads", po::value<int>()->default_value(0), "HTTP threads (0: by cores)")(
-      "workers", po::value<int>()->default_value(2), "asynchronous publication workers")(
-      "rate-limit", po::value<uint32_t>()->default_value(0), "requests per minute per token (0: no limit)")(
-      "tls-cert", po::value<std::string>()->default_value(""), "PEM certificate: serve HTTPS")(
-      "tls-key", po::value<std::string>()->default_value(""), "PEM private key for --tls-cert")(
-      "token-ttl", po::value<int64_t>()->default_value(3600), "seconds until a login's token expires");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "agora serve: " << e.what() << "\n" << options;
-    return 2;
-  }
+void AddServeOptions(po::options_description& options) {
+  options.add_options()("data", po::value<std::string>()->value_name("DIR")->default_value("./agora-data"), "data directory")(
+      "listen", po::value<std::vector<std::string>>()->value_name("[http://|https://]HOST:PORT"),
+      "where to listen (repeatable; default 127.0.0.1:8081)")(
+      "public-url", po::value<std::string>()->value_name("URL")->default_value(""),
+      "base URL of links in responses (default: the request's Host)")(
+      "max-upload-mb", po::value<uint64_t>()->value_name("N")->default_value(4096), "largest accepted request body, MiB")(
+      "threads", po::value<int>()->value_name("N")->default_value(0), "HTTP threads (0: one per core)")(
+      "workers", po::value<int>()->value_name("N")->default_value(2), "asynchronous publication workers")(
+      "rate-limit", po::value<uint32_t>()->value_name("N")->default_value(0),
+      "requests per minute per token or address (0: no limit)")(
+      "tls-cert", po::value<std::string>()->value_name("PEM")->default_value(""), "certificate chain: serve HTTPS")(
+      "tls-key", po::value<std::string>()->value_name("PEM")->default_value(""), "private key of --tls-cert")(
+      "token-ttl", po::value<int64_t>()->value_name("SECONDS")->default_value(3600), "lifetime of the tokens logins issue");
+}
 
+int Serve(const po::variables_map& vm) {
   server::ServerOptions server_options;
   const bool tls = !vm["tls-cert"].as<std::string>().empty();
   if (tls != !vm["tls-key"].as<std::string>().empty())
@@ -154,6 +149,18 @@ int RunServe(const std::vector<std::string>& args) {
   (*app)->StopWorkers();
   std::cout << "agora: stopped" << std::endl;
   return 0;
+}
+
+}  // namespace
+
+std::vector<Command> ServeCommands() {
+  return {{"serve", "runs the server: the Exchange API over one data directory",
+           "Opens (or creates) the data directory, prints the URL it listens on and, on the first start, the\n"
+           "default organisation's id and an admin token, and serves until SIGTERM or SIGINT, which stop it\n"
+           "gracefully.",
+           AddServeOptions, {}, {"agora serve --data ./agora-data --listen 127.0.0.1:8081",
+                                 "agora serve --tls-cert server.pem --tls-key server.key --listen https://0.0.0.0:8443"},
+           Serve}};
 }
 
 }  // namespace agora::cli

@@ -60,6 +60,9 @@ class DirectorySpecSource : public SpecSource {
 // starts with '/') names, with "." and ".." segments removed. InvalidArgument when it climbs
 // out of the archive or is not a relative file reference (a URL, an empty path).
 Result<std::string> ResolveReference(const std::string& from, const std::string& reference);
+// The file part of a reference: "schema.xsd#City" and "common.yaml#/Error" name schema.xsd and
+// common.yaml, the part after '#' being a place inside the file; "#/x" names no file ("").
+std::string FileOfReference(const std::string& reference);
 
 struct Problem {
   std::string file;
@@ -77,10 +80,15 @@ struct SpecReport {
   bool valid() const { return problems.empty(); }
 };
 
+// The limits of one reading. Every chain of links from one document or declaration to another
+// (includes, libraries, extends, imports, inheritance, $ref chains) is at most
+// max_reference_depth long and never loops (see resolution_stack.h); every tree (YAML, JSON,
+// XML, nested resources) is at most max_nesting deep, aliases included.
 struct ReadOptions {
   uint32_t max_files = 5000;                  // files one spec may pull in
   uint64_t max_total_bytes = 256ull << 20;    // their total size
-  uint32_t max_reference_depth = 64;          // nesting of includes / external $refs
+  uint32_t max_reference_depth = 64;          // chains of references
+  uint32_t max_nesting = 512;                 // nesting of one document's tree
 };
 
 // Detects the format from the main file's content and dispatches to the format's reader.
