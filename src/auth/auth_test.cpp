@@ -76,9 +76,8 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }
-  Result<storage::SearchFacets> CountFacets(const storage::AssetQuery&, const std::vector<std::string>&) override {
-    return Unused();
-  }
+  Result<std::vector<storage::VersionFacets>> ListVersionFacets() override { return Unused(); }
+  Result<std::vector<assets::Coordinates>> MatchVersions(const std::string&) override { return Unused(); }
   Status SetVersionStatus(const assets::Coordinates&, assets::Lifecycle, int64_t) override { return Unused(); }
   Status UpdateAssetDetails(const std::string&, const std::string&, const storage::AssetDetailsUpdate&, int64_t) override { return Unused(); }
   Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates&) override { return Unused(); }

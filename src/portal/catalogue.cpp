@@ -46,22 +46,7 @@ Result<SearchView> Catalogue::Search(const auth::Principal& principal, const Sea
   for (const auto& id : directory.organization_ids)
     if (MayRead(principal, id)) readable.push_back(id);
   if (readable.empty()) return SearchView{};
-  const storage::AssetQuery query = state.Query(readable);
-  const uint64_t generation = s_.metadata.Generation();
-  SearchView view;
-  AGORA_ASSIGN_OR_RETURN(view.versions, s_.metadata.FindVersions(query));
-  // Facets depend on the search and the filters, not on the page or the order.
-  SearchState unpaged = state;
-  unpaged.page = 1;
-  unpaged.sort.clear();
-  std::string key;
-  for (const auto& id : readable) key += id + ",";
-  key += "\n" + unpaged.Url();
-  AGORA_ASSIGN_OR_RETURN(auto facets, facets_.GetOrBuild(key, generation, [&] {
-    return s_.metadata.CountFacets(query, readable);
-  }));
-  view.facets = *facets;
-  return view;
+  return search_.Search(state.Query(readable), readable);
 }
 
 Result<AssetView> Catalogue::Asset(const auth::Principal& principal, const std::string& group_id,

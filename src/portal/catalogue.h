@@ -1,8 +1,9 @@
 // Catalogue is what the portal's pages read, through the same stores and the same access checks
 // as the Exchange API (exchange/handler_support.h): a principal sees an asset only when
-// auth::Authorize lets it read the asset's organisation. It adds the portal's caches: the
-// directory of names for a principal's organisations, search facets per query, and parsed API
-// models, so that a large specification's reference is not parsed again on every page.
+// auth::Authorize lets it read the asset's organisation. Searches go through src/search (with its
+// facet index); the portal adds its caches: the directory of names for a principal's
+// organisations and parsed API models, so that a large specification's reference is not parsed
+// again on every page.
 //
 // Thread safety: all methods may be called from any thread (the caches are locked; the services
 // are thread-safe).
@@ -17,6 +18,7 @@
 #include "exchange/exchange_api.h"
 #include "portal/cache.h"
 #include "portal/search_page.h"
+#include "search/catalogue_search.h"
 #include "specs/api_model.h"
 
 namespace agora::portal {
@@ -45,7 +47,7 @@ struct DependencyGraph {
 
 class Catalogue {
  public:
-  explicit Catalogue(exchange::ExchangeServices& services) : s_(services) {}
+  explicit Catalogue(exchange::ExchangeServices& services) : s_(services), search_(services.metadata) {}
 
   exchange::ExchangeServices& services() { return s_; }
 
@@ -68,7 +70,7 @@ class Catalogue {
  private:
   exchange::ExchangeServices& s_;
   GenerationCache<Directory> directories_{512, 10'000};
-  GenerationCache<storage::SearchFacets> facets_{1024, 10'000};
+  search::CatalogueSearch search_;
   // Models are keyed by version and update time, so no write elsewhere invalidates them.
   GenerationCache<specs::ApiModel> models_{8, 600'000};
 };

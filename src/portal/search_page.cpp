@@ -248,16 +248,21 @@ void FacetLink(Html& html, const SearchState& state, const std::string& param, c
   html.Close("a");
 }
 
-// A facet's values: the most frequent, plus any selected one that is not among them.
+// A facet's values: the most frequent, and every selected one (with 0 when nothing has it any
+// more, so that its selection can still be undone). `prefix` turns a value into the parameter's
+// ("key:" for categories and fields).
 void Facet(Html& html, const SearchState& state, const std::string& title, const std::string& param,
-           const std::vector<storage::FacetCount>& counts, const std::function<std::string(const std::string&)>& label,
-           const std::function<std::string(const std::string&)>& value_of = nullptr) {
+           std::vector<search::FacetCount> counts, const std::vector<std::string>& selected,
+           const std::function<std::string(const std::string&)>& label, const std::string& prefix = "") {
+  for (const auto& value : selected)
+    if (std::none_of(counts.begin(), counts.end(), [&](const auto& c) { return c.value == value; }))
+      counts.push_back({value, 0});
   if (counts.empty()) return;
   html.Element("h2", title);
   auto list = html.Tag("ul", {{"aria-label", title}});
   size_t shown = 0;
   for (const auto& count : counts) {
-    const std::string value = value_of ? value_of(count.value) : count.value;
+    const std::string value = prefix + count.value;
     if (shown >= kFacetValuesShown && !state.Selected(param, value)) continue;
     FacetLink(html, state, param, value, label(count.value), count.count);
     ++shown;
@@ -327,21 +332,29 @@ void Pagination(Html& html, const SearchState& state, uint64_t total) {
 void RenderSearchResults(Html& html, const SearchState& state, const SearchView& view, const Directory& directory) {
   const auto words = QueryWords(state.q);
   const std::string heading = state.q.empty() ? "Assets" : "Results for “" + state.q + "”";
-  const std::string count = std::to_string(view.facets.total) + (view.facets.total == 1 ? " asset" : " assets");
+  const std::string count = std::to_string(view.total) + (view.total == 1 ? " asset" : " assets");
   html.Element("h1", {{"data-title", heading + " · agora"}, {"data-count", count}}, heading);
   auto layout = html.Tag("div", {{"class", "with-sidebar"}});
   {
     auto aside = html.Tag("aside", {{"class", "sidebar"}, {"aria-label", "Filters"}});
-    Facet(html, state, "Type", "type", view.facets.types, [](const std::string& v) { return TypeLabel(v); });
-    Facet(html, state, "Organization", "org", view.facets.organizations,
+    const auto same = [](const std::string& v) { return v; };
+    Facet(html, state, "Type", "type", view.facets.types, state.types, [](const std::string& v) { return TypeLabel(v); });
+    Facet(html, state, "Organization", "org", view.facets.organizations, state.organizations,
           [&](const std::string& v) { return directory.OrganizationName(v); });
-    Facet(html, state, "Lifecycle", "status", view.facets.statuses, [](const std::string& v) { return StatusLabel(v); });
-    Facet(html, state, "Tags", "tag", view.facets.tags, [](const std::string& v) { return v; });
-    for (const auto& facet : view.facets.tag_values) {
+    Facet(html, state, "Lifecycle", "status", view.facets.statuses, state.statuses,
+          [](const std::string& v) { return StatusLabel(v); });
+    Facet(html, state, "Tags", "tag", view.facets.tags, state.tags, same);
+    std::vector<search::TagValueFacet> tag_facets = view.facets.tag_values;
+    for (const auto& f : state.tag_values)
+      if (std::none_of(tag_facets.begin(), tag_facets.end(), [&](const auto& t) { return t.kind == f.kind && t.key == f.key; }))
+        tag_facets.push_back({f.kind, f.key, {}});
+    for (const auto& facet : tag_facets) {
       const auto name = directory.tag_names.find({facet.kind, facet.key});
       const std::string title = name != directory.tag_names.end() ? name->second : facet.key;
-      Facet(html, state, title, facet.kind, facet.values, [](const std::string& v) { return v; },
-            [&](const std::string& v) { return facet.key + ":" + v; });
+      std::vector<std::string> selected;
+      for (const auto& f : state.tag_values)
+        if (f.kind == facet.kind && f.key == facet.key) selected.push_back(f.value);
+      Facet(html, state, title, facet.kind, facet.values, selected, same, facet.key + ":");
     }
   }
   auto column = html.Tag("div");
@@ -377,7 +390,7 @@ void RenderSearchResults(Html& html, const SearchState& state, const SearchView&
     auto list = html.Tag("ol", {{"class", "results"}, {"aria-label", "Results"}});
     for (const auto& v : view.versions) ResultItem(html, v, directory, words);
   }
-  Pagination(html, state, view.facets.total);
+  Pagination(html, state, view.total);
 }
 
 }  // namespace agora::portal

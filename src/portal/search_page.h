@@ -17,6 +17,7 @@
 
 #include "assets/asset.h"
 #include "portal/html.h"
+#include "search/catalogue_search.h"
 #include "server/http.h"
 #include "storage/metadata_store.h"
 
@@ -55,10 +56,7 @@ struct Directory {
   std::string OrganizationName(const std::string& id) const;
 };
 
-struct SearchView {
-  std::vector<assets::AssetVersion> versions;
-  storage::SearchFacets facets;
-};
+using SearchView = search::SearchResult;
 
 // The region portal.js replaces: heading, facets, results, pagination.
 void RenderSearchResults(Html& html, const SearchState& state, const SearchView& view, const Directory& directory);

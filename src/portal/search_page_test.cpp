@@ -105,7 +105,7 @@ TEST(SearchResultsTest, RendersFacetsResultsAndPagesWithEveryValueEscaped) {
   v.description = "Lists orders";
   v.tags = {"<b>tag</b>"};
   view.versions = {v};
-  view.facets.total = 45;
+  view.total = 45;
   view.facets.types = {{"rest-api", 45}};
   view.facets.organizations = {{"o1", 45}};
   view.facets.tags = {{"<b>tag</b>", 1}};

@@ -145,26 +145,18 @@ struct AssetQuery {
   size_t limit = 20;
 };
 
-// How many versions a search finds per value of a facet.
-struct FacetCount {
-  std::string value;
-  uint64_t count = 0;
-  friend bool operator==(const FacetCount&, const FacetCount&) = default;
-};
-
-// The counts of one category or custom field.
-struct TagValueFacet {
-  std::string kind;  // category | field
-  std::string key;
-  std::vector<FacetCount> values;
-  friend bool operator==(const TagValueFacet&, const TagValueFacet&) = default;
-};
-
-// What CountFacets answers. Each list is ordered by count (highest first), then value.
-struct SearchFacets {
-  uint64_t total = 0;  // versions the whole query finds (its offset and limit aside)
-  std::vector<FacetCount> types, organizations, statuses, tags;
-  std::vector<TagValueFacet> tag_values;  // by kind, then key
+// What search needs to know of a version to filter it and count it in facets, without loading it
+// whole (see ListVersionFacets).
+struct VersionFacets {
+  std::string organization_id;
+  assets::Coordinates coordinates;
+  std::string type;
+  assets::Lifecycle status = assets::Lifecycle::kPublished;
+  std::string name;
+  int64_t updated_millis = 0;
+  std::vector<std::string> tags;
+  std::vector<assets::TagValue> categories;  // by key, values in order
+  std::vector<assets::TagValue> fields;
 };
 
 struct PortalPage {
@@ -285,13 +277,12 @@ class MetadataStore {
   // Versions matching the query, ranked by relevance when it has search words (a name match
   // outranks a keyword or tag match, which outranks a description match).
   virtual Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) = 0;
-  // The facets of a search: for each facet (type, organisation, lifecycle status, tag, and each
-  // category or field key), how many versions the query finds per value when that facet's own
-  // filter is left out, so that a facet lists the alternatives to what is selected. The
-  // organisation facet counts over `readable_organizations` instead of query.organization_ids.
-  // A status count is what the query finds with that one status asked for.
-  virtual Result<SearchFacets> CountFacets(const AssetQuery& query,
-                                           const std::vector<std::string>& readable_organizations) = 0;
+  // Every version, with what search filters and counts (a few statements for all of them, not
+  // one per version): the facet index of src/search is built from it.
+  virtual Result<std::vector<VersionFacets>> ListVersionFacets() = 0;
+  // The coordinates of every version (of any organisation, latest or not) whose indexed text
+  // matches `search` as FindVersions matches it; empty when it has no words.
+  virtual Result<std::vector<assets::Coordinates>> MatchVersions(const std::string& search) = 0;
 
   // SHA-256 of every blob that a version file or an unfinished (queued or running) job refers to.
   virtual Result<std::vector<std::string>> ReferencedBlobs() = 0;

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "assets/semver.h"
@@ -792,13 +793,12 @@ class SqliteMetadataStore : public MetadataStore {
 
   // The FROM and WHERE of a search: the versions v matching the query's filters and the FTS5
   // expression `match` (any when empty, else with its rank as s.score) but not `exclude_match`
-  // (when given). `join` is spliced in before WHERE (an extra table a facet groups by).
+  // (when given).
   struct Selection {
     std::string sql;
     std::vector<std::string> values;
   };
-  static Selection SelectVersions(const AssetQuery& q, const std::string& match, const std::string& exclude_match,
-                                  const std::string& join = "") {
+  static Selection SelectVersions(const AssetQuery& q, const std::string& match, const std::string& exclude_match) {
     Selection sel;
     std::vector<std::string> conditions;
     auto& values = sel.values;
@@ -810,7 +810,7 @@ class SqliteMetadataStore : public MetadataStore {
     } else {
       sel.sql = " FROM versions v ";
     }
-    sel.sql += "JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id " + join;
+    if (!q.types.empty()) sel.sql += "JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id ";
     auto in = [&](const std::string& column, const std::vector<std::string>& options) {
       if (options.empty()) return;
       conditions.push_back(column + " IN (" + Join(std::vector<std::string>(options.size(), "?"), ", ") + ")");
@@ -885,102 +885,53 @@ class SqliteMetadataStore : public MetadataStore {
     return ids;
   }
 
-  Result<SearchFacets> CountFacets(const AssetQuery& q, const std::vector<std::string>& readable) override {
-    const std::string match = MatchExpression(q.search);
-    return Read<SearchFacets>([&](SqliteConnection& c) -> Result<SearchFacets> {
-      SearchFacets facets;
-      // Counts per value of `column` (one or more columns) over what `query` selects, with `join`.
-      auto group = [&](const AssetQuery& query, const std::string& column,
-                       const std::string& join) -> Result<std::vector<std::vector<std::string>>> {
-        const Selection sel = SelectVersions(query, match, "", join);
-        AGORA_ASSIGN_OR_RETURN(Statement s, PrepareSelection(c, "SELECT " + column + ", COUNT(DISTINCT v.id)" + sel.sql +
-                                                                    " GROUP BY " + column, sel));
-        std::vector<std::vector<std::string>> rows;
-        const int columns = static_cast<int>(std::count(column.begin(), column.end(), ',')) + 1;
-        AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
-          std::vector<std::string> row;
-          for (int i = 0; i <= columns; ++i) row.push_back(r.Text(i));
-          rows.push_back(std::move(row));
-          return Status::Ok();
-        }));
-        return rows;
-      };
-      auto counts = [](const std::vector<std::vector<std::string>>& rows) {
-        std::vector<FacetCount> out;
-        for (const auto& row : rows) out.push_back({row[0], static_cast<uint64_t>(std::stoull(row[1]))});
-        return SortFacet(std::move(out));
-      };
-      auto count = [&](const AssetQuery& query) -> Result<uint64_t> {
-        Selection sel = SelectVersions(query, match, "");
-        AGORA_ASSIGN_OR_RETURN(Statement s, PrepareSelection(c, "SELECT COUNT(*)" + sel.sql, sel));
-        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-        return row ? static_cast<uint64_t>(s->Int(0)) : 0;
-      };
-
-      AGORA_ASSIGN_OR_RETURN(facets.total, count(q));
-      AssetQuery without = q;
-      without.types.clear();
-      AGORA_ASSIGN_OR_RETURN(auto types, group(without, "a.type", ""));
-      facets.types = counts(types);
-      without = q;
-      without.organization_ids = readable;
-      AGORA_ASSIGN_OR_RETURN(auto organizations, group(without, "v.organization_id", ""));
-      facets.organizations = counts(organizations);
-      without = q;
-      without.tags.clear();
-      AGORA_ASSIGN_OR_RETURN(auto tags, group(without, "t.value", "JOIN version_tags t ON t.version_id = v.id "));
-      facets.tags = counts(tags);
-      for (const char* status : {"development", "published", "deprecated"}) {
-        AssetQuery one = q;
-        one.statuses = {status};
-        AGORA_ASSIGN_OR_RETURN(uint64_t n, count(one));
-        if (n > 0) facets.statuses.push_back({status, n});
-      }
-      facets.statuses = SortFacet(std::move(facets.statuses));
-
-      // Every key's counts under the whole query; then each filtered key's own, without its filter.
-      const std::string values_join = "JOIN version_tag_values tv ON tv.version_id = v.id ";
-      AGORA_ASSIGN_OR_RETURN(auto all, group(q, "tv.kind, tv.tag_key, tv.value", values_join));
-      std::map<std::pair<std::string, std::string>, std::vector<FacetCount>> by_key;
-      for (const auto& row : all) by_key[{row[0], row[1]}].push_back({row[2], static_cast<uint64_t>(std::stoull(row[3]))});
-      for (const auto& [kind, key, wanted] : TagValueFiltersByKey(q.tag_values)) {
-        AssetQuery other = q;
-        std::erase_if(other.tag_values, [&](const TagValueFilter& f) { return f.kind == kind && f.key == key; });
-        AGORA_ASSIGN_OR_RETURN(auto own, GroupTagKey(c, other, match, values_join, kind, key));
-        auto& slot = by_key[{kind, key}];
-        slot.clear();
-        for (auto& [value, n] : own) slot.push_back({value, n});
-      }
-      for (auto& [kind_key, values] : by_key)
-        if (!values.empty()) facets.tag_values.push_back({kind_key.first, kind_key.second, SortFacet(std::move(values))});
-      return facets;
+  Result<std::vector<VersionFacets>> ListVersionFacets() override {
+    return Read<std::vector<VersionFacets>>([&](SqliteConnection& c) -> Result<std::vector<VersionFacets>> {
+      std::vector<VersionFacets> all;
+      std::unordered_map<int64_t, size_t> by_id;
+      AGORA_ASSIGN_OR_RETURN(Statement versions, c.Prepare(
+          "SELECT v.id, v.organization_id, v.group_id, v.asset_id, v.version, a.type, v.status, v.name, "
+          "v.updated_millis FROM versions v JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id"));
+      AGORA_RETURN_IF_ERROR(versions->ForEach([&](SqliteStatement& r) {
+        by_id[r.Int(0)] = all.size();
+        all.push_back({r.Text(1), {r.Text(2), r.Text(3), r.Text(4)}, r.Text(5),
+                       assets::ParseLifecycle(r.Text(6)).value_or(assets::Lifecycle::kPublished), r.Text(7), r.Int(8)});
+        return Status::Ok();
+      }));
+      AGORA_ASSIGN_OR_RETURN(Statement tags, c.Prepare("SELECT version_id, value FROM version_tags ORDER BY version_id, ordinal"));
+      AGORA_RETURN_IF_ERROR(tags->ForEach([&](SqliteStatement& r) {
+        if (auto it = by_id.find(r.Int(0)); it != by_id.end()) all[it->second].tags.push_back(r.Text(1));
+        return Status::Ok();
+      }));
+      AGORA_ASSIGN_OR_RETURN(Statement values, c.Prepare(
+          "SELECT version_id, kind, tag_key, value FROM version_tag_values ORDER BY version_id, kind, tag_key, ordinal"));
+      AGORA_RETURN_IF_ERROR(values->ForEach([&](SqliteStatement& r) {
+        const auto it = by_id.find(r.Int(0));
+        if (it == by_id.end()) return Status::Ok();
+        auto& list = r.Text(1) == "category" ? all[it->second].categories : all[it->second].fields;
+        if (list.empty() || list.back().key != r.Text(2)) list.push_back({r.Text(2), {}});
+        list.back().values.push_back(r.Text(3));
+        return Status::Ok();
+      }));
+      return all;
     });
   }
 
-  // The counts of one category or field key's values over what `q` selects.
-  static Result<std::vector<std::pair<std::string, uint64_t>>> GroupTagKey(SqliteConnection& c, const AssetQuery& q,
-                                                                          const std::string& match,
-                                                                          const std::string& join,
-                                                                          const std::string& kind,
-                                                                          const std::string& key) {
-    Selection sel = SelectVersions(q, match, "", join + "AND tv.kind = ? AND tv.tag_key = ? ");
-    // The join's two parameters come right after the full-text match's, which precedes them in the text.
-    sel.values.insert(sel.values.begin() + (match.empty() ? 0 : 1), {kind, key});
-    AGORA_ASSIGN_OR_RETURN(Statement s, PrepareSelection(c, "SELECT tv.value, COUNT(DISTINCT v.id)" + sel.sql +
-                                                                " GROUP BY tv.value", sel));
-    std::vector<std::pair<std::string, uint64_t>> rows;
-    AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
-      rows.emplace_back(r.Text(0), static_cast<uint64_t>(r.Int(1)));
-      return Status::Ok();
-    }));
-    return rows;
-  }
-
-  static std::vector<FacetCount> SortFacet(std::vector<FacetCount> counts) {
-    std::sort(counts.begin(), counts.end(), [](const FacetCount& a, const FacetCount& b) {
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
+  Result<std::vector<Coordinates>> MatchVersions(const std::string& search) override {
+    const std::string match = MatchExpression(search);
+    return Read<std::vector<Coordinates>>([&](SqliteConnection& c) -> Result<std::vector<Coordinates>> {
+      if (match.empty()) return std::vector<Coordinates>{};
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "SELECT v.group_id, v.asset_id, v.version FROM versions v "
+          "WHERE v.id IN (SELECT rowid FROM version_search WHERE version_search MATCH ?)"));
+      s->Bind(1, match);
+      std::vector<Coordinates> found;
+      AGORA_RETURN_IF_ERROR(s->ForEach([&](SqliteStatement& r) {
+        found.push_back({r.Text(0), r.Text(1), r.Text(2)});
+        return Status::Ok();
+      }));
+      return found;
     });
-    return counts;
   }
 
   Result<std::vector<std::string>> ReferencedBlobs() override {

@@ -357,69 +357,56 @@ TEST_F(SearchTest, CategoryFieldValuesAndApiTermsAreSearchable) {
   EXPECT_EQ(store_->GetApiModel({"group", "catalogue", "9.9.9"}).status().kind(), Status::Kind::kNotFound);
 }
 
-TEST_F(SearchTest, FacetsCountEachFacetWithoutItsOwnFilter) {
-  auto put = [&](const std::string& asset, const std::string& version, const std::string& type, const std::string& org,
-                 assets::Lifecycle status, std::vector<std::string> tags, std::vector<assets::TagValue> categories,
-                 std::vector<assets::TagValue> fields) {
-    auto v = Version(asset, version, status);
-    v.coordinates.group_id = org;
-    v.organization_id = org;
-    v.type = type;
-    v.name = asset + " orders";
+TEST_F(SearchTest, CategoryAndFieldFiltersNeedEveryKeyAndAnyOfItsValues) {
+  auto put = [&](const std::string& asset, std::vector<assets::TagValue> categories, std::vector<assets::TagValue> fields) {
+    auto v = Version(asset, "1.0.0");
     v.dependencies = {};
-    v.tags = std::move(tags);
     v.categories = std::move(categories);
     v.fields = std::move(fields);
     ASSERT_TRUE(store_->PutVersion(v).ok());
   };
-  using assets::Lifecycle;
-  put("a", "1.0.0", "rest-api", "org-1", Lifecycle::kPublished, {"x"}, {}, {});
-  ASSERT_TRUE(store_->SetVersionStatus({"org-1", "a", "1.0.0"}, Lifecycle::kDeprecated, NowMillis()).ok());
-  put("a", "2.0.0", "rest-api", "org-1", Lifecycle::kPublished, {"x", "y"}, {{"domain", {"Sales"}}}, {});
-  put("b", "1.0.0", "custom", "org-1", Lifecycle::kDevelopment, {"x"}, {}, {{"owner", {"Team T"}}});
-  put("c", "1.0.0", "rest-api", "org-2", Lifecycle::kPublished, {"y"}, {{"domain", {"Finance"}}}, {});
-  put("d", "1.0.0", "rest-api", "org-3", Lifecycle::kPublished, {"z"}, {}, {});  // not readable below
-
+  put("sales", {{"domain", {"Sales"}}}, {{"owner", {"Team T"}}});
+  put("finance", {{"domain", {"Finance", "Sales"}}}, {});
+  put("none", {}, {});
   AssetQuery q;
-  q.organization_ids = {"org-1", "org-2"};
-  q.types = {"rest-api"};
-  auto facets = store_->CountFacets(q, {"org-1", "org-2"});
-  ASSERT_TRUE(facets.ok()) << facets.status().ToString();
-  EXPECT_EQ(facets->total, 2u);
-  EXPECT_EQ(facets->types, (std::vector<FacetCount>{{"rest-api", 2}, {"custom", 1}})) << "types without the type filter";
-  EXPECT_EQ(facets->organizations, (std::vector<FacetCount>{{"org-1", 1}, {"org-2", 1}}));
-  EXPECT_EQ(facets->statuses, (std::vector<FacetCount>{{"published", 2}, {"deprecated", 1}}))
-      << "a status counts what the query finds with that status asked for";
-  EXPECT_EQ(facets->tags, (std::vector<FacetCount>{{"y", 2}, {"x", 1}}));
-  ASSERT_EQ(facets->tag_values.size(), 1u);
-  EXPECT_EQ(facets->tag_values[0].key, "domain");
-  EXPECT_EQ(facets->tag_values[0].values, (std::vector<FacetCount>{{"Finance", 1}, {"Sales", 1}}));
-
-  // A category filter narrows everything but its own facet; an organisation filter keeps the
-  // organisation facet over everything readable.
   q.tag_values = {{"category", "domain", "Sales"}};
-  q.organization_ids = {"org-1"};
-  facets = store_->CountFacets(q, {"org-1", "org-2"});
-  ASSERT_TRUE(facets.ok()) << facets.status().ToString();
-  EXPECT_EQ(facets->total, 1u);
-  EXPECT_EQ(facets->organizations, (std::vector<FacetCount>{{"org-1", 1}})) << "org-2's only REST API is Finance";
-  EXPECT_EQ(facets->tag_values[0].values, (std::vector<FacetCount>{{"Sales", 1}})) << "org-1 has no Finance API";
-  EXPECT_EQ(Find(q), (std::vector<std::string>{"a@2.0.0"}));
-  q.tag_values = {{"category", "domain", "Sales"}, {"category", "domain", "Finance"}};
-  q.organization_ids = {"org-1", "org-2"};
-  EXPECT_EQ(Find(q).size(), 2u) << "values of one key are alternatives";
-  q.tag_values.push_back({"field", "owner", "Team T"});
-  EXPECT_TRUE(Find(q).empty()) << "keys must all match";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"sales@1.0.0", "finance@1.0.0"})) << "same names: in the order stored";
+  q.tag_values = {{"category", "domain", "Finance"}, {"category", "domain", "Nothing"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"finance@1.0.0"})) << "values of one key are alternatives";
+  q.tag_values = {{"category", "domain", "Sales"}, {"field", "owner", "Team T"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"sales@1.0.0"})) << "keys must all match";
+  q.tag_values = {{"field", "domain", "Sales"}};
+  EXPECT_TRUE(Find(q).empty()) << "a field is not a category";
+}
 
-  // With search words, facets count the matches only.
-  q = AssetQuery{};
-  q.organization_ids = {"org-1", "org-2", "org-3"};
-  q.search = "b orders";
-  facets = store_->CountFacets(q, q.organization_ids);
-  ASSERT_TRUE(facets.ok());
-  EXPECT_EQ(facets->total, 1u);
-  EXPECT_EQ(facets->types, (std::vector<FacetCount>{{"custom", 1}}));
-  EXPECT_EQ(facets->tag_values[0].kind, "field");
+TEST_F(SearchTest, VersionFacetsAndFullTextMatchesInBulk) {
+  auto v = Version("api", "1.0.0", assets::Lifecycle::kDeprecated);
+  v.name = "Orders";
+  v.tags = {"b", "a"};
+  v.categories = {{"domain", {"Sales"}}};
+  v.fields = {{"owner", {"T1", "T2"}}};
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  Put("api", "2.0.0", "Orders", "Newer");
+  Put("other", "1.0.0", "Payments", "Cards", "custom", "org-2");
+  auto all = store_->ListVersionFacets();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  const auto first = std::find_if(all->begin(), all->end(), [](const auto& f) { return f.coordinates.version == "1.0.0" && f.coordinates.asset_id == "api"; });
+  ASSERT_NE(first, all->end());
+  EXPECT_EQ(first->organization_id, "org-1");
+  EXPECT_EQ(first->type, "rest-api");
+  EXPECT_EQ(first->status, assets::Lifecycle::kDeprecated);
+  EXPECT_EQ(first->name, "Orders");
+  EXPECT_EQ(first->tags, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(first->categories, (std::vector<assets::TagValue>{{"domain", {"Sales"}}}));
+  EXPECT_EQ(first->fields, (std::vector<assets::TagValue>{{"owner", {"T1", "T2"}}}));
+
+  auto matches = store_->MatchVersions("ord");
+  ASSERT_TRUE(matches.ok());
+  EXPECT_EQ(matches->size(), 2u) << "every version, not only the latest";
+  EXPECT_EQ(store_->MatchVersions("cards pay")->size(), 1u);
+  EXPECT_TRUE(store_->MatchVersions("***")->empty());
+  EXPECT_TRUE(store_->MatchVersions("\"; DROP TABLE versions; --")->empty());
 }
 
 TEST_F(SearchTest, SortsByLastUpdate) {
