@@ -346,6 +346,7 @@ void RenderReferenceSummary(Html& html, const assets::AssetVersion& version, con
   if (!model.resources.empty()) {
     html.Element("h2", IsSoap(model) ? "Operations" : "Resources");
     for (const auto& resource : model.resources) {
+      auto group = html.Tag("section", {{"class", "resource-group"}});
       html.Element("h3", {{"class", "resource"}}, resource.path);
       if (!resource.description.empty()) Description(html, resource.description);
       auto list = html.Tag("ul", {{"class", "operations"}, {"aria-label", resource.path}});
