@@ -114,8 +114,9 @@ void Facts(Html& html, const AssetContext& context) {
       }
     });
   }
-  for (const auto& [kind, values] : {std::pair{"category", &v.categories}, std::pair{"field", &v.fields}}) {
-    for (const auto& value : *values) {
+  for (const auto& kind_values : {std::pair{"category", &v.categories}, std::pair{"field", &v.fields}}) {
+    const char* kind = kind_values.first;  // a plain variable: clang lets no lambda capture a structured binding
+    for (const auto& value : *kind_values.second) {
       const auto name = context.directory->tag_names.find({kind, value.key});
       Fact(html, name != context.directory->tag_names.end() ? name->second : value.key, [&] {
         for (size_t i = 0; i < value.values.size(); ++i) {

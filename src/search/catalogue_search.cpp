@@ -106,7 +106,7 @@ struct CatalogueSearch::Index {
                                           static_cast<uint32_t>(index.assets.size()));
       if (added) index.assets.emplace_back();
       index.assets[it->second].versions.push_back(i);
-      Entry entry{index.organizations.Intern(v.organization_id), index.types.Intern(v.type), StatusIndex(v.status)};
+      Entry entry{index.organizations.Intern(v.organization_id), index.types.Intern(v.type), StatusIndex(v.status), {}, {}};
       for (const auto& tag : v.tags) entry.tags.push_back(index.tags.Intern(tag));
       for (const auto& [kind, list] : {std::pair{"category", &v.categories}, std::pair{"field", &v.fields}})
         for (const auto& tv : *list)
@@ -168,7 +168,9 @@ class Filter {
     if (skip != kType && !any_type_ && !types_[e.type]) return false;
     if (skip != kTag && !any_tag_ && std::none_of(e.tags.begin(), e.tags.end(), [&](uint32_t t) { return tags_[t]; }))
       return false;
-    for (const auto& [key, values] : keys_) {
+    for (const auto& wanted : keys_) {
+      const uint32_t key = wanted.first;
+      const std::vector<bool>& values = wanted.second;
       if (skip == kTagKey && key == skip_key) continue;
       if (std::none_of(e.tag_values.begin(), e.tag_values.end(),
                        [&](const auto& kv) { return kv.first == key && values[kv.second]; }))
