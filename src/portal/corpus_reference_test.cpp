@@ -37,24 +37,27 @@ TEST_P(CorpusReferenceTest, RendersEveryPage) {
   ASSERT_TRUE(std::filesystem::exists(Corpus(GetParam().path))) << "corpus missing: " << Corpus(GetParam().path);
   const specs::ApiModel model = ReadModel(GetParam());
   ASSERT_FALSE(model.format.empty());
+  if (GetParam().path.find("webhook") != std::string::npos) EXPECT_FALSE(model.webhooks.empty()) << "the corpus's webhooks";
   const assets::AssetVersion version{"org", {"g", "a", "1.0.0"}};
   Html summary;
   RenderReferenceSummary(summary, version, model);
   std::set<std::string> keys;
-  for (const auto& resource : model.resources) {
-    for (const auto& operation : resource.operations) {
-      const std::string key = OperationKey(model, resource, operation);
-      EXPECT_TRUE(keys.insert(key).second) << "two operations share the address " << key;
-      const auto found = FindOperation(model, key);
-      ASSERT_TRUE(found) << key;
-      EXPECT_EQ(found->operation, &operation) << key;
-      EXPECT_NE(summary.str().find("href=\"/exchange/g/a/1.0.0/api/operations/" + UrlEncodePath(key) + "\""),
-                std::string::npos)
-          << "the summary links " << key;
-      Html page;
-      RenderOperation(page, version, model, *found);
-      EXPECT_NE(page.str().find("<h1>"), std::string::npos);
-      EXPECT_EQ(page.str().find("<script"), std::string::npos) << key;
+  for (const auto* resources : {&model.resources, &model.webhooks}) {
+    for (const auto& resource : *resources) {
+      for (const auto& operation : resource.operations) {
+        const std::string key = OperationKey(model, resource, operation);
+        EXPECT_TRUE(keys.insert(key).second) << "two operations share the address " << key;
+        const auto found = FindOperation(model, key);
+        ASSERT_TRUE(found) << key;
+        EXPECT_EQ(found->operation, &operation) << key;
+        EXPECT_NE(summary.str().find("href=\"/exchange/g/a/1.0.0/api/operations/" + UrlEncodePath(key) + "\""),
+                  std::string::npos)
+            << "the summary links " << key;
+        Html page;
+        RenderOperation(page, version, model, *found);
+        EXPECT_NE(page.str().find("<h1>"), std::string::npos);
+        EXPECT_EQ(page.str().find("<script"), std::string::npos) << key;
+      }
     }
   }
   for (const auto& [name, shape] : model.types) {
@@ -71,7 +74,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(CorpusSpec{"oas/petstore-oas3.0.yaml", ""}, CorpusSpec{"oas/uspto-oas3.0.json", ""},
                       CorpusSpec{"oas/link-example-oas3.0.yaml", ""}, CorpusSpec{"oas/callback-example-oas3.0.json", ""},
                       CorpusSpec{"oas/petstore-expanded-swagger2.0.json", ""}, CorpusSpec{"oas/uber-swagger2.0.yaml", ""},
-                      CorpusSpec{"oas/redocly-museum-oas3.1.yaml", ""},
+                      CorpusSpec{"oas/redocly-museum-oas3.1.yaml", ""}, CorpusSpec{"oas/webhook-example-oas3.1.json", ""},
                       CorpusSpec{"oas/anypoint-api-governance-multifile", "api.yaml"},
                       CorpusSpec{"oas/anypoint-access-management-oas3.0-large.yaml", ""},
                       CorpusSpec{"raml/google-drive-api", "google-drive-api.raml"},

@@ -153,6 +153,8 @@ class ShapeWriter {
         if (i) html_.Text(" & ");
         Label(shape.all_of[i]);
       }
+    } else if (!shape.type_array.empty()) {  // OAS 3.1 `type: [string, integer]`
+      for (size_t i = 0; i < shape.type_array.size(); ++i) html_.Text((i ? " | " : "") + shape.type_array[i]);
     } else {
       html_.Text(shape.type.empty() ? "any" : shape.type);
       if (!shape.format.empty()) html_.Text(" (" + shape.format + ")");
@@ -167,11 +169,14 @@ class ShapeWriter {
       for (const auto& v : s.enum_values) values += (values.empty() ? "" : ", ") + v;
       facts.push_back("one of " + values);
     }
+    if (!s.const_value.empty()) facts.push_back("always " + s.const_value);
     if (!s.pattern.empty()) facts.push_back("pattern " + s.pattern);
     if (s.min_length) facts.push_back("at least " + std::to_string(*s.min_length) + " characters");
     if (s.max_length) facts.push_back("at most " + std::to_string(*s.max_length) + " characters");
     if (s.minimum) facts.push_back((s.exclusive_minimum ? "> " : ">= ") + FormatNumber(*s.minimum));
     if (s.maximum) facts.push_back((s.exclusive_maximum ? "< " : "<= ") + FormatNumber(*s.maximum));
+    if (s.exclusive_minimum_value) facts.push_back("> " + FormatNumber(*s.exclusive_minimum_value));
+    if (s.exclusive_maximum_value) facts.push_back("< " + FormatNumber(*s.exclusive_maximum_value));
     if (s.multiple_of) facts.push_back("multiple of " + FormatNumber(*s.multiple_of));
     if (s.min_items) facts.push_back("at least " + std::to_string(*s.min_items) + " items");
     if (s.max_items) facts.push_back("at most " + std::to_string(*s.max_items) + " items");
@@ -193,6 +198,21 @@ class ShapeWriter {
 };
 
 bool IsSoap(const specs::ApiModel& model) { return model.format == "wsdl"; }
+
+// Whether `resource` is one of the model's webhooks (OAS 3.1), which the API calls rather than serves.
+bool IsWebhook(const specs::ApiModel& model, const specs::Resource& resource) {
+  const std::less<const specs::Resource*> before;
+  return !model.webhooks.empty() && !before(&resource, model.webhooks.data()) &&
+         before(&resource, model.webhooks.data() + model.webhooks.size());
+}
+
+// Every operation of the model, resources first, then webhooks.
+template <typename Visit>
+void ForEachOperation(const specs::ApiModel& model, Visit visit) {
+  for (const auto* resources : {&model.resources, &model.webhooks})
+    for (const auto& resource : *resources)
+      for (const auto& operation : resource.operations) visit(resource, operation);
+}
 
 void Parameters(Html& html, ShapeWriter& shapes, const std::vector<specs::Parameter>& parameters) {
   for (const char* in : {"base", "path", "query", "header", "cookie"}) {
@@ -267,6 +287,29 @@ void Security(Html& html, const std::string& reference_url, const std::vector<sp
   }
 }
 
+// A heading, then per resource its operations, each a link to its page.
+void OperationList(Html& html, const assets::Coordinates& c, const specs::ApiModel& model,
+                   const std::vector<specs::Resource>& resources, const std::string& title) {
+  if (resources.empty()) return;
+  html.Element("h2", title);
+  for (const auto& resource : resources) {
+    auto group = html.Tag("section", {{"class", "resource-group"}});
+    html.Element("h3", {{"class", "resource"}}, resource.path);
+    if (!resource.description.empty()) Description(html, resource.description);
+    auto list = html.Tag("ul", {{"class", "operations"}, {"aria-label", resource.path}});
+    for (const auto& operation : resource.operations) {
+      auto item = html.Tag("li");
+      auto link = html.Tag("a", {{"href", OperationUrl(c, OperationKey(model, resource, operation))}});
+      MethodBadge(html, IsSoap(model) ? "soap" : operation.method);
+      html.Text(" " + (IsSoap(model) ? operation.operation_id : resource.path));
+      const std::string summary = !operation.summary.empty()                                ? operation.summary
+                                  : !IsSoap(model) && !operation.operation_id.empty() ? operation.operation_id
+                                                                                        : "";
+      if (!summary.empty()) html.Text(" · ").Element("span", {{"class", "muted"}}, summary);
+    }
+  }
+}
+
 }  // namespace
 
 std::string PrettyJson(const std::string& text) {
@@ -281,21 +324,24 @@ std::string PrettyJson(const std::string& text) {
 
 std::string OperationKey(const specs::ApiModel& model, const specs::Resource& resource, const specs::Operation& operation) {
   if (IsSoap(model)) return resource.path + "/" + operation.operation_id;
+  // A webhook's name is no path: "webhooks/{name}/{method}" cannot be a REST key, which starts with a method.
+  if (IsWebhook(model, resource)) return "webhooks/" + resource.path + "/" + operation.method;
   return operation.method + (resource.path.rfind('/', 0) == 0 ? "" : "/") + resource.path;
 }
 
 std::optional<OperationRef> FindOperation(const specs::ApiModel& model, const std::string& key) {
-  for (const auto& resource : model.resources)
-    for (const auto& operation : resource.operations)
-      if (OperationKey(model, resource, operation) == key) return OperationRef{&resource, &operation};
-  return std::nullopt;
+  std::optional<OperationRef> found;
+  ForEachOperation(model, [&](const specs::Resource& resource, const specs::Operation& operation) {
+    if (!found && OperationKey(model, resource, operation) == key) found = OperationRef{&resource, &operation};
+  });
+  return found;
 }
 
 std::string OperationTitle(const specs::ApiModel& model, const OperationRef& ref) {
   if (IsSoap(model)) return ref.resource->path + "." + ref.operation->operation_id;
   std::string method = ref.operation->method;
   for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return method + " " + ref.resource->path;
+  return (IsWebhook(model, *ref.resource) ? "Webhook " : "") + method + " " + ref.resource->path;
 }
 
 void RenderReferenceSummary(Html& html, const assets::AssetVersion& version, const specs::ApiModel& model) {
@@ -343,25 +389,8 @@ void RenderReferenceSummary(Html& html, const assets::AssetVersion& version, con
       }
     }
   }
-  if (!model.resources.empty()) {
-    html.Element("h2", IsSoap(model) ? "Operations" : "Resources");
-    for (const auto& resource : model.resources) {
-      auto group = html.Tag("section", {{"class", "resource-group"}});
-      html.Element("h3", {{"class", "resource"}}, resource.path);
-      if (!resource.description.empty()) Description(html, resource.description);
-      auto list = html.Tag("ul", {{"class", "operations"}, {"aria-label", resource.path}});
-      for (const auto& operation : resource.operations) {
-        auto item = html.Tag("li");
-        auto link = html.Tag("a", {{"href", OperationUrl(c, OperationKey(model, resource, operation))}});
-        MethodBadge(html, IsSoap(model) ? "soap" : operation.method);
-        html.Text(" " + (IsSoap(model) ? operation.operation_id : resource.path));
-        const std::string summary = !operation.summary.empty()                                ? operation.summary
-                                    : !IsSoap(model) && !operation.operation_id.empty() ? operation.operation_id
-                                                                                          : "";
-        if (!summary.empty()) html.Text(" · ").Element("span", {{"class", "muted"}}, summary);
-      }
-    }
-  }
+  OperationList(html, c, model, model.resources, IsSoap(model) ? "Operations" : "Resources");
+  OperationList(html, c, model, model.webhooks, "Webhooks");
   if (!model.security_schemes.empty()) {
     html.Element("h2", "Security schemes");
     for (const auto& scheme : model.security_schemes) {
@@ -400,13 +429,15 @@ void RenderOperation(Html& html, const assets::AssetVersion& version, const spec
     html.Text(" " + (IsSoap(model) ? ref.resource->path + "." + op.operation_id : ref.resource->path));
   }
   html.Open("p").Element("a", {{"href", ReferenceUrl(version.coordinates)}}, "All operations").Close("p");
+  const bool webhook = IsWebhook(model, *ref.resource);
+  if (webhook) html.Element("p", "A webhook: the API sends this request to an address its consumer registers.");
   if (!op.summary.empty()) html.Element("p", {{"class", "lead"}}, op.summary);
   if (op.deprecated) html.Element("p", {{"class", "alert"}}, "This operation is deprecated.");
   {
     auto facts = html.Tag("dl", {{"class", "facts"}});
     if (!op.operation_id.empty()) html.Element("dt", "Operation ID").Element("dd", op.operation_id);
     if (!op.soap_action.empty()) html.Element("dt", "SOAP action").Element("dd", op.soap_action);
-    if (!model.base_uris.empty() && !IsSoap(model))
+    if (!model.base_uris.empty() && !IsSoap(model) && !webhook)
       html.Element("dt", "URL").Open("dd").Element("code", model.base_uris.front() + ref.resource->path).Close("dd");
     if (!op.tags.empty()) {
       std::string tags;
@@ -463,16 +494,13 @@ void RenderDataType(Html& html, const assets::AssetVersion& version, const specs
       if (!p.shape.empty() && names(p.shape.front(), depth + 1)) return true;
     return false;
   };
-  for (const auto& resource : model.resources) {
-    for (const auto& op : resource.operations) {
-      bool used = false;
-      for (const auto& body : op.request_bodies)
-        used = used || (!body.shape.empty() && names(body.shape.front(), 0));
-      for (const auto& response : op.responses)
-        for (const auto& body : response.bodies) used = used || (!body.shape.empty() && names(body.shape.front(), 0));
-      if (used) uses.emplace_back(OperationKey(model, resource, op), OperationTitle(model, {&resource, &op}));
-    }
-  }
+  ForEachOperation(model, [&](const specs::Resource& resource, const specs::Operation& op) {
+    bool used = false;
+    for (const auto& body : op.request_bodies) used = used || (!body.shape.empty() && names(body.shape.front(), 0));
+    for (const auto& response : op.responses)
+      for (const auto& body : response.bodies) used = used || (!body.shape.empty() && names(body.shape.front(), 0));
+    if (used) uses.emplace_back(OperationKey(model, resource, op), OperationTitle(model, {&resource, &op}));
+  });
   if (uses.empty()) return;
   html.Element("h2", "Used by");
   auto list = html.Tag("ul");

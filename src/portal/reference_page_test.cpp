@@ -107,6 +107,49 @@ TEST(ReferenceTest, ATypePageWritesInlineShapesAndLinksNamedOnes) {
   EXPECT_TRUE(Contains(page, ">GET /orders/{orderId}</a>"));
 }
 
+TEST(ReferenceTest, WebhooksHaveTheirOwnSectionAndPages) {
+  auto model = RestModel();
+  specs::Operation post;
+  post.method = "post";
+  post.summary = "A new order";
+  post.request_bodies = {{"application/json", {Named("Order")}, {}, {}}};
+  model.webhooks = {{"newOrder", "", "", {post}, {}}};
+  const std::string key = OperationKey(model, model.webhooks[0], model.webhooks[0].operations[0]);
+  EXPECT_EQ(key, "webhooks/newOrder/post");
+  const auto found = FindOperation(model, key);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->operation, &model.webhooks[0].operations[0]);
+  EXPECT_EQ(OperationTitle(model, *found), "Webhook POST newOrder");
+  EXPECT_FALSE(FindOperation(model, "post/newOrder")) << "a webhook is no path of the API";
+
+  Html summary;
+  RenderReferenceSummary(summary, assets::AssetVersion{"o", {"g", "a", "1.0.0"}}, model);
+  EXPECT_TRUE(Contains(summary.str(), "<h2>Webhooks</h2>")) << summary.str();
+  EXPECT_TRUE(Contains(summary.str(), "href=\"/exchange/g/a/1.0.0/api/operations/webhooks/newOrder/post\""));
+  Html page;
+  RenderOperation(page, assets::AssetVersion{"o", {"g", "a", "1.0.0"}}, model, *found);
+  EXPECT_TRUE(Contains(page.str(), "A webhook")) << page.str();
+  EXPECT_FALSE(Contains(page.str(), "https://api.example.com/v1newOrder")) << "a webhook has no URL of the API's";
+  Html type;
+  RenderDataType(type, assets::AssetVersion{"o", {"g", "a", "1.0.0"}}, model, "Order", model.types.at("Order"));
+  EXPECT_TRUE(Contains(type.str(), ">Webhook POST newOrder</a>")) << "a type lists the webhooks that use it";
+}
+
+TEST(ReferenceTest, OpenApi31KeywordsAreShown) {
+  specs::Shape shape;
+  shape.type_array = {"string", "integer"};
+  shape.const_value = "\"fixed\"";
+  shape.exclusive_minimum_value = 0;
+  shape.exclusive_maximum_value = 10;
+  auto model = RestModel();
+  model.types["Odd"] = shape;
+  Html html;
+  RenderDataType(html, assets::AssetVersion{"o", {"g", "a", "1.0.0"}}, model, "Odd", model.types.at("Odd"));
+  const std::string page = html.Take();
+  for (const char* part : {"string | integer", "always &quot;fixed&quot;", "&gt; 0", "&lt; 10"})
+    EXPECT_TRUE(Contains(page, part)) << part << "\n" << page;
+}
+
 TEST(ReferenceTest, SoapOperationsAreKeyedByPortTypeAndName) {
   specs::ApiModel model;
   model.format = "wsdl";
