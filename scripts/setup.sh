@@ -13,12 +13,12 @@ packages=(
   libgtest-dev libgmock-dev googletest
   libmd4c-dev
   chromium fonts-dejavu-core
-  libpq-dev postgresql-15
+  libpq-dev postgresql-15 nginx-light
   curl python3 python3-prometheus-client
   clang libclang-rt-14-dev
 )
 
-[ "${1:-}" = "--bench" ] && packages+=(nginx wrk linux-perf strace)
+[ "${1:-}" = "--bench" ] && packages+=(wrk linux-perf strace)
 
 # Node.js runs the npm-installed reference tools of the tests, and npm installs the official
 # OpenAPI schemas the build embeds; any node on the PATH will do.
