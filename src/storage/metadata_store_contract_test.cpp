@@ -808,6 +808,13 @@ TEST_P(MetadataStoreContract, VersionFacetsAndFullTextMatchesInBulk) {
   EXPECT_EQ(store_->MatchVersions("cards pay")->size(), 1u);
   EXPECT_TRUE(store_->MatchVersions("***")->empty());
   EXPECT_TRUE(store_->MatchVersions("\"; DROP TABLE versions; --")->empty());
+  // Bytes that are no UTF-8 separate words: a search never fails on them (PostgreSQL refuses them).
+  auto malformed = store_->MatchVersions("ord\xF0\x28\x8C\x28");
+  ASSERT_TRUE(malformed.ok()) << malformed.status().ToString();
+  EXPECT_EQ(malformed->size(), 2u);
+  AssetQuery q;
+  q.search = "\xC3\x28ord\xED\xA0\x80";
+  EXPECT_EQ(Find(q).size(), 2u) << "the latest Orders of each group";
 }
 
 TEST_P(MetadataStoreContract, OrganisationTreesAndEnvironments) {
