@@ -65,6 +65,20 @@ class SqliteStoreTest : public ::testing::Test {
   std::unique_ptr<MetadataStore> store_;
 };
 
+TEST_F(SqliteStoreTest, AnotherProcessesCommitsCountInTheGeneration) {
+  (void)store_->CurrentGeneration();  // the first look notes the database's state
+  const uint64_t before = store_->CurrentGeneration();
+  RawConnection other(path_);  // as `agora admin` beside the server
+  ASSERT_EQ(other.Exec("DELETE FROM tokens WHERE token_hash = 'none'"), SQLITE_OK);
+  EXPECT_EQ(store_->CurrentGeneration(), before) << "a transaction that changes nothing commits nothing";
+  ASSERT_EQ(other.Exec("INSERT INTO settings VALUES ('k', 'v')"), SQLITE_OK);
+  const uint64_t after = store_->CurrentGeneration();
+  EXPECT_GT(after, before) << "seen at once";
+  ASSERT_EQ(other.Exec("UPDATE settings SET value = 'w'"), SQLITE_OK);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_GT(store_->Generation(), after) << "and by the cheap Generation() within 20 ms";
+}
+
 TEST_F(SqliteStoreTest, VersionsWithTheSameModelShareOneRowUntilTheLastGoes) {
   auto first = MakeVersion("api", "1.0.0", 1);
   first.api_model = R"({"title":"Orders"})";

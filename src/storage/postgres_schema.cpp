@@ -133,7 +133,16 @@ CREATE INDEX version_search_document ON version_search USING gin (document);
 CREATE SEQUENCE agora_generation;
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1};
+// As the SQLite store's schema 6: disabled users, tokens by account, download counts.
+const char* const kSchemaV2 = R"sql(
+ALTER TABLE users ADD COLUMN disabled integer NOT NULL DEFAULT 0;
+CREATE INDEX tokens_account ON tokens(account_id);
+CREATE TABLE version_downloads (
+  version_id bigint NOT NULL REFERENCES versions(id) ON DELETE CASCADE, day bigint NOT NULL,
+  downloads bigint NOT NULL, PRIMARY KEY (version_id, day));
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
 
 }  // namespace
 
