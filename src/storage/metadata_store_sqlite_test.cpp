@@ -116,7 +116,9 @@ TEST_F(SqliteStoreTest, MigratesModelsOutOfSchemaFourVersionRows) {
                        "UPDATE versions SET api_model = (SELECT api_model FROM api_models WHERE id = api_model_id), "
                        "  api_terms = (SELECT api_terms FROM api_models WHERE id = api_model_id) WHERE api_model_id != '';"
                        "DROP TRIGGER versions_release_api_model; DROP INDEX versions_api_model;"
-                       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models; PRAGMA user_version = 4;"),
+                       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models;"
+                       "DROP TABLE version_downloads; DROP INDEX tokens_account; ALTER TABLE users DROP COLUMN disabled;"
+                       "PRAGMA user_version = 4;"),
               SQLITE_OK);
   }
   Open();
@@ -204,6 +206,7 @@ TEST_F(SqliteStoreTest, MigratesASchemaVersionOneDatabase) {
       "DROP TRIGGER versions_release_api_model; DROP INDEX versions_api_model;"
       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models;"
       "DROP TABLE portal_pages; DROP TABLE portal_resources; DROP TABLE portals;"
+      "DROP TABLE version_downloads; DROP INDEX tokens_account;"
       "DROP TABLE users; DROP TABLE clients; DROP TABLE settings; DROP TABLE environments; DROP INDEX organizations_parent;"
       "ALTER TABLE tokens DROP COLUMN account_id;"
       "PRAGMA user_version = 1;";
