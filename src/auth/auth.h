@@ -5,9 +5,9 @@
 //
 // Authenticate remembers the principals of recently seen tokens for a few seconds, so a client's
 // stream of requests costs one store lookup per token and period rather than two per request. A
-// remembered principal is used only while the store's CurrentGeneration() is the one noted before it
-// was read, so any write (a revoked token, a removed account, a new business group) is honoured
-// at once, and a token's own expiry always is.
+// remembered principal is used only while the metadata store's generation, caught up with every
+// write committed anywhere (another server, an `agora admin` command), is the one noted before it
+// was read: a revoked token or a removed account is honoured at once, and so is a token's own expiry.
 //
 // Thread safety: Authenticator may be used from any thread (its cache is locked, the MetadataStore
 // it wraps is thread-safe); the free functions are reentrant.
@@ -61,7 +61,7 @@ class Authenticator {
     Principal principal;
     int64_t token_expires_millis = 0;  // 0: never
     int64_t cached_until_millis = 0;
-    uint64_t generation = 0;  // the store's generation before the token was read
+    uint64_t generation = 0;  // the store's generation before the principal was read
   };
   static constexpr size_t kMaxCachedTokens = 10'000;
 

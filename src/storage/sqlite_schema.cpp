@@ -148,9 +148,16 @@ CREATE TRIGGER versions_release_api_model AFTER DELETE ON versions WHEN old.api_
 END;
 )sql";
 
+// Jobs run by any of several servers: who holds each, until when, and how many times one was taken.
+const char* const kSchemaV6 = R"sql(
+ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until_millis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 // Operations: users that an administrator disabled, tokens found by the account they were issued
 // to (revoked with it), and download counts per version and day for usage figures.
-const char* const kSchemaV6 = R"sql(
+const char* const kSchemaV7 = R"sql(
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX tokens_account ON tokens(account_id);
 CREATE TABLE version_downloads (
@@ -158,7 +165,7 @@ CREATE TABLE version_downloads (
   downloads INTEGER NOT NULL, PRIMARY KEY (version_id, day));
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
 
 }  // namespace
 
