@@ -66,8 +66,8 @@ void PrintRows(const json::array& rows, const std::vector<std::string>& columns,
 }
 
 void AddDataAndOutput(po::options_description& o) {
-  o.add_options()("data", po::value<std::string>()->value_name("DIR")->default_value("./agora-data"), "data directory")(
-      "output", po::value<std::string>()->value_name("FORMAT")->default_value("text"), "text or json");
+  AddStorageOptions(o);  // the embedded data directory, or PostgreSQL with --metadata
+  o.add_options()("output", po::value<std::string>()->value_name("FORMAT")->default_value("text"), "text or json");
 }
 
 void AddOrgFilter(po::options_description& o) {
@@ -80,7 +80,7 @@ void AddOrgFilter(po::options_description& o) {
 int WithStore(const po::variables_map& vm, const std::function<Status(storage::MetadataStore&, bool json)>& action) {
   const std::string output = vm.count("output") ? vm["output"].as<std::string>() : "text";
   if (output != "text" && output != "json") return UsageError("admin", "--output is text or json, not " + output);
-  auto dir = DataDir::Open(vm["data"].as<std::string>());
+  auto dir = DataDir::Open(StorageFromOptions(vm), /*serving=*/false);
   if (!dir.ok()) return Fail(dir.status());
   const Status status = action(*dir->metadata, output == "json");
   return status.ok() ? 0 : Fail(status);
@@ -192,8 +192,7 @@ Command ChangeCommand(std::string words, std::string summary, std::function<void
                       std::string example, std::function<Result<std::string>(storage::MetadataStore&, const po::variables_map&)> change) {
   return StoreCommand(std::move(words), std::move(summary),
                       [options](po::options_description& o) {
-                        o.add_options()("data", po::value<std::string>()->value_name("DIR")->default_value("./agora-data"),
-                                        "data directory");
+                        AddStorageOptions(o);
                         options(o);
                       },
                       std::move(example),

@@ -1,4 +1,5 @@
-"""`agora admin` for the whole life of an installation, beside a running server: listing
+"""`agora admin` for the whole life of an installation, beside a running server (or, as ctest's
+cluster.admin runs it with $AGORA_E2E_CLUSTER, beside three servers on PostgreSQL): listing
 organisations, tokens, users and connected apps (text and --output json, never a secret), revoking
 and expiring tokens (they stop working at once), disabling, deleting and re-keying accounts, and the
 bad inputs (unknown ids, passwords on the command line). Also the usage figures asset owners read:
@@ -13,7 +14,7 @@ from agora_harness import AGORA_BIN, AgoraTestCase
 
 class AdminTest(AgoraTestCase):
     def agora(self, *args, stdin=None):
-        return subprocess.run([AGORA_BIN, *args, "--data", self.server.data_dir], capture_output=True, text=True,
+        return subprocess.run([AGORA_BIN, *args, *self.server.storage_args()], capture_output=True, text=True,
                               timeout=60, input=stdin)
 
     def admin_json(self, command, *args):
@@ -119,8 +120,7 @@ class AdminTest(AgoraTestCase):
         self.assertIn("No user ops-jane", missing.stderr)
 
     def test_connected_apps_are_rotated_and_deleted(self):
-        created = subprocess.run([AGORA_BIN, "admin", "create-client", "--data", self.server.data_dir, "--org", self.org,
-                                  "--role", "contributor", "--name", "CI"], capture_output=True, text=True, timeout=60)
+        created = self.agora("admin", "create-client", "--org", self.org, "--role", "contributor", "--name", "CI")
         lines = dict(line.split(": ", 1) for line in created.stdout.strip().splitlines())
         client_id, secret = lines["client_id"], lines["client_secret"]
 
