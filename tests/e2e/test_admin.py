@@ -1,5 +1,5 @@
 """`agora admin` for the whole life of an installation, beside a running server (or, as ctest's
-cluster.admin runs it with $AGORA_E2E_CLUSTER, beside three servers on PostgreSQL): listing
+e2e-cluster.test_admin runs it, beside three servers on PostgreSQL): listing
 organisations, tokens, users and connected apps (text and --output json, never a secret), revoking
 and expiring tokens (they stop working at once), disabling, deleting and re-keying accounts, and the
 bad inputs (unknown ids, passwords on the command line). Also the usage figures asset owners read:
