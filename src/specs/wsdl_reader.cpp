@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <set>
 
@@ -20,20 +21,6 @@ std::string_view Local(std::string_view qname) {
 std::string_view Prefix(std::string_view qname) {
   const auto colon = qname.find(':');
   return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
-}
-
-// Line and column (1-based) of a byte offset.
-std::pair<uint32_t, uint32_t> Position(const std::string& text, ptrdiff_t offset) {
-  uint32_t line = 1, column = 1;
-  for (ptrdiff_t i = 0; i < offset && i < static_cast<ptrdiff_t>(text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
 }
 
 // The namespace URI a prefix is bound to at `node` (walking up its ancestors).
@@ -66,8 +53,7 @@ class WsdlReader {
  private:
   struct Document {
     std::string file;
-    const std::string* text = nullptr;
-    std::unique_ptr<pugi::xml_document> xml;
+    const pugi::xml_document* xml = nullptr;
     uint32_t depth = 0;  // imports away from the main file
   };
 
@@ -75,50 +61,14 @@ class WsdlReader {
   // imports and includes to form cycles, so each document is read once, however many import
   // it; `depth` is how many imports away from the main file it is.
   void Load(const std::string& file, const Problem& from, uint32_t depth) {
-    const std::string* text = documents_.Text(file, from);
-    if (!text) return;
-    if (text->find("<!DOCTYPE") != std::string::npos) {
-      const auto [line, column] = Position(*text, static_cast<ptrdiff_t>(text->find("<!DOCTYPE")));
-      report_.problems.push_back({file, line, column, "a DOCTYPE is not accepted (no entity is ever expanded)"});
-      return;
-    }
-    auto xml = std::make_unique<pugi::xml_document>();
-    const pugi::xml_parse_result parsed = xml->load_buffer(text->data(), text->size(), pugi::parse_default);
-    if (!parsed) {
-      const auto [line, column] = Position(*text, parsed.offset);
-      report_.problems.push_back({file, line, column, std::string("malformed XML: ") + parsed.description()});
-      return;
-    }
-    if (!CheckNesting(file, *text, *xml)) return;
-    documents_list_.push_back({file, text, std::move(xml), depth});
-    Scan(documents_list_.back(), documents_list_.back().xml->document_element());
-  }
-
-  // Walks the tree without recursion; the readers' own walks recurse, within this bound.
-  bool CheckNesting(const std::string& file, const std::string& text, const pugi::xml_document& xml) {
-    uint32_t depth = 0;
-    pugi::xml_node node = xml.first_child();
-    while (node) {
-      if (node.first_child()) {
-        node = node.first_child();
-        if (++depth >= options_.max_nesting) {
-          const Problem at = At(file, text, node, "XML elements nest deeper than " + std::to_string(options_.max_nesting) + " levels");
-          report_.problems.push_back(at);
-          return false;
-        }
-        continue;
-      }
-      while (node && !node.next_sibling()) {
-        node = node.parent();
-        --depth;
-      }
-      if (node) node = node.next_sibling();
-    }
-    return true;
+    const pugi::xml_document* xml = documents_.Xml(file, from);
+    if (!xml) return;
+    documents_list_.push_back({file, xml, depth});
+    Scan(documents_list_.back(), xml->document_element());
   }
 
   // Collects declarations and follows imports, depth first through the tree of one document
-  // (recursion bounded by CheckNesting).
+  // (recursion bounded by the document's nesting, which DocumentSet::Xml checks).
   void Scan(const Document& doc, pugi::xml_node node) {
     for (pugi::xml_node child : node.children()) {
       if (child.type() != pugi::node_element) continue;
@@ -133,7 +83,7 @@ class WsdlReader {
         schema_names_.insert(declared);
         report_.model.types.try_emplace(declared).first->second.name = declared;
       }
-      if (Local(child.name()) == "part") parts_.push_back({doc.file, doc.text, child});
+      if (Local(child.name()) == "part") parts_.push_back({doc.file, child});
       if (Local(child.name()) == "definitions" || name == "types" || name == "schema" || name == "message" ||
           name == "portType" || name == "operation" || name == "service" || name == "port" || name == "binding")
         Scan(doc, child);
@@ -145,7 +95,7 @@ class WsdlReader {
     const char* location = import.attribute("schemaLocation").value();
     if (!*location) location = import.attribute("location").value();
     if (!*location) return;  // a namespace import satisfied elsewhere
-    const Problem at = At(doc.file, *doc.text, import, "");
+    const Problem at = At(doc.file, import, "");
     auto path = ResolveReference(doc.file, location);
     if (!path.ok()) {
       report_.problems.push_back({at.file, at.line, at.column, path.status().message()});
@@ -188,7 +138,7 @@ class WsdlReader {
         const std::string_view qname = part.node.attribute(attribute).value();
         if (qname.empty() || NamespaceOf(part.node, Prefix(qname)) == kXsdNamespace) continue;
         if (!schema_names_.count(std::string(Local(qname)))) {
-          const Problem at = At(part.file, *part.text, part.node, "");
+          const Problem at = At(part.file, part.node, "");
           report_.problems.push_back({at.file, at.line, at.column,
                                       "message part " + std::string(part.node.attribute("name").value()) + " refers to " +
                                           std::string(attribute) + " '" + std::string(qname) + "', which no schema declares"});
@@ -216,20 +166,19 @@ class WsdlReader {
   void Expect(const std::set<std::string>& declared, pugi::xml_node node, const char* attribute, const std::string& what) {
     const std::string_view qname = node.attribute(attribute).value();
     if (declared.count(std::string(Local(qname)))) return;
-    const Problem at = At(main_file_, *documents_list_.front().text, node, "");
+    const Problem at = At(main_file_, node, "");
     report_.problems.push_back({at.file, at.line, at.column,
                                 std::string(Local(node.name())) + " refers to " + what + " '" + std::string(qname) +
                                     "', which is not declared"});
   }
 
-  static Problem At(const std::string& file, const std::string& text, pugi::xml_node node, std::string message) {
-    const auto [line, column] = Position(text, node.offset_debug());
+  Problem At(const std::string& file, pugi::xml_node node, std::string message) {
+    const auto [line, column] = documents_.Position(file, static_cast<size_t>(std::max<ptrdiff_t>(node.offset_debug(), 0)));
     return {file, line, column, std::move(message)};
   }
 
   struct Part {
     std::string file;
-    const std::string* text;
     pugi::xml_node node;
   };
 

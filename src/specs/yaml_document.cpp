@@ -1,5 +1,6 @@
 #include "specs/yaml_document.h"
 
+#include <time.h>
 #include <yaml.h>
 
 #include <algorithm>
@@ -10,22 +11,32 @@
 namespace agora::specs {
 namespace {
 
-// An anchored node's size and the collection levels it nests, which an alias to it adds where
-// it appears. Recursion bounded by YamlLimits::max_depth: the tree is never deeper.
+uint64_t HeapBytes(const std::string& text) { return text.capacity() > 15 ? text.capacity() + 1 : 0; }
+
+// What a copy of `node` costs (strings and child arrays, exactly sized as copies are), how many
+// nodes it holds and the collection levels it nests, which an alias to it adds where it appears.
+// Recursion bounded by YamlLimits::max_depth: the tree is never deeper.
 struct AnchorShape {
   uint64_t nodes = 1;
+  uint64_t bytes = 0;
   uint32_t levels = 0;
 };
 
 AnchorShape ShapeOf(const YamlNode& node) {
   AnchorShape shape;
+  shape.bytes = HeapBytes(node.scalar) + HeapBytes(node.tag) + node.items.size() * sizeof(YamlNode) +
+                node.pairs.size() * sizeof(YamlPair);
   auto add = [&shape](const YamlNode& child) {
     const AnchorShape inner = ShapeOf(child);
     shape.nodes += inner.nodes;
+    shape.bytes += inner.bytes;
     shape.levels = std::max(shape.levels, inner.levels);
   };
   for (const auto& item : node.items) add(item);
-  for (const auto& [key, value] : node.pairs) add(value);
+  for (const auto& [key, value] : node.pairs) {
+    shape.bytes += HeapBytes(key);
+    add(value);
+  }
   if (!node.is_scalar()) ++shape.levels;
   return shape;
 }
@@ -41,7 +52,13 @@ class TreeBuilder {
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
     bool done = false;
+    uint64_t events = 0;
     while (!done && !result_.error) {
+      if (++events % 4096 == 0 && limits_.cpu_deadline.count() && ThreadCpuTime() > limits_.cpu_deadline) {
+        Fail(static_cast<uint32_t>(parser.mark.line + 1), static_cast<uint32_t>(parser.mark.column + 1),
+             "parsing ran out of time", YamlError::Kind::kTime);
+        break;
+      }
       yaml_event_t event;
       if (!yaml_parser_parse(&parser, &event)) {
         const auto& mark = parser.problem_mark;
@@ -57,6 +74,7 @@ class TreeBuilder {
     }
     yaml_parser_delete(&parser);
     if (!has_root_ && !result_.error) result_.root.scalar = "";
+    result_.bytes = bytes_;
     return std::move(result_);
   }
 
@@ -73,14 +91,42 @@ class TreeBuilder {
   // no allocation; a set takes over in large ones so that a hostile mapping stays linear.
   static constexpr size_t kLinearKeys = 16;
 
-  static bool AddKey(Frame& frame, const std::string& key) {
+  // A key's entry in a large mapping's set: its hash node and bucket, besides its string.
+  static constexpr uint64_t kKeyEntryBytes = 64;
+
+  bool AddKey(Frame& frame, const std::string& key, const yaml_event_t& event) {
     const auto& pairs = frame.node.pairs;
     if (pairs.size() < kLinearKeys) {
       return std::none_of(pairs.begin(), pairs.end(), [&](const YamlPair& pair) { return pair.key == key; });
     }
     if (frame.keys.empty())
-      for (const auto& pair : pairs) frame.keys.insert(pair.key);
+      for (const auto& pair : pairs) {
+        if (!Charge(kKeyEntryBytes + HeapBytes(pair.key), event)) return true;  // the error stops the parse
+        frame.keys.insert(pair.key);
+      }
+    if (!Charge(kKeyEntryBytes + HeapBytes(key), event)) return true;
     return frame.keys.insert(key).second;
+  }
+
+  // Charges the array a push into `children` reallocates when it is full: the new one is
+  // allocated before the old one is freed.
+  // False, with nothing allocated, when the budget cannot pay for it.
+  template <typename T>
+  bool ChargeGrowth(const std::vector<T>& children, const yaml_event_t& event) {
+    if (children.size() < children.capacity()) return true;
+    const uint64_t old_bytes = children.capacity() * sizeof(T);
+    if (!Charge(old_bytes + std::max<uint64_t>(old_bytes, sizeof(T)), event)) return false;
+    Refund(old_bytes);
+    return true;
+  }
+
+  template <typename T>
+  void ShrinkToFit(std::vector<T>& children, const yaml_event_t& event) {
+    if (children.size() == children.capacity()) return;
+    const uint64_t old_bytes = children.capacity() * sizeof(T);
+    if (!Charge(children.size() * sizeof(T), event)) return;
+    children.shrink_to_fit();
+    Refund(old_bytes);
   }
 
   // True once the first document ends.
@@ -93,7 +139,8 @@ class TreeBuilder {
         YamlNode node = Start(YamlNode::Kind::kScalar, event, event.data.scalar.tag);
         node.scalar.assign(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
         node.quoted = event.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-        Finish(std::move(node), Text(event.data.scalar.anchor));
+        if (!Charge(HeapBytes(node.scalar) + HeapBytes(node.tag), event)) return true;
+        Finish(std::move(node), Text(event.data.scalar.anchor), event);
         return false;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -107,13 +154,16 @@ class TreeBuilder {
         }
         stack_.push_back({Start(sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMapping, event, tag),
                           Text(anchor)});
-        return false;
+        return !Charge(HeapBytes(stack_.back().node.tag), event);
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
-        Finish(std::move(frame.node), frame.anchor);
+        // Growth by doubling leaves up to half of an array unused.
+        ShrinkToFit(frame.node.items, event);
+        ShrinkToFit(frame.node.pairs, event);
+        Finish(std::move(frame.node), frame.anchor, event);
         return false;
       }
       case YAML_ALIAS_EVENT: {
@@ -129,9 +179,16 @@ class TreeBuilder {
           Fail(Line(event), Column(event), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
           return true;
         }
-        nodes_ += shape.nodes;
-        if (!CheckCount(event)) return true;
-        Finish(node, "");
+        alias_nodes_ += shape.nodes;
+        if (alias_nodes_ > std::max(limits_.alias_floor, limits_.alias_ratio * nodes_)) {
+          Fail(Line(event), Column(event),
+               "aliases expand to more than " + std::to_string(limits_.alias_ratio) +
+                   " times the document's own nodes (an alias bomb?)",
+               YamlError::Kind::kAliases);
+          return true;
+        }
+        if (!Charge(shape.bytes, event)) return true;
+        Finish(node, "", event);
         return false;
       }
       default:
@@ -141,7 +198,6 @@ class TreeBuilder {
 
   YamlNode Start(YamlNode::Kind kind, const yaml_event_t& event, const yaml_char_t* tag) {
     ++nodes_;
-    CheckCount(event);
     YamlNode node;
     node.kind = kind;
     node.tag = Text(tag);
@@ -150,15 +206,26 @@ class TreeBuilder {
     return node;
   }
 
-  bool CheckCount(const yaml_event_t& event) {
-    if (nodes_ <= limits_.max_nodes) return true;
-    Fail(Line(event), Column(event), "more than " + std::to_string(limits_.max_nodes) + " nodes (alias expansion?)");
+  bool Charge(uint64_t bytes, const yaml_event_t& event) {
+    bytes_ += bytes;
+    if (bytes_ <= limits_.max_bytes) return true;
+    Fail(Line(event), Column(event), "the document needs more than " + std::to_string(limits_.max_bytes >> 20) + " MiB",
+         YamlError::Kind::kMemory);
     return false;
   }
 
-  void Finish(YamlNode node, const std::string& anchor) {
+  void Refund(uint64_t bytes) { bytes_ -= std::min(bytes, bytes_); }
+
+  void Finish(YamlNode node, const std::string& anchor, const yaml_event_t& event) {
     if (result_.error) return;
-    if (!anchor.empty()) anchors_[anchor] = {node, ShapeOf(node)};
+    if (!anchor.empty()) {
+      // The anchor keeps a copy of its node, for the aliases to copy.
+      const AnchorShape shape = ShapeOf(node);
+      auto [it, inserted] = anchors_.try_emplace(anchor);
+      if (!inserted) Refund(it->second.second.bytes);
+      if (!Charge(shape.bytes, event)) return;
+      it->second = {node, shape};
+    }
     if (stack_.empty()) {
       if (!has_root_) result_.root = std::move(node);
       has_root_ = true;
@@ -166,20 +233,22 @@ class TreeBuilder {
     }
     Frame& top = stack_.back();
     if (top.node.is_sequence()) {
+      if (!ChargeGrowth(top.node.items, event)) return;
       top.node.items.push_back(std::move(node));
     } else if (!top.expecting_value) {
       top.key = node.is_scalar() ? std::move(node.scalar) : "<complex key>";
-      if (!AddKey(top, top.key))
+      if (!AddKey(top, top.key, event))
         return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
       top.expecting_value = true;
     } else {
+      if (!ChargeGrowth(top.node.pairs, event)) return;
       top.node.pairs.push_back({std::move(top.key), std::move(node)});
       top.expecting_value = false;
     }
   }
 
-  void Fail(uint32_t line, uint32_t column, std::string message) {
-    if (!result_.error) result_.error = YamlError{line, column, std::move(message)};
+  void Fail(uint32_t line, uint32_t column, std::string message, YamlError::Kind kind = YamlError::Kind::kSyntax) {
+    if (!result_.error) result_.error = YamlError{line, column, std::move(message), kind};
   }
 
   static std::string Text(const yaml_char_t* text) { return text ? reinterpret_cast<const char*>(text) : ""; }
@@ -191,10 +260,76 @@ class TreeBuilder {
   bool has_root_ = false;
   std::vector<Frame> stack_;
   std::map<std::string, std::pair<YamlNode, AnchorShape>> anchors_;
-  uint64_t nodes_ = 0;
+  uint64_t nodes_ = 0;        // written out
+  uint64_t alias_nodes_ = 0;  // copied by aliases
+  uint64_t bytes_ = 0;
 };
 
 }  // namespace
+
+std::optional<std::map<std::string, YamlScalar, std::less<>>> TopLevelScalars(
+    std::string_view text, std::initializer_list<std::string_view> keys, const YamlLimits& limits) {
+  yaml_parser_t parser;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::map<std::string, YamlScalar, std::less<>> found;
+  bool valid = true, root_mapping = false, expecting_key = true, done = false;
+  uint32_t depth = 0;  // open collections
+  std::string key;
+  uint64_t events = 0;
+  while (!done) {
+    yaml_event_t event;
+    const bool late = ++events % 4096 == 0 && limits.cpu_deadline.count() && ThreadCpuTime() > limits.cpu_deadline;
+    if (late || !yaml_parser_parse(&parser, &event)) {
+      valid = false;
+      break;
+    }
+    switch (event.type) {
+      case YAML_MAPPING_START_EVENT:
+      case YAML_SEQUENCE_START_EVENT:
+        if (depth == 0) root_mapping = event.type == YAML_MAPPING_START_EVENT;
+        else if (depth == 1) expecting_key = !expecting_key;  // a collection as a key or a value
+        if (++depth > limits.max_depth) {
+          valid = false;
+          done = true;
+        }
+        break;
+      case YAML_MAPPING_END_EVENT:
+      case YAML_SEQUENCE_END_EVENT:
+        --depth;
+        break;
+      case YAML_SCALAR_EVENT:
+      case YAML_ALIAS_EVENT:
+        if (depth != 1) break;
+        if (expecting_key) {
+          key = event.type == YAML_SCALAR_EVENT
+                    ? std::string(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length)
+                    : "";
+        } else if (event.type == YAML_SCALAR_EVENT && std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          found[key] = {std::string(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length),
+                        event.data.scalar.style != YAML_PLAIN_SCALAR_STYLE};
+        }
+        expecting_key = !expecting_key;
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+      case YAML_STREAM_END_EVENT:
+        done = true;
+        break;
+      default:
+        break;
+    }
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  if (!valid || !root_mapping) return std::nullopt;
+  return found;
+}
+
+std::chrono::nanoseconds ThreadCpuTime() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
 
 bool YamlNode::is_null() const {
   return is_scalar() && !quoted && (scalar.empty() || scalar == "~" || scalar == "null" || scalar == "Null" ||
