@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/admin.h"
@@ -105,7 +107,11 @@ void AddServeOptions(po::options_description& options) {
       "requests per minute per token or address (0: no limit)")(
       "tls-cert", po::value<std::string>()->value_name("PEM")->default_value(""), "certificate chain: serve HTTPS")(
       "tls-key", po::value<std::string>()->value_name("PEM")->default_value(""), "private key of --tls-cert")(
-      "token-ttl", po::value<int64_t>()->value_name("SECONDS")->default_value(3600), "lifetime of the tokens logins issue");
+      "token-ttl", po::value<int64_t>()->value_name("SECONDS")->default_value(3600), "lifetime of the tokens logins issue")(
+      "access-log", po::value<std::string>()->value_name("FILE")->default_value(""),
+      "append a JSON line per request to FILE ('-': standard output)")(
+      "metrics-listen", po::value<std::string>()->value_name("HOST:PORT")->default_value(""),
+      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)");
 }
 
 int Serve(const po::variables_map& vm) {
@@ -129,13 +135,29 @@ int Serve(const po::variables_map& vm) {
   server_options.max_body_bytes = vm["max-upload-mb"].as<uint64_t>() << 20;
 
   SignalWatcher signals;
+  std::optional<server::ServerOptions> metrics_options;
+  if (const std::string& listen = vm["metrics-listen"].as<std::string>(); !listen.empty()) {
+    auto endpoint = ParseListen("http://" + listen, false);
+    if (!endpoint.ok()) return Fail(endpoint.status());
+    metrics_options.emplace();
+    metrics_options->endpoints = {*endpoint};
+    metrics_options->threads = 1;
+  }
+
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
-                         token_ttl};
+                         token_ttl, vm["access-log"].as<std::string>()};
   auto app = App::Open(vm["data"].as<std::string>(), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);
   server::Server http(server_options, (*app)->router());
   if (Status st = http.Start(); !st.ok()) return Fail(st);
+  std::unique_ptr<server::Server> metrics_http;
+  if (metrics_options) {
+    metrics_http = std::make_unique<server::Server>(*metrics_options, (*app)->metrics_router());
+    if (Status st = metrics_http->Start(); !st.ok()) return Fail(st);
+    std::cout << "agora metrics on http://" << metrics_options->endpoints[0].host << ":"
+              << metrics_http->bound_ports()[0] << "/metrics" << std::endl;
+  }
   (*app)->StartWorkers();
   const auto ports = http.bound_ports();
   for (size_t i = 0; i < ports.size(); ++i) {
@@ -146,6 +168,7 @@ int Serve(const po::variables_map& vm) {
   }
   signals.Start(http);
   http.Wait();
+  if (metrics_http) metrics_http->Stop(), metrics_http->Wait();
   (*app)->StopWorkers();
   std::cout << "agora: stopped" << std::endl;
   return 0;

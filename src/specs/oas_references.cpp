@@ -48,7 +48,7 @@ const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer, 
 OasNode OasReferences::Lookup(const std::string& file, const YamlNode& ref, bool report) {
   const std::string& text = ref.scalar;
   const size_t hash = text.find('#');
-  const std::string file_part = text.substr(0, hash);
+  const std::string file_part = FileOfReference(text);
   const std::string pointer = hash == std::string::npos ? "" : text.substr(hash + 1);
   std::string target_file = file;
   if (!file_part.empty()) {

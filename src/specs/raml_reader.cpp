@@ -188,6 +188,7 @@ class RamlReader {
 
   // RAML resolves "/x" from the root document's folder, anything else from the including file's.
   Result<std::string> Resolve(const std::string& file, std::string reference) {
+    reference = FileOfReference(reference);  // "schema.xsd#City" includes schema.xsd
     while (!reference.empty() && (reference.back() == ' ' || reference.back() == '\t')) reference.pop_back();
     if (!reference.empty() && reference.front() == '/') return ResolveReference(main_file_, root_dir_ + reference.substr(1));
     return ResolveReference(file, reference);

@@ -288,7 +288,7 @@ TEST(WsdlCycleTest, ImportAndIncludeCyclesAreAllowedAndReadOnce) {
                      "s.wsdl");
   EXPECT_TRUE(report.valid()) << Problems(report);
   EXPECT_EQ(report.model.files, (std::vector<std::string>{"s.wsdl", "a.xsd", "b.xsd"}));
-  EXPECT_EQ(report.model.DataTypeNames(), (std::vector<std::string>{"E"}));
+  EXPECT_EQ(report.model.DataTypeNames(), (std::vector<std::string>{"tns:E"}));  // XSD names are qualified
 }
 
 TEST(WsdlCycleTest, AWsdlImportingItselfIsReadOnce) {
@@ -307,6 +307,30 @@ TEST(WsdlCycleTest, ImportChainDeeperThanTheLimit) {
   auto report = Read(files, "s.wsdl");
   EXPECT_TRUE(Reports(report, "x62.xsd:1:")) << Problems(report);
   EXPECT_TRUE(Reports(report, "import chain deeper than 64 levels at x63.xsd")) << Problems(report);
+}
+
+TEST(WsdlCycleTest, GroupCyclesAreReportedAndGroupExpansionIsBounded) {
+  auto cycle = Read({{"s.wsdl", Wsdl(Xsd("<xsd:group name=\"G\"><xsd:sequence><xsd:group ref=\"tns:G\"/>"
+                                          "<xsd:group ref=\"tns:G\"/></xsd:sequence></xsd:group>\n"
+                                          "<xsd:attributeGroup name=\"A\"><xsd:attributeGroup ref=\"tns:A\"/></xsd:attributeGroup>\n"
+                                          "<xsd:complexType name=\"T\"><xsd:group ref=\"tns:G\"/>"
+                                          "<xsd:attributeGroup ref=\"tns:A\"/></xsd:complexType>"
+                                          "<xsd:element name=\"E\" type=\"tns:T\"/>"))}},
+                    "s.wsdl");
+  EXPECT_TRUE(Reports(cycle, "s.wsdl:2:124: group cycle: tns:G -> tns:G")) << Problems(cycle);
+  EXPECT_TRUE(Reports(cycle, "attribute group cycle: tns:A -> tns:A")) << Problems(cycle);
+  // 30 groups, each holding the next twice: 2^30 expansions if nothing stopped them.
+  std::string groups;
+  for (int i = 0; i < 30; ++i)
+    groups += "<xsd:group name=\"G" + std::to_string(i) + "\"><xsd:sequence><xsd:group ref=\"tns:G" + std::to_string(i + 1) +
+              "\"/><xsd:group ref=\"tns:G" + std::to_string(i + 1) + "\"/></xsd:sequence></xsd:group>";
+  groups += "<xsd:group name=\"G30\"><xsd:sequence><xsd:element name=\"x\" type=\"xsd:string\"/></xsd:sequence></xsd:group>";
+  const auto start = std::chrono::steady_clock::now();
+  auto expansion = Read({{"s.wsdl", Wsdl(Xsd(groups + "<xsd:complexType name=\"T\"><xsd:group ref=\"tns:G0\"/></xsd:complexType>"
+                                                     "<xsd:element name=\"E\" type=\"tns:T\"/>"))}},
+                        "s.wsdl");
+  EXPECT_TRUE(Reports(expansion, "groups expand to more than 200000 particles and attributes")) << Problems(expansion);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(WsdlCycleTest, DeepXmlNestingIsAProblemNotACrash) {

@@ -2,8 +2,22 @@
 
 #include <algorithm>
 
+#include "specs/json_document.h"
+#include "specs/text_encoding.h"
+
 namespace agora::specs {
 namespace {
+
+// JSON through the JSON parser (libyaml refuses some valid JSON); a file that only starts like
+// JSON but is YAML (a flow mapping) through libyaml, whose error is the one shown unless the file
+// is named .json.
+ParsedYaml Parse(const std::string& path, std::string_view content, const YamlLimits& limits) {
+  if (!LooksLikeJson(content)) return ParseYaml(content, limits);
+  ParsedYaml json = ParseJson(content, limits);
+  if (!json.error || path.ends_with(".json")) return json;
+  ParsedYaml yaml = ParseYaml(content, limits);
+  return yaml.error ? std::move(json) : std::move(yaml);
+}
 
 // What pugixml holds per element and per attribute (its node and attribute structures, with
 // their allocation overhead): a bound found before parsing, by counting the markup.
@@ -31,10 +45,14 @@ void DocumentSet::ReportExhausted(const Problem& at, std::string message) {
 bool DocumentSet::Charge(uint64_t bytes, const Problem& at) {
   charged_bytes_ += bytes;
   if (charged_bytes_ <= MemoryLimit()) return !exhausted_;
+  ReportOutOfMemory(at);
+  return false;
+}
+
+void DocumentSet::ReportOutOfMemory(const Problem& at) {
   ReportExhausted(at, "reading the spec needs more than its " + MiB(MemoryLimit()) + " of memory (a reading may use " +
                           MiB(options_.memory_bytes) + ", or " + std::to_string(options_.memory_per_file_byte) +
                           " bytes per byte of the files it reads, up to " + MiB(options_.max_memory_bytes) + ")");
-  return false;
 }
 
 bool DocumentSet::OutOfTime(const Problem& at) {
@@ -62,6 +80,8 @@ const std::string* DocumentSet::Text(const std::string& path, const Problem& fro
   auto content = source_.Read(path);
   if (!content.ok()) return fail("'" + path + "' is not in the archive");
   total_bytes_ += content->size();
+  content = DecodeToUtf8(std::move(content).value());
+  if (!content.ok()) return fail("'" + path + "': " + content.status().message());
   if (total_bytes_ > options_.max_total_bytes)
     return fail("the spec's files exceed " + std::to_string(options_.max_total_bytes) + " bytes in total");
   if (!Charge(content->size(), from)) return nullptr;
@@ -83,13 +103,14 @@ const YamlNode* DocumentSet::Yaml(const std::string& path, const Problem& from) 
     limits.max_depth = options_.max_nesting;
     limits.max_bytes = charged_bytes_ < MemoryLimit() ? MemoryLimit() - charged_bytes_ : 0;
     limits.cpu_deadline = cpu_deadline_;
-    entry.yaml = std::make_unique<ParsedYaml>(ParseYaml(content, limits));
+    entry.yaml = std::make_unique<ParsedYaml>(Parse(path, content, limits));
     const Problem at{path, entry.yaml->error ? entry.yaml->error->line : 1, entry.yaml->error ? entry.yaml->error->column : 1,
                      ""};
     if (!entry.yaml->error) {
       Charge(entry.yaml->bytes, at);
     } else if (entry.yaml->error->kind == YamlError::Kind::kMemory) {
-      Charge(entry.yaml->bytes, at);
+      charged_bytes_ += entry.yaml->bytes;
+      ReportOutOfMemory(at);
     } else if (entry.yaml->error->kind == YamlError::Kind::kTime) {
       OutOfTime(at);
     } else {

@@ -59,6 +59,7 @@ class DocumentSet {
   uint64_t MemoryLimit() const;
   // Charges `bytes` to the budget; false (after reporting at `at`, once) when it is spent.
   bool Charge(uint64_t bytes, const Problem& at);
+  void ReportOutOfMemory(const Problem& at);
   bool OutOfTime(const Problem& at);
   void ReportExhausted(const Problem& at, std::string message);
   bool CheckXmlNesting(const std::string& path, const pugi::xml_document& xml);

@@ -6,6 +6,7 @@
 #include "specs/oas_reader.h"
 #include "specs/raml_reader.h"
 #include "specs/spec_format.h"
+#include "specs/text_encoding.h"
 #include "specs/wsdl_reader.h"
 
 namespace agora::specs {
@@ -23,6 +24,8 @@ Result<std::string> DirectorySpecSource::Read(const std::string& path) const {
   if (!in) return Status::NotFound("no file " + path + " in " + directory_);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
+
+std::string FileOfReference(const std::string& reference) { return reference.substr(0, reference.find('#')); }
 
 Result<std::string> ResolveReference(const std::string& from, const std::string& reference) {
   if (reference.empty()) return Status::InvalidArgument("INVALID_SPEC", "an empty file reference");
@@ -58,6 +61,12 @@ SpecReport ReadSpec(const SpecSource& source, const std::string& main_file, cons
   if (!content.ok()) {
     SpecReport report;
     report.problems.push_back({main_file, 0, 0, "the main file is not in the archive"});
+    return report;
+  }
+  content = DecodeToUtf8(std::move(content).value());
+  if (!content.ok()) {
+    SpecReport report;
+    report.problems.push_back({main_file, 0, 0, content.status().message()});
     return report;
   }
   const auto first = content->find_first_not_of(" \t\r\n\xEF\xBB\xBF");

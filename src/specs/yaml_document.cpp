@@ -8,10 +8,12 @@
 #include <memory>
 #include <unordered_set>
 
+#include "specs/tree_budget.h"
+
 namespace agora::specs {
 namespace {
 
-uint64_t HeapBytes(const std::string& text) { return text.capacity() > 15 ? text.capacity() + 1 : 0; }
+uint64_t HeapBytes(const std::string& text) { return TreeBudget::HeapBytes(text); }
 
 // What a copy of `node` costs (strings and child arrays, exactly sized as copies are), how many
 // nodes it holds and the collection levels it nests, which an alias to it adds where it appears.
@@ -48,13 +50,13 @@ class TreeBuilder {
   explicit TreeBuilder(const YamlLimits& limits) : limits_(limits) {}
 
   ParsedYaml Run(std::string_view text) {
+    text_ = text;
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
     bool done = false;
-    uint64_t events = 0;
     while (!done && !result_.error) {
-      if (++events % 4096 == 0 && limits_.cpu_deadline.count() && ThreadCpuTime() > limits_.cpu_deadline) {
+      if (budget_.OutOfTime()) {
         Fail(static_cast<uint32_t>(parser.mark.line + 1), static_cast<uint32_t>(parser.mark.column + 1),
              "parsing ran out of time", YamlError::Kind::kTime);
         break;
@@ -74,13 +76,14 @@ class TreeBuilder {
     }
     yaml_parser_delete(&parser);
     if (!has_root_ && !result_.error) result_.root.scalar = "";
-    result_.bytes = bytes_;
+    result_.bytes = budget_.bytes();
     return std::move(result_);
   }
 
  private:
   struct Frame {
     YamlNode node;
+    bool flow = false;  // [...] or {...}
     std::string anchor;
     bool expecting_value = false;
     std::string key;
@@ -108,27 +111,6 @@ class TreeBuilder {
     return frame.keys.insert(key).second;
   }
 
-  // Charges the array a push into `children` reallocates when it is full: the new one is
-  // allocated before the old one is freed.
-  // False, with nothing allocated, when the budget cannot pay for it.
-  template <typename T>
-  bool ChargeGrowth(const std::vector<T>& children, const yaml_event_t& event) {
-    if (children.size() < children.capacity()) return true;
-    const uint64_t old_bytes = children.capacity() * sizeof(T);
-    if (!Charge(old_bytes + std::max<uint64_t>(old_bytes, sizeof(T)), event)) return false;
-    Refund(old_bytes);
-    return true;
-  }
-
-  template <typename T>
-  void ShrinkToFit(std::vector<T>& children, const yaml_event_t& event) {
-    if (children.size() == children.capacity()) return;
-    const uint64_t old_bytes = children.capacity() * sizeof(T);
-    if (!Charge(children.size() * sizeof(T), event)) return;
-    children.shrink_to_fit();
-    Refund(old_bytes);
-  }
-
   // True once the first document ends.
   bool Handle(const yaml_event_t& event) {
     switch (event.type) {
@@ -152,7 +134,9 @@ class TreeBuilder {
           Fail(Line(event), Column(event), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
           return true;
         }
-        stack_.push_back({Start(sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMapping, event, tag),
+        const bool flow = sequence ? event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                                   : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+        stack_.push_back({Start(sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMapping, event, tag), flow,
                           Text(anchor)});
         return !Charge(HeapBytes(stack_.back().node.tag), event);
       }
@@ -160,9 +144,10 @@ class TreeBuilder {
       case YAML_MAPPING_END_EVENT: {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
-        // Growth by doubling leaves up to half of an array unused.
-        ShrinkToFit(frame.node.items, event);
-        ShrinkToFit(frame.node.pairs, event);
+        if (frame.flow && !stack_.empty() && !stack_.back().flow && !CheckFlowIndentation(frame.node, event))
+          return true;
+        budget_.ShrinkToFit(frame.node.items);
+        budget_.ShrinkToFit(frame.node.pairs);
         Finish(std::move(frame.node), frame.anchor, event);
         return false;
       }
@@ -196,6 +181,35 @@ class TreeBuilder {
     }
   }
 
+  // YAML wants the lines of a flow collection that sits in a block collection indented into that
+  // block. libyaml does not check it, and JSON-minded authors break it ("value: {" ... a closing
+  // "}" left of the key), which other parsers refuse. Like the lenient ones (AMF's, js-yaml's), a
+  // line as indented as the block's keys is accepted ("type: {" ... "}" under "type").
+  bool CheckFlowIndentation(const YamlNode& flow, const yaml_event_t& event) {
+    const uint32_t end_line = Line(event);
+    const uint32_t block_indent = stack_.back().node.column - 1;
+    if (line_starts_.empty()) {
+      const size_t lines = std::count(text_.begin(), text_.end(), '\n') + 1;
+      if (!Charge(lines * sizeof(size_t), event)) return false;
+      line_starts_.reserve(lines);
+      line_starts_.push_back(0);
+      for (size_t i = 0; i < text_.size(); ++i)
+        if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    }
+    for (uint32_t line = flow.line + 1; line <= end_line && line <= line_starts_.size(); ++line) {
+      const size_t start = line_starts_[line - 1];
+      const size_t first = text_.find_first_not_of(' ', start);
+      if (first == std::string_view::npos || text_[first] == '\n' || text_[first] == '\r' || text_[first] == '#') continue;
+      if (first - start < block_indent) {
+        Fail(line, static_cast<uint32_t>(first - start + 1),
+             "this line of the flow collection that starts at line " + std::to_string(flow.line) +
+                 " is left of the block it is in (which starts at column " + std::to_string(block_indent + 1) + ")");
+        return false;
+      }
+    }
+    return true;
+  }
+
   YamlNode Start(YamlNode::Kind kind, const yaml_event_t& event, const yaml_char_t* tag) {
     ++nodes_;
     YamlNode node;
@@ -206,15 +220,13 @@ class TreeBuilder {
     return node;
   }
 
-  bool Charge(uint64_t bytes, const yaml_event_t& event) {
-    bytes_ += bytes;
-    if (bytes_ <= limits_.max_bytes) return true;
-    Fail(Line(event), Column(event), "the document needs more than " + std::to_string(limits_.max_bytes >> 20) + " MiB",
-         YamlError::Kind::kMemory);
-    return false;
+  // Charges the budget, or fails the parse at `event` (returning false) when it cannot pay.
+  bool Charge(uint64_t bytes, const yaml_event_t& event) { return Paid(budget_.Charge(bytes), event); }
+  bool Paid(bool paid, const yaml_event_t& event) {
+    if (!paid) Fail(Line(event), Column(event), budget_.MemoryMessage(), YamlError::Kind::kMemory);
+    return paid;
   }
 
-  void Refund(uint64_t bytes) { bytes_ -= std::min(bytes, bytes_); }
 
   void Finish(YamlNode node, const std::string& anchor, const yaml_event_t& event) {
     if (result_.error) return;
@@ -222,7 +234,7 @@ class TreeBuilder {
       // The anchor keeps a copy of its node, for the aliases to copy.
       const AnchorShape shape = ShapeOf(node);
       auto [it, inserted] = anchors_.try_emplace(anchor);
-      if (!inserted) Refund(it->second.second.bytes);
+      if (!inserted) budget_.Refund(it->second.second.bytes);
       if (!Charge(shape.bytes, event)) return;
       it->second = {node, shape};
     }
@@ -233,7 +245,7 @@ class TreeBuilder {
     }
     Frame& top = stack_.back();
     if (top.node.is_sequence()) {
-      if (!ChargeGrowth(top.node.items, event)) return;
+      if (!Paid(budget_.ChargeGrowth(top.node.items), event)) return;
       top.node.items.push_back(std::move(node));
     } else if (!top.expecting_value) {
       top.key = node.is_scalar() ? std::move(node.scalar) : "<complex key>";
@@ -241,7 +253,7 @@ class TreeBuilder {
         return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
       top.expecting_value = true;
     } else {
-      if (!ChargeGrowth(top.node.pairs, event)) return;
+      if (!Paid(budget_.ChargeGrowth(top.node.pairs), event)) return;
       top.node.pairs.push_back({std::move(top.key), std::move(node)});
       top.expecting_value = false;
     }
@@ -256,13 +268,15 @@ class TreeBuilder {
   static uint32_t Column(const yaml_event_t& e) { return static_cast<uint32_t>(e.start_mark.column + 1); }
 
   const YamlLimits limits_;
+  std::string_view text_;
+  std::vector<size_t> line_starts_;  // where each line of text_ starts, once a flow check needs them
   ParsedYaml result_;
   bool has_root_ = false;
   std::vector<Frame> stack_;
   std::map<std::string, std::pair<YamlNode, AnchorShape>> anchors_;
   uint64_t nodes_ = 0;        // written out
   uint64_t alias_nodes_ = 0;  // copied by aliases
-  uint64_t bytes_ = 0;
+  TreeBudget budget_{limits_};
 };
 
 }  // namespace
