@@ -120,6 +120,23 @@ TEST(ReadBudgetTest, TheBudgetGrowsWithTheFilesRead) {
   EXPECT_FALSE(Read("api.yaml", large, options).valid());
 }
 
+TEST(ReadBudgetTest, TheDefaultShareReadsALargePlainRamlApi) {
+  // Nothing multiplies here: its YAML tree and its expanded RAML tree are all it needs, and the
+  // default share per byte must pay for both (a share of 16 refused valid 3 MB APIs).
+  std::string api = "#%RAML 1.0\ntitle: T\ntypes:\n";
+  for (int i = 0; i < 1000; ++i)
+    api += "  T" + std::to_string(i) + ":\n    properties:\n      a: string\n      c: {type: string, description: field}\n";
+  for (int i = 0; i < 1000; ++i)
+    api += "/r" + std::to_string(i) + ":\n  get:\n    queryParameters:\n      q: string\n      p: {type: integer, description: x}\n"
+           "    responses:\n      200:\n        body:\n          application/json: T" + std::to_string(i) + "\n";
+  ReadOptions options;
+  options.memory_bytes = 1 << 20;  // below what it needs, so that the share per byte decides
+  const SpecReport report = Read("api.raml", api, options);
+  EXPECT_TRUE(report.valid()) << Problems(report);
+  options.memory_per_file_byte = 8;
+  EXPECT_FALSE(Read("api.raml", api, options).valid()) << "the share is what paid for it";
+}
+
 TEST(ReadBudgetTest, AnXmlFloodIsRefusedBeforeItIsParsed) {
   std::string flood = "<definitions name=\"S\" xmlns=\"http://schemas.xmlsoap.org/wsdl/\">";
   for (int i = 0; i < 100000; ++i) flood += "<a x='1'/>";

@@ -40,6 +40,11 @@ class DocumentSet {
 
   const ReadOptions& options() const { return options_; }
 
+  // Charges `bytes` a reader allocates from the documents (trees it builds from them: expanded
+  // includes, applied templates) to the reading's memory budget; false once the budget is spent,
+  // which is reported (at `at`) once.
+  bool Charge(uint64_t bytes, const Problem& at);
+
   void AddProblem(const std::string& file, const YamlNode& at, std::string message) {
     report_.problems.push_back({file, at.line, at.column, std::move(message)});
   }
@@ -57,8 +62,6 @@ class DocumentSet {
   // The reading's memory budget: ReadOptions' floor, or its share per byte of the files read
   // when that is more, never over its ceiling.
   uint64_t MemoryLimit() const;
-  // Charges `bytes` to the budget; false (after reporting at `at`, once) when it is spent.
-  bool Charge(uint64_t bytes, const Problem& at);
   void ReportOutOfMemory(const Problem& at);
   bool OutOfTime(const Problem& at);
   void ReportExhausted(const Problem& at, std::string message);

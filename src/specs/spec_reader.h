@@ -97,7 +97,7 @@ struct ReadOptions {
   uint32_t max_reference_depth = 64;          // chains of references
   uint32_t max_nesting = 512;                 // nesting of one document's tree
   uint64_t memory_bytes = 64ull << 20;
-  uint64_t memory_per_file_byte = 16;
+  uint64_t memory_per_file_byte = 40;  // a RAML file's YAML tree and its expanded tree: ~30 bytes per byte
   uint64_t max_memory_bytes = 1ull << 30;
   std::chrono::nanoseconds max_cpu_time = std::chrono::seconds(10);
 };

@@ -36,6 +36,8 @@ struct YamlNode {
   Kind kind = Kind::kScalar;
   uint32_t line = 0;    // 1-based
   uint32_t column = 0;  // 1-based
+  // A mapping value's key's position (0 otherwise), for problems about the key itself.
+  uint32_t key_line = 0, key_column = 0;
   bool quoted = false; // a quoted scalar is always a string ("1.0" is not a number)
 
   bool is_scalar() const { return kind == Kind::kScalar; }

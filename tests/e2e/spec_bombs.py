@@ -41,6 +41,16 @@ def alias_nesting(depth=300, times=4):
     return "\n".join(lines) + "\n"
 
 
+def include_fan_out(levels=8, width=10):
+    """Each file includes the next `width` times: its tree, expanded, is width^levels nodes."""
+    files = {"api.raml": RAML + "types:\n  T: !include f0.raml\n"}
+    for level in range(levels):
+        files[f"f{level}.raml"] = "properties:\n" + "".join(
+            f"  p{i}: !include f{level + 1}.raml\n" for i in range(width))
+    files[f"f{levels}.raml"] = "type: string\n"
+    return files
+
+
 def bombs(scale=1):
     """scale multiplies the size of the bombs whose cost grows with their size."""
     deep = 100_000 * scale
@@ -81,6 +91,11 @@ def bombs(scale=1):
         Bomb("many-files", "raml", "api.raml", dict({"api.raml": RAML + "types:\n" + "".join(
             f"  T{i}: !include t/{i}.raml\n" for i in range(5100))}, **{f"t/{i}.raml": "type: string\n" for i in range(5100)}),
              "the spec pulls in more than 5000 files"),
+        Bomb("raml-include-fan-out", "raml", "api.raml", include_fan_out(), MEMORY),
+        Bomb("raml-trait-everywhere", "raml", "api.raml", {"api.raml": RAML + "traits:\n  big:\n    description: x\n"
+             "    queryParameters:\n" + "".join(f"      q{i}: {{type: string, description: parameter {i}}}\n"
+                                               for i in range(2000)) +
+             "".join(f"/r{i}:\n  get:\n    is: [big]\n" for i in range(2000 * scale))}, MEMORY),
         Bomb("raml-library-diamond", "raml", "api.raml", files, None),
         Bomb("oas-reference-chains", "oas", "api.yaml", {"api.yaml": chain}, None),
     ]
