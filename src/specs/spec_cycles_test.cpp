@@ -245,6 +245,63 @@ TEST(OasCycleTest, RecursiveSchemasAndMutuallyReferringFilesAreFollowedOnce) {
   EXPECT_EQ(report.model.resources[0].operations.size(), 1u);
 }
 
+std::string Warnings(const SpecReport& report) {
+  std::string all;
+  for (const auto& warning : report.warnings) all += warning.ToString() + "\n";
+  return all;
+}
+
+// A schema that applies itself in place (allOf, anyOf, oneOf, not, $ref) without ever descending
+// into the value would make checking its example recurse forever: it is said, not followed.
+TEST(OasCycleTest, InPlaceSchemaCyclesLeaveTheirExamplesUncheckedWithAWarning) {
+  for (const std::string version : {"openapi: 3.0.3", "openapi: 3.1.0"}) {
+    auto report = Read({{"api.yaml", version + "\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                                               "    A:\n      allOf: [{$ref: '#/components/schemas/A'}]\n      example: {a: 1}\n"
+                                               "    C:\n      anyOf: [{$ref: '#/components/schemas/D'}]\n      example: 1\n"
+                                               "    D:\n      not: {$ref: '#/components/schemas/C'}\n      default: 2\n"
+                                               "    Node:\n      type: object\n      properties:\n"
+                                               "        next: {$ref: '#/components/schemas/Node'}\n"
+                                               "      example: {next: {next: {next: 3}}}\n"}},
+                       "api.yaml");
+    EXPECT_TRUE(report.valid()) << version << "\n" << Problems(report);
+    const std::string warnings = Warnings(report);
+    EXPECT_NE(warnings.find("api.yaml:8:16: the example cannot be checked: its schema applies itself without end "
+                            "(in-place cycle: #/components/schemas/A -> #/components/schemas/A)"),
+              std::string::npos)
+        << version << "\n" << warnings;
+    EXPECT_NE(warnings.find("api.yaml:11:16: the example cannot be checked: its schema applies itself without end "
+                            "(in-place cycle: #/components/schemas/C -> #/components/schemas/D -> #/components/schemas/C)"),
+              std::string::npos)
+        << version << "\n" << warnings;
+    EXPECT_NE(warnings.find("api.yaml:14:16: the default cannot be checked: its schema applies itself"), std::string::npos)
+        << version << "\n" << warnings;
+    // A recursion that descends is checked as usual: the value is finite.
+    EXPECT_NE(warnings.find("api.yaml:19:"), std::string::npos) << version << "\n" << warnings;
+    EXPECT_EQ(warnings.find("api.yaml:19:16: the example cannot"), std::string::npos) << version << "\n" << warnings;
+  }
+  auto swagger = Read({{"api.yaml", "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\ndefinitions:\n"
+                                    "  A:\n    allOf: [{$ref: '#/definitions/A'}]\n    example: {a: 1}\n"}},
+                      "api.yaml");
+  EXPECT_NE(Warnings(swagger).find("api.yaml:7:14: the example cannot be checked: its schema applies itself without end"),
+            std::string::npos)
+      << Warnings(swagger) << Problems(swagger);
+}
+
+TEST(OasCycleTest, LongSchemaChainsLeaveTheirExamplesUnchecked) {
+  std::string schemas = std::string(kOas) + "paths: {}\ncomponents:\n  schemas:\n";
+  for (int i = 0; i < 3000; ++i)
+    schemas += "    S" + std::to_string(i) + ": {allOf: [{$ref: '#/components/schemas/S" + std::to_string(i + 1) +
+               "'}], example: 1}\n";
+  schemas += "    S3000: {type: string}\n";
+  auto report = Read({{"api.yaml", schemas}}, "api.yaml");
+  EXPECT_NE(Warnings(report).find("api.yaml:6:63: "), std::string::npos) << Warnings(report).substr(0, 500);
+  EXPECT_NE(Warnings(report).find("the example cannot be checked: its schema nests more than 256 schemas deep"),
+            std::string::npos)
+      << Warnings(report).substr(0, 500);
+  EXPECT_NE(Warnings(report).find("the example does not match its schema"), std::string::npos)
+      << "the short chains' examples are still checked";
+}
+
 TEST(OasCycleTest, LongReferenceChainsAreBounded) {
   std::string schemas = std::string(kOas) + "paths: {}\ncomponents:\n  schemas:\n";
   for (int i = 0; i < 20000; ++i)
