@@ -211,14 +211,20 @@ const RamlNode* RamlLoader::Load(const std::string& path, const Problem& from) {
 }
 
 // What a node of an expanded tree costs: the node and its place in its parent (its short strings
-// live inside it). The trees the reader builds from the nodes (the model) are not charged: they
-// grow linearly with the nodes, and a template applied everywhere is charged node by node as it
-// is copied, so a multiplying spec crosses the budget here first. A constant of 1 KiB per node
-// refused valid 3 MB APIs that read in under 50 MB.
+// live inside it). The model the reader builds from the written nodes grows linearly with them
+// and is not charged; a charge of 1 KiB for every node refused valid 3 MB APIs.
 constexpr uint64_t kNodeBytes = sizeof(RamlPair);
+// What a node of an applied resource type or trait costs: the copy, and the parameters and
+// shapes of the model it becomes (a Shape alone is over a kilobyte). Applying templates is how a
+// small spec multiplies, so this is where the budget must see the model's cost.
+constexpr uint64_t kAppliedNodeBytes = 1024;
 
-bool RamlLoader::Charge(const RamlNode& tree) {
+bool RamlLoader::ChargeCopy(const RamlNode& tree) {
   return documents_.Charge(CountNodes(tree) * kNodeBytes, {files_[tree.file], tree.line, tree.column, ""});
+}
+
+bool RamlLoader::ChargeApplication(const RamlNode& tree) {
+  return documents_.Charge(CountNodes(tree) * kAppliedNodeBytes, {files_[tree.file], tree.line, tree.column, ""});
 }
 
 // Trees nest at most this deep once includes are expanded (each file alone is bounded by
@@ -281,7 +287,7 @@ std::optional<RamlNode> RamlLoader::Include(const std::string& path, const YamlN
   if (IsYamlPath(*target) || !version.empty()) {
     const RamlNode* tree = Load(*target, from);
     if (!tree) return node;
-    if (!Charge(*tree)) return std::nullopt;
+    if (!ChargeCopy(*tree)) return std::nullopt;
     node = *tree;
     node.raml_header = !version.empty();
     node.fragment_kind = kind;

@@ -107,9 +107,11 @@ class RamlLoader {
   void Report(const RamlNode& at, std::string message);
   void ReportKey(const RamlNode& parent, const RamlPair& pair, std::string message);
   void Report(uint32_t file, uint32_t line, uint32_t column, std::string message);
-  // Charges a copy of `tree` (an include expanded, a template applied) to the reading's memory
-  // budget; false once it is spent (reported once), and the copy must not be made.
-  bool Charge(const RamlNode& tree);
+  // Charge a copy of `tree` (an include expanded; a resource type or trait applied, whose nodes
+  // become the model's parameters and shapes) to the reading's memory budget; false once it is
+  // spent (reported once), and the copy must not be made.
+  bool ChargeCopy(const RamlNode& tree);
+  bool ChargeApplication(const RamlNode& tree);
 
  private:
   std::optional<RamlNode> Expand(const std::string& path, const YamlNode& node, uint32_t file);

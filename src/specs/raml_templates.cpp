@@ -291,7 +291,7 @@ std::optional<RamlNode> Templates::Instantiate(const Scope& scope, const Use& us
   for (const auto& [name, value] : parameters)
     if (reserved.count(name) || name == "methodName")
       context_.Report(*value, "the parameter '" + name + "' is reserved and cannot be given");
-  if (!context_.loader.Charge(*declaration->node)) return std::nullopt;  // a template applied everywhere multiplies
+  if (!context_.loader.ChargeApplication(*declaration->node)) return std::nullopt;  // a template applied everywhere multiplies
   RamlNode instance = *declaration->node;
   if (instance.is_null()) instance.kind = RamlNode::Kind::kMapping;
   if (!instance.is_mapping()) {
@@ -352,7 +352,7 @@ void Templates::Merge(RamlNode& target, const RamlNode& source, bool methods_opt
 
 RamlNode Templates::ApplyResourceType(const Scope& scope, const RamlNode& resource, const std::string& path) {
   const RamlNode* type = resource.Find("type");
-  if (!type || type->is_null() || !context_.loader.Charge(resource)) return resource;
+  if (!type || type->is_null() || !context_.loader.ChargeCopy(resource)) return resource;
   RamlNode result = resource;
   const std::vector<Use> uses = UsesOf(*type);
   if (uses.size() != 1) {

@@ -87,7 +87,8 @@ def bombs(scale=1):
              {"s.wsdl": WSDL_HEAD + "".join(f"<e{i}>" for i in range(deep)) +
               "".join(f"</e{i}>" for i in reversed(range(deep))) + "</definitions>\n"},
              "XML elements nest deeper than 512 levels"),
-        Bomb("xml-element-flood", "wsdl", "s.wsdl", {"s.wsdl": WSDL_HEAD + "<a/>" * flat + "</definitions>\n"}, MEMORY),
+        # pugixml holds ~20 bytes per byte of this, under the share per byte: large, not a bomb
+        Bomb("xml-element-flood", "wsdl", "s.wsdl", {"s.wsdl": WSDL_HEAD + "<a/>" * flat + "</definitions>\n"}, None),
         Bomb("many-files", "raml", "api.raml", dict({"api.raml": RAML + "types:\n" + "".join(
             f"  T{i}: !include t/{i}.raml\n" for i in range(5100))}, **{f"t/{i}.raml": "type: string\n" for i in range(5100)}),
              "the spec pulls in more than 5000 files"),
