@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <atomic>
 #include <iostream>
 #include <memory>
@@ -111,7 +112,13 @@ void AddServeOptions(po::options_description& options) {
       "access-log", po::value<std::string>()->value_name("FILE")->default_value(""),
       "append a JSON line per request to FILE ('-': standard output)")(
       "metrics-listen", po::value<std::string>()->value_name("HOST:PORT")->default_value(""),
-      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)");
+      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)")(
+      "spec-readers", po::value<size_t>()->value_name("N")->default_value(2),
+      "specs read at once at publication, each in a worker process (0: in the server process)")(
+      "spec-reader-memory-mb", po::value<uint64_t>()->value_name("N")->default_value(2048),
+      "memory (address space) of each spec reader process, MiB")(
+      "spec-reader-cpu-seconds", po::value<int64_t>()->value_name("N")->default_value(30),
+      "CPU time of each spec reader process");
 }
 
 int Serve(const po::variables_map& vm) {
@@ -144,8 +151,13 @@ int Serve(const po::variables_map& vm) {
     metrics_options->threads = 1;
   }
 
+  const int64_t reader_seconds = vm["spec-reader-cpu-seconds"].as<int64_t>();
+  const uint64_t reader_mb = vm["spec-reader-memory-mb"].as<uint64_t>();
+  if (reader_seconds < 1 || reader_seconds > 3600 || reader_mb < 64 || reader_mb > (uint64_t{1} << 20))
+    return Fail(Status::InvalidArgument("USAGE", "--spec-reader-cpu-seconds takes 1 to 3600, --spec-reader-memory-mb 64 to 1048576"));
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
-                         token_ttl, vm["access-log"].as<std::string>()};
+                         token_ttl, vm["access-log"].as<std::string>(),
+                         {vm["spec-readers"].as<size_t>(), reader_mb << 20, std::chrono::seconds(reader_seconds)}};
   auto app = App::Open(vm["data"].as<std::string>(), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);
