@@ -145,7 +145,6 @@ void AddServeOptions(po::options_description& options) {
       "drain-seconds", po::value<int>()->value_name("N")->default_value(-1),
       "on SIGTERM, report unhealthy and keep serving this long before stopping "
       "(default: 10 with --metadata, behind a balancer; 0 otherwise)")(
-
       "spec-readers", po::value<size_t>()->value_name("N")->default_value(2),
       "specs read at once at publication, each in a worker process (0: in the server process)")(
       "spec-reader-memory-mb", po::value<uint64_t>()->value_name("N")->default_value(2048),
