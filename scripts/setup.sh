@@ -14,7 +14,7 @@ packages=(
   libmd4c-dev
   chromium fonts-dejavu-core
   libpq-dev postgresql-15 nginx-light
-  curl python3 python3-prometheus-client
+  curl python3 python3-prometheus-client time
   clang libclang-rt-14-dev
 )
 

@@ -58,6 +58,13 @@ class StoreRateCounts : public server::SharedRateCounts {
   storage::MetadataStore& metadata_;
 };
 
+publication::PublisherOptions PublisherOptionsFor(const AppOptions& options) {
+  publication::PublisherOptions publisher;
+  if (options.spec_readers.workers)
+    publisher.spec_readers = std::make_shared<publication::SpecReaderPool>(publication::ThisExecutable(), options.spec_readers);
+  return publisher;
+}
+
 }  // namespace
 
 // Members in dependency order: each is built from the ones above it and destroyed before them.
@@ -65,7 +72,7 @@ struct App::Parts {
   Parts(DataDir data_dir, const AppOptions& options, std::string link_key, std::string session_key)
       : dir(std::move(data_dir)),
         reaper(*dir.blobs, *dir.metadata),
-        publisher(*dir.metadata, *dir.blobs, reaper),
+        publisher(*dir.metadata, *dir.blobs, reaper, PublisherOptionsFor(options)),
         queue(publisher, *dir.metadata, reaper, options.workers,
               publication::QueueOptions{.lease_millis = options.job_lease_seconds * 1000}),
         authenticator(*dir.metadata),
@@ -75,7 +82,7 @@ struct App::Parts {
         portal(*dir.metadata, *dir.blobs, reaper),
         services{*dir.metadata, *dir.blobs, reaper,        publisher, queue,
                  lifecycle,     portal,      authenticator, accounts,  links,
-                 version_cache, options.public_url, kAgoraVersion} {
+                 version_cache, downloads, options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
     exchange::RegisterHealthRoutes(router, *dir.metadata, *dir.blobs, draining);
@@ -142,6 +149,7 @@ struct App::Parts {
   auth::Accounts accounts;
   exchange::FileLinks links;
   exchange::ResponseCache version_cache;
+  publication::DownloadCounter downloads{*dir.metadata};
   publication::AssetLifecycle lifecycle;
   publication::DocumentationPortal portal;
   exchange::ExchangeServices services;
