@@ -51,7 +51,7 @@ struct App::Parts {
 };
 
 Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOptions& options) {
-  AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(data_dir));
+  AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(data_dir, options.blobs_url));
   // The key that signs files' externalLinks: made by the first server over this database, kept after.
   AGORA_ASSIGN_OR_RETURN(std::string link_key, dir.metadata->GetOrCreateSetting("file_link_key", RandomHex(32)));
   auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key));

@@ -25,6 +25,7 @@ struct AppOptions {
   int workers = 2;         // asynchronous publication workers
   uint32_t rate_limit_per_minute = 0;  // per client (see server::Router::LimitRate); 0: none
   int64_t token_ttl_seconds = 3600;    // lifetime of the tokens logins issue
+  std::string blobs_url;               // empty: DIR/blobs; s3://...: see DataDir
 };
 
 class App {

@@ -104,7 +104,10 @@ int RunServe(const std::vector<std::string>& args) {
       "rate-limit", po::value<uint32_t>()->default_value(0), "requests per minute per token (0: no limit)")(
       "tls-cert", po::value<std::string>()->default_value(""), "PEM certificate: serve HTTPS")(
       "tls-key", po::value<std::string>()->default_value(""), "PEM private key for --tls-cert")(
-      "token-ttl", po::value<int64_t>()->default_value(3600), "seconds until a login's token expires");
+      "token-ttl", po::value<int64_t>()->default_value(3600), "seconds until a login's token expires")(
+      "blobs", po::value<std::string>()->default_value(""),
+      "s3://BUCKET[/PREFIX]?endpoint=URL&region=R: keep file contents in S3 (credentials from "
+      "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or ~/.aws/credentials); default: DATA/blobs");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -135,7 +138,7 @@ int RunServe(const std::vector<std::string>& args) {
 
   SignalWatcher signals;
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
-                         token_ttl};
+                         token_ttl, vm["blobs"].as<std::string>()};
   auto app = App::Open(vm["data"].as<std::string>(), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);

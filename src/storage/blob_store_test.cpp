@@ -51,8 +51,9 @@ TEST_F(FileBlobStoreTest, LaysBlobsOutByTheirSha256) {
   auto info = Put("hello");
   ASSERT_TRUE(info.ok());
   const std::string sha = Sha256Hex("hello");
-  EXPECT_EQ(*store_->LocalPath(sha), dir_.str() + "/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2));
-  EXPECT_TRUE(fs::is_regular_file(*store_->LocalPath(sha)));
+  EXPECT_EQ(*store_->FilePath(sha), dir_.str() + "/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2));
+  EXPECT_EQ(store_->Fetch(sha)->path(), *store_->FilePath(sha));
+  EXPECT_TRUE(fs::is_regular_file(*store_->FilePath(sha)));
   EXPECT_EQ(info->md5, "5d41402abc4b2a76b9719d911017c592");
   EXPECT_EQ(info->sha1, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
   EXPECT_EQ(*store_->List(), std::vector<std::string>{sha});
