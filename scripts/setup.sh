@@ -11,7 +11,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev libboost-context1.81-dev
   libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-dev libssl-dev libsodium-dev openssl
   libgtest-dev libgmock-dev googletest
-  curl python3 libcurl4-openssl-dev python3-botocore
+  curl python3 python3-prometheus-client libcurl4-openssl-dev python3-botocore
   clang libclang-rt-14-dev
 )
 

@@ -47,7 +47,9 @@ Result<Principal> Authenticator::Authenticate(const std::optional<std::string>& 
   if (secret.empty() || secret.size() > kMaxSecretLength) return Status::Unauthorized();
   const std::string token_hash = Sha256Hex(secret);
   const int64_t now = NowMillis();
-  if (auto cached = Cached(token_hash, now)) return *std::move(cached);
+  auto cached = Cached(token_hash, now);
+  if (cache_millis_ > 0) cache_hits_.Count(cached.has_value());
+  if (cached) return *std::move(cached);
   return Lookup(token_hash);
 }
 

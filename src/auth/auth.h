@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "auth/roles.h"
+#include "common/counters.h"
 #include "common/status.h"
 #include "storage/metadata_store.h"
 
@@ -46,6 +47,8 @@ class Authenticator {
   // "bearer TOKEN" (scheme case-insensitive, spaces or tabs around and between the two words).
   // Missing, malformed, unknown or expired: 401 UNAUTHORIZED; a failing store: its own Status.
   Result<Principal> Authenticate(const std::optional<std::string>& authorization_header) const;
+  // Hits and misses of the principal cache.
+  const HitCounter& cache_hits() const { return cache_hits_; }
   // Stores a new token (its hash only) and returns the secret, "agora_" + 64 hex characters.
   // ttl_millis 0: never expires; negative: 400 INVALID_TTL. The caller checks that the
   // organisation exists.
@@ -66,6 +69,7 @@ class Authenticator {
   storage::MetadataStore& metadata_;
   int64_t cache_millis_;
   mutable std::mutex cache_mutex_;
+  mutable HitCounter cache_hits_;
   mutable std::unordered_map<std::string, CachedPrincipal> cache_;
 };
 

@@ -23,6 +23,7 @@ enum class Access {
   kPublishForm,  // contributors and admins; the organisation is named in the request's form
   kManage,   // contributors and admins of the owning organisation
   kAdmin,    // admins of the owning organisation
+  kOperator, // admins of any root organisation: the server's own figures (metrics)
 };
 
 // The policy: "METHOD path pattern", with /exchange/api/v1|v2 left out.
@@ -94,6 +95,7 @@ const std::map<std::string, Access>& Policy() {
       {"POST /graph/api/v2/graphql", Access::kAnyToken},
       {"GET /accounts/api/organizations/{organizationId}/environments", Access::kRead},
       {"GET /accounts/api/organizations/{organizationId}/environments/{environmentId}", Access::kRead},
+      {"GET /metrics", Access::kOperator},
   };
   return kPolicy;
 }
@@ -150,6 +152,16 @@ class AccessTest : public ::testing::Test {
   std::map<std::string, std::string> tokens_;
 };
 
+TEST_F(AccessTest, MetricsAreForRootOrganisationAdminsOnly) {
+  const std::string group = *CreateOrganization(app_->metadata(), "team", org_);
+  const std::string group_admin = *CreateToken(app_->metadata(), group, "admin", "team-admin");
+  server::FakeRequest request("GET", "/metrics");
+  request.headers_.emplace("Authorization", "bearer " + group_admin);
+  EXPECT_EQ(app_->router().Dispatch(request).status, 403);
+  server::FakeRequest open("GET", "/metrics");
+  EXPECT_EQ(app_->metrics_router().Dispatch(open).status, 200) << "its own listener needs no token";
+}
+
 TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
   const std::regex version_prefix("^/exchange/api/v[12]");
   std::vector<std::pair<const server::Router::Route*, Access>> routes;
@@ -175,7 +187,7 @@ TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
     EXPECT_EQ(anonymous, 401) << what;
     EXPECT_EQ(Status(*route, "not-a-token"), 401) << what;
     const int stranger = Status(*route, tokens_["stranger"]);
-    if (access == Access::kList) EXPECT_EQ(stranger, 200) << what;
+    if (access == Access::kList || access == Access::kOperator) EXPECT_EQ(stranger, 200) << what;
     else if (access == Access::kAnyToken || access == Access::kPublishForm) EXPECT_FALSE(denied(stranger)) << what;
     else EXPECT_TRUE(stranger == 403 || stranger == 404) << what << " answered another organisation " << stranger;
     const int viewer = Status(*route, tokens_["viewer"]);

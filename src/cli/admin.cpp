@@ -1,17 +1,15 @@
 #include "cli/admin.h"
 
-#include <boost/program_options.hpp>
-
+#include <functional>
 #include <iostream>
 
 #include "auth/accounts.h"
 #include "auth/auth.h"
+#include "cli/command.h"
 #include "cli/data_dir.h"
 #include "common/ids.h"
 
 namespace agora::cli {
-namespace po = boost::program_options;
-
 Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const std::string& name,
                                        const std::string& parent_id) {
   if (!parent_id.empty()) {
@@ -41,14 +39,6 @@ int Fail(const Status& status) {
   return 1;
 }
 
-int Usage() {
-  std::cerr << "usage: agora admin create-org --data DIR [--parent ORG] NAME\n"
-               "       agora admin create-token --data DIR --org ORG --role admin|contributor|viewer [--subject S]\n"
-               "       agora admin create-user --data DIR --org ORG --username U --password-stdin --role ROLE\n"
-               "       agora admin create-client --data DIR --org ORG --role ROLE [--name NAME]\n";
-  return 2;
-}
-
 // The first line of standard input, without its line ending, so that passwords stay out of argv.
 std::string ReadPasswordLine() {
   std::string line;
@@ -57,65 +47,112 @@ std::string ReadPasswordLine() {
   return line;
 }
 
-Result<std::string> CreateUser(storage::MetadataStore& metadata, const po::variables_map& vm) {
-  if (!vm.count("password-stdin")) return Status::InvalidArgument("USAGE", "create-user reads the password from --password-stdin");
-  auth::Accounts accounts(metadata, {});
-  return accounts.CreateUser(vm["org"].as<std::string>(), vm["username"].as<std::string>(), ReadPasswordLine(),
-                             vm["role"].as<std::string>());
+void AddDataOption(po::options_description& options) {
+  options.add_options()("data", po::value<std::string>()->value_name("DIR")->default_value("./agora-data"),
+                        "data directory");
 }
 
-Result<std::string> CreateClient(storage::MetadataStore& metadata, const po::variables_map& vm) {
-  auth::Accounts accounts(metadata, {});
-  const std::string name = vm.count("name") ? vm["name"].as<std::string>() : "connected app";
-  AGORA_ASSIGN_OR_RETURN(auto credentials, accounts.CreateClient(vm["org"].as<std::string>(), vm["role"].as<std::string>(), name));
-  return "client_id: " + credentials.client_id + "\nclient_secret: " + credentials.client_secret;
+void AddOrgAndRole(po::options_description& options, const char* what) {
+  options.add_options()("org", po::value<std::string>()->value_name("ORG")->required(), "organisation id")(
+      "role", po::value<std::string>()->value_name("ROLE")->required(),
+      (std::string(what) + " role: admin, contributor or viewer").c_str());
+}
+
+// Runs `action` on the opened data directory and prints what it returns as the last line.
+int WithDataDir(const po::variables_map& vm,
+                const std::function<Result<std::string>(storage::MetadataStore&, const po::variables_map&)>& action) {
+  auto dir = DataDir::Open(vm["data"].as<std::string>());
+  if (!dir.ok()) return Fail(dir.status());
+  auto printed = action(*dir->metadata, vm);
+  if (!printed.ok()) return Fail(printed.status());
+  std::cout << *printed << std::endl;
+  return 0;
+}
+
+Command CreateOrgCommand() {
+  return {"admin create-org", "creates an organisation, or with --parent a business group; prints its id", "",
+          [](po::options_description& o) {
+            AddDataOption(o);
+            o.add_options()("parent", po::value<std::string>()->value_name("ORG")->default_value(""),
+                            "the organisation the new business group belongs to")(
+                "name", po::value<std::string>()->value_name("NAME")->required(), "the organisation's name");
+          },
+          {{"name"}},
+          {"agora admin create-org --data ./agora-data 'ACME Corp'",
+           "agora admin create-org --data ./agora-data --parent 5b2c0d1e-... 'Payments team'"},
+          [](const po::variables_map& vm) {
+            return WithDataDir(vm, [](storage::MetadataStore& metadata, const po::variables_map& v) {
+              return CreateOrganization(metadata, v["name"].as<std::string>(), v["parent"].as<std::string>());
+            });
+          }};
+}
+
+Command CreateTokenCommand() {
+  return {"admin create-token", "issues a bearer token that never expires; prints it (only its SHA-256 is kept)", "",
+          [](po::options_description& o) {
+            AddDataOption(o);
+            AddOrgAndRole(o, "the token's");
+            o.add_options()("subject", po::value<std::string>()->value_name("NAME"),
+                            "who the token identifies (default: ROLE-token)");
+          },
+          {},
+          {"agora admin create-token --data ./agora-data --org 5b2c0d1e-... --role contributor --subject ci"},
+          [](const po::variables_map& vm) {
+            return WithDataDir(vm, [](storage::MetadataStore& metadata, const po::variables_map& v) {
+              const std::string role = v["role"].as<std::string>();
+              const std::string subject = v.count("subject") ? v["subject"].as<std::string>() : role + "-token";
+              return CreateToken(metadata, v["org"].as<std::string>(), role, subject);
+            });
+          }};
+}
+
+Command CreateUserCommand() {
+  return {"admin create-user", "creates a user who signs in with a password read from standard input; prints the id",
+          "The password is the first line of standard input: it never appears on the command line.",
+          [](po::options_description& o) {
+            AddDataOption(o);
+            AddOrgAndRole(o, "the user's");
+            o.add_options()("username", po::value<std::string>()->value_name("NAME")->required(), "the user's name")(
+                "password-stdin", po::bool_switch()->required(), "read the password from standard input (required)");
+          },
+          {},
+          {"printf '%s\\n' \"$PASSWORD\" | agora admin create-user --data ./agora-data --org 5b2c0d1e-... "
+           "--username jdoe --role admin --password-stdin"},
+          [](const po::variables_map& vm) {
+            if (!vm["password-stdin"].as<bool>()) return UsageError("admin create-user", "--password-stdin is required");
+            return WithDataDir(vm, [](storage::MetadataStore& metadata, const po::variables_map& v) {
+              auth::Accounts accounts(metadata, {});
+              return accounts.CreateUser(v["org"].as<std::string>(), v["username"].as<std::string>(), ReadPasswordLine(),
+                                         v["role"].as<std::string>());
+            });
+          }};
+}
+
+Command CreateClientCommand() {
+  return {"admin create-client", "creates a connected app; prints its client_id and client_secret (shown once)", "",
+          [](po::options_description& o) {
+            AddDataOption(o);
+            AddOrgAndRole(o, "the app's");
+            o.add_options()("name", po::value<std::string>()->value_name("NAME")->default_value("connected app"),
+                            "the app's name");
+          },
+          {},
+          {"agora admin create-client --data ./agora-data --org 5b2c0d1e-... --role contributor --name 'CI pipeline'"},
+          [](const po::variables_map& vm) {
+            return WithDataDir(vm, [](storage::MetadataStore& metadata, const po::variables_map& v) -> Result<std::string> {
+              auth::Accounts accounts(metadata, {});
+              AGORA_ASSIGN_OR_RETURN(auto credentials, accounts.CreateClient(v["org"].as<std::string>(),
+                                                                             v["role"].as<std::string>(),
+                                                                             v["name"].as<std::string>()));
+              return "client_id: " + credentials.client_id + "\nclient_secret: " + credentials.client_secret;
+            });
+          }};
 }
 
 }  // namespace
 
-int RunAdmin(const std::vector<std::string>& args) {
-  if (args.empty()) return Usage();
-  const std::string command = args[0];
-  po::options_description options("admin options");
-  options.add_options()("data", po::value<std::string>()->default_value("./agora-data"), "data directory")(
-      "org", po::value<std::string>(), "organisation id")("role", po::value<std::string>(), "token role")(
-      "subject", po::value<std::string>(), "who the token identifies")("name", po::value<std::string>(), "name")(
-      "parent", po::value<std::string>()->default_value(""), "parent organisation id")(
-      "username", po::value<std::string>(), "user name")("password-stdin", "read the password from standard input");
-  po::positional_options_description positional;
-  positional.add("name", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(std::vector<std::string>(args.begin() + 1, args.end()))
-                  .options(options).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "agora admin: " << e.what() << "\n";
-    return Usage();
-  }
-  auto dir = DataDir::Open(vm["data"].as<std::string>());
-  if (!dir.ok()) return Fail(dir.status());
-  Result<std::string> created = Status::InvalidArgument("USAGE", "unknown admin command " + command);
-  if (command == "create-org") {
-    if (!vm.count("name")) return Usage();
-    created = CreateOrganization(*dir->metadata, vm["name"].as<std::string>(), vm["parent"].as<std::string>());
-  } else if (command == "create-token") {
-    if (!vm.count("org") || !vm.count("role")) return Usage();
-    const std::string role = vm["role"].as<std::string>();
-    const std::string subject = vm.count("subject") ? vm["subject"].as<std::string>() : role + "-token";
-    created = CreateToken(*dir->metadata, vm["org"].as<std::string>(), role, subject);
-  } else if (command == "create-user") {
-    if (!vm.count("org") || !vm.count("role") || !vm.count("username")) return Usage();
-    created = CreateUser(*dir->metadata, vm);
-  } else if (command == "create-client") {
-    if (!vm.count("org") || !vm.count("role")) return Usage();
-    created = CreateClient(*dir->metadata, vm);
-  } else {
-    return Usage();
-  }
-  if (!created.ok()) return Fail(created.status());
-  std::cout << *created << std::endl;
-  return 0;
+std::vector<Command> AdminCommands() {
+  return {CreateOrgCommand(), CreateTokenCommand(), CreateUserCommand(), CreateClientCommand()};
 }
 
 }  // namespace agora::cli

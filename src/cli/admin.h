@@ -1,5 +1,5 @@
-// `agora admin` subcommands, and the organisation/token creation that `serve` also uses to
-// bootstrap an empty data directory.
+// Organisation and token creation, shared by the `agora admin` commands (AdminCommands() in
+// cli/command.h) and by `serve`, which bootstraps an empty data directory with them.
 //
 // Thread safety: functions may be called from any thread; they only use thread-safe stores.
 #pragma once
@@ -17,7 +17,5 @@ Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const s
                                        const std::string& parent_id = "");
 Result<std::string> CreateToken(storage::MetadataStore& metadata, const std::string& organization_id,
                                 const std::string& role, const std::string& subject);
-
-int RunAdmin(const std::vector<std::string>& args);
 
 }  // namespace agora::cli

@@ -4,6 +4,9 @@
 #include "auth/auth.h"
 #include "common/ids.h"
 #include "exchange/exchange_api.h"
+#include "exchange/handler_support.h"
+#include "observability/access_log.h"
+#include "observability/metrics.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
@@ -15,6 +18,28 @@ namespace {
 
 // How long an externalLink stays valid: long enough for a client to act on the JSON it just read.
 constexpr int64_t kFileLinkSeconds = 3600;
+
+using observability::Sample;
+
+std::vector<Sample> CacheSamples(const char* cache, const HitCounter& counter) {
+  const std::string labels = std::string("cache=\"") + cache + "\",result=";
+  return {{labels + "\"hit\"", static_cast<double>(counter.hits.load())},
+          {labels + "\"miss\"", static_cast<double>(counter.misses.load())}};
+}
+
+// A publication's outcome as a metrics label: published, or what refused it.
+const char* OutcomeLabel(Status::Kind kind) {
+  switch (kind) {
+    case Status::Kind::kOk: return "published";
+    case Status::Kind::kInvalidArgument: return "invalid";
+    case Status::Kind::kConflict: return "conflict";
+    case Status::Kind::kForbidden: return "forbidden";
+    case Status::Kind::kNotFound: return "not_found";
+    case Status::Kind::kPayloadTooLarge: return "too_large";
+    case Status::Kind::kNoSpace: return "no_space";
+    default: return "error";
+  }
+}
 
 }  // namespace
 
@@ -30,11 +55,61 @@ struct App::Parts {
         links(std::move(link_key), kFileLinkSeconds),
         lifecycle(*dir.metadata, reaper),
         portal(*dir.metadata, *dir.blobs, reaper),
-        services{*dir.metadata, *dir.blobs, reaper, publisher, queue, lifecycle, portal, authenticator, accounts, links,
-                 options.public_url, kAgoraVersion} {
+        services{*dir.metadata, *dir.blobs, reaper,        publisher, queue,
+                 lifecycle,     portal,      authenticator, accounts,  links,
+                 version_cache, options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
+    router.Add("GET", "/metrics", [this](server::Request& request) { return ServeMetrics(request); });
+    metrics_router.Add("GET", "/metrics", [this](server::Request&) { return MetricsResponse(); });
     router.LimitRate(options.rate_limit_per_minute);
+    metrics = std::make_unique<observability::Metrics>(router.routes());
+    AddFamilies();
+    router.AddObserver(metrics.get());
+  }
+
+  server::Response MetricsResponse() const {
+    return server::Response::Text(200, metrics->Render(), observability::Metrics::kContentType);
+  }
+
+  // Metrics name every route and how busy it is: for the operators of the whole server only.
+  server::Response ServeMetrics(server::Request& request) {
+    auto principal = exchange::Authenticate(services, request);
+    if (!principal.ok()) return server::Response::Error(principal.status());
+    auto organization = dir.metadata->GetOrganization(principal->organization_id);
+    if (!organization.ok()) return server::Response::Error(organization.status());
+    if (principal->role != auth::Role::kAdmin || !organization->parent_id.empty())
+      return server::Response::Error(Status::Forbidden("Metrics need an admin token of a root organization"));
+    return MetricsResponse();
+  }
+
+  void AddFamilies() {
+    observability::AddProcessFamilies(*metrics);
+    metrics->AddFamily("agora_publications_total", "counter", "Publications by outcome.", [this] {
+      std::vector<Sample> samples;
+      for (size_t kind = 0; kind < OutcomeCounter::kKinds; ++kind) {
+        const uint64_t count = publisher.outcomes().Get(static_cast<Status::Kind>(kind));
+        if (count) samples.push_back({std::string("outcome=\"") + OutcomeLabel(static_cast<Status::Kind>(kind)) + "\"",
+                                      static_cast<double>(count)});
+      }
+      return samples;
+    });
+    metrics->AddFamily("agora_publication_jobs_unfinished", "gauge",
+                       "Asynchronous publications queued or running.", [this] {
+                         auto jobs = dir.metadata->ListUnfinishedJobs();
+                         return std::vector<Sample>{{"", jobs.ok() ? static_cast<double>(jobs->size()) : -1}};
+                       });
+    metrics->AddFamily("agora_blobs", "gauge", "Blobs the metadata references.", [this] {
+      auto blobs = dir.metadata->ReferencedBlobs();
+      return std::vector<Sample>{{"", blobs.ok() ? static_cast<double>(blobs->size()) : -1}};
+    });
+    metrics->AddFamily("agora_cache_requests_total", "counter", "Cache look-ups by cache and result.", [this] {
+      std::vector<Sample> samples = CacheSamples("version_json", version_cache.hit_counter());
+      for (auto more : {CacheSamples("principal", authenticator.cache_hits()),
+                        CacheSamples("spec_verdict", publisher.verdict_hits())})
+        samples.insert(samples.end(), more.begin(), more.end());
+      return samples;
+    });
   }
 
   DataDir dir;
@@ -44,10 +119,14 @@ struct App::Parts {
   auth::Authenticator authenticator;
   auth::Accounts accounts;
   exchange::FileLinks links;
+  exchange::ResponseCache version_cache;
   publication::AssetLifecycle lifecycle;
   publication::DocumentationPortal portal;
   exchange::ExchangeServices services;
   server::Router router;
+  server::Router metrics_router;
+  std::unique_ptr<observability::Metrics> metrics;
+  std::unique_ptr<observability::AccessLog> access_log;
 };
 
 Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOptions& options) {
@@ -55,6 +134,10 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOpt
   // The key that signs files' externalLinks: made by the first server over this database, kept after.
   AGORA_ASSIGN_OR_RETURN(std::string link_key, dir.metadata->GetOrCreateSetting("file_link_key", RandomHex(32)));
   auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key));
+  if (!options.access_log.empty()) {
+    AGORA_ASSIGN_OR_RETURN(parts->access_log, observability::AccessLog::Open(options.access_log));
+    parts->router.AddObserver(parts->access_log.get());
+  }
   AGORA_RETURN_IF_ERROR(parts->reaper.CollectGarbage());
   AGORA_RETURN_IF_ERROR(parts->queue.Recover());
   return std::unique_ptr<App>(new App(std::move(parts)));
@@ -64,6 +147,7 @@ App::App(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 App::~App() = default;
 
 const server::Router& App::router() const { return parts_->router; }
+const server::Router& App::metrics_router() const { return parts_->metrics_router; }
 storage::MetadataStore& App::metadata() { return *parts_->dir.metadata; }
 void App::StartWorkers() { parts_->queue.Start(); }
 void App::StopWorkers() { parts_->queue.Stop(); }

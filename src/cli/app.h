@@ -1,7 +1,8 @@
 // App is one agora server's domain side, wired over one data directory: the stores, the blob
 // reaper, the publication pipeline and its durable queue, the lifecycle, the authenticator and
-// a router holding every Exchange route. `agora serve` puts it behind a server::Server; the HTTP
-// fuzz target does the same in-process.
+// a router holding every Exchange route and the operator's GET /metrics (an admin token of a root
+// organisation), whose metrics and access log observe every request it answers. `agora serve`
+// puts it behind a server::Server; the HTTP fuzz target does the same in-process.
 //
 // Open collects blobs a crash left behind and re-queues unfinished asynchronous publications;
 // the queue's workers run only between StartWorkers and StopWorkers.
@@ -25,6 +26,7 @@ struct AppOptions {
   int workers = 2;         // asynchronous publication workers
   uint32_t rate_limit_per_minute = 0;  // per client (see server::Router::LimitRate); 0: none
   int64_t token_ttl_seconds = 3600;    // lifetime of the tokens logins issue
+  std::string access_log;              // where JSON access log lines go ("-": stdout); empty: none
   std::string blobs_url;               // empty: DIR/blobs; s3://...: see DataDir
 };
 
@@ -34,6 +36,8 @@ class App {
   ~App();
 
   const server::Router& router() const;
+  // GET /metrics alone, without authentication, for a listener of its own (serve --metrics-listen).
+  const server::Router& metrics_router() const;
   storage::MetadataStore& metadata();
   void StartWorkers();
   void StopWorkers();

@@ -4,27 +4,64 @@
 #include <string>
 #include <vector>
 
-#include "cli/admin.h"
-#include "cli/serve.h"
-#include "cli/spec.h"
+#include "cli/command.h"
 
 namespace agora::cli {
+namespace {
+
+// The number of leading arguments that spell `command`'s words, or 0.
+size_t MatchWords(const Command& command, const std::vector<std::string>& args) {
+  size_t count = 0, start = 0;
+  while (start <= command.words.size()) {
+    const size_t end = std::min(command.words.find(' ', start), command.words.size());
+    if (count >= args.size() || args[count] != command.words.substr(start, end - start)) return 0;
+    ++count;
+    start = end + 1;
+  }
+  return count;
+}
+
+// `agora --help`, or `agora admin --help` for the commands under a group.
+void PrintCommandList(const std::string& group, std::ostream& out) {
+  out << "usage: agora " << (group.empty() ? "COMMAND" : group + " COMMAND") << " [options]\n\ncommands:\n";
+  for (const auto& command : Commands()) {
+    if (!group.empty() && command.words.rfind(group + " ", 0) != 0) continue;
+    std::string words = "  " + command.words;
+    words.resize(std::max<size_t>(words.size() + 2, 30), ' ');
+    out << words << command.summary << "\n";
+  }
+  out << "\nRun 'agora " << (group.empty() ? "COMMAND" : group + " COMMAND")
+      << " --help' for a command's options and an example.\n";
+}
+
+bool IsGroup(const std::string& word) {
+  for (const auto& command : Commands())
+    if (command.words.rfind(word + " ", 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
 
 int Main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "help") {
-    std::cout << "usage: agora serve [--data DIR] [--listen HOST:PORT]... [--public-url URL] [--max-upload-mb N]\n"
-                 "       agora admin create-org --data DIR NAME\n"
-                 "       agora admin create-token --data DIR --org ORG --role admin|contributor|viewer\n"
-                 "       agora spec validate PATH [--main FILE] [--model]\n";
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    PrintCommandList("", args.empty() ? std::cerr : std::cout);
     return args.empty() ? 2 : 0;
   }
-  const std::string command = args[0];
-  args.erase(args.begin());
-  if (command == "serve") return RunServe(args);
-  if (command == "admin") return RunAdmin(args);
-  if (command == "spec") return RunSpec(args);
-  std::cerr << "agora: unknown command '" << command << "' (try agora --help)\n";
+  const Command* best = nullptr;
+  size_t best_words = 0;
+  for (const auto& command : Commands()) {
+    if (const size_t words = MatchWords(command, args); words > best_words) best = &command, best_words = words;
+  }
+  if (best) return RunCommand(*best, std::vector<std::string>(args.begin() + best_words, args.end()));
+  if (IsGroup(args[0])) {
+    const bool help = args.size() == 1 || args[1] == "--help" || args[1] == "-h";
+    if (!help) std::cerr << "agora " << args[0] << ": unknown command '" << args[1] << "'\n";
+    PrintCommandList(args[0], help && args.size() > 1 ? std::cout : std::cerr);
+    return help && args.size() > 1 ? 0 : 2;
+  }
+  std::cerr << "agora: unknown command '" << args[0] << "'\n";
+  PrintCommandList("", std::cerr);
   return 2;
 }
 

@@ -1,20 +1,22 @@
-#include "cli/serve.h"
+// `agora serve`: opens the data directory, bootstraps an empty one (default organisation and
+// admin token, printed once), collects blobs a crash left behind, resumes unfinished asynchronous
+// publications, and serves until SIGTERM or SIGINT, when it stops gracefully (in-flight requests
+// and running publications finish).
 
 #include <signal.h>
 
-#include <boost/program_options.hpp>
-
 #include <atomic>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/admin.h"
 #include "cli/app.h"
+#include "cli/command.h"
 #include "server/server.h"
 
 namespace agora::cli {
-namespace po = boost::program_options;
-
 namespace {
 
 // [http://|https://]HOST:PORT. Without a scheme an endpoint serves HTTPS when a certificate is
@@ -91,32 +93,31 @@ int Fail(const Status& status) {
   return 1;
 }
 
-}  // namespace
 
-int RunServe(const std::vector<std::string>& args) {
-  po::options_description options("serve options");
-  options.add_options()("data", po::value<std::string>()->default_value("./agora-data"), "data directory")(
-      "listen", po::value<std::vector<std::string>>(), "[http://|https://]HOST:PORT to listen on (repeatable)")(
-      "public-url", po::value<std::string>()->default_value(""), "base URL for links in responses")(
-      "max-upload-mb", po::value<uint64_t>()->default_value(4096), "largest accepted request body, MiB")(
-      "threads", po::value<int>()->default_value(0), "HTTP threads (0: by cores)")(
-      "workers", po::value<int>()->default_value(2), "asynchronous publication workers")(
-      "rate-limit", po::value<uint32_t>()->default_value(0), "requests per minute per token (0: no limit)")(
-      "tls-cert", po::value<std::string>()->default_value(""), "PEM certificate: serve HTTPS")(
-      "tls-key", po::value<std::string>()->default_value(""), "PEM private key for --tls-cert")(
-      "token-ttl", po::value<int64_t>()->default_value(3600), "seconds until a login's token expires")(
-      "blobs", po::value<std::string>()->default_value(""),
-      "s3://BUCKET[/PREFIX]?endpoint=URL&region=R: keep file contents in S3 (credentials from "
-      "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or ~/.aws/credentials); default: DATA/blobs");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "agora serve: " << e.what() << "\n" << options;
-    return 2;
-  }
+void AddServeOptions(po::options_description& options) {
+  options.add_options()("data", po::value<std::string>()->value_name("DIR")->default_value("./agora-data"), "data directory")(
+      "listen", po::value<std::vector<std::string>>()->value_name("[http://|https://]HOST:PORT"),
+      "where to listen (repeatable; default 127.0.0.1:8081)")(
+      "public-url", po::value<std::string>()->value_name("URL")->default_value(""),
+      "base URL of links in responses (default: the request's Host)")(
+      "max-upload-mb", po::value<uint64_t>()->value_name("N")->default_value(4096), "largest accepted request body, MiB")(
+      "threads", po::value<int>()->value_name("N")->default_value(0), "HTTP threads (0: one per core)")(
+      "workers", po::value<int>()->value_name("N")->default_value(2), "asynchronous publication workers")(
+      "rate-limit", po::value<uint32_t>()->value_name("N")->default_value(0),
+      "requests per minute per token or address (0: no limit)")(
+      "tls-cert", po::value<std::string>()->value_name("PEM")->default_value(""), "certificate chain: serve HTTPS")(
+      "tls-key", po::value<std::string>()->value_name("PEM")->default_value(""), "private key of --tls-cert")(
+      "token-ttl", po::value<int64_t>()->value_name("SECONDS")->default_value(3600), "lifetime of the tokens logins issue")(
+      "access-log", po::value<std::string>()->value_name("FILE")->default_value(""),
+      "append a JSON line per request to FILE ('-': standard output)")(
+      "metrics-listen", po::value<std::string>()->value_name("HOST:PORT")->default_value(""),
+      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)")(
+      "blobs", po::value<std::string>()->value_name("s3://BUCKET[/PREFIX]?endpoint=URL&region=R")->default_value(""),
+      "keep file contents in S3-compatible storage (credentials from AWS_ACCESS_KEY_ID and "
+      "AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials; never on the command line) instead of DIR/blobs");
+}
 
+int Serve(const po::variables_map& vm) {
   server::ServerOptions server_options;
   const bool tls = !vm["tls-cert"].as<std::string>().empty();
   if (tls != !vm["tls-key"].as<std::string>().empty())
@@ -137,13 +138,29 @@ int RunServe(const std::vector<std::string>& args) {
   server_options.max_body_bytes = vm["max-upload-mb"].as<uint64_t>() << 20;
 
   SignalWatcher signals;
+  std::optional<server::ServerOptions> metrics_options;
+  if (const std::string& listen = vm["metrics-listen"].as<std::string>(); !listen.empty()) {
+    auto endpoint = ParseListen("http://" + listen, false);
+    if (!endpoint.ok()) return Fail(endpoint.status());
+    metrics_options.emplace();
+    metrics_options->endpoints = {*endpoint};
+    metrics_options->threads = 1;
+  }
+
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
-                         token_ttl, vm["blobs"].as<std::string>()};
+                         token_ttl, vm["access-log"].as<std::string>(), vm["blobs"].as<std::string>()};
   auto app = App::Open(vm["data"].as<std::string>(), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);
   server::Server http(server_options, (*app)->router());
   if (Status st = http.Start(); !st.ok()) return Fail(st);
+  std::unique_ptr<server::Server> metrics_http;
+  if (metrics_options) {
+    metrics_http = std::make_unique<server::Server>(*metrics_options, (*app)->metrics_router());
+    if (Status st = metrics_http->Start(); !st.ok()) return Fail(st);
+    std::cout << "agora metrics on http://" << metrics_options->endpoints[0].host << ":"
+              << metrics_http->bound_ports()[0] << "/metrics" << std::endl;
+  }
   (*app)->StartWorkers();
   const auto ports = http.bound_ports();
   for (size_t i = 0; i < ports.size(); ++i) {
@@ -154,9 +171,24 @@ int RunServe(const std::vector<std::string>& args) {
   }
   signals.Start(http);
   http.Wait();
+  if (metrics_http) metrics_http->Stop(), metrics_http->Wait();
   (*app)->StopWorkers();
   std::cout << "agora: stopped" << std::endl;
   return 0;
+}
+
+}  // namespace
+
+std::vector<Command> ServeCommands() {
+  return {{"serve", "runs the server: the Exchange API over one data directory",
+           "Opens (or creates) the data directory, prints the URL it listens on and, on the first start, the\n"
+           "default organisation's id and an admin token, and serves until SIGTERM or SIGINT, which stop it\n"
+           "gracefully.",
+           AddServeOptions, {}, {"agora serve --data ./agora-data --listen 127.0.0.1:8081",
+                                 "agora serve --tls-cert server.pem --tls-key server.key --listen https://0.0.0.0:8443",
+                                 "AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... agora serve --blobs "
+                                 "'s3://agora-blobs?endpoint=http://127.0.0.1:9000&region=us-east-1'"},
+           Serve}};
 }
 
 }  // namespace agora::cli

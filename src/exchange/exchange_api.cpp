@@ -450,7 +450,7 @@ class Api {
   Response VersionResponse(const Request& request, const auth::Principal& principal, bool latest) {
     const std::string key = request.path() + "\n" + BaseUrl(request);
     const uint64_t generation = s_.metadata.Generation();
-    if (auto cached = version_cache_.Get(key, generation, NowMillis())) {
+    if (auto cached = s_.version_cache.Get(key, generation, NowMillis())) {
       if (Status st = auth::Authorize(principal, cached->organization_id, auth::Action::kRead); !st.ok())
         return Response::Error(st);
       return Response::Json(200, *cached->body);
@@ -464,7 +464,7 @@ class Api {
     body["versions"] = VersionsJson(versions, nullptr);
     body["otherVersions"] = VersionsJson(versions, shown);
     auto text = std::make_shared<const std::string>(json::serialize(body));
-    version_cache_.Put(key, {text, shown->organization_id, generation, NowMillis()});
+    s_.version_cache.Put(key, {text, shown->organization_id, generation, NowMillis()});
     return Response::Json(200, *text);
   }
 
@@ -483,7 +483,6 @@ class Api {
   }
 
   ExchangeServices& s_;
-  ResponseCache version_cache_;
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "auth/accounts.h"
 #include "auth/auth.h"
 #include "exchange/file_links.h"
+#include "exchange/response_cache.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
@@ -35,6 +36,7 @@ struct ExchangeServices {
   auth::Authenticator& authenticator;
   auth::Accounts& accounts;
   const FileLinks& links;
+  ResponseCache& version_cache;  // asset version JSON bodies
   std::string public_url;  // empty: derive from the request's Host header
   std::string server_version;
 };

@@ -39,7 +39,9 @@ assets::Coordinates CoordinatesOf(const server::Request& request) {
 }
 
 Result<auth::Principal> Authenticate(ExchangeServices& services, const server::Request& request) {
-  return services.authenticator.Authenticate(request.Header("authorization"));
+  auto principal = services.authenticator.Authenticate(request.Header("authorization"));
+  if (principal.ok()) request.SetPrincipal(principal->subject);
+  return principal;
 }
 
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,

@@ -6,9 +6,10 @@ std::optional<ResponseCache::Entry> ResponseCache::Get(const std::string& key, u
                                                       int64_t now_millis) const {
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.generation != generation ||
-      now_millis - it->second.created_millis >= max_age_millis_)
-    return std::nullopt;
+  const bool hit = it != entries_.end() && it->second.generation == generation &&
+                   now_millis - it->second.created_millis < max_age_millis_;
+  hits_.Count(hit);
+  if (!hit) return std::nullopt;
   return it->second;
 }
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/counters.h"
+
 namespace agora::exchange {
 
 class ResponseCache {
@@ -31,11 +33,13 @@ class ResponseCache {
   // The entry for `key` if it is still current at `generation` and `now_millis`.
   std::optional<Entry> Get(const std::string& key, uint64_t generation, int64_t now_millis) const;
   void Put(const std::string& key, Entry entry);
+  const HitCounter& hit_counter() const { return hits_; }
 
  private:
   const int64_t max_age_millis_;
   const size_t max_entries_;
   mutable std::mutex mutex_;
+  mutable HitCounter hits_;
   std::unordered_map<std::string, Entry> entries_;
 };
 

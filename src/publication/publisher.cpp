@@ -648,7 +648,9 @@ class Publisher::Run {
 
 Result<assets::AssetVersion> Publisher::Publish(const PublicationRequest& request, const StepObserver& observe) {
   Run run(*this, request, observe);
-  return run.Execute();
+  auto published = run.Execute();
+  outcomes_.Count(published.status());
+  return published;
 }
 
 }  // namespace agora::publication

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "assets/asset.h"
+#include "common/counters.h"
 #include "common/status.h"
 #include "publication/blob_reaper.h"
 #include "publication/request.h"
@@ -50,6 +51,9 @@ class Publisher {
 
   // How many spec verdicts are remembered (see SpecVerdicts).
   size_t RememberedVerdicts() const { return verdicts_.size(); }
+  // Every publication's outcome, and how often a remembered verdict spared reading a spec.
+  const OutcomeCounter& outcomes() const { return outcomes_; }
+  const HitCounter& verdict_hits() const { return verdicts_.hit_counter(); }
 
  private:
   class Run;
@@ -58,6 +62,7 @@ class Publisher {
   storage::BlobStore& blobs_;
   BlobReaper& reaper_;
   PublisherOptions options_;
+  OutcomeCounter outcomes_;
   SpecVerdicts verdicts_;
 };
 

@@ -11,6 +11,7 @@ size_t SpecVerdict::Bytes() const {
 std::shared_ptr<const SpecVerdict> SpecVerdicts::Find(const std::string& key) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(key);
+  hits_.Count(it != entries_.end());
   if (it == entries_.end()) return nullptr;
   order_.splice(order_.begin(), order_, it->second.position);
   return it->second.verdict;

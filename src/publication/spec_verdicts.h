@@ -17,6 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/counters.h"
+
 namespace agora::publication {
 
 struct SpecVerdict {
@@ -39,6 +41,7 @@ class SpecVerdicts {
   void Remember(const std::string& key, std::shared_ptr<const SpecVerdict> verdict);
 
   size_t size() const;
+  const HitCounter& hit_counter() const { return hits_; }
 
  private:
   using Order = std::list<std::string>;  // most recently used first
@@ -50,6 +53,7 @@ class SpecVerdicts {
   void EvictOverBudget();
 
   const size_t budget_;
+  HitCounter hits_;
   mutable std::mutex mu_;
   size_t bytes_ = 0;
   Order order_;

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
+#include <random>
 
 namespace agora::server {
 
@@ -349,7 +351,75 @@ void Router::LimitRate(uint32_t requests_per_minute) {
   rate_limiter_ = requests_per_minute ? std::make_unique<RateLimiter>(requests_per_minute) : nullptr;
 }
 
+namespace {
+
+int64_t SteadyMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// A client's id is kept only when it is a short plain token, so that it cannot forge log lines.
+bool UsableRequestId(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == ':';
+  });
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  char id[17];
+  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(random()));
+  return id;
+}
+
+// Adds "requestId" to an error answered in the Exchange shape ({"status", "code", ...}).
+void AddRequestIdToError(Response& response, const std::string& request_id) {
+  if (response.status < 400 || response.file || response.body.empty() || response.body.front() != '{') return;
+  boost::system::error_code error;
+  boost::json::value body = boost::json::parse(response.body, error);
+  if (error || !body.is_object() || !body.as_object().contains("code")) return;
+  body.as_object()["requestId"] = request_id;
+  response.body = boost::json::serialize(body);
+}
+
+}  // namespace
+
+void Router::Identify(Request& request, Response& response) const {
+  if (request.started_micros_ == 0) request.started_micros_ = SteadyMicros();
+  if (request.request_id_.empty()) {
+    std::string client_id = request.Header("x-request-id").value_or("");
+    request.request_id_ = UsableRequestId(client_id) ? std::move(client_id) : NewRequestId();
+  }
+  response.SetHeader("X-Request-Id", request.request_id_);
+  AddRequestIdToError(response, request.request_id_);
+}
+
+void Router::Done(const Request& request, int status, uint64_t bytes_sent) const {
+  if (observers_.empty()) return;
+  const double seconds = request.started_micros_ ? (SteadyMicros() - request.started_micros_) / 1e6 : 0;
+  RequestRecord record;
+  record.time_millis = NowMillis() - static_cast<int64_t>(seconds * 1000);
+  record.method = request.method();
+  record.target = request.target();
+  record.route_index = request.route_index_;
+  if (request.route_index_ >= 0) record.route = routes_[request.route_index_].pattern;
+  record.status = status;
+  record.bytes_sent = bytes_sent;
+  record.seconds = seconds;
+  record.principal = request.principal_;
+  record.request_id = request.request_id_;
+  record.remote_address = request.remote_address();
+  for (RequestObserver* observer : observers_) observer->RequestDone(record);
+}
+
 Response Router::Dispatch(Request& request) const {
+  request.started_micros_ = SteadyMicros();
+  Response response = Admit(request);
+  Identify(request, response);
+  return response;
+}
+
+Response Router::Admit(Request& request) const {
   if (!rate_limiter_) return Handle(request);
   const RateDecision decision =
       rate_limiter_->Admit(request.Header("authorization").value_or("address " + request.remote_address()), NowMillis());
@@ -380,6 +450,7 @@ Response Router::Handle(Request& request) const {
     return r;
   }
   request.params_ = std::move(selection.params);
+  request.route_index_ = static_cast<int>(selection.route - routes_.data());
   try {
     return selection.route->handler(request);
   } catch (const boost::context::detail::forced_unwind&) {

@@ -54,6 +54,12 @@ class Request {
   bool secure() const { return secure_; }
   // The Content-Length, when the client sent one.
   std::optional<uint64_t> content_length() const { return content_length_; }
+  // The request's id: the client's X-Request-Id when it is a plain token of at most 64
+  // characters, else one the router made. Echoed in the X-Request-Id response header and in
+  // error bodies, and logged.
+  const std::string& request_id() const { return request_id_; }
+  // Who the request acts as, for the access log; set by whoever authenticates it.
+  void SetPrincipal(std::string principal) const { principal_ = std::move(principal); }
 
   // Reads up to `n` body bytes into `buf`. Returns 0 at the end of the body. Fails with
   // PayloadTooLarge past the server's body limit, or IOError on a broken or timed-out connection.
@@ -71,6 +77,10 @@ class Request {
   std::string remote_address_;
   bool secure_ = false;
   std::optional<uint64_t> content_length_;
+  std::string request_id_;
+  mutable std::string principal_;
+  int route_index_ = -1;  // the route the router chose; -1 when none matched
+  int64_t started_micros_ = 0;  // when the router first saw the request (a steady clock)
 };
 
 // A byte range of a file on disk, streamed by the server (with sendfile where it can).
@@ -122,6 +132,25 @@ Response ServeStream(const Request& request, uint64_t size, const std::string& e
 
 using Handler = std::function<Response(Request&)>;
 
+// One answered request, as the access log and the metrics see it.
+struct RequestRecord {
+  int64_t time_millis = 0;  // wall clock when it arrived
+  std::string_view method, target, route;  // route: the matched pattern; empty when none matched
+  int route_index = -1;                    // the pattern's index in Router::routes()
+  int status = 0;
+  uint64_t bytes_sent = 0;  // the body's bytes actually written
+  double seconds = 0;       // from arrival to the last byte written
+  std::string_view principal, request_id, remote_address;
+};
+
+// Told of every request once its response is written (or the connection failed writing it).
+// Called on the server's threads, concurrently: implementations must be thread-safe and cheap.
+class RequestObserver {
+ public:
+  virtual ~RequestObserver() = default;
+  virtual void RequestDone(const RequestRecord& record) = 0;
+};
+
 class RateLimiter;
 
 class Router {
@@ -152,6 +181,15 @@ class Router {
   // Every answer then carries X-RateLimit-Limit, -Remaining and -Reset. 0 turns it off.
   void LimitRate(uint32_t requests_per_minute);
 
+  // Observers are added before the server starts.
+  void AddObserver(RequestObserver* observer) { observers_.push_back(observer); }
+  // Gives a request its id and arrival time, and `response` the X-Request-Id header and, for an
+  // error in the Exchange shape, a "requestId" member. Dispatch does this itself; the server
+  // calls it for the requests it refuses before dispatching.
+  void Identify(Request& request, Response& response) const;
+  // Called by the server once the response to `request` is written: tells every observer.
+  void Done(const Request& request, int status, uint64_t bytes_sent) const;
+
  private:
   // The most specific route for a method and path (literal segments beat parameters, from the
   // left), with its bound parameters, and the other methods the path would accept.
@@ -162,6 +200,7 @@ class Router {
   };
   Selection Select(const std::string& method, std::string_view path) const;
 
+  Response Admit(Request& request) const;  // the rate limit, then Handle
   Response Handle(Request& request) const;
 
   // A pattern split once, when its route is added, so that matching a request allocates nothing.
@@ -179,6 +218,7 @@ class Router {
   std::vector<Route> routes_;
   std::vector<CompiledPattern> compiled_;  // parallel to routes_
   std::unique_ptr<RateLimiter> rate_limiter_;
+  std::vector<RequestObserver*> observers_;
 };
 
 }  // namespace agora::server

@@ -167,6 +167,12 @@ class FileDescriptor {
 template <class Stream>
 class Connection;
 
+// A request refused before it could be read (malformed, headers too large): it has no body.
+class RefusedRequest : public Request {
+ public:
+  Result<size_t> ReadBody(char*, size_t) override { return size_t{0}; }
+};
+
 // The Request a handler sees: the body is read from the socket on demand.
 template <class Stream>
 class StreamingRequest : public Request {
@@ -376,14 +382,17 @@ class Connection {
     keep_alive_ = message.keep_alive() && !stopping_;
     if (!DecodeTarget(message.target(), request))
       return Reject(Status::InvalidArgument("BAD_REQUEST", "Invalid request target: bad percent-encoding, or an "
-                                                           "encoded '/' or NUL in a path segment"));
+                                                           "encoded '/' or NUL in a path segment"),
+                    request);
     Response response = router_.Dispatch(request);
     if (!BodyDone() && !DrainBody(parser)) {
       keep_alive_ = false;
       left_input_unread_ = true;
     }
     if (stopping_) keep_alive_ = false;  // tell the client this connection ends with this answer
-    return Write(std::move(response), head) && keep_alive_;
+    const bool written = Write(std::move(response), head);
+    router_.Done(request, written_status_, bytes_written_);
+    return written && keep_alive_;
   }
 
   // Reads what the handler left of the body, if it is small, so the connection can be reused.
@@ -402,9 +411,18 @@ class Connection {
 
   // Answers a request that cannot be served and ends the connection.
   bool Reject(const Status& status) {
+    RefusedRequest request;
+    request.method_ = request.target_ = "-";
+    request.remote_address_ = RemoteAddress();
+    return Reject(status, request);
+  }
+  bool Reject(const Status& status, Request& request) {
     keep_alive_ = false;
     left_input_unread_ = true;
-    Write(Response::Error(status), false);
+    Response response = Response::Error(status);
+    router_.Identify(request, response);
+    Write(std::move(response), false);
+    router_.Done(request, written_status_, bytes_written_);
     return false;
   }
 
@@ -440,7 +458,10 @@ class Connection {
     return !Settle(ec);
   }
 
+  // Writes the response; written_status_ and bytes_written_ then say what went out.
   bool Write(Response response, bool head) {
+    written_status_ = response.status;
+    bytes_written_ = 0;
     if (response.file && !StatusForbidsBody(response.status)) return WriteFile(response, head);
     if (response.stream && !StatusForbidsBody(response.status)) return WriteStream(response, head);
     http::response<http::string_body> message{static_cast<http::status>(response.status), 11};
@@ -448,11 +469,14 @@ class Connection {
     if (StatusForbidsBody(response.status)) return WriteHeaderOnly(message);
     message.content_length(response.body.size());
     if (head) return WriteHeaderOnly(message);
+    const uint64_t size = response.body.size();
     message.body() = std::move(response.body);
     Expect(options_.body_idle_timeout_seconds);
     beast::error_code ec;
     http::async_write(stream_, message, yield_[ec]);
-    return !Settle(ec);
+    if (Settle(ec)) return false;
+    bytes_written_ = size;
+    return true;
   }
 
   bool WriteFile(const Response& response, bool head) {
@@ -470,6 +494,7 @@ class Connection {
     bool ok = WriteHeaderOnly(message);
     if (ok && !head) ok = SendRange(fd.get(), file.offset, file.length);
     if (!ok) keep_alive_ = false;
+    if (ok && !head) bytes_written_ = file.length;
     return ok;
   }
 
@@ -570,6 +595,8 @@ class Connection {
   Stream& stream_;
   const ServerOptions& options_;
   const Router& router_;
+  int written_status_ = 0;
+  uint64_t bytes_written_ = 0;
   ConnectionState& state_;
   const std::atomic<bool>& stopping_;
   asio::yield_context yield_;

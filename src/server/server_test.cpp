@@ -664,3 +664,91 @@ TEST_F(ServerTest, StartFailsWhenThePortIsTaken) {
 
 }  // namespace
 }  // namespace agora::server
+
+namespace agora::server {
+namespace {
+
+// Keeps every record the router reports, for the tests below.
+class RecordingObserver : public RequestObserver {
+ public:
+  struct Kept {
+    std::string method, target, route, principal, request_id;
+    int status = 0;
+    uint64_t bytes = 0;
+    double seconds = 0;
+  };
+  void RequestDone(const RequestRecord& r) override {
+    std::lock_guard lock(mutex_);
+    kept_.push_back({std::string(r.method), std::string(r.target), std::string(r.route), std::string(r.principal),
+                     std::string(r.request_id), r.status, r.bytes_sent, r.seconds});
+  }
+  // Records arrive after the response is written: wait for the n-th.
+  Kept WaitFor(size_t n) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mutex_);
+        if (kept_.size() >= n) return kept_[n - 1];
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "no record " << n;
+    return {};
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Kept> kept_;
+};
+
+TEST_F(ServerTest, EveryAnswerCarriesARequestIdAndIsObservedOnceWritten) {
+  RecordingObserver observer;
+  router_.Add("GET", "/who", [](Request& r) {
+    r.SetPrincipal("jdoe");
+    return Response::Text(200, "you");
+  });
+  router_.AddObserver(&observer);
+  const uint16_t port = StartServer();
+  Client client(port);
+  auto hello = client.Exchange(Get("/who", "X-Request-Id: client-id.1\r\n"));
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->header("X-Request-Id"), "client-id.1");
+  auto kept = observer.WaitFor(1);
+  EXPECT_EQ(kept.method, "GET");
+  EXPECT_EQ(kept.target, "/who");
+  EXPECT_EQ(kept.route, "/who");
+  EXPECT_EQ(kept.status, 200);
+  EXPECT_EQ(kept.bytes, 3u);
+  EXPECT_EQ(kept.principal, "jdoe");
+  EXPECT_EQ(kept.request_id, "client-id.1");
+  EXPECT_GT(kept.seconds, 0);
+
+  // A client id that could forge log lines is replaced; errors name the id in their body.
+  auto missing = client.Exchange(Get("/nowhere", "X-Request-Id: bad\"id with spaces\r\n"));
+  ASSERT_TRUE(missing);
+  const std::string id = missing->header("X-Request-Id");
+  EXPECT_EQ(id.size(), 16u) << id;
+  EXPECT_NE(missing->body.find("\"requestId\":\"" + id + "\""), std::string::npos) << missing->body;
+  kept = observer.WaitFor(2);
+  EXPECT_EQ(kept.route, "") << "no route matched";
+  EXPECT_EQ(kept.status, 404);
+  EXPECT_EQ(kept.request_id, id);
+
+  // A file's bytes count once they are sent; a HEAD sends none.
+  ASSERT_TRUE(client.Exchange(Get("/file")));
+  EXPECT_EQ(observer.WaitFor(3).bytes, file_content_.size());
+  ASSERT_TRUE(client.Exchange("HEAD /file HTTP/1.1\r\nHost: t\r\n\r\n", /*head=*/true));
+  EXPECT_EQ(observer.WaitFor(4).bytes, 0u);
+
+  // Requests refused before dispatch are answered with an id and observed too.
+  Client garbage(port);
+  auto refused = garbage.Exchange("THIS IS NOT HTTP\r\n\r\n");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_NE(refused->body.find("\"requestId\":\"" + refused->header("X-Request-Id") + "\""), std::string::npos);
+  kept = observer.WaitFor(5);
+  EXPECT_EQ(kept.status, 400);
+  EXPECT_EQ(kept.method, "-");
+}
+
+}  // namespace
+}  // namespace agora::server

@@ -3,12 +3,20 @@
 #include <deque>
 #include <set>
 
+#include "specs/oas_model.h"
+#include "specs/oas_references.h"
 #include "specs/spec_documents.h"
 
 namespace agora::specs {
 namespace {
 
 constexpr const char* kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+
+bool IsMethod(const std::string& key) {
+  for (const char* method : kMethods)
+    if (key == method) return true;
+  return false;
+}
 
 // The keywords a Schema Object may use in OAS 3.0 and in Swagger 2.0 (besides x- extensions).
 // Both are subsets of JSON Schema: patternProperties, const, if/then/else and the like are not
@@ -27,54 +35,32 @@ const std::set<std::string>& SchemaKeywords(bool swagger2) {
   return swagger2 ? kCommon : kOas30;
 }
 
-bool IsMethod(const std::string& key) {
-  for (const char* method : kMethods)
-    if (key == method) return true;
-  return false;
-}
-
-// RFC 6901: "~1" is '/', "~0" is '~'; references also percent-encode.
-std::string UnescapePointerToken(const std::string& token) {
-  std::string decoded;
-  for (size_t i = 0; i < token.size(); ++i) {
-    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-      decoded += token[++i] == '0' ? '~' : '/';
-    } else if (token[i] == '%' && i + 2 < token.size() && std::isxdigit(static_cast<unsigned char>(token[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(token[i + 2]))) {
-      decoded += static_cast<char>(std::stoi(token.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      decoded += token[i];
+// The version a document that does not parse declares (`openapi: 3.0.3`, `"swagger": "2.0"` at
+// the start of a line or after a quote), found in its text so that its verdict still names it.
+std::string DeclaredVersion(std::string_view text) {
+  for (const std::string_view key : {"openapi", "swagger"}) {
+    for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+      if (at > 0 && text[at - 1] != '"' && text[at - 1] != '\n') continue;
+      size_t i = at + key.size();
+      if (i < text.size() && text[i] == '"') ++i;
+      while (i < text.size() && text[i] == ' ') ++i;
+      if (i >= text.size() || text[i] != ':') continue;
+      i = text.find_first_not_of(" \t", i + 1);
+      if (i == std::string_view::npos) break;
+      const char quote = text[i] == '"' || text[i] == '\'' ? text[i] : 0;
+      if (quote) ++i;
+      const size_t end = quote ? text.find(quote, i) : text.find_first_of(" \t\r\n,}#", i);
+      const std::string_view value = text.substr(i, (end == std::string_view::npos ? text.size() : end) - i);
+      if (!value.empty() && value.size() < 20 && value.find('\n') == std::string_view::npos) return std::string(value);
     }
   }
-  return decoded;
-}
-
-const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer) {
-  const YamlNode* node = &root;
-  size_t start = pointer.empty() || pointer.front() != '/' ? 0 : 1;
-  if (pointer.empty()) return node;
-  if (pointer.front() != '/') return nullptr;
-  while (start <= pointer.size() && node) {
-    const size_t end = std::min(pointer.find('/', start), pointer.size());
-    const std::string token = UnescapePointerToken(pointer.substr(start, end - start));
-    if (node->is_mapping()) {
-      node = node->Find(token);
-    } else if (node->is_sequence() && !token.empty() && token.find_first_not_of("0123456789") == std::string::npos &&
-               token.size() < 10 && std::stoul(token) < node->items.size()) {
-      node = &node->items[std::stoul(token)];
-    } else {
-      node = nullptr;
-    }
-    start = end + 1;
-  }
-  return node;
+  return "";
 }
 
 class OasReader {
  public:
   OasReader(const SpecSource& source, const std::string& main_file, const ReadOptions& options)
-      : main_file_(main_file), documents_(source, options, report_) {}
+      : main_file_(main_file), documents_(source, options, report_), references_(documents_) {}
 
   SpecReport Run() {
     report_.model.format = "oas";
@@ -83,16 +69,13 @@ class OasReader {
       ChooseSchemaKeywords(*root);
       CheckReferences();
       ReadRoot(*root);
+    } else if (const std::string* text = documents_.Text(main_file_, {main_file_, 0, 0, ""})) {
+      report_.model.format_version = DeclaredVersion(*text);
     }
     return std::move(report_);
   }
 
  private:
-  struct Target {
-    std::string file;
-    const YamlNode* node = nullptr;
-  };
-
   void ChooseSchemaKeywords(const YamlNode& root) {
     if (!root.is_mapping()) return;
     const YamlNode* openapi = root.Find("openapi");
@@ -104,6 +87,7 @@ class OasReader {
     } else if (swagger && !openapi) {
       schema_keywords_ = &SchemaKeywords(true);
       version_name_ = "Swagger 2.0";
+      swagger2_ = true;
       CheckSchemaSection(root.Find("definitions"));
     }
   }
@@ -116,27 +100,14 @@ class OasReader {
     if (!openapi && !swagger) return Report(main_file_, root, "neither 'openapi' (3.x) nor 'swagger' (2.0) is declared");
     if (report_.model.format_version.rfind(openapi ? "3." : "2.0", 0) != 0)
       Report(main_file_, openapi ? *openapi : *swagger, "unsupported version '" + report_.model.format_version + "'");
-    const bool v2 = !openapi;
     const bool v31 = openapi && openapi->scalar.rfind("3.1", 0) == 0;
     ReadInfo(root);
     const YamlNode* paths = root.Find("paths");
     if (!paths && (!v31 || (!root.Find("webhooks") && !root.Find("components"))))
       Report(main_file_, root, v31 ? "an OpenAPI 3.1 document needs paths, webhooks or components"
                                     : "the required property 'paths' is missing");
-    if (paths) ReadPaths(*paths, /*responses_required=*/!v31);
-    if (v2) {
-      ReadServersV2(root);
-      Names(root.Find("securityDefinitions"), report_.model.security_schemes);
-      Names(root.Find("definitions"), report_.model.data_types);
-    } else {
-      if (const YamlNode* servers = root.Find("servers"); servers && servers->is_sequence())
-        for (const auto& server : servers->items)
-          if (const YamlNode* url = server.Find("url"); url && url->is_scalar()) report_.model.base_uris.push_back(url->scalar);
-      if (const YamlNode* components = root.Find("components")) {
-        Names(components->Find("securitySchemes"), report_.model.security_schemes);
-        Names(components->Find("schemas"), report_.model.data_types);
-      }
-    }
+    if (paths) CheckPaths(*paths, /*responses_required=*/!v31);
+    BuildOasModel(references_, main_file_, root, report_.model);
   }
 
   void ReadInfo(const YamlNode& root) {
@@ -152,17 +123,7 @@ class OasReader {
       report_.model.description = description->scalar;
   }
 
-  void ReadServersV2(const YamlNode& root) {
-    const YamlNode* host = root.Find("host");
-    if (!host || !host->is_scalar()) return;
-    const YamlNode* base_path = root.Find("basePath");
-    const YamlNode* schemes = root.Find("schemes");
-    const std::string scheme = schemes && schemes->is_sequence() && !schemes->items.empty() ? schemes->items[0].scalar
-                                                                                             : "https";
-    report_.model.base_uris.push_back(scheme + "://" + host->scalar + (base_path ? base_path->scalar : ""));
-  }
-
-  void ReadPaths(const YamlNode& paths, bool responses_required) {
+  void CheckPaths(const YamlNode& paths, bool responses_required) {
     if (!paths.is_mapping()) return Report(main_file_, paths, "'paths' must be a mapping");
     for (const auto& [path, item] : paths.pairs) {
       if (path.rfind("x-", 0) == 0) continue;
@@ -170,51 +131,15 @@ class OasReader {
         Report(main_file_, item, "the path '" + path + "' does not start with '/'");
         continue;
       }
-      Resource resource{path, {}};
-      const Target resolved = Resolve(main_file_, item);
-      if (resolved.node && resolved.node->is_mapping()) {
-        for (const auto& [key, operation] : resolved.node->pairs) {
-          if (!IsMethod(key)) continue;
-          resource.operations.push_back(ReadOperation(resolved.file, key, operation, responses_required));
-        }
+      const OasNode resolved = references_.Resolve({main_file_, &item, ""});
+      if (!resolved || !resolved.node->is_mapping()) continue;
+      for (const auto& [method, operation] : resolved.node->pairs) {
+        if (!IsMethod(method)) continue;
+        if (!operation.is_mapping()) Report(resolved.file, operation, "the " + method + " operation must be a mapping");
+        else if (responses_required && !operation.Find("responses"))
+          Report(resolved.file, operation, "the " + method + " operation lacks the required property 'responses'");
       }
-      report_.model.resources.push_back(std::move(resource));
     }
-  }
-
-  Operation ReadOperation(const std::string& file, const std::string& method, const YamlNode& node,
-                          bool responses_required) {
-    Operation operation{method, "", ""};
-    if (!node.is_mapping()) {
-      Report(file, node, "the " + method + " operation must be a mapping");
-      return operation;
-    }
-    if (const YamlNode* id = node.Find("operationId"); id && id->is_scalar()) operation.operation_id = id->scalar;
-    if (const YamlNode* summary = node.Find("summary"); summary && summary->is_scalar()) operation.summary = summary->scalar;
-    if (responses_required && !node.Find("responses"))
-      Report(file, node, "the " + method + " operation lacks the required property 'responses'");
-    return operation;
-  }
-
-  static void Names(const YamlNode* mapping, std::vector<std::string>& names) {
-    if (!mapping || !mapping->is_mapping()) return;
-    for (const auto& [name, value] : mapping->pairs) names.push_back(name);
-  }
-
-  // The node a $ref mapping points to (following chains of references), or the node itself.
-  Target Resolve(const std::string& file, const YamlNode& node) {
-    Target target{file, &node};
-    std::set<std::pair<std::string, const YamlNode*>> seen;
-    while (target.node && target.node->is_mapping()) {
-      const YamlNode* ref = target.node->Find("$ref");
-      if (!ref || !ref->is_scalar()) break;
-      if (!seen.insert({target.file, target.node}).second) {
-        Report(file, node, "circular reference '" + ref->scalar + "'");
-        return {file, nullptr};
-      }
-      target = Lookup(target.file, *ref, /*report=*/false);
-    }
-    return target;
   }
 
   // Checks every $ref of every document reached from the main file, files breadth first.
@@ -229,18 +154,40 @@ class OasReader {
     }
   }
 
+  // Values that are data, not description: a "$ref" or a "schema" in them means nothing.
+  static bool IsData(const std::string& key) {
+    return key == "example" || key == "default" || key == "enum" || key == "const" || key.rfind("x-", 0) == 0;
+  }
+  // Mappings whose keys are names (a property called "example" is not an example).
+  static bool IsNameMap(const std::string& key) {
+    return key == "properties" || key == "patternProperties" || key == "definitions" || key == "$defs";
+  }
+
   void Walk(const std::string& file, const YamlNode& node, std::deque<std::string>& pending, std::set<std::string>& visited) {
     for (const auto& item : node.items) Walk(file, item, pending, visited);
     for (const auto& [key, value] : node.pairs) {
       if (key == "schema" && value.is_mapping()) CheckSchema(file, value);
       if (key == "$ref" && value.is_scalar()) {
-        const Target target = Lookup(file, value, /*report=*/true);
-        if (target.node && visited.insert(target.file).second) pending.push_back(target.file);
-        if (target.node) Resolve(file, node);  // reports a chain of references that loops
-      } else if (key != "example") {  // an example is data: a "$ref" in it is not a reference
+        FollowReference(file, node, value, pending, visited);
+      } else if (IsNameMap(key) && value.is_mapping()) {
+        for (const auto& [name, named] : value.pairs) Walk(file, named, pending, visited);
+      } else if (key == "examples") {
+        // 3.x: named Example Objects, of which only a $ref is description; otherwise data.
+        if (swagger2_ || !value.is_mapping()) continue;
+        for (const auto& [name, example] : value.pairs)
+          if (const YamlNode* ref = example.Find("$ref"); ref && ref->is_scalar())
+            FollowReference(file, example, *ref, pending, visited);
+      } else if (!IsData(key)) {
         Walk(file, value, pending, visited);
       }
     }
+  }
+
+  void FollowReference(const std::string& file, const YamlNode& node, const YamlNode& ref, std::deque<std::string>& pending,
+                       std::set<std::string>& visited) {
+    const OasNode target = references_.Lookup(file, ref, /*report=*/true);
+    if (target && visited.insert(target.file).second) pending.push_back(target.file);
+    if (target) references_.Resolve({file, &node, ""});  // reports a chain of references that loops
   }
 
   // A Schema Object uses only its version's keywords, in itself and in every schema it nests.
@@ -265,29 +212,6 @@ class OasReader {
       for (const auto& [name, schema] : section->pairs) CheckSchema(main_file_, schema);
   }
 
-  Target Lookup(const std::string& file, const YamlNode& ref, bool report) {
-    const std::string& text = ref.scalar;
-    const size_t hash = text.find('#');
-    const std::string file_part = text.substr(0, hash);
-    const std::string pointer = hash == std::string::npos ? "" : text.substr(hash + 1);
-    std::string target_file = file;
-    if (!file_part.empty()) {
-      auto resolved = ResolveReference(file, file_part);
-      if (!resolved.ok()) {
-        if (report) Report(file, ref, resolved.status().message());
-        return {};
-      }
-      target_file = *resolved;
-    }
-    const YamlNode* root = documents_.Yaml(target_file, {file, ref.line, ref.column, ""});
-    if (!root) return {};
-    const YamlNode* target = FollowPointer(*root, pointer);
-    if (!target && report)
-      Report(file, ref, "dangling reference '" + text + "': " + (pointer.empty() ? target_file : "#" + pointer) +
-                             " does not exist" + (file_part.empty() ? "" : " in " + target_file));
-    return {target_file, target};
-  }
-
   void Report(const std::string& file, const YamlNode& at, std::string message) {
     documents_.AddProblem(file, at, std::move(message));
   }
@@ -295,8 +219,10 @@ class OasReader {
   const std::string main_file_;
   const std::set<std::string>* schema_keywords_ = nullptr;  // none: schemas are not checked (3.1)
   std::string version_name_;
+  bool swagger2_ = false;
   SpecReport report_;
   DocumentSet documents_;
+  OasReferences references_;
 };
 
 }  // namespace

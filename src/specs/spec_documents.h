@@ -27,6 +27,8 @@ class DocumentSet {
   // reported in the file itself, once).
   const YamlNode* Yaml(const std::string& path, const Problem& from);
 
+  const ReadOptions& options() const { return options_; }
+
   void AddProblem(const std::string& file, const YamlNode& at, std::string message) {
     report_.problems.push_back({file, at.line, at.column, std::move(message)});
   }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <pugixml.hpp>
 
+#include "specs/text_encoding.h"
 #include "specs/yaml_document.h"
 
 namespace agora::specs {
@@ -70,6 +71,13 @@ SpecFormat DetectWsdl(std::string_view content) {
 }  // namespace
 
 SpecFormat DetectSpecFormat(const std::string& file_name, std::string_view content) {
+  std::string decoded;
+  if (StartsWithWideBom(content)) {  // a UTF-16 or UTF-32 file is detected by its UTF-8 form
+    auto utf8 = DecodeToUtf8(std::string(content));
+    if (!utf8.ok()) return {};
+    decoded = std::move(utf8).value();
+    content = decoded;
+  }
   content = StripBom(content);
   if (SpecFormat raml = DetectRaml(content); !raml.format.empty()) return raml;
   const auto first = content.find_first_not_of(" \t\r\n");

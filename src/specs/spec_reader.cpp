@@ -1,25 +1,15 @@
 #include "specs/spec_reader.h"
 
-#include <boost/json.hpp>
-
 #include <fstream>
 #include <iterator>
 
 #include "specs/oas_reader.h"
 #include "specs/raml_reader.h"
 #include "specs/spec_format.h"
+#include "specs/text_encoding.h"
 #include "specs/wsdl_reader.h"
 
 namespace agora::specs {
-namespace {
-
-boost::json::array Strings(const std::vector<std::string>& values) {
-  boost::json::array array;
-  for (const auto& value : values) array.emplace_back(value);
-  return array;
-}
-
-}  // namespace
 
 Result<std::string> InMemorySpecSource::Read(const std::string& path) const {
   const auto found = files_.find(path);
@@ -34,6 +24,8 @@ Result<std::string> DirectorySpecSource::Read(const std::string& path) const {
   if (!in) return Status::NotFound("no file " + path + " in " + directory_);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
+
+std::string FileOfReference(const std::string& reference) { return reference.substr(0, reference.find('#')); }
 
 Result<std::string> ResolveReference(const std::string& from, const std::string& reference) {
   if (reference.empty()) return Status::InvalidArgument("INVALID_SPEC", "an empty file reference");
@@ -64,44 +56,17 @@ std::string Problem::ToString() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 
-std::string ApiModel::ToJson() const {
-  boost::json::array resources_json;
-  for (const auto& resource : resources) {
-    boost::json::array operations;
-    for (const auto& op : resource.operations)
-      operations.push_back({{"method", op.method}, {"operationId", op.operation_id}, {"summary", op.summary}});
-    resources_json.push_back({{"path", resource.path}, {"operations", std::move(operations)}});
-  }
-  boost::json::object model{{"format", format},
-                            {"formatVersion", format_version},
-                            {"title", title},
-                            {"version", version},
-                            {"description", description},
-                            {"baseUris", Strings(base_uris)},
-                            {"resources", std::move(resources_json)},
-                            {"securitySchemes", Strings(security_schemes)},
-                            {"dataTypes", Strings(data_types)},
-                            {"files", Strings(files)}};
-  if (!fragment_kind.empty()) model["fragmentKind"] = fragment_kind;
-  return boost::json::serialize(model);
-}
-
-std::string ApiModel::SearchTerms() const {
-  std::string terms = title;
-  for (const auto& resource : resources) {
-    terms += " " + resource.path;
-    for (const auto& op : resource.operations)
-      if (!op.operation_id.empty()) terms += " " + op.operation_id;
-  }
-  for (const auto& type : data_types) terms += " " + type;
-  return terms;
-}
-
 SpecReport ReadSpec(const SpecSource& source, const std::string& main_file, const ReadOptions& options) {
   auto content = source.Read(main_file);
   if (!content.ok()) {
     SpecReport report;
     report.problems.push_back({main_file, 0, 0, "the main file is not in the archive"});
+    return report;
+  }
+  content = DecodeToUtf8(std::move(content).value());
+  if (!content.ok()) {
+    SpecReport report;
+    report.problems.push_back({main_file, 0, 0, content.status().message()});
     return report;
   }
   const SpecFormat format = DetectSpecFormat(main_file, *content);

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "specs/api_model.h"
 
 namespace agora::specs {
 
@@ -59,6 +60,9 @@ class DirectorySpecSource : public SpecSource {
 // starts with '/') names, with "." and ".." segments removed. InvalidArgument when it climbs
 // out of the archive or is not a relative file reference (a URL, an empty path).
 Result<std::string> ResolveReference(const std::string& from, const std::string& reference);
+// The file part of a reference: "schema.xsd#City" and "common.yaml#/Error" name schema.xsd and
+// common.yaml, the part after '#' being a place inside the file; "#/x" names no file ("").
+std::string FileOfReference(const std::string& reference);
 
 struct Problem {
   std::string file;
@@ -69,38 +73,6 @@ struct Problem {
   std::string ToString() const;  // "file:line:column: message"
 };
 
-// What a client needs to know about an API without reading its spec. For WSDL, each port type
-// is a resource (path = port type name) whose operations have method "POST" (SOAP over HTTP)
-// and the WSDL operation name as operation id.
-struct Operation {
-  std::string method;        // lower-case HTTP method: get, post, ...
-  std::string operation_id;  // OAS operationId, RAML displayName, WSDL operation name; may be empty
-  std::string summary;
-};
-
-struct Resource {
-  std::string path;  // "/flights/{id}" (RAML nested resources flattened to their full path)
-  std::vector<Operation> operations;
-};
-
-struct ApiModel {
-  std::string format;          // raml, oas, wsdl
-  std::string format_version;  // 1.0, 0.8, 2.0, 3.0.3, 3.1.0, 1.1
-  std::string fragment_kind;   // RAML fragment kind (DataType, Library, ...); empty for an API
-  std::string title;
-  std::string version;
-  std::string description;
-  std::vector<std::string> base_uris;  // RAML baseUri, OAS servers / host+basePath, WSDL soap:address
-  std::vector<Resource> resources;
-  std::vector<std::string> security_schemes;
-  std::vector<std::string> data_types;  // named types / schemas / XSD global types and elements
-  std::vector<std::string> files;       // every archive file the spec pulled in, main file first
-
-  std::string ToJson() const;  // the .../api/model document
-  // The words search indexes: title, resource paths, operation ids and data type names.
-  std::string SearchTerms() const;
-};
-
 struct SpecReport {
   ApiModel model;
   std::vector<Problem> problems;
@@ -108,10 +80,15 @@ struct SpecReport {
   bool valid() const { return problems.empty(); }
 };
 
+// The limits of one reading. Every chain of links from one document or declaration to another
+// (includes, libraries, extends, imports, inheritance, $ref chains) is at most
+// max_reference_depth long and never loops (see resolution_stack.h); every tree (YAML, JSON,
+// XML, nested resources) is at most max_nesting deep, aliases included.
 struct ReadOptions {
   uint32_t max_files = 5000;                  // files one spec may pull in
   uint64_t max_total_bytes = 256ull << 20;    // their total size
-  uint32_t max_reference_depth = 64;          // nesting of includes / external $refs
+  uint32_t max_reference_depth = 64;          // chains of references
+  uint32_t max_nesting = 512;                 // nesting of one document's tree
 };
 
 // Detects the format from the main file's content and dispatches to the format's reader.

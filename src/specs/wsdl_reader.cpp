@@ -47,16 +47,17 @@ std::string NamespaceOf(pugi::xml_node node, std::string_view prefix) {
 class WsdlReader {
  public:
   WsdlReader(const SpecSource& source, const std::string& main_file, const ReadOptions& options)
-      : main_file_(main_file), documents_(source, options, report_) {}
+      : main_file_(main_file), options_(options), documents_(source, options, report_) {}
 
   SpecReport Run() {
     report_.model.format = "wsdl";
     report_.model.format_version = "1.1";
-    Load(main_file_, {main_file_, 0, 0, ""});
+    followed_.insert(main_file_);
+    Load(main_file_, {main_file_, 0, 0, ""}, 0);
     while (!pending_.empty()) {
-      auto [file, from] = pending_.front();
+      auto [file, from, depth] = pending_.front();
       pending_.pop_front();
-      Load(file, from);
+      Load(file, from, depth);
     }
     if (report_.problems.empty()) Check();
     return std::move(report_);
@@ -67,9 +68,13 @@ class WsdlReader {
     std::string file;
     const std::string* text = nullptr;
     std::unique_ptr<pugi::xml_document> xml;
+    uint32_t depth = 0;  // imports away from the main file
   };
 
-  void Load(const std::string& file, const Problem& from) {
+  // Reads one document of the import graph, breadth first from the main file. XSD and WSDL allow
+  // imports and includes to form cycles, so each document is read once, however many import
+  // it; `depth` is how many imports away from the main file it is.
+  void Load(const std::string& file, const Problem& from, uint32_t depth) {
     const std::string* text = documents_.Text(file, from);
     if (!text) return;
     if (text->find("<!DOCTYPE") != std::string::npos) {
@@ -84,11 +89,36 @@ class WsdlReader {
       report_.problems.push_back({file, line, column, std::string("malformed XML: ") + parsed.description()});
       return;
     }
-    documents_list_.push_back({file, text, std::move(xml)});
+    if (!CheckNesting(file, *text, *xml)) return;
+    documents_list_.push_back({file, text, std::move(xml), depth});
     Scan(documents_list_.back(), documents_list_.back().xml->document_element());
   }
 
-  // Collects declarations and follows imports, depth first through the tree of one document.
+  // Walks the tree without recursion; the readers' own walks recurse, within this bound.
+  bool CheckNesting(const std::string& file, const std::string& text, const pugi::xml_document& xml) {
+    uint32_t depth = 0;
+    pugi::xml_node node = xml.first_child();
+    while (node) {
+      if (node.first_child()) {
+        node = node.first_child();
+        if (++depth >= options_.max_nesting) {
+          const Problem at = At(file, text, node, "XML elements nest deeper than " + std::to_string(options_.max_nesting) + " levels");
+          report_.problems.push_back(at);
+          return false;
+        }
+        continue;
+      }
+      while (node && !node.next_sibling()) {
+        node = node.parent();
+        --depth;
+      }
+      if (node) node = node.next_sibling();
+    }
+    return true;
+  }
+
+  // Collects declarations and follows imports, depth first through the tree of one document
+  // (recursion bounded by CheckNesting).
   void Scan(const Document& doc, pugi::xml_node node) {
     for (pugi::xml_node child : node.children()) {
       if (child.type() != pugi::node_element) continue;
@@ -101,7 +131,7 @@ class WsdlReader {
       else if (name == "service") services_.push_back(child);
       else if ((name == "element" || name == "complexType" || name == "simpleType") && Local(node.name()) == "schema") {
         schema_names_.insert(declared);
-        report_.model.data_types.push_back(declared);
+        report_.model.types.try_emplace(declared).first->second.name = declared;
       }
       if (Local(child.name()) == "part") parts_.push_back({doc.file, doc.text, child});
       if (Local(child.name()) == "definitions" || name == "types" || name == "schema" || name == "message" ||
@@ -121,7 +151,14 @@ class WsdlReader {
       report_.problems.push_back({at.file, at.line, at.column, path.status().message()});
       return;
     }
-    if (followed_.insert(*path).second) pending_.push_back({*path, at});
+    if (!followed_.insert(*path).second) return;
+    if (doc.depth + 1 >= options_.max_reference_depth) {
+      report_.problems.push_back({at.file, at.line, at.column, "import chain deeper than " +
+                                                                   std::to_string(options_.max_reference_depth) +
+                                                                   " levels at " + *path});
+      return;
+    }
+    pending_.push_back({*path, at, doc.depth + 1});
   }
 
   void Check() {
@@ -161,10 +198,13 @@ class WsdlReader {
   }
 
   std::string ReadPortType(pugi::xml_node port_type) {
-    Resource resource{port_type.attribute("name").value(), {}};
+    Resource resource;
+    resource.path = port_type.attribute("name").value();
     for (pugi::xml_node operation : port_type.children()) {
       if (Local(operation.name()) != "operation") continue;
-      resource.operations.push_back({"post", operation.attribute("name").value(), ""});
+      Operation& read = resource.operations.emplace_back();
+      read.method = "post";
+      read.operation_id = operation.attribute("name").value();
       for (pugi::xml_node io : operation.children())
         if (const std::string_view local = Local(io.name()); local == "input" || local == "output" || local == "fault")
           Expect(messages_, io, "message", "message");
@@ -194,10 +234,16 @@ class WsdlReader {
   };
 
   const std::string main_file_;
+  const ReadOptions& options_;
   SpecReport report_;
   DocumentSet documents_;
   std::deque<Document> documents_list_;
-  std::deque<std::pair<std::string, Problem>> pending_;
+  struct Pending {
+    std::string file;
+    Problem from;
+    uint32_t depth;
+  };
+  std::deque<Pending> pending_;
   std::set<std::string> followed_;
   std::set<std::string> messages_, schema_names_;
   std::vector<pugi::xml_node> port_types_, bindings_, services_;

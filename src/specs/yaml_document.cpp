@@ -10,11 +10,24 @@
 namespace agora::specs {
 namespace {
 
-uint64_t CountNodes(const YamlNode& node) {
-  uint64_t count = 1;
-  for (const auto& item : node.items) count += CountNodes(item);
-  for (const auto& [key, value] : node.pairs) count += CountNodes(value);
-  return count;
+// An anchored node's size and the collection levels it nests, which an alias to it adds where
+// it appears. Recursion bounded by YamlLimits::max_depth: the tree is never deeper.
+struct AnchorShape {
+  uint64_t nodes = 1;
+  uint32_t levels = 0;
+};
+
+AnchorShape ShapeOf(const YamlNode& node) {
+  AnchorShape shape;
+  auto add = [&shape](const YamlNode& child) {
+    const AnchorShape inner = ShapeOf(child);
+    shape.nodes += inner.nodes;
+    shape.levels = std::max(shape.levels, inner.levels);
+  };
+  for (const auto& item : node.items) add(item);
+  for (const auto& [key, value] : node.pairs) add(value);
+  if (!node.is_scalar()) ++shape.levels;
+  return shape;
 }
 
 // Builds the tree from libyaml's events: open collections on a stack, each finished node
@@ -109,9 +122,16 @@ class TreeBuilder {
           Fail(Line(event), Column(event), "unknown alias *" + Text(event.data.alias.anchor));
           return true;
         }
-        nodes_ += found->second.second;
+        const auto& [node, shape] = found->second;
+        // The alias stands for a copy of the anchored node: its nodes count, and its nesting
+        // adds to the depth where it appears.
+        if (stack_.size() + shape.levels > limits_.max_depth) {
+          Fail(Line(event), Column(event), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+          return true;
+        }
+        nodes_ += shape.nodes;
         if (!CheckCount(event)) return true;
-        Finish(found->second.first, "");
+        Finish(node, "");
         return false;
       }
       default:
@@ -138,7 +158,7 @@ class TreeBuilder {
 
   void Finish(YamlNode node, const std::string& anchor) {
     if (result_.error) return;
-    if (!anchor.empty()) anchors_[anchor] = {node, CountNodes(node)};
+    if (!anchor.empty()) anchors_[anchor] = {node, ShapeOf(node)};
     if (stack_.empty()) {
       if (!has_root_) result_.root = std::move(node);
       has_root_ = true;
@@ -170,7 +190,7 @@ class TreeBuilder {
   ParsedYaml result_;
   bool has_root_ = false;
   std::vector<Frame> stack_;
-  std::map<std::string, std::pair<YamlNode, uint64_t>> anchors_;
+  std::map<std::string, std::pair<YamlNode, AnchorShape>> anchors_;
   uint64_t nodes_ = 0;
 };
 
@@ -185,6 +205,15 @@ const YamlNode* YamlNode::Find(std::string_view key) const {
   for (const auto& [k, v] : pairs)
     if (k == key) return &v;
   return nullptr;
+}
+
+const YamlNode* YamlKeyIndex::Find(const YamlNode& mapping, std::string_view key) {
+  if (mapping.pairs.size() <= kScanned) return mapping.Find(key);
+  auto [it, inserted] = indexes_.try_emplace(&mapping);
+  if (inserted)
+    for (const auto& [k, v] : mapping.pairs) it->second.emplace(k, &v);
+  const auto found = it->second.find(key);
+  return found == it->second.end() ? nullptr : found->second;
 }
 
 ParsedYaml ParseYaml(std::string_view text, const YamlLimits& limits) { return TreeBuilder(limits).Run(text); }

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -76,6 +77,20 @@ struct YamlLimits {
 struct ParsedYaml {
   YamlNode root;
   std::optional<YamlError> error;  // set when the text is not a valid document
+};
+
+// Finds a mapping's value by key in constant time: a large mapping is indexed the first time it
+// is searched, a small one scanned. Following many references into one large mapping
+// (#/components/schemas/X) then costs time linear in their number. The nodes must outlive it.
+//
+// Thread safety: one per reading, used by one thread.
+class YamlKeyIndex {
+ public:
+  const YamlNode* Find(const YamlNode& mapping, std::string_view key);
+
+ private:
+  static constexpr size_t kScanned = 16;  // mappings this small are scanned
+  std::unordered_map<const YamlNode*, std::unordered_map<std::string_view, const YamlNode*>> indexes_;
 };
 
 // The first document of `text`. An empty document is a null scalar. On a syntax error, a

@@ -52,6 +52,48 @@ class SpecCliTest(unittest.TestCase):
         self.assertIn("api.yaml:7:33: 'responses.yaml' is not in the archive", result.stdout)
         self.assertIn("invalid oas 3.0.3, 1 problem(s)", result.stdout)
 
+    def test_single_file_reaches_files_outside_its_folder(self):
+        self.write("common/types.raml", "#%RAML 1.0 DataType\ntype: string\n")
+        self.write("common/errors.yaml", "Error: {type: object}\n")
+        raml = self.write("api/api.raml", "#%RAML 1.0\ntitle: T\ntypes:\n  Code: !include ../common/types.raml\n")
+        result = self.run_spec("validate", raml)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.stdout.strip().splitlines()[-1], "api/api.raml: valid raml 1.0")
+        oas = self.write("api/api.yaml", "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n"
+                         "  schemas: {E: {$ref: '../common/errors.yaml#/Error'}, M: {$ref: '../common/missing.yaml'}}\n")
+        result = self.run_spec("validate", oas, "--model")
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn("api/api.yaml:5:66: 'common/missing.yaml' is not in the archive", result.stdout)
+        model = json.loads(result.stdout.strip().splitlines()[-2])
+        self.assertEqual(model["files"], ["api/api.yaml", "common/errors.yaml"])
+        self.assertIn("common/errors.yaml#/Error", model["dataTypes"])
+        # A folder is an archive: nothing outside it is read.
+        result = self.run_spec("validate", os.path.join(self.dir.name, "api"), "--main", "api.raml")
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn("points outside the archive", result.stdout)
+
+    def test_absolute_main_inside_the_folder(self):
+        self.write("specs/api.yaml", VALID_OAS)
+        self.write("specs/responses.yaml", "ok: {description: fine}\n")
+        folder = os.path.join(self.dir.name, "specs")
+        result = self.run_spec("validate", folder, "--main", os.path.join(folder, "api.yaml"))
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.stdout.strip(), "api.yaml: valid oas 3.0.3")
+        outside = self.write("other.yaml", VALID_OAS)
+        result = self.run_spec("validate", folder, "--main", outside)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("is not inside", result.stderr)
+
+    def test_unparsable_document_names_its_version(self):
+        path = self.write("api.json", '{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {')
+        result = self.run_spec("validate", path)
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stdout.strip().splitlines()[-1], "api.json: invalid oas 2.0, 1 problem(s)")
+        path = self.write("garbage.yaml", "openapi: [3.0\n")
+        verdict = self.run_spec("validate", path).stdout.strip().splitlines()[-1]
+        self.assertNotIn(" ,", verdict)
+        self.assertRegex(verdict, r"^garbage.yaml: invalid oas(?: \S+)?, 1 problem\(s\)$")
+
     def test_zip_with_main_file(self):
         archive = os.path.join(self.dir.name, "api.zip")
         with zipfile.ZipFile(archive, "w") as z:

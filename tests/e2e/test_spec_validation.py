@@ -50,8 +50,9 @@ class SpecValidationTest(AgoraTestCase):
         model = self.server.get(f"/exchange/api/v2/assets/{self.org}/baggage/1.0.0/api/model").json()
         self.assertEqual(model["title"], "Baggage Tracking")
         self.assertEqual(model["baseUris"], ["https://bags.example.com/v1"])
-        self.assertEqual(model["resources"], [{"path": "/bags/{tag}", "operations": [
-            {"method": "get", "operationId": "trackBaggageItem", "summary": ""}]}])
+        self.assertEqual(model["resources"], [{"path": "/bags/{tag}", "location": "api.yaml:6:5", "operations": [
+            {"method": "get", "operationId": "trackBaggageItem", "summary": "", "location": "api.yaml:7:7",
+             "responses": [{"status": "200", "description": "ok", "location": "api.yaml:8:26"}]}]}])
         self.assertEqual(model["files"], ["api.yaml", "responses.yaml"])
         found = self.server.get("/exchange/api/v2/assets/search?search=trackBaggage").json()
         self.assertIn("baggage", [a["assetId"] for a in found], "operation ids are searchable")
