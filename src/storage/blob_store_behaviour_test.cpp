@@ -18,15 +18,12 @@ namespace agora::storage {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ReadAll;
 using testing::TempDir;
+constexpr auto Pattern = testing::PatternBytes;
 
 enum class Provider { kFile, kS3 };
 
-std::string Pattern(size_t size, uint32_t seed) {
-  std::string bytes(size, '\0');
-  for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i + seed) * 2654435761u >> 13);
-  return bytes;
-}
 
 class BlobStoreBehaviourTest : public ::testing::TestWithParam<Provider> {
  protected:
@@ -58,15 +55,6 @@ class BlobStoreBehaviourTest : public ::testing::TestWithParam<Provider> {
     return ReadAll(*file);
   }
 
-  static Result<std::string> ReadAll(SequentialFile& file) {
-    std::string out;
-    char buffer[100000];
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(size_t n, file.Read(buffer, sizeof buffer));
-      if (n == 0) return out;
-      out.append(buffer, n);
-    }
-  }
 
   static std::string FileContent(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -18,13 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::FaultyProxy;
+using testing::ReadAll;
 using testing::TempDir;
+constexpr auto Pattern = testing::PatternBytes;
 
-std::string Pattern(size_t size, uint32_t seed) {
-  std::string bytes(size, '\0');
-  for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i + seed) * 2246822519u >> 11);
-  return bytes;
-}
 
 class S3BlobStoreTest : public ::testing::Test {
  protected:
@@ -57,15 +54,6 @@ class S3BlobStoreTest : public ::testing::Test {
     return writer->Commit();
   }
 
-  static Result<std::string> ReadAll(SequentialFile& file) {
-    std::string out;
-    char buffer[65536];
-    while (true) {
-      AGORA_ASSIGN_OR_RETURN(size_t n, file.Read(buffer, sizeof buffer));
-      if (n == 0) return out;
-      out.append(buffer, n);
-    }
-  }
 
   const std::string& server() { return testing::S3TestServer::Endpoint(); }
 

@@ -1,5 +1,6 @@
-// Tests of FileBlobStore beyond the basics in storage_test.cpp: the on-disk layout, writers that
-// fail half-way, adoption of scratch files under faults, path confinement, and concurrent commits.
+// Tests of FileBlobStore beyond the behaviour every provider shares (blob_store_behaviour_test.cpp):
+// the on-disk layout, writers that fail half-way, adoption of scratch files under faults, and
+// path confinement.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -57,15 +58,6 @@ TEST_F(FileBlobStoreTest, LaysBlobsOutByTheirSha256) {
   EXPECT_EQ(info->md5, "5d41402abc4b2a76b9719d911017c592");
   EXPECT_EQ(info->sha1, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
   EXPECT_EQ(*store_->List(), std::vector<std::string>{sha});
-}
-
-TEST_F(FileBlobStoreTest, EmptyContentIsABlobToo) {
-  auto writer = store_->NewWriter();
-  auto info = (*writer)->Commit();
-  ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(info->size, 0u);
-  EXPECT_EQ(*store_->Size(info->sha256), 0u);
 }
 
 TEST_F(FileBlobStoreTest, AWriterIsFinishedAfterCommit) {
@@ -202,32 +194,6 @@ TEST_F(FileBlobStoreTest, ListAndCleanScratchCopeWithStrayFiles) {
   ASSERT_TRUE(store_->CleanScratch().ok());
   EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
   EXPECT_TRUE(store_->Exists(Sha256Hex("blob"))) << "cleaning scratch leaves blobs alone";
-}
-
-TEST_F(FileBlobStoreTest, MissingBlobsAreNotFound) {
-  const std::string absent(64, 'e');
-  EXPECT_FALSE(store_->Exists(absent));
-  EXPECT_EQ(store_->Size(absent).status().kind(), Status::Kind::kNotFound);
-  EXPECT_EQ(store_->Open(absent).status().kind(), Status::Kind::kNotFound);
-  EXPECT_EQ(store_->Remove(absent).kind(), Status::Kind::kNotFound);
-  EXPECT_EQ(store_->Open("ABCDEF" + std::string(58, '0')).status().code(), "INVALID_BLOB_ID") << "uppercase is not an id";
-  EXPECT_EQ(store_->Size("../" + std::string(61, '0')).status().code(), "INVALID_BLOB_ID");
-}
-
-TEST_F(FileBlobStoreTest, ConcurrentCommitsOfTheSameContentStoreItOnce) {
-  const std::string bytes(200 * 1024, 'c');
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
-  for (int t = 0; t < 8; ++t)
-    threads.emplace_back([&] {
-      auto info = Put(bytes);
-      if (!info.ok() || info->sha256 != Sha256Hex(bytes)) ++failures;
-    });
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures, 0);
-  EXPECT_EQ(store_->List()->size(), 1u);
-  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
-  EXPECT_EQ(*store_->Size(Sha256Hex(bytes)), bytes.size());
 }
 
 TEST(BlobStoreOpenTest, FailsCleanlyWhenTheDirectoryCannotBeCreated) {
