@@ -4,7 +4,9 @@
 // cache, instance directories, and the blob store URL.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -224,6 +226,27 @@ TEST_F(S3BlobStoreTest, ServersSharingALocalDirectoryKeepTheirScratchApart) {
   const std::string own = fs::path(first->NewScratchPath("")).parent_path().parent_path().string();
   first.reset();
   EXPECT_FALSE(fs::exists(own)) << "a store removes its directory when it closes";
+}
+
+// Listings come in pages of 1,000 keys; the reaper and the migration need all of them.
+TEST_F(S3BlobStoreTest, ListsPastOnePage) {
+  auto direct = Direct();
+  const std::string path = dir_.Path("tiny");
+  std::ofstream(path) << "x";
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 1003; i += 4)
+        if (!direct->PutFile("many/" + std::to_string(10000 + i), path, 1, Sha256Hex("x")).ok()) ++failures;
+    });
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(failures, 0);
+  auto listed = direct->List("many/");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1003u);
+  EXPECT_EQ(listed->front().key, "many/10000");
+  EXPECT_EQ(listed->back().key, "many/11002");
 }
 
 class S3UrlTest : public ::testing::Test {

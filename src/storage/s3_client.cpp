@@ -522,7 +522,7 @@ Status S3Client::ErrorOf(const Reply& reply, const std::string& what) const {
 
 Status S3Client::CheckBucket() {
   // A listing of one key rather than HEAD: a refusal then says why (SignatureDoesNotMatch, ...).
-  Call call{"GET", "", {{"list-type", "2"}, {"max-keys", "1"}}};
+  Call call{"GET", "", {{"max-keys", "1"}}};
   call.what = "a listing of the bucket";
   AGORA_ASSIGN_OR_RETURN(Reply reply, Perform(call));
   if (reply.status == 404) return Status::Unavailable("S3 bucket " + options_.bucket + " does not exist at " + url_base_);
@@ -632,12 +632,14 @@ Status S3Client::Delete(const std::string& key) {
 }
 
 Result<std::vector<S3ObjectInfo>> S3Client::List(const std::string& prefix) {
+  // ListObjects (version 1) with markers: every S3 implementation has it, while s3rver fails any
+  // truncated ListObjectsV2 (its continuation tokens use DES, which Node 20's OpenSSL 3 lacks).
   std::vector<S3ObjectInfo> objects;
-  std::string token;
+  std::string marker;
   while (true) {
-    Call call{"GET", "", {{"list-type", "2"}, {"prefix", prefix}}};
-    if (!token.empty()) call.query.emplace_back("continuation-token", token);
-    call.what = "GET ?list-type=2&prefix=" + prefix;
+    Call call{"GET", "", {{"prefix", prefix}}};
+    if (!marker.empty()) call.query.emplace_back("marker", marker);
+    call.what = "a listing of " + prefix;
     AGORA_ASSIGN_OR_RETURN(Reply reply, Perform(call));
     if (!Successful(reply.status)) return ErrorOf(reply, call.what);
     pugi::xml_document doc;
@@ -646,8 +648,8 @@ Result<std::vector<S3ObjectInfo>> S3Client::List(const std::string& prefix) {
     const pugi::xml_node result = doc.child("ListBucketResult");
     for (pugi::xml_node entry : result.children("Contents"))
       objects.push_back(S3ObjectInfo{entry.child_value("Key"), std::strtoull(entry.child_value("Size"), nullptr, 10)});
-    token = result.child_value("NextContinuationToken");
-    if (std::string(result.child_value("IsTruncated")) != "true" || token.empty()) return objects;
+    if (std::string(result.child_value("IsTruncated")) != "true" || objects.empty()) return objects;
+    marker = objects.back().key;  // without a delimiter there is no NextMarker: the last key is
   }
 }
 

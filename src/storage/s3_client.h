@@ -81,7 +81,7 @@ class S3Client {
                                               const std::string& expected_sha256 = "");
   // Deleting a missing object succeeds, as in S3.
   Status Delete(const std::string& key);
-  // Every object whose key starts with `prefix`, in key order.
+  // Every object whose key starts with `prefix`, in key order (pages of S3's 1,000 keys).
   Result<std::vector<S3ObjectInfo>> List(const std::string& prefix);
 
  private:
