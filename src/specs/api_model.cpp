@@ -69,6 +69,45 @@ void PutOptionalShape(json::object& object, const char* key, const std::vector<S
   if (!shape.empty()) object[key] = ToValue(shape.front());
 }
 
+void PutStringLists(json::object& object, const char* key, const std::map<std::string, std::vector<std::string>>& lists) {
+  if (lists.empty()) return;
+  json::object map;
+  for (const auto& [name, values] : lists) {
+    json::array array;
+    for (const auto& value : values) array.emplace_back(value);
+    map[name] = std::move(array);
+  }
+  object[key] = std::move(map);
+}
+
+json::value ToValue(const Property& property);
+
+void PutJsonSchemaKeywords(json::object& object, const Shape& shape) {
+  auto shape_value = [](const Shape& s) { return ToValue(s); };
+  PutStrings(object, "typeArray", shape.type_array);
+  PutNumber(object, "exclusiveMinimumValue", shape.exclusive_minimum_value);
+  PutNumber(object, "exclusiveMaximumValue", shape.exclusive_maximum_value);
+  if (!shape.const_value.empty()) object["const"] = JsonValue(shape.const_value);
+  PutList(object, "prefixItems", shape.prefix_items, shape_value);
+  PutOptionalShape(object, "contains", shape.contains);
+  PutNumber(object, "minContains", shape.min_contains);
+  PutNumber(object, "maxContains", shape.max_contains);
+  PutOptionalShape(object, "propertyNames", shape.property_names);
+  PutList(object, "dependentSchemas", shape.dependent_schemas, [](const Property& p) { return ToValue(p); });
+  PutStringLists(object, "dependentRequired", shape.dependent_required);
+  PutOptionalShape(object, "if", shape.if_shape);
+  PutOptionalShape(object, "then", shape.then_shape);
+  PutOptionalShape(object, "else", shape.else_shape);
+  if (!shape.unevaluated_items) object["unevaluatedItems"] = false;
+  if (!shape.unevaluated_properties) object["unevaluatedProperties"] = false;
+  PutOptionalShape(object, "unevaluatedItemsShape", shape.unevaluated_items_shape);
+  PutOptionalShape(object, "unevaluatedPropertiesShape", shape.unevaluated_properties_shape);
+  PutString(object, "contentMediaType", shape.content_media_type);
+  PutString(object, "contentEncoding", shape.content_encoding);
+  PutOptionalShape(object, "contentSchema", shape.content_schema);
+  PutJsonMap(object, "extensions", shape.extensions, true);
+}
+
 json::value ToValue(const Example& example) {
   json::object object;
   PutString(object, "name", example.name);
@@ -132,6 +171,7 @@ json::value ToValue(const Shape& shape) {
   PutString(object, "schemaLanguage", shape.schema_language);
   PutString(object, "schemaText", shape.schema_text);
   PutLocation(object, shape.location);
+  PutJsonSchemaKeywords(object, shape);
   return object;
 }
 
@@ -143,6 +183,10 @@ json::value ToValue(const Parameter& parameter) {
   PutOptionalShape(object, "shape", parameter.shape);
   PutList(object, "examples", parameter.examples, [](const Example& e) { return ToValue(e); });
   PutLocation(object, parameter.location);
+  PutString(object, "style", parameter.style);
+  if (parameter.explode) object["explode"] = *parameter.explode;
+  PutFlag(object, "pathLevel", parameter.path_level);
+  PutJsonMap(object, "extensions", parameter.extensions, true);
   return object;
 }
 
@@ -190,6 +234,7 @@ json::value ToValue(const Operation& operation) {
   PutSecurity(object, operation.security);
   PutString(object, "soapAction", operation.soap_action);
   PutLocation(object, operation.location);
+  PutJsonMap(object, "extensions", operation.extensions, true);
   return object;
 }
 
@@ -396,14 +441,53 @@ class ModelReader {
     shape.schema_language = String(object, "schemaLanguage");
     shape.schema_text = String(object, "schemaText");
     shape.location = Location(object);
+    ReadJsonSchemaKeywords(object, shape);
     --depth_;
     return shape;
   }
 
+  void ReadJsonSchemaKeywords(const json::object& object, Shape& shape) {
+    auto read_shape = [this](const json::object& o) { return ReadShape(o); };
+    shape.type_array = Strings(object, "typeArray");
+    shape.exclusive_minimum_value = OptionalNumber<double>(object, "exclusiveMinimumValue");
+    shape.exclusive_maximum_value = OptionalNumber<double>(object, "exclusiveMaximumValue");
+    shape.const_value = JsonText(object, "const");
+    shape.prefix_items = List<Shape>(object, "prefixItems", read_shape);
+    shape.contains = OptionalShape(object, "contains");
+    shape.min_contains = OptionalNumber<uint64_t>(object, "minContains");
+    shape.max_contains = OptionalNumber<uint64_t>(object, "maxContains");
+    shape.property_names = OptionalShape(object, "propertyNames");
+    shape.dependent_schemas =
+        List<Property>(object, "dependentSchemas", [this](const json::object& o) { return ReadProperty(o); });
+    for (const auto& [name, value] : Object(object, "dependentRequired")) {
+      auto& names = shape.dependent_required[std::string(name)];
+      if (!value.is_array()) return void(Fail("dependentRequired", "an object of string arrays"));
+      for (const json::value& item : value.get_array())
+        if (item.is_string()) names.emplace_back(item.get_string());
+        else return void(Fail("dependentRequired", "an object of string arrays"));
+    }
+    shape.if_shape = OptionalShape(object, "if");
+    shape.then_shape = OptionalShape(object, "then");
+    shape.else_shape = OptionalShape(object, "else");
+    shape.unevaluated_items = !(object.contains("unevaluatedItems") && !Flag(object, "unevaluatedItems"));
+    shape.unevaluated_properties = !(object.contains("unevaluatedProperties") && !Flag(object, "unevaluatedProperties"));
+    shape.unevaluated_items_shape = OptionalShape(object, "unevaluatedItemsShape");
+    shape.unevaluated_properties_shape = OptionalShape(object, "unevaluatedPropertiesShape");
+    shape.content_media_type = String(object, "contentMediaType");
+    shape.content_encoding = String(object, "contentEncoding");
+    shape.content_schema = OptionalShape(object, "contentSchema");
+    shape.extensions = Map(object, "extensions", true);
+  }
+
   Parameter ReadParameter(const json::object& object) {
-    return {String(object, "name"), String(object, "in"),      String(object, "description"),
-            Flag(object, "required"), Flag(object, "deprecated"), OptionalShape(object, "shape"),
-            Examples(object),         Location(object)};
+    Parameter parameter{String(object, "name"),   String(object, "in"),         String(object, "description"),
+                        Flag(object, "required"), Flag(object, "deprecated"),   OptionalShape(object, "shape"),
+                        Examples(object),         Location(object)};
+    parameter.style = String(object, "style");
+    if (object.contains("explode")) parameter.explode = Flag(object, "explode");
+    parameter.path_level = Flag(object, "pathLevel");
+    parameter.extensions = Map(object, "extensions", true);
+    return parameter;
   }
   std::vector<Parameter> Parameters(const json::object& object, const char* key) {
     return List<Parameter>(object, key, [this](const json::object& o) { return ReadParameter(o); });
@@ -450,6 +534,7 @@ class ModelReader {
     operation.security = Security(object);
     operation.soap_action = String(object, "soapAction");
     operation.location = Location(object);
+    operation.extensions = Map(object, "extensions", true);
     return operation;
   }
 
@@ -495,6 +580,7 @@ class ModelReader {
       return DocumentationItem{String(o, "title"), String(o, "content")};
     });
     model.files = Strings(object, "files");
+    model.webhooks = List<Resource>(object, "webhooks", [this](const json::object& o) { return ReadResource(o); });
     return model;
   }
 
@@ -557,6 +643,7 @@ std::string ApiModel::ToJson() const {
   PutList(model, "documentation", documentation, [](const DocumentationItem& item) {
     return json::value{{"title", item.title}, {"content", item.content}};
   });
+  PutList(model, "webhooks", webhooks, [](const Resource& r) { return ToValue(r); });
   return json::serialize(model);
 }
 

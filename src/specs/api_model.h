@@ -111,6 +111,27 @@ struct Shape {
   std::string schema_text;
   SourceLocation location;
 
+  // JSON Schema keywords past OAS 3.0 (OAS 3.1 is JSON Schema 2020-12), which the compatibility
+  // checks compare; empty or absent when the spec does not use them.
+  std::vector<std::string> type_array = {};  // `type: [a, b]`: every type named but "null" (nullable), when more than one
+  // Numeric exclusive bounds (OAS 3.1 `exclusiveMinimum: 5`, XSD minExclusive); the booleans
+  // above are the OAS 3.0 / Swagger form that qualifies minimum and maximum.
+  std::optional<double> exclusive_minimum_value = {}, exclusive_maximum_value = {};
+  std::string const_value = {};  // JSON text
+  std::vector<Shape> prefix_items = {};
+  std::vector<Shape> contains = {};  // zero or one
+  std::optional<uint64_t> min_contains = {}, max_contains = {};
+  std::vector<Shape> property_names = {};  // zero or one
+  std::vector<Property> dependent_schemas = {};  // name: the property whose presence applies the shape
+  std::map<std::string, std::vector<std::string>> dependent_required = {};
+  std::vector<Shape> if_shape = {}, then_shape = {}, else_shape = {};  // zero or one each
+  bool unevaluated_items = true, unevaluated_properties = true;  // false for `unevaluatedItems: false`
+  std::vector<Shape> unevaluated_items_shape = {}, unevaluated_properties_shape = {};  // zero or one each
+  std::string content_media_type = {}, content_encoding = {};
+  std::vector<Shape> content_schema = {};  // zero or one
+  // Specification extensions (x-extensible-enum, x-sunset, x-stability-level, ...): name -> JSON text.
+  std::map<std::string, std::string> extensions = {};
+
   friend bool operator==(const Shape&, const Shape&) = default;
 };
 
@@ -124,6 +145,10 @@ struct Parameter {
   std::vector<Shape> shape;  // zero or one
   std::vector<Example> examples;
   SourceLocation location;
+  std::string style = {};        // OAS serialisation style (form, simple, deepObject, ...); empty: the default
+  std::optional<bool> explode = {};  // absent: the style's default
+  bool path_level = false;       // OAS: declared on the path item, shared by its operations
+  std::map<std::string, std::string> extensions = {};  // x- extensions (x-sunset, ...): name -> JSON text
 
   friend bool operator==(const Parameter&, const Parameter&) = default;
 };
@@ -191,6 +216,7 @@ struct Operation {
   std::vector<SecurityRequirement> security;
   std::string soap_action;  // WSDL only
   SourceLocation location;
+  std::map<std::string, std::string> extensions = {};  // x- extensions (x-sunset, x-stability-level, ...): name -> JSON text
 
   friend bool operator==(const Operation&, const Operation&) = default;
 };
@@ -254,6 +280,7 @@ struct ApiModel {
   std::vector<Service> services;       // WSDL services and their ports
   std::vector<DocumentationItem> documentation;
   std::vector<std::string> files;  // every archive file the spec pulled in, main file first
+  std::vector<Resource> webhooks = {};  // OAS 3.1 webhooks: each a resource whose path is the webhook's name
 
   // The names of the declared types and security schemes, as the model's summary lists them.
   std::vector<std::string> DataTypeNames() const;

@@ -79,6 +79,33 @@ ApiModel RichModel() {
   union_shape.display_name = "Either";
   model.types["lib.Either"] = union_shape;
 
+  // The JSON Schema 2020-12 keywords OAS 3.1 adds, and extensions.
+  Shape schema2020;
+  schema2020.type = "string";
+  schema2020.type_array = {"string", "integer"};
+  schema2020.exclusive_minimum_value = 1;
+  schema2020.exclusive_maximum_value = 9.5;
+  schema2020.const_value = R"("fixed")";
+  schema2020.prefix_items = {StringShape(), number};
+  schema2020.contains = {number};
+  schema2020.min_contains = 1;
+  schema2020.max_contains = 3;
+  schema2020.property_names = {StringShape()};
+  schema2020.dependent_schemas = {{"card", false, false, {StringShape()}, {}}};
+  schema2020.dependent_required = {{"card", {"billing", "cvc"}}};
+  schema2020.if_shape = {StringShape()};
+  schema2020.then_shape = {number};
+  schema2020.else_shape = {next};
+  schema2020.unevaluated_items = schema2020.unevaluated_properties = false;
+  schema2020.unevaluated_items_shape = {number};
+  schema2020.unevaluated_properties_shape = {StringShape()};
+  schema2020.content_media_type = "application/json";
+  schema2020.content_encoding = "base64";
+  schema2020.content_schema = {next};
+  schema2020.extensions = {{"x-extensible-enum", R"(["a","b"])"}};
+  model.types["lib.Either"].one_of.push_back(schema2020);
+
+
   Operation get;
   get.method = "get";
   get.operation_id = "getFlight";
@@ -98,6 +125,11 @@ ApiModel RichModel() {
   get.security = {{{"oauth", {"read", "write"}}}, {}};
   get.soap_action = "urn:get";
   get.location = {"api.raml", 19, 3};
+  get.extensions = {{"x-sunset", R"("2030-01-01")"}, {"x-stability-level", R"("beta")"}};
+  get.parameters[1].style = "simple";
+  get.parameters[1].explode = false;
+  get.parameters[1].path_level = true;
+  get.parameters[1].extensions = {{"x-sunset", R"("2031-01-01")"}};
   model.resources = {{"/flights/{id}", "Flight", "One flight", {get}, {"api.raml", 18, 1}}};
   model.security = {{{"oauth", {}}}, {{"null", {}}}};
   model.security_schemes = {{"oauth", "OAuth 2.0", "tokens",
@@ -107,6 +139,7 @@ ApiModel RichModel() {
                      {"f.wsdl", 79, 3}}};
   model.documentation = {{"Home", "# Welcome"}};
   model.files = {"api.raml", "types/flight.raml"};
+  model.webhooks = {{"newFlight", "", "", {get}, {}}};
   return model;
 }
 

@@ -76,7 +76,9 @@ class ModelBuilder {
     model_.security = ReadSecurity(root.Find("security"));
     if (const YamlNode* paths = root.Find("paths"); paths && paths->is_mapping())
       for (const auto& [path, item] : paths->pairs)
-        if (!path.empty() && path.front() == '/') ReadPathItem(path, {main_file_, &item, ""});
+        if (!path.empty() && path.front() == '/') model_.resources.push_back(ReadPathItem(path, {main_file_, &item, ""}));
+    if (const YamlNode* webhooks = root.Find("webhooks"); webhooks && webhooks->is_mapping())
+      for (const auto& [name, item] : webhooks->pairs) model_.webhooks.push_back(ReadPathItem(name, {main_file_, &item, ""}));
     DeclarePendingTypes();
   }
 
@@ -167,7 +169,7 @@ class ModelBuilder {
 
   // ---- paths and operations ----
 
-  void ReadPathItem(const std::string& path, const OasNode& written) {
+  Resource ReadPathItem(const std::string& path, const OasNode& written) {
     Resource resource;
     resource.path = path;
     resource.location = At(written);
@@ -175,11 +177,12 @@ class ModelBuilder {
     if (item && item.node->is_mapping()) {
       resource.display_name = Text(item.node->Find("summary"));
       resource.description = Text(item.node->Find("description"));
-      const std::vector<Parameter> shared = ReadParameters(Child(item, "parameters"));
+      std::vector<Parameter> shared = ReadParameters(Child(item, "parameters"));
+      for (auto& parameter : shared) parameter.path_level = true;
       for (const auto& [key, operation] : item.node->pairs)
         if (IsMethod(key)) resource.operations.push_back(ReadOperation(key, {item.file, &operation, ""}, shared));
     }
-    model_.resources.push_back(std::move(resource));
+    return resource;
   }
 
   Operation ReadOperation(const std::string& method, const OasNode& node, const std::vector<Parameter>& shared) {
@@ -215,6 +218,7 @@ class ModelBuilder {
       for (const auto& [status, response] : responses.node->pairs)
         if (status.rfind("x-", 0) != 0) operation.responses.push_back(ReadResponse(status, {responses.file, &response, ""}));
     operation.security = op.Find("security") ? ReadSecurity(op.Find("security")) : model_.security;
+    operation.extensions = Extensions(op);
     return operation;
   }
 
@@ -237,6 +241,9 @@ class ModelBuilder {
     parameter.required = Flag(p.Find("required"));
     parameter.deprecated = Flag(p.Find("deprecated"));
     parameter.location = std::move(location);
+    parameter.style = Text(p.Find("style"));
+    if (const YamlNode* explode = p.Find("explode"); explode && explode->is_scalar()) parameter.explode = Flag(explode);
+    parameter.extensions = Extensions(p);
     if (const OasNode schema = Child(node, "schema")) {
       parameter.shape.push_back(SchemaShape(schema));
     } else if (const OasNode content = Child(node, "content"); content && content.node->is_mapping()) {
@@ -443,7 +450,7 @@ class ModelBuilder {
       else if (key == "format") shape.format = Text(&value);
       else if (key == "pattern") shape.pattern = Text(&value);
       else if (key == "enum" && value.is_sequence()) for (const auto& item : value.items) shape.enum_values.push_back(YamlToJsonText(item));
-      else if (key == "const") shape.enum_values = {YamlToJsonText(value)};
+      else if (key == "const") shape.const_value = YamlToJsonText(value);
       else if (key == "minLength") shape.min_length = Count(value);
       else if (key == "maxLength") shape.max_length = Count(value);
       else if (key == "minItems") shape.min_items = Count(value);
@@ -453,8 +460,8 @@ class ModelBuilder {
       else if (key == "minimum") shape.minimum = Number(value);
       else if (key == "maximum") shape.maximum = Number(value);
       else if (key == "multipleOf") shape.multiple_of = Number(value);
-      else if (key == "exclusiveMinimum") ReadExclusive(value, shape.minimum, shape.exclusive_minimum);
-      else if (key == "exclusiveMaximum") ReadExclusive(value, shape.maximum, shape.exclusive_maximum);
+      else if (key == "exclusiveMinimum") ReadExclusive(value, shape.exclusive_minimum_value, shape.exclusive_minimum);
+      else if (key == "exclusiveMaximum") ReadExclusive(value, shape.exclusive_maximum_value, shape.exclusive_maximum);
       else if (key == "uniqueItems") shape.unique_items = Flag(&value);
       else if (key == "nullable" || key == "x-nullable") shape.nullable = shape.nullable || Flag(&value);
       else if (key == "readOnly") shape.read_only = Flag(&value);
@@ -478,7 +485,10 @@ class ModelBuilder {
       else if (key == "example") shape.examples.push_back({"", YamlToJsonText(value), "", At(schema.file, value)});
       else if (key == "examples" && value.is_sequence() && oas31_) {
         for (const auto& item : value.items) shape.examples.push_back({"", YamlToJsonText(item), "", At(schema.file, item)});
-      } else shape.facets[key] = YamlToJsonText(value);  // xml, externalDocs, x-..., if/then/else, ...
+      } else if (!ReadJsonSchemaKeyword(key, child, shape)) {
+        if (key.rfind("x-", 0) == 0) shape.extensions[key] = YamlToJsonText(value);
+        else shape.facets[key] = YamlToJsonText(value);  // xml, externalDocs, $comment, ...
+      }
     }
     for (auto& property : shape.properties)
       property.required = !property.pattern && std::find(required.begin(), required.end(), property.name) != required.end();
@@ -490,7 +500,8 @@ class ModelBuilder {
     return shape;
   }
 
-  // 2.0/3.0: one type name; 3.1: a name or a list of names, "null" among them meaning nullable.
+  // 2.0/3.0: one type name; 3.1: a name or a list of names, "null" among them meaning nullable
+  // (the first other name is `type`, and all of them `type_array` when there are several).
   static void ReadType(const YamlNode& value, Shape& shape) {
     if (value.is_scalar()) {
       if (value.scalar == "null") shape.nullable = true;
@@ -502,16 +513,8 @@ class ModelBuilder {
       if (name == "null") shape.nullable = true;
       else types.push_back(name);
     }
-    if (types.size() == 1) shape.type = types.front();
-    if (types.empty()) shape.type = "nil";
-    if (types.size() <= 1) return;
-    shape.type = "union";
-    for (const auto& name : types) {
-      Shape variant;
-      variant.type = name;
-      variant.location = shape.location;
-      shape.any_of.push_back(std::move(variant));
-    }
+    shape.type = types.empty() ? "null" : types.front();
+    if (types.size() > 1) shape.type_array = std::move(types);
   }
 
   // 2.0/3.0: a boolean beside minimum/maximum; 3.1: the exclusive bound itself.
@@ -520,8 +523,48 @@ class ModelBuilder {
       exclusive = value.scalar == "true";
     } else if (const auto number = Number(value)) {
       bound = number;
-      exclusive = true;
     }
+  }
+
+  // The JSON Schema 2019/2020 keywords OAS 3.1 brings; false for any other key.
+  bool ReadJsonSchemaKeyword(const std::string& key, const OasNode& child, Shape& shape) {
+    const YamlNode& value = *child.node;
+    auto one = [&](std::vector<Shape>& into) { into.push_back(SchemaShape(child)); };
+    if (key == "if") one(shape.if_shape);
+    else if (key == "then") one(shape.then_shape);
+    else if (key == "else") one(shape.else_shape);
+    else if (key == "contains") one(shape.contains);
+    else if (key == "propertyNames") one(shape.property_names);
+    else if (key == "contentSchema") one(shape.content_schema);
+    else if (key == "minContains") shape.min_contains = Count(value);
+    else if (key == "maxContains") shape.max_contains = Count(value);
+    else if (key == "contentMediaType") shape.content_media_type = Text(&value);
+    else if (key == "contentEncoding") shape.content_encoding = Text(&value);
+    else if (key == "unevaluatedItems" || key == "unevaluatedProperties") {
+      const bool items = key == "unevaluatedItems";
+      if (value.is_scalar() && (value.scalar == "false" || value.scalar == "true"))
+        (items ? shape.unevaluated_items : shape.unevaluated_properties) = value.scalar == "true";
+      else one(items ? shape.unevaluated_items_shape : shape.unevaluated_properties_shape);
+    } else if (key == "prefixItems" && value.is_sequence()) {
+      for (const auto& item : value.items) shape.prefix_items.push_back(SchemaShape({child.file, &item, ""}));
+    } else if (key == "dependentSchemas" && value.is_mapping()) {
+      for (const auto& [name, schema] : value.pairs)
+        shape.dependent_schemas.push_back({name, false, false, {SchemaShape({child.file, &schema, ""})}, At(child.file, schema)});
+    } else if (key == "dependentRequired" && value.is_mapping()) {
+      for (const auto& [name, names] : value.pairs) shape.dependent_required[name] = Strings(&names);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // An object's specification extensions (x-...), as JSON text.
+  static std::map<std::string, std::string> Extensions(const YamlNode& node) {
+    std::map<std::string, std::string> extensions;
+    if (!node.is_mapping()) return extensions;
+    for (const auto& [key, value] : node.pairs)
+      if (key.rfind("x-", 0) == 0) extensions[key] = YamlToJsonText(value);
+    return extensions;
   }
 
   // 2.0: the property name; 3.x: {propertyName, mapping: value -> schema name or reference}.

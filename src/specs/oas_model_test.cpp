@@ -335,19 +335,100 @@ components:
   const Shape& age = types.at("Age");
   EXPECT_EQ(age.type, "integer");
   EXPECT_TRUE(age.nullable);
-  EXPECT_EQ(age.minimum, 0.0);
-  EXPECT_TRUE(age.exclusive_minimum);
+  EXPECT_FALSE(age.minimum);
+  EXPECT_EQ(age.exclusive_minimum_value, 0.0);
   EXPECT_EQ(age.examples.size(), 2u);
   const Shape& mixed = types.at("Mixed");
-  EXPECT_EQ(mixed.type, "union");
-  EXPECT_EQ(mixed.any_of.size(), 2u);
-  EXPECT_EQ(mixed.enum_values, std::vector<std::string>{"3"});
+  EXPECT_EQ(mixed.type, "string");
+  EXPECT_EQ(mixed.type_array, (std::vector<std::string>{"string", "number"}));
+  EXPECT_EQ(mixed.const_value, "3");
   const Shape& tree = types.at("Tree");
   EXPECT_EQ(tree.ref, "Node");
   EXPECT_EQ(tree.description, "a tree") << "3.1 keeps a $ref's siblings";
   const Shape& node = types.at("Node");
   EXPECT_TRUE(node.properties.at(0).pattern);
   EXPECT_EQ(node.properties.at(1).shape.at(0).items.at(0).ref, "Node");
+}
+
+// What the compatibility checks compare beyond OAS 3.0: JSON Schema 2020-12 keywords,
+// extensions, path-item parameters, serialisation and webhooks.
+TEST(OasModelTest, Oas31KeywordsExtensionsPathParametersAndWebhooks) {
+  const char* spec = R"(openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /items/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: trace, in: header, schema: {type: string}}
+    get:
+      x-stability-level: beta
+      x-sunset: '2030-01-01'
+      parameters:
+        - {name: trace, in: header, deprecated: true, x-sunset: '2031-01-01', schema: {type: string}}
+        - {name: filter, in: query, style: form, explode: false, schema: {type: object}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: array
+                prefixItems: [{type: string}, {type: integer}]
+                contains: {type: integer}
+                minContains: 1
+                maxContains: 3
+                unevaluatedItems: false
+                x-extensible-enum: [a, b]
+                if: {required: [kind]}
+                then: {properties: {size: {type: integer}}}
+                else: {propertyNames: {pattern: '^[a-z]+$'}}
+                dependentRequired: {card: [cvc]}
+                dependentSchemas: {card: {required: [billing]}}
+                contentMediaType: application/json
+                contentEncoding: base64
+                contentSchema: {type: object}
+                exclusiveMaximum: 10
+webhooks:
+  newItem:
+    post:
+      responses: {'200': {description: ok}}
+)";
+  const SpecReport report = ReadSpec(InMemorySpecSource(std::map<std::string, std::string>{{"api.yaml", spec}}), "api.yaml");
+  ASSERT_TRUE(report.valid()) << Problems(report);
+  const Operation& get = FindOperation(report.model, "/items/{id}", "get");
+  EXPECT_EQ(get.extensions.at("x-stability-level"), R"("beta")");
+  EXPECT_EQ(get.extensions.at("x-sunset"), R"("2030-01-01")");
+  const Parameter* id = FindParameter(get.parameters, "id");
+  ASSERT_TRUE(id);
+  EXPECT_TRUE(id->path_level);
+  const Parameter* trace = FindParameter(get.parameters, "trace");
+  ASSERT_TRUE(trace);
+  EXPECT_FALSE(trace->path_level) << "the operation's own parameter replaces the path item's";
+  EXPECT_EQ(trace->extensions.at("x-sunset"), R"("2031-01-01")");
+  const Parameter* filter = FindParameter(get.parameters, "filter");
+  ASSERT_TRUE(filter);
+  EXPECT_EQ(filter->style, "form");
+  EXPECT_EQ(filter->explode, false);
+  const Shape& shape = get.responses.at(0).bodies.at(0).shape.at(0);
+  EXPECT_EQ(shape.prefix_items.size(), 2u);
+  EXPECT_EQ(shape.contains.at(0).type, "integer");
+  EXPECT_EQ(shape.min_contains, 1u);
+  EXPECT_EQ(shape.max_contains, 3u);
+  EXPECT_FALSE(shape.unevaluated_items);
+  EXPECT_EQ(shape.extensions.at("x-extensible-enum"), R"(["a","b"])");
+  EXPECT_EQ(shape.if_shape.size(), 1u);
+  EXPECT_EQ(shape.then_shape.at(0).properties.at(0).name, "size");
+  EXPECT_EQ(shape.else_shape.at(0).property_names.at(0).pattern, "^[a-z]+$");
+  EXPECT_EQ(shape.dependent_required.at("card"), std::vector<std::string>{"cvc"});
+  EXPECT_EQ(shape.dependent_schemas.at(0).name, "card");
+  EXPECT_EQ(shape.content_media_type, "application/json");
+  EXPECT_EQ(shape.content_encoding, "base64");
+  EXPECT_EQ(shape.content_schema.at(0).type, "object");
+  EXPECT_EQ(shape.exclusive_maximum_value, 10.0);
+  EXPECT_TRUE(shape.facets.empty());
+  ASSERT_EQ(report.model.webhooks.size(), 1u);
+  EXPECT_EQ(report.model.webhooks[0].path, "newItem");
+  EXPECT_EQ(report.model.webhooks[0].operations.at(0).method, "post");
 }
 
 // The corpus: every operation of the large spec is modelled, every reference named once.

@@ -288,7 +288,7 @@ TEST(WsdlCycleTest, ImportAndIncludeCyclesAreAllowedAndReadOnce) {
                      "s.wsdl");
   EXPECT_TRUE(report.valid()) << Problems(report);
   EXPECT_EQ(report.model.files, (std::vector<std::string>{"s.wsdl", "a.xsd", "b.xsd"}));
-  EXPECT_EQ(report.model.DataTypeNames(), (std::vector<std::string>{"E"}));
+  EXPECT_EQ(report.model.DataTypeNames(), (std::vector<std::string>{"tns:E"}));  // XSD names are qualified
 }
 
 TEST(WsdlCycleTest, AWsdlImportingItselfIsReadOnce) {

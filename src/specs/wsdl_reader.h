@@ -3,7 +3,12 @@
 // well-formed XML and consistent (message parts name declared elements or types, port type
 // operations name declared messages, bindings name declared port types, service ports name
 // declared bindings) and extracts the ApiModel: each port type is a resource whose operations
-// are POSTs named after the WSDL operations. DTDs are refused: no entity is ever expanded.
+// are POSTs named after the WSDL operations, with the SOAP action of their binding; the input
+// message is the request body (an object whose properties are the message parts, SOAP header
+// parts being header parameters), the output the response "output" and each fault a response
+// "fault:<name>"; services list their ports with binding, port type, address and protocol; the
+// schemas' global elements and types are named shapes (see xsd_shapes.h). DTDs are refused: no
+// entity is ever expanded.
 //
 // Thread safety: a pure function.
 #pragma once
