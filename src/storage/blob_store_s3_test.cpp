@@ -317,7 +317,7 @@ TEST_F(S3UrlTest, RefusesBadUrlsAndMissingCredentialsClearly) {
   const Status in_url = ParseS3BlobStoreUrl("s3://key:secret@bucket").status();
   EXPECT_EQ(in_url.code(), "INVALID_BLOBS_URL");
   EXPECT_NE(in_url.message().find("credentials do not go in the blob store URL"), std::string::npos);
-  for (const std::string& bad : {"http://bucket", "s3://bucket?endpont=x", "s3://bucket/a+b", "s3://bucket?style=sideways",
+  for (const char* bad : {"http://bucket", "s3://bucket?endpont=x", "s3://bucket/a+b", "s3://bucket?style=sideways",
                                  "s3://bucket?cache_mb=-1"})
     EXPECT_EQ(ParseS3BlobStoreUrl(bad).status().code(), "INVALID_BLOBS_URL") << bad;
   S3BlobStoreOptions options = *ParseS3BlobStoreUrl("s3://Bad_Bucket");

@@ -1,7 +1,8 @@
 // Helpers for tests against S3 (header-only, never in the agora_storage library):
 //
-// - S3TestServer: the s3rver of tests/s3. Under ctest it is the `s3` fixture's (AGORA_S3_STATE);
-//   a test binary run alone starts one itself with the same script and stops it at exit. A
+// - S3TestServer: the s3rver of tests/s3. Under ctest it is the `s3` fixture's (its state
+//   directory: AGORA_S3_STATE, else the build's, AGORA_S3_STATE_DIR); a test binary run alone
+//   starts one itself with the same script and stops it at exit. A
 //   missing server or npm package fails the test, never skips it.
 // - NewTestBucket: S3 client options for a fresh bucket of one's own, so tests run in parallel.
 // - FaultyProxy: a TCP proxy in front of the server that fails on request: refuses or resets
@@ -48,6 +49,10 @@ class S3TestServer {
                                  "/endpoint: did `ctest` run s3.start (tests/s3/fixture.sh)?");
       return;
     }
+#ifdef AGORA_S3_STATE_DIR
+    endpoint_ = ReadEndpoint(AGORA_S3_STATE_DIR "/endpoint");  // the ctest fixture's, while it runs
+    if (!endpoint_.empty()) return;
+#endif
     own_state_ = "/tmp/agora-s3rver-" + NewUuid();
     const std::string command = "bash " AGORA_SOURCE_DIR "/tests/s3/fixture.sh start " + own_state_ + " >/dev/null";
     if (std::system(command.c_str()) != 0)
