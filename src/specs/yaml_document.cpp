@@ -68,6 +68,7 @@ class TreeBuilder {
     std::string anchor;
     bool expecting_value = false;
     std::string key;
+    uint32_t key_line = 0, key_column = 0;
     std::unordered_set<std::string> keys;  // filled only once a mapping outgrows kLinearKeys
   };
 
@@ -202,8 +203,12 @@ class TreeBuilder {
       top.key = node.is_scalar() ? std::move(node.scalar) : "<complex key>";
       if (!AddKey(top, top.key))
         return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
+      top.key_line = node.line;
+      top.key_column = node.column;
       top.expecting_value = true;
     } else {
+      node.key_line = top.key_line;
+      node.key_column = top.key_column;
       top.node.pairs.push_back({std::move(top.key), std::move(node)});
       top.expecting_value = false;
     }
