@@ -69,23 +69,17 @@ TEST_P(BlobStoreBehaviourTest, StoresReadsAndListsABlob) {
   const std::string bytes = Pattern(300 * 1024, 1);
   auto info = Put(bytes);
   ASSERT_TRUE(info.ok()) << info.status().ToString();
-  MultiHasher oneshot;
-  oneshot.Update(bytes.data(), bytes.size());
-  const Digests want = oneshot.Finish();
-  EXPECT_EQ(info->sha256, want.sha256);
-  EXPECT_EQ(info->md5, want.md5);
-  EXPECT_EQ(info->sha1, want.sha1);
-  EXPECT_EQ(info->size, bytes.size());
-  EXPECT_TRUE(store_->Exists(want.sha256));
-  EXPECT_EQ(*store_->Size(want.sha256), bytes.size());
-  EXPECT_TRUE(*ReadRange(want.sha256, 0, UINT64_MAX) == bytes);
-  auto open = store_->Open(want.sha256);
+  const std::string sha256 = testing::ExpectDigestsOf(*info, bytes);
+  EXPECT_TRUE(store_->Exists(sha256));
+  EXPECT_EQ(*store_->Size(sha256), bytes.size());
+  EXPECT_TRUE(*ReadRange(sha256, 0, UINT64_MAX) == bytes);
+  auto open = store_->Open(sha256);
   ASSERT_TRUE(open.ok());
   EXPECT_TRUE(*ReadAll(**open) == bytes);
-  auto local = store_->Fetch(want.sha256);
+  auto local = store_->Fetch(sha256);
   ASSERT_TRUE(local.ok()) << local.status().ToString();
   EXPECT_TRUE(FileContent(local->path()) == bytes);
-  EXPECT_EQ(*store_->List(), std::vector<std::string>{want.sha256});
+  EXPECT_EQ(*store_->List(), std::vector<std::string>{sha256});
 }
 
 TEST_P(BlobStoreBehaviourTest, EmptyContentIsABlobToo) {

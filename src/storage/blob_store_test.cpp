@@ -93,14 +93,8 @@ TEST_F(FileBlobStoreTest, ALargeBlobHasTheSameDigestsAsOneShotHashing) {
     ASSERT_TRUE((*writer)->Append(bytes.data() + at, std::min<size_t>(300000, bytes.size() - at)).ok());
   auto info = (*writer)->Commit();
   ASSERT_TRUE(info.ok()) << info.status().ToString();
-  MultiHasher oneshot;
-  oneshot.Update(bytes.data(), bytes.size());
-  const Digests want = oneshot.Finish();
-  EXPECT_EQ(info->sha256, want.sha256);
-  EXPECT_EQ(info->md5, want.md5);
-  EXPECT_EQ(info->sha1, want.sha1);
-  EXPECT_EQ(info->size, bytes.size());
-  EXPECT_EQ(*store_->Size(want.sha256), bytes.size());
+  const std::string sha256 = testing::ExpectDigestsOf(*info, bytes);
+  EXPECT_EQ(*store_->Size(sha256), bytes.size());
   EXPECT_EQ(PipelinedHasher::ActivePipelines(), 0);
 }
 
