@@ -29,7 +29,9 @@ struct BlobCopyReport {
 // Called after each blob with its id and whether it was copied (false: already there).
 using BlobProgress = std::function<void(const std::string& sha256, bool copied)>;
 
-Result<BlobCopyReport> CopyBlobs(storage::BlobStore& from, storage::BlobStore& to, const BlobProgress& progress = {});
+// Copies the blobs `sha256s` that `to` lacks. NotFound if `from` lacks one.
+Result<BlobCopyReport> CopyBlobs(storage::BlobStore& from, storage::BlobStore& to, const std::vector<std::string>& sha256s,
+                                 const BlobProgress& progress = {});
 
 // The ids of `sha256s` that the target lacks, or whose content does not match their id.
 Result<std::vector<std::string>> VerifyBlobs(storage::BlobStore& to, const std::vector<std::string>& sha256s);

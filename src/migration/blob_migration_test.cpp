@@ -49,7 +49,7 @@ TEST_F(BlobMigrationTest, AnInterruptedCopyResumesAndVerifies) {
     FaultyProxy proxy(storage::testing::S3TestServer::Endpoint());
     auto target = Target(proxy.endpoint());
     proxy.GoneAfter(300000);  // S3 vanishes after a few blobs
-    const Status st = CopyBlobs(*source_, *target).status();
+    const Status st = CopyBlobs(*source_, *target, shas_).status();
     EXPECT_EQ(st.kind(), Status::Kind::kUnavailable) << st.ToString();
   }
   auto target = Target(storage::testing::S3TestServer::Endpoint());
@@ -59,20 +59,20 @@ TEST_F(BlobMigrationTest, AnInterruptedCopyResumesAndVerifies) {
   EXPECT_LT(already, shas_.size()) << "and was interrupted";
 
   std::vector<std::string> seen;
-  auto report = CopyBlobs(*source_, *target, [&](const std::string& sha, bool) { seen.push_back(sha); });
+  auto report = CopyBlobs(*source_, *target, shas_, [&](const std::string& sha, bool) { seen.push_back(sha); });
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->skipped, already);
   EXPECT_EQ(report->copied, shas_.size() - already);
   EXPECT_EQ(seen.size(), shas_.size());
   EXPECT_TRUE(VerifyBlobs(*target, shas_)->empty());
 
-  auto again = CopyBlobs(*source_, *target);
+  auto again = CopyBlobs(*source_, *target, shas_);
   EXPECT_EQ(again->copied, 0u) << "a finished copy has nothing left to send";
 }
 
 TEST_F(BlobMigrationTest, VerificationFindsMissingAndDamagedCopies) {
   auto target = Target(storage::testing::S3TestServer::Endpoint());
-  ASSERT_TRUE(CopyBlobs(*source_, *target).ok());
+  ASSERT_TRUE(CopyBlobs(*source_, *target, shas_).ok());
   ASSERT_TRUE(target->Remove(shas_[0]).ok());
   // A copy whose bytes were changed after it was stored (the digest it records stays).
   const std::string forged = dir_.Path("forged");

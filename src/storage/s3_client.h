@@ -2,7 +2,8 @@
 // requests signed by s3_signer.h. It does what the S3 BlobStore needs and nothing more: upload a
 // local file as an object (one PUT, or a multipart upload past a threshold; streamed from the
 // file, so memory stays at curl's buffer whatever the size), HEAD, ranged GET read through a
-// bounded buffer, DELETE, ListObjectsV2, and HEAD/PUT of the bucket for start-up checks and tests.
+// bounded buffer, DELETE, ListObjects (version 1, with markers), and HEAD/PUT of the bucket for
+// start-up checks and tests.
 //
 // Why our own client: Debian 12 packages no AWS SDK for C++ nor minio-cpp, and libs3 signs only
 // the retired SigV2. The S3 calls agora makes are few and simple; a client of a few hundred lines
