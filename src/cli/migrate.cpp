@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "cli/command.h"
+#include "cli/data_dir.h"
 #include "migration/migration.h"
 #include "storage/blob_store_s3.h"
 #include "storage/env.h"
@@ -37,16 +38,6 @@ struct Location {
 
 bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
-// Passwords belong in PGPASSWORD or ~/.pgpass: a command line is visible to every local user.
-Status CheckNoPassword(const std::string& url) {
-  const size_t scheme = url.find("://"), at = url.find('@');
-  const bool in_userinfo = scheme != std::string::npos && at != std::string::npos &&
-                           url.substr(scheme + 3, at - scheme - 3).find(':') != std::string::npos;
-  if (in_userinfo || url.find("password=") != std::string::npos)
-    return Status::InvalidArgument("USAGE", "give the PostgreSQL password in PGPASSWORD or ~/.pgpass, not in the URL");
-  return Status::Ok();
-}
-
 Result<Location> ParseLocation(const std::vector<std::string>& values, const char* option) {
   Location location;
   for (const auto& value : values) {
@@ -58,7 +49,7 @@ Result<Location> ParseLocation(const std::vector<std::string>& values, const cha
                                                   " takes one data directory, PostgreSQL URL or S3 URL of each kind");
     *slot = value;
   }
-  if (!location.postgres_url.empty()) AGORA_RETURN_IF_ERROR(CheckNoPassword(location.postgres_url));
+  if (!location.postgres_url.empty()) AGORA_RETURN_IF_ERROR(CheckMetadataUrl(location.postgres_url));
   if (location.dir.empty() && (location.postgres_url.empty() || location.s3_url.empty()))
     return Status::InvalidArgument("USAGE", std::string("--") + option +
                                                 " needs a data directory, or both a postgresql:// and an s3:// URL");

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import threading
 
-from agora_harness import AGORA_BIN, AgoraServer, AgoraTestCase
+from agora_harness import AGORA_BIN, AgoraSingleServer, AgoraTestCase
 from postgres_fixture import new_database, psql
 from s3_fixture import S3Blobs
 
@@ -35,6 +35,8 @@ def coordinates(i):
 
 
 class MigrateTest(AgoraTestCase):
+    server_class = AgoraSingleServer  # an embedded installation to migrate, in cluster runs too
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -125,7 +127,7 @@ class MigrateTest(AgoraTestCase):
         self.addCleanup(shutil.rmtree, back, ignore_errors=True)
         returned = migrate("--from", postgres, bucket.url(), "--to", back)
         self.assertEqual(returned.returncode, 0, returned.stdout + returned.stderr)
-        served = AgoraServer(data_dir=back)
+        served = AgoraSingleServer(data_dir=back)
         self.addCleanup(served.cleanup)
         served.start()
         self.addCleanup(served.stop)
