@@ -57,6 +57,7 @@ void Fill(MetadataStore& store) {
   job.request_json = "{}";
   job.blob_refs = {std::string(64, 'e')};
   ASSERT_TRUE(store.PutJob(job).ok());
+  ASSERT_TRUE(store.AddDownloads({{{"group", "orders", "1.0.0"}, 20000, 3}}).ok());
 }
 
 class MetadataCopyTest : public ::testing::Test {

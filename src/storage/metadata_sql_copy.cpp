@@ -85,7 +85,7 @@ const std::vector<std::string>& MetadataTables() {
       "organizations", "environments", "users", "clients", "tokens", "settings",
       "groups", "assets", "api_models", "versions", "version_tags", "version_keywords",
       "version_properties", "version_dependencies", "version_files", "version_tag_values", "deleted_versions",
-      "tag_definitions", "portals", "portal_pages", "portal_resources", "jobs", "job_blobs"};
+      "tag_definitions", "portals", "portal_pages", "portal_resources", "jobs", "job_blobs", "version_downloads"};
   return kTables;
 }
 
