@@ -445,13 +445,13 @@ class AgoraCluster(AgoraSingleServer):
     same interface as AgoraSingleServer, whose HTTP helpers talk to nginx. data_dir holds the nodes'
     own directories and remembers the database, so AgoraCluster(data_dir=...) restarts the cluster."""
 
-    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None, nodes=CLUSTER_NODES,
+    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None, env=None, nodes=CLUSTER_NODES,
                  drain_seconds=0, lease_seconds=3):
         """drain_seconds, lease_seconds: the nodes' --drain-seconds and --job-lease-seconds; tests stop
         and kill clusters often, so by default no drain, and a dead server's publications move on after 3 s."""
         if tls:
             raise AssertionError("TLS ends at the balancer in a cluster; a test of agora's own TLS uses AgoraSingleServer")
-        super().__init__(extra_args, data_dir=data_dir, port=port, binary=binary)
+        super().__init__(extra_args, data_dir=data_dir, port=port, binary=binary, env=env)
         state_file = os.path.join(self.data_dir, "cluster.json")
         if os.path.exists(state_file):
             with open(state_file) as f:
@@ -467,7 +467,7 @@ class AgoraCluster(AgoraSingleServer):
         maintenance = postgres_cluster_url()
         self.metadata_url = maintenance[:maintenance.rfind("/") + 1] + self.database
         self.blob_dir = state["blobs"]
-        self.nodes = [AgoraSingleServer(list(self.extra_args) + self.node_args(), binary=self.binary,
+        self.nodes = [AgoraSingleServer(list(self.extra_args) + self.node_args(), binary=self.binary, env=env,
                                         data_dir=os.path.join(self.data_dir, f"node-{i}")) for i in range(nodes)]
         self.balancer = None
 
