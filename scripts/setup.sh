@@ -14,7 +14,7 @@ packages=(
   libmd4c-dev
   chromium fonts-dejavu-core
   libpq-dev postgresql-15 nginx-light
-  curl python3 python3-prometheus-client time
+  curl python3 python3-prometheus-client time libcurl4-openssl-dev python3-botocore
   clang libclang-rt-14-dev
 )
 
