@@ -1,5 +1,7 @@
 #include "exchange/handler_support.h"
 
+#include "exchange/file_links.h"
+
 namespace agora::exchange {
 
 server::Response JsonResponse(int status, const boost::json::value& value) {
@@ -64,14 +66,6 @@ Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const a
   return version;
 }
 
-Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
-                                                           const std::string& group_id, const std::string& asset_id) {
-  AGORA_ASSIGN_OR_RETURN(auto versions, services.metadata.ListVersions(group_id, asset_id));
-  if (versions.empty()) return Status::NotFound("Asset " + group_id + ":" + asset_id + " not found");
-  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
-  return versions;
-}
-
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request) {
   AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(services, principal, CoordinatesOf(request)));
@@ -91,6 +85,15 @@ class BlobBodySource : public server::BodySource {
   std::unique_ptr<storage::SequentialFile> file_;
 };
 
+// A download, for the usage figures: the whole file, or the first part of a ranged one.
+bool IsDownload(const server::Response& response) {
+  if (response.status == 200) return true;
+  if (response.status != 206) return false;
+  for (const auto& [name, value] : response.headers)
+    if (name == "Content-Range") return value.rfind("bytes 0-", 0) == 0;
+  return false;
+}
+
 }  // namespace
 
 server::Response ServeBlob(ExchangeServices& services, const server::Request& request, const std::string& sha256,
@@ -103,6 +106,15 @@ server::Response ServeBlob(ExchangeServices& services, const server::Request& re
                                AGORA_ASSIGN_OR_RETURN(auto file, services.blobs.OpenRange(sha256, offset, length));
                                return std::shared_ptr<server::BodySource>(std::make_shared<BlobBodySource>(std::move(file)));
                              });
+}
+
+server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
+                                  const assets::AssetVersion& version, const assets::AssetFile& file,
+                                  const std::string& content_type) {
+  server::Response response = ServeBlob(services, request, file.sha256, file.size, content_type,
+                                        FileLinks::FileName(version, file.classifier, file.packaging));
+  if (request.method() == "GET" && IsDownload(response)) services.downloads.Count(version.coordinates);
+  return response;
 }
 
 }  // namespace agora::exchange

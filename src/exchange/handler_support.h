@@ -59,4 +59,10 @@ Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const
 server::Response ServeBlob(ExchangeServices& services, const server::Request& request, const std::string& sha256,
                            uint64_t size, const std::string& content_type, const std::string& download_name);
 
+// Downloads one of a version's files with ServeBlob, counting it in the usage figures when it is a
+// download: a GET of the whole file or of its first part.
+server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
+                                  const assets::AssetVersion& version, const assets::AssetFile& file,
+                                  const std::string& content_type);
+
 }  // namespace agora::exchange

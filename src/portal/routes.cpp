@@ -196,10 +196,9 @@ class Portal {
       AGORA_ASSIGN_OR_RETURN_PAGE(
           storage::PortalResource resource,
           s_.portal.Resource(*context.version, false, "resources/" + request.Param("name")), session);
-      AGORA_ASSIGN_OR_RETURN_PAGE(std::string path, s_.blobs.LocalPath(resource.sha256), session);
       AGORA_ASSIGN_OR_RETURN_PAGE(uint64_t size, s_.blobs.Size(resource.sha256), session);
-      Response response = server::ServeFile(request, path, size, "\"" + resource.sha256 + "\"", resource.media_type,
-                                            request.Param("name"));
+      Response response =
+          exchange::ServeBlob(s_, request, resource.sha256, size, resource.media_type, request.Param("name"));
       response.SetHeader("Content-Disposition", "inline");
       Harden(response);
       return response;
@@ -211,10 +210,8 @@ class Portal {
       const std::string classifier = request.Param("classifier") == "pom" ? "" : request.Param("classifier");
       for (const auto& file : context.version->files) {
         if (file.classifier != classifier || file.packaging != request.Param("packaging")) continue;
-        AGORA_ASSIGN_OR_RETURN_PAGE(std::string path, s_.blobs.LocalPath(file.sha256), session);
-        Response response = server::ServeFile(
-            request, path, file.size, "\"" + file.sha256 + "\"", "application/octet-stream",
-            exchange::FileLinks::FileName(*context.version, file.classifier, file.packaging));
+        Response response =
+            exchange::ServeVersionFile(s_, request, *context.version, file, "application/octet-stream");
         Harden(response);
         return response;
       }
