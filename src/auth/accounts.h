@@ -45,7 +45,15 @@ class Accounts {
   Result<ClientCredentials> CreateClient(const std::string& organization_id, const std::string& role,
                                          const std::string& name);
 
-  // 401 UNAUTHORIZED for an unknown user or a wrong password, alike and in about the same time.
+  // An administrator's changes (agora admin). Each ends the sessions the account has: every token
+  // issued to it is revoked at once. NotFound for an unknown user or app; 400 for a bad password.
+  Status ResetPassword(const std::string& username, const std::string& password);
+  Status SetUserDisabled(const std::string& username, bool disabled);
+  Status DeleteUser(const std::string& username);
+  Result<ClientCredentials> RotateClientSecret(const std::string& client_id);
+
+  // 401 UNAUTHORIZED for an unknown user or a wrong password, alike and in about the same time;
+  // 401 for a disabled user with the right password.
   Result<IssuedToken> LoginWithPassword(const std::string& username, const std::string& password);
   // 401 for unknown or wrong client credentials.
   Result<IssuedToken> LoginWithClientCredentials(const std::string& client_id, const std::string& client_secret);
@@ -53,7 +61,7 @@ class Accounts {
   // The principal behind HTTP Basic credentials, as Exchange's Maven facade takes them: a user's
   // name and password; "~~~Token~~~" with a bearer token as the password; or "~~~Client~~~" with
   // "clientId~?~clientSecret". 401 for anything else. No token is issued. Verified credentials
-  // are remembered for kBasicCacheMillis, keyed by a SHA-256 of both halves, so the many requests
+  // are remembered for kBasicCacheMillis or until the store's next write, keyed by a SHA-256 of both halves, so the many requests
   // of one build cost one (deliberately slow) password check; a failure is never remembered.
   Result<Principal> AuthenticateBasic(std::string_view username, std::string_view password);
   static constexpr int64_t kBasicCacheMillis = 30'000;
@@ -62,6 +70,7 @@ class Accounts {
   Result<IssuedToken> Issue(const std::string& organization_id, const std::string& role, const std::string& subject,
                             const std::string& account_id);
   Result<Role> CheckMembership(const std::string& organization_id, const std::string& role);
+  Result<storage::UserRecord> FindUser(const std::string& username);
 
   // 401 for an unknown user or client, or a wrong password or secret.
   Result<storage::UserRecord> VerifyUser(const std::string& username, std::string_view password);
@@ -71,6 +80,7 @@ class Accounts {
   struct CachedPrincipal {
     Principal principal;
     int64_t until_millis = 0;
+    uint64_t generation = 0;  // the store's, when the credentials were checked
   };
   static constexpr size_t kMaxCachedCredentials = 10'000;
 

@@ -25,6 +25,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   std::map<std::string, std::string> group_owners;
   std::map<std::string, storage::Organization> organizations;
   std::optional<Status> failure;
+  uint64_t generation = 0;
 
   Status CreateToken(const storage::TokenRecord& token) override {
     if (failure) return *failure;
@@ -32,6 +33,10 @@ class FakeMetadataStore : public storage::MetadataStore {
     return Status::Ok();
   }
   Result<storage::TokenRecord> FindToken(const std::string& hash) override { return Find(tokens, hash); }
+  Status DeleteToken(const std::string& hash) override {
+    if (failure) return *failure;
+    return tokens.erase(hash) ? Status::Ok() : Status::NotFound("token not found");
+  }
   Result<std::string> GroupOwner(const std::string& group_id) override { return Find(group_owners, group_id); }
   Result<storage::Organization> GetOrganization(const std::string& id) override { return Find(organizations, id); }
 
@@ -50,7 +55,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<storage::Environment>> ListEnvironments(const std::string&) override { return Unused(); }
   Status CreateUser(const storage::UserRecord&) override { return Unused(); }
   Result<std::string> GetOrCreateSetting(const std::string&, const std::string&) override { return Unused(); }
-  uint64_t Generation() const override { return 0; }
+  uint64_t Generation() const override { return generation; }
   Result<storage::UserRecord> FindUser(const std::string&) override { return Unused(); }
   Status CreateClient(const storage::ClientRecord&) override { return Unused(); }
   Result<storage::ClientRecord> FindClient(const std::string&) override { return Unused(); }
@@ -71,6 +76,8 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<std::string>> ReferencedBlobs() override { return Unused(); }
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }
+  Result<std::vector<storage::VersionFacets>> ListVersionFacets() override { return Unused(); }
+  Result<std::vector<assets::Coordinates>> MatchVersions(const std::string&) override { return Unused(); }
   Status SetVersionStatus(const assets::Coordinates&, assets::Lifecycle, int64_t) override { return Unused(); }
   Status UpdateAssetDetails(const std::string&, const std::string&, const storage::AssetDetailsUpdate&, int64_t) override { return Unused(); }
   Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates&) override { return Unused(); }
@@ -88,6 +95,18 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::optional<storage::SnapshotBuildRecord>> GetSnapshotBuild(const assets::Coordinates&) override { return Unused(); }
   Status PutSnapshotBuild(const assets::Coordinates&, const storage::SnapshotBuildRecord&) override { return Unused(); }
   Status CheckIntegrity() override { return Unused(); }
+  Result<std::vector<storage::TokenRecord>> ListTokens() override { return Unused(); }
+  Status SetTokenExpiry(const std::string&, int64_t) override { return Unused(); }
+  Result<std::vector<storage::UserRecord>> ListUsers() override { return Unused(); }
+  Status UpdateUser(const storage::UserRecord&, bool) override { return Unused(); }
+  Status DeleteUser(const std::string&) override { return Unused(); }
+  Result<std::vector<storage::ClientRecord>> ListClients() override { return Unused(); }
+  Status SetClientSecret(const std::string&, const std::string&) override { return Unused(); }
+  Status DeleteClient(const std::string&) override { return Unused(); }
+  Status AddDownloads(const std::vector<storage::DownloadCount>&) override { return Unused(); }
+  Result<std::vector<storage::VersionUsage>> GetUsage(const std::string&, const std::string&, int64_t) override {
+    return Unused();
+  }
   Status Ping() override { return Unused(); }
   Result<std::optional<storage::PublicationJob>> ClaimJob(const std::string&, int64_t, int64_t) override { return Unused(); }
   Status RenewJobLease(const std::string&, const std::string&, int64_t) override { return Unused(); }
@@ -280,6 +299,28 @@ TEST_F(AuthTest, PrincipalsAreRememberedBrieflyButExpiryIsAlwaysChecked) {
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   EXPECT_EQ(authenticator_.Authenticate("Bearer " + expiring).status().http_status(), 401)
       << "a cached token still expires on time";
+}
+
+TEST_F(AuthTest, ARevokedTokenIsRefusedAtOnceEvenWhenCached) {
+  const std::string secret = Issue();
+  ASSERT_TRUE(authenticator_.Authenticate("Bearer " + secret).ok());
+  ASSERT_TRUE(authenticator_.Revoke(secret).ok());
+  EXPECT_TRUE(store_.tokens.empty()) << "revoked in the store";
+  EXPECT_EQ(authenticator_.Authenticate("Bearer " + secret).status().http_status(), 401) << "and not answered from the cache";
+  EXPECT_TRUE(authenticator_.Revoke(secret).ok()) << "revoking an unknown token is harmless";
+  store_.failure = Status::IOError("disk");
+  EXPECT_EQ(authenticator_.Revoke("agora_other").kind(), Status::Kind::kIOError) << "a store failure is reported";
+}
+
+TEST_F(AuthTest, AnyWriteToTheStoreEndsARememberedPrincipal) {
+  const std::string secret = Issue();
+  ASSERT_TRUE(authenticator_.Authenticate("Bearer " + secret).ok());
+  store_.tokens.clear();  // revoked, by this process or another one the store noticed
+  ++store_.generation;
+  EXPECT_EQ(authenticator_.Authenticate("Bearer " + secret).status().http_status(), 401)
+      << "a revoked token stops working at once";
+  EXPECT_EQ(authenticator_.cache_hits().hits.load(), 0u);
+  EXPECT_EQ(authenticator_.cache_hits().misses.load(), 2u);
 }
 
 TEST_F(AuthTest, BusinessGroupsInheritTheirParentsTokens) {

@@ -16,6 +16,7 @@
 #include "maven/facade.h"
 #include "observability/access_log.h"
 #include "observability/metrics.h"
+#include "portal/portal.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
@@ -63,14 +64,21 @@ class StoreRateCounts : public server::SharedRateCounts {
   storage::MetadataStore& metadata_;
 };
 
+publication::PublisherOptions PublisherOptionsFor(const AppOptions& options) {
+  publication::PublisherOptions publisher;
+  if (options.spec_readers.workers)
+    publisher.spec_readers = std::make_shared<publication::SpecReaderPool>(publication::ThisExecutable(), options.spec_readers);
+  return publisher;
+}
+
 }  // namespace
 
 // Members in dependency order: each is built from the ones above it and destroyed before them.
 struct App::Parts {
-  Parts(DataDir data_dir, const AppOptions& options, std::string link_key)
+  Parts(DataDir data_dir, const AppOptions& options, std::string link_key, std::string session_key)
       : dir(std::move(data_dir)),
         reaper(*dir.blobs, *dir.metadata),
-        publisher(*dir.metadata, *dir.blobs, reaper),
+        publisher(*dir.metadata, *dir.blobs, reaper, PublisherOptionsFor(options)),
         queue(publisher, *dir.metadata, reaper, options.workers,
               publication::QueueOptions{.lease_millis = options.job_lease_seconds * 1000}),
         authenticator(*dir.metadata),
@@ -80,13 +88,14 @@ struct App::Parts {
         portal(*dir.metadata, *dir.blobs, reaper),
         services{*dir.metadata, *dir.blobs, reaper,        publisher, queue,
                  lifecycle,     portal,      authenticator, accounts,  links,
-                 version_cache, options.public_url, kAgoraVersion},
+                 version_cache, downloads, options.public_url, kAgoraVersion},
         maven{*dir.metadata, *dir.blobs, reaper, publisher, authenticator, accounts},
         staging_max_age_millis(std::max<int64_t>(1, options.staging_max_age_seconds) * 1000) {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
     exchange::RegisterHealthRoutes(router, *dir.metadata, *dir.blobs, draining);
     maven::RegisterMavenRoutes(router, maven);
+    portal::RegisterPortalRoutes(router, services, {std::move(session_key)});
     router.Add("GET", "/metrics", [this](server::Request& request) { return ServeMetrics(request); });
     metrics_router.Add("GET", "/metrics", [this](server::Request&) { return MetricsResponse(); });
     router.LimitRate(options.rate_limit_per_minute, dir.shared ? &rate_counts : nullptr);
@@ -162,6 +171,7 @@ struct App::Parts {
   auth::Accounts accounts;
   exchange::FileLinks links;
   exchange::ResponseCache version_cache;
+  publication::DownloadCounter downloads{*dir.metadata};
   publication::AssetLifecycle lifecycle;
   publication::DocumentationPortal portal;
   exchange::ExchangeServices services;
@@ -181,7 +191,9 @@ Result<std::unique_ptr<App>> App::Open(const StorageLocation& location, const Ap
   AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(location));
   // The key that signs files' externalLinks: made by the first server over this database, kept after.
   AGORA_ASSIGN_OR_RETURN(std::string link_key, dir.metadata->GetOrCreateSetting("file_link_key", RandomHex(32)));
-  auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key));
+  // The key portal sessions derive their CSRF tokens from, shared the same way.
+  AGORA_ASSIGN_OR_RETURN(std::string session_key, dir.metadata->GetOrCreateSetting("portal_session_key", RandomHex(32)));
+  auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key), std::move(session_key));
   if (!options.access_log.empty()) {
     AGORA_ASSIGN_OR_RETURN(parts->access_log, observability::AccessLog::Open(options.access_log));
     parts->router.AddObserver(parts->access_log.get());

@@ -18,6 +18,7 @@
 
 #include "cli/data_dir.h"
 #include "common/status.h"
+#include "publication/spec_reading.h"
 #include "server/http.h"
 
 namespace agora::cli {
@@ -31,6 +32,9 @@ struct AppOptions {
   int64_t job_lease_seconds = 30;      // how long a dead server's publications wait for another server
   // How long the files of an unfinished Maven deploy stay staged before they are reclaimed.
   int64_t staging_max_age_seconds = 24 * 3600;
+  // Specs are read at publication in worker processes under these limits (see
+  // publication/spec_reading.h); workers == 0 reads them in the server process.
+  publication::SpecReaderLimits spec_readers = {.workers = 0};
 };
 
 class App {

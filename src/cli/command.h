@@ -39,8 +39,10 @@ const std::vector<Command>& Commands();
 // The commands each module defines (serve.cpp, admin.cpp, spec.cpp, ...).
 std::vector<Command> ServeCommands();
 std::vector<Command> AdminCommands();
+std::vector<Command> AdminIdentityCommands();
 std::vector<Command> SpecCommands();
 std::vector<Command> BackupCommands();
+std::vector<Command> MigrateCommands();
 
 // Parses `args` (after the command's words) for `command` and runs it; prints help for --help.
 int RunCommand(const Command& command, const std::vector<std::string>& args);

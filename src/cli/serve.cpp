@@ -146,7 +146,13 @@ void AddServeOptions(po::options_description& options) {
       "on SIGTERM, report unhealthy and keep serving this long before stopping "
       "(default: 10 with --metadata, behind a balancer; 0 otherwise)")(
       "staging-max-age", po::value<int64_t>()->value_name("SECONDS")->default_value(24 * 3600),
-      "how long the files of an unfinished Maven deploy stay staged before they are reclaimed");
+      "how long the files of an unfinished Maven deploy stay staged before they are reclaimed")(
+      "spec-readers", po::value<size_t>()->value_name("N")->default_value(2),
+      "specs read at once at publication, each in a worker process (0: in the server process)")(
+      "spec-reader-memory-mb", po::value<uint64_t>()->value_name("N")->default_value(2048),
+      "memory (address space) of each spec reader process, MiB")(
+      "spec-reader-cpu-seconds", po::value<int64_t>()->value_name("N")->default_value(30),
+      "CPU time of each spec reader process");
 }
 
 int Serve(const po::variables_map& vm) {
@@ -181,8 +187,13 @@ int Serve(const po::variables_map& vm) {
 
   const int64_t staging_max_age = vm["staging-max-age"].as<int64_t>();
   if (staging_max_age <= 0) return Fail(Status::InvalidArgument("USAGE", "--staging-max-age takes a positive number of seconds"));
+  const int64_t reader_seconds = vm["spec-reader-cpu-seconds"].as<int64_t>();
+  const uint64_t reader_mb = vm["spec-reader-memory-mb"].as<uint64_t>();
+  if (reader_seconds < 1 || reader_seconds > 3600 || reader_mb < 64 || reader_mb > (uint64_t{1} << 20))
+    return Fail(Status::InvalidArgument("USAGE", "--spec-reader-cpu-seconds takes 1 to 3600, --spec-reader-memory-mb 64 to 1048576"));
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
                          token_ttl, vm["access-log"].as<std::string>()};
+  app_options.spec_readers = {vm["spec-readers"].as<size_t>(), reader_mb << 20, std::chrono::seconds(reader_seconds)};
   app_options.job_lease_seconds = vm["job-lease-seconds"].as<int64_t>();
   if (app_options.job_lease_seconds < 1 || app_options.job_lease_seconds > 86400)
     return Fail(Status::InvalidArgument("USAGE", "--job-lease-seconds takes 1 to 86400"));

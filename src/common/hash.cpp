@@ -108,16 +108,21 @@ std::string ToHex(const unsigned char* data, size_t size) {
   return hex;
 }
 
-std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
             data.size(), digest, &size))
     throw std::runtime_error("HMAC-SHA256 failed");
-  return ToHex(digest, size);
+  return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
 std::string Sha256Hex(std::string_view data) { return DigestHex(DigestAlgorithm::kSha256, data); }
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  const std::string digest = HmacSha256(key, data);
+  return ToHex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
+}
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

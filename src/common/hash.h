@@ -56,8 +56,10 @@ class Hasher {
 };
 
 std::string DigestHex(DigestAlgorithm algorithm, std::string_view data);
+
 std::string Sha256Hex(std::string_view data);
-// HMAC-SHA256 of `data` under `key`, lowercase hex.
+// HMAC-SHA256 of `data` under `key`: the raw 32 bytes, and in lowercase hex.
+std::string HmacSha256(std::string_view key, std::string_view data);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 std::string ToHex(const unsigned char* data, size_t size);
 // Standard base64 (RFC 4648, padded); nullopt for anything else, such as HTTP Basic credentials

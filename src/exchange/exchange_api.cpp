@@ -16,6 +16,7 @@
 #include "exchange/portal_api.h"
 #include "exchange/publication_form.h"
 #include "exchange/response_cache.h"
+#include "exchange/usage_api.h"
 #include "publication/tag_rules.h"
 #include "server/multipart.h"
 
@@ -40,8 +41,18 @@ class Api {
  public:
   explicit Api(ExchangeServices& s) : s_(s) {}
 
-  Response Root(Request&) {
-    return JsonResponse(200, json::object{{"name", "agora"}, {"version", s_.server_version}, {"status", "ok"}});
+  // A browser (it asks for text/html) goes to the portal; API clients get the server's status.
+  Response Root(Request& request) {
+    if (request.Header("accept").value_or("").find("text/html") != std::string::npos) {
+      Response redirect;
+      redirect.status = 302;
+      redirect.SetHeader("Location", "/exchange/");
+      redirect.SetHeader("Vary", "Accept");
+      return redirect;
+    }
+    Response status = JsonResponse(200, json::object{{"name", "agora"}, {"version", s_.server_version}, {"status", "ok"}});
+    status.SetHeader("Vary", "Accept");
+    return status;
   }
 
   Response Publish(Request& request) {
@@ -322,16 +333,14 @@ class Api {
       return Response::Error(Status::NotFound("Asset not found in organization " + request.Param("organizationId")));
     for (const auto& file : version.files) {
       if (file.classifier != classifier || file.packaging != packaging) continue;
-      auto path = s_.blobs.LocalPath(file.sha256);
-      if (!path.ok()) return Response::Error(path.status());
-      return server::ServeFile(request, *path, file.size, "\"" + file.sha256 + "\"", ContentType(packaging),
-                               FileLinks::FileName(version, classifier, packaging));
+      return ServeVersionFile(s_, request, version, file, ContentType(packaging));
     }
     return Response::Error(Status::NotFound("File " + classifier + "." + packaging + " not found"));
   }
 
  private:
   Result<auth::Principal> Authenticate(const Request& request) { return exchange::Authenticate(s_, request); }
+
 
   // A signed link (an externalLink) needs no token; anything else is an ordinary read.
   Result<assets::AssetVersion> DownloadableVersion(const Request& request) {
@@ -442,11 +451,7 @@ class Api {
 
   // All versions of the asset named by the path, if the principal may read it.
   Result<std::vector<assets::AssetVersion>> ReadableVersions(const auth::Principal& principal, const Request& request) {
-    const std::string group = request.Param("groupId"), asset = request.Param("assetId");
-    AGORA_ASSIGN_OR_RETURN(auto versions, s_.metadata.ListVersions(group, asset));
-    if (versions.empty()) return Status::NotFound("Asset " + group + ":" + asset + " not found");
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
-    return versions;
+    return exchange::ReadableVersions(s_, principal, request.Param("groupId"), request.Param("assetId"));
   }
 
   // The JSON of the path's version (or the asset's latest), built once per store generation: reads
@@ -535,6 +540,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/{packaging}", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
+  RegisterUsageRoutes(router, services);
   RegisterAccountsRoutes(router, services);
   RegisterGraphRoutes(router, services);
 }

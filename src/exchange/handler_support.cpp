@@ -1,5 +1,7 @@
 #include "exchange/handler_support.h"
 
+#include "exchange/file_links.h"
+
 namespace agora::exchange {
 
 server::Response JsonResponse(int status, const boost::json::value& value) {
@@ -44,6 +46,14 @@ Result<auth::Principal> Authenticate(ExchangeServices& services, const server::R
   return principal;
 }
 
+Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
+                                                           const std::string& group_id, const std::string& asset_id) {
+  AGORA_ASSIGN_OR_RETURN(auto versions, services.metadata.ListVersions(group_id, asset_id));
+  if (versions.empty()) return Status::NotFound("Asset " + group_id + ":" + asset_id + " not found");
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
+  return versions;
+}
+
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
                                              const assets::Coordinates& coordinates) {
   auto version = services.metadata.GetVersion(coordinates);
@@ -61,6 +71,50 @@ Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const
   AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(services, principal, CoordinatesOf(request)));
   AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version.organization_id, auth::Action::kManage));
   return version;
+}
+
+namespace {
+
+// A blob range read from the store, as the server pulls a streamed body.
+class BlobBodySource : public server::BodySource {
+ public:
+  explicit BlobBodySource(std::unique_ptr<storage::SequentialFile> file) : file_(std::move(file)) {}
+  Result<size_t> Read(char* buf, size_t n) override { return file_->Read(buf, n); }
+
+ private:
+  std::unique_ptr<storage::SequentialFile> file_;
+};
+
+// A download, for the usage figures: the whole file, or the first part of a ranged one.
+bool IsDownload(const server::Response& response) {
+  if (response.status == 200) return true;
+  if (response.status != 206) return false;
+  for (const auto& [name, value] : response.headers)
+    if (name == "Content-Range") return value.rfind("bytes 0-", 0) == 0;
+  return false;
+}
+
+}  // namespace
+
+server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& request, const std::string& sha256,
+                           uint64_t size, const std::string& content_type, const std::string& download_name) {
+  const std::string etag = "\"" + sha256 + "\"";
+  if (auto path = blobs.FilePath(sha256))
+    return server::ServeFile(request, *path, size, etag, content_type, download_name);
+  return server::ServeStream(request, size, etag, content_type, download_name,
+                             [&](uint64_t offset, uint64_t length) -> Result<std::shared_ptr<server::BodySource>> {
+                               AGORA_ASSIGN_OR_RETURN(auto file, blobs.OpenRange(sha256, offset, length));
+                               return std::shared_ptr<server::BodySource>(std::make_shared<BlobBodySource>(std::move(file)));
+                             });
+}
+
+server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
+                                  const assets::AssetVersion& version, const assets::AssetFile& file,
+                                  const std::string& content_type) {
+  server::Response response = ServeBlob(services.blobs, request, file.sha256, file.size, content_type,
+                                        FileLinks::FileName(version, file.classifier, file.packaging));
+  if (request.method() == "GET" && IsDownload(response)) services.downloads.Count(version.coordinates);
+  return response;
 }
 
 }  // namespace agora::exchange

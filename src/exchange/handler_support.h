@@ -1,6 +1,7 @@
 // What every Exchange handler file shares: turning a failed Result into the contract's error
 // response, the coordinates of a request's path, and the access checks (who is calling, and may
-// they read or manage this version). Internal to src/exchange.
+// they read or manage this version). Internal to src/exchange, and to src/portal, whose pages
+// authorise through these same checks.
 //
 // Thread safety: pure functions over thread-safe services.
 #pragma once
@@ -46,8 +47,22 @@ Result<auth::Principal> Authenticate(ExchangeServices& services, const server::R
 // The version, if the principal may read it (404 for an unknown one, 403 for another organisation's).
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
                                              const assets::Coordinates& coordinates);
+// Every version of an asset, if the principal may read it (404 when it has none).
+Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
+                                                           const std::string& group_id, const std::string& asset_id);
 // The path's version, if the principal may manage (tag, edit, document) it.
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request);
+
+// Downloads a blob (ETag its SHA-256, Range, If-None-Match): with sendfile from the blob's own
+// file where the store keeps files, streamed from the store otherwise (S3).
+server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& request, const std::string& sha256,
+                           uint64_t size, const std::string& content_type, const std::string& download_name);
+
+// Downloads one of a version's files with ServeBlob, counting it in the usage figures when it is a
+// download: a GET of the whole file or of its first part.
+server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
+                                  const assets::AssetVersion& version, const assets::AssetFile& file,
+                                  const std::string& content_type);
 
 }  // namespace agora::exchange

@@ -4,6 +4,7 @@
 
 #include "assets/coordinates.h"
 #include "common/hash.h"
+#include "exchange/handler_support.h"
 #include "maven/checksums.h"
 #include "maven/deploys.h"
 #include "maven/repository.h"
@@ -86,10 +87,8 @@ class Facade {
     if (!content.ok()) return Refusal(content.status());
     if (!content->blob) return Response::Text(200, std::move(content->text), content->content_type);
     const storage::BlobInfo& blob = *content->blob;
-    auto local = s_.blobs.LocalPath(blob.sha256);
-    if (!local.ok()) return Refusal(local.status());
-    Response response = server::ServeFile(request, *local, blob.size, "\"" + blob.sha256 + "\"", content->content_type,
-                                          content->file_name);
+    Response response =
+        exchange::ServeBlob(s_.blobs, request, blob.sha256, blob.size, content->content_type, content->file_name);
     // Newer Maven resolvers take the checksums from these headers instead of a second request.
     response.SetHeader("X-Checksum-SHA1", blob.sha1);
     response.SetHeader("X-Checksum-MD5", blob.md5);

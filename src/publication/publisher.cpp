@@ -16,8 +16,6 @@
 #include "packaging/spec_package.h"
 #include "packaging/zip_archive.h"
 #include "publication/tag_rules.h"
-#include "specs/archive_spec_source.h"
-#include "specs/spec_format.h"
 
 namespace agora::publication {
 namespace {
@@ -382,7 +380,7 @@ class Publisher::Run {
   Status ValidateFiles() {
     const UploadedFile* spec = SpecFile();
     if (!spec) return Status::Ok();
-    AGORA_ASSIGN_OR_RETURN(std::string path, p_.blobs_.LocalPath(spec->blob.sha256));
+    AGORA_ASSIGN_OR_RETURN(std::string path, LocalPath(spec->blob.sha256));
     spec_is_zip_ = packaging::IsZipFile(path);
     if (spec->packaging == "zip" && !spec_is_zip_)
       return Invalid("INVALID_ZIP", "files." + spec->classifier + ".zip is not a zip archive");
@@ -421,34 +419,31 @@ class Publisher::Run {
     AGORA_ASSIGN_OR_RETURN(std::string content, spec_is_zip_
                                                     ? packaging::ReadZipEntry(path, main_file_, p_.options_.max_spec_file_bytes)
                                                     : ReadBlob(SpecFile()->blob.sha256, p_.options_.max_spec_file_bytes));
-    auto verdict = ReadVerdict(path, content);
+    const SpecReading reading = Reading(path);
+    std::shared_ptr<const SpecVerdict> verdict;
+    if (p_.options_.spec_readers) {
+      AGORA_ASSIGN_OR_RETURN(SpecVerdict read, p_.options_.spec_readers->Read(reading));
+      verdict = std::make_shared<const SpecVerdict>(std::move(read));
+    } else {
+      verdict = std::make_shared<const SpecVerdict>(ReadSpecVerdict(reading, content));
+    }
     // Only a clean reading is remembered: a reader reports a file it failed to read (a transient
     // I/O error, say) as a problem of the spec, which must not outlive this request.
     if (verdict->problems.empty()) p_.verdicts_.Remember(key, verdict);
     return verdict;
   }
 
-  std::shared_ptr<const SpecVerdict> ReadVerdict(const std::string& path, const std::string& main_content) const {
-    auto verdict = std::make_shared<SpecVerdict>();
-    const specs::SpecFormat format = specs::DetectSpecFormat(main_file_, main_content);
-    verdict->format = format.format;
-    std::map<std::string, specs::SpecArchive> dependencies;
+  SpecReading Reading(const std::string& path) const {
+    SpecReading reading{main_file_, {path, spec_is_zip_, spec_is_zip_ ? "" : main_file_}, {}, p_.options_.max_spec_file_bytes};
     for (const auto& d : closure_) {
       const auto& c = d.coordinates;
-      dependencies[c.group_id + "/" + c.asset_id + "/" + c.version] = {d.content.path, d.content.is_zip,
-                                                                        d.content.single_file_name};
+      reading.dependencies[c.group_id + "/" + c.asset_id + "/" + c.version] = {d.content.path, d.content.is_zip,
+                                                                                d.content.single_file_name};
     }
-    const specs::ArchiveSpecSource source({path, spec_is_zip_, spec_is_zip_ ? "" : main_file_}, std::move(dependencies),
-                                          p_.options_.max_spec_file_bytes);
-    const specs::SpecReport report = specs::ReadSpec(source, main_file_);
-    for (const auto& problem : report.problems) verdict->problems.push_back(problem.ToString());
-    verdict->format_version = report.model.format_version.empty() ? format.version : report.model.format_version;
-    verdict->model_json = report.model.ToJson();
-    verdict->search_terms = report.model.SearchTerms();
-    return verdict;
+    return reading;
   }
 
-  // Everything ReadVerdict reads, by content: the same key always yields the same verdict. Each
+  // Everything a reading reads, by content: the same key always yields the same verdict. Each
   // field is length-prefixed, so names holding separators cannot make two inputs look alike.
   std::string VerdictKey() const {
     std::string key;
@@ -562,7 +557,7 @@ class Publisher::Run {
     if (!GetsExchangeJson()) return Status::Ok();
     const UploadedFile& spec = *SpecFile();
     const std::string exchange_json = ExchangeJson();
-    AGORA_ASSIGN_OR_RETURN(std::string spec_path, p_.blobs_.LocalPath(spec.blob.sha256));
+    AGORA_ASSIGN_OR_RETURN(std::string spec_path, LocalPath(spec.blob.sha256));
     packaging::PackageContent base{spec_path, spec_is_zip_, spec_is_zip_ ? "" : main_file_};
     AssetFile* stored = FindFile(spec.classifier, spec.packaging);
     if (spec_is_zip_) {
@@ -572,7 +567,7 @@ class Publisher::Run {
       AGORA_ASSIGN_OR_RETURN(storage::BlobInfo rewritten, lease_.Adopt(scratch));
       *stored = ToAssetFile(spec, rewritten);
       stored->main_file = main_file_;
-      AGORA_ASSIGN_OR_RETURN(base.path, p_.blobs_.LocalPath(rewritten.sha256));
+      AGORA_ASSIGN_OR_RETURN(base.path, LocalPath(rewritten.sha256));
     }
 
     const std::string fat_scratch = p_.blobs_.NewScratchPath(".zip");
@@ -613,7 +608,7 @@ class Publisher::Run {
   Status AddDependencyContent(const AssetVersion& dependency) {
     for (const auto& file : dependency.files) {
       if (!IsSpecFileClassifier(file.classifier)) continue;
-      AGORA_ASSIGN_OR_RETURN(std::string path, p_.blobs_.LocalPath(file.sha256));
+      AGORA_ASSIGN_OR_RETURN(std::string path, LocalPath(file.sha256));
       const bool is_zip = packaging::IsZipFile(path);
       std::string name = file.main_file.empty() ? dependency.coordinates.asset_id + "." + file.packaging : file.main_file;
       closure_.push_back({dependency.coordinates, {path, is_zip, is_zip ? "" : name}});
@@ -638,6 +633,13 @@ class Publisher::Run {
     return typed;
   }
 
+  // A local file of the blob, kept (in the S3 store's cache) until the run ends.
+  Result<std::string> LocalPath(const std::string& sha256) {
+    AGORA_ASSIGN_OR_RETURN(storage::LocalBlob blob, p_.blobs_.Fetch(sha256));
+    held_.push_back(blob);
+    return blob.path();
+  }
+
   Status StorePom() {
     if (request_.Pom()) return Status::Ok();  // recorded with the uploaded files
     const std::string pom = packaging::GeneratePom(version_, TypedDependencies());
@@ -659,6 +661,7 @@ class Publisher::Run {
   std::vector<std::string> closure_sha256_;        // the blob of each closure_ entry's content
   std::string main_file_;
   bool spec_is_zip_ = false;
+  std::vector<storage::LocalBlob> held_;  // the files LocalPath handed out
 };
 
 Result<assets::AssetVersion> Publisher::Publish(const PublicationRequest& request, const StepObserver& observe) {

@@ -183,6 +183,8 @@ TEST_P(MetadataStoreContract, OrganisationsAndTokens) {
   EXPECT_EQ(store_->FindToken("hash")->subject, "bob");
   EXPECT_EQ(store_->FindToken("nope").status().kind(), Status::Kind::kNotFound);
   EXPECT_FALSE(store_->CreateToken({"h2", "no-such-org", "viewer", "x", 1, 0}).ok()) << "tokens need an org";
+  ASSERT_TRUE(store_->DeleteToken("hash").ok());
+  EXPECT_EQ(store_->FindToken("hash").status().kind(), Status::Kind::kNotFound) << "a revoked token is gone";
 }
 
 TEST_P(MetadataStoreContract, JobsAndBlobReferences) {
@@ -743,6 +745,79 @@ TEST_P(MetadataStoreContract, SortsByNameOrDateEitherWay) {
   EXPECT_EQ(Find(q).size(), 3u);
 }
 
+TEST_P(MetadataStoreContract, SortsByLastUpdate) {
+  Put("first", "1.0.0", "First", "");
+  Put("second", "1.0.0", "Second", "");
+  ASSERT_TRUE(store_->UpdateAssetDetails("org-1", "first", {std::string("First again"), {}, {}, {}}, NowMillis() + 1000).ok());
+  AssetQuery q;
+  q.sort = "updatedDate";
+  q.ascending = false;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"first@1.0.0", "second@1.0.0"}));
+  q.ascending = true;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"second@1.0.0", "first@1.0.0"}));
+}
+
+TEST_P(MetadataStoreContract, CategoryAndFieldFiltersNeedEveryKeyAndAnyOfItsValues) {
+  auto put = [&](const std::string& asset, std::vector<assets::TagValue> categories, std::vector<assets::TagValue> fields) {
+    auto v = Version(asset, "1.0.0");
+    v.dependencies = {};
+    v.categories = std::move(categories);
+    v.fields = std::move(fields);
+    ASSERT_TRUE(store_->PutVersion(v).ok());
+  };
+  put("sales", {{"domain", {"Sales"}}}, {{"owner", {"Team T"}}});
+  put("finance", {{"domain", {"Finance", "Sales"}}}, {});
+  put("none", {}, {});
+  AssetQuery q;
+  q.tag_values = {{"category", "domain", "Sales"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"sales@1.0.0", "finance@1.0.0"})) << "same names: in the order stored";
+  q.tag_values = {{"category", "domain", "Finance"}, {"category", "domain", "Nothing"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"finance@1.0.0"})) << "values of one key are alternatives";
+  q.tag_values = {{"category", "domain", "Sales"}, {"field", "owner", "Team T"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"sales@1.0.0"})) << "keys must all match";
+  q.tag_values = {{"field", "domain", "Sales"}};
+  EXPECT_TRUE(Find(q).empty()) << "a field is not a category";
+}
+
+TEST_P(MetadataStoreContract, VersionFacetsAndFullTextMatchesInBulk) {
+  auto v = Version("api", "1.0.0", Lifecycle::kDeprecated);
+  v.name = "Orders";
+  v.tags = {"b", "a"};
+  v.categories = {{"domain", {"Sales"}}};
+  v.fields = {{"owner", {"T1", "T2"}}};
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  Put("api", "2.0.0", "Orders", "Newer");
+  Put("other", "1.0.0", "Payments", "Cards", "custom", "org-2");
+  auto all = store_->ListVersionFacets();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  const auto first = std::find_if(all->begin(), all->end(), [](const auto& f) {
+    return f.coordinates.version == "1.0.0" && f.coordinates.asset_id == "api";
+  });
+  ASSERT_NE(first, all->end());
+  EXPECT_EQ(first->organization_id, "org-1");
+  EXPECT_EQ(first->type, "rest-api");
+  EXPECT_EQ(first->status, Lifecycle::kDeprecated);
+  EXPECT_EQ(first->name, "Orders");
+  EXPECT_EQ(first->tags, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(first->categories, (std::vector<assets::TagValue>{{"domain", {"Sales"}}}));
+  EXPECT_EQ(first->fields, (std::vector<assets::TagValue>{{"owner", {"T1", "T2"}}}));
+
+  auto matches = store_->MatchVersions("ord");
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  EXPECT_EQ(matches->size(), 2u) << "every version, not only the latest";
+  EXPECT_EQ(store_->MatchVersions("cards pay")->size(), 1u);
+  EXPECT_TRUE(store_->MatchVersions("***")->empty());
+  EXPECT_TRUE(store_->MatchVersions("\"; DROP TABLE versions; --")->empty());
+  // Bytes that are no UTF-8 separate words: a search never fails on them (PostgreSQL refuses them).
+  auto malformed = store_->MatchVersions("ord\xF0\x28\x8C\x28");
+  ASSERT_TRUE(malformed.ok()) << malformed.status().ToString();
+  EXPECT_EQ(malformed->size(), 2u);
+  AssetQuery q;
+  q.search = "\xC3\x28ord\xED\xA0\x80";
+  EXPECT_EQ(Find(q).size(), 2u) << "the latest Orders of each group";
+}
+
 TEST_P(MetadataStoreContract, OrganisationTreesAndEnvironments) {
   ASSERT_TRUE(store_->CreateOrganization({"root", "Root", "", 1}).ok());
   ASSERT_TRUE(store_->CreateOrganization({"child", "Child", "root", 2}).ok());
@@ -764,8 +839,8 @@ TEST_P(MetadataStoreContract, OrganisationTreesAndEnvironments) {
 
 TEST_P(MetadataStoreContract, UsersAndConnectedApps) {
   ASSERT_TRUE(store_->CreateOrganization({"org-1", "One", "", 1}).ok());
-  ASSERT_TRUE(store_->CreateUser({"u1", "alice", "$argon2id$hash", "org-1", "admin", 5}).ok());
-  EXPECT_EQ(store_->CreateUser({"u2", "alice", "x", "org-1", "viewer", 6}).code(), "USER_EXISTS");
+  ASSERT_TRUE(store_->CreateUser({"u1", "alice", "$argon2id$hash", "org-1", "admin", 5, false}).ok());
+  EXPECT_EQ(store_->CreateUser({"u2", "alice", "x", "org-1", "viewer", 6, false}).code(), "USER_EXISTS");
   auto alice = store_->FindUser("alice");
   ASSERT_TRUE(alice.ok());
   EXPECT_EQ(alice->id, "u1");
@@ -776,6 +851,105 @@ TEST_P(MetadataStoreContract, UsersAndConnectedApps) {
   EXPECT_EQ(store_->FindClient("client-2").status().kind(), Status::Kind::kNotFound);
   ASSERT_TRUE(store_->CreateToken({"h", "org-1", "admin", "alice", 1, 0, "u1"}).ok());
   EXPECT_EQ(store_->FindToken("h")->account_id, "u1");
+}
+
+TEST_P(MetadataStoreContract, IdentitiesAreListedChangedAndRemovedWithTheirTokens) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-1", "One", "", 1}).ok());
+  ASSERT_TRUE(store_->CreateUser({"u1", "alice", "hash-1", "org-1", "admin", 5, false}).ok());
+  ASSERT_TRUE(store_->CreateUser({"u2", "bob", "hash-2", "org-1", "viewer", 6, false}).ok());
+  ASSERT_TRUE(store_->CreateClient({"c1", "secret-1", "CI", "org-1", "contributor", 7}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-alice", "org-1", "admin", "alice", 10, 0, "u1"}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-bob", "org-1", "viewer", "bob", 11, 0, "u2"}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-ci", "org-1", "contributor", "CI", 12, 99, "c1"}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-admin", "org-1", "admin", "admin", 13, 0, ""}).ok());
+
+  auto tokens = store_->ListTokens();
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_EQ(tokens->size(), 4u);
+  EXPECT_EQ((*tokens)[0].token_hash, "t-alice") << "oldest first";
+  EXPECT_EQ((*tokens)[2].expires_millis, 99);
+  ASSERT_TRUE(store_->SetTokenExpiry("t-admin", 1234).ok());
+  EXPECT_EQ(store_->FindToken("t-admin")->expires_millis, 1234);
+  EXPECT_EQ(store_->SetTokenExpiry("nope", 1).kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->DeleteToken("t-admin").ok());
+  EXPECT_EQ(store_->FindToken("t-admin").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->DeleteToken("t-admin").kind(), Status::Kind::kNotFound);
+
+  auto users = store_->ListUsers();
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].username, "alice");
+  UserRecord alice = (*users)[0];
+  alice.role = "contributor";
+  alice.password_hash = "hash-new";
+  ASSERT_TRUE(store_->UpdateUser(alice, /*revoke_tokens=*/false).ok());
+  EXPECT_EQ(store_->FindUser("alice")->role, "contributor");
+  EXPECT_TRUE(store_->FindToken("t-alice").ok()) << "tokens kept when asked";
+  alice.disabled = true;
+  ASSERT_TRUE(store_->UpdateUser(alice, /*revoke_tokens=*/true).ok());
+  EXPECT_TRUE(store_->FindUser("alice")->disabled);
+  EXPECT_EQ(store_->FindUser("alice")->password_hash, "hash-new");
+  EXPECT_EQ(store_->FindToken("t-alice").status().kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->FindToken("t-bob").ok()) << "only the account's own tokens go";
+  alice.id = "u-none";
+  EXPECT_EQ(store_->UpdateUser(alice, true).kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->DeleteUser("u2").ok());
+  EXPECT_EQ(store_->FindUser("bob").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->FindToken("t-bob").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->DeleteUser("u2").kind(), Status::Kind::kNotFound);
+
+  auto clients = store_->ListClients();
+  ASSERT_TRUE(clients.ok());
+  ASSERT_EQ(clients->size(), 1u);
+  ASSERT_TRUE(store_->SetClientSecret("c1", "secret-2").ok());
+  EXPECT_EQ(store_->FindClient("c1")->secret_hash, "secret-2");
+  EXPECT_EQ(store_->FindToken("t-ci").status().kind(), Status::Kind::kNotFound) << "a new secret ends old sessions";
+  ASSERT_TRUE(store_->CreateToken({"t-ci2", "org-1", "contributor", "CI", 14, 0, "c1"}).ok());
+  ASSERT_TRUE(store_->DeleteClient("c1").ok());
+  EXPECT_EQ(store_->FindClient("c1").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->FindToken("t-ci2").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->DeleteClient("c1").kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->SetClientSecret("c1", "x").kind(), Status::Kind::kNotFound);
+}
+
+TEST_P(MetadataStoreContract, DownloadsAndDependentsMakeUsage) {
+  auto a1 = Version("lib", "1.0.0");
+  a1.dependencies = {};
+  auto a2 = Version("lib", "2.0.0");
+  a2.dependencies = {};
+  a2.created_millis = a2.updated_millis = 3 * 86'400'000 + 5;
+  ASSERT_TRUE(store_->PutVersions({a1, a2}).ok());
+  auto user_old = Version("app", "1.0.0");
+  user_old.dependencies = {{"group", "lib", "1.0.0"}};
+  user_old.created_millis = user_old.updated_millis = 1 * 86'400'000;
+  auto user_new = Version("other", "1.0.0");
+  user_new.dependencies = {{"group", "lib", "1.0.0"}, {"group", "lib", "2.0.0"}};
+  user_new.created_millis = user_new.updated_millis = 5 * 86'400'000;
+  ASSERT_TRUE(store_->PutVersions({user_old, user_new}).ok());
+  ASSERT_TRUE(store_->AddDownloads({{{"group", "lib", "1.0.0"}, 1, 3}, {{"group", "lib", "1.0.0"}, 4, 2},
+                                    {{"group", "lib", "2.0.0"}, 4, 7}, {{"group", "lib", "9.9.9"}, 4, 1}})
+                  .ok()) << "counts of unknown versions are dropped";
+  ASSERT_TRUE(store_->AddDownloads({{{"group", "lib", "1.0.0"}, 4, 1}}).ok()) << "added to the day's count";
+  auto usage = store_->GetUsage("group", "lib", /*since_day=*/4);
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  ASSERT_EQ(usage->size(), 2u);
+  const VersionUsage& v2 = (*usage)[0];
+  EXPECT_EQ(v2.version, "2.0.0") << "highest version first";
+  EXPECT_EQ(v2.downloads, 7);
+  EXPECT_EQ(v2.downloads_since, 7);
+  EXPECT_EQ(v2.dependents, 1);
+  EXPECT_EQ(v2.dependents_since, 1);
+  const VersionUsage& v1 = (*usage)[1];
+  EXPECT_EQ(v1.downloads, 6);
+  EXPECT_EQ(v1.downloads_since, 3);
+  EXPECT_EQ(v1.dependents, 2);
+  EXPECT_EQ(v1.dependents_since, 1);
+  ASSERT_TRUE(store_->DeleteVersion({"group", "other", "1.0.0"}, /*soft=*/false, NowMillis()).ok());
+  ASSERT_TRUE(store_->DeleteVersion({"group", "lib", "2.0.0"}, /*soft=*/false, NowMillis()).ok());
+  usage = store_->GetUsage("group", "lib", 0);
+  ASSERT_EQ(usage->size(), 1u) << "a deleted version's counts go with it";
+  EXPECT_EQ((*usage)[0].dependents, 1);
+  EXPECT_TRUE(store_->GetUsage("group", "none", 0)->empty());
 }
 
 TEST_P(MetadataStoreContract, GenerationGrowsWithEveryWrite) {

@@ -10,6 +10,8 @@
 //   metadata_sql_jobs.cpp        publication jobs and the blob references that keep blobs alive
 //   metadata_sql_search.cpp      listings and full-text search
 //   metadata_sql_maven.cpp       files staged by Maven deploys, and snapshot builds
+//   metadata_sql_usage.cpp       download counts and dependents, for usage figures
+//   metadata_sql_copy.cpp        copying and comparing whole stores (metadata_copy.h)
 //
 // A backend derives from it and supplies the rest: its transactions (WriteOn, ReadOn), its schema
 // and migrations, and its SqlDialect: the full-text index, and the few statements that no
@@ -25,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/metadata_copy.h"
 #include "storage/metadata_store.h"
 #include "storage/sql_connection.h"
 
@@ -58,6 +61,13 @@ class SqlDialect {
   // Columns version, type, status, first apiVersion property and updated_millis of the versions
   // of one asset (parameters group and asset id), oldest first then by version.
   virtual std::string VersionSummaries() const = 0;
+  // A SELECT of the names of the tables that hold data of their own: all but the search index
+  // and the schema's bookkeeping, which a backend derives.
+  virtual std::string DataTables() const = 0;
+  // A SELECT of the column names of one table (the parameter).
+  virtual std::string TableColumns() const = 0;
+  // After rows were inserted with ids of their own (a copy): later inserts must not reuse them.
+  virtual Status AfterCopy(SqlConnection& c) const = 0;
 };
 
 class SqlMetadataStore : public MetadataStore {
@@ -77,6 +87,20 @@ class SqlMetadataStore : public MetadataStore {
   Result<ClientRecord> FindClient(const std::string& client_id) override;
   Status CreateToken(const TokenRecord& token) override;
   Result<TokenRecord> FindToken(const std::string& token_hash) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Status SetTokenExpiry(const std::string& token_hash, int64_t expires_millis) override;
+  Status DeleteToken(const std::string& token_hash) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status UpdateUser(const UserRecord& user, bool revoke_tokens) override;
+  Status DeleteUser(const std::string& user_id) override;
+  Result<std::vector<ClientRecord>> ListClients() override;
+  Status SetClientSecret(const std::string& client_id, const std::string& secret_hash) override;
+  Status DeleteClient(const std::string& client_id) override;
+
+  // metadata_sql_usage.cpp
+  Status AddDownloads(const std::vector<DownloadCount>& counts) override;
+  Result<std::vector<VersionUsage>> GetUsage(const std::string& group_id, const std::string& asset_id,
+                                             int64_t since_day) override;
 
   // metadata_sql_versions.cpp
   Result<std::string> GroupOwner(const std::string& group_id) override;
@@ -128,6 +152,8 @@ class SqlMetadataStore : public MetadataStore {
 
   // metadata_sql_search.cpp
   Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) override;
+  Result<std::vector<VersionFacets>> ListVersionFacets() override;
+  Result<std::vector<assets::Coordinates>> MatchVersions(const std::string& search) override;
 
   // metadata_store_sql.cpp
   Status Ping() override;
@@ -140,6 +166,9 @@ class SqlMetadataStore : public MetadataStore {
   Result<std::vector<StagedFile>> ListStagedFilesBefore(int64_t millis) override;
   Result<std::optional<SnapshotBuildRecord>> GetSnapshotBuild(const assets::Coordinates& coordinates) override;
   Status PutSnapshotBuild(const assets::Coordinates& coordinates, const SnapshotBuildRecord& build) override;
+  // metadata_sql_copy.cpp (see metadata_copy.h)
+  Status CopyFrom(SqlMetadataStore& source);
+  Result<std::vector<TableComparison>> CompareWith(SqlMetadataStore& target);
 
  protected:
   using Body = std::function<Status(SqlConnection&)>;

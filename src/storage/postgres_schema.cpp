@@ -146,8 +146,16 @@ ALTER TABLE jobs ADD COLUMN lease_until_millis bigint NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN attempts bigint NOT NULL DEFAULT 0;
 )sql";
 
-// Maven deploys: the SQLite store's schema 7.
+// As the SQLite store's schema 7: disabled users, tokens by account, download counts.
 const char* const kSchemaV3 = R"sql(
+ALTER TABLE users ADD COLUMN disabled integer NOT NULL DEFAULT 0;
+CREATE INDEX tokens_account ON tokens(account_id);
+CREATE TABLE version_downloads (
+  version_id bigint NOT NULL REFERENCES versions(id) ON DELETE CASCADE, day bigint NOT NULL,
+  downloads bigint NOT NULL, PRIMARY KEY (version_id, day));
+
+// Maven deploys: the SQLite store's schema 8.
+const char* const kSchemaV4 = R"sql(
 CREATE TABLE maven_staged_files (
   group_id agora_text NOT NULL, asset_id agora_text NOT NULL, version agora_text NOT NULL, build agora_text NOT NULL,
   classifier agora_text NOT NULL, extension agora_text NOT NULL, organization_id agora_text NOT NULL,
@@ -162,7 +170,7 @@ CREATE TABLE maven_snapshot_builds (
   PRIMARY KEY (group_id, asset_id, version));
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 
 }  // namespace
 

@@ -155,9 +155,18 @@ ALTER TABLE jobs ADD COLUMN lease_until_millis INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Operations: users that an administrator disabled, tokens found by the account they were issued
+// to (revoked with it), and download counts per version and day for usage figures.
+const char* const kSchemaV7 = R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tokens_account ON tokens(account_id);
+CREATE TABLE version_downloads (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, day INTEGER NOT NULL,
+  downloads INTEGER NOT NULL, PRIMARY KEY (version_id, day));
+
 // Files of Maven deploys, staged until their version is complete (src/maven), and the build each
 // snapshot version was last deployed as. Staged files' blobs count as referenced.
-const char* const kSchemaV7 = R"sql(
+const char* const kSchemaV8 = R"sql(
 CREATE TABLE maven_staged_files (
   group_id TEXT NOT NULL, asset_id TEXT NOT NULL, version TEXT NOT NULL, build TEXT NOT NULL,
   classifier TEXT NOT NULL, extension TEXT NOT NULL, organization_id TEXT NOT NULL, sha256 TEXT NOT NULL,
@@ -170,7 +179,7 @@ CREATE TABLE maven_snapshot_builds (
   build_number INTEGER NOT NULL, updated_millis INTEGER NOT NULL, PRIMARY KEY (group_id, asset_id, version));
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7, kSchemaV8};
 
 }  // namespace
 
