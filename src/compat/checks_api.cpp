@@ -74,7 +74,9 @@ void SunsetChanged(CheckContext& context, const Scope& scope, const Operation& b
   if (!had || !has || base.extensions.at("x-sunset") == revision.extensions.at("x-sunset")) return;
   bool invalid = false;
   const auto to = CheckContext::Sunset(revision.extensions, invalid);
+  if (invalid) return context.Emit("api-path-sunset-parse", scope, "the new sunset is not a date", base.location, revision.location);
   const auto from = CheckContext::Sunset(base.extensions, invalid);
+  if (invalid) return context.Emit("api-path-sunset-parse", scope, "the old sunset is not a date", base.location, revision.location);
   const auto stability = CheckContext::Stability(revision.extensions);
   if (!to || !from || !stability) return;
   const uint32_t days = context.DeprecationDays(*stability);
