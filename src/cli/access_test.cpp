@@ -38,6 +38,7 @@ const std::map<std::string, Access>& Policy() {
       {"GET /assets/{groupId}/{assetId}/{version}", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/asset", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/api/model", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/compatibility", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/portal", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/portal/pages", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/portal/pages/{pagePath*}", Access::kRead},

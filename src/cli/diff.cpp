@@ -28,16 +28,17 @@ struct Version {
   specs::ApiModel model;
 };
 
-// A spec from the file system, read as publication reads it; its problems make it unreadable.
+// A spec from the file system, read as publication reads it. Its problems are printed as
+// warnings; it is compared unless nothing of an API could be read from it (a syntax error, a
+// missing main file, not an API at all).
 Result<Version> ReadFromFiles(const std::string& path, const std::string& main_file) {
   AGORA_ASSIGN_OR_RETURN(SpecInput input, OpenSpec(path, main_file));
   specs::SpecReport report = specs::ReadSpec(*input.source, input.main_file);
-  if (!report.valid()) {
-    std::string problems;
-    for (const auto& problem : report.problems) problems += "\n  " + problem.ToString();
-    return Status::InvalidArgument("INVALID_SPEC", path + " is not a valid spec:" + problems);
-  }
-  if (report.model.format.empty()) return Status::InvalidArgument("INVALID_SPEC", path + " is not an API spec");
+  for (const auto& problem : report.problems) std::cerr << "agora diff: warning: " << problem.ToString() << "\n";
+  const specs::ApiModel& model = report.model;
+  if (model.format.empty() || (model.resources.empty() && model.webhooks.empty() && model.types.empty() &&
+                               model.services.empty() && !report.valid()))
+    return Status::InvalidArgument("INVALID_SPEC", path + " could not be read as an API spec");
   return Version{path, std::move(report.model)};
 }
 
@@ -136,6 +137,8 @@ std::vector<Command> DiffCommands() {
            "OLD and NEW are RAML, OAS or WSDL specs, each a file, a folder or a zip (read as `agora spec\n"
            "validate` reads them), or with --server two published versions as group:asset:version, whose\n"
            "API models are fetched from the server (the token comes from --token or AGORA_TOKEN).\n"
+           "A spec's problems are printed as warnings and it is compared, unless nothing of an API could\n"
+           "be read from it.\n"
            "Each change has an id (oasdiff's where the meaning is the same), a level (ERR breaks clients,\n"
            "WARN may, INFO does not), the operation or component and its place in both versions\n"
            "(docs/compatibility.md). Exit status: 0 no change at --fail-on's level or above (or no\n"

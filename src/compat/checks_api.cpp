@@ -399,7 +399,9 @@ void CheckServices(CheckContext& context) {
       const std::string& to = operation.revision->soap_action;
       if (from == to) continue;
       const Scope scope = context.ScopeOf(resource.path, *operation.revision, operation.base, operation.revision);
-      const char* id = from.empty() ? "soap-action-added" : to.empty() ? "soap-action-removed" : "soap-action-changed";
+      // Clients send the SOAPAction header with the binding's value ("" included); a server that
+      // no longer asks for one still takes theirs.
+      const char* id = to.empty() ? "soap-action-removed" : "soap-action-changed";
       context.Emit(id, scope, "from " + Quote(from) + " to " + Quote(to), operation.base->location,
                    operation.revision->location);
     }

@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "exchange/accounts_api.h"
 #include "exchange/asset_json.h"
+#include "exchange/compatibility_api.h"
 #include "exchange/discovery.h"
 #include "exchange/graph_api.h"
 #include "exchange/handler_support.h"
@@ -532,6 +533,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
+  RegisterCompatibilityRoutes(router, services);
   RegisterAccountsRoutes(router, services);
   RegisterGraphRoutes(router, services);
 }
