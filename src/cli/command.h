@@ -41,6 +41,7 @@ std::vector<Command> ServeCommands();
 std::vector<Command> AdminCommands();
 std::vector<Command> SpecCommands();
 std::vector<Command> DiffCommands();
+std::vector<Command> BackupCommands();
 
 // Parses `args` (after the command's words) for `command` and runs it; prints help for --help.
 int RunCommand(const Command& command, const std::vector<std::string>& args);

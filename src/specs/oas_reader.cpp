@@ -1,39 +1,21 @@
 #include "specs/oas_reader.h"
 
+#include <algorithm>
 #include <deque>
+#include <optional>
 #include <set>
 
 #include "specs/oas_model.h"
 #include "specs/oas_references.h"
+#include "specs/oas_rules.h"
+#include "specs/oas_schema_check.h"
 #include "specs/spec_documents.h"
 
 namespace agora::specs {
 namespace {
 
-constexpr const char* kMethods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
-
-bool IsMethod(const std::string& key) {
-  for (const char* method : kMethods)
-    if (key == method) return true;
-  return false;
-}
-
-// The keywords a Schema Object may use in OAS 3.0 and in Swagger 2.0 (besides x- extensions).
-// Both are subsets of JSON Schema: patternProperties, const, if/then/else and the like are not
-// part of them (OAS 3.1 takes JSON Schema whole, so its schemas are not checked this way).
-const std::set<std::string>& SchemaKeywords(bool swagger2) {
-  static const std::set<std::string> kCommon = {
-      "$ref", "title", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
-      "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties", "required",
-      "enum", "type", "allOf", "items", "properties", "additionalProperties", "description", "format", "default",
-      "discriminator", "readOnly", "xml", "externalDocs", "example"};
-  static const std::set<std::string> kOas30 = [] {
-    std::set<std::string> keywords = kCommon;
-    keywords.insert({"oneOf", "anyOf", "not", "nullable", "writeOnly", "deprecated"});
-    return keywords;
-  }();
-  return swagger2 ? kCommon : kOas30;
-}
+// The published versions of the specification (2.0 is Swagger's only one).
+constexpr const char* kPublishedVersions[] = {"2.0", "3.0.0", "3.0.1", "3.0.2", "3.0.3", "3.0.4", "3.1.0", "3.1.1"};
 
 // The version a document that does not parse declares (`openapi: 3.0.3`, `"swagger": "2.0"` at
 // the start of a line or after a quote), found in its text so that its verdict still names it.
@@ -65,81 +47,65 @@ class OasReader {
   SpecReport Run() {
     report_.model.format = "oas";
     const YamlNode* root = documents_.Yaml(main_file_, {main_file_, 0, 0, ""});
-    if (root) {
-      ChooseSchemaKeywords(*root);
-      CheckReferences();
-      ReadRoot(*root);
-    } else if (const std::string* text = documents_.Text(main_file_, {main_file_, 0, 0, ""})) {
-      report_.model.format_version = DeclaredVersion(*text);
+    if (!root) {
+      if (const std::string* text = documents_.Text(main_file_, {main_file_, 0, 0, ""}))
+        report_.model.format_version = DeclaredVersion(*text);
+      return std::move(report_);
     }
+    if (root->is_null()) {
+      report_.problems.push_back({main_file_, 1, 1, "the document is empty"});
+      return std::move(report_);
+    }
+    if (!root->is_mapping()) {
+      Report(main_file_, *root, "an OpenAPI document is a mapping");
+      return std::move(report_);
+    }
+    const auto schema_version = CheckVersion(*root);
+    if (!schema_version) return std::move(report_);
+    swagger2_ = *schema_version == OasSchemaVersion::kSwagger20;
+    CheckReferences();
+    for (auto& problem : CheckOfficialSchema(main_file_, *root, *schema_version))
+      report_.problems.push_back(std::move(problem));
+    CheckOasRules(references_, main_file_, *root, *schema_version);
+    ReadInfo(*root);
+    BuildOasModel(references_, main_file_, *root, report_.model);
     return std::move(report_);
   }
 
  private:
-  void ChooseSchemaKeywords(const YamlNode& root) {
-    if (!root.is_mapping()) return;
+  // The schema the document's version is checked against; nothing when it names no version
+  // agora reads. A version that follows the pattern of a known one but was never published
+  // (3.0.9) is a problem, and the document is still checked as the version it claims.
+  std::optional<OasSchemaVersion> CheckVersion(const YamlNode& root) {
     const YamlNode* openapi = root.Find("openapi");
     const YamlNode* swagger = root.Find("swagger");
-    if (openapi && openapi->scalar.rfind("3.0", 0) == 0) {
-      schema_keywords_ = &SchemaKeywords(false);
-      version_name_ = "OpenAPI 3.0";
-      if (const YamlNode* components = root.Find("components")) CheckSchemaSection(components->Find("schemas"));
-    } else if (swagger && !openapi) {
-      schema_keywords_ = &SchemaKeywords(true);
-      version_name_ = "Swagger 2.0";
-      swagger2_ = true;
-      CheckSchemaSection(root.Find("definitions"));
+    const YamlNode* declared = openapi ? openapi : swagger;
+    if (!declared) {
+      Report(main_file_, root, "neither 'openapi' (3.x) nor 'swagger' (2.0) is declared");
+      return std::nullopt;
     }
-  }
-
-  void ReadRoot(const YamlNode& root) {
-    if (!root.is_mapping()) return Report(main_file_, root, "an OpenAPI document is a mapping");
-    const YamlNode* openapi = root.Find("openapi");
-    const YamlNode* swagger = root.Find("swagger");
-    report_.model.format_version = openapi ? openapi->scalar : swagger ? swagger->scalar : "";
-    if (!openapi && !swagger) return Report(main_file_, root, "neither 'openapi' (3.x) nor 'swagger' (2.0) is declared");
-    if (report_.model.format_version.rfind(openapi ? "3." : "2.0", 0) != 0)
-      Report(main_file_, openapi ? *openapi : *swagger, "unsupported version '" + report_.model.format_version + "'");
-    const bool v31 = openapi && openapi->scalar.rfind("3.1", 0) == 0;
-    ReadInfo(root);
-    const YamlNode* paths = root.Find("paths");
-    if (!paths && (!v31 || (!root.Find("webhooks") && !root.Find("components"))))
-      Report(main_file_, root, v31 ? "an OpenAPI 3.1 document needs paths, webhooks or components"
-                                    : "the required property 'paths' is missing");
-    if (paths) CheckPaths(*paths, /*responses_required=*/!v31);
-    BuildOasModel(references_, main_file_, root, report_.model);
+    const std::string& version = declared->scalar;
+    report_.model.format_version = version;
+    const std::string field = openapi ? "openapi" : "swagger";
+    std::optional<OasSchemaVersion> schema;
+    if (!openapi && version == "2.0") schema = OasSchemaVersion::kSwagger20;
+    if (openapi && version.rfind("3.0.", 0) == 0) schema = OasSchemaVersion::kOas30;
+    if (openapi && version.rfind("3.1.", 0) == 0) schema = OasSchemaVersion::kOas31;
+    if (!declared->is_scalar() || !schema) {
+      Report(main_file_, *declared, "'" + field + "' " + (declared->is_scalar() ? "'" + version + "'" : "") +
+                                        " is not a version agora reads (2.0, 3.0.x and 3.1.x are)");
+      return std::nullopt;
+    }
+    if (std::find(std::begin(kPublishedVersions), std::end(kPublishedVersions), version) == std::end(kPublishedVersions))
+      Report(main_file_, *declared, "'" + version + "' is not a published OpenAPI version (2.0, 3.0.0 to 3.0.4, 3.1.0 and 3.1.1 are)");
+    return schema;
   }
 
   void ReadInfo(const YamlNode& root) {
     const YamlNode* info = root.Find("info");
-    if (!info || !info->is_mapping()) return Report(main_file_, root, "the required property 'info' is missing");
-    const YamlNode* title = info->Find("title");
-    const YamlNode* version = info->Find("version");
-    if (!title || !title->is_scalar()) Report(main_file_, *info, "the required property 'info.title' is missing");
-    else report_.model.title = title->scalar;
-    if (!version || !version->is_scalar()) Report(main_file_, *info, "the required property 'info.version' is missing");
-    else report_.model.version = version->scalar;
-    if (const YamlNode* description = info->Find("description"); description && description->is_scalar())
-      report_.model.description = description->scalar;
-  }
-
-  void CheckPaths(const YamlNode& paths, bool responses_required) {
-    if (!paths.is_mapping()) return Report(main_file_, paths, "'paths' must be a mapping");
-    for (const auto& [path, item] : paths.pairs) {
-      if (path.rfind("x-", 0) == 0) continue;
-      if (path.empty() || path.front() != '/') {
-        Report(main_file_, item, "the path '" + path + "' does not start with '/'");
-        continue;
-      }
-      const OasNode resolved = references_.Resolve({main_file_, &item, ""});
-      if (!resolved || !resolved.node->is_mapping()) continue;
-      for (const auto& [method, operation] : resolved.node->pairs) {
-        if (!IsMethod(method)) continue;
-        if (!operation.is_mapping()) Report(resolved.file, operation, "the " + method + " operation must be a mapping");
-        else if (responses_required && !operation.Find("responses"))
-          Report(resolved.file, operation, "the " + method + " operation lacks the required property 'responses'");
-      }
-    }
+    if (!info) return;
+    for (auto [key, field] : {std::pair{"title", &ApiModel::title}, {"version", &ApiModel::version}, {"description", &ApiModel::description}})
+      if (const YamlNode* value = info->Find(key); value && value->is_scalar()) report_.model.*field = value->scalar;
   }
 
   // Checks every $ref of every document reached from the main file, files breadth first.
@@ -166,7 +132,6 @@ class OasReader {
   void Walk(const std::string& file, const YamlNode& node, std::deque<std::string>& pending, std::set<std::string>& visited) {
     for (const auto& item : node.items) Walk(file, item, pending, visited);
     for (const auto& [key, value] : node.pairs) {
-      if (key == "schema" && value.is_mapping()) CheckSchema(file, value);
       if (key == "$ref" && value.is_scalar()) {
         FollowReference(file, node, value, pending, visited);
       } else if (IsNameMap(key) && value.is_mapping()) {
@@ -190,35 +155,11 @@ class OasReader {
     if (target) references_.Resolve({file, &node, ""});  // reports a chain of references that loops
   }
 
-  // A Schema Object uses only its version's keywords, in itself and in every schema it nests.
-  void CheckSchema(const std::string& file, const YamlNode& schema) {
-    if (!schema_keywords_ || !schema.is_mapping()) return;
-    for (const auto& [keyword, value] : schema.pairs) {
-      if (keyword.rfind("x-", 0) == 0) continue;
-      if (!schema_keywords_->count(keyword)) {
-        Report(file, value, "'" + keyword + "' is not a Schema Object keyword in " + version_name_);
-        continue;
-      }
-      if (keyword == "items" || keyword == "not" || keyword == "additionalProperties") CheckSchema(file, value);
-      if (keyword == "allOf" || keyword == "oneOf" || keyword == "anyOf")
-        for (const auto& item : value.items) CheckSchema(file, item);
-      if (keyword == "properties")
-        for (const auto& [name, property] : value.pairs) CheckSchema(file, property);
-    }
-  }
-
-  void CheckSchemaSection(const YamlNode* section) {
-    if (section && section->is_mapping())
-      for (const auto& [name, schema] : section->pairs) CheckSchema(main_file_, schema);
-  }
-
   void Report(const std::string& file, const YamlNode& at, std::string message) {
     documents_.AddProblem(file, at, std::move(message));
   }
 
   const std::string main_file_;
-  const std::set<std::string>* schema_keywords_ = nullptr;  // none: schemas are not checked (3.1)
-  std::string version_name_;
   bool swagger2_ = false;
   SpecReport report_;
   DocumentSet documents_;

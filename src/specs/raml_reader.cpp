@@ -1,459 +1,726 @@
 #include "specs/raml_reader.h"
 
 #include <algorithm>
-#include <map>
-#include <optional>
+#include <deque>
+#include <regex>
 #include <set>
-#include <vector>
 
+#include "specs/raml_annotations.h"
+#include "specs/raml_context.h"
+#include "specs/raml_overlays.h"
+#include "specs/raml_security.h"
+#include "specs/raml_templates.h"
+#include "specs/raml_types.h"
 #include "specs/resolution_stack.h"
 #include "specs/spec_documents.h"
 
 namespace agora::specs {
 namespace {
 
-constexpr const char* kMethods[] = {"get", "patch", "put", "post", "delete", "head", "options", "trace", "connect"};
+using raml::AnnotationName;
+using raml::DeclKind;
+using raml::RamlNode;
+using raml::RamlPair;
+using raml::Scope;
+using raml::Site;
+using raml::TypeRef;
+
 constexpr const char* kFragmentKinds[] = {"DataType", "Trait", "ResourceType", "SecurityScheme", "Library",
                                           "NamedExample", "DocumentationItem", "AnnotationTypeDeclaration",
                                           "Overlay", "Extension"};
 
-bool IsMethod(const std::string& key) {
-  for (const char* method : kMethods)
-    if (key == method) return true;
-  return false;
+bool IsMethod(const std::string& key, bool raml08) {
+  static const std::set<std::string> methods = {"get", "patch", "put", "post", "delete", "head", "options"};
+  return methods.count(key) || (raml08 && (key == "trace" || key == "connect"));
 }
 
-bool IsYamlFile(const std::string& path) {
-  const auto dot = path.rfind('.');
-  const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
-  return ext == "raml" || ext == "yaml" || ext == "yml";
+// A media type of RFC 6838: one of the registered top-level types (or a wildcard), a subtype.
+bool IsMediaType(const std::string& text) {
+  static const std::regex kMediaType(R"([A-Za-z0-9!#$&^_.+*-]+/[A-Za-z0-9!#$&^_.+*-]+(\s*;.*)?)");
+  if (text.size() >= 256 || !std::regex_match(text, kMediaType)) return false;
+  std::string top = text.substr(0, text.find('/'));
+  for (auto& c : top) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // "mime/type" is the placeholder RAML's own examples write for "any media type".
+  static const std::set<std::string> kTopLevel = {"application", "audio", "example", "font", "image", "message",
+                                                  "model", "multipart", "text", "video", "mime", "*"};
+  return kTopLevel.count(top) > 0;
 }
 
-// "#%RAML 1.0 DataType" -> {"1.0", "DataType"}; empty version when it is not a RAML header.
-std::pair<std::string, std::string> ParseHeader(const std::string& text) {
-  std::string line = text.substr(0, text.find_first_of("\r\n"));
-  if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-  for (const char* version : {"1.0", "0.8"}) {
-    const std::string prefix = std::string("#%RAML ") + version;
-    if (line.rfind(prefix, 0) != 0) continue;
-    std::string kind = line.substr(prefix.size());
-    kind.erase(0, kind.find_first_not_of(" \t"));
-    kind.erase(kind.find_last_not_of(" \t") + 1);
-    return {version, kind};
-  }
-  return {"", ""};
-}
-
-// The names a type expression ("A", "A | B", "(A | lib.B)[]", "A[]") inherits from: its union
-// members, but not array items ("A[]" holds A's, it is not one). Names with template parameters
-// ("<<item>>") and inline schemas ("{...}", "<...>") name nothing yet.
-std::vector<std::string> InheritedNames(const std::string& expression) {
-  const auto first = expression.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || expression[first] == '{' || expression[first] == '<') return {};
-  std::vector<std::vector<std::string>> groups(1);  // the names of each open parenthesis
-  std::string name;
-  auto end_name = [&] {
-    if (!name.empty() && name.find("<<") == std::string::npos) groups.back().push_back(name);
-    name.clear();
-  };
-  for (size_t i = 0; i < expression.size(); ++i) {
-    const char c = expression[i];
-    if (c == '[') {  // "[]" makes the name or group before it an array's items
-      if (!name.empty()) name.clear();
-      else if (groups.size() > 1 || !groups.back().empty()) groups.back().clear();
-    } else if (c == '(') {
-      end_name();
-      groups.emplace_back();
-    } else if (c == ')') {
-      end_name();
-      if (groups.size() == 1) continue;
-      std::vector<std::string> closed = std::move(groups.back());
-      groups.pop_back();
-      // "(A | B)[]": the group's names are dropped when "[]" follows.
-      const auto next = expression.find_first_not_of(" \t", i + 1);
-      if (next == std::string::npos || expression[next] != '[')
-        groups.back().insert(groups.back().end(), closed.begin(), closed.end());
-    } else if (c == '|' || c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ']') {
-      end_name();
-    } else {
-      name += c;
+// Braces of a URI template pair up and enclose a name: "/users/{id}".
+bool IsUriTemplate(const std::string& text) {
+  bool open = false;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '{') {
+      if (open) return false;
+      open = true;
+      start = i;
+    } else if (text[i] == '}') {
+      if (!open || i == start + 1) return false;
+      open = false;
     }
   }
-  end_name();
-  return std::move(groups.front());
+  return !open;
+}
+
+std::vector<std::string> TemplateNames(const std::string& text) {
+  std::vector<std::string> names;
+  for (size_t open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1)) {
+    const size_t close = text.find('}', open);
+    if (close == std::string::npos) break;
+    std::string name = text.substr(open + 1, close - open - 1);
+    if (!name.empty() && (name.front() == '+' || name.front() == '#')) name.erase(0, 1);
+    names.push_back(name);
+  }
+  return names;
 }
 
 class RamlReader {
  public:
   RamlReader(const SpecSource& source, const std::string& main_file, const ReadOptions& options)
       : main_file_(main_file),
-        root_dir_(main_file.substr(0, main_file.rfind('/') + 1)),
         options_(options),
         documents_(source, options, report_),
-        includes_("!include", options.max_reference_depth),
-        libraries_("library", options.max_reference_depth) {}
+        loader_(documents_, report_, main_file, options) {}
 
   SpecReport Run() {
     report_.model.format = "raml";
     const std::string* text = documents_.Text(main_file_, {main_file_, 0, 0, ""});
-    if (!text) return std::move(report_);
-    const auto [version, kind] = ParseHeader(*text);
+    if (!text) return Finish();
+    const auto [version, kind] = raml::ParseRamlHeader(*text);
     report_.model.format_version = version;
     report_.model.fragment_kind = kind;
     if (version.empty()) {
       report_.problems.push_back({main_file_, 1, 1, "the first line must be the RAML header (#%RAML 1.0 or 0.8)"});
-      return std::move(report_);
+      return Finish();
     }
-    if (!kind.empty() && !KnownKind(kind))
+    if (!kind.empty() && (version == "0.8" || std::find(std::begin(kFragmentKinds), std::end(kFragmentKinds), kind) ==
+                                                  std::end(kFragmentKinds))) {
       report_.problems.push_back({main_file_, 1, 1, "unknown RAML fragment kind '" + kind + "'"});
-    const YamlNode* root = LoadDocument(main_file_, {main_file_, 0, 0, ""});
-    if (!root) return std::move(report_);
-    if (!root->is_mapping()) {
-      Report(main_file_, *root, "a RAML document is a mapping");
-      return std::move(report_);
+      return Finish();
     }
-    if (auto scope = libraries_.Enter(main_file_)) ReadDeclarations(main_file_, *root);
-    if (kind.empty() || kind == "Overlay" || kind == "Extension") ReadApi(*root, kind.empty());
-    CheckInheritance();
-    return std::move(report_);
+    const RamlNode* root = loader_.Load(main_file_, {main_file_, 0, 0, ""});
+    if (!root) return Finish();
+    context_.emplace(loader_, version == "0.8", options_.max_reference_depth);
+    types_.emplace(*context_);
+    templates_.emplace(*context_);
+    annotations_.emplace(*context_, *types_);
+    security_.emplace(*context_, [this](const Scope& scope, const RamlNode& described) { ReadDescribedBy(scope, described); });
+    types_->on_declaration = [this](const Scope& scope, const RamlNode& node) {
+      annotations_->Check(scope, node, "TypeDeclaration");
+    };
+    types_->on_example = [this](const RamlNode& node) { annotations_->Check(*context_->root_scope, node, "Example"); };
+    if (!root->is_mapping()) {
+      if (kind.empty() || !root->is_null()) context_->Report(*root, "a RAML document must be a mapping");
+      else if (kind != "NamedExample" && kind != "Trait" && kind != "ResourceType")
+        context_->Report(*root, "the " + kind + " fragment is empty");
+      if (kind.empty()) return Finish();
+    }
+    if (kind == "Overlay" || kind == "Extension") {
+      ResolutionStack chain("extends", options_.max_reference_depth);
+      auto entered = chain.Enter(main_file_);
+      auto merged = raml::ApplyExtends(*context_, main_file_, *root, kind, chain);
+      if (!merged) return Finish();
+      merged_root_ = std::move(*merged);
+      root = &merged_root_;
+    }
+    Scope& scope = context_->AddRootScope(main_file_, *root);
+    context_->root_scope = &scope;
+    ReadDeclarations();
+    if (kind.empty() || kind == "Overlay" || kind == "Extension") ReadApi(scope, *root, kind);
+    else ReadFragment(scope, *root, kind);
+    types_->RunChecks();
+    AddUnusedLibraryTypes();
+    for (const auto& [name, type] : types_->named()) report_.model.types[name] = types_->ToShape(type, true);
+    return Finish();
   }
 
  private:
-  enum Kind { kType, kTrait, kResourceType, kKinds };
-
-  // A named declaration: where its node is, and the file whose names it uses (the document that
-  // declares it, which an !include of its body does not change).
-  struct Declared {
-    std::string scope;
-    std::string file;
-    const YamlNode* node = nullptr;
-  };
-
-  // What one document declares, and the libraries it uses by alias.
-  struct Scope {
-    std::map<std::string, Declared> declared[kKinds];
-    std::map<std::string, std::string> uses;  // alias -> library file
-  };
-
-  static bool KnownKind(const std::string& kind) {
-    for (const char* known : kFragmentKinds)
-      if (kind == known) return true;
-    return false;
+  SpecReport Finish() {
+    report_.model.files = loader_.files();
+    return std::move(report_);
   }
 
-  // Parses a file and checks every !include in it: each file once, a file including itself,
-  // directly or not, is a cycle, and includes nest at most max_reference_depth deep. A document's
-  // includes are collected before any is followed, so the stack holds one tree walk at a time.
-  const YamlNode* LoadDocument(const std::string& file, const Problem& from) {
-    if (includes_.Contains(file)) {
-      auto refused = includes_.Enter(file);
-      report_.problems.push_back({from.file, from.line, from.column, refused.refusal()});
-      return nullptr;
-    }
-    const YamlNode* root = documents_.Yaml(file, from);
-    if (!root || !checked_.insert(file).second) return root;
-    auto scope = includes_.Enter(file);
-    if (!scope) {
-      report_.problems.push_back({from.file, from.line, from.column, scope.refusal()});
-      return nullptr;
-    }
-    std::vector<const YamlNode*> includes;
-    CollectIncludes(*root, includes);
-    for (const YamlNode* include : includes) Include(file, *include);
-    return root;
+  // Trees made while reading (resources with their resource types applied, methods with their
+  // traits) live as long as the reading: the deferred value checks point into them.
+  const RamlNode& Keep(RamlNode node) { return kept_.emplace_back(std::move(node)); }
+
+  bool v08() const { return context_->raml08; }
+  void Report(const RamlNode& at, std::string message) { context_->Report(at, std::move(message)); }
+  SourceLocation Location(const RamlNode& node) const { return {loader_.files()[node.file], node.line, node.column}; }
+  SourceLocation KeyLocation(const RamlPair& pair) const {
+    return {loader_.files()[pair.value.file], pair.key_line ? pair.key_line : pair.value.line,
+            pair.key_line ? pair.key_column : pair.value.column};
   }
 
-  // Recursion bounded by the document's nesting (YamlLimits::max_depth).
-  static void CollectIncludes(const YamlNode& node, std::vector<const YamlNode*>& includes) {
-    if (node.is_scalar() && node.tag == "!include") {
-      includes.push_back(&node);
+  // Problems for the keys of `node` that are not in `allowed` (annotations always are).
+  void CheckKeys(const RamlNode& node, const std::set<std::string>& allowed, const std::string& what) {
+    for (const auto& pair : node.pairs)
+      if (!allowed.count(pair.key) && AnnotationName(pair.key).empty())
+        context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of " + what);
+  }
+
+  std::string Text(const RamlNode* node, const char* what, bool required = false) {
+    if (!node) return "";
+    if (node->is_scalar() && !node->is_null()) return node->scalar;
+    if (node->is_mapping() && node->Find("value") && node->Find("value")->is_scalar()) {
+      // A scalar-valued property written as {value, (annotation)...} to annotate it.
+      CheckKeys(*node, {"value"}, std::string("'") + what + "'");
+      annotations_->Check(*context_->root_scope, *node, "API");
+      return node->Find("value")->scalar;
+    }
+    if (required || !node->is_null()) Report(*node, std::string("'") + what + "' must be a string");
+    return "";
+  }
+
+  // ---- declarations: every scope's types, annotation types, security schemes and templates ----
+
+  // Every scope's annotation types, security schemes and templates, and the main document's
+  // types. A library's types are resolved when something uses them; the ones nothing uses are
+  // resolved at the end without checking their examples (AddUnusedLibraryTypes).
+  void ReadDeclarations() {
+    for (size_t i = 0; i < context_->scopes.size(); ++i) {
+      const Scope& scope = context_->scopes[i];
+      if (&scope != context_->root_scope && scope.prefix.empty()) continue;  // combined and fragment scopes
+      if (scope.root->is_mapping() && scope.root->Find("types") && scope.root->Find("schemas") && !v08())
+        Report(*scope.root->Find("schemas"), "'types' and 'schemas' are mutually exclusive");
+      for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kType)]) {
+        if (raml::IsBuiltInType(name) && !v08()) Report(*node, "'" + name + "' is a built-in type and cannot be used to name a custom type");
+        if (node->raml_header && node->fragment_kind != "DataType")
+          Report(*node, "a type must be a DataType fragment, not " + FragmentName(*node));
+        if (&scope == context_->root_scope) types_->Named({&scope, node, name, scope.prefix + name});
+        annotations_->Check(scope, *node, "TypeDeclaration");
+      }
+      for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kAnnotationType)]) {
+        if (node->raml_header && node->fragment_kind != "AnnotationTypeDeclaration")
+          Report(*node, "an annotation type must be an AnnotationTypeDeclaration fragment, not " + FragmentName(*node));
+        annotations_->Declare({&scope, node, name, scope.prefix + name});
+      }
+      for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kSecurityScheme)]) {
+        if (node->raml_header && node->fragment_kind != "SecurityScheme")
+          Report(*node, "a security scheme must be a SecurityScheme fragment, not " + FragmentName(*node));
+        report_.model.security_schemes.push_back(security_->ReadScheme(scope, scope.prefix + name, *node));
+        annotations_->Check(scope, *node, "SecurityScheme");
+      }
+      templates_->CheckCycles(scope);
+      for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kTrait)]) CheckTemplate(scope, *node, "Trait");
+      for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kResourceType)])
+        CheckTemplate(scope, *node, "ResourceType");
+    }
+  }
+
+  // A library is a unit of its own (published and checked as a Library fragment); here only the
+  // parts the API uses are held to their examples, the rest is modelled as declared.
+  void AddUnusedLibraryTypes() {
+    types_->set_checking(false);
+    for (size_t i = 0; i < context_->scopes.size(); ++i) {
+      const Scope& scope = context_->scopes[i];
+      if (scope.prefix.empty()) continue;
+      for (const auto& [name, node] : scope.declared[static_cast<int>(DeclKind::kType)])
+        types_->Named({&scope, node, name, scope.prefix + name});
+    }
+  }
+
+  static std::string FragmentName(const RamlNode& node) {
+    return node.fragment_kind.empty() ? "a RAML API" : "a " + node.fragment_kind + " fragment";
+  }
+
+  // What can be checked of a template before it is applied: its keys, and that its responses are
+  // mappings (parameters may still fill in the rest).
+  void CheckTemplate(const Scope& scope, const RamlNode& node, const std::string& kind) {
+    const bool trait = kind == "Trait";
+    if (node.raml_header && node.fragment_kind != kind)
+      Report(node, "a " + std::string(trait ? "trait" : "resource type") + " must be a " + kind + " fragment, not " + FragmentName(node));
+    if (!node.is_mapping()) {
+      if (!node.is_null()) Report(node, std::string(trait ? "a trait" : "a resource type") + " must be a mapping");
       return;
     }
-    for (const auto& item : node.items) CollectIncludes(item, includes);
-    for (const auto& [key, value] : node.pairs) CollectIncludes(value, includes);
-  }
-
-  // The included file's document (YAML) or nullptr (another kind of file, or a problem reported).
-  const YamlNode* Include(const std::string& file, const YamlNode& node) {
-    auto path = Resolve(file, node.scalar);
-    const specs::Problem at{file, node.line, node.column, ""};
-    if (!path.ok()) {
-      Report(file, node, path.status().message());
-      return nullptr;
+    std::set<std::string> keys = {"usage", "displayName", "description", "is", "securedBy", "uses"};
+    if (trait) keys.insert({"queryParameters", "headers", "queryString", "responses", "body", "protocols"});
+    else keys.insert({"type", "uriParameters", "baseUriParameters"});
+    if (v08()) keys.insert({"baseUriParameters", "queryParameters", "headers", "responses", "body", "protocols"});
+    for (const auto& pair : node.pairs) {
+      std::string key = pair.key;
+      if (!key.empty() && key.back() == '?') key.pop_back();
+      if (keys.count(key) || !AnnotationName(key).empty() || key.find("<<") != std::string::npos) continue;
+      if (!trait && IsMethod(key, v08())) {
+        if (pair.value.is_mapping()) CheckTemplateResponses(pair.value);
+        continue;
+      }
+      if (!trait && !key.empty() && key.front() == '/') {
+        context_->ReportKey(node, pair, "a resource type cannot declare nested resources");
+        continue;
+      }
+      context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of a " + (trait ? "trait" : "resource type"));
     }
-    if (IsYamlFile(*path)) return LoadDocument(*path, at);
-    documents_.Text(*path, at);
-    return nullptr;
+    if (trait) CheckTemplateResponses(node);
   }
 
-  // RAML resolves "/x" from the root document's folder, anything else from the including file's.
-  Result<std::string> Resolve(const std::string& file, std::string reference) {
-    reference = FileOfReference(reference);  // "schema.xsd#City" includes schema.xsd
-    while (!reference.empty() && (reference.back() == ' ' || reference.back() == '\t')) reference.pop_back();
-    if (!reference.empty() && reference.front() == '/') return ResolveReference(main_file_, root_dir_ + reference.substr(1));
-    return ResolveReference(file, reference);
+  void CheckTemplateResponses(const RamlNode& method) {
+    const RamlNode* responses = method.Find("responses");
+    if (!responses || !responses->is_mapping()) return;
+    for (const auto& pair : responses->pairs)
+      if (pair.value.is_scalar() && !pair.value.is_null() && pair.value.scalar.find("<<") == std::string::npos)
+        Report(pair.value, "a response must be a mapping");
   }
 
-  // The node itself, or the document an !include of it names, with the file it lives in.
-  std::pair<std::string, const YamlNode*> Deref(const std::string& file, const YamlNode* node) {
-    if (!node || node->tag != "!include") return {file, node};
-    auto path = Resolve(file, node->scalar);
-    if (!path.ok() || !IsYamlFile(*path)) return {file, nullptr};
-    return {*path, documents_.Yaml(*path, {file, node->line, node->column, ""})};
+  // ---- the API ----
+
+  void ReadApi(const Scope& scope, const RamlNode& root, const std::string& kind) {
+    ApiModel& model = report_.model;
+    std::set<std::string> keys = {"title", "description", "version", "baseUri", "baseUriParameters", "protocols",
+                                  "mediaType", "documentation", "schemas", "types", "traits", "resourceTypes",
+                                  "annotationTypes", "securitySchemes", "securedBy", "uses"};
+    if (v08()) keys = {"title", "version", "baseUri", "baseUriParameters", "protocols", "mediaType", "schemas",
+                       "uriParameters", "documentation", "traits", "resourceTypes", "securitySchemes", "securedBy"};
+    if (!kind.empty()) keys.insert({"extends", "usage"});
+    for (const auto& pair : root.pairs)
+      if (!keys.count(pair.key) && AnnotationName(pair.key).empty() && (pair.key.empty() || pair.key.front() != '/'))
+        context_->ReportKey(root, pair, "'" + pair.key + "' is not a property of a RAML API");
+    annotations_->Check(scope, root, kind.empty() ? "API" : kind.c_str());
+    const RamlNode* title = root.Find("title");
+    if (!title || title->is_null()) Report(title ? *title : root, "the required property 'title' is missing");
+    else if (!title->is_scalar() && !(title->is_mapping() && title->Find("value"))) Report(*title, "'title' must be a string");
+    else model.title = Text(title, "title");
+    if (title && title->is_scalar() && title->quoted && title->scalar.empty()) Report(*title, "'title' must not be empty");
+    model.version = Text(root.Find("version"), "version");
+    model.description = Text(root.Find("description"), "description");
+    ReadBaseUri(scope, root);
+    if (const RamlNode* protocols = root.Find("protocols")) model.protocols = ReadProtocols(*protocols);
+    if (const RamlNode* media = root.Find("mediaType")) ReadMediaTypes(*media);
+    if (const RamlNode* documentation = root.Find("documentation")) ReadDocumentation(scope, *documentation);
+    if (const RamlNode* secured = root.Find("securedBy")) model.security = security_->ReadSecuredBy(scope, *secured);
+    std::set<std::string> paths;
+    ReadResources(scope, root, "", {}, paths);
   }
 
-  // Each declaration in a 1.0 mapping or a 0.8 sequence of one-entry mappings.
-  template <typename OnDeclared>
-  void ForEachDeclared(const std::string& file, const YamlNode* section, OnDeclared on_declared) {
-    auto [section_file, node] = Deref(file, section);
-    if (!node) return;
-    if (node->is_mapping())
-      for (const auto& [name, value] : node->pairs) on_declared(name, section_file, value);
-    if (node->is_sequence())
-      for (const auto& item : node->items)
-        for (const auto& [name, value] : item.pairs) on_declared(name, section_file, value);
+  void ReadBaseUri(const Scope& scope, const RamlNode& root) {
+    const RamlNode* base = root.Find("baseUri");
+    std::vector<std::string> names;
+    if (base && !base->is_null()) {
+      const std::string uri = Text(base, "baseUri");
+      if (!uri.empty()) {
+        report_.model.base_uris.push_back(uri);
+        if (!IsUriTemplate(uri)) Report(*base, "'" + uri + "' is not a valid URI template");
+        names = TemplateNames(uri);
+      }
+    }
+    if (const RamlNode* parameters = root.Find("baseUriParameters")) {
+      if (!base) Report(*parameters, "'baseUriParameters' needs a 'baseUri'");
+      ReadParameters(scope, *parameters, "base", true, report_.model.base_uri_parameters);
+      for (const auto& parameter : report_.model.base_uri_parameters)
+        if (parameter.name == "version" && !v08()) Report(*parameters, "'version' is a reserved base URI parameter");
+    }
+    for (const auto& name : names) {
+      if (name == "version" && !root.Find("version") && base) Report(*base, "the base URI uses {version} but the API has no 'version'");
+      const bool declared = std::any_of(report_.model.base_uri_parameters.begin(), report_.model.base_uri_parameters.end(),
+                                        [&](const Parameter& p) { return p.name == name; });
+      if (!declared && name != "version") {
+        Parameter implicit;
+        implicit.name = name;
+        implicit.in = "base";
+        implicit.required = true;
+        implicit.shape.emplace_back().type = "string";
+        report_.model.base_uri_parameters.push_back(implicit);
+      }
+    }
   }
 
-  // Reads what `file` declares and, through `uses`, every library it pulls in: each library once
-  // (so a library many others use costs one reading), a library that uses itself, directly or
-  // through others, a cycle. The caller has entered `file` on libraries_.
-  void ReadDeclarations(const std::string& file, const YamlNode& root) {
-    Scope& scope = scopes_[file];
-    const bool main = file == main_file_;
-    auto declare = [&](Kind kind) {
-      return [&, kind](const std::string& name, const std::string& node_file, const YamlNode& node) {
-        scope.declared[kind].emplace(name, Declared{file, node_file, &node});
-        if (main && kind == kType) report_.model.types.try_emplace(name).first->second.name = name;
-      };
+  std::vector<std::string> ReadProtocols(const RamlNode& node) {
+    std::vector<std::string> protocols;
+    if (node.is_scalar() && !node.is_null()) {
+      RamlNode list;
+      list.kind = RamlNode::Kind::kSequence;
+      list.items.push_back(node);
+      return ReadProtocols(Keep(std::move(list)));
+    }
+    if (!node.is_sequence() || node.items.empty()) {
+      Report(node, "'protocols' must be a non-empty list of HTTP and/or HTTPS");
+      return protocols;
+    }
+    for (const auto& item : node.items) {
+      std::string upper = item.scalar;
+      for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (!item.is_scalar() || (upper != "HTTP" && upper != "HTTPS")) Report(item, "'" + item.scalar + "' is not a protocol (HTTP or HTTPS)");
+      else protocols.push_back(upper);
+    }
+    return protocols;
+  }
+
+  void ReadMediaTypes(const RamlNode& node) {
+    std::vector<const RamlNode*> items;
+    if (node.is_scalar() && !node.is_null()) items.push_back(&node);
+    else if (node.is_sequence() && !node.items.empty())
+      for (const auto& item : node.items) items.push_back(&item);
+    else Report(node, "'mediaType' must be a media type or a list of them");
+    for (const RamlNode* item : items) {
+      if (!item->is_scalar() || !IsMediaType(item->scalar)) Report(*item, "'" + item->scalar + "' is not a valid media type");
+      else report_.model.media_types.push_back(item->scalar);
+    }
+  }
+
+  void ReadDocumentation(const Scope& scope, const RamlNode& node) {
+    if (!node.is_sequence()) {
+      Report(node, "'documentation' must be a list of {title, content} items");
+      return;
+    }
+    for (const auto& item : node.items) ReadDocumentationItem(scope, item);
+  }
+
+  void ReadDocumentationItem(const Scope& scope, const RamlNode& item) {
+    if (!item.is_mapping()) {
+      Report(item, "a documentation item must be a mapping with 'title' and 'content'");
+      return;
+    }
+    CheckKeys(item, {"title", "content"}, "a documentation item");
+    annotations_->Check(scope, item, "DocumentationItem");
+    DocumentationItem out;
+    const RamlNode* title = item.Find("title");
+    const RamlNode* content = item.Find("content");
+    if (!title || title->is_null() || (title->is_scalar() && title->scalar.empty())) Report(title ? *title : item, "a documentation item needs a 'title'");
+    if (!content || content->is_null() || (content->is_scalar() && content->scalar.empty()))
+      Report(content ? *content : item, "a documentation item needs 'content'");
+    out.title = Text(title, "title");
+    out.content = Text(content, "content");
+    report_.model.documentation.push_back(out);
+  }
+
+  // ---- resources and methods ----
+
+  static constexpr size_t kMaxResourceNesting = 512;
+
+  void ReadResources(const Scope& scope, const RamlNode& parent, const std::string& base,
+                     const std::vector<Parameter>& inherited, std::set<std::string>& paths, size_t depth = 0) {
+    if (depth >= kMaxResourceNesting) {
+      if (!nesting_reported_) Report(parent, "resources nest deeper than " + std::to_string(kMaxResourceNesting) + " levels");
+      nesting_reported_ = true;
+      return;
+    }
+    for (const auto& pair : parent.pairs) {
+      if (pair.key.empty() || pair.key.front() != '/') continue;
+      const std::string path = base + pair.key;
+      if (!IsUriTemplate(pair.key)) context_->ReportKey(parent, pair, "'" + pair.key + "' is not a valid resource path");
+      if (!paths.insert(path).second) context_->ReportKey(parent, pair, "the resource " + path + " is declared twice");
+      const RamlNode& node = pair.value;
+      if (!node.is_mapping() && !node.is_null()) {
+        Report(node, "the resource " + path + " must be a mapping");
+        continue;
+      }
+      if (node.raml_header) Report(node, "a resource cannot be a " + node.fragment_kind + " fragment");
+      RamlNode applied = templates_->ApplyResourceType(scope, node, path);
+      if (applied.is_null()) applied.kind = RamlNode::Kind::kMapping;
+      const RamlNode& effective = Keep(std::move(applied));
+      Resource resource;
+      resource.path = path;
+      resource.location = KeyLocation(pair);
+      std::vector<std::string> enclosing = uri_names_;
+      for (const auto& name : TemplateNames(base)) uri_names_.push_back(name);
+      ReadResource(scope, effective, pair.key, inherited, resource);
+      uri_names_ = enclosing;
+      std::vector<Parameter> uri_parameters = inherited;
+      for (const auto& parameter : resource_uri_parameters_) uri_parameters.push_back(parameter);
+      report_.model.resources.push_back(std::move(resource));
+      ReadResources(scope, node, path, uri_parameters, paths, depth + 1);
+    }
+  }
+
+  std::vector<Parameter> resource_uri_parameters_;
+  std::vector<std::string> uri_names_;  // the parameters of the enclosing resources' paths
+  bool nesting_reported_ = false;
+
+  void ReadResource(const Scope& scope, const RamlNode& node, const std::string& segment,
+                    const std::vector<Parameter>& inherited, Resource& resource) {
+    std::set<std::string> keys = {"displayName", "description", "is", "type", "securedBy", "uriParameters"};
+    if (v08()) keys.insert("baseUriParameters");
+    for (const auto& pair : node.pairs)
+      if (!keys.count(pair.key) && AnnotationName(pair.key).empty() && !IsMethod(pair.key, v08()) &&
+          (pair.key.empty() || pair.key.front() != '/'))
+        context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of a resource");
+    annotations_->Check(Templates::ScopeOf(node, scope), node, "Resource");
+    resource.display_name = Text(node.Find("displayName"), "displayName");
+    resource.description = Text(node.Find("description"), "description");
+    resource_uri_parameters_.clear();
+    if (const RamlNode* parameters = node.Find("uriParameters"))
+      ReadParameters(Templates::ScopeOf(*parameters, scope), *parameters, "path", true, resource_uri_parameters_);
+    const std::vector<std::string> own_names = TemplateNames(segment);
+    for (const auto& parameter : resource_uri_parameters_)
+      if (std::find(uri_names_.begin(), uri_names_.end(), parameter.name) == uri_names_.end() &&
+          std::find(own_names.begin(), own_names.end(), parameter.name) == own_names.end())
+        context_->loader.Report(context_->loader.FileIndex(parameter.location.file), parameter.location.line,
+                                parameter.location.column, "the URI parameter '" + parameter.name + "' is not in the resource's path");
+    for (const auto& name : own_names) {
+      const bool declared = std::any_of(resource_uri_parameters_.begin(), resource_uri_parameters_.end(),
+                                        [&](const Parameter& p) { return p.name == name; });
+      if (!declared) {
+        Parameter implicit;
+        implicit.name = name;
+        implicit.in = "path";
+        implicit.required = true;
+        implicit.shape.emplace_back().type = "string";
+        implicit.location = resource.location;
+        resource_uri_parameters_.push_back(implicit);
+      }
+    }
+    std::vector<Parameter> path_parameters = inherited;
+    for (const auto& parameter : resource_uri_parameters_) path_parameters.push_back(parameter);
+    const std::vector<SecurityRequirement> secured =
+        node.Find("securedBy") ? security_->ReadSecuredBy(Templates::ScopeOf(*node.Find("securedBy"), scope), *node.Find("securedBy"))
+                               : report_.model.security;
+    for (const auto& pair : node.pairs) {
+      if (!IsMethod(pair.key, v08())) continue;
+      if (!pair.value.is_mapping() && !pair.value.is_null()) {
+        Report(pair.value, "the method " + pair.key + " must be a mapping");
+        continue;
+      }
+      const RamlNode& method = Keep(templates_->ApplyTraits(scope, pair.value, {pair.value.Find("is"), node.Find("is")},
+                                                            pair.key, resource.path));
+      Operation operation = ReadMethod(scope, method, pair.key, path_parameters, secured);
+      operation.location = KeyLocation(pair);
+      resource.operations.push_back(std::move(operation));
+    }
+  }
+
+  Operation ReadMethod(const Scope& scope, const RamlNode& method, const std::string& name,
+                       const std::vector<Parameter>& path_parameters, const std::vector<SecurityRequirement>& secured) {
+    Operation operation;
+    operation.method = name;
+    std::set<std::string> keys = {"displayName", "description", "queryParameters", "headers", "queryString",
+                                  "responses", "body", "protocols", "is", "securedBy"};
+    if (v08()) keys = {"displayName", "description", "queryParameters", "headers", "responses", "body", "protocols",
+                       "is", "securedBy", "baseUriParameters"};
+    CheckKeys(method, keys, "a method");
+    annotations_->Check(Templates::ScopeOf(method, scope), method, "Method");
+    operation.operation_id = Text(method.Find("displayName"), "displayName");
+    operation.description = Text(method.Find("description"), "description");
+    operation.parameters = path_parameters;
+    if (const RamlNode* query = method.Find("queryParameters"))
+      ReadParameters(Templates::ScopeOf(*query, scope), *query, "query", !v08(), operation.parameters);
+    if (const RamlNode* query_string = method.Find("queryString")) {
+      if (method.Find("queryParameters")) Report(*query_string, "'queryString' and 'queryParameters' are mutually exclusive");
+      ReadQueryString(Templates::ScopeOf(*query_string, scope), *query_string, operation.parameters);
+    }
+    if (const RamlNode* headers = method.Find("headers"))
+      ReadParameters(Templates::ScopeOf(*headers, scope), *headers, "header", !v08(), operation.parameters);
+    if (const RamlNode* body = method.Find("body")) {
+      ReadBodies(Templates::ScopeOf(*body, scope), *body, "RequestBody", operation.request_bodies);
+      if (name == "get" || name == "head") {
+        // RAML allows a body on any method; HTTP gives it no meaning on GET and HEAD.
+      }
+    }
+    if (const RamlNode* responses = method.Find("responses")) ReadResponses(Templates::ScopeOf(*responses, scope), *responses, operation.responses);
+    if (const RamlNode* protocols = method.Find("protocols")) ReadProtocols(*protocols);
+    operation.security = secured;
+    if (const RamlNode* own = method.Find("securedBy")) operation.security = security_->ReadSecuredBy(Templates::ScopeOf(*own, scope), *own);
+    return operation;
+  }
+
+  void ReadQueryString(const Scope& scope, const RamlNode& node, std::vector<Parameter>& out) {
+    TypeRef type = types_->Resolve(scope, node, Site::kBody);
+    if (type && raml::IsScalarKind(type->kind)) Report(node, "'queryString' must be an object type");
+    Parameter parameter;
+    parameter.name = "queryString";
+    parameter.in = "query";
+    parameter.required = true;
+    parameter.shape.push_back(types_->ToShape(type));
+    parameter.location = Location(node);
+    out.push_back(std::move(parameter));
+  }
+
+  // Named parameters: uriParameters, queryParameters, headers, baseUriParameters.
+  void ReadParameters(const Scope& scope, const RamlNode& node, const std::string& in, bool required_default,
+                      std::vector<Parameter>& out) {
+    if (node.is_null()) return;
+    if (!node.is_mapping()) {
+      Report(node, "parameters must be a mapping of names to declarations");
+      return;
+    }
+    for (const auto& pair : node.pairs) {
+      if (!AnnotationName(pair.key).empty()) continue;
+      Parameter parameter;
+      parameter.name = pair.key;
+      parameter.in = in;
+      parameter.required = in == "path" || in == "base" || required_default;
+      if (!v08() && !parameter.name.empty() && parameter.name.back() == '?' && in != "path" && in != "base") {
+        parameter.name.pop_back();
+        parameter.required = false;
+      }
+      const RamlNode& declaration = pair.value;
+      if (v08() && declaration.is_sequence()) {
+        for (const auto& item : declaration.items) ReadParameter08(scope, item, parameter);
+      } else {
+        if (const RamlNode* required = declaration.Find("required"); required && required->is_scalar())
+          parameter.required = required->scalar == "true";
+        TypeRef type = types_->Resolve(Templates::ScopeOf(declaration, scope), declaration, Site::kParameter);
+        if (type && type->kind == raml::TypeKind::kSchema && !v08())
+          Report(declaration, "the parameter '" + parameter.name + "' cannot be typed by a JSON or XML schema (only bodies can)");
+        parameter.shape.push_back(types_->ToShape(type));
+        if (type) parameter.examples = type->examples;
+        if (in == "path" || in == "base") CheckUriParameterValues(declaration);
+      }
+      parameter.description = declaration.is_mapping() ? Text(declaration.Find("description"), "description") : "";
+      parameter.location = KeyLocation(pair);
+      annotations_->Check(scope, declaration, "TypeDeclaration");
+      out.push_back(std::move(parameter));
+    }
+  }
+
+  void ReadParameter08(const Scope& scope, const RamlNode& item, Parameter& parameter) {
+    TypeRef type = types_->Resolve(scope, item, Site::kParameter);
+    parameter.shape.push_back(types_->ToShape(type));
+  }
+
+  // URI parameter values (default, enum, example) become part of a path segment: no '/'.
+  void CheckUriParameterValues(const RamlNode& declaration) {
+    auto check = [&](const RamlNode& value) {
+      if (value.is_scalar() && value.scalar.find('/') != std::string::npos)
+        Report(value, "the URI parameter value '" + value.scalar + "' must not contain '/'");
     };
-    ForEachDeclared(file, root.Find("resourceTypes"), declare(kResourceType));
-    ForEachDeclared(file, root.Find("traits"), declare(kTrait));
-    for (const char* section : {"types", "schemas"}) ForEachDeclared(file, root.Find(section), declare(kType));
-    if (main)
-      ForEachDeclared(file, root.Find("securitySchemes"), [&](const std::string& name, const std::string&, const YamlNode&) {
-        report_.model.security_schemes.emplace_back().name = name;
-      });
-    const YamlNode* uses = root.Find("uses");
-    if (!uses || !uses->is_mapping()) return;
-    for (const auto& [name, reference] : uses->pairs) {
-      if (!reference.is_scalar()) continue;
-      auto path = Resolve(file, reference.scalar);
-      if (!path.ok()) {
-        Report(file, reference, path.status().message());
-        continue;
+    if (!declaration.is_mapping()) return;
+    if (const RamlNode* value = declaration.Find("default")) check(*value);
+    if (const RamlNode* value = declaration.Find("example")) check(*value);
+    if (const RamlNode* values = declaration.Find("enum"))
+      for (const auto& item : values->items) check(item);
+    if (const RamlNode* examples = declaration.Find("examples"); examples && examples->is_mapping())
+      for (const auto& pair : examples->pairs) check(pair.value.is_mapping() && pair.value.Find("value") ? *pair.value.Find("value") : pair.value);
+  }
+
+  bool HasMediaTypeKeys(const RamlNode& body) {
+    return body.is_mapping() &&
+           std::any_of(body.pairs.begin(), body.pairs.end(), [](const RamlPair& p) { return p.key.find('/') != std::string::npos; });
+  }
+
+  void ReadBodies(const Scope& scope, const RamlNode& body, const char* target, std::vector<Body>& out) {
+    if (body.is_null()) return;
+    if (HasMediaTypeKeys(body)) {
+      for (const auto& pair : body.pairs) {
+        if (!AnnotationName(pair.key).empty()) continue;
+        if (!IsMediaType(pair.key)) {
+          context_->ReportKey(body, pair, "'" + pair.key + "' is not a media type");
+          continue;
+        }
+        out.push_back(ReadBody(Templates::ScopeOf(pair.value, scope), pair.value, pair.key, target));
       }
-      scope.uses[name] = *path;
-      auto entered = libraries_.Enter(*path);
-      if (!entered) {
-        Report(file, reference, entered.refusal());
-        continue;
-      }
-      if (scopes_.count(*path)) continue;  // read already, through another path
-      const YamlNode* library = LoadDocument(*path, {file, reference.line, reference.column, ""});
-      if (library && library->is_mapping()) ReadDeclarations(*path, *library);
+      return;
     }
-  }
-
-  // The declaration `name` ("paged", "lib.paged", "lib.inner.paged") refers to in `scope`'s
-  // document, or nullptr. The main document also sees what the masters it extends declare.
-  const Declared* Find(Kind kind, std::string scope, std::string name) const {
-    while (true) {
-      const auto found = scopes_.find(scope);
-      if (found == scopes_.end()) break;
-      if (const auto declared = found->second.declared[kind].find(name); declared != found->second.declared[kind].end())
-        return &declared->second;
-      const auto dot = name.find('.');
-      const auto library = dot == std::string::npos ? found->second.uses.end() : found->second.uses.find(name.substr(0, dot));
-      if (library == found->second.uses.end()) break;
-      scope = library->second;
-      name.erase(0, dot + 1);
-    }
-    return nullptr;
-  }
-
-  const Declared* FindVisible(Kind kind, const std::string& scope, const std::string& name) const {
-    if (const Declared* declared = Find(kind, scope, name)) return declared;
-    if (scope != main_file_) return nullptr;
-    for (const auto& master : masters_)
-      if (const Declared* declared = Find(kind, master, name)) return declared;
-    return nullptr;
-  }
-
-  void ReadApi(const YamlNode& root, bool is_api) {
-    const YamlNode* title = root.Find("title");
-    if (is_api && (!title || title->is_null())) Report(main_file_, root, "the required property 'title' is missing");
-    if (title && title->is_scalar()) report_.model.title = title->scalar;
-    if (const YamlNode* version = root.Find("version"); version && version->is_scalar()) report_.model.version = version->scalar;
-    if (const YamlNode* description = root.Find("description"); description && description->is_scalar())
-      report_.model.description = description->scalar;
-    if (const YamlNode* base = root.Find("baseUri"); base && base->is_scalar()) report_.model.base_uris.push_back(base->scalar);
-    ReadMasters(root);
-    auto main_scope = resource_includes_.Enter(main_file_);
-    ReadResources(main_file_, root, "", 0);
-  }
-
-  // An overlay or extension names its master with `extends`; the master may be one too. The chain
-  // is followed iteratively, each master's declarations visible to the main document; a master
-  // that extends, directly or not, a document of the chain is a cycle.
-  void ReadMasters(const YamlNode& root) {
-    ResolutionStack chain("extends", options_.max_reference_depth);
-    auto main_scope = chain.Enter(main_file_);
-    std::vector<ResolutionStack::Scope> entered;
-    std::string file = main_file_;
-    const YamlNode* extends = root.Find("extends");
-    while (extends && extends->is_scalar()) {
-      auto path = Resolve(file, extends->scalar);
-      if (!path.ok()) return Report(file, *extends, path.status().message());
-      auto scope = chain.Enter(*path);
-      if (!scope) return Report(file, *extends, scope.refusal());
-      entered.push_back(std::move(scope));
-      const YamlNode* master = LoadDocument(*path, {file, extends->line, extends->column, ""});
-      if (!master || !master->is_mapping()) return;
-      masters_.push_back(*path);
-      if (!scopes_.count(*path))
-        if (auto library_scope = libraries_.Enter(*path)) ReadDeclarations(*path, *master);
-      file = *path;
-      extends = master->Find("extends");
-    }
-  }
-
-  // Nested resources, depth first. Their nesting is bounded twice: in total by max_nesting, and
-  // across files by the !include chain (a resource including itself was reported by LoadDocument
-  // and is not followed again here).
-  void ReadResources(const std::string& file, const YamlNode& parent, const std::string& base, uint32_t depth) {
-    for (const auto& [key, value] : parent.pairs) {
-      if (key.empty() || key.front() != '/') continue;
-      if (depth >= options_.max_nesting) {
-        Report(file, value, "resources nest deeper than " + std::to_string(options_.max_nesting) + " levels");
+    if (report_.model.media_types.empty() && !v08()) {
+      const RamlNode* media = context_->root_scope->root->Find("mediaType");
+      if (!media) {
+        Report(body, "a body without media types needs the API's default 'mediaType'");
+        out.push_back(ReadBody(scope, body, "", target));
         return;
       }
-      Resource resource;
-      resource.path = base + key;
-      auto [resource_file, node] = Deref(file, &value);
-      std::optional<ResolutionStack::Scope> included;
-      if (value.tag == "!include" && node) {
-        included.emplace(resource_includes_.Enter(resource_file));
-        if (!*included) node = nullptr;
+    }
+    for (const auto& media_type : report_.model.media_types.empty() ? std::vector<std::string>{""} : report_.model.media_types)
+      out.push_back(ReadBody(scope, body, media_type, target));
+  }
+
+  Body ReadBody(const Scope& scope, const RamlNode& declaration, const std::string& media_type, const char* target) {
+    Body body;
+    body.media_type = media_type;
+    body.location = Location(declaration);
+    annotations_->Check(scope, declaration, target);  // before the declaration's own check as a type
+    TypeRef type = types_->Resolve(scope, declaration, Site::kBody);
+    if (v08() && declaration.is_mapping())
+      if (const RamlNode* form = declaration.Find("formParameters")) {
+        std::vector<Parameter> parameters;
+        ReadParameters(scope, *form, "form", false, parameters);
+        Shape shape;
+        shape.type = "object";
+        for (auto& parameter : parameters)
+          shape.properties.push_back({parameter.name, parameter.required, false, parameter.shape, parameter.location});
+        body.shape.push_back(std::move(shape));
       }
-      if (node && node->is_mapping()) {
-        CheckUse(resource_file, node->Find("type"), kResourceType);
-        CheckUse(resource_file, node->Find("is"), kTrait);
-        for (const auto& [method, body] : node->pairs) {
-          if (!IsMethod(method)) continue;
-          Operation operation;
-          operation.method = method;
-          if (body.is_mapping()) {
-            if (const YamlNode* name = body.Find("displayName"); name && name->is_scalar()) operation.operation_id = name->scalar;
-            if (const YamlNode* description = body.Find("description"); description && description->is_scalar())
-              operation.summary = description->scalar;
-            CheckUse(resource_file, body.Find("is"), kTrait);
-          }
-          resource.operations.push_back(std::move(operation));
-        }
-      }
-      report_.model.resources.push_back(resource);
-      if (node && node->is_mapping()) ReadResources(resource_file, *node, resource.path, depth + 1);
-    }
+    if (body.shape.empty()) body.shape.push_back(types_->ToShape(type));
+    if (type) body.examples = type->examples;
+    annotations_->Check(scope, declaration, target);
+    return body;
   }
 
-  // Each name a `type:` or `is:` value uses: `name`, `{name: {params}}`, `[a, {b: {params}}]`.
-  template <typename OnName>
-  static void ForEachUsed(const YamlNode* use, OnName on_name) {
-    if (!use) return;
-    if (use->is_scalar() && !use->is_null()) on_name(use->scalar, *use);
-    for (const auto& [name, params] : use->pairs) on_name(name, *use);
-    for (const auto& item : use->items) {
-      if (item.is_scalar()) on_name(item.scalar, item);
-      for (const auto& [name, params] : item.pairs) on_name(name, item);
-    }
-  }
-
-  // Each name used by a resource must be declared in the main document (or a library of it).
-  void CheckUse(const std::string& file, const YamlNode* use, Kind kind) {
-    ForEachUsed(use, [&](const std::string& name, const YamlNode& at) {
-      if (!FindVisible(kind, main_file_, name))
-        Report(file, at, std::string("the ") + (kind == kTrait ? "trait" : "resource type") + " '" + name +
-                             "' is not declared");
-    });
-  }
-
-  // A type may not inherit from itself, a resource type may not be of its own type and a trait
-  // may not apply itself, directly or through others; a type's properties and items may refer to
-  // it (that is a recursive type, which RAML allows). Each declaration is visited once.
-  void CheckInheritance() {
-    for (Kind kind : {kType, kTrait, kResourceType}) {
-      ResolutionStack chain(kind == kType ? "type inheritance" : kind == kTrait ? "trait" : "resource type",
-                            options_.max_reference_depth);
-      std::set<const Declared*> done;
-      for (const auto& [file, scope] : scopes_)
-        for (const auto& [name, declared] : scope.declared[kind]) Visit(kind, declared, name, chain, done);
-    }
-  }
-
-  void Visit(Kind kind, const Declared& declared, const std::string& name, ResolutionStack& chain,
-             std::set<const Declared*>& done) {
-    if (done.count(&declared)) return;
-    auto entered = chain.Enter(DisplayName(declared, name));
-    if (!entered) return;  // the caller reports it, at the reference
-    auto [file, node] = Deref(declared.file, declared.node);
-    if (node) {
-      ForEachParent(kind, node, [&](const std::string& parent_name, const YamlNode& at) {
-        const Declared* parent = Find(kind, declared.scope, parent_name);
-        if (!parent) return;
-        const std::string parent_display = DisplayName(*parent, parent_name);
-        if (chain.Contains(parent_display) || chain.depth() >= options_.max_reference_depth) {
-          auto refused = chain.Enter(parent_display);
-          if (!refused) Report(file, at, refused.refusal());
-          return;
-        }
-        Visit(kind, *parent, parent_name, chain, done);
-      });
-    }
-    done.insert(&declared);
-  }
-
-  // How a cycle names a declaration: its name, qualified by its document unless that is the main one.
-  std::string DisplayName(const Declared& declared, const std::string& name) const {
-    const std::string local = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
-    return declared.scope == main_file_ ? name : declared.scope + "#" + local;
-  }
-
-  // What a declaration inherits from: a type's `type` (or `schema`) expression, inline types
-  // included; a resource type's `type`; a trait's `is`.
-  template <typename OnParent>
-  void ForEachParent(Kind kind, const YamlNode* node, OnParent on_parent) {
-    if (kind == kTrait) return ForEachUsed(node->Find("is"), on_parent);
-    if (kind == kResourceType) return ForEachUsed(node->Find("type"), on_parent);
-    if (node->is_scalar()) {
-      for (const auto& name : InheritedNames(node->scalar)) on_parent(name, *node);
+  void ReadResponses(const Scope& scope, const RamlNode& node, std::vector<Response>& out) {
+    if (node.is_null()) return;
+    if (!node.is_mapping()) {
+      Report(node, "'responses' must map status codes to responses");
       return;
     }
-    for (const char* key : {"type", "schema"}) {
-      const YamlNode* base = node->Find(key);
-      if (!base) continue;
-      if (base->is_mapping()) ForEachParent(kind, base, on_parent);  // an inline type: bounded by nesting
-      for (const auto& item : base->items)
-        if (item.is_scalar())
-          for (const auto& name : InheritedNames(item.scalar)) on_parent(name, item);
-      if (base->is_scalar())
-        for (const auto& name : InheritedNames(base->scalar)) on_parent(name, *base);
+    for (const auto& pair : node.pairs) {
+      if (!AnnotationName(pair.key).empty()) continue;
+      Response response;
+      response.status = pair.key;
+      response.location = KeyLocation(pair);
+      const bool numeric = !pair.key.empty() && std::all_of(pair.key.begin(), pair.key.end(), ::isdigit);
+      if (!numeric || pair.key.size() != 3 || pair.key < "100" || pair.key > "599")
+        context_->ReportKey(node, pair, "'" + pair.key + "' is not an HTTP status code (100 to 599)");
+      const RamlNode& value = pair.value;
+      if (!value.is_mapping() && !value.is_null()) {
+        Report(value, "a response must be a mapping");
+        continue;
+      }
+      CheckKeys(value, {"description", "headers", "body"}, "a response");
+      const Scope& here = Templates::ScopeOf(value, scope);
+      annotations_->Check(here, value, "Response");
+      response.description = Text(value.Find("description"), "description");
+      if (const RamlNode* headers = value.Find("headers")) ReadParameters(here, *headers, "header", !v08(), response.headers);
+      if (const RamlNode* body = value.Find("body")) ReadBodies(here, *body, "ResponseBody", response.bodies);
+      out.push_back(std::move(response));
     }
   }
 
-  void Report(const std::string& file, const YamlNode& at, std::string message) {
-    documents_.AddProblem(file, at, std::move(message));
+  void ReadDescribedBy(const Scope& scope, const RamlNode& described) {
+    CheckKeys(described, {"headers", "queryParameters", "queryString", "responses"}, "describedBy");
+    std::vector<Parameter> parameters;
+    std::vector<Response> responses;
+    if (const RamlNode* headers = described.Find("headers")) ReadParameters(scope, *headers, "header", true, parameters);
+    if (const RamlNode* query = described.Find("queryParameters")) ReadParameters(scope, *query, "query", true, parameters);
+    if (const RamlNode* query = described.Find("queryString")) ReadQueryString(scope, *query, parameters);
+    if (const RamlNode* node = described.Find("responses")) ReadResponses(scope, *node, responses);
   }
 
+  // ---- fragments as the main file ----
+
+  void ReadFragment(const Scope& scope, const RamlNode& document, const std::string& kind) {
+    const RamlNode& root = kind == "Library" ? document : Keep(WithoutUses(document));
+    if (kind == "Library") {
+      CheckKeys(root, {"usage", "uses", "types", "schemas", "resourceTypes", "traits", "securitySchemes", "annotationTypes"},
+                "a library");
+      annotations_->Check(scope, root, "Library");
+    } else if (kind == "DataType") {
+      // The fragment's type, named after its file ("person.raml" declares "person").
+      TypeRef type = types_->Resolve(scope, root, Site::kDeclaration);
+      std::string name = main_file_.substr(main_file_.rfind('/') + 1);
+      name = name.substr(0, name.find('.'));
+      if (type) report_.model.types[name] = types_->ToShape(type, true);
+    } else if (kind == "AnnotationTypeDeclaration") {
+      types_->Resolve(scope, root, Site::kAnnotationType);
+    } else if (kind == "SecurityScheme") {
+      report_.model.security_schemes.push_back(security_->ReadScheme(scope, "SecurityScheme", root));
+    } else if (kind == "DocumentationItem") {
+      ReadDocumentationItem(scope, root);
+    } else if (kind == "NamedExample") {
+      if (!root.is_mapping()) Report(root, "a NamedExample fragment maps example names to examples");
+    }
+  }
+
+  // A fragment's own content: the document less its `uses`.
+  RamlNode WithoutUses(const RamlNode& root) {
+    RamlNode copy = root;
+    std::erase_if(copy.pairs, [](const RamlPair& p) { return p.key == "uses"; });
+    return copy;
+  }
+
+  using Templates = raml::Templates;
+
   const std::string main_file_;
-  const std::string root_dir_;
   const ReadOptions& options_;
   SpecReport report_;
   DocumentSet documents_;
-  ResolutionStack includes_, libraries_;
-  ResolutionStack resource_includes_{"!include", options_.max_reference_depth};
-  std::set<std::string> checked_;
-  std::map<std::string, Scope> scopes_;  // by document
-  std::vector<std::string> masters_;     // the documents the main one extends, nearest first
+  raml::RamlLoader loader_;
+  std::optional<raml::Context> context_;
+  std::optional<raml::TypeSystem> types_;
+  std::optional<raml::Templates> templates_;
+  std::optional<raml::Annotations> annotations_;
+  std::optional<raml::Security> security_;
+  RamlNode merged_root_;
+  std::deque<RamlNode> kept_;
 };
 
 }  // namespace

@@ -138,7 +138,7 @@ TEST(RamlCycleTest, TypeInheritanceCycles) {
   EXPECT_EQ(Problems(two), "api.raml:6:11: type inheritance cycle: A -> B -> A\n");
   auto self = Read({{"api.raml", std::string(kApi) + "types:\n  A:\n    type: A\n"}}, "api.raml");
   EXPECT_EQ(Problems(self), "api.raml:5:11: type inheritance cycle: A -> A\n");
-  auto multiple = Read({{"api.raml", std::string(kApi) + "types:\n  A: {type: [B, string]}\n  B: {type: object}\n  C: [A]\n"
+  auto multiple = Read({{"api.raml", std::string(kApi) + "types:\n  A: {type: [B, object]}\n  B: {type: object}\n  C: [A]\n"
                                                           "  D:\n    type: [C, D]\n"}},
                        "api.raml");
   EXPECT_EQ(Problems(multiple), "api.raml:8:15: type inheritance cycle: D -> D\n");
@@ -201,7 +201,7 @@ TEST(RamlCycleTest, ExtendsCycles) {
   EXPECT_EQ(Problems(cycle), "other.raml:2:10: extends cycle: overlay.raml -> other.raml -> overlay.raml\n");
   auto self = Read({{"overlay.raml", "#%RAML 1.0 Extension\nextends: overlay.raml\n"}}, "overlay.raml");
   EXPECT_EQ(Problems(self), "overlay.raml:2:10: extends cycle: overlay.raml -> overlay.raml\n");
-  auto chain = Read({{"overlay.raml", "#%RAML 1.0 Overlay\nextends: extension.raml\n/a:\n  is: [paged]\n"},
+  auto chain = Read({{"overlay.raml", "#%RAML 1.0 Extension\nextends: extension.raml\n/a:\n  is: [paged]\n"},
                      {"extension.raml", "#%RAML 1.0 Extension\nextends: api.raml\n"},
                      {"api.raml", std::string(kApi) + "traits:\n  paged: {}\n/a: {}\n"}},
                     "overlay.raml");

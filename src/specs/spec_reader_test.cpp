@@ -69,9 +69,9 @@ INSTANTIATE_TEST_SUITE_P(Corpus, ValidCorpusTest, ::testing::Values(
     Case{"oas/redocly-museum-oas3.1.yaml", "", "3.1.0", "", "Redocly Museum API", 5, 8},
     Case{"oas/anypoint-api-governance-multifile", "api.yaml", "3.0.3", "", "API Governance Experience API", 9, 11},
     Case{"raml/google-drive-api", "google-drive-api.raml", "1.0", "", "Google Drive", 32, 63},
-    Case{"raml/alainn-cosmetics", "api.raml", "1.0", "", "Álainn Cosmetics Mobile Orders API", 10, 9},
+    Case{"raml/alainn-cosmetics", "api.raml", "1.0", "", "Álainn Cosmetics Mobile Orders API", 10, 13},
     Case{"raml/instagram-1.0", "api.raml", "1.0", "", "Instagram", 28, 30},
-    Case{"raml/fhir-healthcare-system-api", "healthcare-system-api.raml", "1.0", "", "Healthcare FHIR System API", 6, 5},
+    Case{"raml/fhir-healthcare-system-api", "healthcare-system-api.raml", "1.0", "", "Healthcare FHIR System API", 6, 12},
     Case{"raml/world-music-api", "input.raml", "1.0", "", "World Music API", 2, 3},
     Case{"raml/appian-api.raml", "", "1.0", "", "Appian API", 12, 9},
     Case{"raml/nexmo-sms-api.raml", "", "1.0", "", "Nexmo SMS API", 6, 6},
@@ -94,6 +94,7 @@ struct BrokenCase {
   std::string main;
   std::string where;    // "file:line:" the problem must be reported at
   std::string message;  // part of its message
+  bool alone = true;    // the only problem of the file
 };
 
 class BrokenCorpusTest : public ::testing::TestWithParam<BrokenCase> {};
@@ -102,7 +103,9 @@ TEST_P(BrokenCorpusTest, ReportsTheDefectWhereItIs) {
   const BrokenCase& c = GetParam();
   ASSERT_TRUE(std::filesystem::exists(Corpus(c.path))) << "corpus missing: " << Corpus(c.path);
   const SpecReport report = ReadCorpus(c.path, c.main);
-  ASSERT_EQ(report.problems.size(), 1u) << (report.problems.empty() ? "valid" : report.problems[1].ToString());
+  // The defect comes first; a real-world file may have other, genuine problems after it.
+  ASSERT_FALSE(report.problems.empty()) << "valid";
+  if (c.alone) EXPECT_EQ(report.problems.size(), 1u) << report.problems.back().ToString();
   const std::string problem = report.problems[0].ToString();
   EXPECT_EQ(problem.rfind(c.where, 0), 0u) << problem;
   EXPECT_NE(problem.find(c.message), std::string::npos) << problem;
@@ -121,18 +124,27 @@ INSTANTIATE_TEST_SUITE_P(Corpus, BrokenCorpusTest, ::testing::Values(
     BrokenCase{"broken/wsdl-missing-imported-xsd", "TariffSwitchingAdHocManagement.wsdl",
                "schemas/adhocmanagement-ws-tariffswitching.xsd:7:", "'schemas/common-ws-tariffswitching.xsd' is not in the archive"},
     // SOURCES.md: the library path's case differs from the file's; inside a zip that does not resolve.
+    // Its libraries also misdeclare types ('usage' on a type, dates not in date-only form), as
+    // webapi-parser reports too.
     BrokenCase{"raml/marketing-cloud-api", "api.raml", "resourceTypes/standardResourceTypes.raml:5:",
-               "'libraries/standardDatatypes.raml' is not in the archive"}),
+               "'libraries/standardDatatypes.raml' is not in the archive", false}),
     NameOf<BrokenCase>);
 
-// The large Access Management spec uses JSON Schema's patternProperties, which OAS 3.0 schemas do
-// not have (swagger-parser refuses it too); its model is extracted all the same.
+// The large Access Management spec uses JSON Schema's patternProperties and type: 'null', which
+// OAS 3.0 schemas do not have (swagger-parser refuses them too); its model is extracted all the same.
 TEST(CorpusTest, LargeOasIsReadWholeAndItsSchemaKeywordsChecked) {
   const SpecReport report = ReadCorpus("oas/anypoint-access-management-oas3.0-large.yaml", "");
-  ASSERT_EQ(report.problems.size(), 3u);
-  for (const auto& problem : report.problems)
-    EXPECT_NE(problem.message.find("'patternProperties' is not a Schema Object keyword in OpenAPI 3.0"), std::string::npos);
-  EXPECT_EQ(report.problems[0].line, 33998u);
+  ASSERT_GE(report.problems.size(), 4u);
+  bool schema_keyword = false;
+  for (const auto& problem : report.problems) {
+    const bool keyword = problem.message == "'patternProperties' is not a field of 'resourceTemplateParams' in OpenAPI 3.0 "
+                                            "(extensions start with 'x-')";
+    schema_keyword = schema_keyword || (keyword && problem.line == 33998);
+    EXPECT_TRUE(problem.message.find("'patternProperties' is not a field of") == 0 ||
+                problem.message == "'null' is not an allowed value of 'type'")
+        << problem.ToString();
+  }
+  EXPECT_TRUE(schema_keyword);
   EXPECT_EQ(report.model.title, "Access Management API");
   EXPECT_EQ(report.model.resources.size(), 172u);
   EXPECT_EQ(report.model.types.size(), 108u);
@@ -224,14 +236,15 @@ TEST(OasReaderTest, ReportsCyclesEscapesAndStructure) {
   auto structure = Read({{"api.yaml", "openapi: 3.0.0\ninfo: {version: '1'}\npaths:\n  pets: {get: {}}\n  /a: {post: {}}\n"}},
                         "api.yaml");
   const std::string problems = Problems(structure);
-  EXPECT_NE(problems.find("info.title"), std::string::npos) << problems;
-  EXPECT_NE(problems.find("'pets' does not start with '/'"), std::string::npos) << problems;
-  EXPECT_NE(problems.find("post operation lacks the required property 'responses'"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("api.yaml:2:7: the required property 'title' is missing in 'info'"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("api.yaml:4:9: the path 'pets' does not start with '/'"), std::string::npos) << problems;
+  EXPECT_NE(problems.find("api.yaml:5:14: the required property 'responses' is missing in 'post'"), std::string::npos)
+      << problems;
 
   auto keywords = Read({{"api.yaml", std::string(head) + "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n"
                                                           "      properties:\n        b: {type: string, const: x, x-ok: 1}\n"}},
                        "api.yaml");
-  EXPECT_EQ(Problems(keywords), "api.yaml:9:34: 'const' is not a Schema Object keyword in OpenAPI 3.0\n");
+  EXPECT_EQ(Problems(keywords), "api.yaml:9:34: 'const' is not a field of 'b' in OpenAPI 3.0 (extensions start with 'x-')\n");
   auto json_schema_31 = Read({{"api.yaml", "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n"
                                            "    A: {type: object, const: x}\n"}},
                              "api.yaml");
@@ -243,7 +256,7 @@ TEST(RamlReaderTest, ReportsIncludeCyclesAndUndeclaredNames) {
                      {"a.raml", "#%RAML 1.0 Library\ntypes: !include b.raml\n"},
                      {"b.raml", "#%RAML 1.0 Library\ntypes: !include a.raml\n"}},
                     "api.raml");
-  EXPECT_EQ(Problems(cycle), "b.raml:2:8: !include cycle: a.raml -> b.raml -> a.raml\n");
+  EXPECT_EQ(Problems(cycle).rfind("b.raml:2:8: !include cycle: a.raml -> b.raml -> a.raml\n", 0), 0u) << Problems(cycle);
 
   auto names = Read({{"api.raml", "#%RAML 1.0\ntitle: T\nuses:\n  lib: lib.raml\ntraits:\n  paged: {}\n"
                                   "/a:\n  type: lib.collection\n  get:\n    is: [paged, missing]\n  /b:\n    type: nothing\n"},
@@ -348,7 +361,7 @@ components:
   const SpecReport report = ReadSpec(InMemorySpecSource(std::map<std::string, std::string>{{"api.yaml", spec}}), "api.yaml");
   ASSERT_EQ(report.problems.size(), 1u) << Problems(report);
   EXPECT_EQ(report.problems[0].ToString(),
-            "api.yaml:14:62: 'patternProperties' is not a Schema Object keyword in OpenAPI 3.0");
+            "api.yaml:14:62: 'patternProperties' is not a field of 'example' in OpenAPI 3.0 (extensions start with 'x-')");
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ class TreeBuilder {
   explicit TreeBuilder(const YamlLimits& limits) : limits_(limits) {}
 
   ParsedYaml Run(std::string_view text) {
+    text_ = text;
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
@@ -63,9 +64,11 @@ class TreeBuilder {
  private:
   struct Frame {
     YamlNode node;
+    bool flow = false;  // [...] or {...}
     std::string anchor;
     bool expecting_value = false;
     std::string key;
+    uint32_t key_line = 0, key_column = 0;
     std::unordered_set<std::string> keys;  // filled only once a mapping outgrows kLinearKeys
   };
 
@@ -105,7 +108,9 @@ class TreeBuilder {
           Fail(Line(event), Column(event), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
           return true;
         }
-        stack_.push_back({Start(sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMapping, event, tag),
+        const bool flow = sequence ? event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                                   : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+        stack_.push_back({Start(sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMapping, event, tag), flow,
                           Text(anchor)});
         return false;
       }
@@ -113,6 +118,8 @@ class TreeBuilder {
       case YAML_MAPPING_END_EVENT: {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
+        if (frame.flow && !stack_.empty() && !stack_.back().flow && !CheckFlowIndentation(frame.node, Line(event)))
+          return true;
         Finish(std::move(frame.node), frame.anchor);
         return false;
       }
@@ -137,6 +144,31 @@ class TreeBuilder {
       default:
         return false;
     }
+  }
+
+  // YAML wants the lines of a flow collection that sits in a block collection indented into that
+  // block. libyaml does not check it, and JSON-minded authors break it ("value: {" ... a closing
+  // "}" left of the key), which other parsers refuse. Like the lenient ones (AMF's, js-yaml's), a
+  // line as indented as the block's keys is accepted ("type: {" ... "}" under "type").
+  bool CheckFlowIndentation(const YamlNode& flow, uint32_t end_line) {
+    const uint32_t block_indent = stack_.back().node.column - 1;
+    if (line_starts_.empty()) {
+      line_starts_.push_back(0);
+      for (size_t i = 0; i < text_.size(); ++i)
+        if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    }
+    for (uint32_t line = flow.line + 1; line <= end_line && line <= line_starts_.size(); ++line) {
+      const size_t start = line_starts_[line - 1];
+      const size_t first = text_.find_first_not_of(' ', start);
+      if (first == std::string_view::npos || text_[first] == '\n' || text_[first] == '\r' || text_[first] == '#') continue;
+      if (first - start < block_indent) {
+        Fail(line, static_cast<uint32_t>(first - start + 1),
+             "this line of the flow collection that starts at line " + std::to_string(flow.line) +
+                 " is left of the block it is in (which starts at column " + std::to_string(block_indent + 1) + ")");
+        return false;
+      }
+    }
+    return true;
   }
 
   YamlNode Start(YamlNode::Kind kind, const yaml_event_t& event, const yaml_char_t* tag) {
@@ -171,8 +203,12 @@ class TreeBuilder {
       top.key = node.is_scalar() ? std::move(node.scalar) : "<complex key>";
       if (!AddKey(top, top.key))
         return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
+      top.key_line = node.line;
+      top.key_column = node.column;
       top.expecting_value = true;
     } else {
+      node.key_line = top.key_line;
+      node.key_column = top.key_column;
       top.node.pairs.push_back({std::move(top.key), std::move(node)});
       top.expecting_value = false;
     }
@@ -187,6 +223,8 @@ class TreeBuilder {
   static uint32_t Column(const yaml_event_t& e) { return static_cast<uint32_t>(e.start_mark.column + 1); }
 
   const YamlLimits limits_;
+  std::string_view text_;
+  std::vector<size_t> line_starts_;  // where each line of text_ starts, once a flow check needs them
   ParsedYaml result_;
   bool has_root_ = false;
   std::vector<Frame> stack_;

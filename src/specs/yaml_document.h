@@ -33,6 +33,8 @@ struct YamlNode {
   std::vector<YamlPair> pairs;  // a mapping's entries, in order; keys as text
   uint32_t line = 0;    // 1-based
   uint32_t column = 0;  // 1-based
+  // A mapping value's key's position (0 otherwise), for problems about the key itself.
+  uint32_t key_line = 0, key_column = 0;
 
   bool is_scalar() const { return kind == Kind::kScalar; }
   bool is_mapping() const { return kind == Kind::kMapping; }

@@ -48,7 +48,11 @@ json::value Integer(std::string_view text, int base) {
   uint64_t magnitude = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), magnitude, base);
   if (error != std::errc() || end != text.data() + text.size()) return std::strtod(std::string(text).c_str(), nullptr);
-  if (!negative) return magnitude;
+  if (!negative) {
+    // Signed when it fits: JSON consumers (valijson's adapter among them) expect int64 integers.
+    if (magnitude <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return static_cast<int64_t>(magnitude);
+    return magnitude;
+  }
   if (magnitude <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) + 1)
     return static_cast<int64_t>(0 - magnitude);
   return -static_cast<double>(magnitude);

@@ -3,8 +3,10 @@
 // publication job queue. Every mutating call is one transaction: a version becomes visible with
 // all its rows at once or not at all.
 //
-// The embedded backend is SQLite in WAL mode (OpenSqliteMetadataStore); a PostgreSQL backend will
-// implement the same interface. Lookups that find nothing return Status::NotFound.
+// The embedded backend is SQLite in WAL mode (OpenSqliteMetadataStore); several servers share a
+// PostgreSQL database (OpenPostgresMetadataStore). Both run the same domain code
+// (metadata_store_sql.h) and pass one behavioural test suite (metadata_store_contract_test.cpp).
+// Lookups that find nothing return Status::NotFound.
 //
 // Thread safety: all methods may be called concurrently from any thread.
 #pragma once
@@ -171,8 +173,9 @@ class MetadataStore {
   virtual Result<std::vector<Environment>> ListEnvironments(const std::string& organization_id) = 0;
 
   // Grows with every write this store makes (committed or not); what a reader built from data read
-  // after noting generation G is current as long as Generation() is still G. Writes by other
-  // processes are not counted: caches keyed on it hold only what this process's writes change.
+  // after noting generation G is current as long as Generation() is still G. The SQLite store
+  // counts only this process's writes (one server per database); the PostgreSQL store also counts
+  // other servers' writes, within a moment of their commit.
   virtual uint64_t Generation() const = 0;
 
   // A server-wide setting, created with `value_if_missing` by whoever asks first (atomically), so
@@ -288,6 +291,24 @@ int SqliteSchemaVersion();
 // InvalidArgument if an option is out of range.
 Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string& path,
                                                                const SqliteOptions& options = {});
+
+// Tuning of the PostgreSQL backend.
+struct PostgresOptions {
+  int connections = 8;  // at most this many statements run at once
+  // Whether Generation() follows other servers' writes (a thread and a connection of its own);
+  // one-shot commands such as `agora admin` need not.
+  bool listen = true;
+};
+
+// The schema version (table agora_schema) OpenPostgresMetadataStore migrates a database to.
+int PostgresSchemaVersion();
+
+// A cluster's backend: the PostgreSQL database `conninfo` names (a postgresql:// URL or libpq
+// connection string; the password comes from PGPASSWORD or ~/.pgpass as libpq reads them). Its
+// schema is created or migrated first, safely when several servers start at once. Unavailable if
+// the database cannot be reached.
+Result<std::unique_ptr<MetadataStore>> OpenPostgresMetadataStore(const std::string& conninfo,
+                                                                 const PostgresOptions& options = {});
 
 // For backends without a narrower query: loads each version whole.
 inline Result<std::vector<VersionSummary>> MetadataStore::ListVersionSummaries(const std::string& group_id,

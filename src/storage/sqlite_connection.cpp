@@ -73,7 +73,7 @@ SqliteConnection::~SqliteConnection() {
   sqlite3_close(db_);
 }
 
-Result<std::unique_ptr<SqliteStatement>> SqliteConnection::Prepare(const std::string& sql) {
+Result<std::unique_ptr<SqlStatement>> SqliteConnection::Prepare(const std::string& sql) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     sqlite3_stmt* stmt = nullptr;
@@ -81,7 +81,7 @@ Result<std::unique_ptr<SqliteStatement>> SqliteConnection::Prepare(const std::st
     if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "prepare");
     it = statements_.emplace(sql, stmt).first;
   }
-  return std::make_unique<SqliteStatement>(it->second, db_);
+  return std::unique_ptr<SqlStatement>(std::make_unique<SqliteStatement>(it->second, db_));
 }
 
 Status SqliteConnection::Exec(const std::string& sql) {

@@ -16,14 +16,16 @@ properties:
   destination: string
 """
 
+# The GET /flights response example: a list of flights, as the API's type (AmericanFlight[]) says;
+# examples are checked against their types at publication.
 FLIGHT_EXAMPLE = """#%RAML 1.0 NamedExample
 value:
-  ID: 1
-  code: ER38sd
-  price: 400
-  departureDate: 2017/07/26
-  origin: CLE
-  destination: SFO
+  - ID: 1
+    code: ER38sd
+    price: 400
+    departureDate: 2017/07/26
+    origin: CLE
+    destination: SFO
 """
 
 

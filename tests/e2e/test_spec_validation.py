@@ -14,6 +14,7 @@ servers: [{url: 'https://bags.example.com/v1'}]
 paths:
   /bags/{tag}:
     get:
+      parameters: [{name: tag, in: path, required: true, schema: {type: string}}]
       operationId: trackBaggageItem
       responses: {'200': {$ref: 'responses.yaml#/found'}}
 """
@@ -33,6 +34,7 @@ uses:
 
 
 class SpecValidationTest(AgoraTestCase):
+    maxDiff = None
     def zip(self, name, entries):
         path = os.path.join(self.work, name)
         fixtures.write_zip(path, entries)
@@ -52,7 +54,9 @@ class SpecValidationTest(AgoraTestCase):
         self.assertEqual(model["baseUris"], ["https://bags.example.com/v1"])
         self.assertEqual(model["resources"], [{"path": "/bags/{tag}", "location": "api.yaml:6:5", "operations": [
             {"method": "get", "operationId": "trackBaggageItem", "summary": "", "location": "api.yaml:7:7",
-             "responses": [{"status": "200", "description": "ok", "location": "api.yaml:8:26"}]}]}])
+             "parameters": [{"name": "tag", "in": "path", "required": True, "location": "api.yaml:7:20",
+                             "shape": {"type": "string", "location": "api.yaml:7:66"}}],
+             "responses": [{"status": "200", "description": "ok", "location": "api.yaml:9:26"}]}]}])
         self.assertEqual(model["files"], ["api.yaml", "responses.yaml"])
         found = self.server.get("/exchange/api/v2/assets/search?search=trackBaggage").json()
         self.assertIn("baggage", [a["assetId"] for a in found], "operation ids are searchable")
@@ -62,7 +66,7 @@ class SpecValidationTest(AgoraTestCase):
         result = self.publish_oas("broken-bags", {"api.yaml": broken})
         error = self.assertError(result, 400, "INVALID_SPEC")
         problems = error["details"]["errors"]
-        self.assertIn("api.yaml:2:7: the required property 'info.title' is missing", problems)
+        self.assertIn("api.yaml:2:7: the required property 'title' is missing in 'info'", problems)
         self.assertTrue(any(p.startswith("api.yaml:6:5: the path 'bags' does not start with '/'") for p in problems),
                         problems)
         self.assertTrue(any("'responses.yaml' is not in the archive" in p for p in problems), problems)

@@ -1,0 +1,787 @@
+// One behavioural suite for every MetadataStore backend: each test runs against the embedded
+// SQLite store and the PostgreSQL store (a fresh database of its own in the test cluster, see
+// testing_postgres.h), so the two cannot drift apart. A new MetadataStore method gets its tests
+// here, and both backends must pass them. Tests of what only one backend has (SQLite's files and
+// pragmas, PostgreSQL's connections and notifications) live in metadata_store_sqlite_test.cpp and
+// metadata_store_postgres_test.cpp.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "common/ids.h"
+#include "storage/metadata_store.h"
+#include "storage/testing.h"
+#include "storage/testing_postgres.h"
+
+namespace agora::storage {
+namespace {
+
+using assets::AssetVersion;
+using assets::Lifecycle;
+
+// Where a test's store lives: a file of its own, or a database of its own.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Result<std::unique_ptr<MetadataStore>> Open() = 0;
+};
+
+class SqliteBackend : public Backend {
+ public:
+  Result<std::unique_ptr<MetadataStore>> Open() override { return OpenSqliteMetadataStore(dir_.Path("agora.db")); }
+
+ private:
+  testing::TempDir dir_;
+};
+
+class PostgresBackend : public Backend {
+ public:
+  Result<std::unique_ptr<MetadataStore>> Open() override {
+    if (!database_.ok()) return Status::Unavailable("no test database");
+    return OpenPostgresMetadataStore(database_.url());
+  }
+
+ private:
+  testing::PostgresDatabase database_;
+};
+
+class MetadataStoreContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") backend_ = std::make_unique<SqliteBackend>();
+    else backend_ = std::make_unique<PostgresBackend>();
+    Reopen();
+  }
+  void Reopen() {
+    store_.reset();
+    auto store = backend_->Open();
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+
+  // A version of group "group" with every kind of child row.
+  static AssetVersion Version(const std::string& asset, const std::string& version,
+                              Lifecycle status = Lifecycle::kPublished) {
+    AssetVersion v;
+    v.organization_id = "org-1";
+    v.coordinates = {"group", asset, version};
+    v.type = "rest-api";
+    v.name = "Name";
+    v.description = "Desc";
+    v.status = status;
+    v.tags = {"b", "a"};
+    v.keywords = {"k"};
+    v.properties = {{"mainFile", "api.raml"}, {"apiVersion", "v1"}, {"assetLink", ""}};
+    v.dependencies = {{"group", "dep", "1.0.0"}};
+    v.files = {{"raml", "zip", std::string(64, 'a'), "md5", "sha1", 10, "api.raml", false, 5},
+               {"", "pom", std::string(64, 'b'), "m", "s", 3, "", false, 6}};
+    v.created_by = "alice";
+    v.created_millis = v.updated_millis = NowMillis();
+    return v;
+  }
+
+  // A bare version of group "com.example", created at `created_millis`.
+  static AssetVersion MakeVersion(const std::string& asset, const std::string& version, int64_t created_millis,
+                                  Lifecycle status = Lifecycle::kPublished) {
+    AssetVersion v;
+    v.organization_id = "org-a";
+    v.coordinates = {"com.example", asset, version};
+    v.type = "rest-api";
+    v.name = asset + " " + version;
+    v.status = status;
+    v.created_millis = v.updated_millis = created_millis;
+    return v;
+  }
+
+  // Stores a version of group (and organisation) `org` with only these searchable words.
+  void Put(const std::string& asset, const std::string& version, const std::string& name, const std::string& description,
+           const std::string& type = "rest-api", const std::string& org = "org-1",
+           Lifecycle status = Lifecycle::kPublished) {
+    auto v = Version(asset, version, status);
+    v.coordinates.group_id = org;
+    v.organization_id = org;
+    v.name = name;
+    v.description = description;
+    v.type = type;
+    v.keywords = {};
+    v.tags = {};
+    ASSERT_TRUE(store_->PutVersion(v).ok());
+  }
+
+  // "assetId@version" of what the query finds, in order.
+  std::vector<std::string> Find(AssetQuery q) {
+    auto found = store_->FindVersions(q);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    std::vector<std::string> ids;
+    if (found.ok())
+      for (const auto& v : *found) ids.push_back(v.coordinates.asset_id + "@" + v.coordinates.version);
+    return ids;
+  }
+
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<MetadataStore> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, MetadataStoreContract, ::testing::Values("sqlite", "postgres"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST_P(MetadataStoreContract, VersionsRoundTripWithAllTheirParts) {
+  const auto v = Version("api", "1.0.0");
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  Reopen();
+  auto back = store_->GetVersion(v.coordinates);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->type, "rest-api");
+  EXPECT_EQ(back->tags, v.tags);
+  EXPECT_EQ(back->keywords, v.keywords);
+  ASSERT_EQ(back->properties.size(), 3u);
+  EXPECT_EQ(back->properties[1].key, "apiVersion");
+  EXPECT_EQ(back->dependencies, v.dependencies);
+  ASSERT_EQ(back->files.size(), 2u);
+  EXPECT_EQ(back->files[0].main_file, "api.raml");
+  EXPECT_EQ(back->files[1].packaging, "pom");
+  EXPECT_EQ(back->created_by, "alice");
+  EXPECT_EQ(store_->GetVersion({"group", "api", "9.9.9"}).status().kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_P(MetadataStoreContract, PublishedVersionsAreImmutableDevelopmentOnesReplaceable) {
+  auto dev = Version("api", "1.0.0", assets::Lifecycle::kDevelopment);
+  ASSERT_TRUE(store_->PutVersion(dev).ok());
+  dev.description = "replaced";
+  dev.files.pop_back();
+  ASSERT_TRUE(store_->PutVersion(dev).ok());
+  EXPECT_EQ(store_->GetVersion(dev.coordinates)->description, "replaced");
+  EXPECT_EQ(store_->GetVersion(dev.coordinates)->files.size(), 1u);
+  auto published = Version("api", "1.0.1");
+  ASSERT_TRUE(store_->PutVersion(published).ok());
+  const Status again = store_->PutVersion(published);
+  EXPECT_EQ(again.http_status(), 409);
+  EXPECT_EQ(again.code(), "ASSET_PRE_CONDITIONS_FAILED");
+  EXPECT_EQ(store_->ListVersions("group", "api")->size(), 2u);
+}
+
+TEST_P(MetadataStoreContract, GroupsBelongToTheFirstPublisher) {
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  EXPECT_EQ(*store_->GroupOwner("group"), "org-1");
+  auto intruder = Version("other", "1.0.0");
+  intruder.organization_id = "org-2";
+  EXPECT_EQ(store_->PutVersion(intruder).http_status(), 403);
+  EXPECT_EQ(store_->GroupOwner("nobody").status().kind(), Status::Kind::kNotFound);
+}
+
+TEST_P(MetadataStoreContract, OrganisationsAndTokens) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-1", "One", "", 1}).ok());
+  EXPECT_EQ(store_->CreateOrganization({"org-1", "Dup", "", 2}).http_status(), 409);
+  EXPECT_EQ(store_->GetOrganization("org-1")->name, "One");
+  EXPECT_EQ(store_->ListOrganizations()->size(), 1u);
+  ASSERT_TRUE(store_->CreateToken({"hash", "org-1", "viewer", "bob", 1, 0}).ok());
+  EXPECT_EQ(store_->FindToken("hash")->subject, "bob");
+  EXPECT_EQ(store_->FindToken("nope").status().kind(), Status::Kind::kNotFound);
+  EXPECT_FALSE(store_->CreateToken({"h2", "no-such-org", "viewer", "x", 1, 0}).ok()) << "tokens need an org";
+}
+
+TEST_P(MetadataStoreContract, JobsAndBlobReferences) {
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  PublicationJob job{"run-1", "org-1", {"group", "x", "1.0.0"}, "publication", "queued", "", "[]", "{}",
+                     {std::string(64, 'c')}, 1, 1};
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(std::string(64, 'c')));
+  EXPECT_TRUE(*store_->IsBlobReferenced(std::string(64, 'a')));
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'd')));
+  EXPECT_EQ(store_->ReferencedBlobs()->size(), 3u);
+  EXPECT_EQ(store_->ListUnfinishedJobs()->size(), 1u);
+  job.status = "error";
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'c'))) << "finished jobs release their blobs";
+  EXPECT_TRUE(store_->ListUnfinishedJobs()->empty());
+  auto back = store_->GetJob("run-1");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->status, "error");
+  EXPECT_EQ(back->blob_refs.size(), 1u);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_P(MetadataStoreContract, ConcurrentWritersAndReaders) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const auto v = Version("a" + std::to_string(t), "1.0." + std::to_string(i));
+        if (!store_->PutVersion(v).ok() || !store_->GetVersion(v.coordinates).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(store_->ListVersions("group", "a3")->size(), 20u);
+}
+
+
+TEST_P(MetadataStoreContract, NameMatchesOutrankDescriptionMatchesAndPrefixesMatch) {
+  Put("desc", "1.0.0", "Hotel bookings", "Cheap flights and hotels");
+  Put("name", "1.0.0", "Flights API", "Bookings");
+  Put("none", "1.0.0", "Payments", "Cards");
+  AssetQuery q;
+  q.search = "flights";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"name@1.0.0", "desc@1.0.0"}));
+  q.search = "fli";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"name@1.0.0", "desc@1.0.0"}));
+  q.search = "fli book";
+  EXPECT_EQ(Find(q).size(), 2u);
+  q.search = "\"; DROP TABLE versions; --";
+  EXPECT_TRUE(Find(q).empty());
+  q.search = "***";
+  EXPECT_EQ(Find(q).size(), 3u) << "a query with no words lists everything";
+}
+
+TEST_P(MetadataStoreContract, LatestVersionsFiltersAndPages) {
+  Put("api", "1.0.0", "API", "old");
+  Put("api", "1.10.0", "API", "newest");
+  Put("api", "1.9.0", "API", "middle");
+  Put("api", "2.0.0-rc.1", "API", "pre-release");
+  Put("frag", "1.0.0", "Fragment", "", "raml-fragment");
+  Put("dev", "1.0.0", "Dev", "", "custom", "org-1", assets::Lifecycle::kDevelopment);
+  Put("other", "1.0.0", "Other org", "", "rest-api", "org-2");
+  AssetQuery q;
+  q.organization_ids = {"org-1"};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"api@2.0.0-rc.1", "dev@1.0.0", "frag@1.0.0"}));
+  q.types = {"raml-fragment", "custom"};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"dev@1.0.0", "frag@1.0.0"}));
+  q.types = {};
+  q.statuses = {"published"};
+  q.search = "api";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"api@2.0.0-rc.1"}));
+  q.search = "";
+  q.latest_only = false;
+  q.sort = "createdDate";
+  EXPECT_EQ(Find(q).size(), 5u);
+  q.limit = 2;
+  q.offset = 4;
+  EXPECT_EQ(Find(q).size(), 1u);
+  q = AssetQuery{};
+  q.organization_ids = {"org-2"};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"other@1.0.0"}));
+}
+
+TEST_P(MetadataStoreContract, CategoryFieldValuesAndApiTermsAreSearchable) {
+  auto v = Version("catalogue", "1.0.0");
+  v.name = "Catalogue";
+  v.description = "";
+  v.keywords = {};
+  v.tags = {};
+  v.categories = {{"department", {"Logistics"}}};
+  v.api_model = R"({"title":"Catalogue"})";
+  v.api_terms = "getInventory /warehouses/{id}";
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  AssetQuery q;
+  q.search = "logist";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"}));
+  q.search = "warehouses";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"}));
+  q.search = "getinventory";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"}));
+
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "field", {"region", {"Patagonia"}}).ok());
+  q.search = "patagonia";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"catalogue@1.0.0"})) << "a changed field value is reindexed";
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "category", {"department", {}}).ok());
+  q.search = "logistics";
+  EXPECT_TRUE(Find(q).empty()) << "a removed category value leaves the index";
+  q.search = "warehouses";
+  EXPECT_EQ(Find(q).size(), 1u) << "reindexing keeps the API terms";
+
+  EXPECT_EQ(*store_->GetApiModel(v.coordinates), R"({"title":"Catalogue"})");
+  EXPECT_TRUE(store_->GetVersion(v.coordinates)->api_model.empty()) << "the model is read on its own";
+  EXPECT_EQ(store_->GetApiModel({"group", "catalogue", "9.9.9"}).status().kind(), Status::Kind::kNotFound);
+}
+
+
+TEST_P(MetadataStoreContract, PortalsDraftsPublishingAndBlobReferences) {
+  const auto v = Version("documented", "1.0.0");
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  EXPECT_FALSE(store_->GetPortal(v.coordinates, false)->has_value());
+  const std::string a(64, 'c'), b(64, 'd'), image(64, 'e');
+  ASSERT_TRUE(store_->PutPortal(v.coordinates, false, {{{"home", a}}, {}}).ok());
+  ASSERT_TRUE(store_->PutPortal(v.coordinates, true, {{{"home", a}, {"guides/setup", b}},
+                                                       {{"resources/logo.png", image, "image/png"}}}).ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(image)) << "draft resources are referenced";
+  EXPECT_EQ((*store_->GetPortal(v.coordinates, false))->pages.size(), 1u);
+  ASSERT_TRUE(store_->PublishDraft(v.coordinates).ok());
+  EXPECT_FALSE(store_->GetPortal(v.coordinates, true)->has_value()) << "publishing consumes the draft";
+  const auto published = **store_->GetPortal(v.coordinates, false);
+  ASSERT_EQ(published.pages.size(), 2u);
+  EXPECT_EQ(published.pages[1].path, "guides/setup");
+  EXPECT_EQ(published.resources[0].media_type, "image/png");
+  EXPECT_EQ(store_->PublishDraft(v.coordinates).kind(), Status::Kind::kNotFound);
+  const auto referenced = *store_->ReferencedBlobs();
+  EXPECT_NE(std::find(referenced.begin(), referenced.end(), b), referenced.end());
+  ASSERT_TRUE(store_->DeleteVersion(v.coordinates, /*soft=*/false, NowMillis()).ok());
+  EXPECT_FALSE(*store_->IsBlobReferenced(b)) << "deleting the version drops its portal";
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_P(MetadataStoreContract, ReplacingADevelopmentVersionReindexesIt) {
+  Put("dev", "1.0.0", "Original words", "", "custom", "org-1", assets::Lifecycle::kDevelopment);
+  Put("dev", "1.0.0", "Replacement", "", "custom", "org-1", assets::Lifecycle::kDevelopment);
+  AssetQuery q;
+  q.search = "original";
+  EXPECT_TRUE(Find(q).empty());
+  q.search = "replacement";
+  EXPECT_EQ(Find(q).size(), 1u);
+}
+
+
+TEST_P(MetadataStoreContract, FindsVersionsByTag) {
+  auto tagged = Version("tagged", "1.0.0");
+  tagged.tags = {"payments", "eu"};
+  ASSERT_TRUE(store_->PutVersion(tagged).ok());
+  auto other = Version("other", "1.0.0");
+  other.tags = {"payments-eu"};
+  ASSERT_TRUE(store_->PutVersion(other).ok());
+  AssetQuery q;
+  q.tags = {"eu"};
+  auto found = store_->FindVersions(q);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].coordinates.asset_id, "tagged");
+}
+
+
+TEST_P(MetadataStoreContract, StatusAndDetailsEditsReachEveryVersion) {
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.1")).ok());
+  ASSERT_TRUE(store_->SetVersionStatus({"group", "api", "1.0.0"}, assets::Lifecycle::kDeprecated, 42).ok());
+  EXPECT_EQ(store_->GetVersion({"group", "api", "1.0.0"})->status, assets::Lifecycle::kDeprecated);
+  EXPECT_EQ(store_->GetVersion({"group", "api", "1.0.1"})->updated_millis, 42);
+  EXPECT_EQ(store_->SetVersionStatus({"group", "api", "9.0.0"}, assets::Lifecycle::kPublished, 1).kind(),
+            Status::Kind::kNotFound);
+  AssetDetailsUpdate update;
+  update.name = "Renamed";
+  update.contact_email = "a@b.c";
+  ASSERT_TRUE(store_->UpdateAssetDetails("group", "api", update, 43).ok());
+  for (const char* v : {"1.0.0", "1.0.1"}) {
+    auto version = store_->GetVersion({"group", "api", v});
+    EXPECT_EQ(version->name, "Renamed");
+    EXPECT_EQ(version->contact_email, "a@b.c");
+    EXPECT_EQ(version->description, "Desc");
+  }
+  AssetQuery q;
+  q.search = "renamed";
+  EXPECT_EQ(store_->FindVersions(q)->size(), 1u) << "edits are searchable";
+}
+
+TEST_P(MetadataStoreContract, SoftDeleteReservesCoordinatesHardDeleteFreesThem) {
+  auto dep = Version("dep", "1.0.0");
+  dep.dependencies.clear();
+  ASSERT_TRUE(store_->PutVersion(dep).ok());
+  auto user = Version("user", "1.0.0");
+  user.dependencies = {{"group", "dep", "1.0.0"}};
+  ASSERT_TRUE(store_->PutVersion(user).ok());
+  EXPECT_EQ(*store_->ListDependents({"group", "dep", "1.0.0"}), (std::vector<assets::Coordinates>{{"group", "user", "1.0.0"}}));
+  ASSERT_TRUE(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/true, 7).ok());
+  EXPECT_EQ(store_->GetVersion({"group", "user", "1.0.0"}).status().kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->ListDependents({"group", "dep", "1.0.0"})->empty());
+  EXPECT_EQ(store_->PutVersion(user).code(), "ASSET_PRE_CONDITIONS_FAILED");
+  auto deleted = store_->ListSoftDeleted("org-1", 0, 10);
+  ASSERT_EQ(deleted->size(), 1u);
+  EXPECT_EQ((*deleted)[0].coordinates.asset_id, "user");
+  EXPECT_EQ(*store_->ListReservedVersions("group", "user"), std::vector<std::string>{"1.0.0"});
+  ASSERT_TRUE(store_->DeleteVersion({"group", "dep", "1.0.0"}, /*soft=*/false, 8).ok());
+  EXPECT_TRUE(store_->PutVersion(dep).ok()) << "hard-deleted coordinates may be reused";
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'z')));
+  EXPECT_EQ(store_->DeleteVersion({"group", "nope", "1.0.0"}, true, 9).kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+
+TEST_P(MetadataStoreContract, PutVersionsIsAllOrNothing) {
+  ASSERT_TRUE(store_->PutVersions({Version("bulk-a", "1.0.0"), Version("bulk-b", "1.0.0")}).ok());
+  EXPECT_TRUE(store_->GetVersion({"group", "bulk-b", "1.0.0"}).ok());
+  const Status st = store_->PutVersions({Version("bulk-c", "1.0.0"), Version("bulk-a", "1.0.0")});
+  EXPECT_EQ(st.code(), "ASSET_PRE_CONDITIONS_FAILED");
+  EXPECT_EQ(store_->GetVersion({"group", "bulk-c", "1.0.0"}).status().kind(), Status::Kind::kNotFound);
+}
+
+
+TEST_P(MetadataStoreContract, NameMatchesComeFirstAcrossPages) {
+  for (int i = 0; i < 3; ++i) Put("name-" + std::to_string(i), "1.0.0", "Orbit tracker " + std::to_string(i), "Plain");
+  for (int i = 0; i < 3; ++i) Put("desc-" + std::to_string(i), "1.0.0", "Plain " + std::to_string(i), "Orbit data");
+  AssetQuery q;
+  q.search = "orb";
+  std::vector<std::string> all;
+  for (size_t offset = 0; offset < 8; offset += 2) {
+    q.offset = offset;
+    q.limit = 2;
+    for (const auto& id : Find(q)) all.push_back(id);
+  }
+  ASSERT_EQ(all.size(), 6u);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(all[i].rfind("name-", 0), 0u) << all[i];
+  for (int i = 3; i < 6; ++i) EXPECT_EQ(all[i].rfind("desc-", 0), 0u) << all[i];
+}
+
+
+TEST_P(MetadataStoreContract, TagDefinitionsAndVersionValues) {
+  TagDefinition d{"id-1", "org-1", "category", "department", "Department", "enum", {"sales", "it"}, {"rest-api"}};
+  ASSERT_TRUE(store_->PutTagDefinition(d).ok());
+  d.id = "id-2";
+  EXPECT_EQ(store_->PutTagDefinition(d).code(), "DUPLICATED_TAG_KEY");
+  auto listed = store_->ListTagDefinitions("org-1", "category");
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].accepted_values, (std::vector<std::string>{"sales", "it"}));
+  EXPECT_EQ((*listed)[0].asset_type_restrictions, std::vector<std::string>{"rest-api"});
+  EXPECT_TRUE(store_->ListTagDefinitions("org-1", "field")->empty());
+
+  auto v = Version("tagged", "1.0.0");
+  v.categories = {{"department", {"sales", "it"}}};
+  v.fields = {{"sla", {"99"}}};
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  EXPECT_EQ(store_->GetVersion(v.coordinates)->categories, v.categories);
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "field", {"sla", {"42"}}).ok());
+  ASSERT_TRUE(store_->SetVersionTagValue(v.coordinates, "category", {"department", {}}).ok());
+  ASSERT_TRUE(store_->SetVersionTags(v.coordinates, {"fresh"}).ok());
+  auto back = store_->GetVersion(v.coordinates);
+  EXPECT_TRUE(back->categories.empty());
+  EXPECT_EQ(back->fields, (std::vector<assets::TagValue>{{"sla", {"42"}}}));
+  EXPECT_EQ(back->tags, std::vector<std::string>{"fresh"});
+  EXPECT_EQ(store_->SetVersionTags({"group", "none", "1.0.0"}, {}).kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->DeleteTagDefinition("org-1", "category", "id-1").ok());
+  EXPECT_EQ(store_->DeleteTagDefinition("org-1", "category", "id-1").kind(), Status::Kind::kNotFound);
+}
+
+
+TEST_P(MetadataStoreContract, APublishedVersionAnswersTheExchangeConflict) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  auto deprecated = MakeVersion("api", "2.0.0", 2, Lifecycle::kDeprecated);
+  ASSERT_TRUE(store_->PutVersion(deprecated).ok());
+  for (const auto& again : {MakeVersion("api", "1.0.0", 3), deprecated}) {
+    const Status st = store_->PutVersion(again);
+    EXPECT_EQ(st.kind(), Status::Kind::kConflict);
+    EXPECT_EQ(st.code(), "ASSET_PRE_CONDITIONS_FAILED");
+    EXPECT_EQ(st.message(), "Cannot create a new asset with the provided groupId, assetId, version, state");
+    EXPECT_EQ(st.errors(),
+              std::vector<std::string>{"An asset already exists with this version and published lifecycle state."});
+  }
+  EXPECT_EQ(store_->GetVersion({"com.example", "api", "1.0.0"})->created_millis, 1) << "the stored one is untouched";
+}
+
+TEST_P(MetadataStoreContract, ListsVersionsOldestFirstThenByVersion) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "3.0.0", 10)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.1", 30)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "2.0.0", 20)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 20)).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("other", "1.0.0", 5)).ok());
+  auto versions = store_->ListVersions("com.example", "api");
+  ASSERT_TRUE(versions.ok());
+  std::vector<std::string> order;
+  for (const auto& v : *versions) order.push_back(v.coordinates.version);
+  EXPECT_EQ(order, (std::vector<std::string>{"3.0.0", "1.0.0", "2.0.0", "1.0.1"}));
+  EXPECT_TRUE(store_->ListVersions("com.example", "absent")->empty());
+}
+
+TEST_P(MetadataStoreContract, VersionSummariesAgreeWithTheWholeVersions) {
+  auto first = MakeVersion("api", "1.0.0", 10);
+  first.properties = {{"mainFile", "api.raml"}, {"apiVersion", "v1"}};
+  auto second = MakeVersion("api", "2.0.0", 20, Lifecycle::kDevelopment);
+  second.properties = {{"apiVersion", "v2"}};
+  auto third = MakeVersion("api", "1.0.1", 15, Lifecycle::kDeprecated);
+  for (const auto& v : {first, second, third}) ASSERT_TRUE(store_->PutVersion(v).ok());
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("other", "1.0.0", 5)).ok());
+
+  auto narrow = store_->ListVersionSummaries("com.example", "api");
+  auto whole = store_->MetadataStore::ListVersionSummaries("com.example", "api");  // from ListVersions
+  ASSERT_TRUE(narrow.ok() && whole.ok());
+  ASSERT_EQ(narrow->size(), 3u);
+  ASSERT_EQ(narrow->size(), whole->size());
+  for (size_t i = 0; i < narrow->size(); ++i) {
+    const auto& n = (*narrow)[i];
+    const auto& w = (*whole)[i];
+    EXPECT_EQ(std::tie(n.version, n.type, n.status, n.api_version), std::tie(w.version, w.type, w.status, w.api_version));
+  }
+  EXPECT_EQ((*narrow)[0].api_version, "v1");
+  EXPECT_EQ((*narrow)[1].status, Lifecycle::kDeprecated);
+  EXPECT_EQ((*narrow)[2].type, "rest-api");
+  EXPECT_TRUE(store_->ListVersionSummaries("com.example", "absent")->empty());
+}
+
+TEST_P(MetadataStoreContract, TheAssetTypeIsFixedByTheFirstVersion) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  auto second = MakeVersion("api", "1.0.1", 2);
+  second.type = "raml-fragment";
+  ASSERT_TRUE(store_->PutVersion(second).ok());
+  EXPECT_EQ(store_->GetVersion(second.coordinates)->type, "rest-api");
+}
+
+TEST_P(MetadataStoreContract, ReplacingADevelopmentVersionReplacesEveryChildRow) {
+  auto dev = MakeVersion("api", "1.0.0", 1, Lifecycle::kDevelopment);
+  dev.tags = {"old-tag"};
+  dev.keywords = {"old-keyword"};
+  dev.properties = {{"zeta", "1"}, {"alpha", "2"}, {"mid", "3"}};
+  dev.dependencies = {{"com.example", "dep", "1.0.0"}, {"com.example", "dep", "0.9.0"}};
+  dev.files = {{"oas", "zip", std::string(64, '1'), "m", "s", 4, "api.yaml", false, 1}};
+  ASSERT_TRUE(store_->PutVersion(dev).ok());
+  auto back = store_->GetVersion(dev.coordinates);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->properties.size(), 3u);
+  EXPECT_EQ(back->properties[0].key, "zeta") << "properties keep their form order, not key order";
+  EXPECT_EQ(back->properties[2].value, "3");
+  EXPECT_EQ(back->dependencies[1].version, "0.9.0");
+
+  auto replacement = MakeVersion("api", "1.0.0", 2, Lifecycle::kPublished);
+  replacement.files = {{"raml", "zip", std::string(64, '2'), "m", "s", 5, "api.raml", true, 2}};
+  ASSERT_TRUE(store_->PutVersion(replacement).ok());
+  back = store_->GetVersion(dev.coordinates);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->tags.empty());
+  EXPECT_TRUE(back->keywords.empty());
+  EXPECT_TRUE(back->properties.empty());
+  EXPECT_TRUE(back->dependencies.empty());
+  ASSERT_EQ(back->files.size(), 1u);
+  EXPECT_TRUE(back->files[0].is_generated);
+  EXPECT_EQ(back->status, Lifecycle::kPublished);
+  EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, '1'))) << "the replaced file is no longer referenced";
+  EXPECT_EQ(store_->ListDependents({"com.example", "dep", "1.0.0"})->size(), 0u);
+  EXPECT_EQ(store_->PutVersion(replacement).code(), "ASSET_PRE_CONDITIONS_FAILED") << "now it is published";
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_P(MetadataStoreContract, AFailedPutLeavesNothingBehind) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());
+  auto intruder = MakeVersion("new-asset", "1.0.0", 2);
+  intruder.organization_id = "org-b";
+  EXPECT_EQ(store_->PutVersion(intruder).kind(), Status::Kind::kForbidden);
+  EXPECT_EQ(store_->GetVersion(intruder.coordinates).status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(*store_->GroupOwner("com.example"), "org-a");
+  auto elsewhere = intruder;
+  elsewhere.coordinates.group_id = "org.b";
+  ASSERT_TRUE(store_->PutVersion(elsewhere).ok()) << "another group is free to claim";
+  EXPECT_EQ(*store_->GroupOwner("org.b"), "org-b");
+}
+
+TEST_P(MetadataStoreContract, JobsAreReplacedWithTheirBlobReferences) {
+  const std::string upload(64, 'u'), rewritten(64, 'r'), shared(64, 's');
+  auto version = MakeVersion("api", "1.0.0", 1);
+  version.files = {{"oas", "zip", shared, "m", "s", 1, "", false, 1}};
+  ASSERT_TRUE(store_->PutVersion(version).ok());
+  PublicationJob later{"run-b", "org-a", {"com.example", "api", "2.0.0"}, "publication", "running", "rest-api",
+                       "[]", "{}", {shared}, 20, 20};
+  PublicationJob earlier{"run-a", "org-a", {"com.example", "api", "1.1.0"}, "mutabledata", "queued", "rest-api",
+                         "[{\"status\":\"pending\"}]", "{\"a\":1}", {upload}, 10, 10};
+  ASSERT_TRUE(store_->PutJob(later).ok());
+  ASSERT_TRUE(store_->PutJob(earlier).ok());
+
+  auto unfinished = store_->ListUnfinishedJobs();
+  ASSERT_TRUE(unfinished.ok());
+  ASSERT_EQ(unfinished->size(), 2u);
+  EXPECT_EQ((*unfinished)[0].run_id, "run-a") << "oldest first";
+  EXPECT_EQ((*unfinished)[0].kind, "mutabledata");
+  EXPECT_EQ((*unfinished)[0].steps_json, "[{\"status\":\"pending\"}]");
+  EXPECT_EQ((*unfinished)[0].coordinates.version, "1.1.0");
+  auto referenced = store_->ReferencedBlobs();
+  std::sort(referenced->begin(), referenced->end());
+  EXPECT_EQ(*referenced, (std::vector<std::string>{shared, upload}))
+      << "each blob once, even when a version and a job both hold it";
+
+  earlier.blob_refs = {rewritten};
+  earlier.status = "running";
+  ASSERT_TRUE(store_->PutJob(earlier).ok());
+  EXPECT_FALSE(*store_->IsBlobReferenced(upload)) << "the replaced row's references go with it";
+  EXPECT_TRUE(*store_->IsBlobReferenced(rewritten));
+  later.status = "completed";
+  ASSERT_TRUE(store_->PutJob(later).ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(shared)) << "still a version file";
+  EXPECT_EQ(store_->ListUnfinishedJobs()->size(), 1u);
+  EXPECT_EQ(store_->GetJob("run-b")->status, "completed");
+  EXPECT_EQ(store_->GetJob("run-x").status().kind(), Status::Kind::kNotFound);
+}
+
+TEST_P(MetadataStoreContract, DuplicateTokensAndMissingOrganisations) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-a", "A", "", 1}).ok());
+  ASSERT_TRUE(store_->CreateOrganization({"org-c", "Child", "org-a", 2}).ok());
+  EXPECT_EQ(store_->GetOrganization("org-c")->parent_id, "org-a");
+  EXPECT_EQ(store_->GetOrganization("org-z").status().kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->CreateToken({"hash", "org-a", "admin", "admin-token", 1, 99}).ok());
+  EXPECT_EQ(store_->CreateToken({"hash", "org-c", "viewer", "eve", 2, 0}).kind(), Status::Kind::kConflict);
+  auto token = store_->FindToken("hash");
+  ASSERT_TRUE(token.ok());
+  EXPECT_EQ(token->organization_id, "org-a");
+  EXPECT_EQ(token->role, "admin");
+  EXPECT_EQ(token->expires_millis, 99);
+}
+
+// Concurrent writers share commits; each keeps its own outcome: the duplicates fail alone and take
+// nothing of the others' writes with them.
+TEST_P(MetadataStoreContract, ConcurrentWritesCommitTogetherWithTheirOwnOutcomes) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-1", "Org", "", 1}).ok());
+  constexpr int kWriters = 24;
+  std::vector<Status> users(kWriters), versions(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      users[i] = store_->CreateUser({"u" + std::to_string(i), "same-name", "hash", "org-1", "viewer", 1});
+      versions[i] = store_->PutVersion(MakeVersion("api" + std::to_string(i % (kWriters / 2)), "1.0.0", 1));
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count_if(users.begin(), users.end(), [](const Status& s) { return s.ok(); }), 1);
+  for (const auto& st : users)
+    if (!st.ok()) EXPECT_EQ(st.code(), "USER_EXISTS");
+  EXPECT_EQ(std::count_if(versions.begin(), versions.end(), [](const Status& s) { return s.ok(); }), kWriters / 2)
+      << "each coordinate is stored once; its second writer conflicts";
+  for (int i = 0; i < kWriters / 2; ++i)
+    EXPECT_TRUE(store_->GetVersion({"com.example", "api" + std::to_string(i), "1.0.0"}).ok()) << i;
+  EXPECT_TRUE(store_->FindUser("same-name").ok());
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+// A bulk write that fails after storing part of its versions keeps none of them, whichever
+// writers share its transaction.
+TEST_P(MetadataStoreContract, AWriteThatFailsAfterWritingLeavesNoTraceInItsGroup) {
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("taken", "1.0.0", 1)).ok());
+  constexpr int kWriters = 48;
+  std::vector<Status> bulk(kWriters), single(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string n = std::to_string(i);
+      bulk[i] = store_->PutVersions({MakeVersion("partial" + n, "1.0.0", 2), MakeVersion("taken", "1.0.0", 2)});
+      single[i] = store_->PutVersion(MakeVersion("whole" + n, "1.0.0", 3));
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kWriters; ++i) {
+    const std::string n = std::to_string(i);
+    EXPECT_EQ(bulk[i].code(), "ASSET_PRE_CONDITIONS_FAILED") << i;
+    EXPECT_TRUE(single[i].ok()) << single[i].ToString();
+    EXPECT_EQ(store_->GetVersion({"com.example", "partial" + n, "1.0.0"}).status().kind(), Status::Kind::kNotFound);
+    EXPECT_TRUE(store_->GetVersion({"com.example", "whole" + n, "1.0.0"}).ok()) << i;
+  }
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
+TEST_P(MetadataStoreContract, ASettingIsCreatedOnceAndThenKept) {
+  EXPECT_EQ(*store_->GetOrCreateSetting("link_key", "first"), "first");
+  EXPECT_EQ(*store_->GetOrCreateSetting("link_key", "second"), "first") << "whoever asks later gets the first value";
+  Reopen();
+  EXPECT_EQ(*store_->GetOrCreateSetting("link_key", "third"), "first");
+}
+
+// The ranking both backends must give, where their scoring functions (SQLite's bm25, PostgreSQL's
+// ts_rank) differ in detail: a name match, then an assetId match (the first tier), then keywords
+// and tags, then category and field values, then the description and the API's words; equal
+// ranks by name, ignoring case. (bm25 also prefers shorter documents, ts_rank does not: the
+// description and API documents below are ordered both ways.)
+TEST_P(MetadataStoreContract, GoldenRankingOrder) {
+  auto put = [&](const std::string& asset, const std::string& name, auto&& edit) {
+    auto v = Version(asset, "1.0.0");
+    v.name = name;
+    v.description = "A service";
+    v.keywords = {};
+    v.tags = {};
+    edit(v);
+    ASSERT_TRUE(store_->PutVersion(v).ok());
+  };
+  put("in-description", "Mu", [](AssetVersion& v) { v.description = "Orbit of satellites"; });
+  put("in-category", "lambda", [](AssetVersion& v) { v.categories = {{"domain", {"Orbital"}}}; });
+  put("orbital-id", "Zeta", [](AssetVersion&) {});
+  put("in-keywords", "Kappa", [](AssetVersion& v) { v.keywords = {"orbit"}; });
+  put("in-name", "Orbit tracker", [](AssetVersion&) {});
+  put("in-api", "Nu", [](AssetVersion& v) { v.api_terms = "getOrbit /orbits"; });
+  put("nowhere", "Orbiter", [](AssetVersion& v) { v.name = "Satellite"; });
+  const std::vector<std::string> golden = {"in-name@1.0.0", "orbital-id@1.0.0", "in-keywords@1.0.0",
+                                           "in-category@1.0.0", "in-description@1.0.0", "in-api@1.0.0"};
+  AssetQuery q;
+  for (const char* text : {"orbit", "ORB", "orb"}) {
+    q.search = text;
+    EXPECT_EQ(Find(q), golden) << text;
+  }
+  q.search = "orb";
+  q.limit = 2;
+  q.offset = 2;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"in-keywords@1.0.0", "in-category@1.0.0"})) << "pages keep the order";
+  q = AssetQuery{};
+  q.search = "orb satel";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"in-description@1.0.0"})) << "every word must match";
+}
+
+TEST_P(MetadataStoreContract, SearchIgnoresCaseDiacriticsAndPunctuation) {
+  Put("cafe", "1.0.0", "Café Orders", "Läuft über HTTP/2 and e-mail: ops@example.com");
+  Put("other", "1.0.0", "Other", "Nothing");
+  AssetQuery q;
+  for (const char* text : {"cafe", "CAFÉ", "café orders", "lauft", "uber http", "ops example", "e mail", "http/2"}) {
+    q.search = text;
+    EXPECT_EQ(Find(q), std::vector<std::string>{"cafe@1.0.0"}) << text;
+  }
+  for (const char* text : {"caff", "orders-x", "zq:*"}) {
+    q.search = text;
+    EXPECT_TRUE(Find(q).empty()) << text;
+  }
+  for (const char* text : {"'", "\\", "!", "(", "&|", "<->", "\"", "*:", ":*", "|"}) {
+    q.search = std::string("orders ") + text;
+    EXPECT_EQ(Find(q).size(), 1u) << "query syntax is only ever words: " << text;
+  }
+}
+
+TEST_P(MetadataStoreContract, SortsByNameOrDateEitherWay) {
+  Put("b", "1.0.0", "beta", "");
+  Put("a", "1.0.0", "Alpha", "");
+  Put("c", "1.0.0", "Gamma", "");
+  AssetQuery q;
+  q.sort = "name";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"a@1.0.0", "b@1.0.0", "c@1.0.0"})) << "names ignore ASCII case";
+  q.ascending = false;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"c@1.0.0", "b@1.0.0", "a@1.0.0"}));
+  q.sort = "createdDate";
+  q.ascending = true;
+  EXPECT_EQ(Find(q).size(), 3u);
+}
+
+TEST_P(MetadataStoreContract, OrganisationTreesAndEnvironments) {
+  ASSERT_TRUE(store_->CreateOrganization({"root", "Root", "", 1}).ok());
+  ASSERT_TRUE(store_->CreateOrganization({"child", "Child", "root", 2}).ok());
+  ASSERT_TRUE(store_->CreateOrganization({"grandchild", "Grandchild", "child", 3}).ok());
+  ASSERT_TRUE(store_->CreateOrganization({"other", "Other", "", 4}).ok());
+  auto tree = store_->ListOrganizationTree("root");
+  ASSERT_TRUE(tree.ok());
+  std::vector<std::string> ids;
+  for (const auto& o : *tree) ids.push_back(o.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"root", "child", "grandchild"}));
+  EXPECT_EQ(store_->ListOrganizationTree("nobody").status().kind(), Status::Kind::kNotFound);
+  auto environments = store_->ListEnvironments("child");
+  ASSERT_EQ(environments->size(), 2u);
+  EXPECT_EQ((*environments)[0].name, "Production");
+  EXPECT_TRUE((*environments)[0].is_production);
+  EXPECT_EQ((*environments)[1].name, "Sandbox");
+  EXPECT_NE((*environments)[0].id, (*environments)[1].id);
+}
+
+TEST_P(MetadataStoreContract, UsersAndConnectedApps) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-1", "One", "", 1}).ok());
+  ASSERT_TRUE(store_->CreateUser({"u1", "alice", "$argon2id$hash", "org-1", "admin", 5}).ok());
+  EXPECT_EQ(store_->CreateUser({"u2", "alice", "x", "org-1", "viewer", 6}).code(), "USER_EXISTS");
+  auto alice = store_->FindUser("alice");
+  ASSERT_TRUE(alice.ok());
+  EXPECT_EQ(alice->id, "u1");
+  EXPECT_EQ(alice->password_hash, "$argon2id$hash");
+  EXPECT_EQ(store_->FindUser("bob").status().kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->CreateClient({"client-1", "secret-hash", "CI", "org-1", "contributor", 7}).ok());
+  EXPECT_EQ(store_->FindClient("client-1")->role, "contributor");
+  EXPECT_EQ(store_->FindClient("client-2").status().kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->CreateToken({"h", "org-1", "admin", "alice", 1, 0, "u1"}).ok());
+  EXPECT_EQ(store_->FindToken("h")->account_id, "u1");
+}
+
+TEST_P(MetadataStoreContract, GenerationGrowsWithEveryWrite) {
+  const uint64_t before = store_->Generation();
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  const uint64_t after = store_->Generation();
+  EXPECT_GT(after, before);
+  EXPECT_FALSE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  EXPECT_GT(store_->Generation(), after) << "a failed write counts too";
+}
+
+}  // namespace
+}  // namespace agora::storage
