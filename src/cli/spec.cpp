@@ -21,11 +21,14 @@ int Validate(const po::variables_map& vm) {
 
   specs::SpecReport report = specs::ReadSpec(source, main_file);
   for (const auto& problem : report.problems) std::cout << problem.ToString() << "\n";
+  for (const auto& warning : report.warnings)
+    std::cout << warning.file << ":" << warning.line << ":" << warning.column << ": warning: " << warning.message << "\n";
   if (print_model) std::cout << report.model.ToJson() << "\n";
   const std::string& version = report.model.format_version;
   std::cout << main_file << ": " << (report.valid() ? "valid " : "invalid ") << report.model.format
             << (version.empty() ? "" : " " + version)
-            << (report.valid() ? "" : ", " + std::to_string(report.problems.size()) + " problem(s)") << "\n";
+            << (report.valid() ? "" : ", " + std::to_string(report.problems.size()) + " problem(s)")
+            << (report.warnings.empty() ? "" : ", " + std::to_string(report.warnings.size()) + " warning(s)") << "\n";
   return report.valid() ? 0 : 1;
 }
 

@@ -67,6 +67,9 @@ class OasReader {
     for (auto& problem : CheckOfficialSchema(main_file_, *root, *schema_version))
       report_.problems.push_back(std::move(problem));
     CheckOasRules(references_, main_file_, *root, *schema_version);
+    // A default MUST match its schema; an example SHOULD.
+    for (auto& [problem, example] : CheckExamples(main_file_, *root, *schema_version))
+      (example ? report_.warnings : report_.problems).push_back(std::move(problem));
     ReadInfo(*root);
     BuildOasModel(references_, main_file_, *root, report_.model);
     return std::move(report_);

@@ -157,3 +157,50 @@ components:
 
 }  // namespace
 }  // namespace agora::specs
+
+namespace agora::specs {
+namespace {
+
+// A default MUST match its schema (a problem); an example SHOULD (a warning). 3.0's nullable
+// admits null; references to components resolve.
+TEST(OasExamplesTest, DefaultsMustAndExamplesShouldMatch) {
+  const SpecReport report = ReadSpec(InMemorySpecSource(std::map<std::string, std::string>{{"api.yaml", R"(openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      parameters:
+        - {name: n, in: query, schema: {type: integer, default: ten}, example: 3}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+              examples:
+                good: {value: {id: 1, tag: null}}
+                bad: {value: {id: one}}
+                shared: {$ref: '#/components/examples/Shared'}
+components:
+  examples:
+    Shared: {value: {tag: x}}
+  schemas:
+    Pet:
+      type: object
+      required: [id]
+      properties:
+        id: {type: integer, example: 7}
+        tag: {type: string, nullable: true, format: date-time, example: 'not a time'}
+)"}}), "api.yaml");
+  std::string problems, warnings;
+  for (const auto& p : report.problems) problems += p.ToString() + "\n";
+  for (const auto& w : report.warnings) warnings += w.ToString() + "\n";
+  EXPECT_EQ(problems, "api.yaml:7:65: the default does not match its schema: the value must not be a string here\n");
+  EXPECT_EQ(warnings,
+            "api.yaml:16:35: the example does not match its schema: 'id' must not be a string here\n"
+            "api.yaml:20:27: the example does not match its schema: 'x' is not a valid date-time\n"
+            "api.yaml:27:73: the example does not match its schema: 'not a time' is not a valid date-time\n");
+}
+
+}  // namespace
+}  // namespace agora::specs

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <memory>
 #include <regex>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -242,15 +243,28 @@ struct CompiledSchema {
   valijson::Schema schema;
 };
 
+// Prepares a schema document for valijson (see the header): the official schemas, and an
+// OpenAPI document whose Schema Objects examples are checked against.
+void Prepare(json::value& document, bool oas31) {
+  if (oas31) {
+    const json::value pristine = document;
+    CloseObjects(pristine, document);
+  }
+  Rewrite(document, oas31);
+}
+
+valijson::SchemaParser Parser(bool oas31) {
+  valijson::SchemaParser parser(oas31 ? valijson::SchemaParser::kDraft7 : valijson::SchemaParser::kDraft4);
+  parser.addConstraintBuilder("x-agora-branch", new BranchStartBuilder);
+  parser.addConstraintBuilder("x-agora-closed", new ClosedObjectBuilder);
+  return parser;
+}
+
 std::unique_ptr<CompiledSchema> Compile(OasSchemaVersion version) {
   auto compiled = std::make_unique<CompiledSchema>();
   compiled->document = json::parse(OfficialOasSchemaText(version));
   const bool oas31 = version == OasSchemaVersion::kOas31;
-  if (oas31) {
-    const json::value pristine = compiled->document;
-    CloseObjects(pristine, compiled->document);
-  }
-  Rewrite(compiled->document, oas31);
+  Prepare(compiled->document, oas31);
   valijson::SchemaParser parser(oas31 ? valijson::SchemaParser::kDraft7 : valijson::SchemaParser::kDraft4);
   parser.addConstraintBuilder("x-agora-branch", new BranchStartBuilder);
   parser.addConstraintBuilder("x-agora-closed", new ClosedObjectBuilder);
@@ -490,6 +504,8 @@ std::string Wording(const Complaint& complaint, const YamlNode& node, const std:
     return Quoted(node) + " is not a valid " + name + " (it does not have the form " + version_name + " requires)";
   if (d.rfind("Failed to validate against exactly one", 0) == 0)
     return name + " matches more than one of the forms " + version_name + " allows for it; it must match exactly one";
+  if (const size_t valid = d.find("should be a valid "); valid != std::string::npos)
+    return Quoted(node) + " is not a valid " + d.substr(valid + 18, d.size() - valid - 18 - (d.back() == '.'));
   if (d.rfind("Target should not validate", 0) == 0) return name + " uses a combination of fields " + version_name + " forbids";
   if (d.find("violate uniqueness") != std::string::npos) return name + " lists the same item twice";
   if (d.rfind("Missing dependency", 0) == 0) return name + " needs '" + quoted_tail(0) + "' beside it";
@@ -536,7 +552,188 @@ json::value Instance(const YamlNode& root, OasSchemaVersion version) {
   return instance;
 }
 
+// ---- examples and defaults against their schemas ----
+
+std::string PointerToken(const std::string& key) {
+  std::string token;
+  for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return token;
+}
+
+struct ExampleTarget {
+  std::string schema;  // JSON pointer of the schema in the document
+  const YamlNode* value = nullptr;
+  const char* what = "";  // "example", "default"
+};
+
+// Finds every example and default with the schema it must match, in the main document: a Schema
+// Object's own `example`, `examples` (3.1) and `default`, and the `example`/`examples` of an
+// object that has a `schema` (parameters, headers, media types; Swagger 2.0 responses).
+class ExampleFinder {
+ public:
+  ExampleFinder(const YamlNode& root, bool swagger2) : root_(root), swagger2_(swagger2) {}
+
+  std::vector<ExampleTarget> Find() {
+    Walk(root_, false);
+    return std::move(found_);
+  }
+
+ private:
+  // The pointer of the node being walked, made only for the schemas that have examples.
+  std::string Pointer(const char* last = nullptr) const {
+    std::string pointer;
+    for (const std::string& step : path_) pointer += "/" + PointerToken(step);
+    if (last) pointer += std::string("/") + last;
+    return pointer;
+  }
+
+  void Add(const std::string& schema, const YamlNode& value, const char* what) { found_.push_back({schema, &value, what}); }
+
+  // 3.x: Example Objects by name (their `value`, references resolved); 2.0: values by media type.
+  void AddNamedExamples(const std::string& schema, const YamlNode& examples) {
+    for (const auto& [name, entry] : examples.pairs) {
+      if (swagger2_) {
+        Add(schema, entry, "example");
+        continue;
+      }
+      const YamlNode* target = &entry;
+      if (const YamlNode* ref = entry.Find("$ref"); ref && ref->is_scalar() && ref->scalar.rfind("#/", 0) == 0)
+        target = FollowPointer(root_, ref->scalar.substr(1));
+      if (const YamlNode* value = target ? target->Find("value") : nullptr) Add(schema, *value, "example");
+    }
+  }
+
+  void Walk(const YamlNode& node, bool schema) {
+    if (node.is_sequence()) {
+      for (size_t i = 0; i < node.items.size(); ++i) Step(std::to_string(i), node.items[i], false);
+      return;
+    }
+    if (!node.is_mapping() || node.Find("$ref")) return;
+    if (schema) {
+      const YamlNode* example = node.Find("example");
+      const YamlNode* fallback = node.Find("default");
+      const YamlNode* examples = node.Find("examples");
+      if (example || fallback || (examples && examples->is_sequence())) {
+        const std::string at = Pointer();
+        if (example) Add(at, *example, "example");
+        if (fallback) Add(at, *fallback, "default");
+        if (examples && examples->is_sequence())
+          for (const auto& item : examples->items) Add(at, item, "example");
+      }
+    } else if (const YamlNode* own = node.Find("schema"); own && own->is_mapping()) {
+      const YamlNode* example = node.Find("example");
+      const YamlNode* examples = node.Find("examples");
+      if (example || (examples && examples->is_mapping())) {
+        const std::string at = Pointer("schema");
+        if (example) Add(at, *example, "example");
+        if (examples && examples->is_mapping()) AddNamedExamples(at, *examples);
+      }
+    }
+    for (const auto& [key, value] : node.pairs) {
+      if (key == "example" || key == "examples" || key == "default" || key == "enum" || key == "const" ||
+          key.rfind("x-", 0) == 0 || value.is_scalar())
+        continue;
+      const bool members_are_schemas = key == "schemas" || key == "definitions" || key == "$defs" ||
+                                       (schema && (key == "properties" || key == "patternProperties"));
+      path_.push_back(key);
+      if (members_are_schemas && value.is_mapping()) {
+        for (const auto& [name, member] : value.pairs) Step(name, member, true);
+      } else if (schema && (key == "allOf" || key == "anyOf" || key == "oneOf" || key == "prefixItems") &&
+                 value.is_sequence()) {
+        for (size_t i = 0; i < value.items.size(); ++i) Step(std::to_string(i), value.items[i], true);
+      } else {
+        Walk(value, key == "schema" || (schema && (key == "items" || key == "additionalProperties" || key == "not" ||
+                                                   key == "if" || key == "then" || key == "else" || key == "contains")));
+      }
+      path_.pop_back();
+    }
+  }
+
+  void Step(const std::string& name, const YamlNode& node, bool schema) {
+    path_.push_back(name);
+    Walk(node, schema);
+    path_.pop_back();
+  }
+
+  const YamlNode& root_;
+  const bool swagger2_;
+  std::vector<std::string> path_;
+  std::vector<ExampleTarget> found_;
+};
+
+// OpenAPI 3.0's `nullable` and Swagger 2.0's `x-nullable` in JSON Schema's words: null joins the
+// types (and the enum values, when there are some).
+void AdmitNull(json::value& node) {
+  if (node.is_array())
+    for (auto& item : node.as_array()) AdmitNull(item);
+  if (!node.is_object()) return;
+  json::object& object = node.as_object();
+  for (auto& [key, value] : object)
+    if (key != "example" && key != "examples" && key != "default" && key != "enum") AdmitNull(value);
+  const json::value* nullable = object.if_contains("nullable");
+  if (!nullable) nullable = object.if_contains("x-nullable");
+  if (!nullable || !nullable->is_bool() || !nullable->as_bool()) return;
+  if (auto* type = object.if_contains("type"); type && type->is_string()) *type = json::array{*type, "null"};
+  if (auto* values = object.if_contains("enum"); values && values->is_array()) values->as_array().push_back(nullptr);
+}
+
 }  // namespace
+
+std::vector<std::pair<Problem, bool>> CheckExamples(const std::string& file, const YamlNode& root, OasSchemaVersion version) {
+  const bool oas31 = version == OasSchemaVersion::kOas31;
+  const std::vector<ExampleTarget> targets = ExampleFinder(root, version == OasSchemaVersion::kSwagger20).Find();
+  std::vector<std::pair<Problem, bool>> problems;
+  if (targets.empty()) return problems;
+  json::value document = YamlToJson(root);
+  if (!document.is_object()) return problems;
+  if (!oas31) AdmitNull(document);
+  Prepare(document, oas31);
+  std::map<std::string, std::unique_ptr<valijson::Schema>> schemas;  // by pointer; null: unusable
+  valijson::Validator validator;
+  for (const auto& target : targets) {
+    auto [entry, fresh] = schemas.try_emplace(target.schema);
+    if (fresh) {
+      // The document is the root, so that the schema's own #/components/... references resolve;
+      // a reference to another file cannot, and such an example is left unchecked.
+      document.as_object()["$ref"] = "#" + target.schema;
+      try {
+        auto schema = std::make_unique<valijson::Schema>();
+        Parser(oas31).populateSchema(valijson::adapters::BoostJsonAdapter(document), *schema);
+        entry->second = std::move(schema);
+      } catch (const std::exception&) {
+      }
+    }
+    if (!entry->second) continue;
+    try {
+      const json::value value = YamlToJson(*target.value);
+      const valijson::adapters::BoostJsonAdapter adapter(value);
+      if (validator.validate(*entry->second, adapter, nullptr)) continue;
+      ValidationResults results;
+      validator.validate(*entry->second, adapter, &results);
+      std::vector<const Complaint*> leaves;
+      const std::vector<Complaint> tree = BuildTree(results);
+      Flatten(tree, leaves);
+      std::vector<const Complaint*> relevant;
+      for (const Complaint* leaf : Relevant(leaves)) {
+        // valijson checks a format on null too; a null a nullable schema admits has none
+        const YamlNode* at = NodeAt(*target.value, leaf->context);
+        if (!(at && at->is_null() && leaf->description.find("should be a valid") != std::string::npos))
+          relevant.push_back(leaf);
+      }
+      if (relevant.empty()) continue;
+      const YamlNode* node = NodeAt(*target.value, relevant.front()->context);
+      if (!node) node = target.value;
+      const YamlNode* place = node;
+      std::string why = Wording(*relevant.front(), *node, VersionName(version), place);
+      if (why.rfind("the document", 0) == 0) why.replace(0, 12, "the value");
+      problems.push_back({{file, place->line, place->column, std::string("the ") + target.what + " does not match its schema: " + why},
+                          target.what == std::string("example")});
+    } catch (const std::exception&) {
+      // a pattern std::regex cannot use: the rules report it where it is written
+    }
+  }
+  return problems;
+}
 
 std::vector<Problem> CheckOfficialSchema(const std::string& file, const YamlNode& root, OasSchemaVersion version) {
   const valijson::Schema& schema = OfficialSchema(version);

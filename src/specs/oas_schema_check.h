@@ -16,6 +16,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "specs/oas_official_schema.h"
@@ -26,5 +27,12 @@ namespace agora::specs {
 
 // The problems of `root`, the document of `file`, against the official schema of `version`.
 std::vector<Problem> CheckOfficialSchema(const std::string& file, const YamlNode& root, OasSchemaVersion version);
+
+// The examples and defaults of `root` (Schema Objects' example, examples and default; the
+// example and examples of parameters, headers, media types and Swagger 2.0 responses) that do not
+// match their schema, each with whether it is an example (true) or a default (false). 3.0's
+// nullable becomes a null type; 3.1 schemas get the 2020-12 rewriting above; a schema that
+// refers to another file is not used.
+std::vector<std::pair<Problem, bool>> CheckExamples(const std::string& file, const YamlNode& root, OasSchemaVersion version);
 
 }  // namespace agora::specs

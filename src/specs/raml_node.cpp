@@ -53,7 +53,8 @@ boost::json::value ToJson(const RamlNode& node) {
   return boost::json::string(node.scalar);
 }
 
-RamlNode FromYaml(const YamlNode& yaml, uint32_t file) {
+// The node itself, without its items and pairs.
+RamlNode ShallowCopy(const YamlNode& yaml, uint32_t file) {
   RamlNode node;
   node.kind = static_cast<RamlNode::Kind>(yaml.kind);
   node.tag = yaml.tag;
@@ -62,6 +63,11 @@ RamlNode FromYaml(const YamlNode& yaml, uint32_t file) {
   node.file = file;
   node.line = yaml.line;
   node.column = yaml.column;
+  return node;
+}
+
+RamlNode FromYaml(const YamlNode& yaml, uint32_t file) {
+  RamlNode node = ShallowCopy(yaml, file);
   for (const auto& item : yaml.items) node.items.push_back(FromYaml(item, file));
   for (const auto& pair : yaml.pairs) node.pairs.push_back({pair.key, FromYaml(pair.value, file), pair.value.key_line, pair.value.key_column});
   return node;
@@ -227,14 +233,7 @@ std::optional<RamlNode> RamlLoader::Expand(const std::string& path, const YamlNo
     explicit Nest(uint32_t& n) : n(n) { ++n; }
     ~Nest() { --n; }
   } nest(nesting_);
-  RamlNode node;
-  node.kind = static_cast<RamlNode::Kind>(yaml.kind);
-  node.tag = yaml.tag;
-  node.scalar = yaml.scalar;
-  node.quoted = yaml.quoted;
-  node.file = file;
-  node.line = yaml.line;
-  node.column = yaml.column;
+  RamlNode node = ShallowCopy(yaml, file);
   node.items.reserve(yaml.items.size());
   for (const auto& item : yaml.items) {
     auto expanded = Expand(path, item, file);

@@ -695,6 +695,8 @@ class RamlReader {
       report_.model.security_schemes.push_back(security_->ReadScheme(scope, "SecurityScheme", root));
     } else if (kind == "DocumentationItem") {
       ReadDocumentationItem(scope, root);
+    } else if (kind == "Trait" || kind == "ResourceType") {
+      CheckTemplate(scope, root, kind);
     } else if (kind == "NamedExample") {
       if (!root.is_mapping()) Report(root, "a NamedExample fragment maps example names to examples");
     }

@@ -507,3 +507,15 @@ TEST(RamlReaderTest, LibraryTypesNothingUsesAreModelledButTheirExamplesNotHeldAg
 
 }  // namespace
 }  // namespace agora::specs
+
+namespace agora::specs {
+namespace {
+
+TEST(RamlReaderTest, ChecksATemplateFragmentReadOnItsOwn) {
+  const SpecReport report = Read({{"rt.raml", "#%RAML 1.0 ResourceType\nusage: lists\nget:\n  description: all\nhi: 1\n"}},
+                                 "rt.raml");
+  EXPECT_EQ(Problems(report), "rt.raml:5:1: 'hi' is not a property of a resource type\n");
+}
+
+}  // namespace
+}  // namespace agora::specs

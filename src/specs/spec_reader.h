@@ -76,6 +76,9 @@ struct Problem {
 struct SpecReport {
   ApiModel model;
   std::vector<Problem> problems;
+  // What the specification advises against but allows (an OpenAPI example that does not match its
+  // schema: examples SHOULD match); shown by `agora spec validate`, never a reason to refuse.
+  std::vector<Problem> warnings;
 
   bool valid() const { return problems.empty(); }
 };

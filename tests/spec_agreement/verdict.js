@@ -1,8 +1,10 @@
-// Prints the reference parser's verdict on one spec as JSON: {"valid": bool, "messages": [...]}.
-//   node verdict.js raml|raml08|oas ABSOLUTE_PATH
-const [kind, file] = process.argv.slice(2);
+// Prints the reference parser's verdict on specs as JSON: {"valid": bool, "messages": [...]}.
+//   node verdict.js raml|raml08|oas ABSOLUTE_PATH        one spec, one line
+//   node verdict.js --batch < LINES                      "KIND<TAB>ABSOLUTE_PATH" lines in, one
+//                                                        {"path", "valid", "messages"} line out each
+const readline = require('readline');
 
-async function raml(version) {
+async function raml(version, file) {
   const { WebApiParser } = require('webapi-parser');
   const parser = WebApiParser[version];
   const model = await parser.parse('file://' + file);
@@ -11,7 +13,7 @@ async function raml(version) {
   return { valid: errors.length === 0, messages: errors.map((r) => `${r.location}: ${r.message}`) };
 }
 
-async function oas() {
+async function oas(file) {
   try {
     await require('@apidevtools/swagger-parser').validate(file);
     return { valid: true, messages: [] };
@@ -20,9 +22,21 @@ async function oas() {
   }
 }
 
-(kind === 'oas' ? oas() : raml(kind === 'raml08' ? 'raml08' : 'raml10'))
-  .catch((e) => ({ valid: false, messages: [String(e && e.message ? e.message : e).split('\n')[0]] }))
-  .then((verdict) => {
-    process.stdout.write(JSON.stringify(verdict) + '\n');
-    process.exit(0);
-  });
+function verdict(kind, file) {
+  return (kind === 'oas' ? oas(file) : raml(kind === 'raml08' ? 'raml08' : 'raml10', file))
+    .catch((e) => ({ valid: false, messages: [String(e && e.message ? e.message : e).split('\n')[0]] }));
+}
+
+async function batch() {
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const [kind, file] = line.split('\t');
+    if (!file) continue;
+    const result = await verdict(kind, file);
+    process.stdout.write(JSON.stringify({ path: file, ...result }) + '\n');
+  }
+}
+
+const [kind, file] = process.argv.slice(2);
+(kind === '--batch' ? batch() : verdict(kind, file).then((v) => process.stdout.write(JSON.stringify(v) + '\n')))
+  .then(() => process.exit(0));
