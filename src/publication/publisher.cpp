@@ -685,7 +685,8 @@ Result<assets::AssetVersion> Publisher::Publish(const PublicationRequest& reques
 }
 
 Result<CompatibilityCheck> Publisher::DryRun(const PublicationRequest& request) {
-  Run run(*this, request, {});
+  const StepObserver no_observer;  // Run keeps a reference: it must outlive the run
+  Run run(*this, request, no_observer);
   return run.DryRun();
 }
 

@@ -43,6 +43,8 @@ class CompatibilityTest(AgoraTestCase):
         cls.viewer = cls.server.create_token(cls.org, "viewer")
         cls.contributor = cls.server.create_token(cls.org, "contributor")
         cls.stranger = cls.server.create_token(cls.server.create_org("strangers"), "admin")
+        # A business group, made before the admin token's principal is first cached.
+        cls.team = cls.server.admin("create-org", "--parent", cls.org, "team")
 
     def spec_file(self, name, text):
         path = os.path.join(self.work, name)
@@ -52,7 +54,8 @@ class CompatibilityTest(AgoraTestCase):
 
     def publish(self, asset, version, text, headers=(), query="", token="admin"):
         path = self.spec_file(f"{asset}-{version}.yaml", text)
-        fields = [f"name={asset}", "type=rest-api", "properties.apiVersion=v1", f"files.oas.yaml=@{path}"]
+        api_version = "v" + version.split(".")[0]  # one apiVersion per major, as publication requires
+        fields = [f"name={asset}", "type=rest-api", f"properties.apiVersion={api_version}", f"files.oas.yaml=@{path}"]
         if query:
             args = ["-H", "x-sync-publication: true"]
             for header in headers:
@@ -108,6 +111,14 @@ class CompatibilityTest(AgoraTestCase):
         self.assertEqual(self.set_rule(path, "BACKWARD", token=self.contributor).status, 403)
         self.assertEqual(self.set_rule(path, "BACKWARD", token=admin_of_child).status, 403)
         self.assertError(self.set_rule(path, "SIDEWAYS"), 400, "INVALID_RULE")
+        self.assertError(self.set_rule(path, "backward"), 400, "INVALID_RULE")
+        self.assertError(self.set_rule(path, 5), 400, "INVALID_RULE")
+        self.assertError(self.server.request("PUT", path, body="{}", headers={"Content-Type": "application/json"}),
+                         400, "INVALID_RULE")
+        self.assertError(self.server.request("PUT", path, body="rule=BACKWARD",
+                                             headers={"Content-Type": "application/json"}), 400, "BAD_REQUEST")
+        self.assertError(self.set_rule(f"/exchange/api/v2/assets/{self.org}/never-published/compatibility", "BACKWARD"),
+                         404, "NOT_FOUND")
         response = self.server.get(path)
         self.assertEqual(response.status, 200)
         self.assertEqual(response.json(), {"rule": None, "effectiveRule": "NONE", "source": "default"})
@@ -116,8 +127,7 @@ class CompatibilityTest(AgoraTestCase):
             self.assertEqual(self.server.get(path).json(), {"rule": "BACKWARD", "effectiveRule": "BACKWARD",
                                                             "source": f"organization:{self.org}"})
             # A business group inherits its parent's rule.
-            group = self.server.admin("create-org", "--parent", self.org, "team")
-            inherited = self.server.get(f"/exchange/api/v2/organizations/{group}/compatibility").json()
+            inherited = self.server.get(f"/exchange/api/v2/organizations/{self.team}/compatibility").json()
             self.assertEqual(inherited["effectiveRule"], "BACKWARD")
             self.assertEqual(inherited["source"], f"organization:{self.org}")
         finally:
