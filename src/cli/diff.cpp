@@ -20,7 +20,7 @@ constexpr const char* kWords = "diff";
 // Exit statuses (docs/compatibility.md).
 constexpr int kCompatible = 0;      // nothing at or above --fail-on
 constexpr int kFailOnReached = 1;   // a change at or above --fail-on
-constexpr int kUsage = 2;           // bad options or arguments
+// 2, bad options or arguments, is UsageError's (cli/command.h).
 constexpr int kUnreadable = 3;      // a version could not be read or fetched
 
 struct Version {
