@@ -83,7 +83,9 @@ class RuleChecker {
     }
     const std::vector<DeclaredParameter> shared = Parameters(item);
     for (const auto& [method, node] : item.node->pairs) {
-      if (std::find_if(std::begin(kMethods), std::end(kMethods), [&](const char* m) { return method == m; }) ==
+      // Named, not the binding itself: clang 14 cannot capture a structured binding.
+      const std::string& key = method;
+      if (std::find_if(std::begin(kMethods), std::end(kMethods), [&](const char* m) { return key == m; }) ==
               std::end(kMethods) ||
           !node.is_mapping())
         continue;
