@@ -9,7 +9,7 @@ LISTEN ?= 127.0.0.1:8081
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
-.PHONY: setup build run test test-sanitize fuzz bench clean
+.PHONY: setup build run cluster test test-sanitize fuzz bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -22,6 +22,11 @@ build: setup $(BUILD_DIR)/build.ninja
 
 run: build
 	$(BUILD_DIR)/agora serve --data $(DATA) --listen $(LISTEN)
+
+# Three servers on PostgreSQL behind nginx, on this machine, until Ctrl-C (see scripts/cluster.py).
+CLUSTER_LISTEN ?= 127.0.0.1:8080
+cluster: build
+	python3 scripts/cluster.py --listen $(CLUSTER_LISTEN) --agora $(BUILD_DIR)/agora
 
 # Every unit, end-to-end and seed-replay test, then a short libFuzzer run of each fuzz target.
 test: build

@@ -38,7 +38,7 @@ Fixture& TheFixture() {
       std::error_code ignored;
       std::filesystem::remove_all(dir, ignored);
     });
-    auto app = agora::cli::App::Open(dir, {});
+    auto app = agora::cli::App::Open(agora::cli::StorageLocation(dir), {});
     if (!app.ok()) std::abort();
     f->app = std::move(app).value();
     auto organization = agora::cli::CreateOrganization(f->app->metadata(), "fuzz");

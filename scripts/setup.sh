@@ -11,12 +11,12 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev libboost-context1.81-dev
   libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-dev libssl-dev libsodium-dev openssl libvalijson-dev
   libgtest-dev libgmock-dev googletest
-  libpq-dev postgresql-15
+  libpq-dev postgresql-15 nginx-light
   curl python3 python3-prometheus-client
   clang libclang-rt-14-dev
 )
 
-[ "${1:-}" = "--bench" ] && packages+=(nginx wrk linux-perf strace)
+[ "${1:-}" = "--bench" ] && packages+=(wrk linux-perf strace)
 
 # Node.js runs the npm-installed reference tools of the tests, and npm installs the official
 # OpenAPI schemas the build embeds; any node on the PATH will do.

@@ -58,7 +58,8 @@ std::optional<Principal> Authenticator::Cached(const std::string& token_hash, in
   const auto it = cache_.find(token_hash);
   if (it == cache_.end()) return std::nullopt;
   const CachedPrincipal& entry = it->second;
-  if (now >= entry.cached_until_millis || (entry.token_expires_millis != 0 && now >= entry.token_expires_millis)) {
+  if (now >= entry.cached_until_millis || (entry.token_expires_millis != 0 && now >= entry.token_expires_millis) ||
+      entry.generation != metadata_.Generation()) {
     cache_.erase(it);
     return std::nullopt;
   }
@@ -66,6 +67,7 @@ std::optional<Principal> Authenticator::Cached(const std::string& token_hash, in
 }
 
 Result<Principal> Authenticator::Lookup(const std::string& token_hash) const {
+  const uint64_t generation = metadata_.Generation();  // noted before reading: see MetadataStore
   auto token = metadata_.FindToken(token_hash);
   if (!token.ok()) {
     if (token.status().kind() == Status::Kind::kNotFound) return Status::Unauthorized();
@@ -84,7 +86,7 @@ Result<Principal> Authenticator::Lookup(const std::string& token_hash) const {
   if (cache_millis_ > 0) {
     std::lock_guard lock(cache_mutex_);
     if (cache_.size() >= kMaxCachedTokens) cache_.clear();  // many live tokens: start over rather than track age
-    cache_[token_hash] = CachedPrincipal{principal, token->expires_millis, NowMillis() + cache_millis_};
+    cache_[token_hash] = CachedPrincipal{principal, token->expires_millis, NowMillis() + cache_millis_, generation};
   }
   return principal;
 }

@@ -4,9 +4,10 @@
 // AuthorizeGroup decide whether a principal may act in an organisation and under a groupId.
 //
 // Authenticate remembers the principals of recently seen tokens for a few seconds, so a client's
-// stream of requests costs one store lookup per token and period rather than two per request: a
-// change to an organisation's business groups reaches existing tokens within that period, while
-// a token's own expiry is always honoured at once.
+// stream of requests costs one store lookup per token and period rather than two per request. A
+// remembered principal is dropped as soon as the metadata store's generation moves (any write,
+// on any server over the store), so a change to an organisation's business groups reaches
+// existing tokens at once; a token's own expiry is always honoured at once too.
 //
 // Thread safety: Authenticator may be used from any thread (its cache is locked, the MetadataStore
 // it wraps is thread-safe); the free functions are reentrant.
@@ -60,6 +61,7 @@ class Authenticator {
     Principal principal;
     int64_t token_expires_millis = 0;  // 0: never
     int64_t cached_until_millis = 0;
+    uint64_t generation = 0;  // the store's generation before the principal was read
   };
   static constexpr size_t kMaxCachedTokens = 10'000;
 

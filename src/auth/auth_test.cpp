@@ -83,6 +83,15 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<storage::PublicationJob> GetJob(const std::string&) override { return Unused(); }
   Result<std::vector<storage::PublicationJob>> ListUnfinishedJobs() override { return Unused(); }
   Status CheckIntegrity() override { return Unused(); }
+  Status Ping() override { return Unused(); }
+  Result<std::optional<storage::PublicationJob>> ClaimJob(const std::string&, int64_t, int64_t) override { return Unused(); }
+  Status RenewJobLease(const std::string&, const std::string&, int64_t) override { return Unused(); }
+  Status UpdateClaimedJob(const storage::PublicationJob&, const std::string&) override { return Unused(); }
+  Status ReleaseJobLeases() override { return Unused(); }
+  Status PinBlobs(const std::vector<std::string>&, const std::string&, int64_t) override { return Unused(); }
+  Status UnpinBlobs(const std::vector<std::string>&, const std::string&) override { return Unused(); }
+  Result<std::unique_ptr<BlobLock>> LockBlobs(bool) override { return Unused(); }
+  Result<uint64_t> AddRequestCount(const std::string&, int64_t, uint64_t) override { return Unused(); }
 
  private:
   template <typename V>

@@ -30,6 +30,8 @@ enum class Access {
 const std::map<std::string, Access>& Policy() {
   static const std::map<std::string, Access> kPolicy = {
       {"GET /", Access::kPublic},
+      {"GET /health", Access::kPublic},
+      {"GET /health/ready", Access::kPublic},
       {"GET /assets", Access::kList},
       {"GET /assets/search", Access::kList},
       {"GET /assets/{groupId}/{assetId}", Access::kRead},

@@ -47,10 +47,7 @@ std::string ReadPasswordLine() {
   return line;
 }
 
-void AddDataOption(po::options_description& options) {
-  options.add_options()("data", po::value<std::string>()->value_name("DIR")->default_value("./agora-data"),
-                        "data directory");
-}
+void AddDataOption(po::options_description& options) { AddStorageOptions(options); }
 
 void AddOrgAndRole(po::options_description& options, const char* what) {
   options.add_options()("org", po::value<std::string>()->value_name("ORG")->required(), "organisation id")(
@@ -61,7 +58,7 @@ void AddOrgAndRole(po::options_description& options, const char* what) {
 // Runs `action` on the opened data directory and prints what it returns as the last line.
 int WithDataDir(const po::variables_map& vm,
                 const std::function<Result<std::string>(storage::MetadataStore&, const po::variables_map&)>& action) {
-  auto dir = DataDir::Open(vm["data"].as<std::string>());
+  auto dir = DataDir::Open(StorageFromOptions(vm), /*serving=*/false);
   if (!dir.ok()) return Fail(dir.status());
   auto printed = action(*dir->metadata, vm);
   if (!printed.ok()) return Fail(printed.status());

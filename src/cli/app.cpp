@@ -1,10 +1,13 @@
 #include "cli/app.h"
 
+#include <atomic>
+
 #include "auth/accounts.h"
 #include "auth/auth.h"
 #include "common/ids.h"
 #include "exchange/exchange_api.h"
 #include "exchange/handler_support.h"
+#include "exchange/health_api.h"
 #include "observability/access_log.h"
 #include "observability/metrics.h"
 #include "publication/blob_reaper.h"
@@ -12,6 +15,7 @@
 #include "publication/lifecycle.h"
 #include "publication/portal.h"
 #include "publication/publisher.h"
+#include "server/rate_limiter.h"
 
 namespace agora::cli {
 namespace {
@@ -41,6 +45,18 @@ const char* OutcomeLabel(Status::Kind kind) {
   }
 }
 
+// The rate limits' counts, in the metadata store that every server over it shares.
+class StoreRateCounts : public server::SharedRateCounts {
+ public:
+  explicit StoreRateCounts(storage::MetadataStore& metadata) : metadata_(metadata) {}
+  Result<uint64_t> Add(const std::string& client, int64_t window_start_millis, uint64_t count) override {
+    return metadata_.AddRequestCount(client, window_start_millis, count);
+  }
+
+ private:
+  storage::MetadataStore& metadata_;
+};
+
 }  // namespace
 
 // Members in dependency order: each is built from the ones above it and destroyed before them.
@@ -49,7 +65,8 @@ struct App::Parts {
       : dir(std::move(data_dir)),
         reaper(*dir.blobs, *dir.metadata),
         publisher(*dir.metadata, *dir.blobs, reaper),
-        queue(publisher, *dir.metadata, reaper, options.workers),
+        queue(publisher, *dir.metadata, reaper, options.workers,
+              publication::QueueOptions{.lease_millis = options.job_lease_seconds * 1000}),
         authenticator(*dir.metadata),
         accounts(*dir.metadata, auth::AccountsOptions{options.token_ttl_seconds * 1000}),
         links(std::move(link_key), kFileLinkSeconds),
@@ -60,9 +77,10 @@ struct App::Parts {
                  version_cache, options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
+    exchange::RegisterHealthRoutes(router, *dir.metadata, *dir.blobs, draining);
     router.Add("GET", "/metrics", [this](server::Request& request) { return ServeMetrics(request); });
     metrics_router.Add("GET", "/metrics", [this](server::Request&) { return MetricsResponse(); });
-    router.LimitRate(options.rate_limit_per_minute);
+    router.LimitRate(options.rate_limit_per_minute, dir.shared ? &rate_counts : nullptr);
     metrics = std::make_unique<observability::Metrics>(router.routes());
     AddFamilies();
     router.AddObserver(metrics.get());
@@ -113,6 +131,8 @@ struct App::Parts {
   }
 
   DataDir dir;
+  std::atomic<bool> draining{false};
+  StoreRateCounts rate_counts{*dir.metadata};
   publication::BlobReaper reaper;
   publication::Publisher publisher;
   publication::PublicationQueue queue;
@@ -129,8 +149,8 @@ struct App::Parts {
   std::unique_ptr<observability::AccessLog> access_log;
 };
 
-Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOptions& options) {
-  AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(data_dir));
+Result<std::unique_ptr<App>> App::Open(const StorageLocation& location, const AppOptions& options) {
+  AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(location));
   // The key that signs files' externalLinks: made by the first server over this database, kept after.
   AGORA_ASSIGN_OR_RETURN(std::string link_key, dir.metadata->GetOrCreateSetting("file_link_key", RandomHex(32)));
   auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key));
@@ -138,8 +158,9 @@ Result<std::unique_ptr<App>> App::Open(const std::string& data_dir, const AppOpt
     AGORA_ASSIGN_OR_RETURN(parts->access_log, observability::AccessLog::Open(options.access_log));
     parts->router.AddObserver(parts->access_log.get());
   }
-  AGORA_RETURN_IF_ERROR(parts->reaper.CollectGarbage());
-  AGORA_RETURN_IF_ERROR(parts->queue.Recover());
+  // Other servers' scratch files in a shared blob directory are theirs; their running jobs too.
+  AGORA_RETURN_IF_ERROR(parts->reaper.CollectGarbage(/*clean_scratch=*/!parts->dir.shared_blobs));
+  if (!parts->dir.shared) AGORA_RETURN_IF_ERROR(parts->queue.Recover());
   return std::unique_ptr<App>(new App(std::move(parts)));
 }
 
@@ -149,6 +170,8 @@ App::~App() = default;
 const server::Router& App::router() const { return parts_->router; }
 const server::Router& App::metrics_router() const { return parts_->metrics_router; }
 storage::MetadataStore& App::metadata() { return *parts_->dir.metadata; }
+bool App::shared() const { return parts_->dir.shared; }
+void App::BeginDrain() { parts_->draining = true; }
 void App::StartWorkers() { parts_->queue.Start(); }
 void App::StopWorkers() { parts_->queue.Stop(); }
 

@@ -27,17 +27,22 @@ struct AppOptions {
   uint32_t rate_limit_per_minute = 0;  // per client (see server::Router::LimitRate); 0: none
   int64_t token_ttl_seconds = 3600;    // lifetime of the tokens logins issue
   std::string access_log;              // where JSON access log lines go ("-": stdout); empty: none
+  int64_t job_lease_seconds = 30;      // how long a dead server's publications wait for another server
 };
 
 class App {
  public:
-  static Result<std::unique_ptr<App>> Open(const std::string& data_dir, const AppOptions& options);
+  static Result<std::unique_ptr<App>> Open(const StorageLocation& location, const AppOptions& options);
   ~App();
 
   const server::Router& router() const;
   // GET /metrics alone, without authentication, for a listener of its own (serve --metrics-listen).
   const server::Router& metrics_router() const;
   storage::MetadataStore& metadata();
+  // Whether other servers share this server's stores (its metadata is in PostgreSQL).
+  bool shared() const;
+  // GET /health answers 503 "draining" from now on (the server is about to stop).
+  void BeginDrain();
   void StartWorkers();
   void StopWorkers();
 

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <atomic>
 #include <iostream>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "cli/admin.h"
 #include "cli/app.h"
 #include "cli/command.h"
+#include "common/ids.h"
 #include "server/server.h"
 
 namespace agora::cli {
@@ -47,16 +49,26 @@ Result<server::ListenEndpoint> ParseListen(std::string text, bool have_certifica
 }
 
 // An empty data directory gets a default organisation and an admin token, printed once.
+// Of several servers starting together on a new database, only the one whose claim the store
+// keeps makes them.
 Status Bootstrap(storage::MetadataStore& metadata) {
   AGORA_ASSIGN_OR_RETURN(auto organizations, metadata.ListOrganizations());
   if (!organizations.empty()) return Status::Ok();
+  const std::string claim = NewUuid();
+  AGORA_ASSIGN_OR_RETURN(std::string bootstrapper, metadata.GetOrCreateSetting("bootstrap", claim));
+  if (bootstrapper != claim) return Status::Ok();
   AGORA_ASSIGN_OR_RETURN(std::string organization_id, CreateOrganization(metadata, "Default organization"));
   AGORA_ASSIGN_OR_RETURN(std::string token, CreateToken(metadata, organization_id, "admin", "admin"));
   std::cout << "organization id: " << organization_id << "\n" << "admin token: " << token << std::endl;
   return Status::Ok();
 }
 
-// Blocks SIGINT/SIGTERM in every thread and turns them into a graceful stop.
+// Blocks SIGINT/SIGTERM in every thread and turns them into a graceful stop. SIGTERM (what an
+// orchestrator or a rolling restart sends) first drains: GET /health/ready answers 503 and every answer
+// closes its connection for `drain_seconds`, long enough for a balancer to notice and send new
+// requests elsewhere, while this server still serves what reaches it; then the server stops
+// accepting, finishes what is in flight and exits. SIGINT (Ctrl-C), or a second signal, skips
+// the wait.
 class SignalWatcher {
  public:
   SignalWatcher() {
@@ -69,20 +81,36 @@ class SignalWatcher {
     done_ = true;
     if (thread_.joinable()) thread_.join();
   }
-  void Start(server::Server& server) {
-    thread_ = std::thread([this, &server] {
-      const timespec tick{0, 200 * 1000 * 1000};
-      while (!done_) {
-        if (sigtimedwait(&signals_, nullptr, &tick) > 0) {
-          std::cout << "agora: stopping" << std::endl;
-          server.Stop();
-          return;
-        }
+  void Start(server::Server& server, App& app, int drain_seconds) {
+    thread_ = std::thread([this, &server, &app, drain_seconds] {
+      const int signal = Next();
+      if (signal == SIGTERM && drain_seconds > 0) {
+        std::cout << "agora: draining for " << drain_seconds << " s" << std::endl;
+        app.BeginDrain();
+        server.EndKeepAlive();
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(drain_seconds);
+        while (!done_ && std::chrono::steady_clock::now() < until)
+          if (Next(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())) > 0)
+            break;
       }
+      if (signal <= 0) return;
+      std::cout << "agora: stopping" << std::endl;
+      server.Stop();
     });
   }
 
  private:
+  // The next signal, or 0 when stopped or after `wait`.
+  int Next(std::chrono::milliseconds wait = std::chrono::hours(24 * 365)) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!done_ && std::chrono::steady_clock::now() < until) {
+      const timespec tick{0, 200 * 1000 * 1000};
+      const int signal = sigtimedwait(&signals_, nullptr, &tick);
+      if (signal > 0) return signal;
+    }
+    return 0;
+  }
+
   sigset_t signals_;
   std::atomic<bool> done_{false};
   std::thread thread_;
@@ -95,14 +123,16 @@ int Fail(const Status& status) {
 
 
 void AddServeOptions(po::options_description& options) {
-  options.add_options()("data", po::value<std::string>()->value_name("DIR")->default_value("./agora-data"), "data directory")(
-      "listen", po::value<std::vector<std::string>>()->value_name("[http://|https://]HOST:PORT"),
+  AddStorageOptions(options);
+  options.add_options()("listen", po::value<std::vector<std::string>>()->value_name("[http://|https://]HOST:PORT"),
       "where to listen (repeatable; default 127.0.0.1:8081)")(
       "public-url", po::value<std::string>()->value_name("URL")->default_value(""),
       "base URL of links in responses (default: the request's Host)")(
       "max-upload-mb", po::value<uint64_t>()->value_name("N")->default_value(4096), "largest accepted request body, MiB")(
       "threads", po::value<int>()->value_name("N")->default_value(0), "HTTP threads (0: one per core)")(
       "workers", po::value<int>()->value_name("N")->default_value(2), "asynchronous publication workers")(
+      "job-lease-seconds", po::value<int64_t>()->value_name("N")->default_value(30),
+      "with --metadata: how long the asynchronous publications of a server that died wait for another")(
       "rate-limit", po::value<uint32_t>()->value_name("N")->default_value(0),
       "requests per minute per token or address (0: no limit)")(
       "tls-cert", po::value<std::string>()->value_name("PEM")->default_value(""), "certificate chain: serve HTTPS")(
@@ -111,7 +141,10 @@ void AddServeOptions(po::options_description& options) {
       "access-log", po::value<std::string>()->value_name("FILE")->default_value(""),
       "append a JSON line per request to FILE ('-': standard output)")(
       "metrics-listen", po::value<std::string>()->value_name("HOST:PORT")->default_value(""),
-      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)");
+      "also serve GET /metrics without a token on this plain-HTTP address (keep it private)")(
+      "drain-seconds", po::value<int>()->value_name("N")->default_value(-1),
+      "on SIGTERM, report unhealthy and keep serving this long before stopping "
+      "(default: 10 with --metadata, behind a balancer; 0 otherwise)");
 }
 
 int Serve(const po::variables_map& vm) {
@@ -146,7 +179,10 @@ int Serve(const po::variables_map& vm) {
 
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
                          token_ttl, vm["access-log"].as<std::string>()};
-  auto app = App::Open(vm["data"].as<std::string>(), app_options);
+  app_options.job_lease_seconds = vm["job-lease-seconds"].as<int64_t>();
+  if (app_options.job_lease_seconds < 1 || app_options.job_lease_seconds > 86400)
+    return Fail(Status::InvalidArgument("USAGE", "--job-lease-seconds takes 1 to 86400"));
+  auto app = App::Open(StorageFromOptions(vm), app_options);
   if (!app.ok()) return Fail(app.status());
   if (Status st = Bootstrap((*app)->metadata()); !st.ok()) return Fail(st);
   server::Server http(server_options, (*app)->router());
@@ -166,7 +202,10 @@ int Serve(const po::variables_map& vm) {
     std::cout << "agora listening on " << (endpoint.tls ? "https" : "http") << "://" << host << ":" << ports[i]
               << std::endl;
   }
-  signals.Start(http);
+  int drain_seconds = vm["drain-seconds"].as<int>();
+  if (drain_seconds > 3600) return Fail(Status::InvalidArgument("USAGE", "--drain-seconds takes at most 3600"));
+  if (drain_seconds < 0) drain_seconds = (*app)->shared() ? 10 : 0;
+  signals.Start(http, **app, drain_seconds);
   http.Wait();
   if (metrics_http) metrics_http->Stop(), metrics_http->Wait();
   (*app)->StopWorkers();

@@ -143,7 +143,8 @@ class Api {
     const std::string organization_id = request.Param("organizationId");
     if (Status st = auth::Authorize(principal, organization_id, auth::Action::kRead); !st.ok()) return Response::Error(st);
     auto job = s_.queue.Get(request.Param("runId"));
-    if (!job.ok() || job->organization_id != organization_id || !(job->coordinates == CoordinatesOf(request)))
+    if (!job.ok() || job->kind != "publication" || job->organization_id != organization_id ||
+        !(job->coordinates == CoordinatesOf(request)))
       return Response::Error(Status::NotFound("Publication " + request.Param("runId") + " not found"));
     json::object body;
     body["status"] = job->status == "queued" ? "running" : job->status;
@@ -469,6 +470,7 @@ class Api {
   // of a version vastly outnumber the writes that change it.
   Response VersionResponse(const Request& request, const auth::Principal& principal, bool latest) {
     const std::string key = request.path() + "\n" + BaseUrl(request);
+    (void)s_.metadata.CatchUp();  // if the database does not answer, the reads below will say so
     const uint64_t generation = s_.metadata.Generation();
     if (auto cached = s_.version_cache.Get(key, generation, NowMillis())) {
       if (Status st = auth::Authorize(principal, cached->organization_id, auth::Action::kRead); !st.ok())

@@ -2,7 +2,6 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 
 #include "common/ids.h"
 #include "exchange/handler_support.h"
@@ -20,6 +19,7 @@ namespace {
 constexpr size_t kMaxPageBytes = 4 << 20;
 constexpr size_t kMaxResourceBytes = 16 << 20;
 constexpr size_t kMaxFieldBytes = 64 << 10;
+constexpr const char* kMutableDataRun = "mutabledata";  // PublicationJob::kind of a mutable-data update
 
 json::array PagesJson(const storage::Portal& portal) {
   json::array pages;
@@ -157,7 +157,7 @@ class PortalApi {
                                               request.Param("organizationId").substr(0, 100)));
     const std::string run_id = NewUuid();
     const Status outcome = ApplyMutableData(request, version);
-    Remember(run_id, outcome);
+    Remember(run_id, version, outcome);
     if (!outcome.ok()) return Response::Error(outcome);
     const std::string base = BaseUrl(s_, request);
     return JsonResponse(202, {{"mutableDataStatusLink", base + request.path() + "/status/" + run_id}});
@@ -165,11 +165,11 @@ class PortalApi {
 
   Response MutableDataStatus(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, Version(request, false));
-    std::lock_guard lock(runs_mutex_);
-    const auto run = runs_.find(request.Param("runId"));
-    if (run == runs_.end()) return Response::Error(Status::NotFound("No mutable data update " + request.Param("runId")));
-    json::object body{{"status", run->second.ok() ? "completed" : "error"}};
-    if (!run->second.ok()) body["errors"] = json::array{json::value(run->second.message())};
+    const auto run = s_.metadata.GetJob(request.Param("runId"));
+    if (!run.ok() || run->kind != kMutableDataRun || !(run->coordinates == version.coordinates))
+      return Response::Error(Status::NotFound("No mutable data update " + request.Param("runId").substr(0, 100)));
+    json::object body{{"status", run->status}};
+    if (run->status != "completed") body["errors"] = json::parse(run->steps_json);
     return JsonResponse(200, body);
   }
 
@@ -251,15 +251,22 @@ class PortalApi {
     return items;
   }
 
-  void Remember(const std::string& run_id, const Status& outcome) {
-    std::lock_guard lock(runs_mutex_);
-    if (runs_.size() >= 10000) runs_.erase(runs_.begin());
-    runs_.emplace(run_id, outcome);
+  // Kept in the store beside publication jobs, finished from the start, so that the status link
+  // answers on whichever server it reaches. A failure to keep it loses only the link's answer.
+  void Remember(const std::string& run_id, const assets::AssetVersion& version, const Status& outcome) {
+    storage::PublicationJob run;
+    run.run_id = run_id;
+    run.organization_id = version.organization_id;
+    run.coordinates = version.coordinates;
+    run.kind = kMutableDataRun;
+    run.status = outcome.ok() ? "completed" : "error";
+    run.steps_json = outcome.ok() ? "[]" : json::serialize(json::array{json::value(outcome.message())});
+    run.request_json = "{}";
+    run.created_millis = run.updated_millis = NowMillis();
+    (void)s_.metadata.PutJob(run);
   }
 
   ExchangeServices& s_;
-  std::mutex runs_mutex_;
-  std::map<std::string, Status> runs_;  // recent mutable-data updates and how they ended
 };
 
 }  // namespace

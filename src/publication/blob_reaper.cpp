@@ -1,73 +1,70 @@
 #include "publication/blob_reaper.h"
 
+#include "common/ids.h"
+
 namespace agora::publication {
 
-void BlobReaper::Pin(const std::string& sha256) {
-  std::lock_guard lock(pins_mutex_);
-  ++pins_[sha256];
+Result<storage::BlobInfo> BlobReaper::Pinned(Result<storage::BlobInfo> committed, const std::string& owner) {
+  if (!committed.ok()) return committed;
+  AGORA_RETURN_IF_ERROR(metadata_.PinBlobs({committed->sha256}, owner, NowMillis() + kPinMillis));
+  return committed;
 }
 
-Result<storage::BlobInfo> BlobReaper::CommitPinned(storage::BlobWriter& writer) {
-  std::shared_lock lock(sweep_mutex_);
-  AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, writer.Commit());
-  Pin(info.sha256);
-  return info;
+Result<storage::BlobInfo> BlobReaper::CommitPinned(storage::BlobWriter& writer, const std::string& owner) {
+  AGORA_ASSIGN_OR_RETURN(auto lock, metadata_.LockBlobs(/*exclusive=*/false));
+  return Pinned(writer.Commit(), owner);
 }
 
-Result<storage::BlobInfo> BlobReaper::AdoptPinned(const std::string& scratch_path) {
-  std::shared_lock lock(sweep_mutex_);
-  AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, blobs_.AdoptFile(scratch_path));
-  Pin(info.sha256);
-  return info;
+Result<storage::BlobInfo> BlobReaper::AdoptPinned(const std::string& scratch_path, const std::string& owner) {
+  AGORA_ASSIGN_OR_RETURN(auto lock, metadata_.LockBlobs(/*exclusive=*/false));
+  return Pinned(blobs_.AdoptFile(scratch_path), owner);
 }
 
-void BlobReaper::Unpin(const std::vector<std::string>& sha256s) {
-  std::lock_guard lock(pins_mutex_);
-  for (const auto& sha : sha256s) {
-    auto it = pins_.find(sha);
-    if (it != pins_.end() && --it->second == 0) pins_.erase(it);
-  }
+Status BlobReaper::Unpin(const std::vector<std::string>& sha256s, const std::string& owner) {
+  return metadata_.UnpinBlobs(sha256s, owner);
 }
 
 Status BlobReaper::Sweep(const std::vector<std::string>& sha256s) {
   if (sha256s.empty()) return Status::Ok();
-  std::unique_lock lock(sweep_mutex_);
+  AGORA_ASSIGN_OR_RETURN(auto lock, metadata_.LockBlobs(/*exclusive=*/true));
   return SweepLocked(sha256s);
 }
 
 Status BlobReaper::SweepLocked(const std::vector<std::string>& candidates) {
-  std::lock_guard pins_lock(pins_mutex_);
   for (const auto& sha : candidates) {
-    if (pins_.count(sha) || !blobs_.Exists(sha)) continue;
+    if (!blobs_.Exists(sha)) continue;
     AGORA_ASSIGN_OR_RETURN(bool referenced, metadata_.IsBlobReferenced(sha));
     if (!referenced) AGORA_RETURN_IF_ERROR(blobs_.Remove(sha));
   }
   return Status::Ok();
 }
 
-Status BlobReaper::CollectGarbage() {
-  std::unique_lock lock(sweep_mutex_);
-  AGORA_RETURN_IF_ERROR(blobs_.CleanScratch());
+Status BlobReaper::CollectGarbage(bool clean_scratch) {
+  AGORA_ASSIGN_OR_RETURN(auto lock, metadata_.LockBlobs(/*exclusive=*/true));
+  if (clean_scratch) AGORA_RETURN_IF_ERROR(blobs_.CleanScratch());
   AGORA_ASSIGN_OR_RETURN(std::vector<std::string> all, blobs_.List());
   return SweepLocked(all);
 }
 
+BlobLease::BlobLease(BlobReaper& reaper) : reaper_(reaper), owner_(NewUuid()) {}
+
 Result<storage::BlobInfo> BlobLease::Commit(storage::BlobWriter& writer) {
-  AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, reaper_.CommitPinned(writer));
+  AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, reaper_.CommitPinned(writer, owner_));
   pinned_.push_back(info.sha256);
   return info;
 }
 
 Result<storage::BlobInfo> BlobLease::Adopt(const std::string& scratch_path) {
-  AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, reaper_.AdoptPinned(scratch_path));
+  AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, reaper_.AdoptPinned(scratch_path, owner_));
   pinned_.push_back(info.sha256);
   return info;
 }
 
 void BlobLease::Release(bool sweep) {
   if (pinned_.empty()) return;
-  reaper_.Unpin(pinned_);
-  // A failed sweep only leaves garbage behind, which the startup collection removes.
+  // A pin that fails to go expires by itself; a failed sweep only leaves garbage behind, which
+  // the startup collection removes.
+  (void)reaper_.Unpin(pinned_, owner_);
   if (sweep) (void)reaper_.Sweep(pinned_);
   pinned_.clear();
 }

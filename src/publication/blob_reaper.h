@@ -1,17 +1,15 @@
 // BlobReaper decides when a blob may be deleted. Blobs are committed before the metadata that
 // references them (a version's files, a job's request), so between the two a blob is referenced
-// by nothing but the request in flight. The reaper pins such blobs in memory, and serialises
-// commits against sweeps, so that a sweep never deletes a blob that a concurrent request has
-// just committed or deduplicated onto. A failed publication sweeps the blobs it committed; the
-// server collects everything unreferenced at startup.
+// by nothing but the request in flight. Such a request pins its blobs in the metadata store,
+// which every server over the store sees, and commits hold the store's blob lock shared while
+// sweeps hold it exclusively: a sweep (one at a time, on any server) therefore never deletes a
+// blob that a concurrent request has just committed or deduplicated onto. A failed publication
+// sweeps the blobs it committed; the server collects everything unreferenced at startup.
 //
 // Thread safety: all methods may be called from any thread.
 #pragma once
 
-#include <map>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -25,31 +23,32 @@ class BlobReaper {
  public:
   BlobReaper(storage::BlobStore& blobs, storage::MetadataStore& metadata) : blobs_(blobs), metadata_(metadata) {}
 
-  // Commits the writer's blob and pins it.
-  Result<storage::BlobInfo> CommitPinned(storage::BlobWriter& writer);
-  // Adopts a scratch file as a blob and pins it.
-  Result<storage::BlobInfo> AdoptPinned(const std::string& scratch_path);
-  void Unpin(const std::vector<std::string>& sha256s);
+  // Commits the writer's blob and pins it for `owner`.
+  Result<storage::BlobInfo> CommitPinned(storage::BlobWriter& writer, const std::string& owner);
+  // Adopts a scratch file as a blob and pins it for `owner`.
+  Result<storage::BlobInfo> AdoptPinned(const std::string& scratch_path, const std::string& owner);
+  Status Unpin(const std::vector<std::string>& sha256s, const std::string& owner);
   // Deletes those of `sha256s` that are neither pinned nor referenced by the metadata store.
   Status Sweep(const std::vector<std::string>& sha256s);
-  // Removes scratch files and every unreferenced, unpinned blob. Run at startup.
-  Status CollectGarbage();
+  // Removes every unreferenced, unpinned blob, and with `clean_scratch` the scratch files a crash
+  // left (not when other servers write to the same store). Run at startup.
+  Status CollectGarbage(bool clean_scratch = true);
+
+  // How long a pin outlives a server that died without unpinning.
+  static constexpr int64_t kPinMillis = 3'600'000;
 
  private:
   Status SweepLocked(const std::vector<std::string>& candidates);
-  void Pin(const std::string& sha256);
+  Result<storage::BlobInfo> Pinned(Result<storage::BlobInfo> committed, const std::string& owner);
 
   storage::BlobStore& blobs_;
   storage::MetadataStore& metadata_;
-  std::shared_mutex sweep_mutex_;  // shared: commits; exclusive: sweeps
-  std::mutex pins_mutex_;
-  std::map<std::string, int> pins_;
 };
 
 // Pins held by one request; unpins (and optionally sweeps) when released or destroyed.
 class BlobLease {
  public:
-  explicit BlobLease(BlobReaper& reaper) : reaper_(reaper) {}
+  explicit BlobLease(BlobReaper& reaper);
   ~BlobLease() { Release(/*sweep=*/true); }
   BlobLease(const BlobLease&) = delete;
   BlobLease& operator=(const BlobLease&) = delete;
@@ -61,6 +60,7 @@ class BlobLease {
 
  private:
   BlobReaper& reaper_;
+  const std::string owner_;  // this request, as the pins' owner
   std::vector<std::string> pinned_;
 };
 

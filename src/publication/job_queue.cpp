@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
+
 #include "common/ids.h"
 
 namespace agora::publication {
@@ -21,22 +23,19 @@ std::string StepsJson(size_t reached, const std::string& reached_status, const s
 }
 
 PublicationQueue::PublicationQueue(Publisher& publisher, storage::MetadataStore& metadata, BlobReaper& reaper,
-                                   int workers)
-    : publisher_(publisher), metadata_(metadata), reaper_(reaper), worker_count_(workers < 1 ? 1 : workers) {}
+                                   int workers, QueueOptions options)
+    : publisher_(publisher), metadata_(metadata), reaper_(reaper), worker_count_(workers < 1 ? 1 : workers),
+      options_(options), owner_(NewUuid()) {}
 
 PublicationQueue::~PublicationQueue() { Stop(); }
 
-Status PublicationQueue::Recover() {
-  AGORA_ASSIGN_OR_RETURN(std::vector<storage::PublicationJob> jobs, metadata_.ListUnfinishedJobs());
-  std::lock_guard lock(mutex_);
-  for (const auto& job : jobs) queue_.push_back(job.run_id);
-  return Status::Ok();
-}
+Status PublicationQueue::Recover() { return metadata_.ReleaseJobLeases(); }
 
 void PublicationQueue::Start() {
   std::lock_guard lock(mutex_);
   stopping_ = false;
   for (int i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+  heartbeat_ = std::thread([this] { HeartbeatLoop(); });
 }
 
 void PublicationQueue::Stop() {
@@ -47,6 +46,7 @@ void PublicationQueue::Stop() {
   wake_.notify_all();
   for (auto& worker : workers_) worker.join();
   workers_.clear();
+  if (heartbeat_.joinable()) heartbeat_.join();
 }
 
 storage::PublicationJob QueuedJob(const PublicationRequest& request) {
@@ -67,7 +67,7 @@ Result<std::string> PublicationQueue::Submit(const PublicationRequest& request) 
   AGORA_RETURN_IF_ERROR(metadata_.PutJob(job));
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(job.run_id);
+    ++wakeups_;
   }
   wake_.notify_one();
   return job.run_id;
@@ -76,47 +76,74 @@ Result<std::string> PublicationQueue::Submit(const PublicationRequest& request) 
 Result<storage::PublicationJob> PublicationQueue::Get(const std::string& run_id) { return metadata_.GetJob(run_id); }
 
 void PublicationQueue::WaitIdle() {
-  std::unique_lock lock(mutex_);
-  idle_.wait(lock, [this] { return queue_.empty() && running_ == 0; });
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (running_.empty() && wakeups_ == 0) {
+        auto unfinished = metadata_.ListUnfinishedJobs();
+        if (!unfinished.ok() || unfinished->empty()) return;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void PublicationQueue::WorkerLoop() {
   while (true) {
-    std::string run_id;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (stopping_) return;
-      run_id = std::move(queue_.front());
-      queue_.pop_front();
-      ++running_;
-    }
-    RunJob(run_id);
     {
       std::lock_guard lock(mutex_);
-      --running_;
+      if (stopping_) return;
+      if (wakeups_ > 0) --wakeups_;
     }
-    idle_.notify_all();
+    const int64_t now = NowMillis();
+    auto claimed = metadata_.ClaimJob(owner_, now, now + options_.lease_millis);
+    if (claimed.ok() && claimed->has_value()) {
+      storage::PublicationJob job = std::move(**claimed);
+      {
+        std::lock_guard lock(mutex_);
+        running_.insert(job.run_id);
+      }
+      const std::string run_id = job.run_id;
+      RunJob(std::move(job));
+      std::lock_guard lock(mutex_);
+      running_.erase(run_id);
+      continue;
+    }
+    // Nothing to take (or the store failed): wait for a submission here, or look again later
+    // for jobs that other servers stored or whose leases run out.
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_millis),
+                   [this] { return stopping_ || wakeups_ > 0; });
   }
 }
 
-// A job found running after a restart may have stored its version just before the crash.
+// Renews the leases of the jobs this queue runs, well before they run out.
+void PublicationQueue::HeartbeatLoop() {
+  const auto period = std::chrono::milliseconds(std::max<int64_t>(options_.lease_millis / 3, 1));
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
+    const std::set<std::string> running = running_;
+    lock.unlock();
+    for (const auto& run_id : running)
+      (void)metadata_.RenewJobLease(run_id, owner_, NowMillis() + options_.lease_millis);
+    lock.lock();
+  }
+}
+
+// A job taken again (its server died, or lost its lease) may have stored its version already.
 bool PublicationQueue::AlreadyPublished(const storage::PublicationJob& job) {
-  if (job.status != "running") return false;
+  if (job.attempts < 2) return false;
   auto version = metadata_.GetVersion(job.coordinates);
   return version.ok() && version->created_millis >= job.created_millis;
 }
 
-void PublicationQueue::RunJob(const std::string& run_id) {
-  auto loaded = metadata_.GetJob(run_id);
-  if (!loaded.ok()) return;  // nothing to run: the row is gone
-  storage::PublicationJob job = std::move(loaded).value();
+void PublicationQueue::RunJob(storage::PublicationJob job) {
   auto request = PublicationRequest::FromJson(job.request_json);
   if (!request.ok()) {
     job.status = "error";
     job.steps_json = StepsJson(0, "error", {request.status().message()});
     job.updated_millis = NowMillis();
-    (void)metadata_.PutJob(job);
+    (void)metadata_.UpdateClaimedJob(job, owner_);
     return;
   }
   if (AlreadyPublished(job)) {
@@ -129,9 +156,14 @@ void PublicationQueue::RunJob(const std::string& run_id) {
     job.status = "running";
     job.steps_json = StepsJson(step, "running", {});
     job.updated_millis = NowMillis();
-    (void)metadata_.PutJob(job);  // progress only; the final state below is what must be stored
+    (void)metadata_.UpdateClaimedJob(job, owner_);  // progress only; the final state below is what must be stored
   };
   const auto outcome = publisher_.Publish(*request, observe);
+  // Another run of this job (on a server that took it over) may have stored the version first.
+  if (!outcome.ok() && outcome.status().kind() == Status::Kind::kConflict && AlreadyPublished(job)) {
+    (void)Finish(job, *request, metadata_.GetVersion(job.coordinates), Publisher::Steps().size() - 1);
+    return;
+  }
   (void)Finish(job, *request, outcome, reached);
 }
 
@@ -148,7 +180,8 @@ Status PublicationQueue::Finish(storage::PublicationJob& job, const PublicationR
     if (errors.empty()) errors.push_back(outcome.status().message());
     job.steps_json = StepsJson(reached_step, "error", errors);
   }
-  AGORA_RETURN_IF_ERROR(metadata_.PutJob(job));
+  // A server that lost the job leaves its outcome to the new owner (JOB_LEASE_LOST).
+  AGORA_RETURN_IF_ERROR(metadata_.UpdateClaimedJob(job, owner_));
   // The finished job no longer holds its request's blobs; what no version references goes.
   return reaper_.Sweep(request.BlobRefs());
 }

@@ -1,14 +1,18 @@
 // PublicationQueue runs asynchronous publications. Submit stores the job (with the request and
 // the blobs it holds) in the metadata store before answering, so a 202 means the job survives a
-// crash: after a restart, Recover requeues every job that was queued or running. Workers run the
-// Publisher and record each step in the job row, which the publication status endpoint reads.
+// crash. Workers take jobs from the store (MetadataStore::ClaimJob), so that any server over a
+// shared store runs any server's jobs: a job is leased to its server, which renews the lease
+// while it runs; when a server dies, another takes its jobs once their leases run out. Workers
+// run the Publisher and record each step in the job row, which the publication status endpoint
+// reads. A job may thus run more than once: a publication is idempotent (a version it already
+// stored counts as done), and a server that lost a job to another never records its outcome.
 //
 // Thread safety: all public methods may be called from any thread. Start and Stop are called by
 // the owner, once each.
 #pragma once
 
 #include <condition_variable>
-#include <deque>
+#include <set>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,12 +26,19 @@
 
 namespace agora::publication {
 
+struct QueueOptions {
+  int64_t lease_millis = 30'000;  // a dead server's jobs wait this long before another takes them
+  int64_t poll_millis = 1'000;    // how often idle workers look for jobs that other servers stored
+};
+
 class PublicationQueue {
  public:
-  PublicationQueue(Publisher& publisher, storage::MetadataStore& metadata, BlobReaper& reaper, int workers);
+  PublicationQueue(Publisher& publisher, storage::MetadataStore& metadata, BlobReaper& reaper, int workers,
+                   QueueOptions options = {});
   ~PublicationQueue();
 
-  // Requeues the jobs a previous process left queued or running. Call before Start.
+  // Before Start, when this is the only server over the store: the jobs a previous process left
+  // running are taken again at once, rather than after their leases run out.
   Status Recover();
   void Start();
   // Finishes the jobs being run; queued ones stay queued in the store for the next start.
@@ -42,7 +53,8 @@ class PublicationQueue {
 
  private:
   void WorkerLoop();
-  void RunJob(const std::string& run_id);
+  void HeartbeatLoop();
+  void RunJob(storage::PublicationJob job);
   Status Finish(storage::PublicationJob& job, const PublicationRequest& request,
                 const Result<assets::AssetVersion>& outcome, size_t reached_step);
   bool AlreadyPublished(const storage::PublicationJob& job);
@@ -51,14 +63,16 @@ class PublicationQueue {
   storage::MetadataStore& metadata_;
   BlobReaper& reaper_;
   const int worker_count_;
+  const QueueOptions options_;
+  const std::string owner_;  // this queue, as the owner of the jobs it runs
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::condition_variable idle_;
-  std::deque<std::string> queue_;
-  int running_ = 0;
+  int wakeups_ = 0;  // jobs submitted here that no worker has looked for yet
+  std::set<std::string> running_;  // run ids of the jobs this queue runs
   bool stopping_ = false;
   std::vector<std::thread> workers_;
+  std::thread heartbeat_;
 };
 
 // A new queued job holding `request` (and its blobs), with a fresh run id.

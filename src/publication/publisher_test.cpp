@@ -43,7 +43,7 @@ class PublisherTest : public ::testing::Test {
     auto writer = blobs_->NewWriter();
     EXPECT_TRUE(writer.ok());
     EXPECT_TRUE((*writer)->Append(bytes.data(), bytes.size()).ok());
-    auto info = reaper_->CommitPinned(**writer);
+    auto info = reaper_->CommitPinned(**writer, "test-upload");
     EXPECT_TRUE(info.ok());
     return UploadedFile{classifier, packaging, file_name, *info};
   }
@@ -301,7 +301,7 @@ TEST_P(PublisherFaultTest, FailsCleanly) {
   auto writer = (*blobs)->NewWriter();
   const std::string zip = Zip({{"api.raml", kRaml}});
   ASSERT_TRUE((*writer)->Append(zip.data(), zip.size()).ok());
-  auto uploaded = reaper.CommitPinned(**writer);
+  auto uploaded = reaper.CommitPinned(**writer, "test-upload");
   ASSERT_TRUE(uploaded.ok());
   PublicationRequest request = Request("faulty", "1.0.0");
   request.properties = {{"apiVersion", "v1"}, {"mainFile", "api.raml"}};

@@ -327,8 +327,8 @@ Router::Selection Router::Select(const std::string& method, std::string_view pat
 Router::Router() = default;
 Router::~Router() = default;
 
-void Router::LimitRate(uint32_t requests_per_minute) {
-  rate_limiter_ = requests_per_minute ? std::make_unique<RateLimiter>(requests_per_minute) : nullptr;
+void Router::LimitRate(uint32_t requests_per_minute, SharedRateCounts* shared) {
+  rate_limiter_ = requests_per_minute ? std::make_unique<RateLimiter>(requests_per_minute, shared) : nullptr;
 }
 
 namespace {

@@ -131,6 +131,7 @@ class RequestObserver {
 };
 
 class RateLimiter;
+class SharedRateCounts;
 
 class Router {
  public:
@@ -157,8 +158,9 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
   // Limits each client (bearer token, else address) to `requests_per_minute`; beyond it, 429.
-  // Every answer then carries X-RateLimit-Limit, -Remaining and -Reset. 0 turns it off.
-  void LimitRate(uint32_t requests_per_minute);
+  // Every answer then carries X-RateLimit-Limit, -Remaining and -Reset. 0 turns it off. With
+  // `shared`, the limit holds over every server that shares the counts (see rate_limiter.h).
+  void LimitRate(uint32_t requests_per_minute, SharedRateCounts* shared = nullptr);
 
   // Observers are added before the server starts.
   void AddObserver(RequestObserver* observer) { observers_.push_back(observer); }

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
 #include "server/fake_request.h"
 #include "server/http.h"
 #include "server/rate_limiter.h"
@@ -239,6 +244,35 @@ TEST(RateLimiterTest, CountsPerClientInOneMinuteWindows) {
   EXPECT_EQ(refused.reset_seconds, 58);
   EXPECT_TRUE(limiter.Admit("bearer b", 3000).allowed) << "another client has its own window";
   EXPECT_TRUE(limiter.Admit("bearer a", 61000).allowed) << "a new window starts after a minute";
+}
+
+// Two servers sharing their counts: a client spreading its requests over both gets the limit of one.
+class FakeSharedCounts : public SharedRateCounts {
+ public:
+  Result<uint64_t> Add(const std::string& client, int64_t window_start_millis, uint64_t count) override {
+    std::lock_guard lock(mutex);
+    return totals[client + "@" + std::to_string(window_start_millis)] += count;
+  }
+  std::mutex mutex;
+  std::map<std::string, uint64_t> totals;
+};
+
+TEST(RateLimiterTest, ServersSharingCountsKeepOneLimit) {
+  FakeSharedCounts shared;
+  RateLimiter a(10, &shared), b(10, &shared);
+  const int64_t now = 60'000 * 1000 + 5'000;
+  int admitted = 0;
+  for (int i = 0; i < 6; ++i) admitted += a.Admit("bearer t", now).allowed;
+  EXPECT_EQ(admitted, 6);
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));  // a's counts reach the shared ones
+  for (int i = 0; i < 10; ++i) admitted += b.Admit("bearer t", now + 1).allowed;
+  EXPECT_EQ(admitted, 10) << "b knew of a's six at the client's first request";
+  const RateDecision refused = b.Admit("bearer t", now + 2);
+  EXPECT_FALSE(refused.allowed);
+  EXPECT_EQ(refused.remaining, 0u);
+  EXPECT_EQ(refused.reset_seconds, 55) << "windows start on the minute";
+  EXPECT_TRUE(a.Admit("bearer t", now + 60'000).allowed) << "the next minute starts afresh";
+  EXPECT_TRUE(b.Admit("bearer other", now).allowed) << "other clients have their own counts";
 }
 
 TEST(RateLimiterTest, RouterAnswers429WithHeaders) {

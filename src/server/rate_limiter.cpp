@@ -1,6 +1,8 @@
 #include "server/rate_limiter.h"
 
+#include <chrono>
 #include <iterator>
+#include <vector>
 
 #include "common/hash.h"
 
@@ -8,10 +10,26 @@ namespace agora::server {
 namespace {
 constexpr int64_t kWindowMillis = 60'000;
 constexpr size_t kMaxClients = 100'000;
+constexpr auto kExchangePeriod = std::chrono::milliseconds(100);
 }  // namespace
+
+RateLimiter::RateLimiter(uint32_t requests_per_minute, SharedRateCounts* shared)
+    : limit_(requests_per_minute), shared_(shared) {
+  if (shared_) exchanger_ = std::thread([this] { ExchangeLoop(); });
+}
+
+RateLimiter::~RateLimiter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_all();
+  if (exchanger_.joinable()) exchanger_.join();
+}
 
 RateDecision RateLimiter::Admit(const std::string& client, int64_t now_millis) {
   const std::string key = Sha256Hex(client);
+  if (shared_) return AdmitShared(key, now_millis);
   std::lock_guard lock(mutex_);
   if (windows_.size() >= kMaxClients) {
     for (auto it = windows_.begin(); it != windows_.end();)
@@ -26,6 +44,59 @@ RateDecision RateLimiter::Admit(const std::string& client, int64_t now_millis) {
   if (decision.allowed) ++window.count;
   decision.remaining = limit_ - window.count;
   return decision;
+}
+
+RateDecision RateLimiter::AdmitShared(const std::string& key, int64_t now_millis) {
+  const int64_t start = now_millis - now_millis % kWindowMillis;  // windows on the minute, alike on every server
+  RateDecision decision;
+  decision.limit = limit_;
+  decision.reset_seconds = (start + kWindowMillis - now_millis + 999) / 1000;
+  std::unique_lock lock(mutex_);
+  auto it = windows_.find(key);
+  if (it == windows_.end() || it->second.start_millis != start) {
+    if (windows_.size() >= kMaxClients) {
+      for (auto old = windows_.begin(); old != windows_.end();)
+        old = old->second.start_millis != start ? windows_.erase(old) : std::next(old);
+    }
+    // This client's first request of the window here: what the other servers admitted decides.
+    lock.unlock();
+    auto total = shared_->Add(key, start, 1);
+    lock.lock();
+    Window& window = windows_[key];
+    window = {start, 1, total.ok() ? *total : 0, total.ok() ? 0u : 1u};  // unsent: sent again by the exchange
+    const uint64_t seen = window.shared + window.unsent;
+    decision.allowed = seen <= limit_;
+    decision.remaining = seen >= limit_ ? 0 : static_cast<uint32_t>(limit_ - seen);
+    return decision;
+  }
+  Window& window = it->second;
+  const uint64_t seen = window.shared + window.unsent;
+  decision.allowed = seen < limit_;
+  if (decision.allowed) ++window.unsent;
+  decision.remaining = seen + decision.allowed >= limit_ ? 0 : static_cast<uint32_t>(limit_ - seen - decision.allowed);
+  return decision;
+}
+
+// Adds what this server admitted since the last exchange to the shared counts, and takes back
+// the totals. A failed exchange keeps the requests for the next one.
+void RateLimiter::ExchangeLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stop_.wait_for(lock, kExchangePeriod, [this] { return stopping_; })) {
+    std::vector<std::pair<std::string, Window>> unsent;
+    for (auto& [key, window] : windows_)
+      if (window.unsent > 0) unsent.emplace_back(key, window);
+    lock.unlock();
+    std::vector<std::pair<std::string, Result<uint64_t>>> totals;
+    for (const auto& [key, window] : unsent) totals.emplace_back(key, shared_->Add(key, window.start_millis, window.unsent));
+    lock.lock();
+    for (size_t i = 0; i < unsent.size(); ++i) {
+      auto it = windows_.find(unsent[i].first);
+      if (!totals[i].second.ok() || it == windows_.end() || it->second.start_millis != unsent[i].second.start_millis)
+        continue;
+      it->second.unsent -= unsent[i].second.unsent;
+      it->second.shared = *totals[i].second;
+    }
+  }
 }
 
 }  // namespace agora::server

@@ -193,8 +193,9 @@ template <class Stream>
 class Connection {
  public:
   Connection(Stream& stream, const ServerOptions& options, const Router& router, ConnectionState& state,
-             const std::atomic<bool>& stopping, asio::yield_context yield)
-      : stream_(stream), options_(options), router_(router), state_(state), stopping_(stopping), yield_(yield) {
+             const std::atomic<bool>& stopping, const std::atomic<bool>& closing, asio::yield_context yield)
+      : stream_(stream), options_(options), router_(router), state_(state), stopping_(stopping), closing_(closing),
+        yield_(yield) {
     // Beast reads the socket in pieces no larger than this buffer's free capacity: a large buffer
     // makes body reads tens of KiB at a time instead of a few hundred bytes.
     buffer_.reserve(kReadBuffer);
@@ -389,7 +390,7 @@ class Connection {
       keep_alive_ = false;
       left_input_unread_ = true;
     }
-    if (stopping_) keep_alive_ = false;  // tell the client this connection ends with this answer
+    if (stopping_ || closing_) keep_alive_ = false;  // tell the client this connection ends with this answer
     const bool written = Write(std::move(response), head);
     router_.Done(request, written_status_, bytes_written_);
     return written && keep_alive_;
@@ -566,6 +567,7 @@ class Connection {
   uint64_t bytes_written_ = 0;
   ConnectionState& state_;
   const std::atomic<bool>& stopping_;
+  const std::atomic<bool>& closing_;  // see Server::EndKeepAlive
   asio::yield_context yield_;
   beast::flat_buffer buffer_;
   Parser* parser_ = nullptr;  // the current request's parser, during Answer
@@ -627,6 +629,8 @@ class Server::Impl {
   }
 
   std::vector<uint16_t> bound_ports() const { return ports_; }
+
+  void EndKeepAlive() { closing_ = true; }
 
   void Stop() {
     std::lock_guard lock(stop_mutex_);
@@ -743,7 +747,7 @@ class Server::Impl {
 
   void ServePlain(PlainStream& stream, ConnectionState& state, asio::yield_context yield) {
     state.close = [&stream] { stream.cancel(); };
-    Connection<PlainStream> connection(stream, options_, router_, state, stopping_, yield);
+    Connection<PlainStream> connection(stream, options_, router_, state, stopping_, closing_, yield);
     connection.Run();
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -758,7 +762,7 @@ class Server::Impl {
     stream.async_handshake(asio::ssl::stream_base::server, yield[ec]);
     if (ec) return;
     beast::get_lowest_layer(stream).expires_never();  // from here the deadline sweep keeps time
-    Connection<TlsStream> connection(stream, options_, router_, state, stopping_, yield);
+    Connection<TlsStream> connection(stream, options_, router_, state, stopping_, closing_, yield);
     connection.Run();
     beast::get_lowest_layer(stream).expires_after(kLingerTime);
     stream.async_shutdown(yield[ec]);
@@ -850,6 +854,7 @@ class Server::Impl {
   std::condition_variable drained_;
   std::list<std::shared_ptr<ConnectionState>> connections_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> closing_{false};  // answers end their connections
   asio::ssl::context tls_{asio::ssl::context::tls_server};
   asio::io_context io_;
   asio::steady_timer sweep_timer_{io_};
@@ -865,6 +870,7 @@ Server::Server(ServerOptions options, const Router& router) : impl_(std::make_un
 Server::~Server() = default;
 Status Server::Start() { return impl_->Start(); }
 std::vector<uint16_t> Server::bound_ports() const { return impl_->bound_ports(); }
+void Server::EndKeepAlive() { impl_->EndKeepAlive(); }
 void Server::Stop() { impl_->Stop(); }
 void Server::Wait() { impl_->Wait(); }
 

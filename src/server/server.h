@@ -48,6 +48,10 @@ class Server {
   Status Start();
   // Actual ports, in the order of options.endpoints (resolves port 0).
   std::vector<uint16_t> bound_ports() const;
+  // From now on every answer ends its connection (Connection: close), while the server goes on
+  // accepting and serving: before a graceful stop, a balancer's idle keep-alive connections to
+  // this server then end cleanly rather than under a request (see agora serve's drain).
+  void EndKeepAlive();
   // Graceful stop; idempotent.
   void Stop();
   // Blocks until the server has stopped.

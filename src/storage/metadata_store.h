@@ -83,6 +83,10 @@ struct PublicationJob {
   std::vector<std::string> blob_refs;  // blobs the request holds on to until the job ends
   int64_t created_millis = 0;
   int64_t updated_millis = 0;
+  // Which server runs it, until when, and how many times a server took it (see ClaimJob).
+  std::string owner;
+  int64_t lease_until_millis = 0;
+  int64_t attempts = 0;
 };
 
 // A version-agnostic edit: the fields that are set change on every version of the asset.
@@ -177,6 +181,12 @@ class MetadataStore {
   // counts only this process's writes (one server per database); the PostgreSQL store also counts
   // other servers' writes, within a moment of their commit.
   virtual uint64_t Generation() const = 0;
+  // Makes Generation() count every write that any server committed before this call, so that a
+  // cache checked after it serves nothing older than a write already acknowledged elsewhere (a
+  // client writing through one server and reading through another sees its write). The SQLite
+  // store sees every write at once; the PostgreSQL store reads the generation sequence, one read
+  // shared by concurrent callers. May block for a round trip to the database.
+  virtual Status CatchUp() { return Status::Ok(); }
 
   // A server-wide setting, created with `value_if_missing` by whoever asks first (atomically), so
   // every process over the same database agrees on it (the key that signs download links).
@@ -260,19 +270,55 @@ class MetadataStore {
   // outranks a keyword or tag match, which outranks a description match).
   virtual Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) = 0;
 
-  // SHA-256 of every blob that a version file or an unfinished (queued or running) job refers to.
+  // SHA-256 of every blob that a version file, a portal page or resource, an unfinished (queued
+  // or running) job or an unexpired pin refers to.
   virtual Result<std::vector<std::string>> ReferencedBlobs() = 0;
   // Whether one blob is referenced, by the same rule.
   virtual Result<bool> IsBlobReferenced(const std::string& sha256) = 0;
+
+  // Blob safety for every server over the store (see publication/blob_reaper.h). A pin marks a
+  // blob that a request in flight holds before any row refers to it: it counts as a reference
+  // until its owner unpins it or `expires_millis` passes (its server died). LockBlobs takes the
+  // lock between committing blobs (shared) and sweeping unreferenced ones (exclusive), held
+  // until the returned handle goes. The SQLite store, which one server owns, keeps pins and the
+  // lock in memory; the PostgreSQL store in a table and an advisory lock.
+  virtual Status PinBlobs(const std::vector<std::string>& sha256s, const std::string& owner,
+                          int64_t expires_millis) = 0;
+  virtual Status UnpinBlobs(const std::vector<std::string>& sha256s, const std::string& owner) = 0;
+  class BlobLock {
+   public:
+    virtual ~BlobLock() = default;
+  };
+  virtual Result<std::unique_ptr<BlobLock>> LockBlobs(bool exclusive) = 0;
+
+  // Rate limits over every server (see server/rate_limiter.h): adds `count` requests of `client`
+  // to its window starting at `window_start_millis` and answers the window's total. Windows that
+  // ended more than a minute ago are forgotten. The SQLite store keeps them in memory.
+  virtual Result<uint64_t> AddRequestCount(const std::string& client, int64_t window_start_millis, uint64_t count) = 0;
 
   // Publication jobs.
   virtual Status PutJob(const PublicationJob& job) = 0;  // insert or replace by run_id
   virtual Result<PublicationJob> GetJob(const std::string& run_id) = 0;
   // Jobs whose status is queued or running (to resume after a restart), oldest first.
   virtual Result<std::vector<PublicationJob>> ListUnfinishedJobs() = 0;
+  // Running jobs, safely from any number of servers. ClaimJob gives `owner` the oldest job that is
+  // queued, or running on a lease that ran out before `now_millis` (its server died): the job is
+  // then running, leased to `owner` until `lease_until_millis`, one attempt more; nullopt when no
+  // job is waiting. While it runs, its owner renews the lease; RenewJobLease and UpdateClaimedJob
+  // (which stores status, steps, type and blob references) act only while `owner` still holds
+  // the job, and answer Conflict JOB_LEASE_LOST otherwise, so a server that lost a job never
+  // overwrites what the new owner does. ReleaseJobLeases ends every lease at once (the embedded
+  // server's start: the process that held them is gone).
+  virtual Result<std::optional<PublicationJob>> ClaimJob(const std::string& owner, int64_t now_millis,
+                                                         int64_t lease_until_millis) = 0;
+  virtual Status RenewJobLease(const std::string& run_id, const std::string& owner, int64_t lease_until_millis) = 0;
+  virtual Status UpdateClaimedJob(const PublicationJob& job, const std::string& owner) = 0;
+  virtual Status ReleaseJobLeases() = 0;
 
   // Consistency check for tests and startup (PRAGMA integrity_check for SQLite).
   virtual Status CheckIntegrity() = 0;
+  // Whether the store answers now (a trivial read): for readiness checks.
+  virtual Status Ping() = 0;
 };
 
 // Tuning of the embedded backend.
@@ -301,6 +347,7 @@ Result<std::unique_ptr<MetadataStore>> OpenSqliteMetadataStore(const std::string
 // Tuning of the PostgreSQL backend.
 struct PostgresOptions {
   int connections = 8;  // at most this many statements run at once
+  std::string password;  // used unless the conninfo has one (which it should not: see agora serve)
   // Whether Generation() follows other servers' writes (a thread and a connection of its own);
   // one-shot commands such as `agora admin` need not.
   bool listen = true;
@@ -310,7 +357,8 @@ struct PostgresOptions {
 int PostgresSchemaVersion();
 
 // A cluster's backend: the PostgreSQL database `conninfo` names (a postgresql:// URL or libpq
-// connection string; the password comes from PGPASSWORD or ~/.pgpass as libpq reads them). Its
+// connection string; the password from the options, or PGPASSWORD or ~/.pgpass as libpq reads
+// them). Its
 // schema is created or migrated first, safely when several servers start at once. Unavailable if
 // the database cannot be reached.
 Result<std::unique_ptr<MetadataStore>> OpenPostgresMetadataStore(const std::string& conninfo,

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "common/ids.h"
@@ -797,6 +799,149 @@ TEST_P(MetadataStoreContract, GenerationGrowsWithEveryWrite) {
   EXPECT_GT(after, before);
   EXPECT_FALSE(store_->PutVersion(Version("api", "1.0.0")).ok());
   EXPECT_GT(store_->Generation(), after) << "a failed write counts too";
+}
+
+
+TEST_P(MetadataStoreContract, JobsAreClaimedOldestFirstOnceEach) {
+  PublicationJob a{"run-a", "org-a", {"g", "a", "1.0.0"}, "publication", "queued", "", "[]", "{}", {}, 10, 10};
+  PublicationJob b{"run-b", "org-a", {"g", "b", "1.0.0"}, "publication", "queued", "", "[]", "{}", {}, 20, 20};
+  ASSERT_TRUE(store_->PutJob(b).ok());
+  ASSERT_TRUE(store_->PutJob(a).ok());
+  auto first = store_->ClaimJob("server-1", 100, 1100);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->run_id, "run-a") << "oldest first";
+  EXPECT_EQ((*first)->status, "running");
+  EXPECT_EQ((*first)->owner, "server-1");
+  EXPECT_EQ((*first)->lease_until_millis, 1100);
+  EXPECT_EQ((*first)->attempts, 1);
+  auto second = store_->ClaimJob("server-2", 100, 1100);
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((*second)->run_id, "run-b");
+  EXPECT_FALSE(store_->ClaimJob("server-3", 100, 1100)->has_value()) << "both are leased";
+  EXPECT_TRUE(store_->RenewJobLease("run-a", "server-1", 2000).ok());
+  EXPECT_EQ(store_->RenewJobLease("run-a", "server-2", 2000).code(), "JOB_LEASE_LOST");
+  EXPECT_EQ(store_->GetJob("run-a")->lease_until_millis, 2000);
+}
+
+// A server that dies leaves its job leased; once the lease runs out another server takes it, and
+// the first one, should it come back, can no longer record anything.
+TEST_P(MetadataStoreContract, AnExpiredLeaseHandsTheJobToAnotherServer) {
+  PublicationJob job{"run-1", "org-a", {"g", "a", "1.0.0"}, "publication", "queued", "", "[]", "{}",
+                     {std::string(64, 'f')}, 10, 10};
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  ASSERT_TRUE(store_->ClaimJob("dead", 100, 1000)->has_value());
+  EXPECT_FALSE(store_->ClaimJob("alive", 999, 1999)->has_value()) << "the lease still holds";
+  auto taken = store_->ClaimJob("alive", 1001, 2001);
+  ASSERT_TRUE(taken.ok() && taken->has_value());
+  EXPECT_EQ((*taken)->owner, "alive");
+  EXPECT_EQ((*taken)->attempts, 2);
+  EXPECT_EQ((*taken)->blob_refs, job.blob_refs);
+  job.status = "completed";
+  job.steps_json = "[\"dead\"]";
+  EXPECT_EQ(store_->UpdateClaimedJob(job, "dead").code(), "JOB_LEASE_LOST");
+  EXPECT_EQ(store_->RenewJobLease("run-1", "dead", 5000).code(), "JOB_LEASE_LOST");
+  job.steps_json = "[\"alive\"]";
+  job.blob_refs = {};
+  ASSERT_TRUE(store_->UpdateClaimedJob(job, "alive").ok());
+  auto done = store_->GetJob("run-1");
+  EXPECT_EQ(done->status, "completed");
+  EXPECT_EQ(done->steps_json, "[\"alive\"]");
+  EXPECT_TRUE(done->blob_refs.empty());
+  EXPECT_EQ(store_->UpdateClaimedJob(job, "alive").code(), "JOB_LEASE_LOST") << "a finished job is done with";
+  EXPECT_FALSE(store_->ClaimJob("other", 100000, 101000)->has_value()) << "a finished job is never taken again";
+}
+
+TEST_P(MetadataStoreContract, ReleasedLeasesAreTakenAtOnce) {
+  PublicationJob job{"run-1", "org-a", {"g", "a", "1.0.0"}, "publication", "queued", "", "[]", "{}", {}, 10, 10};
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  ASSERT_TRUE(store_->ClaimJob("before-restart", 100, 100000)->has_value());
+  job.status = "running";
+  job.steps_json = "[1]";
+  ASSERT_TRUE(store_->PutJob(job).ok());
+  EXPECT_EQ(store_->GetJob("run-1")->owner, "before-restart") << "PutJob leaves the lease alone";
+  EXPECT_FALSE(store_->ClaimJob("after-restart", 200, 1200)->has_value());
+  ASSERT_TRUE(store_->ReleaseJobLeases().ok());
+  auto again = store_->ClaimJob("after-restart", 200, 1200);
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->run_id, "run-1");
+}
+
+// Many servers asking at once: every job is taken by exactly one of them.
+TEST_P(MetadataStoreContract, ConcurrentClaimsTakeEveryJobOnce) {
+  constexpr int kJobs = 40;
+  for (int i = 0; i < kJobs; ++i)
+    ASSERT_TRUE(store_->PutJob({"run-" + std::to_string(100 + i), "org-a", {"g", "a", "1.0.0"}, "publication", "queued",
+                                "", "[]", "{}", {}, i, i}).ok());
+  std::mutex mutex;
+  std::vector<std::string> taken;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 6; ++w) {
+    workers.emplace_back([&, w] {
+      while (true) {
+        auto job = store_->ClaimJob("worker-" + std::to_string(w), 100, 100000);
+        if (!job.ok()) continue;  // e.g. a busy store: ask again
+        if (!job->has_value()) return;
+        std::lock_guard lock(mutex);
+        taken.push_back((*job)->run_id);
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  std::sort(taken.begin(), taken.end());
+  EXPECT_EQ(taken.size(), size_t{kJobs});
+  EXPECT_EQ(std::unique(taken.begin(), taken.end()), taken.end()) << "no job taken twice";
+}
+
+TEST_P(MetadataStoreContract, PinnedBlobsCountAsReferencedUntilUnpinnedOrExpired) {
+  const std::string a(64, 'a'), b(64, 'b'), c(64, 'c');
+  const int64_t later = NowMillis() + 60'000;
+  ASSERT_TRUE(store_->PinBlobs({a, b}, "request-1", later).ok());
+  ASSERT_TRUE(store_->PinBlobs({a}, "request-2", later).ok());
+  ASSERT_TRUE(store_->PinBlobs({c}, "request-3", NowMillis() - 1).ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(a));
+  EXPECT_TRUE(*store_->IsBlobReferenced(b));
+  EXPECT_FALSE(*store_->IsBlobReferenced(c)) << "an expired pin is no reference";
+  auto referenced = *store_->ReferencedBlobs();
+  std::sort(referenced.begin(), referenced.end());
+  EXPECT_EQ(referenced, (std::vector<std::string>{a, b}));
+  ASSERT_TRUE(store_->UnpinBlobs({a, b}, "request-1").ok());
+  EXPECT_TRUE(*store_->IsBlobReferenced(a)) << "request-2 still holds it";
+  EXPECT_FALSE(*store_->IsBlobReferenced(b));
+  ASSERT_TRUE(store_->UnpinBlobs({a}, "request-2").ok());
+  EXPECT_FALSE(*store_->IsBlobReferenced(a));
+  EXPECT_TRUE(store_->UnpinBlobs({a}, "request-9").ok()) << "unpinning what is not pinned is no error";
+}
+
+// The blob lock: commits share it, a sweep holds it alone.
+TEST_P(MetadataStoreContract, TheBlobLockKeepsSweepsApartFromCommits) {
+  auto shared_1 = store_->LockBlobs(false);
+  auto shared_2 = store_->LockBlobs(false);
+  ASSERT_TRUE(shared_1.ok() && shared_2.ok()) << "commits do not wait for each other";
+  std::atomic<bool> swept{false};
+  std::thread sweeper([&] {
+    auto exclusive = store_->LockBlobs(true);
+    EXPECT_TRUE(exclusive.ok());
+    swept = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(swept) << "the sweep waits for the commits";
+  shared_1->reset();
+  shared_2->reset();
+  sweeper.join();
+  EXPECT_TRUE(swept);
+  EXPECT_TRUE(store_->LockBlobs(true).ok()) << "and releases the lock";
+}
+
+TEST_P(MetadataStoreContract, PingAnswers) { EXPECT_TRUE(store_->Ping().ok()); }
+
+TEST_P(MetadataStoreContract, RequestCountsAddUpPerClientAndWindow) {
+  EXPECT_EQ(*store_->AddRequestCount("client-a", 60'000, 1), 1u);
+  EXPECT_EQ(*store_->AddRequestCount("client-a", 60'000, 4), 5u);
+  EXPECT_EQ(*store_->AddRequestCount("client-b", 60'000, 2), 2u) << "clients apart";
+  EXPECT_EQ(*store_->AddRequestCount("client-a", 120'000, 1), 1u) << "a new window starts at 0";
+  EXPECT_EQ(*store_->AddRequestCount("client-a", 240'000, 1), 1u);
+  EXPECT_EQ(*store_->AddRequestCount("client-a", 60'000, 0), 0u) << "windows long past are forgotten";
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 // - Schema migrations run at open inside one transaction under an advisory lock: of several
 //   servers starting together, one migrates and the others wait, then find the schema current.
 // - Generation() must change within a moment of a write by any server (caches rely on it): each
-//   write notifies channel agora_changes and advances the agora_generation sequence after it
-//   commits; a listener thread on a connection of its own counts the notifications, and re-reads
+//   write of the shared domains notifies channel agora_changes and advances the agora_generation
+//   sequence after it commits (pins and rate-limit counts, which no cache holds, do not); a listener thread on a connection of its own counts the notifications, and re-reads
 //   the sequence every half second and whenever it reconnects, for notifications it missed.
 // Its dialect: a weighted tsvector per version, ranked by ts_rank, is the search index.
 #include <poll.h>
@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/ids.h"
 #include "storage/metadata_store_sql.h"
 #include "storage/pg_connection.h"
 #include "storage/postgres_schema.h"
@@ -40,6 +41,10 @@ using Statement = std::unique_ptr<SqlStatement>;
 thread_local std::set<int64_t> queued_for_index;
 
 constexpr int kMaxWriteAttempts = 30;
+// The generation sequence's position: last_value alone does not move at the first nextval (it
+// reads 1 before and after), is_called does.
+const char* const kReadGeneration =
+    "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM agora_generation";
 
 class PostgresDialect : public SqlDialect {
  public:
@@ -72,6 +77,8 @@ class PostgresDialect : public SqlDialect {
   }
 
   // The column's "C" collation makes lower() fold ASCII only, as SQLite's NOCASE.
+  std::string SkipLocked() const override { return " FOR UPDATE SKIP LOCKED"; }
+
   std::string NameOrder() const override { return "lower(v.name)"; }
 
   std::string VersionSummaries() const override {
@@ -117,21 +124,137 @@ class PostgresMetadataStore : public SqlMetadataStore {
   Status Open() {
     if (options_.connections < 1)
       return Status::InvalidArgument("INVALID_STORAGE_OPTION", "connections must be at least 1");
-    AGORA_ASSIGN_OR_RETURN(auto c, PgConnection::Open(conninfo_));
+    AGORA_ASSIGN_OR_RETURN(auto c, PgConnection::Open(conninfo_, options_.password));
     AGORA_RETURN_IF_ERROR(Migrate(*c));
-    AGORA_ASSIGN_OR_RETURN(std::string sequence, c->QueryValue("SELECT last_value FROM agora_generation"));
+    AGORA_ASSIGN_OR_RETURN(std::string sequence, c->QueryValue(kReadGeneration));
     {
       std::lock_guard lock(pool_mutex_);
       ++open_;
     }
     Release(std::move(c), /*counted=*/false);
+    sequence_ = sequence;
     if (options_.listen) {
-      listener_ = std::thread([this, sequence] { Listen(sequence); });
+      listener_ = std::thread([this] { Listen(); });
     }
     return Status::Ok();
   }
 
   uint64_t Generation() const override { return generation_.load(std::memory_order_acquire); }
+
+  // One read of the generation sequence serves every caller that arrived before it started: a
+  // caller waits for the read in flight to end, then for the next one, which began after it
+  // arrived. Under load that is one query per round trip, not one per cached read.
+  Status CatchUp() override {
+    std::unique_lock lock(fence_mutex_);
+    const uint64_t needed = fence_started_ + 1;
+    while (fence_finished_ < needed) {
+      if (fence_running_) {
+        fence_done_.wait(lock);
+        continue;
+      }
+      fence_running_ = true;
+      const uint64_t ticket = ++fence_started_;
+      lock.unlock();
+      Status read = ReadOn([&](SqlConnection& c) -> Status {
+        AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(kReadGeneration));
+        AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+        if (row) SawSequence(s->Text(0));
+        return Status::Ok();
+      });
+      lock.lock();
+      fence_running_ = false;
+      fence_finished_ = ticket;
+      fence_status_ = read;
+      fence_done_.notify_all();
+    }
+    return fence_status_;
+  }
+
+  Status PinBlobs(const std::vector<std::string>& sha256s, const std::string& owner, int64_t expires_millis) override {
+    return WriteQuietly([&](SqlConnection& c) -> Status {
+      for (const auto& sha : sha256s) {
+        AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+            "INSERT INTO blob_pins VALUES (?, ?, ?) ON CONFLICT (sha256, owner) DO UPDATE SET "
+            "expires_millis = excluded.expires_millis"));
+        AGORA_RETURN_IF_ERROR(s->Bind(1, sha).Bind(2, owner).Bind(3, expires_millis).RunLater());
+      }
+      return Status::Ok();
+    });
+  }
+
+  // Also forgets pins whose servers died.
+  Status UnpinBlobs(const std::vector<std::string>& sha256s, const std::string& owner) override {
+    const int64_t now = NowMillis();
+    return WriteQuietly([&](SqlConnection& c) -> Status {
+      for (const auto& sha : sha256s) {
+        AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("DELETE FROM blob_pins WHERE sha256 = ? AND owner = ?"));
+        AGORA_RETURN_IF_ERROR(s->Bind(1, sha).Bind(2, owner).RunLater());
+      }
+      AGORA_ASSIGN_OR_RETURN(Statement expired, c.Prepare("DELETE FROM blob_pins WHERE expires_millis <= ?"));
+      return expired->Bind(1, now).RunLater();
+    });
+  }
+
+  Result<bool> IsBlobReferenced(const std::string& sha256) override {
+    const int64_t now = NowMillis();
+    AGORA_ASSIGN_OR_RETURN(bool pinned, Read<bool>([&](SqlConnection& c) -> Result<bool> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT 1 FROM blob_pins WHERE sha256 = ? AND expires_millis > ?"));
+      s->Bind(1, sha256).Bind(2, now);
+      return s->Step();
+    }));
+    if (pinned) return true;
+    return SqlMetadataStore::IsBlobReferenced(sha256);
+  }
+
+  Result<std::vector<std::string>> ReferencedBlobs() override {
+    AGORA_ASSIGN_OR_RETURN(std::vector<std::string> referenced, SqlMetadataStore::ReferencedBlobs());
+    const int64_t now = NowMillis();
+    AGORA_ASSIGN_OR_RETURN(auto pinned, Read<std::vector<std::string>>([&](SqlConnection& c)
+                                                                          -> Result<std::vector<std::string>> {
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT DISTINCT sha256 FROM blob_pins WHERE expires_millis > ?"));
+      s->Bind(1, now);
+      return s->Collect<std::string>([](SqlStatement& r) -> Result<std::string> { return r.Text(0); });
+    }));
+    std::set<std::string> all(referenced.begin(), referenced.end());
+    all.insert(pinned.begin(), pinned.end());
+    return std::vector<std::string>(all.begin(), all.end());
+  }
+
+  Result<uint64_t> AddRequestCount(const std::string& client, int64_t window_start_millis, uint64_t count) override {
+    uint64_t total = 0;
+    AGORA_RETURN_IF_ERROR(WriteQuietly([&](SqlConnection& c) -> Status {
+      AGORA_ASSIGN_OR_RETURN(Statement old, c.Prepare("DELETE FROM request_counts WHERE client = ? AND window_start < ?"));
+      AGORA_RETURN_IF_ERROR(old->Bind(1, client).Bind(2, window_start_millis - 60'000).RunLater());
+      AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+          "INSERT INTO request_counts VALUES (?, ?, ?) ON CONFLICT (client, window_start) "
+          "DO UPDATE SET count = request_counts.count + excluded.count RETURNING count"));
+      s->Bind(1, client).Bind(2, window_start_millis).Bind(3, static_cast<int64_t>(count));
+      AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Status::Internal("no request count returned");
+      total = static_cast<uint64_t>(s->Int(0));
+      return s->Run();
+    }));
+    return total;
+  }
+
+  // An advisory lock on a connection of its own, outside the pool: holders of the shared lock
+  // waiting behind a sweep must never take the connections the sweep needs for its queries.
+  Result<std::unique_ptr<BlobLock>> LockBlobs(bool exclusive) override {
+    std::unique_ptr<PgConnection> c;
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (!lock_connections_.empty()) {
+        c = std::move(lock_connections_.back());
+        lock_connections_.pop_back();
+      }
+    }
+    if (!c) {
+      AGORA_ASSIGN_OR_RETURN(c, PgConnection::Open(conninfo_, options_.password));
+    }
+    const std::string mode = exclusive ? "" : "_shared";
+    AGORA_RETURN_IF_ERROR(c->QueryValue("SELECT pg_advisory_lock" + mode + "(hashtext('agora:blobs'))").status());
+    return std::unique_ptr<BlobLock>(std::make_unique<AdvisoryLock>(*this, std::move(c), mode));
+  }
 
   Status CheckIntegrity() override {
     return ReadOn([&](SqlConnection& c) -> Status {
@@ -145,30 +268,7 @@ class PostgresMetadataStore : public SqlMetadataStore {
   }
 
  protected:
-  Status WriteOn(const Body& body) override {
-    std::minstd_rand jitter(std::random_device{}());
-    for (int attempt = 1;; ++attempt) {
-      AGORA_ASSIGN_OR_RETURN(auto c, Acquire());
-      queued_for_index.clear();
-      c->Begin("ISOLATION LEVEL SERIALIZABLE");
-      Status st = RunBody(body, *c);
-      bool committing = false;
-      if (st.ok()) st = FlushSearchIndex(*c);
-      if (st.ok()) st = Notify(*c);
-      if (st.ok()) {
-        committing = true;
-        st = c->Commit("SELECT nextval('agora_generation')");
-      } else {
-        c->Rollback();
-      }
-      queued_for_index.clear();
-      const bool again = attempt < kMaxWriteAttempts && (c->retryable() || (c->broken() && !committing));
-      Release(std::move(c), /*counted=*/true);
-      if (st.ok() || !again) return st;
-      // Conflicting writers back off for a while that grows with each attempt, apart at random.
-      std::this_thread::sleep_for(std::chrono::microseconds(jitter() % (500 * std::min(attempt, 20)) + 100));
-    }
-  }
+  Status WriteOn(const Body& body) override { return Transact(body, /*visible=*/true); }
 
   Status ReadOn(const Body& body) override {
     for (int attempt = 1;; ++attempt) {
@@ -184,6 +284,40 @@ class PostgresMetadataStore : public SqlMetadataStore {
   }
 
  private:
+  // One write transaction, run again after a serialization failure or a connection lost before
+  // COMMIT. A `visible` write (any the shared domains make) tells every server: it notifies
+  // agora_changes and advances the generation sequence. Pins and request counts, which no cache
+  // holds, do not.
+  Status Transact(const Body& body, bool visible) {
+    std::minstd_rand jitter(std::random_device{}());
+    for (int attempt = 1;; ++attempt) {
+      AGORA_ASSIGN_OR_RETURN(auto c, Acquire());
+      queued_for_index.clear();
+      c->Begin("ISOLATION LEVEL SERIALIZABLE");
+      Status st = RunBody(body, *c);
+      bool committing = false;
+      if (st.ok()) st = FlushSearchIndex(*c);
+      if (st.ok() && visible) st = Notify(*c);
+      if (st.ok()) {
+        committing = true;
+        st = c->Commit(visible ? "SELECT nextval('agora_generation')" : "");
+      } else {
+        c->Rollback();
+      }
+      queued_for_index.clear();
+      const bool again = attempt < kMaxWriteAttempts && (c->retryable() || (c->broken() && !committing));
+      Release(std::move(c), /*counted=*/visible);
+      if (st.ok() || !again) return st;
+      // Conflicting writers back off for a while that grows with each attempt, apart at random.
+      std::this_thread::sleep_for(std::chrono::microseconds(jitter() % (500 * std::min(attempt, 20)) + 100));
+    }
+  }
+
+  template <typename Fn>
+  Status WriteQuietly(Fn body) {
+    return Transact(Body(std::ref(body)), /*visible=*/false);
+  }
+
   static Status RunBody(const Body& body, SqlConnection& c) {
     try {
       return body(c);
@@ -227,7 +361,7 @@ class PostgresMetadataStore : public SqlMetadataStore {
       }
       ++open_;
     }
-    auto opened = PgConnection::Open(conninfo_);
+    auto opened = PgConnection::Open(conninfo_, options_.password);
     if (!opened.ok()) {
       std::lock_guard lock(pool_mutex_);
       --open_;
@@ -250,10 +384,18 @@ class PostgresMetadataStore : public SqlMetadataStore {
   }
 
   // Counts the writes of other servers into Generation (see the top of this file).
-  void Listen(std::string sequence) {
+  // Counts a generation sequence value read from the database, if it is new.
+  void SawSequence(const std::string& sequence) {
+    std::lock_guard lock(sequence_mutex_);
+    if (sequence == sequence_) return;
+    sequence_ = sequence;
+    generation_.fetch_add(1, std::memory_order_release);
+  }
+
+  void Listen() {
     using Clock = std::chrono::steady_clock;
     while (!stopping_) {
-      auto opened = PgConnection::Open(conninfo_);
+      auto opened = PgConnection::Open(conninfo_, options_.password);
       if (!opened.ok() || !(*opened)->Exec("LISTEN agora_changes").ok()) {
         for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
         continue;
@@ -263,11 +405,8 @@ class PostgresMetadataStore : public SqlMetadataStore {
       auto next_poll = Clock::now();
       while (!stopping_ && !c.broken()) {
         if (Clock::now() >= next_poll) {
-          auto current = c.QueryValue("SELECT last_value FROM agora_generation");
-          if (current.ok() && *current != sequence) {
-            sequence = *current;
-            generation_.fetch_add(1, std::memory_order_release);
-          }
+          auto current = c.QueryValue(kReadGeneration);
+          if (current.ok()) SawSequence(*current);
           next_poll = Clock::now() + std::chrono::milliseconds(500);
         }
         pollfd fd{PQsocket(c.raw()), POLLIN, 0};
@@ -283,13 +422,39 @@ class PostgresMetadataStore : public SqlMetadataStore {
     }
   }
 
+  class AdvisoryLock : public BlobLock {
+   public:
+    AdvisoryLock(PostgresMetadataStore& store, std::unique_ptr<PgConnection> c, std::string mode)
+        : store_(store), c_(std::move(c)), mode_(std::move(mode)) {}
+    ~AdvisoryLock() override {
+      // A connection that is lost has lost its lock with it.
+      if (!c_->QueryValue("SELECT pg_advisory_unlock" + mode_ + "(hashtext('agora:blobs'))").ok() || c_->broken())
+        return;
+      std::lock_guard lock(store_.pool_mutex_);
+      store_.lock_connections_.push_back(std::move(c_));
+    }
+
+   private:
+    PostgresMetadataStore& store_;
+    std::unique_ptr<PgConnection> c_;
+    const std::string mode_;
+  };
+
   const std::string conninfo_;
   const PostgresOptions options_;
   std::atomic<uint64_t> generation_{0};
+  std::mutex sequence_mutex_;
+  std::string sequence_;  // the generation sequence's value last read; sequence_mutex_
+  std::mutex fence_mutex_;  // guards the CatchUp state below
+  std::condition_variable fence_done_;
+  uint64_t fence_started_ = 0, fence_finished_ = 0;
+  bool fence_running_ = false;
+  Status fence_status_;
   std::mutex pool_mutex_;
   std::condition_variable pool_available_;
   std::vector<std::unique_ptr<PgConnection>> idle_;
   int open_ = 0;  // connections handed out or idle
+  std::vector<std::unique_ptr<PgConnection>> lock_connections_;  // idle ones of LockBlobs
   std::atomic<bool> stopping_{false};
   std::thread listener_;
 };

@@ -8,6 +8,13 @@
 
 namespace agora::storage {
 
+Status SqlMetadataStore::Ping() {
+  return ReadOn([](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(auto s, c.Prepare("SELECT 1"));
+    return s->Run();
+  });
+}
+
 std::string VersionKey(const std::string& version) {
   const auto v = assets::ParseSemVer(version);
   if (!v) return version;

@@ -50,6 +50,9 @@ class SqlDialect {
   virtual std::string ScoredMatches() const = 0;
   // A SELECT of the ids of the versions matching the one parameter.
   virtual std::string Matches() const = 0;
+  // What ends a SELECT of rows to update so that concurrent writers each take different rows
+  // (PostgreSQL's FOR UPDATE SKIP LOCKED); "" where writers take turns anyway.
+  virtual std::string SkipLocked() const = 0;
   // An ORDER BY term for versions v by name, ignoring ASCII case.
   virtual std::string NameOrder() const = 0;
   // Columns version, type, status and first apiVersion property of the versions of one asset
@@ -119,9 +122,17 @@ class SqlMetadataStore : public MetadataStore {
   Status PutJob(const PublicationJob& job) override;
   Result<PublicationJob> GetJob(const std::string& run_id) override;
   Result<std::vector<PublicationJob>> ListUnfinishedJobs() override;
+  Result<std::optional<PublicationJob>> ClaimJob(const std::string& owner, int64_t now_millis,
+                                                 int64_t lease_until_millis) override;
+  Status RenewJobLease(const std::string& run_id, const std::string& owner, int64_t lease_until_millis) override;
+  Status UpdateClaimedJob(const PublicationJob& job, const std::string& owner) override;
+  Status ReleaseJobLeases() override;
 
   // metadata_sql_search.cpp
   Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) override;
+
+  // metadata_store_sql.cpp
+  Status Ping() override;
 
  protected:
   using Body = std::function<Status(SqlConnection&)>;

@@ -9,9 +9,12 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <map>
 #include <set>
+#include <shared_mutex>
 #include <vector>
 
+#include "common/ids.h"
 #include "storage/metadata_store_sql.h"
 #include "storage/sqlite_connection.h"
 #include "storage/sqlite_schema.h"
@@ -56,6 +59,8 @@ class SqliteDialect : public SqlDialect {
   }
 
   std::string Matches() const override { return "SELECT rowid FROM version_search WHERE version_search MATCH ?"; }
+
+  std::string SkipLocked() const override { return ""; }
 
   std::string NameOrder() const override { return "v.name COLLATE NOCASE"; }
 
@@ -113,6 +118,50 @@ class SqliteMetadataStore : public SqlMetadataStore {
   }
 
   uint64_t Generation() const override { return generation_.load(std::memory_order_acquire); }
+
+  // One server owns a SQLite database: its pins and blob lock need not leave its memory.
+  Status PinBlobs(const std::vector<std::string>& sha256s, const std::string& owner, int64_t expires_millis) override {
+    std::lock_guard lock(pins_mutex_);
+    for (const auto& sha : sha256s) pins_[sha][owner] = expires_millis;
+    return Status::Ok();
+  }
+
+  Status UnpinBlobs(const std::vector<std::string>& sha256s, const std::string& owner) override {
+    std::lock_guard lock(pins_mutex_);
+    for (const auto& sha : sha256s) {
+      auto it = pins_.find(sha);
+      if (it == pins_.end()) continue;
+      it->second.erase(owner);
+      if (it->second.empty()) pins_.erase(it);
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> IsBlobReferenced(const std::string& sha256) override {
+    if (Pinned(sha256)) return true;
+    return SqlMetadataStore::IsBlobReferenced(sha256);
+  }
+
+  Result<std::vector<std::string>> ReferencedBlobs() override {
+    AGORA_ASSIGN_OR_RETURN(std::vector<std::string> referenced, SqlMetadataStore::ReferencedBlobs());
+    std::set<std::string> all(referenced.begin(), referenced.end());
+    std::lock_guard lock(pins_mutex_);
+    const int64_t now = NowMillis();
+    for (const auto& [sha, owners] : pins_)
+      for (const auto& [owner, expires] : owners)
+        if (expires > now) all.insert(sha);
+    return std::vector<std::string>(all.begin(), all.end());
+  }
+
+  Result<std::unique_ptr<BlobLock>> LockBlobs(bool exclusive) override {
+    return std::unique_ptr<BlobLock>(std::make_unique<MemoryBlobLock>(blob_mutex_, exclusive));
+  }
+
+  Result<uint64_t> AddRequestCount(const std::string& client, int64_t window_start_millis, uint64_t count) override {
+    std::lock_guard lock(pins_mutex_);
+    std::erase_if(request_counts_, [&](const auto& entry) { return entry.first.second < window_start_millis - 60'000; });
+    return request_counts_[{client, window_start_millis}] += count;
+  }
 
   Status CheckIntegrity() override {
     std::lock_guard lock(writer_mutex_);
@@ -294,6 +343,36 @@ class SqliteMetadataStore : public SqlMetadataStore {
     return clear->Run();
   }
 
+  bool Pinned(const std::string& sha256) {
+    std::lock_guard lock(pins_mutex_);
+    auto it = pins_.find(sha256);
+    if (it == pins_.end()) return false;
+    const int64_t now = NowMillis();
+    for (const auto& [owner, expires] : it->second)
+      if (expires > now) return true;
+    return false;
+  }
+
+  class MemoryBlobLock : public BlobLock {
+   public:
+    MemoryBlobLock(std::shared_mutex& mutex, bool exclusive) : mutex_(mutex), exclusive_(exclusive) {
+      if (exclusive_) mutex_.lock();
+      else mutex_.lock_shared();
+    }
+    ~MemoryBlobLock() override {
+      if (exclusive_) mutex_.unlock();
+      else mutex_.unlock_shared();
+    }
+
+   private:
+    std::shared_mutex& mutex_;
+    const bool exclusive_;
+  };
+
+  std::mutex pins_mutex_;  // guards pins_ and request_counts_
+  std::map<std::string, std::map<std::string, int64_t>> pins_;  // sha256 -> owner -> expiry
+  std::shared_mutex blob_mutex_;
+  std::map<std::pair<std::string, int64_t>, uint64_t> request_counts_;  // (client, window) -> requests; pins_mutex_
   std::mutex writer_mutex_;
   std::atomic<uint64_t> generation_{0};
   std::mutex group_mutex_;  // guards pending_ and group_leader_active_

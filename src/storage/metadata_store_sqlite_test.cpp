@@ -102,7 +102,8 @@ TEST_F(SqliteStoreTest, MigratesModelsOutOfSchemaFourVersionRows) {
                        "UPDATE versions SET api_model = (SELECT api_model FROM api_models WHERE id = api_model_id), "
                        "  api_terms = (SELECT api_terms FROM api_models WHERE id = api_model_id) WHERE api_model_id != '';"
                        "DROP TRIGGER versions_release_api_model; DROP INDEX versions_api_model;"
-                       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models; PRAGMA user_version = 4;"),
+                       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models; "
+                       "ALTER TABLE jobs DROP COLUMN owner; ALTER TABLE jobs DROP COLUMN lease_until_millis; ALTER TABLE jobs DROP COLUMN attempts; PRAGMA user_version = 4;"),
               SQLITE_OK);
   }
   Open();
@@ -192,6 +193,7 @@ TEST_F(SqliteStoreTest, MigratesASchemaVersionOneDatabase) {
       "DROP TABLE portal_pages; DROP TABLE portal_resources; DROP TABLE portals;"
       "DROP TABLE users; DROP TABLE clients; DROP TABLE settings; DROP TABLE environments; DROP INDEX organizations_parent;"
       "ALTER TABLE tokens DROP COLUMN account_id;"
+      "ALTER TABLE jobs DROP COLUMN owner; ALTER TABLE jobs DROP COLUMN lease_until_millis; ALTER TABLE jobs DROP COLUMN attempts;"
       "PRAGMA user_version = 1;";
   ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);

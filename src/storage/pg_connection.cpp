@@ -125,12 +125,18 @@ class PgStatement : public SqlStatement {
 
 }  // namespace
 
-Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conninfo) {
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conninfo, const std::string& password) {
   // Defaults first: the conninfo, expanded from "dbname", overrides them.
-  const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
-                        "keepalives_count", "client_encoding", "application_name", "dbname", nullptr};
-  const char* values[] = {"10", "1", "10", "5", "3", "UTF8", "agora", conninfo.c_str(), nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  std::vector<const char*> keys = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                                   "keepalives_count", "client_encoding", "application_name"};
+  std::vector<const char*> values = {"10", "1", "10", "5", "3", "UTF8", "agora"};
+  if (!password.empty()) {
+    keys.push_back("password");
+    values.push_back(password.c_str());
+  }
+  keys.insert(keys.end(), {"dbname", nullptr});
+  values.insert(values.end(), {conninfo.c_str(), nullptr});
+  PGconn* conn = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
   if (!conn) return Status::Unavailable("PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
     Status st = PgStatus("", PQerrorMessage(conn));

@@ -47,9 +47,10 @@ std::string PgPlaceholders(const std::string& sql, int* parameters);
 
 class PgConnection : public SqlConnection {
  public:
-  // `conninfo`: a libpq connection string or postgresql:// URL. Connects within 10 seconds and
-  // keeps the connection checked by TCP keepalives unless the conninfo says otherwise.
-  static Result<std::unique_ptr<PgConnection>> Open(const std::string& conninfo);
+  // `conninfo`: a libpq connection string or postgresql:// URL; `password`, when not empty, is
+  // used unless the conninfo has one. Connects within 10 seconds and keeps the connection checked
+  // by TCP keepalives unless the conninfo says otherwise.
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& conninfo, const std::string& password = "");
   ~PgConnection() override;
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;

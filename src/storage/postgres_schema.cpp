@@ -133,7 +133,20 @@ CREATE INDEX version_search_document ON version_search USING gin (document);
 CREATE SEQUENCE agora_generation;
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1};
+// Jobs run by any of several servers (SQLite's schema 6), the blobs their requests hold before
+// any row refers to them, and the request counts behind rate limits (SQLite's store keeps those
+// two in memory).
+const char* const kSchemaV2 = R"sql(
+CREATE TABLE blob_pins (
+  sha256 agora_text NOT NULL, owner agora_text NOT NULL, expires_millis bigint NOT NULL, PRIMARY KEY (sha256, owner));
+CREATE TABLE request_counts (
+  client agora_text NOT NULL, window_start bigint NOT NULL, count bigint NOT NULL, PRIMARY KEY (client, window_start));
+ALTER TABLE jobs ADD COLUMN owner agora_text NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_until_millis bigint NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN attempts bigint NOT NULL DEFAULT 0;
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
 
 }  // namespace
 

@@ -6,6 +6,11 @@ checks that the server exits with code 0. A server that never becomes ready, cra
 SIGTERM fails the test with everything it printed, and is never left running.
 
 The binary is $AGORA_BIN, or ../../build/agora relative to this file.
+
+With $AGORA_E2E_CLUSTER set, AgoraServer is an AgoraCluster instead: three `agora serve` processes on
+one PostgreSQL database (a database of the test's own in the cluster $AGORA_TEST_POSTGRES names, as
+ctest's postgres fixture starts it) and one blob store, behind nginx, which the test talks to. The
+same tests then check that several servers behave as one.
 """
 import atexit
 import http.client
@@ -74,7 +79,7 @@ class Response:
         return f"<HTTP {self.status} {self.body[:800]!r}>"
 
 
-class AgoraServer:
+class AgoraSingleServer:
     """One `agora serve` process. Not thread-safe: drive it from the test's thread."""
 
     def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None):
@@ -123,7 +128,7 @@ class AgoraServer:
 
     def _launch(self, timeout):
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--data", self.data_dir, "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
+            [self.binary, "serve", *self.storage_args(), "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         _running.add(self.process)
         # Drained on its own thread so a chatty server never blocks on a full pipe.
@@ -197,9 +202,18 @@ class AgoraServer:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 
     # --- administration -------------------------------------------------------------------------
+    def storage_args(self):
+        """The options that point `agora serve` or `agora admin` at this server's stores."""
+        return ["--data", self.data_dir]
+
+    def blob_files(self):
+        """The SHA-256 of every blob in the store."""
+        root = os.path.join(self.data_dir, "blobs", "sha256")
+        return sorted(os.path.basename(d) + f for d, _, files in os.walk(root) for f in files)
+
     def admin(self, *args, stdin=None):
         """`agora admin <args> --data DIR`, with `stdin` as its input; returns the last line it printed."""
-        result = subprocess.run([self.binary, "admin", *args, "--data", self.data_dir],
+        result = subprocess.run([self.binary, "admin", *args, *self.storage_args()],
                                 capture_output=True, text=True, timeout=30, input=stdin)
         if result.returncode != 0:
             raise AssertionError(f"agora admin {' '.join(args)} exited with {result.returncode}:\n"
@@ -297,6 +311,266 @@ class AgoraServer:
             if time.monotonic() > deadline:
                 raise AssertionError(f"publication {link} still running after {timeout} s: {status}")
             time.sleep(0.05)
+
+
+CLUSTER = bool(os.environ.get("AGORA_E2E_CLUSTER"))
+CLUSTER_NODES = 3
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def postgres_cluster_url():
+    """The maintenance URL of the test PostgreSQL cluster (scripts/test_postgres.sh, ctest's fixture)."""
+    state = os.environ.get("AGORA_TEST_POSTGRES")
+    if not state:
+        raise AssertionError("AGORA_TEST_POSTGRES names no PostgreSQL test cluster: run through ctest "
+                             "(the postgres fixture), or scripts/test_postgres.sh start DIR and set it to DIR")
+    try:
+        with open(os.path.join(state, "url")) as f:
+            return f.read().strip()
+    except OSError as e:
+        raise AssertionError(f"no PostgreSQL test cluster in {state}: {e}") from None
+
+
+def psql(url, sql):
+    result = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAtc", sql], capture_output=True, text=True,
+                            timeout=60)
+    if result.returncode != 0:
+        raise AssertionError(f"psql {sql}: {result.stderr}")
+    return result.stdout.strip()
+
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+{user}
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  # Headers as large as agora takes (64 KiB in all), so that agora, not nginx, answers 431 past it.
+  large_client_header_buffers 4 256k;
+  client_body_temp_path {prefix}/client_body;
+  proxy_temp_path {prefix}/proxy;
+  fastcgi_temp_path {prefix}/fastcgi;
+  uwsgi_temp_path {prefix}/uwsgi;
+  scgi_temp_path {prefix}/scgi;
+  upstream agora {{
+    least_conn;
+{servers}
+    keepalive 32;
+    keepalive_timeout 4s;
+  }}
+  server {{
+    listen 127.0.0.1:{port};
+    client_max_body_size 0;
+    location / {{
+      proxy_pass http://agora;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $remote_addr;
+      proxy_pass_header Server;
+      proxy_pass_header Date;
+      proxy_request_buffering off;
+      proxy_buffering off;
+      proxy_read_timeout 600s;
+      proxy_send_timeout 600s;
+      proxy_next_upstream error timeout http_502 http_503;
+    }}
+  }}
+}}
+"""
+
+
+class Balancer:
+    """nginx in front of the given ports, on a port of its own (see docs/scaling.md for the settings)."""
+
+    def __init__(self, prefix, port, upstream_ports):
+        self.prefix = prefix
+        self.port = port
+        os.makedirs(prefix, exist_ok=True)
+        servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in upstream_ports)
+        user = "user root root;" if os.geteuid() == 0 else ""
+        with open(os.path.join(prefix, "nginx.conf"), "w") as f:
+            f.write(NGINX_CONF.format(prefix=prefix, user=user, servers=servers, port=port))
+        self.process = None
+
+    def start(self):
+        if not os.access(NGINX, os.X_OK):
+            raise AssertionError(f"no nginx at {NGINX}: run scripts/setup.sh")
+        self.process = subprocess.Popen([NGINX, "-p", self.prefix, "-c", os.path.join(self.prefix, "nginx.conf")],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        _running.add(self.process)
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"nginx exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"nginx did not listen on {self.port}:\n{self.log()}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process:
+            _running.discard(self.process)
+
+    def log(self):
+        try:
+            with open(os.path.join(self.prefix, "error.log")) as f:
+                return f.read()
+        except OSError:
+            return "(no nginx log)"
+
+
+class AgoraCluster(AgoraSingleServer):
+    """Three `agora serve` processes on one PostgreSQL database and one blob store, behind nginx: the
+    same interface as AgoraSingleServer, whose HTTP helpers talk to nginx. data_dir holds the nodes'
+    own directories and remembers the database, so AgoraCluster(data_dir=...) restarts the cluster."""
+
+    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None, nodes=CLUSTER_NODES,
+                 drain_seconds=0, lease_seconds=3):
+        """drain_seconds, lease_seconds: the nodes' --drain-seconds and --job-lease-seconds; tests stop
+        and kill clusters often, so by default no drain, and a dead server's publications move on after 3 s."""
+        if tls:
+            raise AssertionError("TLS ends at the balancer in a cluster; a test of agora's own TLS uses AgoraSingleServer")
+        super().__init__(extra_args, data_dir=data_dir, port=port, binary=binary)
+        state_file = os.path.join(self.data_dir, "cluster.json")
+        if os.path.exists(state_file):
+            with open(state_file) as f:
+                state = json.load(f)
+        else:
+            state = {"database": "agora_e2e_" + os.urandom(6).hex(), "blobs": os.path.join(self.data_dir, "blobs")}
+            psql(postgres_cluster_url(), f"CREATE DATABASE {state['database']} TEMPLATE template0")
+            with open(state_file, "w") as f:
+                json.dump(state, f)
+        self.drain_seconds = drain_seconds
+        self.lease_seconds = lease_seconds
+        self.database = state["database"]
+        maintenance = postgres_cluster_url()
+        self.metadata_url = maintenance[:maintenance.rfind("/") + 1] + self.database
+        self.blob_dir = state["blobs"]
+        self.nodes = [AgoraSingleServer(list(self.extra_args) + self.node_args(), binary=self.binary,
+                                        data_dir=os.path.join(self.data_dir, f"node-{i}")) for i in range(nodes)]
+        self.balancer = None
+
+    def shared_args(self):
+        return ["--metadata", self.metadata_url, "--blobs", self.blob_dir]
+
+    def node_args(self):
+        return self.shared_args() + ["--drain-seconds", str(self.drain_seconds),
+                                     "--job-lease-seconds", str(self.lease_seconds)]
+
+    def storage_args(self):
+        return ["--data", os.path.join(self.data_dir, "admin")] + self.shared_args()
+
+    def blob_files(self):
+        root = os.path.join(self.blob_dir, "sha256")
+        return sorted(os.path.basename(d) + f for d, _, files in os.walk(root) for f in files)
+
+    @property
+    def output(self):
+        return [line for node in getattr(self, "nodes", []) for line in node.output]
+
+    @output.setter
+    def output(self, value):
+        pass  # each node keeps its own
+
+    @property
+    def process(self):
+        return self.nodes[0].process if getattr(self, "nodes", None) else None
+
+    @process.setter
+    def process(self, value):
+        pass
+
+    def start(self, timeout=READY_TIMEOUT):
+        errors = []
+
+        def start_node(node):
+            try:
+                node.start(timeout)
+            except AssertionError as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=start_node, args=(node,)) for node in self.nodes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            self.kill()
+            raise errors[0]
+        self.balancer = Balancer(os.path.join(self.data_dir, "nginx"), self.port, [n.port for n in self.nodes]).start()
+        # Exactly one server of a new database makes the default organisation and prints it.
+        for node in self.nodes:
+            self.org = self.org or node.org
+            self.token = self.token or node.token
+        return self
+
+    def log(self):
+        parts = [f"--- node {i} (port {n.port}) ---\n{n.log()}" for i, n in enumerate(self.nodes)]
+        if self.balancer:
+            parts.append(f"--- nginx ---\n{self.balancer.log()}")
+        return "\n".join(parts)
+
+    def _kill(self):
+        for node in self.nodes:
+            if node.process and not node.process.stdout.closed:
+                node._kill()
+        if self.balancer:
+            self.balancer.stop()
+
+    def stop(self, expect_clean=True, signum=signal.SIGTERM, timeout=STOP_TIMEOUT):
+        failures = []
+
+        def stop_node(node):
+            try:
+                node.stop(expect_clean, signum, timeout)
+            except AssertionError as e:
+                failures.append(e)
+
+        threads = [threading.Thread(target=stop_node, args=(node,)) for node in self.nodes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if self.balancer:
+            self.balancer.stop()
+        if failures:
+            raise failures[0]
+
+    def restart_node(self, index, signum=signal.SIGTERM, timeout=STOP_TIMEOUT):
+        """Stops node `index` with `signum` (SIGKILL: killed) and starts it again on its port and directory."""
+        node = self.nodes[index]
+        if signum == signal.SIGKILL:
+            node.kill()
+        else:
+            node.stop(signum=signum, timeout=timeout)
+        self.nodes[index] = AgoraSingleServer(node.extra_args, data_dir=node.data_dir, port=node.port,
+                                              binary=self.binary).start()
+        return self.nodes[index]
+
+    def cleanup(self):
+        for node in self.nodes:
+            node.cleanup()
+        if self.owns_data:
+            try:
+                psql(postgres_cluster_url(), f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+            finally:
+                shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+AgoraServer = AgoraCluster if CLUSTER else AgoraSingleServer
 
 
 class AgoraTestCase(unittest.TestCase):

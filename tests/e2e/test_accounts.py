@@ -8,7 +8,7 @@ import time
 import unittest
 import urllib.parse
 
-from agora_harness import AGORA_BIN, AgoraServer, AgoraTestCase
+from agora_harness import AGORA_BIN, AgoraServer, AgoraSingleServer, AgoraTestCase, free_port
 from certificates import TestCertificates
 
 JSON = {"Content-Type": "application/json"}
@@ -29,7 +29,7 @@ class AccountsTest(AgoraTestCase):
     @classmethod
     def create_client(cls, org, role, *args):
         out = subprocess.run([AGORA_BIN, "admin", "create-client", "--org", org, "--role", role, *args,
-                              "--data", cls.server.data_dir], capture_output=True, text=True, check=True).stdout
+                              *cls.server.storage_args()], capture_output=True, text=True, check=True).stdout
         return dict(line.split(": ", 1) for line in out.strip().splitlines())
 
     def login(self, body, headers=JSON, token=None):
@@ -151,7 +151,7 @@ class AccountsTest(AgoraTestCase):
 
     def test_admin_refuses_bad_accounts(self):
         def admin(*args, stdin=None):
-            return subprocess.run([AGORA_BIN, "admin", *args, "--data", self.server.data_dir], input=stdin,
+            return subprocess.run([AGORA_BIN, "admin", *args, *self.server.storage_args()], input=stdin,
                                   capture_output=True, text=True, timeout=30)
         taken = admin("create-user", "--org", self.org, "--username", "jdoe", "--password-stdin", "--role", "viewer",
                       stdin="x\n")
@@ -199,8 +199,8 @@ class HttpsTest(unittest.TestCase):
         work = tempfile.mkdtemp(prefix="agora-tls-")
         self.addCleanup(shutil.rmtree, work, ignore_errors=True)
         certificates = TestCertificates(work)
-        plain = AgoraServer().port
-        server = AgoraServer(["--listen", f"http://127.0.0.1:{plain}"], tls=certificates)
+        plain = free_port()
+        server = AgoraSingleServer(["--listen", f"http://127.0.0.1:{plain}"], tls=certificates)  # agora's own TLS
         self.addCleanup(server.cleanup)
         server.start()
         try:

@@ -81,11 +81,11 @@ class AuthTest(AgoraTestCase):
                          "a token made while the server runs is honoured at once")
 
     def test_admin_commands_report_errors(self):
-        result = subprocess.run([AGORA_BIN, "admin", "create-token", "--data", self.server.data_dir, "--org",
+        result = subprocess.run([AGORA_BIN, "admin", "create-token", *self.server.storage_args(), "--org",
                                  self.org, "--role", "owner"], capture_output=True, text=True)
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("role", result.stderr)
-        result = subprocess.run([AGORA_BIN, "admin", "create-token", "--data", self.server.data_dir, "--org",
+        result = subprocess.run([AGORA_BIN, "admin", "create-token", *self.server.storage_args(), "--org",
                                  "no-such-org", "--role", "admin"], capture_output=True, text=True)
         self.assertNotEqual(result.returncode, 0)
 

@@ -78,8 +78,7 @@ class LifecycleTest(AgoraTestCase):
         self.assertEqual(self.server.get(f"/exchange/api/v2/assets/search?search=via").json()[0]["assetId"], "editable")
 
     def blob_count(self):
-        root = os.path.join(self.server.data_dir, "blobs", "sha256")
-        return sum(len(files) for _, _, files in os.walk(root))
+        return len(self.server.blob_files())
 
     def test_soft_delete_reserves_the_version(self):
         payload = write(os.path.join(self.work, "unique.bin"), os.urandom(4096))

@@ -2,6 +2,7 @@
 its pages (create, write, rename with x-move-source, delete) and resources, publishing it (also
 through v1's PATCH, as anypoint-cli does), a docs.zip through mutable data, the access rules,
 bad page paths, and that a deleted version's page blobs are reclaimed."""
+import hashlib
 import io
 import json
 import os
@@ -137,8 +138,12 @@ class PortalTest(AgoraTestCase):
                               "resources/diagram.png": "png bytes", "config.json": '{"pageOrder": ["usage", "home.md"]}'})
         answer = self.mutable_data("mutable", [("tags", "alpha, beta")], [("files.docs.zip", "docs.zip", docs)])
         self.assertEqual(answer.status, 202, answer)
-        status = self.server.get_url(answer.json()["mutableDataStatusLink"]).json()
+        link = answer.json()["mutableDataStatusLink"]
+        status = self.server.get_url(link).json()
         self.assertEqual(status["status"], "completed")
+        run_id = link.rsplit("/", 1)[1]
+        self.assertError(self.server.get(f"/exchange/api/v2/organizations/{self.org}/assets/{self.org}/mutable/1.0.0"
+                                         f"/publication/status/{run_id}"), 404, "NOT_FOUND")
         self.assertEqual([p["path"] for p in self.call("GET", portal + "/pages").json()], ["usage", "home", "terms"])
         self.assertEqual(self.call("GET", portal + "/pages/terms").body, b"Terms apply.")
         self.assertEqual(self.call("GET", portal + "/resources").json(), [{"path": "resources/diagram.png"}])
@@ -164,15 +169,8 @@ class PortalTest(AgoraTestCase):
         self.call("GET", portal + "/draft")
         self.call("PUT", portal + "/draft/pages/notes", b"unique transient page body", "text/markdown")
         self.call("PATCH", portal)
-        blobs = os.path.join(self.server.data_dir, "blobs")
-
         def stored(content):
-            for root, _, files in os.walk(blobs):
-                for name in files:
-                    with open(os.path.join(root, name), "rb") as f:
-                        if f.read() == content:
-                            return True
-            return False
+            return hashlib.sha256(content).hexdigest() in self.server.blob_files()
 
         self.assertTrue(stored(b"unique transient page body"))
         deleted = self.call("DELETE", f"/exchange/api/v2/assets/{self.org}/transient/1.0.0",
