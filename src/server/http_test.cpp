@@ -275,6 +275,21 @@ TEST(RateLimiterTest, ServersSharingCountsKeepOneLimit) {
   EXPECT_TRUE(b.Admit("bearer other", now).allowed) << "other clients have their own counts";
 }
 
+// A client whose requests reach each server rarely (here, one in turn every 120 ms) is counted
+// exactly: each server reads the shared total again before it decides.
+TEST(RateLimiterTest, ASlowClientOverSeveralServersIsCountedExactly) {
+  FakeSharedCounts shared;
+  RateLimiter a(5, &shared), b(5, &shared), c(5, &shared);
+  RateLimiter* servers[] = {&a, &b, &c};
+  const int64_t now = 60'000 * 1000 + 5'000;
+  std::vector<bool> allowed;
+  for (int i = 0; i < 7; ++i) {
+    allowed.push_back(servers[i % 3]->Admit("bearer slow", now + i).allowed);
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  }
+  EXPECT_EQ(allowed, (std::vector<bool>{true, true, true, true, true, false, false}));
+}
+
 TEST(RateLimiterTest, RouterAnswers429WithHeaders) {
   Router router;
   router.Add("GET", "/x", [](Request&) { return Response::NoContent(); });

@@ -1,5 +1,6 @@
 #include "server/rate_limiter.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 #include <vector>
@@ -51,29 +52,39 @@ RateDecision RateLimiter::AdmitShared(const std::string& key, int64_t now_millis
   RateDecision decision;
   decision.limit = limit_;
   decision.reset_seconds = (start + kWindowMillis - now_millis + 999) / 1000;
+  const auto now = std::chrono::steady_clock::now();
   std::unique_lock lock(mutex_);
   auto it = windows_.find(key);
-  if (it == windows_.end() || it->second.start_millis != start) {
-    if (windows_.size() >= kMaxClients) {
-      for (auto old = windows_.begin(); old != windows_.end();)
-        old = old->second.start_millis != start ? windows_.erase(old) : std::next(old);
-    }
-    // This client's first request of the window here: what the other servers admitted decides.
-    lock.unlock();
-    auto total = shared_->Add(key, start, 1);
-    lock.lock();
-    Window& window = windows_[key];
-    window = {start, 1, total.ok() ? *total : 0, total.ok() ? 0u : 1u};  // unsent: sent again by the exchange
+  const bool known = it != windows_.end() && it->second.start_millis == start;
+  if (known && now - it->second.refreshed < kExchangePeriod) {
+    // A busy client: the total is at most one exchange old, count here.
+    Window& window = it->second;
     const uint64_t seen = window.shared + window.unsent;
-    decision.allowed = seen <= limit_;
-    decision.remaining = seen >= limit_ ? 0 : static_cast<uint32_t>(limit_ - seen);
+    decision.allowed = seen < limit_;
+    if (decision.allowed) ++window.unsent;
+    decision.remaining = seen + decision.allowed >= limit_ ? 0 : static_cast<uint32_t>(limit_ - seen - decision.allowed);
     return decision;
   }
-  Window& window = it->second;
+  if (!known && windows_.size() >= kMaxClients) {
+    for (auto old = windows_.begin(); old != windows_.end();)
+      old = old->second.start_millis != start ? windows_.erase(old) : std::next(old);
+  }
+  // The client's first request of the window here, or its first after a quiet spell: what the
+  // other servers admitted meanwhile decides.
+  lock.unlock();
+  auto total = shared_->Add(key, start, 1);
+  lock.lock();
+  Window& window = windows_[key];
+  if (window.start_millis != start) window = Window{start};
+  if (total.ok()) {
+    window.shared = std::max(window.shared, *total);  // totals only grow: an exchange may have answered later
+    window.refreshed = now;
+  } else {
+    ++window.unsent;  // sent again by the exchange
+  }
   const uint64_t seen = window.shared + window.unsent;
-  decision.allowed = seen < limit_;
-  if (decision.allowed) ++window.unsent;
-  decision.remaining = seen + decision.allowed >= limit_ ? 0 : static_cast<uint32_t>(limit_ - seen - decision.allowed);
+  decision.allowed = seen <= limit_;
+  decision.remaining = seen >= limit_ ? 0 : static_cast<uint32_t>(limit_ - seen);
   return decision;
 }
 
@@ -94,7 +105,8 @@ void RateLimiter::ExchangeLoop() {
       if (!totals[i].second.ok() || it == windows_.end() || it->second.start_millis != unsent[i].second.start_millis)
         continue;
       it->second.unsent -= unsent[i].second.unsent;
-      it->second.shared = *totals[i].second;
+      it->second.shared = std::max(it->second.shared, *totals[i].second);
+      it->second.refreshed = std::chrono::steady_clock::now();
     }
   }
 }

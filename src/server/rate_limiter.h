@@ -5,14 +5,16 @@
 //
 // Several servers behind a balancer share the limit through SharedRateCounts (the metadata
 // store): a client's window then starts on the minute, every server counts into it, and the
-// limit means the same however requests are spread. A server asks for the shared total at the
-// first request of a client's window, then counts locally and adds its count to the shared one
-// every 100 ms, taking back the total; between two exchanges, other servers' requests are not yet
-// seen, so a client spread over N servers may pass the limit by what N servers admit in 100 ms.
+// limit means the same however requests are spread. A server adds a client's request to the
+// shared total and reads it back when it has not read it for 100 ms (the first request of a
+// window, or after a quiet spell); in between it counts locally and adds its count every 100 ms,
+// taking back the total. A slow client is thus counted exactly; a busy one spread over N servers
+// may pass the limit by what N servers admit in 100 ms.
 //
 // Thread safety: Admit may be called from any thread.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -54,6 +56,7 @@ class RateLimiter {
     uint32_t count = 0;       // this server's requests, admitted (alone: all of them)
     uint64_t shared = 0;      // the shared total at the last exchange, this server's included
     uint32_t unsent = 0;      // this server's requests since that exchange
+    std::chrono::steady_clock::time_point refreshed;  // when `shared` was last read
   };
 
   RateDecision AdmitShared(const std::string& key, int64_t now_millis);

@@ -65,7 +65,7 @@ class Load:
         self.lock = threading.Lock()
         self.failed_reads = []       # (path, status, body) of reads that did not answer 200
         self.published = {}          # asset -> (content, final status, body)
-        self.async_links = {}        # asset -> (content, publicationStatusLink)
+        self.async_links = {}        # asset -> (content, publicationStatusLink, whether it was sent again)
         self.failed_publications = []
         self.reads = 0
         self.seed = self._publish_seed()
@@ -102,7 +102,9 @@ class Load:
                         self.failed_reads.append((path, status, body[:300]))
 
     # A publication whose answer was lost (a 502 from a server that died under it) is sent again:
-    # the retry must find the version whole (409) or store it (201).
+    # the retry must find the version whole (409) or store it (201). An asynchronous one that is
+    # sent again may find its first job, which the dead server had stored, finished by another
+    # server: the retry's job then ends in error (the version exists), and the version is whole.
     def _publish(self, sync):
         while not self.stopping.is_set():
             asset = f"load-{uuid.uuid4().hex[:12]}"
@@ -116,6 +118,6 @@ class Load:
                 if sync:
                     self.published[asset] = (content, status, body[:300])
                 elif status == 202:
-                    self.async_links[asset] = (content, json.loads(body)["publicationStatusLink"])
+                    self.async_links[asset] = (content, json.loads(body)["publicationStatusLink"], attempt > 0)
                 else:
                     self.failed_publications.append((asset, status, body[:300]))

@@ -493,20 +493,25 @@ class AgoraCluster(AgoraSingleServer):
     def process(self, value):
         pass
 
-    def start(self, timeout=READY_TIMEOUT):
+    def _on_every_node(self, action):
+        """Runs action(node) on every node at once; returns the AssertionErrors they raised."""
         errors = []
 
-        def start_node(node):
+        def run(node):
             try:
-                node.start(timeout)
+                action(node)
             except AssertionError as e:
                 errors.append(e)
 
-        threads = [threading.Thread(target=start_node, args=(node,)) for node in self.nodes]
+        threads = [threading.Thread(target=run, args=(node,)) for node in self.nodes]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        return errors
+
+    def start(self, timeout=READY_TIMEOUT):
+        errors = self._on_every_node(lambda node: node.start(timeout))
         if errors:
             self.kill()
             raise errors[0]
@@ -531,19 +536,7 @@ class AgoraCluster(AgoraSingleServer):
             self.balancer.stop()
 
     def stop(self, expect_clean=True, signum=signal.SIGTERM, timeout=STOP_TIMEOUT):
-        failures = []
-
-        def stop_node(node):
-            try:
-                node.stop(expect_clean, signum, timeout)
-            except AssertionError as e:
-                failures.append(e)
-
-        threads = [threading.Thread(target=stop_node, args=(node,)) for node in self.nodes]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        failures = self._on_every_node(lambda node: node.stop(expect_clean, signum, timeout))
         if self.balancer:
             self.balancer.stop()
         if failures:
