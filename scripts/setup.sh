@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-dev libssl-dev libsodium-dev openssl libvalijson-dev
   libgtest-dev libgmock-dev googletest
   libpq-dev postgresql-15 nginx-light
-  curl python3 python3-prometheus-client
+  curl python3 python3-prometheus-client time
   clang libclang-rt-14-dev
 )
 

@@ -57,6 +57,13 @@ class StoreRateCounts : public server::SharedRateCounts {
   storage::MetadataStore& metadata_;
 };
 
+publication::PublisherOptions PublisherOptionsFor(const AppOptions& options) {
+  publication::PublisherOptions publisher;
+  if (options.spec_readers.workers)
+    publisher.spec_readers = std::make_shared<publication::SpecReaderPool>(publication::ThisExecutable(), options.spec_readers);
+  return publisher;
+}
+
 }  // namespace
 
 // Members in dependency order: each is built from the ones above it and destroyed before them.
@@ -64,7 +71,7 @@ struct App::Parts {
   Parts(DataDir data_dir, const AppOptions& options, std::string link_key)
       : dir(std::move(data_dir)),
         reaper(*dir.blobs, *dir.metadata),
-        publisher(*dir.metadata, *dir.blobs, reaper),
+        publisher(*dir.metadata, *dir.blobs, reaper, PublisherOptionsFor(options)),
         queue(publisher, *dir.metadata, reaper, options.workers,
               publication::QueueOptions{.lease_millis = options.job_lease_seconds * 1000}),
         authenticator(*dir.metadata),

@@ -17,6 +17,7 @@
 
 #include "cli/data_dir.h"
 #include "common/status.h"
+#include "publication/spec_reading.h"
 #include "server/http.h"
 
 namespace agora::cli {
@@ -28,6 +29,9 @@ struct AppOptions {
   int64_t token_ttl_seconds = 3600;    // lifetime of the tokens logins issue
   std::string access_log;              // where JSON access log lines go ("-": stdout); empty: none
   int64_t job_lease_seconds = 30;      // how long a dead server's publications wait for another server
+  // Specs are read at publication in worker processes under these limits (see
+  // publication/spec_reading.h); workers == 0 reads them in the server process.
+  publication::SpecReaderLimits spec_readers = {.workers = 0};
 };
 
 class App {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "publication/spec_reading.h"
 
 namespace agora::cli {
 namespace {
@@ -43,6 +44,8 @@ bool IsGroup(const std::string& word) {
 }  // namespace
 
 int Main(int argc, char** argv) {
+  // A spec reader process the server started (publication/spec_reading.h); not a user's command.
+  if (argc > 1 && argv[1] == publication::kSpecReaderWord) return publication::RunSpecReaderWorker(argc - 2, argv + 2);
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     PrintCommandList("", args.empty() ? std::cerr : std::cout);

@@ -144,7 +144,13 @@ void AddServeOptions(po::options_description& options) {
       "also serve GET /metrics without a token on this plain-HTTP address (keep it private)")(
       "drain-seconds", po::value<int>()->value_name("N")->default_value(-1),
       "on SIGTERM, report unhealthy and keep serving this long before stopping "
-      "(default: 10 with --metadata, behind a balancer; 0 otherwise)");
+      "(default: 10 with --metadata, behind a balancer; 0 otherwise)")(
+      "spec-readers", po::value<size_t>()->value_name("N")->default_value(2),
+      "specs read at once at publication, each in a worker process (0: in the server process)")(
+      "spec-reader-memory-mb", po::value<uint64_t>()->value_name("N")->default_value(2048),
+      "memory (address space) of each spec reader process, MiB")(
+      "spec-reader-cpu-seconds", po::value<int64_t>()->value_name("N")->default_value(30),
+      "CPU time of each spec reader process");
 }
 
 int Serve(const po::variables_map& vm) {
@@ -177,8 +183,13 @@ int Serve(const po::variables_map& vm) {
     metrics_options->threads = 1;
   }
 
+  const int64_t reader_seconds = vm["spec-reader-cpu-seconds"].as<int64_t>();
+  const uint64_t reader_mb = vm["spec-reader-memory-mb"].as<uint64_t>();
+  if (reader_seconds < 1 || reader_seconds > 3600 || reader_mb < 64 || reader_mb > (uint64_t{1} << 20))
+    return Fail(Status::InvalidArgument("USAGE", "--spec-reader-cpu-seconds takes 1 to 3600, --spec-reader-memory-mb 64 to 1048576"));
   AppOptions app_options{vm["public-url"].as<std::string>(), vm["workers"].as<int>(), vm["rate-limit"].as<uint32_t>(),
                          token_ttl, vm["access-log"].as<std::string>()};
+  app_options.spec_readers = {vm["spec-readers"].as<size_t>(), reader_mb << 20, std::chrono::seconds(reader_seconds)};
   app_options.job_lease_seconds = vm["job-lease-seconds"].as<int64_t>();
   if (app_options.job_lease_seconds < 1 || app_options.job_lease_seconds > 86400)
     return Fail(Status::InvalidArgument("USAGE", "--job-lease-seconds takes 1 to 86400"));

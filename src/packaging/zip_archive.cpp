@@ -82,8 +82,25 @@ Result<std::vector<ZipEntry>> InspectZip(const std::string& path, const ZipLimit
   return entries;
 }
 
+struct ZipReader::Archive {
+  ZipHandle handle;
+};
+
+ZipReader::ZipReader(std::unique_ptr<Archive> archive) : archive_(std::move(archive)) {}
+ZipReader::~ZipReader() = default;
+
+Result<std::unique_ptr<ZipReader>> ZipReader::Open(const std::string& path) {
+  AGORA_ASSIGN_OR_RETURN(ZipHandle handle, OpenZipForReading(path));
+  return std::unique_ptr<ZipReader>(new ZipReader(std::make_unique<Archive>(Archive{std::move(handle)})));
+}
+
 Result<std::string> ReadZipEntry(const std::string& path, const std::string& name, uint64_t max_bytes) {
-  AGORA_ASSIGN_OR_RETURN(ZipHandle archive, OpenZipForReading(path));
+  AGORA_ASSIGN_OR_RETURN(std::unique_ptr<ZipReader> reader, ZipReader::Open(path));
+  return reader->Read(name, max_bytes);
+}
+
+Result<std::string> ZipReader::Read(const std::string& name, uint64_t max_bytes) {
+  const ZipHandle& archive = archive_->handle;
   const zip_int64_t index = zip_name_locate(archive.get(), name.c_str(), 0);
   if (index < 0) return Status::NotFound("The zip archive has no entry '" + name + "'");
   zip_stat_t st;

@@ -5,10 +5,12 @@
 // InspectZip checks are the sizes the archive declares; ReadZipEntry, which does decompress,
 // never trusts them and stops after the bytes it allows.
 //
-// Thread safety: functions are reentrant; each call opens its own handle on the archive.
+// Thread safety: functions are reentrant; each call opens its own handle on the archive. A
+// ZipReader is used by one thread at a time.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,24 @@ Result<std::vector<ZipEntry>> InspectZip(const std::string& path, const ZipLimit
 // The decompressed bytes of the entry `name`. NotFound if absent; 400 ZIP_LIMITS_EXCEEDED once
 // more than `max_bytes` come out; 400 INVALID_ZIP if the data is corrupt or longer than declared.
 Result<std::string> ReadZipEntry(const std::string& path, const std::string& name, uint64_t max_bytes);
+
+// An archive opened once to read many of its entries (the files of a spec): opening it reads
+// and checks its whole central directory, so reading each entry through ReadZipEntry would cost
+// time quadratic in the number of entries. Read is ReadZipEntry on the open archive.
+//
+// Thread safety: one thread at a time.
+class ZipReader {
+ public:
+  static Result<std::unique_ptr<ZipReader>> Open(const std::string& path);
+  ~ZipReader();
+
+  Result<std::string> Read(const std::string& name, uint64_t max_bytes);
+
+ private:
+  struct Archive;
+  explicit ZipReader(std::unique_ptr<Archive> archive);
+  std::unique_ptr<Archive> archive_;
+};
 
 // Whether the file starts with a zip signature (a local file header or an empty archive's end
 // of central directory).

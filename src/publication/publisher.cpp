@@ -16,8 +16,6 @@
 #include "packaging/spec_package.h"
 #include "packaging/zip_archive.h"
 #include "publication/tag_rules.h"
-#include "specs/archive_spec_source.h"
-#include "specs/spec_format.h"
 
 namespace agora::publication {
 namespace {
@@ -444,34 +442,31 @@ class Publisher::Run {
     AGORA_ASSIGN_OR_RETURN(std::string content, spec_is_zip_
                                                     ? packaging::ReadZipEntry(path, main_file_, p_.options_.max_spec_file_bytes)
                                                     : ReadBlob(SpecFile()->blob.sha256, p_.options_.max_spec_file_bytes));
-    auto verdict = ReadVerdict(path, content);
+    const SpecReading reading = Reading(path);
+    std::shared_ptr<const SpecVerdict> verdict;
+    if (p_.options_.spec_readers) {
+      AGORA_ASSIGN_OR_RETURN(SpecVerdict read, p_.options_.spec_readers->Read(reading));
+      verdict = std::make_shared<const SpecVerdict>(std::move(read));
+    } else {
+      verdict = std::make_shared<const SpecVerdict>(ReadSpecVerdict(reading, content));
+    }
     // Only a clean reading is remembered: a reader reports a file it failed to read (a transient
     // I/O error, say) as a problem of the spec, which must not outlive this request.
     if (verdict->problems.empty()) p_.verdicts_.Remember(key, verdict);
     return verdict;
   }
 
-  std::shared_ptr<const SpecVerdict> ReadVerdict(const std::string& path, const std::string& main_content) const {
-    auto verdict = std::make_shared<SpecVerdict>();
-    const specs::SpecFormat format = specs::DetectSpecFormat(main_file_, main_content);
-    verdict->format = format.format;
-    std::map<std::string, specs::SpecArchive> dependencies;
+  SpecReading Reading(const std::string& path) const {
+    SpecReading reading{main_file_, {path, spec_is_zip_, spec_is_zip_ ? "" : main_file_}, {}, p_.options_.max_spec_file_bytes};
     for (const auto& d : closure_) {
       const auto& c = d.coordinates;
-      dependencies[c.group_id + "/" + c.asset_id + "/" + c.version] = {d.content.path, d.content.is_zip,
-                                                                        d.content.single_file_name};
+      reading.dependencies[c.group_id + "/" + c.asset_id + "/" + c.version] = {d.content.path, d.content.is_zip,
+                                                                                d.content.single_file_name};
     }
-    const specs::ArchiveSpecSource source({path, spec_is_zip_, spec_is_zip_ ? "" : main_file_}, std::move(dependencies),
-                                          p_.options_.max_spec_file_bytes);
-    const specs::SpecReport report = specs::ReadSpec(source, main_file_);
-    for (const auto& problem : report.problems) verdict->problems.push_back(problem.ToString());
-    verdict->format_version = report.model.format_version.empty() ? format.version : report.model.format_version;
-    verdict->model_json = report.model.ToJson();
-    verdict->search_terms = report.model.SearchTerms();
-    return verdict;
+    return reading;
   }
 
-  // Everything ReadVerdict reads, by content: the same key always yields the same verdict. Each
+  // Everything a reading reads, by content: the same key always yields the same verdict. Each
   // field is length-prefixed, so names holding separators cannot make two inputs look alike.
   std::string VerdictKey() const {
     std::string key;

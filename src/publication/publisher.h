@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "publication/blob_reaper.h"
 #include "publication/compatibility.h"
 #include "publication/request.h"
+#include "publication/spec_reading.h"
 #include "publication/spec_verdicts.h"
 #include "storage/blob_store.h"
 #include "storage/metadata_store.h"
@@ -36,6 +38,8 @@ struct PublisherOptions {
   uint64_t max_zip_entries = 10000;
   uint64_t max_zip_uncompressed_bytes = 2ull << 30;
   size_t spec_verdict_cache_bytes = 64ull << 20;  // SpecVerdicts' budget; 0 reads every spec afresh
+  // Where specs are read: worker processes (see spec_reading.h); null: in the calling thread.
+  std::shared_ptr<SpecReaderPool> spec_readers;
 };
 
 // Called as the pipeline enters each step (see Publisher::Steps()).

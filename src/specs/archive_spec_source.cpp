@@ -3,7 +3,6 @@
 #include <fstream>
 #include <iterator>
 
-#include "packaging/zip_archive.h"
 
 namespace agora::specs {
 
@@ -31,7 +30,19 @@ Result<std::string> ArchiveSpecSource::Read(const std::string& path) const {
 }
 
 Result<std::string> ArchiveSpecSource::ReadFrom(const SpecArchive& archive, const std::string& path) const {
-  if (archive.is_zip) return packaging::ReadZipEntry(archive.path, path, max_file_bytes_);
+  if (archive.is_zip) {
+    std::lock_guard lock(mu_);
+    auto& reader = readers_[archive.path];
+    if (!reader) {
+      auto opened = packaging::ZipReader::Open(archive.path);
+      if (!opened.ok()) {
+        readers_.erase(archive.path);
+        return opened.status();
+      }
+      reader = std::move(opened).value();
+    }
+    return reader->Read(path, max_file_bytes_);
+  }
   if (path != archive.single_file_name) return Status::NotFound("no file " + path);
   std::ifstream in(archive.path, std::ios::binary);
   std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -3,13 +3,17 @@
 // to the content of the declared dependencies' own uploads, so a spec may reference its
 // dependencies whether or not the upload carried them.
 //
-// Thread safety: const calls may run concurrently (each opens the archive itself).
+// Thread safety: const calls may run concurrently (they share each archive's open reader under
+// a lock).
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
+#include "packaging/zip_archive.h"
 #include "specs/spec_reader.h"
 
 namespace agora::specs {
@@ -34,6 +38,9 @@ class ArchiveSpecSource : public SpecSource {
   SpecArchive archive_;
   std::map<std::string, SpecArchive> dependencies_;
   uint64_t max_file_bytes_;
+  // Each zip is opened once, on its first read: a spec may pull in thousands of its entries.
+  mutable std::mutex mu_;
+  mutable std::map<std::string, std::unique_ptr<packaging::ZipReader>> readers_;  // by archive path
 };
 
 }  // namespace agora::specs

@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include "specs/text_encoding.h"
+#include "specs/tree_budget.h"
 
 namespace agora::specs {
 namespace {
@@ -16,6 +17,7 @@ class JsonParser {
     SkipBlanks();
     if (!Value(result.root, 0)) {
       result.error = std::move(error_);
+      result.bytes = budget_.bytes();
       return result;
     }
     SkipBlanks();
@@ -23,6 +25,7 @@ class JsonParser {
       Fail("unexpected text after the JSON document");
       result.error = std::move(error_);
     }
+    result.bytes = budget_.bytes();
     return result;
   }
 
@@ -30,7 +33,7 @@ class JsonParser {
   bool Value(YamlNode& node, uint32_t depth) {
     node.line = line_;
     node.column = column_;
-    if (++nodes_ > limits_.max_nodes) return Fail("more than " + std::to_string(limits_.max_nodes) + " nodes");
+    if (budget_.OutOfTime()) return Fail("parsing ran out of time", YamlError::Kind::kTime);
     if (pos_ >= text_.size()) return Fail("a value is expected, found the end of the document");
     const char c = text_[pos_];
     if (c == '{' || c == '[') {
@@ -39,9 +42,9 @@ class JsonParser {
     }
     if (c == '"') {
       node.quoted = true;
-      return String(node.scalar);
+      return String(node.scalar) && Paid(budget_.ChargeStrings(node));
     }
-    if (c == '-' || (c >= '0' && c <= '9')) return Number(node.scalar);
+    if (c == '-' || (c >= '0' && c <= '9')) return Number(node.scalar) && Paid(budget_.ChargeStrings(node));
     for (const char* literal : {"true", "false", "null"}) {
       if (text_.substr(pos_, std::char_traits<char>::length(literal)) == literal) {
         node.scalar = literal;
@@ -58,6 +61,16 @@ class JsonParser {
     SkipBlanks();
     if (Take('}')) return true;
     if (pos_ >= text_.size()) return Unclosed("object", node);
+    // Finished objects are made exact; the keys' set (large objects only) goes with the frame.
+    struct Finish {
+      TreeBudget& budget;
+      YamlNode& node;
+      uint64_t keys_bytes = 0;
+      ~Finish() {
+        budget.ShrinkToFit(node.pairs);
+        budget.Refund(keys_bytes);
+      }
+    } finish{budget_, node};
     std::unordered_set<std::string> keys;  // filled only once the object outgrows a linear scan
     while (true) {
       SkipBlanks();
@@ -71,15 +84,22 @@ class JsonParser {
           if (pair.key == key) return FailAt(key_line, key_column, "duplicate key '" + key + "'");
       } else {
         if (keys.empty())
-          for (const auto& pair : node.pairs) keys.insert(pair.key);
+          for (const auto& pair : node.pairs) {
+            if (!ChargeKey(pair.key, finish.keys_bytes)) return false;
+            keys.insert(pair.key);
+          }
         if (keys.count(key)) return FailAt(key_line, key_column, "duplicate key '" + key + "'");
       }
       SkipBlanks();
       if (!Take(':')) return Fail("':' is expected after an object key");
       SkipBlanks();
+      if (!Paid(budget_.ChargeGrowth(node.pairs) && budget_.Charge(TreeBudget::HeapBytes(key)))) return false;
       node.pairs.push_back({std::move(key), YamlNode()});
       if (!Value(node.pairs.back().value, depth)) return false;
-      if (!keys.empty()) keys.insert(node.pairs.back().key);
+      if (!keys.empty()) {
+        if (!ChargeKey(node.pairs.back().key, finish.keys_bytes)) return false;
+        keys.insert(node.pairs.back().key);
+      }
       SkipBlanks();
       if (Take('}')) return true;
       if (pos_ >= text_.size()) return Unclosed("object", node);
@@ -92,8 +112,14 @@ class JsonParser {
     Advance(1);
     SkipBlanks();
     if (Take(']')) return true;
+    struct Finish {
+      TreeBudget& budget;
+      YamlNode& node;
+      ~Finish() { budget.ShrinkToFit(node.items); }
+    } finish{budget_, node};
     while (true) {
       SkipBlanks();
+      if (!Paid(budget_.ChargeGrowth(node.items))) return false;
       node.items.emplace_back();
       if (!Value(node.items.back(), depth)) return false;
       SkipBlanks();
@@ -216,9 +242,22 @@ class JsonParser {
     return Fail(std::string("the document ends before the ") + what + " that opens at line " + std::to_string(opened.line) +
                 ", column " + std::to_string(opened.column) + " is closed");
   }
-  bool Fail(std::string message) { return FailAt(line_, column_, std::move(message)); }
-  bool FailAt(uint32_t line, uint32_t column, std::string message) {
-    error_ = YamlError{line, column, std::move(message)};
+  // A key's entry in a large object's set: its hash node and bucket, besides its string.
+  static constexpr uint64_t kKeyEntryBytes = 64;
+
+  bool ChargeKey(const std::string& key, uint64_t& keys_bytes) {
+    const uint64_t bytes = kKeyEntryBytes + TreeBudget::HeapBytes(key);
+    if (!Paid(budget_.Charge(bytes))) return false;
+    keys_bytes += bytes;
+    return true;
+  }
+
+  bool Paid(bool paid) { return paid || Fail(budget_.MemoryMessage(), YamlError::Kind::kMemory); }
+  bool Fail(std::string message, YamlError::Kind kind = YamlError::Kind::kSyntax) {
+    return FailAt(line_, column_, std::move(message), kind);
+  }
+  bool FailAt(uint32_t line, uint32_t column, std::string message, YamlError::Kind kind = YamlError::Kind::kSyntax) {
+    error_ = YamlError{line, column, std::move(message), kind};
     return false;
   }
 
@@ -226,7 +265,7 @@ class JsonParser {
   const YamlLimits& limits_;
   size_t pos_ = 0;
   uint32_t line_ = 1, column_ = 1;
-  uint64_t nodes_ = 0;
+  TreeBudget budget_{limits_};
   std::optional<YamlError> error_;
 };
 

@@ -18,8 +18,8 @@ namespace agora::specs {
 // an array), so that ParseJson is the parser to try first.
 bool LooksLikeJson(std::string_view text);
 
-// The JSON document `text`, with the same limits (nesting, node count) and the same duplicate
-// key rule as ParseYaml. On a syntax error, `error` says where.
+// The JSON document `text`, with the same limits (nesting, memory, CPU time) and the same
+// duplicate key rule as ParseYaml. On a syntax error, `error` says where.
 ParsedYaml ParseJson(std::string_view text, const YamlLimits& limits = {});
 
 }  // namespace agora::specs

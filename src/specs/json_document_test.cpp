@@ -56,7 +56,12 @@ TEST(JsonDocumentTest, ErrorsSayWhere) {
   EXPECT_NE(error_of(deep).find("nesting deeper than 512 levels"), std::string::npos);
   std::string many = "[";
   for (int i = 0; i < 100; ++i) many += "0,";
-  EXPECT_NE(ParseJson(many + "0]", YamlLimits{50, 512}).error, std::nullopt);
+  YamlLimits small;
+  small.max_bytes = 50 * sizeof(YamlNode);
+  const ParsedYaml refused = ParseJson(many + "0]", small);
+  ASSERT_NE(refused.error, std::nullopt);
+  EXPECT_EQ(refused.error->kind, YamlError::Kind::kMemory);
+  EXPECT_LE(refused.bytes, small.max_bytes);
 }
 
 TEST(JsonDocumentTest, LooksLikeJson) {

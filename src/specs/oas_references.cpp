@@ -8,6 +8,12 @@
 
 namespace agora::specs {
 
+std::string EscapePointerToken(const std::string& key) {
+  std::string token;
+  for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+  return token;
+}
+
 std::string UnescapePointerToken(const std::string& token) {
   std::string decoded;
   for (size_t i = 0; i < token.size(); ++i) {

@@ -49,6 +49,8 @@ class OasReferences {
 
 // RFC 6901 token decoding ("~1" is '/', "~0" is '~'), with the percent-decoding URI fragments use.
 std::string UnescapePointerToken(const std::string& token);
+// RFC 6901 token encoding: '~' as "~0", '/' as "~1".
+std::string EscapePointerToken(const std::string& key);
 // The node `pointer` ("/a/b/0"; "" for the root) reaches from `root`, or nullptr; mappings are
 // searched through `keys` when given.
 const YamlNode* FollowPointer(const YamlNode& root, const std::string& pointer, YamlKeyIndex* keys = nullptr);

@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "specs/oas_references.h"
+#include "specs/oas_schema_graph.h"
 #include "specs/yaml_json.h"
 
 namespace agora::specs {
@@ -107,25 +108,12 @@ class ClosedObjectBuilder : public valijson::ConstraintBuilder {
   }
 };
 
-const json::value* SchemaAt(const json::value& root, const std::string& ref) {
-  if (ref.rfind("#", 0) != 0) return nullptr;
-  const json::value* node = &root;
-  const std::string pointer = ref.substr(1);
-  size_t start = 1;
-  while (node && start <= pointer.size() && !pointer.empty()) {
-    const size_t end = std::min(pointer.find('/', start), pointer.size());
-    const std::string token = UnescapePointerToken(pointer.substr(start, end - start));
-    node = node->is_object() ? node->as_object().if_contains(token) : nullptr;
-    start = end + 1;
-  }
-  return node;
-}
-
 // The property names and patterns an object schema and the subschemas it applies in place
-// declare (not those of nested objects).
+// declare (not those of nested objects). A chain deeper than SchemaGraph::kMaxSchemaChain is not
+// followed further (its examples are not checked either).
 void DeclaredProperties(const json::value& root, const json::value& schema, std::set<std::string>& names,
-                        std::set<std::string>& patterns, std::set<const json::value*>& seen) {
-  if (!schema.is_object() || !seen.insert(&schema).second) return;
+                        std::set<std::string>& patterns, std::set<const json::value*>& seen, uint32_t depth = 0) {
+  if (!schema.is_object() || depth >= SchemaGraph::kMaxSchemaChain || !seen.insert(&schema).second) return;
   const json::object& object = schema.as_object();
   if (const auto* properties = object.if_contains("properties"); properties && properties->is_object())
     for (const auto& [name, value] : properties->as_object()) names.insert(name);
@@ -134,16 +122,16 @@ void DeclaredProperties(const json::value& root, const json::value& schema, std:
   for (const char* key : {"$ref", "$dynamicRef"}) {
     if (const auto* ref = object.if_contains(key); ref && ref->is_string()) {
       const std::string target = key == std::string("$ref") ? std::string(ref->as_string()) : "#/$defs/schema";
-      if (const json::value* resolved = SchemaAt(root, target)) DeclaredProperties(root, *resolved, names, patterns, seen);
+      if (const json::value* resolved = JsonSchemaAt(root, target)) DeclaredProperties(root, *resolved, names, patterns, seen, depth + 1);
     }
   }
   for (const char* key : {"allOf", "anyOf", "oneOf"})
     if (const auto* list = object.if_contains(key); list && list->is_array())
-      for (const auto& item : list->as_array()) DeclaredProperties(root, item, names, patterns, seen);
+      for (const auto& item : list->as_array()) DeclaredProperties(root, item, names, patterns, seen, depth + 1);
   for (const char* key : {"if", "then", "else"})
-    if (const auto* sub = object.if_contains(key)) DeclaredProperties(root, *sub, names, patterns, seen);
+    if (const auto* sub = object.if_contains(key)) DeclaredProperties(root, *sub, names, patterns, seen, depth + 1);
   if (const auto* dependent = object.if_contains("dependentSchemas"); dependent && dependent->is_object())
-    for (const auto& [name, sub] : dependent->as_object()) DeclaredProperties(root, sub, names, patterns, seen);
+    for (const auto& [name, sub] : dependent->as_object()) DeclaredProperties(root, sub, names, patterns, seen, depth + 1);
 }
 
 // Calls `visit` on each schema nested in the schema `node`: the members of name maps
@@ -554,12 +542,6 @@ json::value Instance(const YamlNode& root, OasSchemaVersion version) {
 
 // ---- examples and defaults against their schemas ----
 
-std::string PointerToken(const std::string& key) {
-  std::string token;
-  for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  return token;
-}
-
 struct ExampleTarget {
   std::string schema;  // JSON pointer of the schema in the document
   const YamlNode* value = nullptr;
@@ -582,7 +564,7 @@ class ExampleFinder {
   // The pointer of the node being walked, made only for the schemas that have examples.
   std::string Pointer(const char* last = nullptr) const {
     std::string pointer;
-    for (const std::string& step : path_) pointer += "/" + PointerToken(step);
+    for (const std::string& step : path_) pointer += "/" + EscapePointerToken(step);
     if (last) pointer += std::string("/") + last;
     return pointer;
   }
@@ -689,10 +671,18 @@ std::vector<std::pair<Problem, bool>> CheckExamples(const std::string& file, con
   if (!oas31) AdmitNull(document);
   Prepare(document, oas31);
   std::map<std::string, std::unique_ptr<valijson::Schema>> schemas;  // by pointer; null: unusable
+  SchemaGraph graph(document);
   valijson::Validator validator;
   for (const auto& target : targets) {
     auto [entry, fresh] = schemas.try_emplace(target.schema);
     if (fresh) {
+      // valijson would recurse without end or too deep: said once, and the schema left unused
+      if (const std::string why = graph.Unusable(target.schema); !why.empty()) {
+        problems.push_back({{file, target.value->line, target.value->column,
+                             std::string("the ") + target.what + " cannot be checked: " + why},
+                            true});
+        continue;
+      }
       // The document is the root, so that the schema's own #/components/... references resolve;
       // a reference to another file cannot, and such an example is left unchecked.
       document.as_object()["$ref"] = "#" + target.schema;

@@ -5,8 +5,8 @@
 // after a trait was merged still points at the place the author wrote.
 //
 // RamlLoader builds these trees through a DocumentSet, each file parsed once; an include cycle,
-// includes nested deeper than ReadOptions::max_reference_depth, or an expansion past a node
-// budget (an "include bomb") is a problem, not a hang.
+// includes nested deeper than ReadOptions::max_reference_depth, or an expansion past the reading's
+// memory budget (an "include bomb", which DocumentSet reports) is a problem, not a hang.
 //
 // Thread safety: one RamlLoader per reading, used by one thread.
 #pragma once
@@ -107,6 +107,11 @@ class RamlLoader {
   void Report(const RamlNode& at, std::string message);
   void ReportKey(const RamlNode& parent, const RamlPair& pair, std::string message);
   void Report(uint32_t file, uint32_t line, uint32_t column, std::string message);
+  // Charge a copy of `tree` (an include expanded; a resource type or trait applied, whose nodes
+  // become the model's parameters and shapes) to the reading's memory budget; false once it is
+  // spent (reported once), and the copy must not be made.
+  bool ChargeCopy(const RamlNode& tree);
+  bool ChargeApplication(const RamlNode& tree);
 
  private:
   std::optional<RamlNode> Expand(const std::string& path, const YamlNode& node, uint32_t file);
@@ -122,8 +127,7 @@ class RamlLoader {
   std::map<std::string, std::unique_ptr<RamlNode>> loaded_;
   ResolutionStack includes_;
   uint32_t nesting_ = 0;  // of the expanded tree, across files
-  uint64_t nodes_ = 0;
-  bool budget_reported_ = false;
+  bool nesting_reported_ = false;
 };
 
 }  // namespace agora::specs::raml

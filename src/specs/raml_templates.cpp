@@ -291,6 +291,7 @@ std::optional<RamlNode> Templates::Instantiate(const Scope& scope, const Use& us
   for (const auto& [name, value] : parameters)
     if (reserved.count(name) || name == "methodName")
       context_.Report(*value, "the parameter '" + name + "' is reserved and cannot be given");
+  if (!context_.loader.ChargeApplication(*declaration->node)) return std::nullopt;  // a template applied everywhere multiplies
   RamlNode instance = *declaration->node;
   if (instance.is_null()) instance.kind = RamlNode::Kind::kMapping;
   if (!instance.is_mapping()) {
@@ -350,9 +351,9 @@ void Templates::Merge(RamlNode& target, const RamlNode& source, bool methods_opt
 }
 
 RamlNode Templates::ApplyResourceType(const Scope& scope, const RamlNode& resource, const std::string& path) {
-  RamlNode result = resource;
   const RamlNode* type = resource.Find("type");
-  if (!type || type->is_null()) return result;
+  if (!type || type->is_null() || !context_.loader.ChargeCopy(resource)) return resource;
+  RamlNode result = resource;
   const std::vector<Use> uses = UsesOf(*type);
   if (uses.size() != 1) {
     context_.Report(*type, "a resource has exactly one resource type");

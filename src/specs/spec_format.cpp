@@ -1,6 +1,5 @@
 #include "specs/spec_format.h"
 
-#include <boost/json.hpp>
 #include <pugixml.hpp>
 
 #include "specs/text_encoding.h"
@@ -34,30 +33,63 @@ SpecFormat FromOasVersion(const std::string& openapi, const std::string& swagger
   return {};
 }
 
-SpecFormat DetectOasJson(std::string_view content) {
-  boost::system::error_code ec;
-  const boost::json::value value = boost::json::parse(content, ec);
-  if (ec || !value.is_object()) return {};
-  auto text = [&](const char* key) -> std::string {
-    const auto* v = value.as_object().if_contains(key);
-    return v && v->is_string() ? std::string(v->as_string()) : "";
+// Beyond this, a document is not recognised (its reader, within its own limits, says why).
+constexpr std::chrono::seconds kDetectionCpuTime{10};
+
+// Streams the document rather than building it, so that detection costs no memory whatever
+// the upload (the readers bound what building it costs). JSON's versions are strings, so a JSON
+// document's must be quoted.
+SpecFormat DetectOas(std::string_view content, bool json) {
+  YamlLimits limits;
+  limits.cpu_deadline = ThreadCpuTime() + kDetectionCpuTime;
+  const auto scalars = TopLevelScalars(content, {"openapi", "swagger"}, limits);
+  if (!scalars) return {};
+  auto text = [&](std::string_view key) -> std::string {
+    const auto found = scalars->find(key);
+    return found == scalars->end() || (json && !found->second.quoted) ? "" : found->second.text;
   };
   return FromOasVersion(text("openapi"), text("swagger"));
 }
 
-SpecFormat DetectOasYaml(std::string_view content) {
-  const ParsedYaml parsed = ParseYaml(content);
-  if (parsed.error || !parsed.root.is_mapping()) return {};
-  auto text = [&](const char* key) -> std::string {
-    const YamlNode* v = parsed.root.Find(key);
-    return v && v->is_scalar() ? v->scalar : "";
-  };
-  return FromOasVersion(text("openapi"), text("swagger"));
+// The root element's start tag (after any declaration, comments, processing instructions and
+// DOCTYPE), or an empty view: only the root decides, so nothing more is parsed.
+std::string_view RootStartTag(std::string_view content) {
+  size_t at = 0;
+  while (true) {
+    at = content.find('<', at);
+    if (at == std::string_view::npos) return {};
+    const std::string_view rest = content.substr(at);
+    size_t end;
+    if (rest.starts_with("<?")) end = content.find("?>", at);
+    else if (rest.starts_with("<!--")) end = content.find("-->", at);
+    else if (rest.starts_with("<!")) {
+      // A DOCTYPE, with its internal subset in brackets when it has one.
+      const size_t bracket = content.find('[', at), close = content.find('>', at);
+      end = bracket < close ? content.find("]", bracket) : close;
+    } else {
+      char quote = 0;
+      for (size_t i = at + 1; i < content.size(); ++i) {
+        if (quote) {
+          if (content[i] == quote) quote = 0;
+        } else if (content[i] == '"' || content[i] == '\'') {
+          quote = content[i];
+        } else if (content[i] == '>') {
+          return content.substr(at, i + 1 - at);
+        }
+      }
+      return {};
+    }
+    if (end == std::string_view::npos) return {};
+    at = end + 1;
+  }
 }
 
 SpecFormat DetectWsdl(std::string_view content) {
+  std::string tag(RootStartTag(content));
+  if (tag.size() < 3) return {};
+  if (tag[tag.size() - 2] != '/') tag.insert(tag.size() - 1, "/");  // the root alone, closed
   pugi::xml_document doc;
-  if (!doc.load_buffer(content.data(), content.size(), pugi::parse_default)) return {};
+  if (!doc.load_buffer(tag.data(), tag.size(), pugi::parse_default)) return {};
   const pugi::xml_node root = doc.document_element();
   const std::string name = root.name();
   const auto colon = name.find(':');
@@ -83,8 +115,7 @@ SpecFormat DetectSpecFormat(const std::string& file_name, std::string_view conte
   const auto first = content.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
   if (content[first] == '<') return DetectWsdl(content);
-  if (content[first] == '{') return DetectOasJson(content);
-  return DetectOasYaml(content);
+  return DetectOas(content, content[first] == '{');
 }
 
 }  // namespace agora::specs

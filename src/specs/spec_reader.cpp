@@ -69,17 +69,21 @@ SpecReport ReadSpec(const SpecSource& source, const std::string& main_file, cons
     report.problems.push_back({main_file, 0, 0, content.status().message()});
     return report;
   }
-  const SpecFormat format = DetectSpecFormat(main_file, *content);
+  const auto first = content->find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  const bool markup = first != std::string::npos && (*content)[first] == '<';
+  const bool yaml_name = main_file.ends_with(".json") || main_file.ends_with(".yaml") || main_file.ends_with(".yml");
+  // A YAML or JSON file that is not RAML is read as OpenAPI whatever its top-level keys, so its
+  // first line (a RAML header or not) decides, and the whole document is parsed once, by its reader.
+  const SpecFormat format =
+      DetectSpecFormat(main_file, yaml_name && !markup ? std::string_view(*content).substr(0, content->find('\n')) : *content);
   if (format.format == "raml") return ReadRaml(source, main_file, options);
   if (format.format == "oas") return ReadOas(source, main_file, options);
   if (format.format == "wsdl") return ReadWsdl(source, main_file, options);
   // Not recognisable, often because it does not parse: the reader its name or first character
   // suggests says why, at the place where it fails.
-  const auto first = content->find_first_not_of(" \t\r\n\xEF\xBB\xBF");
-  if (first != std::string::npos && (*content)[first] == '<') return ReadWsdl(source, main_file, options);
+  if (markup) return ReadWsdl(source, main_file, options);
   if (main_file.ends_with(".raml")) return ReadRaml(source, main_file, options);
-  if (main_file.ends_with(".json") || main_file.ends_with(".yaml") || main_file.ends_with(".yml"))
-    return ReadOas(source, main_file, options);
+  if (yaml_name) return ReadOas(source, main_file, options);
   SpecReport report;
   report.problems.push_back({main_file, 1, 1, "not a RAML, OpenAPI/Swagger or WSDL 1.1 document"});
   return report;

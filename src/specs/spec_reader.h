@@ -16,6 +16,7 @@
 // must allow concurrent const calls (InMemorySpecSource does).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -87,11 +88,21 @@ struct SpecReport {
 // (includes, libraries, extends, imports, inheritance, $ref chains) is at most
 // max_reference_depth long and never loops (see resolution_stack.h); every tree (YAML, JSON,
 // XML, nested resources) is at most max_nesting deep, aliases included.
+//
+// The cost of a reading is bounded too: its memory (the files' text and every tree parsed from
+// them, YAML aliases counted as the copies they become) may grow to memory_bytes, or to
+// memory_per_file_byte for each byte of the files it reads when that is more (a large spec needs
+// a large tree), never past max_memory_bytes; and it may use max_cpu_time of its thread's CPU
+// time. Crossing either is a problem that says so, and the reading stops there.
 struct ReadOptions {
   uint32_t max_files = 5000;                  // files one spec may pull in
   uint64_t max_total_bytes = 256ull << 20;    // their total size
   uint32_t max_reference_depth = 64;          // chains of references
   uint32_t max_nesting = 512;                 // nesting of one document's tree
+  uint64_t memory_bytes = 64ull << 20;
+  uint64_t memory_per_file_byte = 40;  // a RAML file's YAML tree and its expanded tree: ~30 bytes per byte
+  uint64_t max_memory_bytes = 1ull << 30;
+  std::chrono::nanoseconds max_cpu_time = std::chrono::seconds(10);
 };
 
 // Detects the format from the main file's content and dispatches to the format's reader.

@@ -27,20 +27,6 @@ std::string_view Prefix(std::string_view qname) {
   return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
 }
 
-// Line and column (1-based) of a byte offset, for documents that could not be parsed.
-std::pair<uint32_t, uint32_t> Position(const std::string& text, ptrdiff_t offset) {
-  uint32_t line = 1, column = 1;
-  for (ptrdiff_t i = 0; i < offset && i < static_cast<ptrdiff_t>(text.size()); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
 // The namespace URI a prefix is bound to at `node` (walking up its ancestors).
 std::string NamespaceOf(pugi::xml_node node, std::string_view prefix) {
   const std::string attribute = prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
@@ -97,7 +83,6 @@ class WsdlReader {
  private:
   struct Loaded {
     XmlDocument document;
-    std::unique_ptr<pugi::xml_document> xml;
     uint32_t depth = 0;  // imports away from the main file
   };
 
@@ -105,57 +90,19 @@ class WsdlReader {
   // imports and includes to form cycles, so each document is read once, however many import
   // it; `depth` is how many imports away from the main file it is.
   void Load(const std::string& file, const Problem& from, uint32_t depth) {
-    const std::string* text = documents_.Text(file, from);
-    if (!text) return;
-    if (text->find("<!DOCTYPE") != std::string::npos) {
-      const auto [line, column] = Position(*text, static_cast<ptrdiff_t>(text->find("<!DOCTYPE")));
-      report_.problems.push_back({file, line, column, "a DOCTYPE is not accepted (no entity is ever expanded)"});
-      return;
-    }
-    auto xml = std::make_unique<pugi::xml_document>();
-    const pugi::xml_parse_result parsed = xml->load_buffer(text->data(), text->size(), pugi::parse_default);
-    if (!parsed) {
-      const auto [line, column] = Position(*text, parsed.offset);
-      report_.problems.push_back({file, line, column, std::string("malformed XML: ") + parsed.description()});
-      return;
-    }
-    if (!CheckNesting(file, *text, *xml)) return;
+    const pugi::xml_document* xml = documents_.Xml(file, from);
+    if (!xml) return;
     Loaded& loaded = documents_list_.emplace_back();
     loaded.depth = depth;
     loaded.document.file = file;
-    loaded.document.text = text;
+    loaded.document.text = documents_.Text(file, from);
     loaded.document.root = xml->document_element();
     loaded.document.IndexLines();
-    loaded.xml = std::move(xml);
     Scan(loaded.document, loaded.document.root);
   }
 
-  // Walks the tree without recursion; the readers' own walks recurse, within this bound.
-  bool CheckNesting(const std::string& file, const std::string& text, const pugi::xml_document& xml) {
-    uint32_t depth = 0;
-    pugi::xml_node node = xml.first_child();
-    while (node) {
-      if (node.first_child()) {
-        node = node.first_child();
-        if (++depth >= options_.max_nesting) {
-          const auto [line, column] = Position(text, node.offset_debug());
-          report_.problems.push_back({file, line, column,
-                                      "XML elements nest deeper than " + std::to_string(options_.max_nesting) + " levels"});
-          return false;
-        }
-        continue;
-      }
-      while (node && !node.next_sibling()) {
-        node = node.parent();
-        --depth;
-      }
-      if (node) node = node.next_sibling();
-    }
-    return true;
-  }
-
   // Collects declarations and follows imports, depth first through the tree of one document
-  // (recursion bounded by CheckNesting).
+  // (recursion bounded by the document's nesting, which DocumentSet::Xml checks).
   void Scan(const XmlDocument& doc, pugi::xml_node node) {
     for (pugi::xml_node child : node.children()) {
       if (child.type() != pugi::node_element) continue;
@@ -290,6 +237,7 @@ class WsdlReader {
     }
     for (pugi::xml_node port_type : port_types_) report_.model.resources.push_back(ReadPortType(xsd, definitions, port_type));
     for (pugi::xml_node service : services_) report_.model.services.push_back(ReadService(xsd, definitions, service));
+    report_.problems.insert(report_.problems.end(), xsd.problems().begin(), xsd.problems().end());
   }
 
   // The binding of a port type (the first that names it).

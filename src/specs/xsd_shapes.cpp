@@ -291,11 +291,32 @@ void XsdShapes::Particle(const XmlDocument& document, pugi::xml_node particle, S
   } else if (Is(particle, "choice")) {
     into.one_of.push_back(Choice(document, particle, depth + 1));
   } else if (Is(particle, "group")) {
-    const auto found = groups_.find(Key(particle, particle.attribute("ref").value()));
+    const std::string key = Key(particle, particle.attribute("ref").value());
+    const auto found = groups_.find(key);
     if (found == groups_.end()) return;
-    for (pugi::xml_node model : found->second.node.children())
-      Particle(*found->second.document, model, into, optional, depth + 1);
+    const auto models = found->second.node.children();
+    const auto scope =
+        Expand(groups_expanding_, document, particle, key, std::distance(models.begin(), models.end()));
+    if (!scope) return;
+    for (pugi::xml_node model : models) Particle(*found->second.document, model, into, optional, depth + 1);
   }
+}
+
+std::optional<ResolutionStack::Scope> XsdShapes::Expand(ResolutionStack& stack, const XmlDocument& document,
+                                                        pugi::xml_node reference, const std::string& key, size_t members) {
+  auto report = [&](std::string message) -> std::optional<ResolutionStack::Scope> {
+    const SourceLocation at = document.Locate(reference);
+    Problem problem{at.file, at.line, at.column, std::move(message)};
+    if (reported_.insert(problem.ToString()).second) problems_.push_back(std::move(problem));  // once per place
+    return std::nullopt;
+  };
+  if (expansions_ > kMaxExpansions) return std::nullopt;  // reported once, when crossed
+  expansions_ += members;
+  if (expansions_ > kMaxExpansions)
+    return report("groups expand to more than " + std::to_string(kMaxExpansions) + " particles and attributes");
+  auto entered = stack.Enter(key);
+  if (!entered) return report(entered.refusal());
+  return std::optional<ResolutionStack::Scope>(std::move(entered));
 }
 
 // A choice is one of its alternatives: each an object holding one element (or one sequence).
@@ -322,8 +343,13 @@ void XsdShapes::Attributes(const XmlDocument& document, pugi::xml_node holder, S
     if (Is(child, "attribute")) {
       into.properties.push_back(AttributeProperty(document, child, depth + 1));
     } else if (Is(child, "attributeGroup")) {
-      const auto found = attribute_groups_.find(Key(child, child.attribute("ref").value()));
-      if (found != attribute_groups_.end()) Attributes(*found->second.document, found->second.node, into, depth + 1);
+      const std::string key = Key(child, child.attribute("ref").value());
+      const auto found = attribute_groups_.find(key);
+      if (found == attribute_groups_.end()) continue;
+      const auto members = found->second.node.children();
+      const auto scope =
+          Expand(attribute_groups_expanding_, document, child, key, std::distance(members.begin(), members.end()));
+      if (scope) Attributes(*found->second.document, found->second.node, into, depth + 1);
     }
   }
 }

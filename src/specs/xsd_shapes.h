@@ -20,11 +20,15 @@
 #include <pugixml.hpp>
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "specs/api_model.h"
+#include "specs/resolution_stack.h"
+#include "specs/spec_reader.h"
 
 namespace agora::specs {
 
@@ -54,6 +58,14 @@ class XsdShapes {
   // The key of `local` in the namespace `uri`.
   std::string KeyOf(const std::string& uri, std::string_view local) const;
 
+  // What building the shapes found wrong: a group or attribute group that refers to itself
+  // (which XSD forbids; it is not expanded again), or groups expanding past kMaxExpansions.
+  const std::vector<Problem>& problems() const { return problems_; }
+
+  // Groups are expanded in place, so groups of groups multiply: at most this many particles and
+  // attributes come out of group references in one spec.
+  static constexpr uint64_t kMaxExpansions = 200'000;
+
  private:
   struct Declaration {
     const XmlDocument* document;
@@ -76,6 +88,14 @@ class XsdShapes {
   std::map<std::string, std::string> prefixes_;  // namespace URI -> canonical prefix
   std::map<std::string, Declaration> elements_, types_, groups_, attribute_groups_;
   std::map<std::string, std::string> type_keys_;  // type declaration key -> its key in ApiModel::types
+  // Enters a group or attribute group reference, for the scope's life; nullopt, with the problem
+  // recorded, on a cycle, a chain too deep or an expansion past the limit.
+  std::optional<ResolutionStack::Scope> Expand(ResolutionStack& stack, const XmlDocument& document,
+                                                pugi::xml_node reference, const std::string& key, size_t members);
+  ResolutionStack groups_expanding_{"group", 64}, attribute_groups_expanding_{"attribute group", 64};
+  uint64_t expansions_ = 0;
+  std::vector<Problem> problems_;
+  std::set<std::string> reported_;
 };
 
 }  // namespace agora::specs

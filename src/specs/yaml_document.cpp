@@ -1,5 +1,6 @@
 #include "specs/yaml_document.h"
 
+#include <time.h>
 #include <yaml.h>
 
 #include <algorithm>
@@ -7,25 +8,37 @@
 #include <memory>
 #include <unordered_set>
 
+#include "specs/tree_budget.h"
+
 namespace agora::specs {
 namespace {
 
-// An anchored node's size and the collection levels it nests, which an alias to it adds where
-// it appears. Recursion bounded by YamlLimits::max_depth: the tree is never deeper.
+uint64_t HeapBytes(const std::string& text) { return TreeBudget::HeapBytes(text); }
+
+// What a copy of `node` costs (strings and child arrays, exactly sized as copies are), how many
+// nodes it holds and the collection levels it nests, which an alias to it adds where it appears.
+// Recursion bounded by YamlLimits::max_depth: the tree is never deeper.
 struct AnchorShape {
   uint64_t nodes = 1;
+  uint64_t bytes = 0;
   uint32_t levels = 0;
 };
 
 AnchorShape ShapeOf(const YamlNode& node) {
   AnchorShape shape;
+  shape.bytes = HeapBytes(node.scalar) + HeapBytes(node.tag) + node.items.size() * sizeof(YamlNode) +
+                node.pairs.size() * sizeof(YamlPair);
   auto add = [&shape](const YamlNode& child) {
     const AnchorShape inner = ShapeOf(child);
     shape.nodes += inner.nodes;
+    shape.bytes += inner.bytes;
     shape.levels = std::max(shape.levels, inner.levels);
   };
   for (const auto& item : node.items) add(item);
-  for (const auto& [key, value] : node.pairs) add(value);
+  for (const auto& [key, value] : node.pairs) {
+    shape.bytes += HeapBytes(key);
+    add(value);
+  }
   if (!node.is_scalar()) ++shape.levels;
   return shape;
 }
@@ -43,6 +56,11 @@ class TreeBuilder {
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
     bool done = false;
     while (!done && !result_.error) {
+      if (budget_.OutOfTime()) {
+        Fail(static_cast<uint32_t>(parser.mark.line + 1), static_cast<uint32_t>(parser.mark.column + 1),
+             "parsing ran out of time", YamlError::Kind::kTime);
+        break;
+      }
       yaml_event_t event;
       if (!yaml_parser_parse(&parser, &event)) {
         const auto& mark = parser.problem_mark;
@@ -58,6 +76,7 @@ class TreeBuilder {
     }
     yaml_parser_delete(&parser);
     if (!has_root_ && !result_.error) result_.root.scalar = "";
+    result_.bytes = budget_.bytes();
     return std::move(result_);
   }
 
@@ -76,13 +95,20 @@ class TreeBuilder {
   // no allocation; a set takes over in large ones so that a hostile mapping stays linear.
   static constexpr size_t kLinearKeys = 16;
 
-  static bool AddKey(Frame& frame, const std::string& key) {
+  // A key's entry in a large mapping's set: its hash node and bucket, besides its string.
+  static constexpr uint64_t kKeyEntryBytes = 64;
+
+  bool AddKey(Frame& frame, const std::string& key, const yaml_event_t& event) {
     const auto& pairs = frame.node.pairs;
     if (pairs.size() < kLinearKeys) {
       return std::none_of(pairs.begin(), pairs.end(), [&](const YamlPair& pair) { return pair.key == key; });
     }
     if (frame.keys.empty())
-      for (const auto& pair : pairs) frame.keys.insert(pair.key);
+      for (const auto& pair : pairs) {
+        if (!Charge(kKeyEntryBytes + HeapBytes(pair.key), event)) return true;  // the error stops the parse
+        frame.keys.insert(pair.key);
+      }
+    if (!Charge(kKeyEntryBytes + HeapBytes(key), event)) return true;
     return frame.keys.insert(key).second;
   }
 
@@ -96,7 +122,8 @@ class TreeBuilder {
         YamlNode node = Start(YamlNode::Kind::kScalar, event, event.data.scalar.tag);
         node.scalar.assign(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
         node.quoted = event.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-        Finish(std::move(node), Text(event.data.scalar.anchor));
+        if (!Charge(HeapBytes(node.scalar) + HeapBytes(node.tag), event)) return true;
+        Finish(std::move(node), Text(event.data.scalar.anchor), event);
         return false;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -112,15 +139,17 @@ class TreeBuilder {
                                    : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         stack_.push_back({Start(sequence ? YamlNode::Kind::kSequence : YamlNode::Kind::kMapping, event, tag), flow,
                           Text(anchor)});
-        return false;
+        return !Charge(HeapBytes(stack_.back().node.tag), event);
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
-        if (frame.flow && !stack_.empty() && !stack_.back().flow && !CheckFlowIndentation(frame.node, Line(event)))
+        if (frame.flow && !stack_.empty() && !stack_.back().flow && !CheckFlowIndentation(frame.node, event))
           return true;
-        Finish(std::move(frame.node), frame.anchor);
+        budget_.ShrinkToFit(frame.node.items);
+        budget_.ShrinkToFit(frame.node.pairs);
+        Finish(std::move(frame.node), frame.anchor, event);
         return false;
       }
       case YAML_ALIAS_EVENT: {
@@ -136,9 +165,16 @@ class TreeBuilder {
           Fail(Line(event), Column(event), "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
           return true;
         }
-        nodes_ += shape.nodes;
-        if (!CheckCount(event)) return true;
-        Finish(node, "");
+        alias_nodes_ += shape.nodes;
+        if (alias_nodes_ > std::max(limits_.alias_floor, limits_.alias_ratio * nodes_)) {
+          Fail(Line(event), Column(event),
+               "aliases expand to more than " + std::to_string(limits_.alias_ratio) +
+                   " times the document's own nodes (an alias bomb?)",
+               YamlError::Kind::kAliases);
+          return true;
+        }
+        if (!Charge(shape.bytes, event)) return true;
+        Finish(node, "", event);
         return false;
       }
       default:
@@ -150,9 +186,13 @@ class TreeBuilder {
   // block. libyaml does not check it, and JSON-minded authors break it ("value: {" ... a closing
   // "}" left of the key), which other parsers refuse. Like the lenient ones (AMF's, js-yaml's), a
   // line as indented as the block's keys is accepted ("type: {" ... "}" under "type").
-  bool CheckFlowIndentation(const YamlNode& flow, uint32_t end_line) {
+  bool CheckFlowIndentation(const YamlNode& flow, const yaml_event_t& event) {
+    const uint32_t end_line = Line(event);
     const uint32_t block_indent = stack_.back().node.column - 1;
     if (line_starts_.empty()) {
+      const size_t lines = std::count(text_.begin(), text_.end(), '\n') + 1;
+      if (!Charge(lines * sizeof(size_t), event)) return false;
+      line_starts_.reserve(lines);
       line_starts_.push_back(0);
       for (size_t i = 0; i < text_.size(); ++i)
         if (text_[i] == '\n') line_starts_.push_back(i + 1);
@@ -173,7 +213,6 @@ class TreeBuilder {
 
   YamlNode Start(YamlNode::Kind kind, const yaml_event_t& event, const yaml_char_t* tag) {
     ++nodes_;
-    CheckCount(event);
     YamlNode node;
     node.kind = kind;
     node.tag = Text(tag);
@@ -182,15 +221,24 @@ class TreeBuilder {
     return node;
   }
 
-  bool CheckCount(const yaml_event_t& event) {
-    if (nodes_ <= limits_.max_nodes) return true;
-    Fail(Line(event), Column(event), "more than " + std::to_string(limits_.max_nodes) + " nodes (alias expansion?)");
-    return false;
+  // Charges the budget, or fails the parse at `event` (returning false) when it cannot pay.
+  bool Charge(uint64_t bytes, const yaml_event_t& event) { return Paid(budget_.Charge(bytes), event); }
+  bool Paid(bool paid, const yaml_event_t& event) {
+    if (!paid) Fail(Line(event), Column(event), budget_.MemoryMessage(), YamlError::Kind::kMemory);
+    return paid;
   }
 
-  void Finish(YamlNode node, const std::string& anchor) {
+
+  void Finish(YamlNode node, const std::string& anchor, const yaml_event_t& event) {
     if (result_.error) return;
-    if (!anchor.empty()) anchors_[anchor] = {node, ShapeOf(node)};
+    if (!anchor.empty()) {
+      // The anchor keeps a copy of its node, for the aliases to copy.
+      const AnchorShape shape = ShapeOf(node);
+      auto [it, inserted] = anchors_.try_emplace(anchor);
+      if (!inserted) budget_.Refund(it->second.second.bytes);
+      if (!Charge(shape.bytes, event)) return;
+      it->second = {node, shape};
+    }
     if (stack_.empty()) {
       if (!has_root_) result_.root = std::move(node);
       has_root_ = true;
@@ -198,15 +246,17 @@ class TreeBuilder {
     }
     Frame& top = stack_.back();
     if (top.node.is_sequence()) {
+      if (!Paid(budget_.ChargeGrowth(top.node.items), event)) return;
       top.node.items.push_back(std::move(node));
     } else if (!top.expecting_value) {
       top.key = node.is_scalar() ? std::move(node.scalar) : "<complex key>";
-      if (!AddKey(top, top.key))
+      if (!AddKey(top, top.key, event))
         return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
       top.key_line = node.line;
       top.key_column = node.column;
       top.expecting_value = true;
     } else {
+      if (!Paid(budget_.ChargeGrowth(top.node.pairs), event)) return;
       node.key_line = top.key_line;
       node.key_column = top.key_column;
       top.node.pairs.push_back({std::move(top.key), std::move(node)});
@@ -214,8 +264,8 @@ class TreeBuilder {
     }
   }
 
-  void Fail(uint32_t line, uint32_t column, std::string message) {
-    if (!result_.error) result_.error = YamlError{line, column, std::move(message)};
+  void Fail(uint32_t line, uint32_t column, std::string message, YamlError::Kind kind = YamlError::Kind::kSyntax) {
+    if (!result_.error) result_.error = YamlError{line, column, std::move(message), kind};
   }
 
   static std::string Text(const yaml_char_t* text) { return text ? reinterpret_cast<const char*>(text) : ""; }
@@ -229,10 +279,76 @@ class TreeBuilder {
   bool has_root_ = false;
   std::vector<Frame> stack_;
   std::map<std::string, std::pair<YamlNode, AnchorShape>> anchors_;
-  uint64_t nodes_ = 0;
+  uint64_t nodes_ = 0;        // written out
+  uint64_t alias_nodes_ = 0;  // copied by aliases
+  TreeBudget budget_{limits_};
 };
 
 }  // namespace
+
+std::optional<std::map<std::string, YamlScalar, std::less<>>> TopLevelScalars(
+    std::string_view text, std::initializer_list<std::string_view> keys, const YamlLimits& limits) {
+  yaml_parser_t parser;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  std::map<std::string, YamlScalar, std::less<>> found;
+  bool valid = true, root_mapping = false, expecting_key = true, done = false;
+  uint32_t depth = 0;  // open collections
+  std::string key;
+  uint64_t events = 0;
+  while (!done) {
+    yaml_event_t event;
+    const bool late = ++events % 4096 == 0 && limits.cpu_deadline.count() && ThreadCpuTime() > limits.cpu_deadline;
+    if (late || !yaml_parser_parse(&parser, &event)) {
+      valid = false;
+      break;
+    }
+    switch (event.type) {
+      case YAML_MAPPING_START_EVENT:
+      case YAML_SEQUENCE_START_EVENT:
+        if (depth == 0) root_mapping = event.type == YAML_MAPPING_START_EVENT;
+        else if (depth == 1) expecting_key = !expecting_key;  // a collection as a key or a value
+        if (++depth > limits.max_depth) {
+          valid = false;
+          done = true;
+        }
+        break;
+      case YAML_MAPPING_END_EVENT:
+      case YAML_SEQUENCE_END_EVENT:
+        --depth;
+        break;
+      case YAML_SCALAR_EVENT:
+      case YAML_ALIAS_EVENT:
+        if (depth != 1) break;
+        if (expecting_key) {
+          key = event.type == YAML_SCALAR_EVENT
+                    ? std::string(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length)
+                    : "";
+        } else if (event.type == YAML_SCALAR_EVENT && std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          found[key] = {std::string(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length),
+                        event.data.scalar.style != YAML_PLAIN_SCALAR_STYLE};
+        }
+        expecting_key = !expecting_key;
+        break;
+      case YAML_DOCUMENT_END_EVENT:
+      case YAML_STREAM_END_EVENT:
+        done = true;
+        break;
+      default:
+        break;
+    }
+    yaml_event_delete(&event);
+  }
+  yaml_parser_delete(&parser);
+  if (!valid || !root_mapping) return std::nullopt;
+  return found;
+}
+
+std::chrono::nanoseconds ThreadCpuTime() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
 
 bool YamlNode::is_null() const {
   return is_scalar() && !quoted && (scalar.empty() || scalar == "~" || scalar == "null" || scalar == "Null" ||

@@ -2,13 +2,16 @@
 // column for every problem a spec reader reports, and each node's tag (RAML's !include). Built
 // from libyaml's event parser, which is several times faster than yaml-cpp's (a 1.6 MB OAS file
 // loads in tens of milliseconds rather than over 200), keeps marks on every event, and is
-// packaged in Debian. Aliases are expanded, with a cap on the total node count so an alias bomb
-// ("billion laughs") is an error rather than an exhausted memory.
+// packaged in Debian. Aliases are expanded, within YamlLimits (memory, alias expansion, nesting,
+// CPU time), so an alias bomb ("billion laughs") is an error rather than an exhausted memory.
 //
 // Thread safety: ParseYaml is a pure function; a Node is a value.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,16 +28,17 @@ struct YamlPair;
 struct YamlNode {
   enum class Kind { kScalar, kSequence, kMapping };
 
-  Kind kind = Kind::kScalar;
+  // (The small members last, packed: a large spec holds millions of nodes.)
   std::string tag;     // "!include", "!!str", ...; empty when untagged
   std::string scalar;  // the text of a scalar
-  bool quoted = false; // a quoted scalar is always a string ("1.0" is not a number)
   std::vector<YamlNode> items;                          // a sequence's items
   std::vector<YamlPair> pairs;  // a mapping's entries, in order; keys as text
+  Kind kind = Kind::kScalar;
   uint32_t line = 0;    // 1-based
   uint32_t column = 0;  // 1-based
   // A mapping value's key's position (0 otherwise), for problems about the key itself.
   uint32_t key_line = 0, key_column = 0;
+  bool quoted = false; // a quoted scalar is always a string ("1.0" is not a number)
 
   bool is_scalar() const { return kind == Kind::kScalar; }
   bool is_mapping() const { return kind == Kind::kMapping; }
@@ -66,19 +70,32 @@ inline YamlNode& YamlNode::operator=(YamlNode&&) noexcept = default;
 inline YamlNode::~YamlNode() = default;
 
 struct YamlError {
+  enum class Kind { kSyntax, kAliases, kMemory, kTime };
   uint32_t line = 0;
   uint32_t column = 0;
   std::string message;
+  Kind kind = Kind::kSyntax;  // otherwise a YamlLimits limit: aliases, memory or time ran out there
 };
 
+// The calling thread's CPU time: the clock of YamlLimits::cpu_deadline.
+std::chrono::nanoseconds ThreadCpuTime();
+
+// What one document may cost. Memory is the tree's (nodes, strings), counted as it grows, with
+// every alias counted as the copy of its anchor it becomes; aliases may moreover expand to at
+// most max(alias_floor, alias_ratio times the nodes written out), so an alias bomb ("billion
+// laughs") is refused after a few thousand nodes, long before the memory budget.
 struct YamlLimits {
-  uint64_t max_nodes = 4'000'000;  // after alias expansion
-  uint32_t max_depth = 512;
+  uint32_t max_depth = 512;  // collection levels, aliases expanded
+  uint64_t max_bytes = 64ull << 20;
+  uint64_t alias_floor = 10'000;
+  uint64_t alias_ratio = 10;
+  std::chrono::nanoseconds cpu_deadline{0};  // on ThreadCpuTime(); 0: none
 };
 
 struct ParsedYaml {
   YamlNode root;
   std::optional<YamlError> error;  // set when the text is not a valid document
+  uint64_t bytes = 0;              // the tree's memory, as YamlLimits::max_bytes counts it
 };
 
 // Finds a mapping's value by key in constant time: a large mapping is indexed the first time it
@@ -94,6 +111,18 @@ class YamlKeyIndex {
   static constexpr size_t kScanned = 16;  // mappings this small are scanned
   std::unordered_map<const YamlNode*, std::unordered_map<std::string_view, const YamlNode*>> indexes_;
 };
+
+// The root mapping's scalar values for `keys` (each with whether it was quoted), found by
+// streaming the first document's events without building it: time linear in its size, constant
+// memory, aliases never expanded (format detection reads whole uploads with it). nullopt when
+// the text is not a valid document whose root is a mapping, nests deeper than limits.max_depth
+// (libyaml's cost per token grows with the nesting) or outlasts limits.cpu_deadline.
+struct YamlScalar {
+  std::string text;
+  bool quoted = false;
+};
+std::optional<std::map<std::string, YamlScalar, std::less<>>> TopLevelScalars(
+    std::string_view text, std::initializer_list<std::string_view> keys, const YamlLimits& limits = {});
 
 // The first document of `text`. An empty document is a null scalar. On a syntax error, a
 // duplicate mapping key or an exceeded limit, `error` says where.

@@ -75,6 +75,13 @@ CASES = [
      {"api.yaml": OAS + "paths: {}\ncomponents:\n  schemas:\n    Person:\n      properties:\n"
                         "        pet: {$ref: 'pets.yaml#/Pet'}\n        parent: {$ref: '#/components/schemas/Person'}\n",
       "pets.yaml": "Pet:\n  properties:\n    owner: {$ref: 'api.yaml#/components/schemas/Person'}\n"}, None),
+    # Valid (examples SHOULD match, so an unchecked one is a warning); checking these examples
+    # recursed until the stack overflowed, in the CLI and in the server.
+    ("oas-in-place-schema-cycle", "oas", "api.yaml",
+     {"api.yaml": OAS + "paths: {}\ncomponents:\n  schemas:\n"
+                        "    A: {allOf: [{$ref: '#/components/schemas/A'}], example: {a: 1}}\n"
+                        "    C: {anyOf: [{$ref: '#/components/schemas/D'}], example: 1}\n"
+                        "    D: {oneOf: [{$ref: '#/components/schemas/C'}], default: 2}\n"}, None),
     ("oas-deep-json", "oas", "api.json",
      {"api.json": '{"openapi": "3.0.3", "x": ' + "[" * 100000 + "]" * 100000 + "}"},
      "api.json:1:538: nesting deeper than 512 levels"),

@@ -1,0 +1,175 @@
+// The readers' cost bounds: a reading's memory and CPU time stay within ReadOptions whatever the
+// archive (alias bombs, floods of nodes or elements, huge uploads), each limit reported as a
+// problem where it was crossed; and format detection costs no memory.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "specs/spec_format.h"
+#include "specs/spec_reader.h"
+#include "specs/yaml_document.h"
+
+namespace agora::specs {
+namespace {
+
+std::string Problems(const SpecReport& report) {
+  std::string all;
+  for (const auto& problem : report.problems) all += problem.ToString() + "\n";
+  return all;
+}
+
+std::string BillionLaughs() {
+  std::string bomb = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i <= 9; ++i) {
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) bomb += std::string(j ? ", " : "") + "*a" + std::to_string(i - 1);
+    bomb += "]\n";
+  }
+  return bomb;
+}
+
+TEST(YamlBudgetTest, AnAliasBombIsRefusedAfterAFewThousandNodes) {
+  const ParsedYaml parsed = ParseYaml(BillionLaughs());
+  ASSERT_TRUE(parsed.error);
+  EXPECT_EQ(parsed.error->kind, YamlError::Kind::kAliases);
+  EXPECT_EQ(parsed.error->message, "aliases expand to more than 10 times the document's own nodes (an alias bomb?)");
+  EXPECT_EQ(parsed.error->line, 4u) << "refused at the fourth level, of nine";
+  EXPECT_LT(parsed.bytes, 4u << 20);
+}
+
+TEST(YamlBudgetTest, ModestAliasesAreExpanded) {
+  std::string doc = "base: &base {type: object, properties: {a: {type: string}, b: {type: integer}}}\n";
+  for (int i = 0; i < 500; ++i) doc += "s" + std::to_string(i) + ": *base\n";
+  const ParsedYaml parsed = ParseYaml(doc);
+  ASSERT_FALSE(parsed.error) << parsed.error->message;
+  EXPECT_EQ(parsed.root.pairs.size(), 501u);
+  EXPECT_EQ(parsed.root.pairs.back().value.Find("properties")->pairs.size(), 2u);
+}
+
+TEST(YamlBudgetTest, MemoryIsCountedAsTheTreeGrows) {
+  std::string flood = "x: [";
+  for (int i = 0; i < 200000; ++i) flood += "0,";
+  flood += "0]\n";
+  YamlLimits limits;
+  limits.max_bytes = 4 << 20;
+  const ParsedYaml refused = ParseYaml(flood, limits);
+  ASSERT_TRUE(refused.error);
+  EXPECT_EQ(refused.error->kind, YamlError::Kind::kMemory);
+  limits.max_bytes = 64 << 20;
+  const ParsedYaml read = ParseYaml(flood, limits);
+  ASSERT_FALSE(read.error);
+  // 200,001 nodes in one exactly sized array, and the root's pair.
+  EXPECT_GE(read.bytes, 200001 * sizeof(YamlNode));
+  EXPECT_LE(read.bytes, 200001 * sizeof(YamlNode) + 1024);
+}
+
+TEST(YamlBudgetTest, TopLevelScalarsStreamWithoutBuilding) {
+  const auto found = TopLevelScalars("info: {x: [1, 2]}\n? [complex]\n: key\nopenapi: 3.0.3\nswagger: '2.0'\n" + BillionLaughs(),
+                                     {"openapi", "swagger"});
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->at("openapi").text, "3.0.3");
+  EXPECT_FALSE(found->at("openapi").quoted);
+  EXPECT_TRUE(found->at("swagger").quoted);
+  EXPECT_FALSE(TopLevelScalars("openapi: [unclosed", {"openapi"}));
+  EXPECT_FALSE(TopLevelScalars("- a sequence\n", {"openapi"}));
+  EXPECT_TRUE(TopLevelScalars("info:\n  openapi: 3.0.3\n", {"openapi"})->empty());
+  // Stops at the nesting limit (libyaml's cost per token grows with the nesting: this would take minutes).
+  EXPECT_FALSE(TopLevelScalars("openapi: 3.0.3\nx: " + std::string(200000, '[') + std::string(200000, ']'), {"openapi"}));
+}
+
+TEST(SpecFormatBudgetTest, DetectionReadsOnlyWhatDecides) {
+  std::string elements = "<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\">";
+  for (int i = 0; i < 200000; ++i) elements += "<a/>";
+  EXPECT_EQ(DetectSpecFormat("s.wsdl", elements).format, "wsdl") << "the root start tag decides";
+  EXPECT_EQ(DetectSpecFormat("s.wsdl", "<!DOCTYPE d [<!ENTITY x \"a>b\">]><!-- c --><definitions "
+                                       "a='>' xmlns=\"http://schemas.xmlsoap.org/wsdl/\"/>").format,
+            "wsdl");
+  EXPECT_EQ(DetectSpecFormat("api.yaml", "openapi: 3.0.3\n" + BillionLaughs()).format, "oas");
+}
+
+SpecReport Read(const std::string& file, const std::string& content, const ReadOptions& options) {
+  return ReadSpec(InMemorySpecSource(std::map<std::string, std::string>{{file, content}}), file, options);
+}
+
+ReadOptions SmallBudget() {
+  ReadOptions options;
+  options.memory_bytes = 2 << 20;
+  options.memory_per_file_byte = 4;
+  return options;
+}
+
+TEST(ReadBudgetTest, ANodeFloodSpendsTheReadingsMemory) {
+  std::string flood = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-flood: [";
+  for (int i = 0; i < 100000; ++i) flood += "0,";
+  flood += "0]\n";
+  const SpecReport report = Read("api.yaml", flood, SmallBudget());
+  EXPECT_EQ(Problems(report).substr(0, 10), "api.yaml:4") << Problems(report);
+  EXPECT_NE(Problems(report).find("reading the spec needs more than its 2 MiB of memory"), std::string::npos)
+      << Problems(report);
+  EXPECT_TRUE(Read("api.yaml", flood, ReadOptions()).valid()) << "within the default budget";
+}
+
+TEST(ReadBudgetTest, TheBudgetGrowsWithTheFilesRead) {
+  std::string large = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n";
+  for (int i = 0; i < 20000; ++i) large += "    S" + std::to_string(i) + ": {type: string, description: schema}\n";
+  ReadOptions options = SmallBudget();
+  options.memory_per_file_byte = 32;  // 32 times ~900 KB: more than the floor, enough for its tree
+  EXPECT_TRUE(Read("api.yaml", large, options).valid()) << Problems(Read("api.yaml", large, options));
+  options.max_memory_bytes = 2 << 20;  // the ceiling wins
+  EXPECT_FALSE(Read("api.yaml", large, options).valid());
+}
+
+TEST(ReadBudgetTest, TheDefaultShareReadsALargePlainRamlApi) {
+  // Nothing multiplies here: its YAML tree and its expanded RAML tree are all it needs, and the
+  // default share per byte must pay for both (a share of 16 refused valid 3 MB APIs).
+  std::string api = "#%RAML 1.0\ntitle: T\ntypes:\n";
+  for (int i = 0; i < 1000; ++i)
+    api += "  T" + std::to_string(i) + ":\n    properties:\n      a: string\n      c: {type: string, description: field}\n";
+  for (int i = 0; i < 1000; ++i)
+    api += "/r" + std::to_string(i) + ":\n  get:\n    queryParameters:\n      q: string\n      p: {type: integer, description: x}\n"
+           "    responses:\n      200:\n        body:\n          application/json: T" + std::to_string(i) + "\n";
+  ReadOptions options;
+  options.memory_bytes = 1 << 20;  // below what it needs, so that the share per byte decides
+  const SpecReport report = Read("api.raml", api, options);
+  EXPECT_TRUE(report.valid()) << Problems(report);
+  options.memory_per_file_byte = 8;
+  EXPECT_FALSE(Read("api.raml", api, options).valid()) << "the share is what paid for it";
+}
+
+TEST(ReadBudgetTest, AnXmlFloodIsRefusedBeforeItIsParsed) {
+  std::string flood = "<definitions name=\"S\" xmlns=\"http://schemas.xmlsoap.org/wsdl/\">";
+  for (int i = 0; i < 100000; ++i) flood += "<a x='1'/>";
+  flood += "</definitions>";
+  const SpecReport report = Read("s.wsdl", flood, SmallBudget());
+  EXPECT_EQ(Problems(report),
+            "s.wsdl:1:1: reading the spec needs more than its 4 MiB of memory (a reading may use 2 MiB, or 4 bytes per "
+            "byte of the files it reads, up to 1024 MiB)\n");
+}
+
+TEST(ReadBudgetTest, CpuTimeIsBounded) {
+  std::string large = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-items:\n";
+  for (int i = 0; i < 100000; ++i) large += "  - item\n";
+  ReadOptions options;
+  options.max_cpu_time = std::chrono::nanoseconds(1);
+  const SpecReport report = Read("api.yaml", large, options);
+  EXPECT_NE(Problems(report).find("reading the spec takes more than its 0 ms of CPU time"), std::string::npos)
+      << Problems(report);
+}
+
+TEST(ReadBudgetTest, OnceSpentNoFurtherFileIsRead) {
+  std::map<std::string, std::string> files{{"api.raml", "#%RAML 1.0\ntitle: T\ntypes:\n"}};
+  for (int i = 0; i < 50; ++i) {
+    files["api.raml"] += "  T" + std::to_string(i) + ": !include t" + std::to_string(i) + ".raml\n";
+    files["t" + std::to_string(i) + ".raml"] = "type: string\nexample: " + std::string(100000, 'x') + "\n";
+  }
+  ReadOptions options = SmallBudget();
+  options.memory_per_file_byte = 0;
+  const SpecReport report = ReadSpec(InMemorySpecSource(files), "api.raml", options);
+  ASSERT_EQ(report.problems.size(), 1u) << Problems(report);
+  EXPECT_NE(report.problems[0].message.find("needs more than its 2 MiB"), std::string::npos);
+  EXPECT_LT(report.model.files.size(), 25u);
+}
+
+}  // namespace
+}  // namespace agora::specs
