@@ -50,7 +50,7 @@ Result<std::string> Accounts::CreateUser(const std::string& organization_id, con
     return Status::InvalidArgument("INVALID_USERNAME", "A username has 1 to 128 characters and no spaces");
   AGORA_ASSIGN_OR_RETURN(Role parsed, CheckMembership(organization_id, role));
   AGORA_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  storage::UserRecord user{NewUuid(), username, std::move(hash), organization_id, RoleName(parsed), NowMillis()};
+  storage::UserRecord user{NewUuid(), username, std::move(hash), organization_id, RoleName(parsed), NowMillis(), false};
   AGORA_RETURN_IF_ERROR(metadata_.CreateUser(user));
   return user.id;
 }
@@ -74,7 +74,39 @@ Result<IssuedToken> Accounts::LoginWithPassword(const std::string& username, con
     return BadCredentials();
   }
   if (!VerifyPassword(user->password_hash, password)) return BadCredentials();
+  if (user->disabled) return Status::Unauthorized("The account " + username + " is disabled");
   return Issue(user->organization_id, user->role, user->username, user->id);
+}
+
+Result<storage::UserRecord> Accounts::FindUser(const std::string& username) {
+  auto user = metadata_.FindUser(username);
+  if (!user.ok() && user.status().kind() == Status::Kind::kNotFound) return Status::NotFound("No user " + username);
+  return user;
+}
+
+Status Accounts::ResetPassword(const std::string& username, const std::string& password) {
+  AGORA_ASSIGN_OR_RETURN(storage::UserRecord user, FindUser(username));
+  AGORA_ASSIGN_OR_RETURN(user.password_hash, HashPassword(password));
+  return metadata_.UpdateUser(user, /*revoke_tokens=*/true);
+}
+
+Status Accounts::SetUserDisabled(const std::string& username, bool disabled) {
+  AGORA_ASSIGN_OR_RETURN(storage::UserRecord user, FindUser(username));
+  user.disabled = disabled;
+  return metadata_.UpdateUser(user, /*revoke_tokens=*/disabled);
+}
+
+Status Accounts::DeleteUser(const std::string& username) {
+  AGORA_ASSIGN_OR_RETURN(storage::UserRecord user, FindUser(username));
+  return metadata_.DeleteUser(user.id);
+}
+
+Result<ClientCredentials> Accounts::RotateClientSecret(const std::string& client_id) {
+  ClientCredentials credentials{client_id, RandomHex(32)};
+  Status stored = metadata_.SetClientSecret(client_id, Sha256Hex(credentials.client_secret));
+  if (stored.kind() == Status::Kind::kNotFound) return Status::NotFound("No connected app " + client_id);
+  AGORA_RETURN_IF_ERROR(stored);
+  return credentials;
 }
 
 Result<IssuedToken> Accounts::LoginWithClientCredentials(const std::string& client_id,

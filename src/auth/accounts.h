@@ -42,7 +42,15 @@ class Accounts {
   Result<ClientCredentials> CreateClient(const std::string& organization_id, const std::string& role,
                                          const std::string& name);
 
-  // 401 UNAUTHORIZED for an unknown user or a wrong password, alike and in about the same time.
+  // An administrator's changes (agora admin). Each ends the sessions the account has: every token
+  // issued to it is revoked at once. NotFound for an unknown user or app; 400 for a bad password.
+  Status ResetPassword(const std::string& username, const std::string& password);
+  Status SetUserDisabled(const std::string& username, bool disabled);
+  Status DeleteUser(const std::string& username);
+  Result<ClientCredentials> RotateClientSecret(const std::string& client_id);
+
+  // 401 UNAUTHORIZED for an unknown user or a wrong password, alike and in about the same time;
+  // 401 for a disabled user with the right password.
   Result<IssuedToken> LoginWithPassword(const std::string& username, const std::string& password);
   // 401 for unknown or wrong client credentials.
   Result<IssuedToken> LoginWithClientCredentials(const std::string& client_id, const std::string& client_secret);
@@ -51,6 +59,7 @@ class Accounts {
   Result<IssuedToken> Issue(const std::string& organization_id, const std::string& role, const std::string& subject,
                             const std::string& account_id);
   Result<Role> CheckMembership(const std::string& organization_id, const std::string& role);
+  Result<storage::UserRecord> FindUser(const std::string& username);
 
   storage::MetadataStore& metadata_;
   Authenticator authenticator_;

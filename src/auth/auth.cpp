@@ -58,8 +58,10 @@ std::optional<Principal> Authenticator::Cached(const std::string& token_hash, in
   const auto it = cache_.find(token_hash);
   if (it == cache_.end()) return std::nullopt;
   const CachedPrincipal& entry = it->second;
+  // A write since (a revoked token, a removed account), on any server or by an admin command, may
+  // have changed the answer; a store that cannot say so sends the caller to Lookup, which reports it.
   if (now >= entry.cached_until_millis || (entry.token_expires_millis != 0 && now >= entry.token_expires_millis) ||
-      entry.generation != metadata_.Generation()) {
+      !metadata_.CatchUp().ok() || entry.generation != metadata_.Generation()) {
     cache_.erase(it);
     return std::nullopt;
   }

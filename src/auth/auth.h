@@ -5,9 +5,9 @@
 //
 // Authenticate remembers the principals of recently seen tokens for a few seconds, so a client's
 // stream of requests costs one store lookup per token and period rather than two per request. A
-// remembered principal is dropped as soon as the metadata store's generation moves (any write,
-// on any server over the store), so a change to an organisation's business groups reaches
-// existing tokens at once; a token's own expiry is always honoured at once too.
+// remembered principal is used only while the metadata store's generation, caught up with every
+// write committed anywhere (another server, an `agora admin` command), is the one noted before it
+// was read: a revoked token or a removed account is honoured at once, and so is a token's own expiry.
 //
 // Thread safety: Authenticator may be used from any thread (its cache is locked, the MetadataStore
 // it wraps is thread-safe); the free functions are reentrant.

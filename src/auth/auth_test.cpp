@@ -25,6 +25,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   std::map<std::string, std::string> group_owners;
   std::map<std::string, storage::Organization> organizations;
   std::optional<Status> failure;
+  uint64_t generation = 0;
 
   Status CreateToken(const storage::TokenRecord& token) override {
     if (failure) return *failure;
@@ -52,7 +53,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::string> GetOrCreateSetting(const std::string&, const std::string&) override { return Unused(); }
   Result<std::string> GetCompatibilityRule(const std::string&) override { return Unused(); }
   Status SetCompatibilityRule(const std::string&, const std::string&) override { return Unused(); }
-  uint64_t Generation() const override { return 0; }
+  uint64_t Generation() const override { return generation; }
   Result<storage::UserRecord> FindUser(const std::string&) override { return Unused(); }
   Status CreateClient(const storage::ClientRecord&) override { return Unused(); }
   Result<storage::ClientRecord> FindClient(const std::string&) override { return Unused(); }
@@ -83,6 +84,19 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<storage::PublicationJob> GetJob(const std::string&) override { return Unused(); }
   Result<std::vector<storage::PublicationJob>> ListUnfinishedJobs() override { return Unused(); }
   Status CheckIntegrity() override { return Unused(); }
+  Result<std::vector<storage::TokenRecord>> ListTokens() override { return Unused(); }
+  Status SetTokenExpiry(const std::string&, int64_t) override { return Unused(); }
+  Status DeleteToken(const std::string&) override { return Unused(); }
+  Result<std::vector<storage::UserRecord>> ListUsers() override { return Unused(); }
+  Status UpdateUser(const storage::UserRecord&, bool) override { return Unused(); }
+  Status DeleteUser(const std::string&) override { return Unused(); }
+  Result<std::vector<storage::ClientRecord>> ListClients() override { return Unused(); }
+  Status SetClientSecret(const std::string&, const std::string&) override { return Unused(); }
+  Status DeleteClient(const std::string&) override { return Unused(); }
+  Status AddDownloads(const std::vector<storage::DownloadCount>&) override { return Unused(); }
+  Result<std::vector<storage::VersionUsage>> GetUsage(const std::string&, const std::string&, int64_t) override {
+    return Unused();
+  }
   Status Ping() override { return Unused(); }
   Result<std::optional<storage::PublicationJob>> ClaimJob(const std::string&, int64_t, int64_t) override { return Unused(); }
   Status RenewJobLease(const std::string&, const std::string&, int64_t) override { return Unused(); }
@@ -275,6 +289,17 @@ TEST_F(AuthTest, PrincipalsAreRememberedBrieflyButExpiryIsAlwaysChecked) {
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   EXPECT_EQ(authenticator_.Authenticate("Bearer " + expiring).status().http_status(), 401)
       << "a cached token still expires on time";
+}
+
+TEST_F(AuthTest, AnyWriteToTheStoreEndsARememberedPrincipal) {
+  const std::string secret = Issue();
+  ASSERT_TRUE(authenticator_.Authenticate("Bearer " + secret).ok());
+  store_.tokens.clear();  // revoked, by this process or another one the store noticed
+  ++store_.generation;
+  EXPECT_EQ(authenticator_.Authenticate("Bearer " + secret).status().http_status(), 401)
+      << "a revoked token stops working at once";
+  EXPECT_EQ(authenticator_.cache_hits().hits.load(), 0u);
+  EXPECT_EQ(authenticator_.cache_hits().misses.load(), 2u);
 }
 
 TEST_F(AuthTest, BusinessGroupsInheritTheirParentsTokens) {

@@ -103,6 +103,8 @@ const std::map<std::string, Access>& Policy() {
       {"GET /accounts/api/organizations/{organizationId}/environments", Access::kRead},
       {"GET /accounts/api/organizations/{organizationId}/environments/{environmentId}", Access::kRead},
       {"GET /metrics", Access::kOperator},
+      {"GET /assets/{groupId}/{assetId}/metrics", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/metrics/versions", Access::kRead},
   };
   return kPolicy;
 }

@@ -81,7 +81,7 @@ struct App::Parts {
         portal(*dir.metadata, *dir.blobs, reaper),
         services{*dir.metadata, *dir.blobs, reaper,        publisher, queue,
                  lifecycle,     portal,      authenticator, accounts,  links,
-                 version_cache, options.public_url, kAgoraVersion} {
+                 version_cache, downloads, options.public_url, kAgoraVersion} {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
     exchange::RegisterHealthRoutes(router, *dir.metadata, *dir.blobs, draining);
@@ -147,6 +147,7 @@ struct App::Parts {
   auth::Accounts accounts;
   exchange::FileLinks links;
   exchange::ResponseCache version_cache;
+  publication::DownloadCounter downloads{*dir.metadata};
   publication::AssetLifecycle lifecycle;
   publication::DocumentationPortal portal;
   exchange::ExchangeServices services;

@@ -39,6 +39,7 @@ const std::vector<Command>& Commands();
 // The commands each module defines (serve.cpp, admin.cpp, spec.cpp, ...).
 std::vector<Command> ServeCommands();
 std::vector<Command> AdminCommands();
+std::vector<Command> AdminIdentityCommands();
 std::vector<Command> SpecCommands();
 std::vector<Command> DiffCommands();
 std::vector<Command> BackupCommands();

@@ -17,6 +17,7 @@
 #include "exchange/portal_api.h"
 #include "exchange/publication_form.h"
 #include "exchange/response_cache.h"
+#include "exchange/usage_api.h"
 #include "publication/tag_rules.h"
 #include "server/multipart.h"
 
@@ -341,14 +342,25 @@ class Api {
       if (file.classifier != classifier || file.packaging != packaging) continue;
       auto path = s_.blobs.LocalPath(file.sha256);
       if (!path.ok()) return Response::Error(path.status());
-      return server::ServeFile(request, *path, file.size, "\"" + file.sha256 + "\"", ContentType(packaging),
-                               FileLinks::FileName(version, classifier, packaging));
+      Response response = server::ServeFile(request, *path, file.size, "\"" + file.sha256 + "\"",
+                                            ContentType(packaging), FileLinks::FileName(version, classifier, packaging));
+      if (request.method() == "GET" && IsDownload(response)) s_.downloads.Count(version.coordinates);
+      return response;
     }
     return Response::Error(Status::NotFound("File " + classifier + "." + packaging + " not found"));
   }
 
  private:
   Result<auth::Principal> Authenticate(const Request& request) { return exchange::Authenticate(s_, request); }
+
+  // A download, for the usage figures: the whole file, or the first part of a ranged one.
+  static bool IsDownload(const Response& response) {
+    if (response.status == 200) return true;
+    if (response.status != 206) return false;
+    for (const auto& [name, value] : response.headers)
+      if (name == "Content-Range") return value.rfind("bytes 0-", 0) == 0;
+    return false;
+  }
 
   // A signed link (an externalLink) needs no token; anything else is an ordinary read.
   Result<assets::AssetVersion> DownloadableVersion(const Request& request) {
@@ -459,11 +471,7 @@ class Api {
 
   // All versions of the asset named by the path, if the principal may read it.
   Result<std::vector<assets::AssetVersion>> ReadableVersions(const auth::Principal& principal, const Request& request) {
-    const std::string group = request.Param("groupId"), asset = request.Param("assetId");
-    AGORA_ASSIGN_OR_RETURN(auto versions, s_.metadata.ListVersions(group, asset));
-    if (versions.empty()) return Status::NotFound("Asset " + group + ":" + asset + " not found");
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
-    return versions;
+    return exchange::ReadableVersions(s_, principal, request.Param("groupId"), request.Param("assetId"));
   }
 
   // The JSON of the path's version (or the asset's latest), built once per store generation: reads
@@ -553,6 +561,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
   RegisterCompatibilityRoutes(router, services);
+  RegisterUsageRoutes(router, services);
   RegisterAccountsRoutes(router, services);
   RegisterGraphRoutes(router, services);
 }

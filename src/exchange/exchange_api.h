@@ -15,6 +15,7 @@
 #include "exchange/file_links.h"
 #include "exchange/response_cache.h"
 #include "publication/blob_reaper.h"
+#include "publication/downloads.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
 #include "publication/portal.h"
@@ -37,6 +38,7 @@ struct ExchangeServices {
   auth::Accounts& accounts;
   const FileLinks& links;
   ResponseCache& version_cache;  // asset version JSON bodies
+  publication::DownloadCounter& downloads;
   std::string public_url;  // empty: derive from the request's Host header
   std::string server_version;
 };

@@ -44,6 +44,14 @@ Result<auth::Principal> Authenticate(ExchangeServices& services, const server::R
   return principal;
 }
 
+Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
+                                                           const std::string& group_id, const std::string& asset_id) {
+  AGORA_ASSIGN_OR_RETURN(auto versions, services.metadata.ListVersions(group_id, asset_id));
+  if (versions.empty()) return Status::NotFound("Asset " + group_id + ":" + asset_id + " not found");
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
+  return versions;
+}
+
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
                                              const assets::Coordinates& coordinates) {
   auto version = services.metadata.GetVersion(coordinates);

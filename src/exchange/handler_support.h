@@ -46,6 +46,9 @@ Result<auth::Principal> Authenticate(ExchangeServices& services, const server::R
 // The version, if the principal may read it (404 for an unknown one, 403 for another organisation's).
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
                                              const assets::Coordinates& coordinates);
+// Every version of an asset, if the principal may read it (404 when it has none).
+Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
+                                                           const std::string& group_id, const std::string& asset_id);
 // The path's version, if the principal may manage (tag, edit, document) it.
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request);

@@ -109,11 +109,51 @@ Status SqlMetadataStore::SetCompatibilityRule(const std::string& scope, const st
   });
 }
 
+namespace {
+
+constexpr const char* kUserColumns = "id, username, password_hash, organization_id, role, created_millis, disabled";
+constexpr const char* kClientColumns = "client_id, secret_hash, name, organization_id, role, created_millis";
+constexpr const char* kTokenColumns =
+    "token_hash, organization_id, role, subject, created_millis, expires_millis, account_id";
+
+UserRecord LoadUser(SqlStatement& r) {
+  return UserRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6) != 0};
+}
+ClientRecord LoadClient(SqlStatement& r) {
+  return ClientRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)};
+}
+TokenRecord LoadToken(SqlStatement& r) {
+  return TokenRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Int(5), r.Text(6)};
+}
+
+// Every row of `SELECT <columns> FROM <table> ORDER BY created_millis, <key>`.
+template <typename T>
+Result<std::vector<T>> ListAll(SqlConnection& c, const char* table, const char* columns, const char* key,
+                               T (*load)(SqlStatement&)) {
+  AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT ") + columns + " FROM " + table +
+                                                " ORDER BY created_millis, " + key));
+  return s->Collect<T>([load](SqlStatement& r) -> Result<T> { return load(r); });
+}
+
+// Runs a one-row UPDATE or DELETE; NotFound when it changed nothing.
+Status ChangeOne(SqlStatement& s, const std::string& what) {
+  AGORA_RETURN_IF_ERROR(s.Run());
+  return s.Changes() == 0 ? Status::NotFound(what + " not found") : Status::Ok();
+}
+
+Status RevokeAccountTokens(SqlConnection& c, const std::string& account_id) {
+  AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("DELETE FROM tokens WHERE account_id = ?"));
+  return s->Bind(1, account_id).Run();
+}
+
+}  // namespace
+
 Status SqlMetadataStore::CreateUser(const UserRecord& u) {
   Status st = Write([&](SqlConnection& c) {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)"));
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("INSERT INTO users (") + kUserColumns +
+                                                  ") VALUES (?, ?, ?, ?, ?, ?, ?)"));
     return s->Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.organization_id)
-        .Bind(5, u.role).Bind(6, u.created_millis).Run();
+        .Bind(5, u.role).Bind(6, u.created_millis).Bind(7, int64_t{u.disabled}).Run();
   });
   if (st.kind() == Status::Kind::kConflict) return Status::Conflict("USER_EXISTS", "The username " + u.username + " is taken");
   return st;
@@ -121,12 +161,32 @@ Status SqlMetadataStore::CreateUser(const UserRecord& u) {
 
 Result<UserRecord> SqlMetadataStore::FindUser(const std::string& username) {
   return Read<UserRecord>([&](SqlConnection& c) -> Result<UserRecord> {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-        "SELECT id, username, password_hash, organization_id, role, created_millis FROM users WHERE username = ?"));
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?"));
     s->Bind(1, username);
     AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return Status::NotFound("user not found");
-    return UserRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Int(5)};
+    return LoadUser(*s);
+  });
+}
+
+Result<std::vector<UserRecord>> SqlMetadataStore::ListUsers() {
+  return Read<std::vector<UserRecord>>([&](SqlConnection& c) { return ListAll(c, "users", kUserColumns, "id", LoadUser); });
+}
+
+Status SqlMetadataStore::UpdateUser(const UserRecord& u, bool revoke_tokens) {
+  return Write([&](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("UPDATE users SET password_hash = ?, role = ?, disabled = ? WHERE id = ?"));
+    AGORA_RETURN_IF_ERROR(ChangeOne(s->Bind(1, u.password_hash).Bind(2, u.role).Bind(3, int64_t{u.disabled}).Bind(4, u.id),
+                                    "user " + u.id));
+    return revoke_tokens ? RevokeAccountTokens(c, u.id) : Status::Ok();
+  });
+}
+
+Status SqlMetadataStore::DeleteUser(const std::string& user_id) {
+  return Write([&](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("DELETE FROM users WHERE id = ?"));
+    AGORA_RETURN_IF_ERROR(ChangeOne(s->Bind(1, user_id), "user " + user_id));
+    return RevokeAccountTokens(c, user_id);
   });
 }
 
@@ -140,12 +200,32 @@ Status SqlMetadataStore::CreateClient(const ClientRecord& a) {
 
 Result<ClientRecord> SqlMetadataStore::FindClient(const std::string& client_id) {
   return Read<ClientRecord>([&](SqlConnection& c) -> Result<ClientRecord> {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-        "SELECT client_id, secret_hash, name, organization_id, role, created_millis FROM clients WHERE client_id = ?"));
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT ") + kClientColumns + " FROM clients WHERE client_id = ?"));
     s->Bind(1, client_id);
     AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return Status::NotFound("client not found");
-    return ClientRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4), s->Int(5)};
+    return LoadClient(*s);
+  });
+}
+
+Result<std::vector<ClientRecord>> SqlMetadataStore::ListClients() {
+  return Read<std::vector<ClientRecord>>(
+      [&](SqlConnection& c) { return ListAll(c, "clients", kClientColumns, "client_id", LoadClient); });
+}
+
+Status SqlMetadataStore::SetClientSecret(const std::string& client_id, const std::string& secret_hash) {
+  return Write([&](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("UPDATE clients SET secret_hash = ? WHERE client_id = ?"));
+    AGORA_RETURN_IF_ERROR(ChangeOne(s->Bind(1, secret_hash).Bind(2, client_id), "connected app " + client_id));
+    return RevokeAccountTokens(c, client_id);
+  });
+}
+
+Status SqlMetadataStore::DeleteClient(const std::string& client_id) {
+  return Write([&](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("DELETE FROM clients WHERE client_id = ?"));
+    AGORA_RETURN_IF_ERROR(ChangeOne(s->Bind(1, client_id), "connected app " + client_id));
+    return RevokeAccountTokens(c, client_id);
   });
 }
 
@@ -161,13 +241,30 @@ Status SqlMetadataStore::CreateToken(const TokenRecord& t) {
 
 Result<TokenRecord> SqlMetadataStore::FindToken(const std::string& token_hash) {
   return Read<TokenRecord>([&](SqlConnection& c) -> Result<TokenRecord> {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-        "SELECT token_hash, organization_id, role, subject, created_millis, expires_millis, account_id FROM tokens "
-        "WHERE token_hash = ?"));
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE token_hash = ?"));
     s->Bind(1, token_hash);
     AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) return Status::NotFound("token not found");
-    return TokenRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Int(4), s->Int(5), s->Text(6)};
+    return LoadToken(*s);
+  });
+}
+
+Result<std::vector<TokenRecord>> SqlMetadataStore::ListTokens() {
+  return Read<std::vector<TokenRecord>>(
+      [&](SqlConnection& c) { return ListAll(c, "tokens", kTokenColumns, "token_hash", LoadToken); });
+}
+
+Status SqlMetadataStore::SetTokenExpiry(const std::string& token_hash, int64_t expires_millis) {
+  return Write([&](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("UPDATE tokens SET expires_millis = ? WHERE token_hash = ?"));
+    return ChangeOne(s->Bind(1, expires_millis).Bind(2, token_hash), "token");
+  });
+}
+
+Status SqlMetadataStore::DeleteToken(const std::string& token_hash) {
+  return Write([&](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("DELETE FROM tokens WHERE token_hash = ?"));
+    return ChangeOne(s->Bind(1, token_hash), "token");
   });
 }
 

@@ -57,6 +57,7 @@ struct UserRecord {
   std::string organization_id;  // the user's home organisation; its child organisations follow
   std::string role;
   int64_t created_millis = 0;
+  bool disabled = false;  // a disabled user cannot log in
 };
 
 // A connected app, logging in with client credentials; the secret is random, kept as SHA-256.
@@ -98,6 +99,21 @@ struct AssetDetailsUpdate {
 };
 
 // What the publication rules need of an asset's existing versions (see ListVersionSummaries).
+// Downloads of one version's files on one day (days since the Unix epoch, UTC).
+struct DownloadCount {
+  assets::Coordinates coordinates;
+  int64_t day = 0;
+  int64_t downloads = 0;
+};
+
+// How much a version is used: its downloads and the versions that depend on it, in all and
+// since a given day.
+struct VersionUsage {
+  std::string version;
+  int64_t downloads = 0, downloads_since = 0;
+  int64_t dependents = 0, dependents_since = 0;
+};
+
 struct VersionSummary {
   std::string version;
   std::string type;
@@ -178,13 +194,14 @@ class MetadataStore {
 
   // Grows with every write this store makes (committed or not); what a reader built from data read
   // after noting generation G is current as long as Generation() is still G. The SQLite store
-  // counts only this process's writes (one server per database); the PostgreSQL store also counts
-  // other servers' writes, within a moment of their commit.
+  // counts this process's writes and, within 20 ms, other processes' commits (an `agora admin`
+  // command beside the server); the PostgreSQL store also counts other servers' writes, within a
+  // moment of their commit.
   virtual uint64_t Generation() const = 0;
   // Makes Generation() count every write that any server committed before this call, so that a
   // cache checked after it serves nothing older than a write already acknowledged elsewhere (a
   // client writing through one server and reading through another sees its write). The SQLite
-  // store sees every write at once; the PostgreSQL store reads the generation sequence, one read
+  // store asks SQLite whether another process (an `agora admin` command) committed; the PostgreSQL store reads the generation sequence, one read
   // shared by concurrent callers. May block for a round trip to the database.
   virtual Status CatchUp() { return Status::Ok(); }
 
@@ -207,6 +224,29 @@ class MetadataStore {
   // Tokens.
   virtual Status CreateToken(const TokenRecord& token) = 0;
   virtual Result<TokenRecord> FindToken(const std::string& token_hash) = 0;
+
+  // The life of identities, for `agora admin`. Lists are ordered by creation. Tokens are stored
+  // hashed, so nothing here can show a secret. Removing or disabling an account, or replacing its
+  // password or secret, revokes every token issued to it in the same transaction. NotFound when
+  // the token, user or app does not exist.
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  virtual Status SetTokenExpiry(const std::string& token_hash, int64_t expires_millis) = 0;
+  virtual Status DeleteToken(const std::string& token_hash) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  // Stores the user's password hash, role and disabled flag (by user.id); `revoke_tokens` also
+  // ends the sessions it has.
+  virtual Status UpdateUser(const UserRecord& user, bool revoke_tokens) = 0;
+  virtual Status DeleteUser(const std::string& user_id) = 0;
+  virtual Result<std::vector<ClientRecord>> ListClients() = 0;
+  virtual Status SetClientSecret(const std::string& client_id, const std::string& secret_hash) = 0;
+  virtual Status DeleteClient(const std::string& client_id) = 0;
+
+  // Usage: downloads are counted in memory and added here in batches; counts of versions that no
+  // longer exist are dropped.
+  virtual Status AddDownloads(const std::vector<DownloadCount>& counts) = 0;
+  // Every version of the asset with its usage, counting what happened on or after `since_day`.
+  virtual Result<std::vector<VersionUsage>> GetUsage(const std::string& group_id, const std::string& asset_id,
+                                                     int64_t since_day) = 0;
 
   // Group ownership: the organisation that first publishes under a groupId owns it.
   // Returns the owner's id (NotFound if nobody owns it yet).

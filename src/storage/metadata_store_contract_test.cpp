@@ -778,8 +778,8 @@ TEST_P(MetadataStoreContract, OrganisationTreesAndEnvironments) {
 
 TEST_P(MetadataStoreContract, UsersAndConnectedApps) {
   ASSERT_TRUE(store_->CreateOrganization({"org-1", "One", "", 1}).ok());
-  ASSERT_TRUE(store_->CreateUser({"u1", "alice", "$argon2id$hash", "org-1", "admin", 5}).ok());
-  EXPECT_EQ(store_->CreateUser({"u2", "alice", "x", "org-1", "viewer", 6}).code(), "USER_EXISTS");
+  ASSERT_TRUE(store_->CreateUser({"u1", "alice", "$argon2id$hash", "org-1", "admin", 5, false}).ok());
+  EXPECT_EQ(store_->CreateUser({"u2", "alice", "x", "org-1", "viewer", 6, false}).code(), "USER_EXISTS");
   auto alice = store_->FindUser("alice");
   ASSERT_TRUE(alice.ok());
   EXPECT_EQ(alice->id, "u1");
@@ -790,6 +790,105 @@ TEST_P(MetadataStoreContract, UsersAndConnectedApps) {
   EXPECT_EQ(store_->FindClient("client-2").status().kind(), Status::Kind::kNotFound);
   ASSERT_TRUE(store_->CreateToken({"h", "org-1", "admin", "alice", 1, 0, "u1"}).ok());
   EXPECT_EQ(store_->FindToken("h")->account_id, "u1");
+}
+
+TEST_P(MetadataStoreContract, IdentitiesAreListedChangedAndRemovedWithTheirTokens) {
+  ASSERT_TRUE(store_->CreateOrganization({"org-1", "One", "", 1}).ok());
+  ASSERT_TRUE(store_->CreateUser({"u1", "alice", "hash-1", "org-1", "admin", 5, false}).ok());
+  ASSERT_TRUE(store_->CreateUser({"u2", "bob", "hash-2", "org-1", "viewer", 6, false}).ok());
+  ASSERT_TRUE(store_->CreateClient({"c1", "secret-1", "CI", "org-1", "contributor", 7}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-alice", "org-1", "admin", "alice", 10, 0, "u1"}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-bob", "org-1", "viewer", "bob", 11, 0, "u2"}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-ci", "org-1", "contributor", "CI", 12, 99, "c1"}).ok());
+  ASSERT_TRUE(store_->CreateToken({"t-admin", "org-1", "admin", "admin", 13, 0, ""}).ok());
+
+  auto tokens = store_->ListTokens();
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_EQ(tokens->size(), 4u);
+  EXPECT_EQ((*tokens)[0].token_hash, "t-alice") << "oldest first";
+  EXPECT_EQ((*tokens)[2].expires_millis, 99);
+  ASSERT_TRUE(store_->SetTokenExpiry("t-admin", 1234).ok());
+  EXPECT_EQ(store_->FindToken("t-admin")->expires_millis, 1234);
+  EXPECT_EQ(store_->SetTokenExpiry("nope", 1).kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->DeleteToken("t-admin").ok());
+  EXPECT_EQ(store_->FindToken("t-admin").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->DeleteToken("t-admin").kind(), Status::Kind::kNotFound);
+
+  auto users = store_->ListUsers();
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].username, "alice");
+  UserRecord alice = (*users)[0];
+  alice.role = "contributor";
+  alice.password_hash = "hash-new";
+  ASSERT_TRUE(store_->UpdateUser(alice, /*revoke_tokens=*/false).ok());
+  EXPECT_EQ(store_->FindUser("alice")->role, "contributor");
+  EXPECT_TRUE(store_->FindToken("t-alice").ok()) << "tokens kept when asked";
+  alice.disabled = true;
+  ASSERT_TRUE(store_->UpdateUser(alice, /*revoke_tokens=*/true).ok());
+  EXPECT_TRUE(store_->FindUser("alice")->disabled);
+  EXPECT_EQ(store_->FindUser("alice")->password_hash, "hash-new");
+  EXPECT_EQ(store_->FindToken("t-alice").status().kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->FindToken("t-bob").ok()) << "only the account's own tokens go";
+  alice.id = "u-none";
+  EXPECT_EQ(store_->UpdateUser(alice, true).kind(), Status::Kind::kNotFound);
+  ASSERT_TRUE(store_->DeleteUser("u2").ok());
+  EXPECT_EQ(store_->FindUser("bob").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->FindToken("t-bob").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->DeleteUser("u2").kind(), Status::Kind::kNotFound);
+
+  auto clients = store_->ListClients();
+  ASSERT_TRUE(clients.ok());
+  ASSERT_EQ(clients->size(), 1u);
+  ASSERT_TRUE(store_->SetClientSecret("c1", "secret-2").ok());
+  EXPECT_EQ(store_->FindClient("c1")->secret_hash, "secret-2");
+  EXPECT_EQ(store_->FindToken("t-ci").status().kind(), Status::Kind::kNotFound) << "a new secret ends old sessions";
+  ASSERT_TRUE(store_->CreateToken({"t-ci2", "org-1", "contributor", "CI", 14, 0, "c1"}).ok());
+  ASSERT_TRUE(store_->DeleteClient("c1").ok());
+  EXPECT_EQ(store_->FindClient("c1").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->FindToken("t-ci2").status().kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->DeleteClient("c1").kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->SetClientSecret("c1", "x").kind(), Status::Kind::kNotFound);
+}
+
+TEST_P(MetadataStoreContract, DownloadsAndDependentsMakeUsage) {
+  auto a1 = Version("lib", "1.0.0");
+  a1.dependencies = {};
+  auto a2 = Version("lib", "2.0.0");
+  a2.dependencies = {};
+  a2.created_millis = a2.updated_millis = 3 * 86'400'000 + 5;
+  ASSERT_TRUE(store_->PutVersions({a1, a2}).ok());
+  auto user_old = Version("app", "1.0.0");
+  user_old.dependencies = {{"group", "lib", "1.0.0"}};
+  user_old.created_millis = user_old.updated_millis = 1 * 86'400'000;
+  auto user_new = Version("other", "1.0.0");
+  user_new.dependencies = {{"group", "lib", "1.0.0"}, {"group", "lib", "2.0.0"}};
+  user_new.created_millis = user_new.updated_millis = 5 * 86'400'000;
+  ASSERT_TRUE(store_->PutVersions({user_old, user_new}).ok());
+  ASSERT_TRUE(store_->AddDownloads({{{"group", "lib", "1.0.0"}, 1, 3}, {{"group", "lib", "1.0.0"}, 4, 2},
+                                    {{"group", "lib", "2.0.0"}, 4, 7}, {{"group", "lib", "9.9.9"}, 4, 1}})
+                  .ok()) << "counts of unknown versions are dropped";
+  ASSERT_TRUE(store_->AddDownloads({{{"group", "lib", "1.0.0"}, 4, 1}}).ok()) << "added to the day's count";
+  auto usage = store_->GetUsage("group", "lib", /*since_day=*/4);
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  ASSERT_EQ(usage->size(), 2u);
+  const VersionUsage& v2 = (*usage)[0];
+  EXPECT_EQ(v2.version, "2.0.0") << "highest version first";
+  EXPECT_EQ(v2.downloads, 7);
+  EXPECT_EQ(v2.downloads_since, 7);
+  EXPECT_EQ(v2.dependents, 1);
+  EXPECT_EQ(v2.dependents_since, 1);
+  const VersionUsage& v1 = (*usage)[1];
+  EXPECT_EQ(v1.downloads, 6);
+  EXPECT_EQ(v1.downloads_since, 3);
+  EXPECT_EQ(v1.dependents, 2);
+  EXPECT_EQ(v1.dependents_since, 1);
+  ASSERT_TRUE(store_->DeleteVersion({"group", "other", "1.0.0"}, /*soft=*/false, NowMillis()).ok());
+  ASSERT_TRUE(store_->DeleteVersion({"group", "lib", "2.0.0"}, /*soft=*/false, NowMillis()).ok());
+  usage = store_->GetUsage("group", "lib", 0);
+  ASSERT_EQ(usage->size(), 1u) << "a deleted version's counts go with it";
+  EXPECT_EQ((*usage)[0].dependents, 1);
+  EXPECT_TRUE(store_->GetUsage("group", "none", 0)->empty());
 }
 
 TEST_P(MetadataStoreContract, GenerationGrowsWithEveryWrite) {

@@ -10,6 +10,7 @@
 //   metadata_sql_portals.cpp     documentation portals and drafts
 //   metadata_sql_jobs.cpp        publication jobs and the blob references that keep blobs alive
 //   metadata_sql_search.cpp      listings and full-text search
+//   metadata_sql_usage.cpp       download counts and dependents, for usage figures
 //
 // A backend derives from it and supplies the rest: its transactions (WriteOn, ReadOn), its schema
 // and migrations, and its SqlDialect: the full-text index, and the few statements that no
@@ -79,6 +80,20 @@ class SqlMetadataStore : public MetadataStore {
   Result<ClientRecord> FindClient(const std::string& client_id) override;
   Status CreateToken(const TokenRecord& token) override;
   Result<TokenRecord> FindToken(const std::string& token_hash) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Status SetTokenExpiry(const std::string& token_hash, int64_t expires_millis) override;
+  Status DeleteToken(const std::string& token_hash) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Status UpdateUser(const UserRecord& user, bool revoke_tokens) override;
+  Status DeleteUser(const std::string& user_id) override;
+  Result<std::vector<ClientRecord>> ListClients() override;
+  Status SetClientSecret(const std::string& client_id, const std::string& secret_hash) override;
+  Status DeleteClient(const std::string& client_id) override;
+
+  // metadata_sql_usage.cpp
+  Status AddDownloads(const std::vector<DownloadCount>& counts) override;
+  Result<std::vector<VersionUsage>> GetUsage(const std::string& group_id, const std::string& asset_id,
+                                             int64_t since_day) override;
 
   // metadata_sql_versions.cpp
   Result<std::string> GroupOwner(const std::string& group_id) override;

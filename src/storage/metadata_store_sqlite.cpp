@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -104,6 +105,7 @@ class SqliteMetadataStore : public SqlMetadataStore {
     AGORA_RETURN_IF_ERROR(writer_->Exec(kPendingSearchTable));
     AGORA_RETURN_IF_ERROR(Migrate());
     AGORA_RETURN_IF_ERROR(Tune(*writer_, options));
+    AGORA_ASSIGN_OR_RETURN(watcher_, SqliteConnection::Open(path, /*read_only=*/true, options.busy_timeout_millis));
     for (int i = 0; i < options.readers; ++i) {
       AGORA_ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(path, /*read_only=*/true, options.busy_timeout_millis));
       AGORA_RETURN_IF_ERROR(Tune(*reader, options));
@@ -117,7 +119,14 @@ class SqliteMetadataStore : public SqlMetadataStore {
     return c.Exec("PRAGMA mmap_size = " + std::to_string(options.mmap_bytes));
   }
 
-  uint64_t Generation() const override { return generation_.load(std::memory_order_acquire); }
+  uint64_t Generation() const override {
+    NoticeOtherProcesses(/*now_or_wait=*/false);
+    return generation_.load(std::memory_order_acquire);
+  }
+  Status CatchUp() override {
+    NoticeOtherProcesses(/*now_or_wait=*/true);
+    return Status::Ok();
+  }
 
   // One server owns a SQLite database: its pins and blob lock need not leave its memory.
   Status PinBlobs(const std::vector<std::string>& sha256s, const std::string& owner, int64_t expires_millis) override {
@@ -343,6 +352,35 @@ class SqliteMetadataStore : public SqlMetadataStore {
     return clear->Run();
   }
 
+  // Counts other processes' commits (an `agora admin` command revoking a token) into Generation:
+  // SQLite's data_version changes when another connection commits. Generation asks at most every
+  // 20 ms, by whichever caller comes first, so a cache keyed on it is stale for at most that;
+  // CatchUp (`now`) always asks, waiting for a poll under way.
+  void NoticeOtherProcesses(bool now_or_wait) const {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (!now_or_wait && now - last_watch_millis_.load(std::memory_order_relaxed) < kWatchMillis) return;
+    std::unique_lock lock(watcher_mutex_, std::defer_lock);
+    if (now_or_wait) lock.lock();
+    else if (!lock.try_lock()) return;
+    last_watch_millis_.store(now, std::memory_order_relaxed);
+    auto version = watcher_->Prepare("PRAGMA data_version");
+    if (!version.ok()) return;
+    auto row = (*version)->Step();
+    if (!row.ok() || !*row) return;
+    const int64_t data_version = (*version)->Int(0);
+    if (data_version != data_version_) {
+      if (data_version_ != 0) generation_.fetch_add(1, std::memory_order_release);
+      data_version_ = data_version;
+    }
+  }
+
+  static constexpr int64_t kWatchMillis = 20;
+  mutable std::mutex watcher_mutex_;  // guards watcher_ and data_version_
+  mutable std::atomic<int64_t> last_watch_millis_{0};
+  mutable int64_t data_version_ = 0;
+  std::unique_ptr<SqliteConnection> watcher_;
+
   bool Pinned(const std::string& sha256) {
     std::lock_guard lock(pins_mutex_);
     auto it = pins_.find(sha256);
@@ -374,7 +412,7 @@ class SqliteMetadataStore : public SqlMetadataStore {
   std::shared_mutex blob_mutex_;
   std::map<std::pair<std::string, int64_t>, uint64_t> request_counts_;  // (client, window) -> requests; pins_mutex_
   std::mutex writer_mutex_;
-  std::atomic<uint64_t> generation_{0};
+  mutable std::atomic<uint64_t> generation_{0};
   std::mutex group_mutex_;  // guards pending_ and group_leader_active_
   std::condition_variable group_done_;
   std::vector<PendingWrite*> pending_;

@@ -65,6 +65,23 @@ class SqliteStoreTest : public ::testing::Test {
   std::unique_ptr<MetadataStore> store_;
 };
 
+TEST_F(SqliteStoreTest, AnotherProcessesCommitsCountInTheGeneration) {
+  auto caught_up = [&] {
+    EXPECT_TRUE(store_->CatchUp().ok());
+    return store_->Generation();
+  };
+  const uint64_t before = caught_up();  // the first look notes the database's state
+  RawConnection other(path_);  // as `agora admin` beside the server
+  ASSERT_EQ(other.Exec("DELETE FROM tokens WHERE token_hash = 'none'"), SQLITE_OK);
+  EXPECT_EQ(caught_up(), before) << "a transaction that changes nothing commits nothing";
+  ASSERT_EQ(other.Exec("INSERT INTO settings VALUES ('k', 'v')"), SQLITE_OK);
+  const uint64_t after = caught_up();
+  EXPECT_GT(after, before) << "seen at once";
+  ASSERT_EQ(other.Exec("UPDATE settings SET value = 'w'"), SQLITE_OK);
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_GT(store_->Generation(), after) << "and by the cheap Generation() within 20 ms";
+}
+
 TEST_F(SqliteStoreTest, VersionsWithTheSameModelShareOneRowUntilTheLastGoes) {
   auto first = MakeVersion("api", "1.0.0", 1);
   first.api_model = R"({"title":"Orders"})";
@@ -102,8 +119,10 @@ TEST_F(SqliteStoreTest, MigratesModelsOutOfSchemaFourVersionRows) {
                        "UPDATE versions SET api_model = (SELECT api_model FROM api_models WHERE id = api_model_id), "
                        "  api_terms = (SELECT api_terms FROM api_models WHERE id = api_model_id) WHERE api_model_id != '';"
                        "DROP TRIGGER versions_release_api_model; DROP INDEX versions_api_model;"
-                       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models; "
-                       "ALTER TABLE jobs DROP COLUMN owner; ALTER TABLE jobs DROP COLUMN lease_until_millis; ALTER TABLE jobs DROP COLUMN attempts; PRAGMA user_version = 4;"),
+                       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models;"
+                       "DROP TABLE version_downloads; DROP INDEX tokens_account; ALTER TABLE users DROP COLUMN disabled;"
+                       "ALTER TABLE jobs DROP COLUMN owner; ALTER TABLE jobs DROP COLUMN lease_until_millis; ALTER TABLE jobs DROP COLUMN attempts;"
+                       "PRAGMA user_version = 4;"),
               SQLITE_OK);
   }
   Open();
@@ -191,6 +210,7 @@ TEST_F(SqliteStoreTest, MigratesASchemaVersionOneDatabase) {
       "DROP TRIGGER versions_release_api_model; DROP INDEX versions_api_model;"
       "ALTER TABLE versions DROP COLUMN api_model_id; DROP TABLE api_models;"
       "DROP TABLE portal_pages; DROP TABLE portal_resources; DROP TABLE portals;"
+      "DROP TABLE version_downloads; DROP INDEX tokens_account;"
       "DROP TABLE users; DROP TABLE clients; DROP TABLE settings; DROP TABLE environments; DROP INDEX organizations_parent;"
       "ALTER TABLE tokens DROP COLUMN account_id;"
       "ALTER TABLE jobs DROP COLUMN owner; ALTER TABLE jobs DROP COLUMN lease_until_millis; ALTER TABLE jobs DROP COLUMN attempts;"

@@ -146,7 +146,16 @@ ALTER TABLE jobs ADD COLUMN lease_until_millis bigint NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN attempts bigint NOT NULL DEFAULT 0;
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2};
+// As the SQLite store's schema 7: disabled users, tokens by account, download counts.
+const char* const kSchemaV3 = R"sql(
+ALTER TABLE users ADD COLUMN disabled integer NOT NULL DEFAULT 0;
+CREATE INDEX tokens_account ON tokens(account_id);
+CREATE TABLE version_downloads (
+  version_id bigint NOT NULL REFERENCES versions(id) ON DELETE CASCADE, day bigint NOT NULL,
+  downloads bigint NOT NULL, PRIMARY KEY (version_id, day));
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 
 }  // namespace
 

@@ -155,7 +155,17 @@ ALTER TABLE jobs ADD COLUMN lease_until_millis INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
+// Operations: users that an administrator disabled, tokens found by the account they were issued
+// to (revoked with it), and download counts per version and day for usage figures.
+const char* const kSchemaV7 = R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX tokens_account ON tokens(account_id);
+CREATE TABLE version_downloads (
+  version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, day INTEGER NOT NULL,
+  downloads INTEGER NOT NULL, PRIMARY KEY (version_id, day));
+)sql";
+
+const char* const kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
 
 }  // namespace
 
