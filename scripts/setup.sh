@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-dev libssl-dev libsodium-dev openssl libvalijson-dev
   libgtest-dev libgmock-dev googletest
   libpq-dev postgresql-15 nginx-light
-  curl python3 python3-prometheus-client time
+  curl python3 python3-prometheus-client time libcurl4-openssl-dev python3-botocore
   clang libclang-rt-14-dev
 )
 

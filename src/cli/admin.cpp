@@ -32,20 +32,22 @@ Result<std::string> CreateToken(storage::MetadataStore& metadata, const std::str
   return authenticator.IssueToken(organization_id, *role, subject, 0);
 }
 
-namespace {
-
-int Fail(const Status& status) {
+int AdminFailure(const Status& status) {
   std::cerr << "agora admin: " << status.message() << "\n";
   return 1;
 }
 
-// The first line of standard input, without its line ending, so that passwords stay out of argv.
-std::string ReadPasswordLine() {
+std::string ReadSecretLine() {
   std::string line;
   std::getline(std::cin, line);
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }
+
+namespace {
+
+int Fail(const Status& status) { return AdminFailure(status); }
+
 
 void AddDataOption(po::options_description& options) { AddStorageOptions(options); }
 
@@ -119,7 +121,7 @@ Command CreateUserCommand() {
             if (!vm["password-stdin"].as<bool>()) return UsageError("admin create-user", "--password-stdin is required");
             return WithDataDir(vm, [](storage::MetadataStore& metadata, const po::variables_map& v) {
               auth::Accounts accounts(metadata, {});
-              return accounts.CreateUser(v["org"].as<std::string>(), v["username"].as<std::string>(), ReadPasswordLine(),
+              return accounts.CreateUser(v["org"].as<std::string>(), v["username"].as<std::string>(), ReadSecretLine(),
                                          v["role"].as<std::string>());
             });
           }};

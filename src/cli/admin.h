@@ -18,4 +18,9 @@ Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const s
 Result<std::string> CreateToken(storage::MetadataStore& metadata, const std::string& organization_id,
                                 const std::string& role, const std::string& subject);
 
+// For the `agora admin` commands: prints "agora admin: MESSAGE" to standard error and returns exit
+// status 1; and the first line of standard input without its line ending (secrets stay out of argv).
+int AdminFailure(const Status& status);
+std::string ReadSecretLine();
+
 }  // namespace agora::cli

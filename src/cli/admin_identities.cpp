@@ -11,6 +11,7 @@
 
 #include "auth/accounts.h"
 #include "auth/auth.h"
+#include "cli/admin.h"
 #include "cli/command.h"
 #include "cli/data_dir.h"
 #include "common/hash.h"
@@ -24,17 +25,7 @@ namespace json = boost::json;
 constexpr size_t kTokenIdLength = 12;  // hex characters of the token's SHA-256 shown as its id
 constexpr size_t kMinTokenIdLength = 8;
 
-int Fail(const Status& status) {
-  std::cerr << "agora admin: " << status.message() << "\n";
-  return 1;
-}
-
-std::string ReadSecretLine() {
-  std::string line;
-  std::getline(std::cin, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
+int Fail(const Status& status) { return AdminFailure(status); }
 
 std::string TimeOrNever(int64_t millis) { return millis == 0 ? "never" : FormatIsoMillis(millis); }
 

@@ -17,6 +17,7 @@
 #include "cli/command.h"
 #include "cli/data_dir.h"
 #include "common/ids.h"
+#include "migration/blob_migration.h"
 #include "storage/env.h"
 #include "storage/sqlite_snapshot.h"
 
@@ -32,40 +33,13 @@ struct CopyTally {
   uint64_t blobs = 0, copied = 0, bytes_copied = 0, already_there = 0;
 };
 
-// Copies one blob, checking that what arrived has the digest it is stored under. NotFound when
-// the source lacks it.
-Status CopyBlob(storage::BlobStore& from, storage::BlobStore& to, const std::string& sha256, CopyTally& tally) {
-  ++tally.blobs;
-  if (to.Exists(sha256)) {
-    ++tally.already_there;
-    return Status::Ok();
-  }
-  auto source = from.Open(sha256);
-  if (!source.ok()) return source.status().kind() == Status::Kind::kNotFound || !from.Exists(sha256)
-                               ? Status::NotFound("blob " + sha256 + " is gone")
-                               : source.status();
-  AGORA_ASSIGN_OR_RETURN(auto writer, to.NewWriter());
-  std::vector<char> buffer(1 << 20);
-  while (true) {
-    AGORA_ASSIGN_OR_RETURN(size_t n, (*source)->Read(buffer.data(), buffer.size()));
-    if (n == 0) break;
-    AGORA_RETURN_IF_ERROR(writer->Append(buffer.data(), n));
-  }
-  AGORA_ASSIGN_OR_RETURN(storage::BlobInfo info, writer->Commit());
-  if (info.sha256 != sha256) {
-    (void)to.Remove(info.sha256);
-    return Status::Corruption("blob " + sha256 + " reads back with SHA-256 " + info.sha256);
-  }
-  ++tally.copied;
-  tally.bytes_copied += info.size;
-  return Status::Ok();
-}
-
-// Copies every blob `metadata` references from `from` into `to`.
+// Copies every blob `metadata` references from `from` into `to`, checking each copy's SHA-256.
+// NotFound when the source lacks one.
 Status CopyReferencedBlobs(storage::MetadataStore& metadata, storage::BlobStore& from, storage::BlobStore& to,
                            CopyTally& tally) {
   AGORA_ASSIGN_OR_RETURN(auto referenced, metadata.ReferencedBlobs());
-  for (const auto& sha256 : referenced) AGORA_RETURN_IF_ERROR(CopyBlob(from, to, sha256, tally));
+  AGORA_ASSIGN_OR_RETURN(migration::BlobCopyReport report, migration::CopyBlobs(from, to, referenced));
+  tally = {referenced.size(), report.copied, report.bytes, report.skipped};
   return Status::Ok();
 }
 

@@ -89,7 +89,8 @@ int RunCommand(const Command& command, const std::vector<std::string>& args) {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
-    for (auto group : {ServeCommands(), AdminCommands(), AdminIdentityCommands(), BackupCommands(), SpecCommands(), DiffCommands()})
+    for (auto group : {ServeCommands(), AdminCommands(), AdminIdentityCommands(), BackupCommands(), MigrateCommands(),
+                       SpecCommands(), DiffCommands()})
       all.insert(all.end(), std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
     return all;
   }();

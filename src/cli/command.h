@@ -43,6 +43,7 @@ std::vector<Command> AdminIdentityCommands();
 std::vector<Command> SpecCommands();
 std::vector<Command> DiffCommands();
 std::vector<Command> BackupCommands();
+std::vector<Command> MigrateCommands();
 
 // Parses `args` (after the command's words) for `command` and runs it; prints help for --help.
 int RunCommand(const Command& command, const std::vector<std::string>& args);

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "storage/blob_store_s3.h"
 #include "storage/env.h"
 
 namespace agora::cli {
@@ -17,8 +18,10 @@ void AddStorageOptions(po::options_description& options) {
       "(password from PGPASSWORD, ~/.pgpass or --metadata-password-file; never in the URL)")(
       "metadata-password-file", po::value<std::string>()->value_name("FILE")->default_value(""),
       "a file whose first line is the PostgreSQL password")(
-      "blobs", po::value<std::string>()->value_name("DIR")->default_value(""),
-      "the blob store directory that every server over --metadata shares (default: DATA/blobs)");
+      "blobs", po::value<std::string>()->value_name("DIR|s3://BUCKET[/PREFIX]?endpoint=URL&region=R")->default_value(""),
+      "where file contents live (default: DATA/blobs): a directory every server over --metadata shares, or "
+      "S3-compatible storage (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+      "~/.aws/credentials; never on the command line)");
 }
 
 StorageLocation StorageFromOptions(const po::variables_map& vm) {
@@ -79,8 +82,14 @@ Result<DataDir> DataDir::Open(const StorageLocation& location, bool serving) {
     AGORA_ASSIGN_OR_RETURN(dir.metadata, storage::OpenSqliteMetadataStore(dir.path + "/agora.db"));
   }
   dir.shared_blobs = !location.blobs.empty();
-  AGORA_ASSIGN_OR_RETURN(dir.blobs,
-                         storage::OpenFileBlobStore(env, dir.shared_blobs ? location.blobs : dir.path + "/blobs"));
+  if (location.blobs.rfind("s3://", 0) == 0) {
+    AGORA_ASSIGN_OR_RETURN(storage::S3BlobStoreOptions options, storage::ParseS3BlobStoreUrl(location.blobs));
+    options.local_dir = dir.path + "/s3-local";  // this server's scratch files and cache
+    AGORA_ASSIGN_OR_RETURN(dir.blobs, storage::OpenS3BlobStore(env, std::move(options)));
+  } else {
+    AGORA_ASSIGN_OR_RETURN(dir.blobs,
+                           storage::OpenFileBlobStore(env, dir.shared_blobs ? location.blobs : dir.path + "/blobs"));
+  }
   return dir;
 }
 

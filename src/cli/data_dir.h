@@ -2,7 +2,9 @@
 // lives under one data directory: DIR/agora.db (SQLite metadata) and DIR/blobs (the
 // content-addressed blob store). With a postgresql:// URL the metadata lives in PostgreSQL,
 // shared by every server given the same URL (several servers behind a balancer), and --blobs
-// names the blob store they share: a directory on a file system they all mount.
+// names the blob store they share: a directory on a file system they all mount, or an s3:// URL
+// (storage::ParseS3BlobStoreUrl; DIR then holds only this server's scratch files and cache,
+// DIR/s3-local).
 //
 // The PostgreSQL password never appears on the command line: it comes from PGPASSWORD, ~/.pgpass
 // (as libpq reads them) or --metadata-password-file; a URL holding one is refused.
@@ -30,7 +32,7 @@ struct StorageLocation {
   std::string data_dir;
   std::string metadata;                // postgresql://USER@HOST:PORT/DATABASE; empty: DIR/agora.db
   std::string metadata_password_file;  // the PostgreSQL password's file (its first line)
-  std::string blobs;                   // a blob store directory several servers share; empty: DIR/blobs
+  std::string blobs;                   // a shared blob directory or s3://...; empty: DIR/blobs
 
   // Whether several servers may share these stores (the metadata is in PostgreSQL).
   bool shared() const { return !metadata.empty(); }

@@ -57,14 +57,32 @@ std::string ToHex(const unsigned char* data, size_t size) {
   return hex;
 }
 
-std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
             data.size(), digest, &size))
     throw std::runtime_error("HMAC-SHA256 failed");
-  return ToHex(digest, size);
+  return std::string(reinterpret_cast<const char*>(digest), size);
 }
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  const std::string digest = HmacSha256(key, data);
+  return ToHex(reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
+}
+
+Sha256Hasher::Sha256Hasher() : context_(EVP_MD_CTX_new()) {
+  if (!context_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(context_), EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("OpenSSL digest initialisation failed");
+}
+
+Sha256Hasher::~Sha256Hasher() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(context_)); }
+
+void Sha256Hasher::Update(const void* data, size_t size) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(context_), data, size);
+}
+
+std::string Sha256Hasher::FinishHex() { return FinishOne(static_cast<EVP_MD_CTX*>(context_)); }
 
 std::string Sha256Hex(std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -33,8 +33,25 @@ class MultiHasher {
   std::unique_ptr<Contexts> contexts_;
 };
 
+// SHA-256 alone, incrementally (S3 request payloads, downloaded blobs checked against their id).
+class Sha256Hasher {
+ public:
+  Sha256Hasher();
+  ~Sha256Hasher();
+  Sha256Hasher(const Sha256Hasher&) = delete;
+  Sha256Hasher& operator=(const Sha256Hasher&) = delete;
+
+  void Update(const void* data, size_t size);
+  // The digest in lowercase hex; the hasher must not be updated afterwards.
+  std::string FinishHex();
+
+ private:
+  void* context_;  // EVP_MD_CTX, kept out of this header
+};
+
 std::string Sha256Hex(std::string_view data);
-// HMAC-SHA256 of `data` under `key`, lowercase hex.
+// HMAC-SHA256 of `data` under `key`: the raw 32 bytes, and in lowercase hex.
+std::string HmacSha256(std::string_view key, std::string_view data);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 std::string ToHex(const unsigned char* data, size_t size);
 

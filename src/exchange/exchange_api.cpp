@@ -340,10 +340,8 @@ class Api {
       return Response::Error(Status::NotFound("Asset not found in organization " + request.Param("organizationId")));
     for (const auto& file : version.files) {
       if (file.classifier != classifier || file.packaging != packaging) continue;
-      auto path = s_.blobs.LocalPath(file.sha256);
-      if (!path.ok()) return Response::Error(path.status());
-      Response response = server::ServeFile(request, *path, file.size, "\"" + file.sha256 + "\"",
-                                            ContentType(packaging), FileLinks::FileName(version, classifier, packaging));
+      Response response = ServeBlob(s_, request, file.sha256, file.size, ContentType(packaging),
+                                    FileLinks::FileName(version, classifier, packaging));
       if (request.method() == "GET" && IsDownload(response)) s_.downloads.Count(version.coordinates);
       return response;
     }

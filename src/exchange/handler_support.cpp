@@ -71,4 +71,30 @@ Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const
   return version;
 }
 
+namespace {
+
+// A blob range read from the store, as the server pulls a streamed body.
+class BlobBodySource : public server::BodySource {
+ public:
+  explicit BlobBodySource(std::unique_ptr<storage::SequentialFile> file) : file_(std::move(file)) {}
+  Result<size_t> Read(char* buf, size_t n) override { return file_->Read(buf, n); }
+
+ private:
+  std::unique_ptr<storage::SequentialFile> file_;
+};
+
+}  // namespace
+
+server::Response ServeBlob(ExchangeServices& services, const server::Request& request, const std::string& sha256,
+                           uint64_t size, const std::string& content_type, const std::string& download_name) {
+  const std::string etag = "\"" + sha256 + "\"";
+  if (auto path = services.blobs.FilePath(sha256))
+    return server::ServeFile(request, *path, size, etag, content_type, download_name);
+  return server::ServeStream(request, size, etag, content_type, download_name,
+                             [&](uint64_t offset, uint64_t length) -> Result<std::shared_ptr<server::BodySource>> {
+                               AGORA_ASSIGN_OR_RETURN(auto file, services.blobs.OpenRange(sha256, offset, length));
+                               return std::shared_ptr<server::BodySource>(std::make_shared<BlobBodySource>(std::move(file)));
+                             });
+}
+
 }  // namespace agora::exchange

@@ -53,4 +53,9 @@ Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& ser
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request);
 
+// Downloads a blob (ETag its SHA-256, Range, If-None-Match): with sendfile from the blob's own
+// file where the store keeps files, streamed from the store otherwise (S3).
+server::Response ServeBlob(ExchangeServices& services, const server::Request& request, const std::string& sha256,
+                           uint64_t size, const std::string& content_type, const std::string& download_name);
+
 }  // namespace agora::exchange

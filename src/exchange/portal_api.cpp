@@ -92,10 +92,9 @@ class PortalApi {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, Version(request, draft));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::PortalResource resource,
                                     s_.portal.Resource(version, draft, "resources/" + request.Param("resourceId")));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(std::string path, s_.blobs.LocalPath(resource.sha256));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(uint64_t size, s_.blobs.Size(resource.sha256));
-    return server::ServeFile(request, path, size, "\"" + resource.sha256 + "\"", resource.media_type,
-                             resource.path.substr(resource.path.rfind('/') + 1));
+    return ServeBlob(s_, request, resource.sha256, size, resource.media_type,
+                     resource.path.substr(resource.path.rfind('/') + 1));
   }
 
   Response CreatePage(Request& request) {
@@ -226,8 +225,8 @@ class PortalApi {
       AGORA_ASSIGN_OR_RETURN(auto writer, s_.blobs.NewWriter());
       AGORA_RETURN_IF_ERROR(writer->Append(form.file_.data(), form.file_.size()));
       AGORA_ASSIGN_OR_RETURN(storage::BlobInfo zip, lease.Commit(*writer));
-      AGORA_ASSIGN_OR_RETURN(std::string zip_path, s_.blobs.LocalPath(zip.sha256));
-      AGORA_ASSIGN_OR_RETURN(docs, s_.portal.ReadDocsZip(zip_path, lease));
+      AGORA_ASSIGN_OR_RETURN(storage::LocalBlob zip_file, s_.blobs.Fetch(zip.sha256));
+      AGORA_ASSIGN_OR_RETURN(docs, s_.portal.ReadDocsZip(zip_file.path(), lease));
     }
     if (tags) AGORA_RETURN_IF_ERROR(s_.metadata.SetVersionTags(version.coordinates, *tags));
     for (const auto& [kind, value] : values)

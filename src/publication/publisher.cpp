@@ -403,7 +403,7 @@ class Publisher::Run {
   Status ValidateFiles() {
     const UploadedFile* spec = SpecFile();
     if (!spec) return Status::Ok();
-    AGORA_ASSIGN_OR_RETURN(std::string path, p_.blobs_.LocalPath(spec->blob.sha256));
+    AGORA_ASSIGN_OR_RETURN(std::string path, LocalPath(spec->blob.sha256));
     spec_is_zip_ = packaging::IsZipFile(path);
     if (spec->packaging == "zip" && !spec_is_zip_)
       return Invalid("INVALID_ZIP", "files." + spec->classifier + ".zip is not a zip archive");
@@ -586,7 +586,7 @@ class Publisher::Run {
     if (!GetsExchangeJson()) return Status::Ok();
     const UploadedFile& spec = *SpecFile();
     const std::string exchange_json = ExchangeJson();
-    AGORA_ASSIGN_OR_RETURN(std::string spec_path, p_.blobs_.LocalPath(spec.blob.sha256));
+    AGORA_ASSIGN_OR_RETURN(std::string spec_path, LocalPath(spec.blob.sha256));
     packaging::PackageContent base{spec_path, spec_is_zip_, spec_is_zip_ ? "" : main_file_};
     AssetFile* stored = FindFile(spec.classifier, spec.packaging);
     if (spec_is_zip_) {
@@ -596,7 +596,7 @@ class Publisher::Run {
       AGORA_ASSIGN_OR_RETURN(storage::BlobInfo rewritten, lease_.Adopt(scratch));
       *stored = ToAssetFile(spec, rewritten);
       stored->main_file = main_file_;
-      AGORA_ASSIGN_OR_RETURN(base.path, p_.blobs_.LocalPath(rewritten.sha256));
+      AGORA_ASSIGN_OR_RETURN(base.path, LocalPath(rewritten.sha256));
     }
 
     const std::string fat_scratch = p_.blobs_.NewScratchPath(".zip");
@@ -637,7 +637,7 @@ class Publisher::Run {
   Status AddDependencyContent(const AssetVersion& dependency) {
     for (const auto& file : dependency.files) {
       if (!IsSpecFileClassifier(file.classifier)) continue;
-      AGORA_ASSIGN_OR_RETURN(std::string path, p_.blobs_.LocalPath(file.sha256));
+      AGORA_ASSIGN_OR_RETURN(std::string path, LocalPath(file.sha256));
       const bool is_zip = packaging::IsZipFile(path);
       std::string name = file.main_file.empty() ? dependency.coordinates.asset_id + "." + file.packaging : file.main_file;
       closure_.push_back({dependency.coordinates, {path, is_zip, is_zip ? "" : name}});
@@ -645,6 +645,13 @@ class Publisher::Run {
       return Status::Ok();
     }
     return Status::Ok();  // a dependency without spec content (e.g. a custom asset) adds nothing
+  }
+
+  // A local file of the blob, kept (in the S3 store's cache) until the run ends.
+  Result<std::string> LocalPath(const std::string& sha256) {
+    AGORA_ASSIGN_OR_RETURN(storage::LocalBlob blob, p_.blobs_.Fetch(sha256));
+    held_.push_back(blob);
+    return blob.path();
   }
 
   Status StorePom() {
@@ -670,6 +677,7 @@ class Publisher::Run {
   bool spec_is_zip_ = false;
   bool dry_run_ = false;
   std::optional<CompatibilityCheck> compatibility_;
+  std::vector<storage::LocalBlob> held_;  // the files LocalPath handed out
 };
 
 Result<assets::AssetVersion> Publisher::Publish(const PublicationRequest& request, const StepObserver& observe) {

@@ -62,13 +62,13 @@ class PublisherTest : public ::testing::Test {
   }
 
   Files Unzip(const std::string& sha256) {
-    auto path = blobs_->LocalPath(sha256);
-    EXPECT_TRUE(path.ok());
-    auto entries = packaging::InspectZip(*path, packaging::ZipLimits{});
+    auto blob = blobs_->Fetch(sha256);
+    EXPECT_TRUE(blob.ok());
+    auto entries = packaging::InspectZip(blob->path(), packaging::ZipLimits{});
     EXPECT_TRUE(entries.ok()) << entries.status().ToString();
     Files files;
     for (const auto& e : *entries)
-      if (!e.is_directory) files[e.name] = *packaging::ReadZipEntry(*path, e.name, 1 << 20);
+      if (!e.is_directory) files[e.name] = *packaging::ReadZipEntry(blob->path(), e.name, 1 << 20);
     return files;
   }
 

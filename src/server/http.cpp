@@ -193,18 +193,22 @@ std::string AttachmentDisposition(std::string_view name) {
 
 }  // namespace
 
-Response ServeFile(const Request& request, const std::string& path, uint64_t size, const std::string& etag,
-                   const std::string& content_type, const std::string& download_name) {
-  Response r;
+namespace {
+
+// The headers and status of a ranged answer; true when `r` is final (304, 416), otherwise the
+// caller attaches the body of `range`.
+bool PrepareRangedResponse(const Request& request, uint64_t size, const std::string& etag,
+                           const std::string& content_type, const std::string& download_name, Response& r,
+                           ByteRange& range) {
   r.SetHeader("ETag", etag);
   r.SetHeader("Accept-Ranges", "bytes");
   if (auto match = request.Header("if-none-match"); match && EtagListMatches(*match, etag)) {
     r.status = 304;
-    return r;
+    return true;
   }
   r.SetHeader("Content-Type", content_type);
   r.SetHeader("Content-Disposition", AttachmentDisposition(download_name));
-  ByteRange range{0, size};
+  range = ByteRange{0, size};
   const auto header = request.Header("range");
   // If-Range with another validator (or a date) means the client's copy is stale: send it all.
   const auto if_range = request.Header("if-range");
@@ -214,14 +218,38 @@ Response ServeFile(const Request& request, const std::string& path, uint64_t siz
     Response unsatisfiable = Response::Error(Status::RangeNotSatisfiable("The requested range is not satisfiable"));
     unsatisfiable.SetHeader("Content-Range", "bytes */" + std::to_string(size));
     unsatisfiable.SetHeader("Accept-Ranges", "bytes");
-    return unsatisfiable;
+    r = std::move(unsatisfiable);
+    return true;
   }
   if (outcome == RangeOutcome::kRange) {
     r.status = 206;
     r.SetHeader("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                      std::to_string(range.first + range.length - 1) + "/" + std::to_string(size));
   }
+  return false;
+}
+
+}  // namespace
+
+Response ServeFile(const Request& request, const std::string& path, uint64_t size, const std::string& etag,
+                   const std::string& content_type, const std::string& download_name) {
+  Response r;
+  ByteRange range;
+  if (PrepareRangedResponse(request, size, etag, content_type, download_name, r, range)) return r;
   r.file = FileBody{path, range.first, range.length};
+  return r;
+}
+
+Response ServeStream(const Request& request, uint64_t size, const std::string& etag, const std::string& content_type,
+                     const std::string& download_name, const RangeOpener& open) {
+  Response r;
+  ByteRange range;
+  if (PrepareRangedResponse(request, size, etag, content_type, download_name, r, range)) return r;
+  r.stream = StreamBody{nullptr, range.length};
+  if (request.method() == "HEAD") return r;
+  auto source = open(range.first, range.length);
+  if (!source.ok()) return Response::Error(source.status());
+  r.stream->source = std::move(source).value();
   return r;
 }
 

@@ -90,11 +90,26 @@ struct FileBody {
   uint64_t length = 0;
 };
 
+// A body produced while it is sent (a blob read from S3): the server pulls it in chunks, so it
+// is never whole in memory. Read returns 0 at the end; an error ends the connection, since the
+// status line has been sent by then.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+};
+
+struct StreamBody {
+  std::shared_ptr<BodySource> source;  // null for HEAD: only the length is sent
+  uint64_t length = 0;
+};
+
 struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::optional<FileBody> file;  // when set, the body is the file range and `body` is unused
+  std::optional<StreamBody> stream;  // when set, the body comes from the stream
 
   void SetHeader(std::string name, std::string value);
 
@@ -108,6 +123,12 @@ struct Response {
 // Serves a file with ETag, If-None-Match and single Range support (206, 416).
 Response ServeFile(const Request& request, const std::string& path, uint64_t size, const std::string& etag,
                    const std::string& content_type, const std::string& download_name);
+
+// The same for content read as a stream: `open` is asked for the chosen range (not for HEAD), and
+// its error becomes the response.
+using RangeOpener = std::function<Result<std::shared_ptr<BodySource>>(uint64_t offset, uint64_t length)>;
+Response ServeStream(const Request& request, uint64_t size, const std::string& etag, const std::string& content_type,
+                     const std::string& download_name, const RangeOpener& open);
 
 using Handler = std::function<Response(Request&)>;
 

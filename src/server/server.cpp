@@ -464,6 +464,7 @@ class Connection {
     written_status_ = response.status;
     bytes_written_ = 0;
     if (response.file && !StatusForbidsBody(response.status)) return WriteFile(response, head);
+    if (response.stream && !StatusForbidsBody(response.status)) return WriteStream(response, head);
     http::response<http::string_body> message{static_cast<http::status>(response.status), 11};
     AddHeaders(message, response);
     if (StatusForbidsBody(response.status)) return WriteHeaderOnly(message);
@@ -496,6 +497,38 @@ class Connection {
     if (!ok) keep_alive_ = false;
     if (ok && !head) bytes_written_ = file.length;
     return ok;
+  }
+
+  // A streamed body: pulled from its source a chunk at a time, each written before the next is
+  // read. A source that fails or ends early can only end the connection: the client sees a body
+  // shorter than its Content-Length, never a complete-looking wrong one.
+  bool WriteStream(const Response& response, bool head) {
+    const StreamBody& stream = *response.stream;
+    http::response<http::empty_body> message{static_cast<http::status>(response.status), 11};
+    AddHeaders(message, response);
+    message.content_length(stream.length);
+    bool ok = WriteHeaderOnly(message);
+    if (ok && !head && stream.length > 0) ok = CopyStream(*stream.source, stream.length);
+    if (!ok) keep_alive_ = false;
+    return ok;
+  }
+
+  bool CopyStream(BodySource& source, uint64_t length) {
+    std::vector<char> chunk(kFileChunk);
+    while (length > 0) {
+      auto n = source.Read(chunk.data(), static_cast<size_t>(std::min<uint64_t>(chunk.size(), length)));
+      if (!n.ok() || *n == 0) {
+        Log("streamed body ended " + std::to_string(length) + " bytes early: " +
+            (n.ok() ? std::string("end of data") : n.status().ToString()));
+        return false;
+      }
+      Expect(options_.body_idle_timeout_seconds);
+      beast::error_code ec;
+      asio::async_write(stream_, asio::buffer(chunk.data(), *n), yield_[ec]);
+      if (Settle(ec)) return false;
+      length -= *n;
+    }
+    return true;
   }
 
   bool SendRange(int fd, uint64_t offset, uint64_t length) {

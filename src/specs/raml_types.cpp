@@ -147,8 +147,26 @@ bool IsScalarKind(TypeKind kind) {
          kind != TypeKind::kAny && kind != TypeKind::kSchema;
 }
 
+TypeRef TypeSystem::NewType(RType value) const {
+  auto type = std::make_shared<RType>(std::move(value));
+  created_.push_back(type);
+  return type;
+}
+
+TypeSystem::~TypeSystem() {
+  for (const auto& weak : created_) {
+    const TypeRef type = weak.lock();
+    if (!type) continue;
+    type->parents.clear();
+    type->properties.clear();
+    type->items.reset();
+    type->members.clear();
+    type->facet_declarations.clear();
+  }
+}
+
 TypeRef TypeSystem::Builtin(TypeKind kind) const {
-  auto type = std::make_shared<RType>();
+  auto type = NewType();
   type->kind = kind;
   return type;
 }
@@ -175,7 +193,7 @@ TypeRef TypeSystem::Named(const Declaration& declaration, const RamlNode* at) {
   }
   // Reached again across an array's items: a recursive type, complete once its resolution ends.
   if (found != by_node_.end()) return found->second;
-  auto type = std::make_shared<RType>();
+  auto type = NewType();
   by_node_[declaration.node] = type;
   by_name_[declaration.qualified] = type;
   type->resolving = true;
@@ -261,7 +279,7 @@ TypeRef TypeSystem::Resolve(const Scope& scope, const RamlNode& declaration, Sit
     context_.Report(declaration, "the type " + Quote(base->name) + " inherits from itself");
     base = Builtin(TypeKind::kAny);
   }
-  auto type = std::make_shared<RType>(*base);
+  auto type = NewType(*base);
   type->name.clear();
   type->parents.clear();
   type->examples.clear();
@@ -313,7 +331,7 @@ TypeRef TypeSystem::Base(const Scope& scope, const RamlNode& declaration, Site s
 // Multiple inheritance: the parents are all of one scalar kind, or all objects (unions of objects
 // included); an object's properties are combined.
 TypeRef TypeSystem::Merge(const std::vector<TypeRef>& parents, const RamlNode& at) {
-  auto merged = std::make_shared<RType>();
+  auto merged = NewType();
   merged->kind = TypeKind::kObject;
   auto is_object = [](const RType& type) {
     if (type.kind == TypeKind::kObject || type.kind == TypeKind::kAny) return true;
@@ -338,7 +356,7 @@ TypeRef TypeSystem::Merge(const std::vector<TypeRef>& parents, const RamlNode& a
                                 KindName(parent->kind));
         return Builtin(TypeKind::kAny);
       }
-    auto scalar = std::make_shared<RType>(*usable.front());
+    auto scalar = NewType(*usable.front());
     scalar->name.clear();
     for (const auto& parent : usable) {
       for (const auto& pattern : parent->patterns)
@@ -679,7 +697,7 @@ void TypeSystem::ScheduleValueChecks(const TypeRef& type, const RamlNode& declar
   if (type->default_value) CheckLater(type, *type->default_value, "the default value");
   const RamlNode* values = declaration.is_mapping() ? declaration.Find("enum") : nullptr;
   if (type->has_enum && values) {
-    auto unrestricted = std::make_shared<RType>(*type);
+    auto unrestricted = NewType(*type);
     unrestricted->has_enum = false;
     for (const auto& value : values->items) CheckLater(unrestricted, value, "the enum value " + ToJsonText(value));
   }
@@ -703,7 +721,7 @@ void TypeSystem::ReadProperties(RType& type, const Scope& scope, const RamlNode&
       property.required = required->scalar == "true";
     // Property types are resolved once the declaration that holds them is complete, so that a
     // type may have a property of a type that extends it.
-    auto forward = std::make_shared<RType>();
+    auto forward = NewType();
     forward->forward = true;
     property.type = forward;
     auto inherited = std::find_if(type.properties.begin(), type.properties.end(),

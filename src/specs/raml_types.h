@@ -85,6 +85,11 @@ enum class Site { kDeclaration, kProperty, kParameter, kBody, kAnnotationType, k
 class TypeSystem {
  public:
   explicit TypeSystem(Context& context) : context_(context) { inheritance_.push_back(NewChain()); }
+  // Breaks the cycles recursive types make (a type whose property, items or member is itself),
+  // which shared ownership alone would leak.
+  ~TypeSystem();
+  TypeSystem(const TypeSystem&) = delete;
+  TypeSystem& operator=(const TypeSystem&) = delete;
 
   // The type a declared name denotes (resolved once, shared). `at` is the reference to it, where
   // an inheritance cycle or an over-long chain is reported.
@@ -162,6 +167,9 @@ class TypeSystem {
   std::deque<PendingProperty> pending_;
   std::vector<std::unique_ptr<ResolutionStack>> inheritance_;
   std::map<const RamlNode*, TypeRef> by_node_;
+  // Every type this reading made, so that the destructor can clear their references to each other.
+  TypeRef NewType(RType value = {}) const;
+  mutable std::vector<std::weak_ptr<RType>> created_;
   std::map<std::string, TypeRef> by_name_;
   std::vector<std::function<void()>> checks_;
   bool checking_ = true;

@@ -1,5 +1,6 @@
-// Tests of FileBlobStore beyond the basics in storage_test.cpp: the on-disk layout, writers that
-// fail half-way, adoption of scratch files under faults, path confinement, and concurrent commits.
+// Tests of FileBlobStore beyond the behaviour every provider shares (blob_store_behaviour_test.cpp):
+// the on-disk layout, writers that fail half-way, adoption of scratch files under faults, and
+// path confinement.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -51,20 +52,12 @@ TEST_F(FileBlobStoreTest, LaysBlobsOutByTheirSha256) {
   auto info = Put("hello");
   ASSERT_TRUE(info.ok());
   const std::string sha = Sha256Hex("hello");
-  EXPECT_EQ(*store_->LocalPath(sha), dir_.str() + "/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2));
-  EXPECT_TRUE(fs::is_regular_file(*store_->LocalPath(sha)));
+  EXPECT_EQ(*store_->FilePath(sha), dir_.str() + "/sha256/" + sha.substr(0, 2) + "/" + sha.substr(2));
+  EXPECT_EQ(store_->Fetch(sha)->path(), *store_->FilePath(sha));
+  EXPECT_TRUE(fs::is_regular_file(*store_->FilePath(sha)));
   EXPECT_EQ(info->md5, "5d41402abc4b2a76b9719d911017c592");
   EXPECT_EQ(info->sha1, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
   EXPECT_EQ(*store_->List(), std::vector<std::string>{sha});
-}
-
-TEST_F(FileBlobStoreTest, EmptyContentIsABlobToo) {
-  auto writer = store_->NewWriter();
-  auto info = (*writer)->Commit();
-  ASSERT_TRUE(info.ok());
-  EXPECT_EQ(info->sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(info->size, 0u);
-  EXPECT_EQ(*store_->Size(info->sha256), 0u);
 }
 
 TEST_F(FileBlobStoreTest, AWriterIsFinishedAfterCommit) {
@@ -100,14 +93,8 @@ TEST_F(FileBlobStoreTest, ALargeBlobHasTheSameDigestsAsOneShotHashing) {
     ASSERT_TRUE((*writer)->Append(bytes.data() + at, std::min<size_t>(300000, bytes.size() - at)).ok());
   auto info = (*writer)->Commit();
   ASSERT_TRUE(info.ok()) << info.status().ToString();
-  MultiHasher oneshot;
-  oneshot.Update(bytes.data(), bytes.size());
-  const Digests want = oneshot.Finish();
-  EXPECT_EQ(info->sha256, want.sha256);
-  EXPECT_EQ(info->md5, want.md5);
-  EXPECT_EQ(info->sha1, want.sha1);
-  EXPECT_EQ(info->size, bytes.size());
-  EXPECT_EQ(*store_->Size(want.sha256), bytes.size());
+  const std::string sha256 = testing::ExpectDigestsOf(*info, bytes);
+  EXPECT_EQ(*store_->Size(sha256), bytes.size());
   EXPECT_EQ(PipelinedHasher::ActivePipelines(), 0);
 }
 
@@ -201,32 +188,6 @@ TEST_F(FileBlobStoreTest, ListAndCleanScratchCopeWithStrayFiles) {
   ASSERT_TRUE(store_->CleanScratch().ok());
   EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
   EXPECT_TRUE(store_->Exists(Sha256Hex("blob"))) << "cleaning scratch leaves blobs alone";
-}
-
-TEST_F(FileBlobStoreTest, MissingBlobsAreNotFound) {
-  const std::string absent(64, 'e');
-  EXPECT_FALSE(store_->Exists(absent));
-  EXPECT_EQ(store_->Size(absent).status().kind(), Status::Kind::kNotFound);
-  EXPECT_EQ(store_->Open(absent).status().kind(), Status::Kind::kNotFound);
-  EXPECT_EQ(store_->Remove(absent).kind(), Status::Kind::kNotFound);
-  EXPECT_EQ(store_->Open("ABCDEF" + std::string(58, '0')).status().code(), "INVALID_BLOB_ID") << "uppercase is not an id";
-  EXPECT_EQ(store_->Size("../" + std::string(61, '0')).status().code(), "INVALID_BLOB_ID");
-}
-
-TEST_F(FileBlobStoreTest, ConcurrentCommitsOfTheSameContentStoreItOnce) {
-  const std::string bytes(200 * 1024, 'c');
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
-  for (int t = 0; t < 8; ++t)
-    threads.emplace_back([&] {
-      auto info = Put(bytes);
-      if (!info.ok() || info->sha256 != Sha256Hex(bytes)) ++failures;
-    });
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures, 0);
-  EXPECT_EQ(store_->List()->size(), 1u);
-  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
-  EXPECT_EQ(*store_->Size(Sha256Hex(bytes)), bytes.size());
 }
 
 TEST(BlobStoreOpenTest, FailsCleanlyWhenTheDirectoryCannotBeCreated) {

@@ -35,6 +35,8 @@ class SequentialFile {
   virtual ~SequentialFile() = default;
   // Reads up to `n` bytes into `scratch`; returns the count, 0 at the end of the file.
   virtual Result<size_t> Read(char* scratch, size_t n) = 0;
+  // Skips `n` bytes (past the end: to the end). Files that cannot seek read and drop them.
+  virtual Status Skip(uint64_t n);
 };
 
 class Env {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -110,6 +111,11 @@ class PosixSequentialFile : public SequentialFile {
     }
   }
 
+  Status Skip(uint64_t n) override {
+    if (::lseek(fd_, static_cast<off_t>(n), SEEK_CUR) < 0) return PosixError("lseek " + path_, errno);
+    return Status::Ok();
+  }
+
  private:
   std::string path_;
   int fd_;
@@ -187,6 +193,16 @@ class PosixEnv : public Env {
 };
 
 }  // namespace
+
+Status SequentialFile::Skip(uint64_t n) {
+  char scratch[64 * 1024];
+  while (n > 0) {
+    AGORA_ASSIGN_OR_RETURN(size_t got, Read(scratch, static_cast<size_t>(std::min<uint64_t>(n, sizeof scratch))));
+    if (got == 0) return Status::Ok();
+    n -= got;
+  }
+  return Status::Ok();
+}
 
 Env* Env::Default() {
   static PosixEnv* env = new PosixEnv();  // never deleted: used until the process exits

@@ -29,6 +29,7 @@ class FaultySequentialFile : public SequentialFile {
     AGORA_RETURN_IF_ERROR(env_.Check(FaultInjectionEnv::Operation::kRead));
     return base_->Read(scratch, n);
   }
+  Status Skip(uint64_t n) override { return base_->Skip(n); }
 
  private:
   FaultInjectionEnv& env_;

@@ -87,6 +87,27 @@ class PostgresDialect : public SqlDialect {
            "ON a.group_id = v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? "
            "ORDER BY v.created_millis, v.version";
   }
+
+  // The search index is derived, agora_schema is the migrations' bookkeeping, and blob pins and
+  // request counts are the running servers' passing state (they expire within minutes).
+  std::string DataTables() const override {
+    return "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() "
+           "AND table_type = 'BASE TABLE' AND table_name::text NOT IN ('version_search', 'agora_schema', "
+           "'blob_pins', 'request_counts')";
+  }
+
+  std::string TableColumns() const override {
+    return "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() "
+           "AND table_name::text = ?::text ORDER BY ordinal_position";
+  }
+
+  // The identity behind versions.id continues after the copied ids.
+  Status AfterCopy(SqlConnection& c) const override {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "SELECT setval(pg_get_serial_sequence('versions', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM versions), "
+        "false)"));
+    return s->Run();
+  }
 };
 
 const PostgresDialect kDialect;

@@ -11,6 +11,7 @@
 //   metadata_sql_jobs.cpp        publication jobs and the blob references that keep blobs alive
 //   metadata_sql_search.cpp      listings and full-text search
 //   metadata_sql_usage.cpp       download counts and dependents, for usage figures
+//   metadata_sql_copy.cpp        copying and comparing whole stores (metadata_copy.h)
 //
 // A backend derives from it and supplies the rest: its transactions (WriteOn, ReadOn), its schema
 // and migrations, and its SqlDialect: the full-text index, and the few statements that no
@@ -26,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/metadata_copy.h"
 #include "storage/metadata_store.h"
 #include "storage/sql_connection.h"
 
@@ -59,6 +61,13 @@ class SqlDialect {
   // Columns version, type, status and first apiVersion property of the versions of one asset
   // (parameters group and asset id), oldest first then by version.
   virtual std::string VersionSummaries() const = 0;
+  // A SELECT of the names of the tables that hold data of their own: all but the search index
+  // and the schema's bookkeeping, which a backend derives.
+  virtual std::string DataTables() const = 0;
+  // A SELECT of the column names of one table (the parameter).
+  virtual std::string TableColumns() const = 0;
+  // After rows were inserted with ids of their own (a copy): later inserts must not reuse them.
+  virtual Status AfterCopy(SqlConnection& c) const = 0;
 };
 
 class SqlMetadataStore : public MetadataStore {
@@ -148,6 +157,10 @@ class SqlMetadataStore : public MetadataStore {
 
   // metadata_store_sql.cpp
   Status Ping() override;
+
+  // metadata_sql_copy.cpp (see metadata_copy.h)
+  Status CopyFrom(SqlMetadataStore& source);
+  Result<std::vector<TableComparison>> CompareWith(SqlMetadataStore& target);
 
  protected:
   using Body = std::function<Status(SqlConnection&)>;

@@ -72,6 +72,17 @@ class SqliteDialect : public SqlDialect {
            "ON a.group_id = v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? "
            "ORDER BY v.created_millis, v.version";
   }
+
+  // The FTS5 index and its shadow tables are derived; sqlite_* are SQLite's own.
+  std::string DataTables() const override {
+    return "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT GLOB 'sqlite_*' "
+           "AND name NOT GLOB 'version_search*'";
+  }
+
+  std::string TableColumns() const override { return "SELECT name FROM pragma_table_info(?) ORDER BY cid"; }
+
+  // An INTEGER PRIMARY KEY continues after the largest id present.
+  Status AfterCopy(SqlConnection&) const override { return Status::Ok(); }
 };
 
 const SqliteDialect kDialect;

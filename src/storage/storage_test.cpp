@@ -88,7 +88,9 @@ TEST(BlobStoreTest, RejectsIdsThatAreNotSha256) {
   TempDir dir;
   auto store = OpenFileBlobStore(Env::Default(), dir.str());
   for (const std::string& bad : std::vector<std::string>{"../../etc/passwd", "", std::string(64, 'G'), std::string(63, 'a')}) {
-    EXPECT_FALSE((*store)->LocalPath(bad).ok()) << bad;
+    EXPECT_FALSE((*store)->Fetch(bad).ok()) << bad;
+    EXPECT_FALSE((*store)->FilePath(bad));
+    EXPECT_FALSE((*store)->Open(bad).ok());
     EXPECT_FALSE((*store)->Remove(bad).ok());
     EXPECT_FALSE((*store)->Exists(bad));
   }

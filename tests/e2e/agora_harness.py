@@ -82,14 +82,22 @@ class Response:
 class AgoraSingleServer:
     """One `agora serve` process. Not thread-safe: drive it from the test's thread."""
 
-    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None):
-        """tls: a certificates.TestCertificates; the server then speaks HTTPS only."""
+    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None, env=None):
+        """tls: a certificates.TestCertificates; the server then speaks HTTPS only.
+        env: variables added to the server's environment (S3 credentials, say)."""
         self.binary = binary or AGORA_BIN
         self.tls = tls
         self.scheme = "https" if tls else "http"
         self.extra_args = list(extra_args)
+        self.env = dict(os.environ, **(env or {}))
         if tls:
             self.extra_args += ["--tls-cert", tls.certificate, "--tls-key", tls.key]
+        # AGORA_E2E_BLOBS=s3 runs every server on a fresh bucket of the S3 test server (s3_fixture.py).
+        if os.environ.get("AGORA_E2E_BLOBS") == "s3" and "--blobs" not in self.extra_args:
+            from s3_fixture import S3Blobs
+            self.s3 = S3Blobs.new()
+            self.extra_args += self.s3.server_args()
+            self.env.update(S3Blobs.env())
         self.owns_data = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="agora-e2e-")
         self.auto_port = port is None
@@ -129,7 +137,7 @@ class AgoraSingleServer:
     def _launch(self, timeout):
         self.process = subprocess.Popen(
             [self.binary, "serve", *self.storage_args(), "--listen", f"127.0.0.1:{self.port}", *self.extra_args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=self.env)
         _running.add(self.process)
         # Drained on its own thread so a chatty server never blocks on a full pipe.
         self.reader = threading.Thread(target=self._read_output, args=(self.process.stdout,), daemon=True)
@@ -437,13 +445,13 @@ class AgoraCluster(AgoraSingleServer):
     same interface as AgoraSingleServer, whose HTTP helpers talk to nginx. data_dir holds the nodes'
     own directories and remembers the database, so AgoraCluster(data_dir=...) restarts the cluster."""
 
-    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None, nodes=CLUSTER_NODES,
+    def __init__(self, extra_args=(), data_dir=None, port=None, binary=None, tls=None, env=None, nodes=CLUSTER_NODES,
                  drain_seconds=0, lease_seconds=3):
         """drain_seconds, lease_seconds: the nodes' --drain-seconds and --job-lease-seconds; tests stop
         and kill clusters often, so by default no drain, and a dead server's publications move on after 3 s."""
         if tls:
             raise AssertionError("TLS ends at the balancer in a cluster; a test of agora's own TLS uses AgoraSingleServer")
-        super().__init__(extra_args, data_dir=data_dir, port=port, binary=binary)
+        super().__init__(extra_args, data_dir=data_dir, port=port, binary=binary, env=env)
         state_file = os.path.join(self.data_dir, "cluster.json")
         if os.path.exists(state_file):
             with open(state_file) as f:
@@ -459,7 +467,7 @@ class AgoraCluster(AgoraSingleServer):
         maintenance = postgres_cluster_url()
         self.metadata_url = maintenance[:maintenance.rfind("/") + 1] + self.database
         self.blob_dir = state["blobs"]
-        self.nodes = [AgoraSingleServer(list(self.extra_args) + self.node_args(), binary=self.binary,
+        self.nodes = [AgoraSingleServer(list(self.extra_args) + self.node_args(), binary=self.binary, env=env,
                                         data_dir=os.path.join(self.data_dir, f"node-{i}")) for i in range(nodes)]
         self.balancer = None
 
@@ -570,12 +578,14 @@ class AgoraTestCase(unittest.TestCase):
     """One server (and a scratch directory for fixture files) for the whole test class."""
 
     server_args = ()
+    server_env = None  # variables added to the server's environment
+    server_class = None  # AgoraSingleServer for a test that needs one data directory; default AgoraServer
 
     @classmethod
     def setUpClass(cls):
         cls.work = tempfile.mkdtemp(prefix="agora-e2e-files-")
         cls.addClassCleanup(shutil.rmtree, cls.work, ignore_errors=True)
-        cls.server = AgoraServer(cls.server_args)
+        cls.server = (cls.server_class or AgoraServer)(cls.server_args, env=cls.server_env)
         cls.addClassCleanup(cls.server.cleanup)
         cls.server.start()
         # Registered after start: runs first, and also when a subclass's setUpClass fails later on.
