@@ -120,19 +120,10 @@ class Api {
   // The highest version of the asset below `revision` (SemVer precedence).
   Result<std::string> PreviousVersion(const assets::Coordinates& revision) {
     AGORA_ASSIGN_OR_RETURN(auto summaries, s_.metadata.ListVersionSummaries(revision.group_id, revision.asset_id));
-    const auto current = assets::ParseSemVer(revision.version);
-    std::optional<assets::SemVer> best;
-    std::string best_text;
-    for (const auto& summary : summaries) {
-      const auto parsed = assets::ParseSemVer(summary.version);
-      if (!parsed || !current || assets::CompareSemVer(*parsed, *current) >= 0) continue;
-      if (!best || assets::CompareSemVer(*parsed, *best) > 0) {
-        best = parsed;
-        best_text = summary.version;
-      }
-    }
-    if (!best) return Status::NotFound("Asset " + revision.ToString() + " has no earlier version to compare with");
-    return best_text;
+    std::vector<std::string> versions;
+    for (const auto& summary : summaries) versions.push_back(summary.version);
+    if (auto previous = assets::PreviousVersion(versions, revision.version)) return *previous;
+    return Status::NotFound("Asset " + revision.ToString() + " has no earlier version to compare with");
   }
 
   Result<specs::ApiModel> StoredModel(const assets::Coordinates& coordinates) {

@@ -101,6 +101,48 @@ class CompatibilityTest(AgoraTestCase):
                          404, "NOT_FOUND")
         self.assertEqual(self.server.get(base, token=self.stranger).status, 403)
 
+    def test_the_portal_shows_the_report_when_comparing_versions(self):
+        self.assertCreated(self.publish("portal-pets", "1.0.0", oas("1.0.0", PETS)))
+        breaking = PETS.replace("{name: limit, in: query,", "{name: limit, in: query, required: true,")
+        self.assertCreated(self.publish("portal-pets", "1.1.0", oas("1.1.0", breaking)))
+        self.server.admin("create-user", "--org", self.org, "--username", "comparer", "--password-stdin",
+                          "--role", "viewer", stdin="compare glasses\n")
+        cookie = self.server.portal_cookie("comparer", "compare glasses")
+
+        def page(path):
+            return self.server.request("GET", f"/exchange/{self.org}/portal-pets/{path}", headers={"Cookie": cookie},
+                                       token=None)
+
+        overview = page("1.1.0/")
+        self.assertIn(f'href="/exchange/{self.org}/portal-pets/1.1.0/compare"'.encode(), overview.body,
+                      "the asset's navigation links to the compare page")
+        compare = page("1.1.0/compare")
+        self.assertEqual(compare.status, 200, compare)
+        self.assertIn(b'<option value="1.0.0" selected="selected">1.0.0</option>', compare.body,
+                      "the previous version is the base by default")
+        self.assertIn(b"This version breaks clients of the base version.", compare.body)
+        self.assertIn(b"<code>request-parameter-became-required</code>", compare.body)
+        self.assertRegex(compare.body.decode(), r"portal-pets-1\.0\.0\.yaml:\d+:\d+")
+        markdown = page("1.1.0/compare?base=1.0.0&format=markdown")
+        self.assertEqual(markdown.status, 200)
+        self.assertTrue(markdown.header("Content-Type").startswith("text/markdown"))
+        self.assertIn(b"request-parameter-became-required", markdown.body)
+        self.assertIn("sandbox", markdown.header("Content-Security-Policy"))
+        self.assertEqual(page("1.1.0/compare?base=9.9.9").status, 404)
+        self.assertEqual(page("1.1.0/compare?base=1.1.0").status, 404, "a version is not compared with itself")
+        self.assertEqual(page("1.1.0/compare?format=pdf").status, 400)
+        first = page("1.0.0/compare")
+        self.assertEqual(first.status, 200)
+        self.assertIn(b"<option value=\"1.1.0\" selected=\"selected\">", first.body,
+                      "the oldest version is compared with the newest")
+        stranger = self.server.create_org("compare-strangers")
+        self.server.admin("create-user", "--org", stranger, "--username", "compare-stranger", "--password-stdin",
+                          "--role", "admin", stdin="stranger glasses\n")
+        outsider = self.server.portal_cookie("compare-stranger", "stranger glasses")
+        self.assertEqual(self.server.request("GET", f"/exchange/{self.org}/portal-pets/1.1.0/compare",
+                                             headers={"Cookie": outsider}, token=None).status, 404,
+                         "another organisation's asset stays hidden")
+
     # --- the rule -------------------------------------------------------------------------------
 
     def test_rules_are_set_and_read_by_admins_only(self):
