@@ -127,6 +127,7 @@ const std::map<std::string, Access>& Policy() {
       {"GET /exchange/{groupId}/{assetId}/{version}/api/operations/{operation*}", Access::kPortalRead},
       {"GET /exchange/{groupId}/{assetId}/{version}/api/types/{type*}", Access::kPortalRead},
       {"GET /exchange/{groupId}/{assetId}/{version}/dependencies", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/compare", Access::kPortalRead},
   };
   return kPolicy;
 }
