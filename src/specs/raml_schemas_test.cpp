@@ -197,15 +197,23 @@ title: A
 }
 
 // libxml2 reads nothing but the texts it is given: an XSD that includes another leaves its examples
-// unchecked, and a DOCTYPE (entities) is refused.
+// unchecked, and a DOCTYPE (entities) is refused; nor does it build automata for huge counts.
 TEST(RamlSchemasTest, XsdsLoadNothing) {
   const Outcome outcome = Read({{"country.xsd", kCountry},
                                 {"outer.xsd", R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
   <xs:include schemaLocation="country.xsd"/>
 </xs:schema>)"},
+                                {"huge.xsd", R"(<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:element name="a"><xs:complexType><xs:sequence>
+    <xs:element name="b" type="xs:string" minOccurs = '0' maxOccurs="100000000"/>
+  </xs:sequence></xs:complexType></xs:element>
+</xs:schema>)"},
                                 {"api.raml", R"(#%RAML 1.0
 title: A
 types:
+  Huge:
+    type: !include huge.xsd
+    example: <a><b>x</b></a>
   Outer:
     type: !include outer.xsd
     example: <country><nom>x</nom></country>
@@ -216,9 +224,12 @@ types:
       <country><name>&x;</name><population>1</population></country>
 )"}});
   EXPECT_EQ(outcome.problems,
-            "api.raml:9:14: the example does not conform to its type: it is not well-formed XML: a DOCTYPE is not accepted "
+            "api.raml:12:14: the example does not conform to its type: it is not well-formed XML: a DOCTYPE is not accepted "
             "(no entity is ever expanded)\n");
   EXPECT_NE(outcome.warnings.find("outer.xsd:1:1: examples of this XSD are not checked"), std::string::npos)
+      << outcome.warnings;
+  EXPECT_NE(outcome.warnings.find("huge.xsd:1:1: examples of this XSD are not checked: it counts occurrences past 10000"),
+            std::string::npos)
       << outcome.warnings;
 }
 
