@@ -35,7 +35,7 @@ AssetVersion Version(const std::string& asset, const std::string& version) {
   return v;
 }
 
-// Writes something into every table a publication, an account and a portal touch.
+// Writes something into every table a publication, an account, a portal and a Maven deploy touch.
 void Fill(MetadataStore& store) {
   ASSERT_TRUE(store.CreateOrganization({"org-1", "Org", "", 1}).ok());
   ASSERT_TRUE(store.CreateToken({"hash", "org-1", "admin", "admin", 2, 0, ""}).ok());
@@ -58,6 +58,11 @@ void Fill(MetadataStore& store) {
   job.blob_refs = {std::string(64, 'e')};
   ASSERT_TRUE(store.PutJob(job).ok());
   ASSERT_TRUE(store.AddDownloads({{{"group", "orders", "1.0.0"}, 20000, 3}}).ok());
+  const assets::Coordinates snapshot{"group", "lib", "1.1.0-SNAPSHOT"};
+  ASSERT_TRUE(store.PutStagedFile({"org-1", snapshot, "20240101.120000-3", "", "jar", std::string(64, 'f'), "md5",
+                                   "sha1", 7, "alice", 10})
+                  .ok());
+  ASSERT_TRUE(store.PutSnapshotBuild(snapshot, {"20240101.120000", 3, 11}).ok());
 }
 
 class MetadataCopyTest : public ::testing::Test {

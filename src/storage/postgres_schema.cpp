@@ -153,6 +153,7 @@ CREATE INDEX tokens_account ON tokens(account_id);
 CREATE TABLE version_downloads (
   version_id bigint NOT NULL REFERENCES versions(id) ON DELETE CASCADE, day bigint NOT NULL,
   downloads bigint NOT NULL, PRIMARY KEY (version_id, day));
+)sql";
 
 // Maven deploys: the SQLite store's schema 8.
 const char* const kSchemaV4 = R"sql(

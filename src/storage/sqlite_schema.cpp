@@ -163,6 +163,7 @@ CREATE INDEX tokens_account ON tokens(account_id);
 CREATE TABLE version_downloads (
   version_id INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE, day INTEGER NOT NULL,
   downloads INTEGER NOT NULL, PRIMARY KEY (version_id, day));
+)sql";
 
 // Files of Maven deploys, staged until their version is complete (src/maven), and the build each
 // snapshot version was last deployed as. Staged files' blobs count as referenced.
