@@ -1,6 +1,7 @@
 #include "portal/manage_page.h"
 
 #include "assets/rules.h"
+#include "assets/semver.h"
 #include "exchange/handler_support.h"
 #include "portal/links.h"
 
@@ -38,11 +39,21 @@ ManageControls ControlsFor(const auth::Principal& principal, const assets::Asset
   return controls;
 }
 
-std::string DoneNotice(const std::string& done, const std::string& version) {
-  if (done == "published") return "Version " + version + " is now stable.";
-  if (done == "deprecated") return "Version " + version + " is now deprecated.";
-  if (done == "undeprecated") return "Version " + version + " is stable again.";
+std::string DoneNotice(const std::string& done, const assets::AssetVersion& version) {
+  const std::string& number = version.coordinates.version;
+  const bool published = version.status == assets::Lifecycle::kPublished;
+  if (done == "published" && published) return "Version " + number + " is now stable.";
+  if (done == "deprecated" && version.status == assets::Lifecycle::kDeprecated)
+    return "Version " + number + " is now deprecated.";
+  if (done == "undeprecated" && published) return "Version " + number + " is stable again.";
   return "";
+}
+
+std::string DeletedNotice(const std::string& deleted, const std::vector<assets::AssetVersion>& versions) {
+  if (!assets::ParseSemVer(deleted)) return "";
+  for (const auto& v : versions)
+    if (v.coordinates.version == deleted) return "";
+  return "Version " + deleted + " was deleted.";
 }
 
 std::string RefusalRule(const Status& refusal) {

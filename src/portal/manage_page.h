@@ -48,8 +48,12 @@ struct ActionOutcome {
   Status refusal;        // ... and the API's answer
 };
 void RenderOutcome(Html& html, const ActionOutcome& outcome);
-// The notice for a `done` query value of the overview ("published", "deprecated", ...), or empty.
-std::string DoneNotice(const std::string& done, const std::string& version);
+// The notice for the overview's `done` query value ("published", "deprecated", "undeprecated"),
+// or empty; a link cannot make it claim what the version's status contradicts.
+std::string DoneNotice(const std::string& done, const assets::AssetVersion& version);
+// The notice for the asset page's `deleted` query value, or empty: only for a version number the
+// asset no longer has.
+std::string DeletedNotice(const std::string& deleted, const std::vector<assets::AssetVersion>& versions);
 // The rule of the API behind a refusal, in a sentence a person can act on.
 std::string RefusalRule(const Status& refusal);
 

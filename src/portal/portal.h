@@ -1,4 +1,4 @@
-// The web portal: the reading half of agora's catalogue for people, served by the same binary as
+// The web portal: agora's catalogue for people to read, and for its owners to look after, served by the same binary as
 // the Exchange API, under Exchange's own URL shapes (/exchange/ for home and search,
 // /exchange/{groupId}/{assetId}/ for an asset, .../{version}/pages/{page} for its documentation,
 // .../{version}/api/ for its API reference, .../{version}/dependencies for its graph). Pages are
@@ -11,7 +11,8 @@
 //
 // Module layout: routes.cpp (the handlers) over catalogue.h (what pages read, with caches),
 // page.h (the frame and security headers), search_page.h, asset_page.h, reference_page.h,
-// dependency_graph.h, markdown.h and html.h (escaping by construction).
+// dependency_graph.h, manage_page.h (the lifecycle and delete forms, whose handlers act through
+// the Exchange API's own functions), markdown.h and html.h (escaping by construction).
 //
 // Thread safety: RegisterPortalRoutes is called once while the router is built; the handlers
 // then run concurrently on the server's threads. `services` must outlive the router.

@@ -461,8 +461,9 @@ class Portal {
       content.controls = ControlsFor(session.principal, *context.version, session.csrf_token);
       content.outcome = outcome;
       if (outcome.refused.empty()) {
-        content.outcome.notice = DoneNotice(request.Query("done").value_or(""), context.version->coordinates.version);
-        if (const auto deleted = request.Query("deleted")) content.outcome.notice = "Version " + *deleted + " was deleted.";
+        content.outcome.notice = DoneNotice(request.Query("done").value_or(""), *context.version);
+        if (const auto deleted = request.Query("deleted"))
+          content.outcome.notice = DeletedNotice(*deleted, context.view->versions);
       }
       if (!context.pages.empty()) {
         const std::string home = context.pages.front().path;
