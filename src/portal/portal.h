@@ -1,5 +1,5 @@
-// The web portal: agora's catalogue for people to read, and for its owners to look after, served by the same binary as
-// the Exchange API, under Exchange's own URL shapes (/exchange/ for home and search,
+// The web portal: agora's catalogue for people to read, and for its owners to look after,
+// served by the same binary as the Exchange API, under Exchange's own URL shapes (/exchange/ for home and search,
 // /exchange/{groupId}/{assetId}/ for an asset, .../{version}/pages/{page} for its documentation,
 // .../{version}/api/ for its API reference, .../{version}/dependencies for its graph). Pages are
 // HTML rendered on the server (no JavaScript needed; portal.js only adds search as you type and
