@@ -1,9 +1,10 @@
-// The web portal: agora's catalogue for people to read, and for its owners to look after,
-// served by the same binary as the Exchange API, under Exchange's own URL shapes (/exchange/ for home and search,
-// /exchange/{groupId}/{assetId}/ for an asset, .../{version}/pages/{page} for its documentation,
-// .../{version}/api/ for its API reference, .../{version}/dependencies for its graph). Pages are
-// HTML rendered on the server (no JavaScript needed; portal.js only adds search as you type and
-// keyboard use), with the static files embedded in the binary under content-hashed names.
+// The web portal: agora's catalogue for people to read, and for its owners to look after, served by
+// the same binary as the Exchange API, under Exchange's own URL shapes (/exchange/ for home and
+// search, /exchange/{groupId}/{assetId}/ for an asset, .../{version}/pages/{page} for its
+// documentation, .../{version}/api/ for its API reference, .../{version}/dependencies for its
+// graph). Pages are HTML rendered on the server (no JavaScript needed; portal.js only adds search
+// as you type and keyboard use), with the static files embedded in the binary under content-hashed
+// names.
 //
 // People sign in with a user's name and password (sessions: session.h) and then see exactly what
 // that user's token may see: every page authorises through the Exchange API's own checks. The
