@@ -32,6 +32,7 @@ cluster: build
 test: build
 	cd tests/spec_agreement && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	cd tests/cli && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd tests/portal && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	cd tests/s3 && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(TEST_JOBS)
 	bash scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)

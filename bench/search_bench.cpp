@@ -3,7 +3,10 @@
 // engine, without HTTP) and prints p50 and p99. It also leaves an admin token in DIR/bench-token
 // so bench/search.sh can time the same queries over HTTP against `agora serve`.
 //
-//   build/search_bench --data DIR [--assets 100000] [--queries 200]
+//   build/search_bench --data DIR [--assets 100000] [--queries 200] [--tag-values]
+//
+// --tag-values also gives every asset a category (domain) and a custom field (team), as the
+// portal's facets show them (bench/portal.sh).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -34,7 +37,7 @@ const char* Pick(const char* const (&words)[N], std::mt19937& rng) {
   return words[rng() % N];
 }
 
-AssetVersion Generate(const std::string& org, int i, std::mt19937& rng) {
+AssetVersion Generate(const std::string& org, int i, std::mt19937& rng, bool tag_values) {
   const std::string domain = Pick(kDomains, rng), other = Pick(kDomains, rng), kind = Pick(kKinds, rng);
   AssetVersion v;
   v.organization_id = org;
@@ -46,6 +49,10 @@ AssetVersion Generate(const std::string& org, int i, std::mt19937& rng) {
   v.keywords = {domain, kind, other};
   v.tags = {"team-" + std::to_string(rng() % 40), rng() % 2 ? "internal" : "partner"};
   v.properties = {{"apiVersion", "v1"}};
+  if (tag_values) {
+    v.categories = {{"domain", {domain}}};
+    v.fields = {{"team", {"team-" + std::to_string(i % 40)}}};
+  }
   v.created_by = "bench";
   v.created_millis = v.updated_millis = agora::NowMillis();
   return v;
@@ -66,13 +73,19 @@ int Fail(const agora::Status& st) {
 int main(int argc, char** argv) {
   std::string dir;
   int assets = 100000, queries = 200;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--data")) dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--assets")) assets = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--queries")) queries = std::atoi(argv[i + 1]);
+  bool tag_values = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--tag-values")) {
+      tag_values = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    if (!std::strcmp(argv[i], "--data")) dir = argv[++i];
+    else if (!std::strcmp(argv[i], "--assets")) assets = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--queries")) queries = std::atoi(argv[++i]);
   }
   if (dir.empty()) {
-    std::fprintf(stderr, "usage: search_bench --data DIR [--assets N] [--queries N]\n");
+    std::fprintf(stderr, "usage: search_bench --data DIR [--assets N] [--queries N] [--tag-values]\n");
     return 2;
   }
   auto store = agora::storage::OpenSqliteMetadataStore(dir + "/agora.db");
@@ -88,7 +101,7 @@ int main(int argc, char** argv) {
   const auto load_start = std::chrono::steady_clock::now();
   for (int i = 0; i < assets;) {
     std::vector<AssetVersion> batch;
-    for (int j = 0; j < 1000 && i < assets; ++j, ++i) batch.push_back(Generate(org, i, rng));
+    for (int j = 0; j < 1000 && i < assets; ++j, ++i) batch.push_back(Generate(org, i, rng, tag_values));
     if (auto st = (*store)->PutVersions(batch); !st.ok()) return Fail(st);
   }
   const double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();

@@ -11,6 +11,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev libboost-context1.81-dev
   libsqlite3-dev libzip-dev zip unzip libpugixml-dev libyaml-dev libssl-dev libsodium-dev openssl libvalijson-dev
   libgtest-dev libgmock-dev googletest
+  libmd4c-dev
+  chromium fonts-dejavu-core
   libpq-dev postgresql-15 nginx-light
   curl python3 python3-prometheus-client time libcurl4-openssl-dev python3-botocore
   clang libclang-rt-14-dev

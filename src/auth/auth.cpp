@@ -93,6 +93,15 @@ Result<Principal> Authenticator::Lookup(const std::string& token_hash) const {
   return principal;
 }
 
+Status Authenticator::Revoke(std::string_view secret) {
+  const std::string token_hash = Sha256Hex(secret);
+  // A token already gone (expired and swept, or signed out twice) is revoked all the same.
+  if (Status st = metadata_.DeleteToken(token_hash); !st.ok() && st.kind() != Status::Kind::kNotFound) return st;
+  std::lock_guard lock(cache_mutex_);
+  cache_.erase(token_hash);
+  return Status::Ok();
+}
+
 bool Principal::MemberOf(const std::string& id) const {
   return id == organization_id || std::find(organization_ids.begin(), organization_ids.end(), id) != organization_ids.end();
 }

@@ -18,6 +18,7 @@
 #include <optional>
 #include <unordered_map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/roles.h"
@@ -55,6 +56,9 @@ class Authenticator {
   // organisation exists.
   Result<std::string> IssueToken(const std::string& organization_id, Role role, std::string subject,
                                  int64_t ttl_millis, std::string account_id = {});
+  // Revokes a token (a signed-out portal session) at once, here and in the store; other servers
+  // over the same store stop accepting it within their cache period. OK for an unknown token.
+  Status Revoke(std::string_view secret);
 
  private:
   struct CachedPrincipal {

@@ -24,6 +24,11 @@ enum class Access {
   kManage,   // contributors and admins of the owning organisation
   kAdmin,    // admins of the owning organisation
   kOperator, // admins of any root organisation: the server's own figures (metrics)
+  // The portal's pages carry the token as the session cookie, not as a header.
+  kPortalOpen,     // static files and the sign-in page: nobody is refused
+  kPortalSession,  // any session; without one, the visitor is sent to the sign-in page
+  kPortalRead,     // sessions that may read the asset; to others it does not exist (404)
+  kPortalSignOut,  // any session, with the session's CSRF token
 };
 
 // The policy: "METHOD path pattern", with /exchange/api/v1|v2 left out.
@@ -100,6 +105,23 @@ const std::map<std::string, Access>& Policy() {
       {"GET /metrics", Access::kOperator},
       {"GET /assets/{groupId}/{assetId}/metrics", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/metrics/versions", Access::kRead},
+      {"GET /exchange/-/static/{file}", Access::kPortalOpen},
+      {"GET /exchange/-/login", Access::kPortalOpen},
+      {"POST /exchange/-/login", Access::kPortalOpen},
+      {"POST /exchange/-/logout", Access::kPortalSignOut},
+      {"GET /exchange/", Access::kPortalSession},
+      {"GET /exchange/-/results", Access::kPortalSession},
+      {"GET /exchange/{groupId}/{assetId}", Access::kPortalOpen},  // a redirect to the trailing slash
+      {"GET /exchange/{groupId}/{assetId}/", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/minor/{minor}/", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/pages/{page*}", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/resources/{name*}", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/files/{classifier}/{packaging}", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/api/", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/api/operations/{operation*}", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/api/types/{type*}", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/dependencies", Access::kPortalRead},
   };
   return kPolicy;
 }
@@ -134,7 +156,9 @@ class AccessTest : public ::testing::Test {
     static const std::map<std::string, std::string> kValues = {
         {"groupId", ""}, {"organizationId", ""}, {"assetId", "fixture"}, {"version", "1.0.0"}, {"runId", "run"},
         {"tagKey", "key"}, {"id", "definition"}, {"pagePath*", "home"}, {"resourceId*", "image.png"},
-        {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}, {"fileName", "fixture-1.0.0-custom.txt"}};
+        {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}, {"fileName", "fixture-1.0.0-custom.txt"},
+        {"file", "portal.css"}, {"minor", "1.0"}, {"page*", "home"}, {"name*", "image.png"}, {"operation*", "get/x"},
+        {"type*", "T"}};
     std::string path = pattern;
     for (const auto& [name, value] : kValues)
       for (size_t at; (at = path.find("{" + name + "}")) != std::string::npos;)
@@ -142,13 +166,44 @@ class AccessTest : public ::testing::Test {
     return path;
   }
 
+  static bool IsPortal(const server::Router::Route& route) {
+    return route.pattern.rfind("/exchange/", 0) == 0 && route.pattern.rfind("/exchange/api/", 0) != 0 &&
+           route.pattern.rfind("/exchange/files/", 0) != 0;
+  }
+
   int Status(const server::Router::Route& route, const std::string& token) {
     server::FakeRequest request(route.method, PathOf(route.pattern));
-    if (!token.empty()) request.headers_.emplace("Authorization", "bearer " + token);
+    if (!token.empty() && IsPortal(route)) request.headers_.emplace("Cookie", "agora_session=" + token);
+    else if (!token.empty()) request.headers_.emplace("Authorization", "bearer " + token);
     request.headers_.emplace("x-delete-type", "hard-delete");  // so that the fixture can be published again
     request.content_length_ = 0;
     return app_->router().Dispatch(request).status;
   }
+
+  // Without a session the portal sends people to its sign-in page (303), or answers 401 where a
+  // script asked; with another organisation's, the asset does not exist.
+  void CheckPortalRoute(const server::Router::Route& route, Access access, int anonymous) {
+    const std::string what = route.method + " " + route.pattern;
+    auto signed_out = [](int status) { return status == 303 || status == 401; };
+    if (access == Access::kPortalOpen) {
+      EXPECT_FALSE(denied_or_sent_away(anonymous)) << what << ": " << anonymous;
+      return;
+    }
+    EXPECT_TRUE(signed_out(anonymous)) << what << ": " << anonymous;
+    EXPECT_TRUE(signed_out(Status(route, "not-a-token"))) << what;
+    if (access == Access::kPortalSignOut) {
+      EXPECT_EQ(Status(route, tokens_["viewer"]), 403) << what << ": no CSRF token, no sign-out";
+      return;
+    }
+    const int stranger = Status(route, tokens_["stranger"]);
+    if (access == Access::kPortalSession) EXPECT_EQ(stranger, 200) << what;
+    else EXPECT_EQ(stranger, 404) << what << " answered another organisation " << stranger;
+    for (const char* role : {"viewer", "contributor", "admin"}) {
+      const int status = Status(route, tokens_[role]);
+      EXPECT_FALSE(denied_or_sent_away(status)) << what << " refused a " << role << ": " << status;
+    }
+  }
+  static bool denied_or_sent_away(int status) { return status == 401 || status == 403 || status == 303; }
 
   storage::testing::TempDir dir_;
   std::unique_ptr<App> app_;
@@ -179,6 +234,10 @@ TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
   for (const auto& [route, access] : routes) {
     const std::string what = route->method + " " + route->pattern;
     const int anonymous = Status(*route, "");
+    if (access >= Access::kPortalOpen) {
+      CheckPortalRoute(*route, access, anonymous);
+      continue;
+    }
     if (access == Access::kOpen) {
       EXPECT_FALSE(denied(anonymous)) << what;
       EXPECT_FALSE(denied(Status(*route, "not-a-token"))) << what << ": a stale token must not matter";
@@ -201,10 +260,12 @@ TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
     if (access <= Access::kManage) EXPECT_FALSE(denied(contributor)) << what << " refused a contributor: " << contributor;
     else EXPECT_EQ(contributor, 403) << what;
   }
-  // Admins last: their deletes remove the fixture, so each one is published again first.
+  // Admins last: their deletes remove the fixture, so each one is published again first. (Signing
+  // out revokes the token, so the portal's sign-out is left out here: CheckPortalRoute covers it.)
   for (const auto& [route, access] : routes) {
     if (app_->metadata().GetVersion({org_, "fixture", "1.0.0"}).status().kind() == Status::Kind::kNotFound)
       PublishFixture();
+    if (access == Access::kPortalSignOut) continue;
     const int admin = Status(*route, tokens_["admin"]);
     EXPECT_FALSE(denied(admin)) << route->method << " " << route->pattern << " refused an admin: " << admin;
   }

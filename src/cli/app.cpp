@@ -10,6 +10,7 @@
 #include "exchange/health_api.h"
 #include "observability/access_log.h"
 #include "observability/metrics.h"
+#include "portal/portal.h"
 #include "publication/blob_reaper.h"
 #include "publication/job_queue.h"
 #include "publication/lifecycle.h"
@@ -68,7 +69,7 @@ publication::PublisherOptions PublisherOptionsFor(const AppOptions& options) {
 
 // Members in dependency order: each is built from the ones above it and destroyed before them.
 struct App::Parts {
-  Parts(DataDir data_dir, const AppOptions& options, std::string link_key)
+  Parts(DataDir data_dir, const AppOptions& options, std::string link_key, std::string session_key)
       : dir(std::move(data_dir)),
         reaper(*dir.blobs, *dir.metadata),
         publisher(*dir.metadata, *dir.blobs, reaper, PublisherOptionsFor(options)),
@@ -85,6 +86,7 @@ struct App::Parts {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
     exchange::RegisterHealthRoutes(router, *dir.metadata, *dir.blobs, draining);
+    portal::RegisterPortalRoutes(router, services, {std::move(session_key)});
     router.Add("GET", "/metrics", [this](server::Request& request) { return ServeMetrics(request); });
     metrics_router.Add("GET", "/metrics", [this](server::Request&) { return MetricsResponse(); });
     router.LimitRate(options.rate_limit_per_minute, dir.shared ? &rate_counts : nullptr);
@@ -161,7 +163,9 @@ Result<std::unique_ptr<App>> App::Open(const StorageLocation& location, const Ap
   AGORA_ASSIGN_OR_RETURN(DataDir dir, DataDir::Open(location));
   // The key that signs files' externalLinks: made by the first server over this database, kept after.
   AGORA_ASSIGN_OR_RETURN(std::string link_key, dir.metadata->GetOrCreateSetting("file_link_key", RandomHex(32)));
-  auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key));
+  // The key portal sessions derive their CSRF tokens from, shared the same way.
+  AGORA_ASSIGN_OR_RETURN(std::string session_key, dir.metadata->GetOrCreateSetting("portal_session_key", RandomHex(32)));
+  auto parts = std::make_unique<Parts>(std::move(dir), options, std::move(link_key), std::move(session_key));
   if (!options.access_log.empty()) {
     AGORA_ASSIGN_OR_RETURN(parts->access_log, observability::AccessLog::Open(options.access_log));
     parts->router.AddObserver(parts->access_log.get());

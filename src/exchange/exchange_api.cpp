@@ -41,8 +41,18 @@ class Api {
  public:
   explicit Api(ExchangeServices& s) : s_(s) {}
 
-  Response Root(Request&) {
-    return JsonResponse(200, json::object{{"name", "agora"}, {"version", s_.server_version}, {"status", "ok"}});
+  // A browser (it asks for text/html) goes to the portal; API clients get the server's status.
+  Response Root(Request& request) {
+    if (request.Header("accept").value_or("").find("text/html") != std::string::npos) {
+      Response redirect;
+      redirect.status = 302;
+      redirect.SetHeader("Location", "/exchange/");
+      redirect.SetHeader("Vary", "Accept");
+      return redirect;
+    }
+    Response status = JsonResponse(200, json::object{{"name", "agora"}, {"version", s_.server_version}, {"status", "ok"}});
+    status.SetHeader("Vary", "Accept");
+    return status;
   }
 
   Response Publish(Request& request) {
@@ -322,10 +332,7 @@ class Api {
       return Response::Error(Status::NotFound("Asset not found in organization " + request.Param("organizationId")));
     for (const auto& file : version.files) {
       if (file.classifier != classifier || file.packaging != packaging) continue;
-      Response response = ServeBlob(s_, request, file.sha256, file.size, ContentType(packaging),
-                                    FileLinks::FileName(version, classifier, packaging));
-      if (request.method() == "GET" && IsDownload(response)) s_.downloads.Count(version.coordinates);
-      return response;
+      return ServeVersionFile(s_, request, version, file, ContentType(packaging));
     }
     return Response::Error(Status::NotFound("File " + classifier + "." + packaging + " not found"));
   }
@@ -333,14 +340,6 @@ class Api {
  private:
   Result<auth::Principal> Authenticate(const Request& request) { return exchange::Authenticate(s_, request); }
 
-  // A download, for the usage figures: the whole file, or the first part of a ranged one.
-  static bool IsDownload(const Response& response) {
-    if (response.status == 200) return true;
-    if (response.status != 206) return false;
-    for (const auto& [name, value] : response.headers)
-      if (name == "Content-Range") return value.rfind("bytes 0-", 0) == 0;
-    return false;
-  }
 
   // A signed link (an externalLink) needs no token; anything else is an ordinary read.
   Result<assets::AssetVersion> DownloadableVersion(const Request& request) {

@@ -1,5 +1,7 @@
 #include "exchange/handler_support.h"
 
+#include "exchange/file_links.h"
+
 namespace agora::exchange {
 
 server::Response JsonResponse(int status, const boost::json::value& value) {
@@ -83,6 +85,15 @@ class BlobBodySource : public server::BodySource {
   std::unique_ptr<storage::SequentialFile> file_;
 };
 
+// A download, for the usage figures: the whole file, or the first part of a ranged one.
+bool IsDownload(const server::Response& response) {
+  if (response.status == 200) return true;
+  if (response.status != 206) return false;
+  for (const auto& [name, value] : response.headers)
+    if (name == "Content-Range") return value.rfind("bytes 0-", 0) == 0;
+  return false;
+}
+
 }  // namespace
 
 server::Response ServeBlob(ExchangeServices& services, const server::Request& request, const std::string& sha256,
@@ -95,6 +106,15 @@ server::Response ServeBlob(ExchangeServices& services, const server::Request& re
                                AGORA_ASSIGN_OR_RETURN(auto file, services.blobs.OpenRange(sha256, offset, length));
                                return std::shared_ptr<server::BodySource>(std::make_shared<BlobBodySource>(std::move(file)));
                              });
+}
+
+server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
+                                  const assets::AssetVersion& version, const assets::AssetFile& file,
+                                  const std::string& content_type) {
+  server::Response response = ServeBlob(services, request, file.sha256, file.size, content_type,
+                                        FileLinks::FileName(version, file.classifier, file.packaging));
+  if (request.method() == "GET" && IsDownload(response)) services.downloads.Count(version.coordinates);
+  return response;
 }
 
 }  // namespace agora::exchange

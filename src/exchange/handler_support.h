@@ -1,6 +1,7 @@
 // What every Exchange handler file shares: turning a failed Result into the contract's error
 // response, the coordinates of a request's path, and the access checks (who is calling, and may
-// they read or manage this version). Internal to src/exchange.
+// they read or manage this version). Internal to src/exchange, and to src/portal, whose pages
+// authorise through these same checks.
 //
 // Thread safety: pure functions over thread-safe services.
 #pragma once
@@ -57,5 +58,11 @@ Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const
 // file where the store keeps files, streamed from the store otherwise (S3).
 server::Response ServeBlob(ExchangeServices& services, const server::Request& request, const std::string& sha256,
                            uint64_t size, const std::string& content_type, const std::string& download_name);
+
+// Downloads one of a version's files with ServeBlob, counting it in the usage figures when it is a
+// download: a GET of the whole file or of its first part.
+server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
+                                  const assets::AssetVersion& version, const assets::AssetFile& file,
+                                  const std::string& content_type);
 
 }  // namespace agora::exchange

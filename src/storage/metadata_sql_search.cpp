@@ -1,12 +1,28 @@
 // Listings and full-text search in the SQL backends (see metadata_store_sql.h): the filters
 // (readable organisations, types, lifecycle states, tags, latest versions only), the orders and
 // paging, and relevance ranking in two tiers over the dialect's full-text index.
+#include <map>
+#include <unordered_map>
+
 #include "storage/metadata_store_sql.h"
 
 namespace agora::storage {
 
 using assets::AssetVersion;
+using assets::Coordinates;
 using Statement = std::unique_ptr<SqlStatement>;
+
+namespace {
+
+// The category and field filters grouped by (kind, key), in a stable order.
+std::map<std::pair<std::string, std::string>, std::vector<std::string>> TagValueFiltersByKey(
+    const std::vector<TagValueFilter>& filters) {
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> grouped;
+  for (const auto& f : filters) grouped[{f.kind, f.key}].push_back(f.value);
+  return grouped;
+}
+
+}  // namespace
 
 // Relevance search ranks in two tiers: versions whose name or assetId match come first, so
 // only when they do not fill the page are all matches ranked (which costs more for common words).
@@ -65,6 +81,14 @@ Result<std::vector<int64_t>> SqlMetadataStore::FindIds(SqlConnection& c, const A
     in("EXISTS (SELECT 1 FROM version_tags t WHERE t.version_id = v.id AND t.value", q.tags);
     conditions.back() += ")";
   }
+  for (const auto& [kind_key, wanted] : TagValueFiltersByKey(q.tag_values)) {
+    conditions.push_back("EXISTS (SELECT 1 FROM version_tag_values f WHERE f.version_id = v.id AND f.kind = ? AND "
+                         "f.tag_key = ? AND f.value IN (" +
+                         Join(std::vector<std::string>(wanted.size(), "?"), ", ") + "))");
+    values.push_back(kind_key.first);
+    values.push_back(kind_key.second);
+    values.insert(values.end(), wanted.begin(), wanted.end());
+  }
   if (q.latest_only && q.statuses.empty()) {
     conditions.push_back("v.is_latest = 1");
   } else if (q.latest_only) {  // the latest among the versions in the requested states
@@ -80,6 +104,7 @@ Result<std::vector<int64_t>> SqlMetadataStore::FindIds(SqlConnection& c, const A
   if (!conditions.empty()) sql += " WHERE " + Join(conditions, " AND ");
   const std::string direction = q.ascending ? " ASC" : " DESC";
   if (q.sort == "createdDate") sql += " ORDER BY v.created_millis" + direction + ", v.id";
+  else if (q.sort == "updatedDate") sql += " ORDER BY v.updated_millis" + direction + ", v.id";
   else if (q.sort == "name" || match.empty()) sql += " ORDER BY " + dialect().NameOrder() + direction + ", v.id";
   else sql += " ORDER BY s.score, " + dialect().NameOrder();
   sql += " LIMIT ? OFFSET ?";
@@ -89,6 +114,58 @@ Result<std::vector<int64_t>> SqlMetadataStore::FindIds(SqlConnection& c, const A
   s->Bind(index, static_cast<int64_t>(limit));
   s->Bind(index + 1, static_cast<int64_t>(offset));
   return s->Collect<int64_t>([](SqlStatement& r) -> Result<int64_t> { return r.Int(0); });
+}
+
+Result<std::vector<VersionFacets>> SqlMetadataStore::ListVersionFacets() {
+  return Read<std::vector<VersionFacets>>([&](SqlConnection& c) -> Result<std::vector<VersionFacets>> {
+    std::vector<VersionFacets> all;
+    std::unordered_map<int64_t, size_t> by_id;
+    AGORA_ASSIGN_OR_RETURN(Statement versions, c.Prepare(
+        "SELECT v.id, v.organization_id, v.group_id, v.asset_id, v.version, a.type, v.status, v.name, "
+        "v.updated_millis FROM versions v JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id"));
+    AGORA_RETURN_IF_ERROR(versions->ForEach([&](SqlStatement& r) {
+      by_id[r.Int(0)] = all.size();
+      VersionFacets& v = all.emplace_back();
+      v.organization_id = r.Text(1);
+      v.coordinates = {r.Text(2), r.Text(3), r.Text(4)};
+      v.type = r.Text(5);
+      v.status = assets::ParseLifecycle(r.Text(6)).value_or(assets::Lifecycle::kPublished);
+      v.name = r.Text(7);
+      v.updated_millis = r.Int(8);
+      return Status::Ok();
+    }));
+    AGORA_ASSIGN_OR_RETURN(Statement tags,
+                           c.Prepare("SELECT version_id, value FROM version_tags ORDER BY version_id, ordinal"));
+    AGORA_RETURN_IF_ERROR(tags->ForEach([&](SqlStatement& r) {
+      if (auto it = by_id.find(r.Int(0)); it != by_id.end()) all[it->second].tags.push_back(r.Text(1));
+      return Status::Ok();
+    }));
+    AGORA_ASSIGN_OR_RETURN(Statement values, c.Prepare(
+        "SELECT version_id, kind, tag_key, value FROM version_tag_values ORDER BY version_id, kind, tag_key, ordinal"));
+    AGORA_RETURN_IF_ERROR(values->ForEach([&](SqlStatement& r) {
+      const auto it = by_id.find(r.Int(0));
+      if (it == by_id.end()) return Status::Ok();
+      auto& list = r.Text(1) == "category" ? all[it->second].categories : all[it->second].fields;
+      if (list.empty() || list.back().key != r.Text(2)) list.push_back({r.Text(2), {}});
+      list.back().values.push_back(r.Text(3));
+      return Status::Ok();
+    }));
+    return all;
+  });
+}
+
+Result<std::vector<Coordinates>> SqlMetadataStore::MatchVersions(const std::string& search) {
+  const std::vector<std::string> words = SearchWords(search);
+  if (words.empty()) return std::vector<Coordinates>{};
+  const std::string match = dialect().FullTextQuery(words, /*names_only=*/false);
+  return Read<std::vector<Coordinates>>([&](SqlConnection& c) -> Result<std::vector<Coordinates>> {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT v.group_id, v.asset_id, v.version FROM versions v "
+                                                  "WHERE v.id IN (" + dialect().Matches() + ")"));
+    s->Bind(1, match);
+    return s->Collect<Coordinates>([](SqlStatement& r) -> Result<Coordinates> {
+      return Coordinates{r.Text(0), r.Text(1), r.Text(2)};
+    });
+  });
 }
 
 }  // namespace agora::storage

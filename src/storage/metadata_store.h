@@ -142,18 +142,43 @@ struct TagDefinition {
   std::vector<std::string> asset_type_restrictions;  // empty: every type
 };
 
+// One value of a category or custom field that a search asks for.
+struct TagValueFilter {
+  std::string kind;  // category | field
+  std::string key;
+  std::string value;
+  friend bool operator==(const TagValueFilter&, const TagValueFilter&) = default;
+};
+
 // A listing or search of asset versions. Empty vectors mean "any".
 struct AssetQuery {
   std::vector<std::string> organization_ids;  // the caller may read only these
   std::vector<std::string> types;
   std::vector<std::string> statuses;           // development, published, deprecated
   std::vector<std::string> tags;               // versions carrying any of these tags
+  // Categories and custom fields: a version must carry, for every (kind, key) named, one of the
+  // values given for it.
+  std::vector<TagValueFilter> tag_values;
   std::string search;                          // full text: words, each also a prefix
   bool latest_only = true;                     // one row per asset: its highest version
-  std::string sort;                            // "" (relevance, then name), name, createdDate
+  std::string sort;                            // "" (relevance, then name), name, createdDate, updatedDate
   bool ascending = true;
   size_t offset = 0;
   size_t limit = 20;
+};
+
+// What search needs to know of a version to filter it and count it in facets, without loading it
+// whole (see ListVersionFacets).
+struct VersionFacets {
+  std::string organization_id;
+  assets::Coordinates coordinates;
+  std::string type;
+  assets::Lifecycle status = assets::Lifecycle::kPublished;
+  std::string name;
+  int64_t updated_millis = 0;
+  std::vector<std::string> tags;
+  std::vector<assets::TagValue> categories;  // by key, values in order
+  std::vector<assets::TagValue> fields;
 };
 
 struct PortalPage {
@@ -303,6 +328,12 @@ class MetadataStore {
   // Versions matching the query, ranked by relevance when it has search words (a name match
   // outranks a keyword or tag match, which outranks a description match).
   virtual Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) = 0;
+  // Every version, with what search filters and counts (a few statements for all of them, not
+  // one per version): the facet index of src/search is built from it.
+  virtual Result<std::vector<VersionFacets>> ListVersionFacets() = 0;
+  // The coordinates of every version (of any organisation, latest or not) whose indexed text
+  // matches `search` as FindVersions matches it; empty when it has no words.
+  virtual Result<std::vector<assets::Coordinates>> MatchVersions(const std::string& search) = 0;
 
   // SHA-256 of every blob that a version file, a portal page or resource, an unfinished (queued
   // or running) job or an unexpired pin refers to.

@@ -183,6 +183,8 @@ TEST_P(MetadataStoreContract, OrganisationsAndTokens) {
   EXPECT_EQ(store_->FindToken("hash")->subject, "bob");
   EXPECT_EQ(store_->FindToken("nope").status().kind(), Status::Kind::kNotFound);
   EXPECT_FALSE(store_->CreateToken({"h2", "no-such-org", "viewer", "x", 1, 0}).ok()) << "tokens need an org";
+  ASSERT_TRUE(store_->DeleteToken("hash").ok());
+  EXPECT_EQ(store_->FindToken("hash").status().kind(), Status::Kind::kNotFound) << "a revoked token is gone";
 }
 
 TEST_P(MetadataStoreContract, JobsAndBlobReferences) {
@@ -739,6 +741,79 @@ TEST_P(MetadataStoreContract, SortsByNameOrDateEitherWay) {
   q.sort = "createdDate";
   q.ascending = true;
   EXPECT_EQ(Find(q).size(), 3u);
+}
+
+TEST_P(MetadataStoreContract, SortsByLastUpdate) {
+  Put("first", "1.0.0", "First", "");
+  Put("second", "1.0.0", "Second", "");
+  ASSERT_TRUE(store_->UpdateAssetDetails("org-1", "first", {std::string("First again"), {}, {}, {}}, NowMillis() + 1000).ok());
+  AssetQuery q;
+  q.sort = "updatedDate";
+  q.ascending = false;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"first@1.0.0", "second@1.0.0"}));
+  q.ascending = true;
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"second@1.0.0", "first@1.0.0"}));
+}
+
+TEST_P(MetadataStoreContract, CategoryAndFieldFiltersNeedEveryKeyAndAnyOfItsValues) {
+  auto put = [&](const std::string& asset, std::vector<assets::TagValue> categories, std::vector<assets::TagValue> fields) {
+    auto v = Version(asset, "1.0.0");
+    v.dependencies = {};
+    v.categories = std::move(categories);
+    v.fields = std::move(fields);
+    ASSERT_TRUE(store_->PutVersion(v).ok());
+  };
+  put("sales", {{"domain", {"Sales"}}}, {{"owner", {"Team T"}}});
+  put("finance", {{"domain", {"Finance", "Sales"}}}, {});
+  put("none", {}, {});
+  AssetQuery q;
+  q.tag_values = {{"category", "domain", "Sales"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"sales@1.0.0", "finance@1.0.0"})) << "same names: in the order stored";
+  q.tag_values = {{"category", "domain", "Finance"}, {"category", "domain", "Nothing"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"finance@1.0.0"})) << "values of one key are alternatives";
+  q.tag_values = {{"category", "domain", "Sales"}, {"field", "owner", "Team T"}};
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"sales@1.0.0"})) << "keys must all match";
+  q.tag_values = {{"field", "domain", "Sales"}};
+  EXPECT_TRUE(Find(q).empty()) << "a field is not a category";
+}
+
+TEST_P(MetadataStoreContract, VersionFacetsAndFullTextMatchesInBulk) {
+  auto v = Version("api", "1.0.0", Lifecycle::kDeprecated);
+  v.name = "Orders";
+  v.tags = {"b", "a"};
+  v.categories = {{"domain", {"Sales"}}};
+  v.fields = {{"owner", {"T1", "T2"}}};
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  Put("api", "2.0.0", "Orders", "Newer");
+  Put("other", "1.0.0", "Payments", "Cards", "custom", "org-2");
+  auto all = store_->ListVersionFacets();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  const auto first = std::find_if(all->begin(), all->end(), [](const auto& f) {
+    return f.coordinates.version == "1.0.0" && f.coordinates.asset_id == "api";
+  });
+  ASSERT_NE(first, all->end());
+  EXPECT_EQ(first->organization_id, "org-1");
+  EXPECT_EQ(first->type, "rest-api");
+  EXPECT_EQ(first->status, Lifecycle::kDeprecated);
+  EXPECT_EQ(first->name, "Orders");
+  EXPECT_EQ(first->tags, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(first->categories, (std::vector<assets::TagValue>{{"domain", {"Sales"}}}));
+  EXPECT_EQ(first->fields, (std::vector<assets::TagValue>{{"owner", {"T1", "T2"}}}));
+
+  auto matches = store_->MatchVersions("ord");
+  ASSERT_TRUE(matches.ok()) << matches.status().ToString();
+  EXPECT_EQ(matches->size(), 2u) << "every version, not only the latest";
+  EXPECT_EQ(store_->MatchVersions("cards pay")->size(), 1u);
+  EXPECT_TRUE(store_->MatchVersions("***")->empty());
+  EXPECT_TRUE(store_->MatchVersions("\"; DROP TABLE versions; --")->empty());
+  // Bytes that are no UTF-8 separate words: a search never fails on them (PostgreSQL refuses them).
+  auto malformed = store_->MatchVersions("ord\xF0\x28\x8C\x28");
+  ASSERT_TRUE(malformed.ok()) << malformed.status().ToString();
+  EXPECT_EQ(malformed->size(), 2u);
+  AssetQuery q;
+  q.search = "\xC3\x28ord\xED\xA0\x80";
+  EXPECT_EQ(Find(q).size(), 2u) << "the latest Orders of each group";
 }
 
 TEST_P(MetadataStoreContract, OrganisationTreesAndEnvironments) {

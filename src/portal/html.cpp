@@ -1,0 +1,136 @@
+#include "portal/html.h"
+
+#include <cctype>
+
+namespace agora::portal {
+
+SafeHtml TrustedMarkup(std::string html) { return SafeHtml(std::move(html)); }
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') break;  // controls carry no text
+        out += c;
+    }
+  }
+}
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  AppendEscaped(out, text);
+  return out;
+}
+
+bool IsSafeUrl(std::string_view url) {
+  // Browsers strip leading spaces and controls and ignore tabs and newlines anywhere in a URL, so
+  // "java\tscript:" is javascript:. Look at the scheme as they do.
+  std::string scheme;
+  for (char c : url) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20) continue;
+    if (c == ':') {
+      static const char* const kAllowed[] = {"http", "https", "mailto"};
+      for (const char* allowed : kAllowed)
+        if (scheme == allowed) return true;
+      return false;
+    }
+    if (c == '/' || c == '?' || c == '#') return true;  // no scheme: relative
+    scheme += static_cast<char>(std::tolower(u));
+  }
+  return true;  // a bare relative reference
+}
+
+namespace {
+
+bool Unreserved(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+std::string Encode(std::string_view text, bool keep_slash) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (Unreserved(c) || (keep_slash && c == '/')) {
+      out += c;
+    } else {
+      const auto u = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
+bool IsUrlAttribute(std::string_view name) {
+  return name == "href" || name == "src" || name == "action" || name == "formaction" || name == "xlink:href";
+}
+
+}  // namespace
+
+std::string UrlEncode(std::string_view text) { return Encode(text, false); }
+std::string UrlEncodePath(std::string_view path) { return Encode(path, true); }
+
+void Html::Attributes(std::initializer_list<Attr> attrs) {
+  for (const auto& [name, value] : attrs) {
+    out_ += ' ';
+    out_ += name;
+    out_ += "=\"";
+    AppendEscaped(out_, IsUrlAttribute(name) && !IsSafeUrl(value) ? std::string_view("#") : value);
+    out_ += '"';
+  }
+}
+
+Html& Html::Open(std::string_view tag, std::initializer_list<Attr> attrs) {
+  out_ += '<';
+  out_ += tag;
+  Attributes(attrs);
+  out_ += '>';
+  return *this;
+}
+
+Html& Html::Close(std::string_view tag) {
+  out_ += "</";
+  out_ += tag;
+  out_ += '>';
+  return *this;
+}
+
+Html& Html::Element(std::string_view tag, std::initializer_list<Attr> attrs, std::string_view text) {
+  Open(tag, attrs);
+  AppendEscaped(out_, text);
+  return Close(tag);
+}
+
+Html& Html::Void(std::string_view tag, std::initializer_list<Attr> attrs) {
+  out_ += '<';
+  out_ += tag;
+  Attributes(attrs);
+  out_ += '>';
+  return *this;
+}
+
+Html& Html::Text(std::string_view text) {
+  AppendEscaped(out_, text);
+  return *this;
+}
+
+Html& Html::Number(uint64_t n) {
+  out_ += std::to_string(n);
+  return *this;
+}
+
+Html& Html::Raw(const SafeHtml& markup) {
+  out_ += markup.str();
+  return *this;
+}
+
+}  // namespace agora::portal

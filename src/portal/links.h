@@ -1,0 +1,29 @@
+// The portal's URLs, in the shapes of Exchange's own (/exchange/{groupId}/{assetId}/ for an
+// asset's latest version, .../minor/{major.minor}/, .../{version}/, .../{version}/pages/{page}),
+// and the words pages show for asset types and lifecycle states.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <string>
+
+#include "assets/asset.h"
+
+namespace agora::portal {
+
+std::string AssetUrl(const std::string& group_id, const std::string& asset_id);
+std::string MinorUrl(const std::string& group_id, const std::string& asset_id, const std::string& minor);
+std::string VersionUrl(const assets::Coordinates& coordinates);
+std::string PageUrl(const assets::Coordinates& coordinates, const std::string& page);
+std::string ReferenceUrl(const assets::Coordinates& coordinates);
+std::string DependenciesUrl(const assets::Coordinates& coordinates);
+// The portal's download of one of the version's files.
+std::string DownloadUrl(const assets::Coordinates& coordinates, const assets::AssetFile& file);
+
+// "REST API" for rest-api, ...; the type itself when unknown.
+std::string TypeLabel(const std::string& type);
+// Exchange calls a published version "Stable".
+std::string StatusLabel(const std::string& status);
+std::string StatusLabel(assets::Lifecycle status);
+
+}  // namespace agora::portal

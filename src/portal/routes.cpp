@@ -1,0 +1,421 @@
+// The portal's handlers: each turns the request's session into a principal (or sends the visitor
+// to the sign-in page), reads what the page shows through the Catalogue, and renders it.
+#include <boost/url/parse_query.hpp>
+
+#include <time.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "exchange/handler_support.h"
+#include "portal/asset_page.h"
+#include "portal/catalogue.h"
+#include "portal/dependency_graph.h"
+#include "portal/links.h"
+#include "portal/markdown.h"
+#include "portal/page.h"
+#include "portal/portal.h"
+#include "portal/reference_page.h"
+#include "portal/search_page.h"
+#include "portal/session.h"
+#include "portal/static_files.h"
+
+// Like AGORA_ASSIGN_OR_RETURN, answering an error page for the session.
+#define AGORA_ASSIGN_OR_RETURN_PAGE(lhs, expr, session) \
+  AGORA_ASSIGN_OR_RETURN_PAGE_IMPL(AGORA_CONCAT(agora_page_, __LINE__), lhs, expr, session)
+#define AGORA_ASSIGN_OR_RETURN_PAGE_IMPL(tmp, lhs, expr, session) \
+  auto tmp = (expr);                                              \
+  if (!tmp.ok()) return ErrorPage(tmp.status(), &(session));      \
+  lhs = std::move(tmp).value()
+
+namespace agora::portal {
+namespace {
+
+using server::Request;
+using server::Response;
+
+constexpr size_t kMaxFormBytes = 64 * 1024;
+
+// An application/x-www-form-urlencoded body's fields (the last of a repeated name wins).
+Result<std::map<std::string, std::string>> FormFields(Request& request) {
+  AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(kMaxFormBytes));
+  auto params = boost::urls::parse_query(text);
+  if (!params) return Status::InvalidArgument("BAD_REQUEST", "The form could not be read");
+  boost::urls::encoding_opts form;
+  form.space_as_plus = true;
+  std::map<std::string, std::string> fields;
+  for (const auto& param : *params) fields[param.key.decode(form)] = param.value.decode(form);
+  return fields;
+}
+
+double ThreadCpuMillis() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+// Where to go after signing in: a portal page of this server, never another site.
+std::string SafeNext(const std::string& next) {
+  if (next.rfind("/exchange/", 0) != 0 || next.find('\\') != std::string::npos) return "/exchange/";
+  for (char c : next)
+    if (static_cast<unsigned char>(c) < 0x20) return "/exchange/";
+  return next;
+}
+
+class Portal {
+ public:
+  Portal(exchange::ExchangeServices& services, PortalOptions options)
+      : s_(services),
+        sessions_(services.authenticator, services.accounts, std::move(options.session_key),
+                  services.public_url.rfind("https://", 0) == 0),
+        catalogue_(services) {}
+
+  Response Static(Request& request) {
+    const StaticFile* file = FindStaticFile(request.Param("file"));
+    if (!file) return ErrorPage(Status::NotFound("No such file"), nullptr);
+    Response response;
+    if (const auto etag = request.Header("if-none-match"); etag && *etag == file->etag) {
+      response.status = 304;
+    } else {
+      response.body = std::string(file->content);
+      response.SetHeader("Content-Type", std::string(file->content_type));
+    }
+    response.SetHeader("ETag", std::string(file->etag));
+    // The name changes with the content, so a copy never needs checking again.
+    response.SetHeader("Cache-Control", "public, max-age=31536000, immutable");
+    AddSecurityHeaders(response);
+    return response;
+  }
+
+  Response SignInPage(Request& request) {
+    if (sessions_.FromRequest(request).ok()) return Redirect(SafeNext(request.Query("next").value_or("")));
+    return SignInForm(200, "", request.Query("next").value_or(""), "");
+  }
+
+  Response SignIn(Request& request) {
+    if (!Sessions::SameOrigin(request))
+      return ErrorPage(Status::Forbidden("Sign in from agora's own sign-in page"), nullptr);
+    auto fields = FormFields(request);
+    if (!fields.ok()) return ErrorPage(fields.status(), nullptr);
+    const std::string username = (*fields)["username"], next = (*fields)["next"];
+    auto cookie = sessions_.SignIn(request, username, (*fields)["password"]);
+    if (!cookie.ok()) {
+      if (cookie.status().kind() == Status::Kind::kUnauthorized || cookie.status().kind() == Status::Kind::kInvalidArgument)
+        return SignInForm(200, username, next, "The username or password is not right.");
+      return ErrorPage(cookie.status(), nullptr);
+    }
+    Response response = Redirect(SafeNext(next));
+    response.SetHeader("Set-Cookie", *cookie);
+    return response;
+  }
+
+  Response SignOut(Request& request) {
+    auto session = sessions_.FromRequest(request);
+    if (!session.ok()) {
+      Response response = Redirect("/exchange/-/login");
+      response.SetHeader("Set-Cookie", sessions_.ClearCookie(request));
+      return response;
+    }
+    auto fields = FormFields(request);
+    if (!fields.ok()) return ErrorPage(fields.status(), &*session);
+    if (!Sessions::SameOrigin(request) || !sessions_.CheckCsrf(*session, (*fields)["csrf"]))
+      return ErrorPage(Status::Forbidden("This form has expired: reload the page and try again"), &*session);
+    auto cookie = sessions_.SignOut(request, *session);
+    if (!cookie.ok()) return ErrorPage(cookie.status(), &*session);
+    Response response = Redirect("/exchange/-/login");
+    response.SetHeader("Set-Cookie", *cookie);
+    return response;
+  }
+
+  Response Home(Request& request) {
+    return WithSession(request, [&](const Session& session) -> Response {
+      const SearchState state = SearchState::FromRequest(request);
+      AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, catalogue_.DirectoryFor(session.principal), session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(SearchView view, catalogue_.Search(session.principal, state, *directory), session);
+      Html html;
+      PageOptions options{state.q.empty() ? "Catalogue" : "Results for " + state.q, &session, state.q};
+      for (const auto& param : state.Params())
+        if (param.first != "q") options.search_fields.push_back(param);
+      options.description = "Find, read and reuse the APIs and assets of your organization.";
+      BeginPage(html, options);
+      html.Element("p", {{"id", "search-status"}, {"class", "visually-hidden"}, {"role", "status"}}, "");
+      {
+        auto region = html.Tag("div", {{"id", "search-results"}});
+        RenderSearchResults(html, state, view, *directory);
+      }
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+  // The results region alone, for portal.js's search as you type.
+  Response Results(Request& request) {
+    auto session = sessions_.FromRequest(request);
+    if (!session.ok()) return Response::Error(session.status());
+    const SearchState state = SearchState::FromRequest(request);
+    AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, catalogue_.DirectoryFor(session->principal), *session);
+    AGORA_ASSIGN_OR_RETURN_PAGE(SearchView view, catalogue_.Search(session->principal, state, *directory), *session);
+    Html html;
+    RenderSearchResults(html, state, view, *directory);
+    return HtmlResponse(200, html.Take());
+  }
+
+  Response AssetWithoutSlash(Request& request) {
+    Response response = Redirect(AssetUrl(request.Param("groupId"), request.Param("assetId")));
+    response.status = 301;  // the asset's address has a trailing slash, as Exchange's does
+    return response;
+  }
+
+  Response LatestVersion(Request& request) { return Overview(request, ""); }
+  Response MinorVersion(Request& request) { return Overview(request, "minor:" + request.Param("minor")); }
+  Response Version(Request& request) { return Overview(request, request.Param("version")); }
+
+  Response DocumentationPage(Request& request) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
+      const std::string path = request.Param("page");
+      if (std::none_of(context.pages.begin(), context.pages.end(), [&](const auto& p) { return p.path == path; }))
+        return ErrorPage(Status::NotFound("This asset has no page " + path), &session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(std::string markdown, s_.portal.PageContent(*context.version, false, path), session);
+      Html html;
+      BeginPage(html, {PageTitle(path) + " · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kPage, path);
+      html.Element("h1", path == "terms" ? "Terms and conditions" : PageTitle(path));
+      {
+        auto doc = html.Tag("div", {{"class", "doc"}});
+        html.Raw(RenderMarkdown(markdown, MarkdownFor(context)));
+      }
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+  // An image of the published documentation, for the pages' <img> elements.
+  Response DocumentationResource(Request& request) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
+      AGORA_ASSIGN_OR_RETURN_PAGE(
+          storage::PortalResource resource,
+          s_.portal.Resource(*context.version, false, "resources/" + request.Param("name")), session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(uint64_t size, s_.blobs.Size(resource.sha256), session);
+      Response response =
+          exchange::ServeBlob(s_, request, resource.sha256, size, resource.media_type, request.Param("name"));
+      response.SetHeader("Content-Disposition", "inline");
+      Harden(response);
+      return response;
+    });
+  }
+
+  Response DownloadFile(Request& request) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
+      const std::string classifier = request.Param("classifier") == "pom" ? "" : request.Param("classifier");
+      for (const auto& file : context.version->files) {
+        if (file.classifier != classifier || file.packaging != request.Param("packaging")) continue;
+        Response response =
+            exchange::ServeVersionFile(s_, request, *context.version, file, "application/octet-stream");
+        Harden(response);
+        return response;
+      }
+      return ErrorPage(Status::NotFound("This version has no such file"), &session);
+    });
+  }
+
+  Response Reference(Request& request) {
+    return WithModel(request, [&](const Session& session, AssetContext& context, const specs::ApiModel& model) {
+      Html html;
+      BeginPage(html, {"API reference · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kReference);
+      RenderReferenceSummary(html, *context.version, model);
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+  Response Operation(Request& request) {
+    return WithModel(request, [&](const Session& session, AssetContext& context, const specs::ApiModel& model) {
+      const auto found = FindOperation(model, request.Param("operation"));
+      if (!found) return ErrorPage(Status::NotFound("The API has no operation " + request.Param("operation")), &session);
+      Html html;
+      BeginPage(html, {OperationTitle(model, *found) + " · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kReference);
+      RenderOperation(html, *context.version, model, *found);
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+  Response DataType(Request& request) {
+    return WithModel(request, [&](const Session& session, AssetContext& context, const specs::ApiModel& model) {
+      const auto type = model.types.find(request.Param("type"));
+      if (type == model.types.end())
+        return ErrorPage(Status::NotFound("The API has no type " + request.Param("type")), &session);
+      Html html;
+      BeginPage(html, {type->first + " · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kReference);
+      RenderDataType(html, *context.version, model, type->first, type->second);
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+  Response Dependencies(Request& request) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
+      AGORA_ASSIGN_OR_RETURN_PAGE(DependencyGraph graph, catalogue_.Dependencies(session.principal, *context.version),
+                                  session);
+      Html html;
+      BeginPage(html, {"Dependencies · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kDependencies);
+      RenderDependencyPage(html, graph);
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+ private:
+  Response SignInForm(int status, const std::string& username, const std::string& next, const std::string& error) {
+    Html html;
+    BeginPage(html, {"Sign in", nullptr});
+    auto box = html.Tag("div", {{"class", "signin"}});
+    html.Element("h1", "Sign in to agora");
+    if (!error.empty()) html.Element("p", {{"class", "alert"}, {"role", "alert"}}, error);
+    auto form = html.Tag("form", {{"action", "/exchange/-/login"}, {"method", "post"}});
+    html.Void("input", {{"type", "hidden"}, {"name", "next"}, {"value", SafeNext(next)}});
+    html.Element("label", {{"for", "username"}}, "Username");
+    html.Void("input", {{"type", "text"}, {"id", "username"}, {"name", "username"}, {"value", username},
+                        {"autocomplete", "username"}, {"required", "required"}, {"autofocus", "autofocus"}});
+    html.Element("label", {{"for", "password"}}, "Password");
+    html.Void("input", {{"type", "password"}, {"id", "password"}, {"name", "password"},
+                        {"autocomplete", "current-password"}, {"required", "required"}});
+    html.Element("button", {{"type", "submit"}}, "Sign in");
+    html.Close("form").Close("div");
+    EndPage(html);
+    // The scopes above were closed by hand: the page must end inside <main>.
+    std::string body = html.Take();
+    return HtmlResponse(status, std::move(body));
+  }
+
+  // Runs `page` for a signed-in visitor; others go to the sign-in page and come back after.
+  template <typename Page>
+  Response WithSession(Request& request, Page page) {
+    auto session = sessions_.FromRequest(request);
+    if (!session.ok()) {
+      if (session.status().kind() != Status::Kind::kUnauthorized) return ErrorPage(session.status(), nullptr);
+      Response response = Redirect("/exchange/-/login?next=" + UrlEncode(request.target()));
+      if (request.Header("cookie")) response.SetHeader("Set-Cookie", sessions_.ClearCookie(request));
+      return response;
+    }
+    return page(*session);
+  }
+
+  // Runs `page` with the asset version the path names, if the session may read it.
+  template <typename Page>
+  Response WithAsset(Request& request, const std::string& version, Page page) {
+    return WithSession(request, [&](const Session& session) -> Response {
+      AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, catalogue_.DirectoryFor(session.principal), session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(
+          AssetView view, catalogue_.Asset(session.principal, request.Param("groupId"), request.Param("assetId"), version),
+          session);
+      AssetContext context{&view, view.shown, directory.get(), {}, !view.shown->original_format.empty()};
+      AGORA_ASSIGN_OR_RETURN_PAGE(auto portal, s_.metadata.GetPortal(view.shown->coordinates, false), session);
+      if (portal) context.pages = portal->pages;
+      return page(session, context);
+    });
+  }
+
+  template <typename Page>
+  Response WithModel(Request& request, Page page) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) -> Response {
+      AGORA_ASSIGN_OR_RETURN_PAGE(auto model, catalogue_.Model(*context.version), session);
+      if (!model) return ErrorPage(Status::NotFound("This asset has no API specification"), &session);
+      return page(session, context, *model);
+    });
+  }
+
+  Response Overview(Request& request, const std::string& version) {
+    return WithAsset(request, version, [&](const Session& session, AssetContext& context) {
+      OverviewContent content;
+      content.base_url = exchange::BaseUrl(s_, request);
+      if (!context.pages.empty()) {
+        const std::string home = context.pages.front().path;
+        AGORA_ASSIGN_OR_RETURN_PAGE(std::string markdown, s_.portal.PageContent(*context.version, false, home), session);
+        content.home = RenderMarkdown(markdown, MarkdownFor(context));
+      }
+      AGORA_ASSIGN_OR_RETURN_PAGE(DependencyGraph graph, catalogue_.Dependencies(session.principal, *context.version),
+                                  session);
+      content.graph = &graph;
+      Html html;
+      PageOptions options{context.version->name, &session};
+      options.description = context.version->description;
+      BeginPage(html, options);
+      BeginAssetPage(html, context, AssetSection::kOverview);
+      RenderOverview(html, context, content);
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+  MarkdownOptions MarkdownFor(const AssetContext& context) {
+    MarkdownOptions options;
+    options.resource_base = VersionUrl(context.version->coordinates);
+    auto view = s_.portal.Get(*context.version, false);
+    if (view.ok())
+      for (const auto& resource : view->portal.resources) options.resources.insert(resource.path);
+    return options;
+  }
+
+  // Served files are data, never a document of this origin: an SVG opened on its own runs nothing.
+  static void Harden(Response& response) {
+    response.SetHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    response.SetHeader("X-Content-Type-Options", "nosniff");
+    response.SetHeader("Cache-Control", "private, max-age=300");
+  }
+
+  exchange::ExchangeServices& s_;
+  Sessions sessions_;
+  Catalogue catalogue_;
+};
+
+}  // namespace
+
+void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& services, PortalOptions options) {
+  auto portal = std::make_shared<Portal>(services, std::move(options));
+  // Every answer says how long the server took (Server-Timing: `app` the time, `cpu` its thread's
+  // processor time, which a busy machine does not inflate), read by browsers' tools and bench/portal.sh.
+  auto bind = [portal](Response (Portal::*handler)(Request&)) -> server::Handler {
+    return [portal, handler](Request& request) {
+      const auto start = std::chrono::steady_clock::now();
+      const double cpu_start = ThreadCpuMillis();
+      Response response = ((*portal).*handler)(request);
+      const double millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      char timing[80];
+      std::snprintf(timing, sizeof timing, "app;dur=%.2f, cpu;dur=%.2f", millis, ThreadCpuMillis() - cpu_start);
+      response.SetHeader("Server-Timing", timing);
+      return response;
+    };
+  };
+  router.Add("GET", "/exchange/", bind(&Portal::Home));
+  router.Add("GET", "/exchange/-/results", bind(&Portal::Results));
+  router.Add("GET", "/exchange/-/static/{file}", bind(&Portal::Static));
+  router.Add("GET", "/exchange/-/login", bind(&Portal::SignInPage));
+  router.Add("POST", "/exchange/-/login", bind(&Portal::SignIn));
+  router.Add("POST", "/exchange/-/logout", bind(&Portal::SignOut));
+  const std::string asset = "/exchange/{groupId}/{assetId}";
+  const std::string version = asset + "/{version}";
+  router.Add("GET", asset, bind(&Portal::AssetWithoutSlash));
+  router.Add("GET", asset + "/", bind(&Portal::LatestVersion));
+  router.Add("GET", asset + "/minor/{minor}/", bind(&Portal::MinorVersion));
+  router.Add("GET", version + "/", bind(&Portal::Version));
+  router.Add("GET", version + "/pages/{page*}", bind(&Portal::DocumentationPage));
+  router.Add("GET", version + "/resources/{name*}", bind(&Portal::DocumentationResource));
+  router.Add("GET", version + "/files/{classifier}/{packaging}", bind(&Portal::DownloadFile));
+  router.Add("GET", version + "/api/", bind(&Portal::Reference));
+  router.Add("GET", version + "/api/operations/{operation*}", bind(&Portal::Operation));
+  router.Add("GET", version + "/api/types/{type*}", bind(&Portal::DataType));
+  router.Add("GET", version + "/dependencies", bind(&Portal::Dependencies));
+}
+
+}  // namespace agora::portal

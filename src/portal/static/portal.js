@@ -1,0 +1,119 @@
+// agora portal: progressive enhancement only. Every page works without this file; it adds search
+// as you type (the server renders the results, this swaps them in and keeps the URL in step),
+// keyboard use ("/" focuses the search box, arrow keys move through results) and copy buttons.
+(function () {
+  "use strict";
+  var form = document.getElementById("search-form");
+  var box = document.getElementById("q");
+  var region = document.getElementById("search-results");
+  var pending = null;
+  var sequence = 0;
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "/" && !typing(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey && box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var links = Array.prototype.slice.call(document.querySelectorAll(".result .result-link"));
+    if (!links.length) return;
+    var index = links.indexOf(document.activeElement);
+    if (event.target === box && event.key === "ArrowDown") index = -1;
+    else if (index < 0) return;
+    var next = index + (event.key === "ArrowDown" ? 1 : -1);
+    event.preventDefault();
+    if (next < 0) box && box.focus();
+    else links[Math.min(next, links.length - 1)].focus();
+  });
+
+  // Copy buttons exist only where they work.
+  function addCopyButtons(root) {
+    if (!navigator.clipboard) return;
+    root.querySelectorAll(".snippet").forEach(function (snippet) {
+      if (snippet.querySelector(".copy")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy secondary";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy " + (snippet.getAttribute("data-label") || "snippet"));
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(snippet.querySelector("pre").textContent).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+        });
+      });
+      snippet.appendChild(button);
+    });
+  }
+  addCopyButtons(document);
+
+  if (!form || !box || !region) return;
+
+  // The hidden inputs carry the filters and the sort, so that typing keeps them.
+  function syncForm(params) {
+    form.querySelectorAll("input[type=hidden]").forEach(function (input) { input.remove(); });
+    params.forEach(function (value, name) {
+      if (name === "q" || name === "page") return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    });
+    box.value = params.get("q") || "";
+  }
+
+  function load(query, push) {
+    var mine = ++sequence;
+    if (pending) pending.abort();
+    pending = new AbortController();
+    fetch("/exchange/-/results" + query, { signal: pending.signal, headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 401) { location.assign("/exchange/" + query); return null; }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html === null || mine !== sequence) return;
+        region.innerHTML = html;
+        var url = "/exchange/" + query;
+        if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+        var heading = region.querySelector("[data-title]");
+        if (heading) document.title = heading.getAttribute("data-title");
+      })
+      .catch(function (error) {
+        if (error.name !== "AbortError") location.assign("/exchange/" + query);
+      });
+  }
+
+  function formQuery() {
+    var params = new URLSearchParams(new FormData(form));
+    if (!params.get("q")) params.delete("q");
+    var text = params.toString();
+    return text ? "?" + text : "";
+  }
+
+  box.addEventListener("input", function () { load(formQuery(), false); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    load(formQuery(), true);
+  });
+  region.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-nav]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    var url = new URL(link.href);
+    syncForm(url.searchParams);
+    load(url.search, true);
+  });
+  window.addEventListener("popstate", function () {
+    syncForm(new URLSearchParams(location.search));
+    load(location.search, false);
+  });
+})();

@@ -1,0 +1,203 @@
+"""The web portal over plain HTTP, as a browser's requests reach it: GET / sends browsers to the
+portal while API clients keep their JSON, sign-in and sign-out with the session cookie (its
+flags, over HTTP and HTTPS, the CSRF check, cross-site posts, open redirects), the static files'
+caching, the security headers, and the Exchange API's routes keeping precedence. The pages
+themselves are tested in Chromium (tests/portal)."""
+import http.client
+import shutil
+import ssl
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+from agora_harness import AgoraServer, AgoraSingleServer, AgoraTestCase
+from certificates import TestCertificates
+
+
+def form(**fields):
+    return urllib.parse.urlencode(fields)
+
+
+class PortalHttpTest(AgoraTestCase):
+    server_args = ("--token-ttl", "600")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.admin("create-user", "--org", cls.org, "--username", "reader", "--password-stdin", "--role", "viewer",
+                         stdin="reading glasses\n")
+        status, body = cls.server.publish(cls.org, "shown", "1.0.0", ["name=Shown", "type=custom"])
+        if status != 201:
+            raise AssertionError(f"publishing the fixture: {status} {body[:400]!r}")
+
+    def sign_in(self, password="reading glasses", headers=None, next_page="/exchange/"):
+        return self.server.request("POST", "/exchange/-/login", form(username="reader", password=password, next=next_page),
+                                   {"Content-Type": "application/x-www-form-urlencoded",
+                                    "Origin": self.server.base, **(headers or {})}, token=None)
+
+    def session(self):
+        cookie = self.sign_in().header("Set-Cookie")
+        return cookie.split(";")[0]
+
+    def page(self, path, cookie, **headers):
+        return self.server.request("GET", path, headers={"Cookie": cookie, **headers}, token=None)
+
+    def test_browsers_go_to_the_portal_and_api_clients_get_json(self):
+        browser = self.server.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, token=None)
+        self.assertEqual(browser.status, 302)
+        self.assertEqual(browser.header("Location"), "/exchange/")
+        for accept in (None, "*/*", "application/json"):
+            client = self.server.get("/", headers={"Accept": accept} if accept else {}, token=None)
+            self.assertEqual(client.status, 200, accept)
+            self.assertEqual(client.json()["status"], "ok")
+        listing = self.server.get("/exchange/api/v2/assets")
+        self.assertEqual(listing.status, 200, "the Exchange API keeps its routes")
+        self.assertEqual([a["assetId"] for a in listing.json()], ["shown"])
+
+    def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(self):
+        page = self.server.get("/exchange/?q=a%20b", token=None)
+        self.assertEqual(page.status, 303)
+        self.assertEqual(page.header("Location"), "/exchange/-/login?next=%2Fexchange%2F%3Fq%3Da%2520b")
+        signed_in = self.sign_in(next_page="/exchange/?q=a%20b")
+        self.assertEqual(signed_in.status, 303)
+        self.assertEqual(signed_in.header("Location"), "/exchange/?q=a%20b")
+        login = self.server.get("/exchange/-/login", token=None)
+        self.assertEqual(login.status, 200)
+        self.assertIn(b'<form action="/exchange/-/login" method="post">', login.body)
+        self.assertEqual(self.server.get("/exchange/-/results?q=x", token=None).status, 401, "scripts get a 401")
+
+    def test_the_session_cookie(self):
+        answer = self.sign_in()
+        self.assertEqual(answer.status, 303)
+        cookie = answer.header("Set-Cookie")
+        self.assertRegex(cookie, r"^agora_session=agora_[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax; Max-Age=600$")
+        token = cookie.split(";")[0].split("=", 1)[1]
+        me = self.server.get("/accounts/api/users/me", token=token)
+        self.assertEqual(me.json()["username"], "reader", "the session is an ordinary token of the user")
+        page = self.page("/exchange/", cookie.split(";")[0])
+        self.assertEqual(page.status, 200)
+        self.assertIn(b"Shown", page.body)
+        stale = self.page("/exchange/", "agora_session=agora_" + "0" * 64)
+        self.assertEqual(stale.status, 303, "an unknown token is no session")
+        self.assertIn("Max-Age=0", stale.header("Set-Cookie"), "and its cookie is cleared")
+
+    def test_wrong_credentials_and_cross_site_posts_are_refused(self):
+        wrong = self.sign_in(password="wrong")
+        self.assertEqual(wrong.status, 200)
+        self.assertIsNone(wrong.header("Set-Cookie"))
+        self.assertIn(b'role="alert"', wrong.body)
+        for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://evil.example"}, {"Origin": "null"}):
+            refused = self.sign_in(headers=headers)
+            self.assertEqual(refused.status, 403, headers)
+            self.assertIsNone(refused.header("Set-Cookie"), headers)
+
+    def test_no_open_redirect_after_sign_in(self):
+        for target in ("https://evil.example/", "//evil.example/exchange/", "/\\evil.example", "/exchange/\r\nX: y",
+                       "javascript:alert(1)", "/accounts/api/users/me"):
+            answer = self.sign_in(next_page=target)
+            self.assertEqual(answer.header("Location"), "/exchange/", target)
+
+    def test_sign_out_needs_the_csrf_token_and_revokes_the_session(self):
+        cookie = self.session()
+        token = cookie.split("=", 1)[1]
+        page = self.page("/exchange/", cookie).body.decode()
+        csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Origin": self.server.base}
+        for body in (form(), form(csrf="0" * 64)):
+            refused = self.server.request("POST", "/exchange/-/logout", body, headers, token=None)
+            self.assertEqual(refused.status, 403, body)
+        self.assertEqual(self.server.get("/accounts/api/users/me", token=token).status, 200)
+        cross_site = self.server.request("POST", "/exchange/-/logout", form(csrf=csrf),
+                                         {**headers, "Sec-Fetch-Site": "cross-site"}, token=None)
+        self.assertEqual(cross_site.status, 403)
+        done = self.server.request("POST", "/exchange/-/logout", form(csrf=csrf), headers, token=None)
+        self.assertEqual(done.status, 303)
+        self.assertEqual(done.header("Location"), "/exchange/-/login")
+        self.assertIn("Max-Age=0", done.header("Set-Cookie"))
+        # On a cluster another server drops its cached principal within a moment of the revocation.
+        deadline = time.monotonic() + 5
+        while self.server.get("/accounts/api/users/me", token=token).status != 401 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(self.server.get("/accounts/api/users/me", token=token).status, 401, "the token is revoked")
+
+    def test_pages_carry_the_security_headers(self):
+        cookie = self.session()
+        for path in ("/exchange/", f"/exchange/{self.org}/shown/", f"/exchange/{self.org}/shown/1.0.0/dependencies",
+                     "/exchange/-/login", f"/exchange/{self.org}/missing/"):
+            page = self.page(path, cookie if "login" not in path else "")
+            self.assertIn(page.status, (200, 404), path)
+            self.assertEqual(page.header("Content-Type"), "text/html; charset=utf-8", path)
+            csp = page.header("Content-Security-Policy")
+            self.assertIn("frame-ancestors 'none'", csp, path)
+            self.assertIn("script-src 'self';", csp, path)
+            self.assertNotIn("unsafe", csp, path)
+            self.assertEqual(page.header("X-Content-Type-Options"), "nosniff", path)
+            self.assertEqual(page.header("Cache-Control"), "private, no-cache", path)
+
+    def test_static_files_are_cached_by_their_content_hash(self):
+        page = self.page("/exchange/", self.session()).body.decode()
+        stylesheet = page.split('<link rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+        self.assertRegex(stylesheet, r"^/exchange/-/static/portal\.[0-9a-f]{12}\.css$")
+        css = self.server.get(stylesheet, token=None)
+        self.assertEqual(css.status, 200)
+        self.assertEqual(css.header("Content-Type"), "text/css; charset=utf-8")
+        self.assertEqual(css.header("Cache-Control"), "public, max-age=31536000, immutable")
+        self.assertIn(b"prefers-color-scheme: dark", css.body)
+        again = self.server.get(stylesheet, headers={"If-None-Match": css.header("ETag")}, token=None)
+        self.assertEqual((again.status, again.body), (304, b""))
+        self.assertEqual(self.server.get("/exchange/-/static/portal.000000000000.css", token=None).status, 404)
+        self.assertEqual(self.server.get("/exchange/-/static/..%2F..%2Fetc%2Fpasswd", token=None).status, 400)
+
+    def test_asset_addresses_in_exchanges_shapes(self):
+        cookie = self.session()
+        moved = self.page(f"/exchange/{self.org}/shown", cookie)
+        self.assertEqual(moved.status, 301)
+        self.assertEqual(moved.header("Location"), f"/exchange/{self.org}/shown/")
+        for path in (f"/exchange/{self.org}/shown/", f"/exchange/{self.org}/shown/minor/1.0/",
+                     f"/exchange/{self.org}/shown/1.0.0/"):
+            page = self.page(path, cookie)
+            self.assertEqual(page.status, 200, path)
+            self.assertIn(b"<h1 class=\"asset-name\">Shown</h1>", page.body, path)
+        for path in (f"/exchange/{self.org}/shown/minor/9.9/", f"/exchange/{self.org}/shown/2.0.0/",
+                     f"/exchange/{self.org}/shown/1.0.0/pages/nope", f"/exchange/{self.org}/shown/1.0.0/api/",
+                     f"/exchange/{self.org}/shown/1.0.0/files/custom/zip"):
+            self.assertEqual(self.page(path, cookie).status, 404, path)
+        head = self.server.request("HEAD", "/exchange/", headers={"Cookie": cookie}, token=None)
+        self.assertEqual((head.status, head.body), (200, b""))
+
+    def test_hostile_query_strings_answer_normally(self):
+        cookie = self.session()
+        for query in ("q=" + "a" * 20000, "page=-5&sort=%00", "type=%3Cscript%3E", "category=%3A&field=%3A%3A",
+                      "q=%22%20OR%201%3D1%20--", "q=%F0%28%8C%28", "org=" + "x" * 300):
+            page = self.page("/exchange/?" + query, cookie)
+            self.assertEqual(page.status, 200, query)
+            self.assertNotIn(b"<script>", page.body.split(b"</head>", 1)[1], query)
+
+
+class PortalHttpsTest(unittest.TestCase):
+    def test_over_https_the_cookie_is_secure_and_host_only(self):
+        work = tempfile.mkdtemp(prefix="agora-portal-tls-")
+        self.addCleanup(shutil.rmtree, work, ignore_errors=True)
+        certificates = TestCertificates(work)
+        server = AgoraSingleServer(tls=certificates)  # agora's own TLS: behind a balancer, TLS ends there
+        self.addCleanup(server.cleanup)
+        server.start()
+        try:
+            server.admin("create-user", "--org", server.org, "--username", "reader", "--password-stdin", "--role",
+                         "viewer", stdin="reading glasses\n")
+            answer = server.request("POST", "/exchange/-/login", form(username="reader", password="reading glasses"),
+                                    {"Content-Type": "application/x-www-form-urlencoded", "Origin": server.base},
+                                    token=None)
+            self.assertEqual(answer.status, 303)
+            self.assertRegex(answer.header("Set-Cookie"),
+                             r"^__Host-agora_session=agora_[0-9a-f]{64}; Path=/; HttpOnly; SameSite=Lax; "
+                             r"Max-Age=3600; Secure$")
+            cookie = answer.header("Set-Cookie").split(";")[0]
+            self.assertEqual(server.get("/exchange/", headers={"Cookie": cookie}, token=None).status, 200)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
