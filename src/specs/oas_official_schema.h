@@ -12,6 +12,16 @@ namespace agora::specs {
 
 enum class OasSchemaVersion { kSwagger20, kOas30, kOas31 };
 
+// The version's name in messages: "Swagger 2.0", "OpenAPI 3.0", "OpenAPI 3.1".
+inline const char* OasVersionName(OasSchemaVersion version) {
+  switch (version) {
+    case OasSchemaVersion::kSwagger20: return "Swagger 2.0";
+    case OasSchemaVersion::kOas30: return "OpenAPI 3.0";
+    case OasSchemaVersion::kOas31: return "OpenAPI 3.1";
+  }
+  return "";
+}
+
 // The schema's JSON text.
 std::string_view OfficialOasSchemaText(OasSchemaVersion version);
 // JSON Schema draft-04's meta-schema (from the npm package ajv-draft-04), to which the 2.0

@@ -8,6 +8,7 @@
 #include "specs/oas_model.h"
 #include "specs/oas_references.h"
 #include "specs/oas_rules.h"
+#include "specs/oas_examples.h"
 #include "specs/oas_schema_check.h"
 #include "specs/spec_documents.h"
 

@@ -231,11 +231,16 @@ class RuleChecker {
   }
 
   void CheckPattern(const std::string& file, const YamlNode& at, const std::string& pattern) {
-    try {
-      std::regex compiled(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      Report(file, at, "'" + pattern + "' is not a valid regular expression (ECMA-262)");
+    // compiling a std::regex is slow, and a large document repeats its few patterns many times
+    auto [known, fresh] = pattern_validity_.try_emplace(pattern, true);
+    if (fresh) {
+      try {
+        std::regex compiled(pattern, std::regex::ECMAScript);
+      } catch (const std::regex_error&) {
+        known->second = false;
+      }
     }
+    if (!known->second) Report(file, at, "'" + pattern + "' is not a valid regular expression (ECMA-262)");
   }
 
   void CheckDiscriminator(const std::string& file, const YamlNode& discriminator) {
@@ -265,6 +270,7 @@ class RuleChecker {
   const OasSchemaVersion version_;
   std::map<std::string, std::string> operation_ids_;  // id -> where it is first used
   std::map<std::string, Scheme> schemes_;
+  std::map<std::string, bool> pattern_validity_;  // pattern -> whether std::regex compiles it
 };
 
 }  // namespace

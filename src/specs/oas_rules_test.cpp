@@ -202,5 +202,50 @@ components:
             "api.yaml:27:73: the example does not match its schema: 'not a time' is not a valid date-time\n");
 }
 
+
+// date, time and date-time are RFC 3339's: real calendar days (leap years too), an hour below 24,
+// a zone; like JSON Schema, a format says nothing about values that are not strings.
+TEST(OasExamplesTest, DateAndTimeFormatsAreRfc3339) {
+  const SpecReport report = ReadSpec(InMemorySpecSource(std::map<std::string, std::string>{{"api.yaml", R"(openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Leap: {type: string, format: date, example: '2024-02-29'}
+    NotLeap: {type: string, format: date, example: '2023-02-29'}
+    April: {type: string, format: date, example: '2023-04-31'}
+    Short: {type: string, format: date, example: '23-04-01'}
+    Noon: {type: string, format: time, example: '12:00:00.5+05:30'}
+    Late: {format: time, example: '24:00:00Z'}
+    Stamp: {type: string, format: date-time, example: '2023-12-31t23:59:60z'}
+    Spaced: {type: string, format: date-time, example: '2023-12-31 23:59:59Z'}
+    Zoneless: {type: string, format: date-time, example: '2023-12-31T23:59:59'}
+    Number: {format: date, example: 20230101}
+)"}}), "api.yaml");
+  std::string warnings;
+  for (const auto& w : report.warnings) warnings += w.ToString() + "\n";
+  EXPECT_EQ(warnings,
+            "api.yaml:7:52: the example does not match its schema: '2023-02-29' is not a valid date\n"
+            "api.yaml:8:50: the example does not match its schema: '2023-04-31' is not a valid date\n"
+            "api.yaml:9:50: the example does not match its schema: '23-04-01' is not a valid date\n"
+            "api.yaml:11:35: the example does not match its schema: '24:00:00Z' is not a valid time\n"
+            "api.yaml:13:56: the example does not match its schema: '2023-12-31 23:59:59Z' is not a valid date-time\n"
+            "api.yaml:14:58: the example does not match its schema: '2023-12-31T23:59:59' is not a valid date-time\n");
+}
+
+// Extensions ("^x-", a pattern whose schema admits anything) are allowed beside the fields a
+// version defines, and only those.
+TEST(OasRulesTest, ExtensionsAreTheOnlyFieldsBesideTheDefinedOnes) {
+  EXPECT_EQ(Problems(R"(openapi: 3.0.3
+info: {title: T, version: '1', x-logo: {url: a.png}}
+paths:
+  /a: {x-internal: true, get: {x-rate: 5, responses: {'200': {description: ok, x-note: [1]}}}}
+components:
+  schemas:
+    A: {type: string, x-kind: id, y-kind: id}
+)"),
+            "api.yaml:7:43: 'y-kind' is not a field of 'A' in OpenAPI 3.0 (extensions start with 'x-')\n");
+}
+
 }  // namespace
 }  // namespace agora::specs

@@ -178,6 +178,10 @@ void RamlLoader::Report(uint32_t file, uint32_t line, uint32_t column, std::stri
 
 void RamlLoader::Report(const RamlNode& at, std::string message) { Report(at.file, at.line, at.column, std::move(message)); }
 
+void RamlLoader::Warn(const RamlNode& at, std::string message) {
+  report_.warnings.push_back({files_[at.file], at.line, at.column, std::move(message)});
+}
+
 void RamlLoader::ReportKey(const RamlNode& parent, const RamlPair& pair, std::string message) {
   if (pair.key_line) return Report(pair.value.file, pair.key_line, pair.key_column, std::move(message));
   Report(pair.value, std::move(message));

@@ -110,6 +110,10 @@ class RamlLoader {
   void Report(const RamlNode& at, std::string message);
   void ReportKey(const RamlNode& parent, const RamlPair& pair, std::string message);
   void Report(uint32_t file, uint32_t line, uint32_t column, std::string message);
+  // What the specification allows but cannot be checked or is advised against (SpecReport::warnings).
+  void Warn(const RamlNode& at, std::string message);
+  // The reading's files (for the few that are not RAML trees: the files a JSON schema refers to).
+  DocumentSet& documents() { return documents_; }
   // Charge a copy of `tree` (an include expanded; a resource type or trait applied, whose nodes
   // become the model's parameters and shapes) to the reading's memory budget; false once it is
   // spent (reported once), and the copy must not be made.

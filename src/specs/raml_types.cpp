@@ -174,6 +174,11 @@ TypeRef TypeSystem::NewType(RType value) const {
   return type;
 }
 
+TypeSystem::TypeSystem(Context& context)
+    : context_(context), schemas_(std::make_unique<ExternalSchemas>(context.loader)) {
+  inheritance_.push_back(NewChain());
+}
+
 TypeSystem::~TypeSystem() {
   for (const auto& weak : created_) {
     const TypeRef type = weak.lock();
@@ -250,11 +255,16 @@ TypeRef TypeSystem::SchemaType(const Scope& scope, const RamlNode& text) {
   const bool xml = first != std::string::npos && text.scalar[first] == '<';
   type->schema_language = xml ? "xsd" : "json-schema";
   type->schema_text = text.scalar;
+  type->schema = &text;
   if (!xml) {
     boost::system::error_code error;
     boost::json::parse(text.scalar, error);
-    if (error) context_.Report(text, "the JSON schema is not valid JSON: " + error.message());
+    if (error) {
+      context_.Report(text, "the JSON schema is not valid JSON: " + error.message());
+      return type;
+    }
   }
+  schemas_->Check(text);
   return type;
 }
 
@@ -925,9 +935,10 @@ std::string TypeSystem::CheckValue(const RType& type, const RamlNode& given, int
   };
   const ScalarType scalar = value->is_scalar() ? TypeOfScalar(*value) : ScalarType::kString;
   switch (type.kind) {
+    case TypeKind::kSchema:
+      return type.schema ? schemas_->Mismatch(*type.schema, given) : "";
     case TypeKind::kAny:
     case TypeKind::kFile:
-    case TypeKind::kSchema:
       return "";
     case TypeKind::kNil:
       return value->is_null() ? "" : "expected nil";

@@ -22,6 +22,7 @@
 
 #include "specs/api_model.h"
 #include "specs/raml_context.h"
+#include "specs/raml_schemas.h"
 #include "specs/resolution_stack.h"
 
 namespace agora::specs::raml {
@@ -72,6 +73,7 @@ struct RType {
   std::map<std::string, FacetDeclaration> facet_declarations;
   std::map<std::string, const RamlNode*> facet_values;
   std::string schema_language, schema_text;  // kSchema: "json-schema" or "xsd"
+  const RamlNode* schema = nullptr;           // kSchema: the schema's text, where it is written
   const RamlNode* default_value = nullptr;
   std::vector<Example> examples;
 
@@ -84,7 +86,7 @@ enum class Site { kDeclaration, kProperty, kParameter, kBody, kAnnotationType, k
 
 class TypeSystem {
  public:
-  explicit TypeSystem(Context& context) : context_(context) { inheritance_.push_back(NewChain()); }
+  explicit TypeSystem(Context& context);
   // Breaks the cycles recursive types make (a type whose property, items or member is itself),
   // which shared ownership alone would leak.
   ~TypeSystem();
@@ -178,6 +180,7 @@ class TypeSystem {
   std::map<std::string, TypeRef> by_name_;
   std::vector<std::function<void()>> checks_;
   bool checking_ = true;
+  std::unique_ptr<ExternalSchemas> schemas_;  // the JSON schemas and XSDs types are
 };
 
 const char* KindName(TypeKind kind);

@@ -1,7 +1,7 @@
 #include "specs/spec_reader.h"
 
 #include <fstream>
-#include <iterator>
+#include <sstream>
 
 #include "specs/oas_reader.h"
 #include "specs/raml_reader.h"
@@ -22,7 +22,9 @@ Result<std::string> DirectorySpecSource::Read(const std::string& path) const {
     return Status::InvalidArgument("INVALID_SPEC", "'" + path + "' is not a path inside the folder");
   std::ifstream in(directory_ + "/" + path, std::ios::binary);
   if (!in) return Status::NotFound("no file " + path + " in " + directory_);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::ostringstream content;  // in one piece: a character at a time took milliseconds per megabyte
+  content << in.rdbuf();
+  return std::move(content).str();
 }
 
 std::string FileOfReference(const std::string& reference) { return reference.substr(0, reference.find('#')); }
