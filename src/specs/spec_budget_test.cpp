@@ -248,5 +248,22 @@ TEST(RamlModelBudgetTest, ABacktrackingPatternEndsItsCheck) {
                               "pattern ^(a|aa)+$\n");
 }
 
+TEST(SchemaPatternBudgetTest, ABacktrackingPatternEndsItsCheckInJsonSchemasAndOpenApi) {
+  // The same pattern in a JSON schema (valijson's own pattern check backtracked for minutes).
+  const std::string hostile = std::string(40, 'a') + "b";
+  std::string raml = std::string(kRaml) + "types:\n  S:\n    type: |\n      {\"type\": \"string\", \"pattern\": \"^(a|aa)+$\"}\n"
+                     "    examples:\n      hostile: " + hostile + "\n      plain: b\n";
+  const SpecReport schema = Read("api.raml", raml, ReadOptions());
+  ASSERT_EQ(schema.problems.size(), 1u) << Problems(schema);
+  EXPECT_EQ(schema.problems[0].line, 9u) << "the plain example, which does not match" << Problems(schema);
+  std::string oas = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                    "    S: {type: string, pattern: '^(a|aa)+$', example: " + hostile + "}\n"
+                    "    P: {type: string, pattern: '^(a|aa)+$', example: b}\n";
+  const SpecReport openapi = Read("api.yaml", oas, ReadOptions());
+  ASSERT_TRUE(openapi.problems.empty()) << Problems(openapi);
+  ASSERT_EQ(openapi.warnings.size(), 1u);
+  EXPECT_EQ(openapi.warnings[0].line, 7u) << "the plain example, which does not match";
+}
+
 }  // namespace
 }  // namespace agora::specs
