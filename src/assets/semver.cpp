@@ -135,4 +135,20 @@ Result<std::string> NextVersion(const std::vector<std::string>& existing, std::s
   return next->ToString();
 }
 
+std::optional<std::string> PreviousVersion(const std::vector<std::string>& versions, std::string_view version) {
+  const auto current = ParseSemVer(version);
+  if (!current) return std::nullopt;
+  std::optional<SemVer> best;
+  std::optional<std::string> best_text;
+  for (const auto& text : versions) {
+    const auto parsed = ParseSemVer(text);
+    if (!parsed || CompareSemVer(*parsed, *current) >= 0) continue;
+    if (!best || CompareSemVer(*parsed, *best) > 0) {
+      best = parsed;
+      best_text = text;
+    }
+  }
+  return best_text;
+}
+
 }  // namespace agora::assets

@@ -37,5 +37,8 @@ int CompareSemVer(const SemVer& a, const SemVer& b);
 // up (1.2.18446744073709551615 -> 1.3.0 for PATCH); 409 NO_NEXT_VERSION when the major itself
 // cannot grow.
 Result<std::string> NextVersion(const std::vector<std::string>& existing, std::string_view order);
+// The highest of `versions` below `version` by precedence (unparseable ones ignored): the version a
+// compatibility report compares with by default. nullopt when there is none or `version` is not SemVer.
+std::optional<std::string> PreviousVersion(const std::vector<std::string>& versions, std::string_view version);
 
 }  // namespace agora::assets

@@ -119,5 +119,14 @@ TEST(SemVerTest, NextVersionIsAlwaysAValidVersionAboveAllExisting) {
   }
 }
 
+TEST(SemVerTest, PreviousVersionIsTheHighestBelowByPrecedence) {
+  const std::vector<std::string> versions{"1.0.0", "1.10.0", "1.2.0", "2.0.0-rc.1", "2.0.0", "not-semver"};
+  EXPECT_EQ(*PreviousVersion(versions, "2.0.0"), "2.0.0-rc.1");
+  EXPECT_EQ(*PreviousVersion(versions, "2.0.0-rc.1"), "1.10.0");
+  EXPECT_EQ(*PreviousVersion(versions, "1.3.0"), "1.2.0");
+  EXPECT_FALSE(PreviousVersion(versions, "1.0.0"));
+  EXPECT_FALSE(PreviousVersion(versions, "latest"));
+}
+
 }  // namespace
 }  // namespace agora::assets

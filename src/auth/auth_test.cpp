@@ -55,6 +55,8 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<storage::Environment>> ListEnvironments(const std::string&) override { return Unused(); }
   Status CreateUser(const storage::UserRecord&) override { return Unused(); }
   Result<std::string> GetOrCreateSetting(const std::string&, const std::string&) override { return Unused(); }
+  Result<std::string> GetCompatibilityRule(const std::string&) override { return Unused(); }
+  Status SetCompatibilityRule(const std::string&, const std::string&) override { return Unused(); }
   uint64_t Generation() const override { return generation; }
   Result<storage::UserRecord> FindUser(const std::string&) override { return Unused(); }
   Status CreateClient(const storage::ClientRecord&) override { return Unused(); }

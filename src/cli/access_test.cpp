@@ -45,6 +45,11 @@ const std::map<std::string, Access>& Policy() {
       {"GET /assets/{groupId}/{assetId}/{version}", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/asset", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/api/model", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/compatibility", Access::kRead},
+      {"GET /organizations/{organizationId}/compatibility", Access::kAdmin},
+      {"PUT /organizations/{organizationId}/compatibility", Access::kAdmin},
+      {"GET /assets/{groupId}/{assetId}/compatibility", Access::kAdmin},
+      {"PUT /assets/{groupId}/{assetId}/compatibility", Access::kAdmin},
       {"GET /assets/{groupId}/{assetId}/{version}/portal", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/portal/pages", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/portal/pages/{pagePath*}", Access::kRead},
@@ -122,6 +127,7 @@ const std::map<std::string, Access>& Policy() {
       {"GET /exchange/{groupId}/{assetId}/{version}/api/operations/{operation*}", Access::kPortalRead},
       {"GET /exchange/{groupId}/{assetId}/{version}/api/types/{type*}", Access::kPortalRead},
       {"GET /exchange/{groupId}/{assetId}/{version}/dependencies", Access::kPortalRead},
+      {"GET /exchange/{groupId}/{assetId}/{version}/compare", Access::kPortalRead},
   };
   return kPolicy;
 }

@@ -90,7 +90,7 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
     for (auto group : {ServeCommands(), AdminCommands(), AdminIdentityCommands(), BackupCommands(), MigrateCommands(),
-                       SpecCommands()})
+                       SpecCommands(), DiffCommands()})
       all.insert(all.end(), std::make_move_iterator(group.begin()), std::make_move_iterator(group.end()));
     return all;
   }();

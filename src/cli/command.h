@@ -41,6 +41,7 @@ std::vector<Command> ServeCommands();
 std::vector<Command> AdminCommands();
 std::vector<Command> AdminIdentityCommands();
 std::vector<Command> SpecCommands();
+std::vector<Command> DiffCommands();
 std::vector<Command> BackupCommands();
 std::vector<Command> MigrateCommands();
 

@@ -95,6 +95,14 @@ class Status {
   // "CODE: message" for logs and tests.
   std::string ToString() const;
 
+  // More members for the error's "details" object besides "errors", as the text of a JSON
+  // object (a refused publication's compatibility report, for instance).
+  Status& WithDetails(std::string json_object) {
+    details_ = std::move(json_object);
+    return *this;
+  }
+  const std::string& details() const { return details_; }
+
  private:
   Status(Kind kind, std::string code, std::string message, std::vector<std::string> errors)
       : kind_(kind), code_(std::move(code)), message_(std::move(message)), errors_(std::move(errors)) {}
@@ -103,6 +111,7 @@ class Status {
   std::string code_;
   std::string message_;
   std::vector<std::string> errors_;
+  std::string details_;
 };
 
 // Result<T> holds either a value or a non-OK Status.

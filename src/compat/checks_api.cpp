@@ -74,7 +74,9 @@ void SunsetChanged(CheckContext& context, const Scope& scope, const Operation& b
   if (!had || !has || base.extensions.at("x-sunset") == revision.extensions.at("x-sunset")) return;
   bool invalid = false;
   const auto to = CheckContext::Sunset(revision.extensions, invalid);
+  if (invalid) return context.Emit("api-path-sunset-parse", scope, "the new sunset is not a date", base.location, revision.location);
   const auto from = CheckContext::Sunset(base.extensions, invalid);
+  if (invalid) return context.Emit("api-path-sunset-parse", scope, "the old sunset is not a date", base.location, revision.location);
   const auto stability = CheckContext::Stability(revision.extensions);
   if (!to || !from || !stability) return;
   const uint32_t days = context.DeprecationDays(*stability);
@@ -397,7 +399,9 @@ void CheckServices(CheckContext& context) {
       const std::string& to = operation.revision->soap_action;
       if (from == to) continue;
       const Scope scope = context.ScopeOf(resource.path, *operation.revision, operation.base, operation.revision);
-      const char* id = from.empty() ? "soap-action-added" : to.empty() ? "soap-action-removed" : "soap-action-changed";
+      // Clients send the SOAPAction header with the binding's value ("" included); a server that
+      // no longer asks for one still takes theirs.
+      const char* id = to.empty() ? "soap-action-removed" : "soap-action-changed";
       context.Emit(id, scope, "from " + Quote(from) + " to " + Quote(to), operation.base->location,
                    operation.revision->location);
     }

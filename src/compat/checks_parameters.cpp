@@ -62,15 +62,15 @@ class ParameterChecks {
     }
     Pattern(from, to, name, schema);
     for (const auto& value : RemovedExtensibleEnumValues(from, to))
-      Emit("request-parameter-x-extensible-enum-value-removed", name + ": value " + value, schema);
+      Emit("request-parameter-x-extensible-enum-value-removed", name + ": value " + value);
     if (!base.required && !revision.required && from.default_value != to.default_value) {
       if (from.default_value.empty())
-        Emit("request-parameter-default-value-added", name + ": " + ValueText(to.default_value), schema);
+        Emit("request-parameter-default-value-added", name + ": " + ValueText(to.default_value));
       else if (to.default_value.empty())
-        Emit("request-parameter-default-value-removed", name + ": was " + ValueText(from.default_value), schema);
+        Emit("request-parameter-default-value-removed", name + ": was " + ValueText(from.default_value));
       else
         Emit("request-parameter-default-value-changed",
-             name + ": from " + ValueText(from.default_value) + " to " + ValueText(to.default_value), schema);
+             name + ": from " + ValueText(from.default_value) + " to " + ValueText(to.default_value));
     }
     Bounds(*schema, name);
     if (TypeOrFormatChanged(from, to)) {
@@ -156,33 +156,33 @@ class ParameterChecks {
     if (max_items_from && max_items_to && *max_items_from != *max_items_to)
       Emit(*max_items_to > *max_items_from ? "request-parameter-max-items-increased"
                                            : "request-parameter-max-items-decreased",
-           name + change(max_items_from, max_items_to), &schema);
+           name + change(max_items_from, max_items_to));
     if (from.max_length != to.max_length) {
-      if (!from.max_length) Emit("request-parameter-max-length-set", name + ": to " + Text(to.max_length), &schema);
+      if (!from.max_length) Emit("request-parameter-max-length-set", name + ": to " + Text(to.max_length));
       else if (to.max_length)
         Emit(*to.max_length < *from.max_length ? "request-parameter-max-length-decreased"
                                                : "request-parameter-max-length-increased",
-             name + change(from.max_length, to.max_length), &schema);
+             name + change(from.max_length, to.max_length));
     }
     if (from.min_items != to.min_items) {
-      if (!from.min_items) Emit("request-parameter-min-items-set", name + ": to " + Text(to.min_items), &schema);
+      if (!from.min_items) Emit("request-parameter-min-items-set", name + ": to " + Text(to.min_items));
       else if (to.min_items)
         Emit(*to.min_items > *from.min_items ? "request-parameter-min-items-increased"
                                              : "request-parameter-min-items-decreased",
-             name + change(from.min_items, to.min_items), &schema);
+             name + change(from.min_items, to.min_items));
     }
     if (from.min_length && to.min_length && *from.min_length != *to.min_length)
       Emit(*to.min_length > *from.min_length ? "request-parameter-min-length-increased"
                                              : "request-parameter-min-length-decreased",
-           name + change(from.min_length, to.min_length), &schema);
+           name + change(from.min_length, to.min_length));
     auto bound = [&](const std::optional<double>& a, const std::optional<double>& b, const std::string& keyword,
                      bool upper) {
       if (a == b) return;
-      if (!a && b) return Emit("request-parameter-" + keyword + "-set", name + ": to " + Text(b), &schema);
+      if (!a && b) return Emit("request-parameter-" + keyword + "-set", name + ": to " + Text(b));
       if (!a || !b) return;
       const bool tightened = upper ? *b < *a : *b > *a;
       const std::string direction = upper ? (tightened ? "-decreased" : "-increased") : (tightened ? "-increased" : "-decreased");
-      Emit("request-parameter-" + keyword + direction, name + change(a, b), &schema);
+      Emit("request-parameter-" + keyword + direction, name + change(a, b));
     };
     bound(from.maximum, to.maximum, "max", true);
     bound(from.minimum, to.minimum, "min", false);
@@ -191,11 +191,11 @@ class ParameterChecks {
                          const std::string& keyword, bool upper) {
       const bool present_a = flag_a || Numeric(a), present_b = flag_b || Numeric(b);
       if (!present_a && present_b)
-        return Emit("request-parameter-" + keyword + "-set", name + (b ? ": to " + Text(b) : ""), &schema);
+        return Emit("request-parameter-" + keyword + "-set", name + (b ? ": to " + Text(b) : ""));
       if (!present_a || !present_b || (a == b && flag_a == flag_b)) return;
       const bool tightened = a && b && (upper ? *b < *a : *b > *a);
       const std::string direction = upper ? (tightened ? "-decreased" : "-increased") : (tightened ? "-increased" : "-decreased");
-      Emit("request-parameter-" + keyword + direction, name + change(a, b), &schema);
+      Emit("request-parameter-" + keyword + direction, name + change(a, b));
     };
     exclusive(from.exclusive_maximum && !from.exclusive_maximum_value, from.exclusive_maximum_value,
               to.exclusive_maximum && !to.exclusive_maximum_value, to.exclusive_maximum_value, "exclusive-max", true);
@@ -214,7 +214,7 @@ class ParameterChecks {
         const Shape* shape = after.shape.empty() ? nullptr
                                                  : context_.comparer().revision_index().Resolve(&after.shape.front());
         if (shape && shape->read_only) continue;
-        Emit("request-header-property-became-required", name + ": " + Quote(PropertyName(path, after.name)), &schema);
+        Emit("request-header-property-became-required", name + ": " + Quote(PropertyName(path, after.name)));
       }
     };
     became_required(schema, "", true);
@@ -222,14 +222,14 @@ class ParameterChecks {
                              const SchemaDiff&) {
       if (!diff.both()) return;
       if (diff.base->enum_values.empty() && !diff.revision->enum_values.empty())
-        Emit("request-header-property-became-enum", name + ": " + Quote(PropertyName(path, property)), &schema);
+        Emit("request-header-property-became-enum", name + ": " + Quote(PropertyName(path, property)));
       became_required(diff, PropertyName(path, property), false);
     });
     WalkAdded(context_.comparer(), schema, [&](const std::string& path, const std::string& property,
                                                const Shape& shape, const SchemaDiff& parent) {
       const specs::Property* added = FindProperty(*parent.revision, property);
       if (shape.read_only || !added || !added->required) return;
-      Emit("new-required-request-header-property", name + ": " + Quote(PropertyName(path, property)), &schema);
+      Emit("new-required-request-header-property", name + ": " + Quote(PropertyName(path, property)));
     });
   }
 
@@ -260,7 +260,9 @@ class ParameterChecks {
     if (!had || !has || base.extensions.at("x-sunset") == revision.extensions.at("x-sunset")) return;
     bool invalid = false;
     const auto to = CheckContext::Sunset(revision.extensions, invalid);
+    if (invalid) return Emit("request-parameter-sunset-parse", Named(revision) + ": the new sunset is not a date");
     const auto from = CheckContext::Sunset(base.extensions, invalid);
+    if (invalid) return Emit("request-parameter-sunset-parse", Named(revision) + ": the old sunset is not a date");
     const auto stability = CheckContext::Stability(scope_.revision->extensions);
     if (!to || !from || !stability) return;
     const uint32_t days = context_.DeprecationDays(*stability);
@@ -272,17 +274,23 @@ class ParameterChecks {
   // accepts what it accepted before.
   bool ScalarToExplodedArray(const Parameter& revision, const Shape& from, const Shape& to) {
     const auto before = TypesOf(from), after = TypesOf(to);
-    if (before.empty() || after != std::vector<std::string>{"array"} || to.items.empty()) return false;
+    const bool array_added = std::find(after.begin(), after.end(), "array") != after.end() &&
+                             std::find(before.begin(), before.end(), "array") == before.end() && after.size() == 1;
+    if (before.empty() || !array_added || to.items.empty()) return false;
     const bool form = revision.style.empty() ? (revision.in == "query" || revision.in == "cookie") : revision.style == "form";
     if (!form || !revision.explode.value_or(true)) return false;
     const Shape& item = *context_.comparer().revision_index().Resolve(&to.items.front());
+    // The items accept the scalars (read as text, as a query value is).
     const auto item_types = TypesOf(item);
-    if (!(item_types.size() == 1 && before.size() == 1 && (item_types[0] == before[0] ||
-                                                            (before[0] == "integer" && item_types[0] == "number"))))
-      return false;
+    const bool contained = (item_types.size() == 1 && before.size() == 1 &&
+                            (item_types[0] == before[0] || (before[0] == "integer" && item_types[0] == "number"))) ||
+                           item_types.empty() || item_types == std::vector<std::string>{"string"};
+    if (!contained) return false;
     Shape a = from, b = item;
     a.type.clear();
     b.type.clear();
+    a.type_array.clear();
+    b.type_array.clear();
     a.nullable = b.nullable = false;
     return context_.comparer().ValidationEquivalent(&a, &b);
   }

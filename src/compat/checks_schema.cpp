@@ -464,7 +464,12 @@ class BodyChecks {
     if (diff.base->extensions == diff.revision->extensions) return;
     const auto from = CheckContext::Stability(diff.base->extensions);
     const auto to = CheckContext::Stability(diff.revision->extensions);
-    if (!from || !to) return;
+    if (!from || !to) {
+      context_.Emit("api-invalid-stability-level", scope_,
+                    Of(property) + ": x-stability-level is not draft, alpha, beta or stable",
+                    Location(diff.base, media_.base), Location(diff.revision, media_.revision));
+      return;
+    }
     const std::string base_label = from->empty() ? "stable" : *from;
     const std::string revision_label = to->empty() ? "stable" : *to;
     static const std::vector<std::string> kOrder = {"draft", "alpha", "beta", "stable"};
@@ -568,7 +573,7 @@ class BodyChecks {
       } else {
         id = shape.write_only ? "response-optional-write-only-property-removed" : "response-optional-property-removed";
       }
-      context_.Emit(id, scope_, Of(PropertyName(path, name)), location(parent, false, name), {}, &root);
+      context_.Emit(id, scope_, Of(PropertyName(path, name)), location(parent, false, name), {}, &parent);
     });
     WalkAdded(comparer, root, [&](const std::string& path, const std::string& name, const Shape& shape,
                                   const SchemaDiff& parent) {
@@ -585,7 +590,7 @@ class BodyChecks {
       } else {
         id = shape.write_only ? "response-optional-write-only-property-added" : "response-optional-property-added";
       }
-      context_.Emit(id, scope_, Of(PropertyName(path, name)), {}, location(parent, true, name), &root);
+      context_.Emit(id, scope_, Of(PropertyName(path, name)), {}, location(parent, true, name), &parent);
     });
   }
 

@@ -526,7 +526,6 @@ const std::vector<Rule> kRules = {
     {"service-port-address-changed", W, "values", false},
     {"service-port-binding-changed", W, "type", false},
     {"service-port-protocol-changed", E, "type", false},
-    {"soap-action-added", W, "values", false},
     {"soap-action-removed", I, "values", false},
     {"soap-action-changed", E, "values", false},
 };

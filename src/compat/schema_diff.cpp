@@ -17,6 +17,7 @@ Shape WithoutAnnotations(Shape shape) {
   shape.location = {};
   shape.deprecated = false;
   shape.extensions.clear();
+  if (shape.type == "any") shape.type.clear();  // what a schema without a type accepts
   return shape;
 }
 
@@ -355,6 +356,7 @@ void SchemaComparer::CompareChildren(SchemaDiff& diff) {
       Shape bare = WithoutAnnotations(*wrapped_index.Resolve(&alternative));
       if (IsNullType(bare.type) && bare.type_array.empty()) {
         bare.type.clear();
+        bare.nullable = false;
         if (bare == Shape{}) {
           ++null_branches;
           continue;

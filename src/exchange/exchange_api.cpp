@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "exchange/accounts_api.h"
 #include "exchange/asset_json.h"
+#include "exchange/compatibility_api.h"
 #include "exchange/discovery.h"
 #include "exchange/graph_api.h"
 #include "exchange/handler_support.h"
@@ -66,7 +67,24 @@ class Api {
     PublicationForm form(s_.blobs, lease, publication);
     if (Status st = server::ParseMultipart(request, form, server::MultipartLimits{}); !st.ok()) return Response::Error(st);
     if (Status st = form.Finish(); !st.ok()) return Response::Error(st);
+    if (DryRunRequested(request)) return DryRun(publication, lease);
     return Submit(request, publication, lease, HeaderIs(request.Header("x-sync-publication"), "true"));
+  }
+
+  // x-dry-run: true or ?dryRun=true: what publishing would make of the version under the
+  // compatibility rule in force, without storing anything (docs/compatibility.md).
+  static bool DryRunRequested(const Request& request) {
+    const auto query = request.Query("dryRun");
+    return HeaderIs(request.Header("x-dry-run"), "true") || (query && (*query == "true" || query->empty()));
+  }
+
+  Response DryRun(const publication::PublicationRequest& publication, publication::BlobLease& lease) {
+    auto check = s_.publisher.DryRun(publication);
+    lease.Release(/*sweep=*/true);  // nothing is kept
+    if (!check.ok()) return Response::Error(check.status());
+    const std::string compatibility = check->ToJson(publication.coordinates);
+    return Response::Json(200, std::string("{\"dryRun\":true,\"wouldPublish\":") + (check->Refused() ? "false" : "true") +
+                                   ",\"compatibility\":" + compatibility + "}");
   }
 
   // POST /exchange/api/v2/assets: the v1-style creation form anypoint-cli's `asset copy` sends,
@@ -539,6 +557,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/pom", bind(&Api::DownloadFile));
   RegisterPortalRoutes(router, services);
+  RegisterCompatibilityRoutes(router, services);
   RegisterUsageRoutes(router, services);
   RegisterAccountsRoutes(router, services);
   RegisterGraphRoutes(router, services);

@@ -300,6 +300,7 @@ void BeginAssetPage(Html& html, const AssetContext& context, AssetSection sectio
   if (section == AssetSection::kPage) trail.emplace_back(PageTitle(current), "");
   if (section == AssetSection::kReference) trail.emplace_back("API reference", "");
   if (section == AssetSection::kDependencies) trail.emplace_back("Dependencies", "");
+  if (section == AssetSection::kCompare) trail.emplace_back("Compare versions", "");
   if (section == AssetSection::kOverview) trail.back().second.clear();
   Breadcrumbs(html, trail);
   html.Open("div", {{"class", "with-sidebar"}});
@@ -312,6 +313,8 @@ void BeginAssetPage(Html& html, const AssetContext& context, AssetSection sectio
       if (context.has_specification)
         NavLink(html, ReferenceUrl(v.coordinates), "API reference", section == AssetSection::kReference);
       NavLink(html, DependenciesUrl(v.coordinates), "Dependencies", section == AssetSection::kDependencies);
+      if (context.has_specification && context.view->versions.size() > 1)
+        NavLink(html, CompareUrl(v.coordinates, ""), "Compare versions", section == AssetSection::kCompare);
     }
     std::vector<const storage::PortalPage*> pages, terms;
     for (const auto& page : context.pages) (page.path == "terms" ? terms : pages).push_back(&page);

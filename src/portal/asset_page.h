@@ -18,7 +18,7 @@
 
 namespace agora::portal {
 
-enum class AssetSection { kOverview, kPage, kReference, kDependencies };
+enum class AssetSection { kOverview, kPage, kReference, kDependencies, kCompare };
 
 // What every page of one asset version shows around its content.
 struct AssetContext {

@@ -25,6 +25,9 @@ std::string PageUrl(const assets::Coordinates& c, const std::string& page) {
 std::string ReferenceUrl(const assets::Coordinates& c) { return VersionUrl(c) + "api/"; }
 
 std::string DependenciesUrl(const assets::Coordinates& c) { return VersionUrl(c) + "dependencies"; }
+std::string CompareUrl(const assets::Coordinates& c, const std::string& base) {
+  return VersionUrl(c) + "compare" + (base.empty() ? "" : "?base=" + UrlEncode(base));
+}
 
 std::string DownloadUrl(const assets::Coordinates& c, const assets::AssetFile& file) {
   return VersionUrl(c) + "files/" + UrlEncode(file.classifier.empty() ? "pom" : file.classifier) + "/" +

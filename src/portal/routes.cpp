@@ -4,12 +4,16 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
+#include "assets/semver.h"
+#include "compat/report_format.h"
 #include "exchange/handler_support.h"
 #include "portal/asset_page.h"
 #include "portal/catalogue.h"
+#include "portal/compare_page.h"
 #include "portal/dependency_graph.h"
 #include "portal/links.h"
 #include "portal/markdown.h"
@@ -260,6 +264,41 @@ class Portal {
     });
   }
 
+  // The compatibility report between this version and `base` (default: the previous version),
+  // as a page, or with `format` as the report file itself.
+  Response Compare(Request& request) {
+    return WithModel(request, [&](const Session& session, AssetContext& context, const specs::ApiModel& model) {
+      CompareContent content;
+      std::vector<std::string> with_model;
+      for (auto it = context.view->versions.rbegin(); it != context.view->versions.rend(); ++it)
+        if (&*it != context.version && !it->original_format.empty()) with_model.push_back(it->coordinates.version);
+      content.candidates = with_model;
+      content.base = request.Query("base").value_or(
+          assets::PreviousVersion(with_model, context.version->coordinates.version)
+              .value_or(with_model.empty() ? "" : with_model.front()));
+      std::optional<compat::Report> report;
+      if (!content.base.empty()) {
+        const auto base = std::find_if(context.view->versions.begin(), context.view->versions.end(),
+                                       [&](const auto& v) { return v.coordinates.version == content.base; });
+        if (base == context.view->versions.end() || &*base == context.version)
+          return ErrorPage(Status::NotFound("This asset has no other version " + content.base), &session);
+        AGORA_ASSIGN_OR_RETURN_PAGE(auto base_model, catalogue_.Model(*base), session);
+        if (!base_model)
+          return ErrorPage(Status::NotFound("Version " + content.base + " has no API specification"), &session);
+        report = compat::Compare(*base_model, model);
+        content.report = &*report;
+      }
+      if (const auto format_name = request.Query("format")) return ReportFile(*format_name, context, content, session);
+      Html html;
+      BeginPage(html, {"Compare versions · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kCompare);
+      RenderComparePage(html, context, content);
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
   Response Dependencies(Request& request) {
     return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
       AGORA_ASSIGN_OR_RETURN_PAGE(DependencyGraph graph, catalogue_.Dependencies(session.principal, *context.version),
@@ -368,6 +407,26 @@ class Portal {
   }
 
   // Served files are data, never a document of this origin: an SVG opened on its own runs nothing.
+  // A compare page's report as a file in one of compat's formats.
+  Response ReportFile(const std::string& format_name, const AssetContext& context, const CompareContent& content,
+                      const Session& session) {
+    const auto format = compat::ParseReportFormat(format_name);
+    if (!format)
+      return ErrorPage(Status::InvalidArgument("INVALID_FORMAT", "format must be text, json, markdown, html, junit or "
+                                                                 "sarif, not '" + format_name + "'"),
+                       &session);
+    if (!content.report)
+      return ErrorPage(Status::NotFound("There is no earlier version with an API specification to compare with"),
+                       &session);
+    assets::Coordinates base = context.version->coordinates;
+    base.version = content.base;
+    const compat::ReportHeading heading{base.ToString(), context.version->coordinates.ToString()};
+    Response response =
+        Response::Text(200, compat::RenderReport(*content.report, *format, heading), std::string(compat::MediaTypeOf(*format)));
+    Harden(response);
+    return response;
+  }
+
   static void Harden(Response& response) {
     response.SetHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
     response.SetHeader("X-Content-Type-Options", "nosniff");
@@ -416,6 +475,7 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   router.Add("GET", version + "/api/operations/{operation*}", bind(&Portal::Operation));
   router.Add("GET", version + "/api/types/{type*}", bind(&Portal::DataType));
   router.Add("GET", version + "/dependencies", bind(&Portal::Dependencies));
+  router.Add("GET", version + "/compare", bind(&Portal::Compare));
 }
 
 }  // namespace agora::portal

@@ -102,6 +102,42 @@ class Publisher::Run {
       : p_(publisher), request_(request), observe_(observe), lease_(publisher.reaper_) {}
 
   Result<AssetVersion> Execute() {
+    AGORA_RETURN_IF_ERROR(ValidateAndCheckCompatibility());
+    if (compatibility_ && compatibility_->Refused()) {
+      Status refused = Status::Conflict(
+          "INCOMPATIBLE_VERSION",
+          request_.coordinates.ToString() + " breaks clients of an earlier version, which the compatibility rule " +
+              std::string(CompatibilityRuleName(compatibility_->rule.rule)) + " forbids for a minor or patch version",
+          compatibility_->Errors());
+      refused.WithDetails("{\"compatibility\":" + compatibility_->ToJson(request_.coordinates) + "}");
+      return refused;
+    }
+    Enter(kPackaging);
+    AGORA_RETURN_IF_ERROR(RecordUploadedFiles());
+    AGORA_RETURN_IF_ERROR(PackageSpec());
+    AGORA_RETURN_IF_ERROR(StorePom());
+    Enter(kStoring);
+    AGORA_RETURN_IF_ERROR(p_.metadata_.PutVersion(version_));
+    lease_.Release(/*sweep=*/false);
+    return version_;
+  }
+
+  // The pipeline up to the compatibility check, storing nothing, with a report against the
+  // previous version of the major even when no rule applies.
+  Result<CompatibilityCheck> DryRun() {
+    dry_run_ = true;
+    AGORA_RETURN_IF_ERROR(ValidateAndCheckCompatibility());
+    if (!compatibility_) {
+      CompatibilityCheck none;
+      AGORA_ASSIGN_OR_RETURN(none.rule, EffectiveRule(p_.metadata_, request_.organization_id,
+                                                      request_.coordinates.group_id, request_.coordinates.asset_id));
+      return none;
+    }
+    return *compatibility_;
+  }
+
+ private:
+  Status ValidateAndCheckCompatibility() {
     Enter(kFiles);
     AGORA_RETURN_IF_ERROR(assets::ValidateCoordinates(request_.coordinates));
     AGORA_RETURN_IF_ERROR(CheckFileIdentifiers());
@@ -115,17 +151,18 @@ class Publisher::Run {
     AGORA_RETURN_IF_ERROR(ResolveDependencies());
     Enter(kValidation);
     AGORA_RETURN_IF_ERROR(ValidateFiles());
-    Enter(kPackaging);
-    AGORA_RETURN_IF_ERROR(RecordUploadedFiles());
-    AGORA_RETURN_IF_ERROR(PackageSpec());
-    AGORA_RETURN_IF_ERROR(StorePom());
-    Enter(kStoring);
-    AGORA_RETURN_IF_ERROR(p_.metadata_.PutVersion(version_));
-    lease_.Release(/*sweep=*/false);
-    return version_;
+    return CheckCompatibilityRule();
   }
 
- private:
+  // The compatibility rule in force (docs/compatibility.md), for versions with an API model.
+  Status CheckCompatibilityRule() {
+    if (version_.api_model.empty()) return Status::Ok();
+    AGORA_ASSIGN_OR_RETURN(specs::ApiModel model, specs::ApiModel::FromJson(version_.api_model));
+    AGORA_ASSIGN_OR_RETURN(compatibility_, CheckCompatibility(p_.metadata_, request_.organization_id,
+                                                              request_.coordinates, model, dry_run_));
+    return Status::Ok();
+  }
+
   void Enter(Step step) {
     if (observe_) observe_(step);
   }
@@ -638,6 +675,8 @@ class Publisher::Run {
   std::vector<std::string> closure_sha256_;        // the blob of each closure_ entry's content
   std::string main_file_;
   bool spec_is_zip_ = false;
+  bool dry_run_ = false;
+  std::optional<CompatibilityCheck> compatibility_;
   std::vector<storage::LocalBlob> held_;  // the files LocalPath handed out
 };
 
@@ -646,6 +685,12 @@ Result<assets::AssetVersion> Publisher::Publish(const PublicationRequest& reques
   auto published = run.Execute();
   outcomes_.Count(published.status());
   return published;
+}
+
+Result<CompatibilityCheck> Publisher::DryRun(const PublicationRequest& request) {
+  const StepObserver no_observer;  // Run keeps a reference: it must outlive the run
+  Run run(*this, request, no_observer);
+  return run.DryRun();
 }
 
 }  // namespace agora::publication

@@ -1,6 +1,7 @@
 // Publisher runs the publication pipeline for one PublicationRequest: it merges the form and the
 // POM, infers the asset type, applies Exchange's rules (coordinates, name, apiVersion per major,
 // lifecycle, dependencies), validates the uploaded files (zip safety, mainFile, spec format),
+// enforces the compatibility rule in force against earlier versions (publication/compatibility.h),
 // builds the derived files (exchange.json inside spec archives, the fat package, the generated
 // POM) and stores the version in one metadata transaction. A version is stored whole or not at
 // all; blobs the pipeline created for a failed request are swept.
@@ -22,6 +23,7 @@
 #include "common/counters.h"
 #include "common/status.h"
 #include "publication/blob_reaper.h"
+#include "publication/compatibility.h"
 #include "publication/request.h"
 #include "publication/spec_reading.h"
 #include "publication/spec_verdicts.h"
@@ -49,6 +51,10 @@ class Publisher {
             PublisherOptions options = {});
 
   Result<assets::AssetVersion> Publish(const PublicationRequest& request, const StepObserver& observe = {});
+  // Runs the pipeline up to the compatibility check and stores nothing: what the rule in force
+  // (publication/compatibility.h) makes of the version, with a report against the previous
+  // version of its major even when the rule is NONE. The request's errors are Publish's.
+  Result<CompatibilityCheck> DryRun(const PublicationRequest& request);
 
   // The descriptions of the pipeline's steps, in order, as the status endpoint reports them.
   static const std::vector<std::string>& Steps();

@@ -88,10 +88,18 @@ Response Response::NoContent() {
 Response Response::Error(const Status& status) {
   boost::json::array errors;
   for (const auto& e : status.errors()) errors.push_back(boost::json::string(e));
+  boost::json::object details{{"errors", std::move(errors)}};
+  if (!status.details().empty()) {
+    boost::system::error_code error;
+    boost::json::value more = boost::json::parse(status.details(), error);
+    if (!error && more.is_object())
+      for (auto& [key, value] : more.as_object())
+        if (key != "errors") details[key] = std::move(value);
+  }
   const boost::json::object body{{"status", status.http_status()},
                                  {"code", status.code()},
                                  {"message", status.message()},
-                                 {"details", boost::json::object{{"errors", std::move(errors)}}}};
+                                 {"details", std::move(details)}};
   return Json(status.http_status(), boost::json::serialize(body));
 }
 

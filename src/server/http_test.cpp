@@ -191,6 +191,16 @@ TEST(ResponseTest, ErrorsUseTheExchangeShape) {
   EXPECT_EQ(r.body, R"({"status":400,"code":"CODE","message":"message","details":{"errors":["one","two"]}})");
 }
 
+TEST(ResponseTest, ErrorDetailsCarryMoreMembersButKeepTheErrors) {
+  Status status = Status::Conflict("INCOMPATIBLE_VERSION", "breaks", {"one"});
+  status.WithDetails(R"({"report":{"breaking":true},"errors":["ignored"]})");
+  EXPECT_EQ(Response::Error(status).body,
+            R"({"status":409,"code":"INCOMPATIBLE_VERSION","message":"breaks","details":{"errors":["one"],"report":{"breaking":true}}})");
+  status.WithDetails("not json");
+  EXPECT_EQ(Response::Error(status).body,
+            R"({"status":409,"code":"INCOMPATIBLE_VERSION","message":"breaks","details":{"errors":["one"]}})");
+}
+
 TEST(ServeFileTest, RangesEtagsAndUnsatisfiableRanges) {
   FakeRequest plain;
   Response whole = ServeFile(plain, "/f", 1000, "\"e\"", "application/zip", "a.zip");

@@ -82,6 +82,33 @@ Result<std::string> SqlMetadataStore::GetOrCreateSetting(const std::string& key,
   return value;
 }
 
+// Compatibility rules are settings of their own key: one row per organisation or asset that has
+// a rule, none for those that inherit.
+namespace {
+std::string CompatibilityRuleKey(const std::string& scope) { return "compatibility-rule/" + scope; }
+}  // namespace
+
+Result<std::string> SqlMetadataStore::GetCompatibilityRule(const std::string& scope) {
+  return Read<std::string>([&](SqlConnection& c) -> Result<std::string> {
+    AGORA_ASSIGN_OR_RETURN(Statement select, c.Prepare("SELECT value FROM settings WHERE key = ?"));
+    select->Bind(1, CompatibilityRuleKey(scope));
+    AGORA_ASSIGN_OR_RETURN(bool row, select->Step());
+    return row ? select->Text(0) : std::string();
+  });
+}
+
+Status SqlMetadataStore::SetCompatibilityRule(const std::string& scope, const std::string& rule) {
+  return Write([&](SqlConnection& c) -> Status {
+    if (rule.empty()) {
+      AGORA_ASSIGN_OR_RETURN(Statement remove, c.Prepare("DELETE FROM settings WHERE key = ?"));
+      return remove->Bind(1, CompatibilityRuleKey(scope)).Run();
+    }
+    AGORA_ASSIGN_OR_RETURN(Statement upsert, c.Prepare(
+        "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    return upsert->Bind(1, CompatibilityRuleKey(scope)).Bind(2, rule).Run();
+  });
+}
+
 namespace {
 
 constexpr const char* kUserColumns = "id, username, password_hash, organization_id, role, created_millis, disabled";

@@ -234,6 +234,12 @@ class MetadataStore {
   // every process over the same database agrees on it (the key that signs download links).
   virtual Result<std::string> GetOrCreateSetting(const std::string& key, const std::string& value_if_missing) = 0;
 
+  // Compatibility rules (NONE, BACKWARD, BACKWARD_TRANSITIVE; docs/compatibility.md) by scope:
+  // "organization:<id>" or "asset:<groupId>:<assetId>". Get answers "" when the scope has none;
+  // Set with an empty rule removes the scope's rule.
+  virtual Result<std::string> GetCompatibilityRule(const std::string& scope) = 0;
+  virtual Status SetCompatibilityRule(const std::string& scope, const std::string& rule) = 0;
+
   // Identities: users (a username is unique: Conflict USER_EXISTS otherwise) and connected apps.
   virtual Status CreateUser(const UserRecord& user) = 0;
   virtual Result<UserRecord> FindUser(const std::string& username) = 0;

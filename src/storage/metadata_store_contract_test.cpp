@@ -666,6 +666,22 @@ TEST_P(MetadataStoreContract, AWriteThatFailsAfterWritingLeavesNoTraceInItsGroup
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
+TEST_P(MetadataStoreContract, CompatibilityRulesAreSetReplacedAndRemovedPerScope) {
+  EXPECT_EQ(*store_->GetCompatibilityRule("organization:o1"), "");
+  ASSERT_TRUE(store_->SetCompatibilityRule("organization:o1", "BACKWARD").ok());
+  ASSERT_TRUE(store_->SetCompatibilityRule("asset:g:a", "BACKWARD_TRANSITIVE").ok());
+  EXPECT_EQ(*store_->GetCompatibilityRule("organization:o1"), "BACKWARD");
+  EXPECT_EQ(*store_->GetCompatibilityRule("asset:g:a"), "BACKWARD_TRANSITIVE");
+  EXPECT_EQ(*store_->GetCompatibilityRule("organization:o2"), "") << "scopes are independent";
+  ASSERT_TRUE(store_->SetCompatibilityRule("organization:o1", "NONE").ok());
+  EXPECT_EQ(*store_->GetCompatibilityRule("organization:o1"), "NONE") << "a rule is replaced";
+  Reopen();
+  EXPECT_EQ(*store_->GetCompatibilityRule("asset:g:a"), "BACKWARD_TRANSITIVE") << "rules are durable";
+  ASSERT_TRUE(store_->SetCompatibilityRule("asset:g:a", "").ok());
+  EXPECT_EQ(*store_->GetCompatibilityRule("asset:g:a"), "") << "an empty rule removes it";
+  ASSERT_TRUE(store_->SetCompatibilityRule("asset:g:a", "").ok()) << "removing nothing is fine";
+}
+
 TEST_P(MetadataStoreContract, ASettingIsCreatedOnceAndThenKept) {
   EXPECT_EQ(*store_->GetOrCreateSetting("link_key", "first"), "first");
   EXPECT_EQ(*store_->GetOrCreateSetting("link_key", "second"), "first") << "whoever asks later gets the first value";

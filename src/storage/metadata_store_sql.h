@@ -3,7 +3,8 @@
 // filters, pages and ranks in two tiers, which rows hold on to a blob) are written once, against
 // SqlConnection and in SQL that SQLite and PostgreSQL both run, in one file per domain:
 //
-//   metadata_sql_identities.cpp  organisations, environments, users, connected apps, tokens, settings
+//   metadata_sql_identities.cpp  organisations, environments, users, connected apps, tokens, settings,
+//                                compatibility rules
 //   metadata_sql_versions.cpp    groups, asset versions and their rows, lifecycle, edits, deletes
 //   metadata_sql_tags.cpp        category and field definitions, a version's tags and tag values
 //   metadata_sql_portals.cpp     documentation portals and drafts
@@ -80,6 +81,8 @@ class SqlMetadataStore : public MetadataStore {
   Result<std::vector<Organization>> ListOrganizationTree(const std::string& root_id) override;
   Result<std::vector<Environment>> ListEnvironments(const std::string& organization_id) override;
   Result<std::string> GetOrCreateSetting(const std::string& key, const std::string& value_if_missing) override;
+  Result<std::string> GetCompatibilityRule(const std::string& scope) override;
+  Status SetCompatibilityRule(const std::string& scope, const std::string& rule) override;
   Status CreateUser(const UserRecord& user) override;
   Result<UserRecord> FindUser(const std::string& username) override;
   Status CreateClient(const ClientRecord& client) override;

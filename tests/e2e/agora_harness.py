@@ -304,6 +304,15 @@ class AgoraSingleServer:
             args += ["-F", field]
         return self.curl(*args, self.publish_url(group, asset, version, org), token=token)
 
+    def portal_cookie(self, username, password):
+        """Signs in to the portal as a browser does; returns the session cookie as "name=value"."""
+        response = self.request("POST", "/exchange/-/login",
+                                urllib.parse.urlencode({"username": username, "password": password, "next": "/exchange/"}),
+                                {"Content-Type": "application/x-www-form-urlencoded", "Origin": self.base}, token=None)
+        if response.status != 303:
+            raise AssertionError(f"signing in to the portal as {username}: {response}")
+        return response.header("Set-Cookie").split(";")[0]
+
     def poll_publication(self, link, token="admin", timeout=30):
         """GETs a publicationStatusLink until it is no longer running; returns the final status JSON."""
         deadline = time.monotonic() + timeout

@@ -163,8 +163,10 @@ async function seed(agora) {
     { name: "Customer library", type: "custom", status: "development", description: "Shared customer code." },
     { "files.custom.jar": { name: "customer.jar", data: "customer library bytes" } });
 
-  const orders = { "files.raml.raml": { name: "orders.raml", data: ORDERS_RAML } };
+  // 1.1.0 accepted returned orders, which 2.0.0 no longer does: the compare page has a breaking change.
+  const withReturns = ORDERS_RAML.replace("enum: [open, shipped, cancelled]", "enum: [open, shipped, cancelled, returned]");
   for (const version of ["1.0.0", "1.1.0", "2.0.0"]) {
+    const orders = { "files.raml.raml": { name: "orders.raml", data: version === "1.1.0" ? withReturns : ORDERS_RAML } };
     const major = version.split(".")[0];
     const fields = {
       name: "Customer Orders API", type: "rest-api",

@@ -99,6 +99,21 @@ async function journey(javaScriptEnabled) {
   assert.ok(await page.getByRole("cell", { name: "Customer Orders API" }).isVisible(), "dependents are listed");
   assert.ok(await page.getByRole("cell", { name: "Order reports" }).isVisible(), "transitive dependents too");
 
+  // Before upgrading: what 2.0.0 changed since 1.1.0, then since 1.0.0 (the same API).
+  await page.goto(`/exchange/${catalogue.acme}/customer-orders-api/2.0.0/`);
+  await page.getByRole("navigation", { name: "Asset" }).getByRole("link", { name: "Compare versions" }).click();
+  await page.getByRole("heading", { level: 1, name: "Compare versions" }).waitFor();
+  const base = page.getByLabel("Compare 2.0.0 with");
+  assert.equal(await base.inputValue(), "1.1.0", "the previous version is the base");
+  assert.ok(await page.getByText("This version breaks clients of the base version.").isVisible());
+  const breaking = page.locator("tr", { hasText: "request-property-enum-value-removed" });
+  assert.equal(await breaking.count(), 1);
+  assert.match(await breaking.textContent(), /ERR.*POST \/orders.*orders\.raml:\d+:\d+/s);
+  await base.selectOption("1.0.0");
+  await page.getByRole("button", { name: "Compare" }).click();
+  await page.waitForURL(/compare\?base=1\.0\.0/);
+  assert.ok(await page.getByText("No changes to the API.").isVisible());
+
   // Download a file and check its bytes against what was published and the SHA-1 shown.
   await page.goto(`/exchange/${catalogue.acme}/customer-orders-api/2.0.0/`);
   const row = page.locator("tr", { hasText: "customer-orders-api-2.0.0-raml.raml" });

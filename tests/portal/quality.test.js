@@ -43,6 +43,7 @@ function templates() {
     "data-type": { path: `${orders}/2.0.0/api/types/Order` },
     "soap-reference": { path: `/exchange/${catalogue.acme}/customer-soap-service/1.0.0/api/` },
     dependencies: { path: `${orders}/2.0.0/dependencies` },
+    compare: { path: `${orders}/2.0.0/compare` },
     "not-found": { path: `/exchange/${catalogue.acme}/no-such-asset/`, status: 404 },
   };
 }
