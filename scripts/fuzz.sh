@@ -28,6 +28,12 @@ extra_seeds() {
   esac
 }
 
+# The target's dictionary (keywords its mutations should insert), when it has one.
+dictionary() {
+  [ -f "fuzz/$1.dict" ] && echo "-dict=fuzz/$1.dict"
+  return 0
+}
+
 # Leak checking by target. The http target's server keeps live objects on suspended fiber stacks,
 # which LeakSanitizer does not scan, so it would report them as leaks; the server's leaks are
 # checked where it stops cleanly instead (`make test-sanitize` runs every e2e test's server under
@@ -49,7 +55,7 @@ for target in "${targets[@]}"; do
   log="$build/$target.log"
   echo "fuzz: $target for ${seconds}s"
   if ! ASAN_OPTIONS="detect_leaks=$(detect_leaks "$target")" "$build/fuzz_$target" -detect_leaks="$(detect_leaks "$target")" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-       -artifact_prefix="$artifacts" "${dirs[@]}" >"$log" 2>&1; then
+       $(dictionary "$target") -artifact_prefix="$artifacts" "${dirs[@]}" >"$log" 2>&1; then
     tail -40 "$log"
     echo "fuzz: $target FAILED; the input is in $artifacts" >&2
     exit 1

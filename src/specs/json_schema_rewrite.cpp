@@ -1,6 +1,7 @@
 #include "specs/json_schema_rewrite.h"
 
 #include <boost/json.hpp>
+#include <boost/regex.hpp>
 #include <valijson/internal/adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
@@ -8,7 +9,7 @@
 
 #include <algorithm>
 #include <iterator>
-#include <regex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -121,6 +122,55 @@ class DateTimeFormatBuilder : public valijson::ConstraintBuilder {
   }
 };
 
+// pattern, and the patterns of closed objects (below), with Boost.Regex in ECMAScript syntax, as
+// JSON Schema says: valijson's std::regex backtracks without bound, so that a spec's pattern such
+// as ^(a|aa)+$ held it for minutes on a 40-character example, where Boost.Regex gives up past a
+// bound on its steps (and does not recurse per character). A pattern it cannot compile, or a
+// match it gives up on, holds.
+class BoundedRegex {
+ public:
+  explicit BoundedRegex(const std::string& pattern) {
+    try {
+      regex_ = boost::regex(pattern, boost::regex::ECMAScript);
+    } catch (const std::exception&) {
+    }
+  }
+  bool Holds(const std::string& text) const {
+    try {
+      return !regex_ || boost::regex_search(text, *regex_);
+    } catch (const std::exception&) {
+      return true;
+    }
+  }
+
+ private:
+  std::optional<boost::regex> regex_;
+};
+
+class Pattern : public valijson::constraints::PolyConstraint {
+ public:
+  explicit Pattern(const std::string& pattern) : regex_(pattern) {}
+  bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
+                ValidationResults* results) const override {
+    if (!target.isString() || regex_.Holds(target.asString())) return true;
+    // valijson's own words, which the complaints' wording knows
+    if (results) results->pushError(context, "Failed to match regex specified by 'pattern' constraint.");
+    return false;
+  }
+
+ private:
+  Constraint* cloneInto(void* memory) const override { return new (memory) Pattern(*this); }
+  size_t sizeOf() const override { return sizeof(Pattern); }
+  BoundedRegex regex_;
+};
+
+class PatternBuilder : public valijson::ConstraintBuilder {
+ public:
+  valijson::constraints::Constraint* make(const valijson::adapters::Adapter& value) const override {
+    return new Pattern(value.asString());
+  }
+};
+
 // additionalProperties: false (and, for the 3.1 schema, 2020-12's unevaluatedProperties: false):
 // an object may hold only the property names, and names matching the patterns, that its schema
 // (and, for unevaluatedProperties, its subschemas) declare. valijson's own additionalProperties
@@ -139,7 +189,7 @@ class ClosedObject : public valijson::constraints::PolyConstraint {
     bool valid = true;
     target.applyToObject([&](const std::string& name, const valijson::adapters::Adapter&) {
       if (names_.count(name) || std::any_of(regexes_.begin(), regexes_.end(),
-                                            [&](const std::regex& r) { return std::regex_search(name, r); }))
+                                            [&](const BoundedRegex& r) { return r.Holds(name); }))
         return true;
       valid = false;
       if (results)
@@ -155,7 +205,7 @@ class ClosedObject : public valijson::constraints::PolyConstraint {
   size_t sizeOf() const override { return sizeof(ClosedObject); }
   std::set<std::string> names_;
   std::vector<std::string> patterns_;
-  std::vector<std::regex> regexes_;
+  std::vector<BoundedRegex> regexes_;
 };
 
 class ClosedObjectBuilder : public valijson::ConstraintBuilder {
@@ -273,6 +323,11 @@ void Rewrite(json::value& node, bool oas31) {
     object.erase("format");
     object["x-agora-format"] = std::move(moved);
   }
+  if (const auto* pattern = object.if_contains("pattern"); pattern && pattern->is_string()) {
+    json::value moved = *pattern;
+    object.erase("pattern");
+    object["x-agora-pattern"] = std::move(moved);
+  }
   if (auto* patterns = object.if_contains("patternProperties"); patterns && patterns->is_object() &&
                                                                  patterns->as_object().size() > 1) {
     json::array split;
@@ -329,6 +384,7 @@ valijson::SchemaParser PreparedSchemaParser(valijson::SchemaParser::Version vers
   parser.addConstraintBuilder("x-agora-branch", new BranchStartBuilder);
   parser.addConstraintBuilder("x-agora-closed", new ClosedObjectBuilder);
   parser.addConstraintBuilder("x-agora-format", new DateTimeFormatBuilder);
+  parser.addConstraintBuilder("x-agora-pattern", new PatternBuilder);
   return parser;
 }
 

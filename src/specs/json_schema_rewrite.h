@@ -10,7 +10,8 @@
 // also gets constraints of our own where valijson's say too little or cost too much:
 // additionalProperties: false names every stranger, each pattern of patternProperties is checked
 // on its own, oneOf/anyOf alternatives are marked (kBranchMark) so that the complaints of each can
-// be told apart, and date, time and date-time are checked without a regex compiled per value.
+// be told apart, date, time and date-time are checked without a regex compiled per value, and
+// patterns with a regular expression engine that bounds its steps.
 //
 // Thread safety: pure functions; a SchemaParser is used by one thread.
 #pragma once

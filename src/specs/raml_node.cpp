@@ -7,6 +7,8 @@
 #include <cmath>
 #include <regex>
 
+#include "specs/tree_budget.h"
+
 namespace agora::specs::raml {
 namespace {
 
@@ -14,13 +16,6 @@ bool IsYamlPath(const std::string& path) {
   const auto dot = path.rfind('.');
   const std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
   return ext == "raml" || ext == "yaml" || ext == "yml";
-}
-
-uint64_t CountNodes(const RamlNode& node) {
-  uint64_t count = 1;
-  for (const auto& item : node.items) count += CountNodes(item);
-  for (const auto& pair : node.pairs) count += CountNodes(pair.value);
-  return count;
 }
 
 boost::json::value ToJson(const RamlNode& node) {
@@ -214,22 +209,40 @@ const RamlNode* RamlLoader::Load(const std::string& path, const Problem& from) {
   return slot.get();
 }
 
+namespace {
+
 // What a node of an expanded tree costs: the node and its place in its parent (its short strings
-// live inside it). The model the reader builds from the written nodes grows linearly with them
-// and is not charged; a charge of 1 KiB for every node refused valid 3 MB APIs.
+// live inside it), and its strings that do not. The model the reader builds from the written
+// nodes grows linearly with them and is not charged; a charge of 1 KiB for every node refused
+// valid 3 MB APIs.
 constexpr uint64_t kNodeBytes = sizeof(RamlPair);
 // What a node of an applied resource type or trait costs: the copy, and the parameters and
 // shapes of the model it becomes (a Shape alone is over a kilobyte). Applying templates is how a
 // small spec multiplies, so this is where the budget must see the model's cost.
 constexpr uint64_t kAppliedNodeBytes = 1024;
 
-bool RamlLoader::ChargeCopy(const RamlNode& tree) {
-  return documents_.Charge(CountNodes(tree) * kNodeBytes, {files_[tree.file], tree.line, tree.column, ""});
+// The nodes of `tree` at `node_bytes` each, and the strings they hold (a copy repeats them all:
+// a file of long text included a thousand times is a thousand copies of it).
+uint64_t TreeBytes(const RamlNode& tree, uint64_t node_bytes) {
+  uint64_t bytes = node_bytes + TreeBudget::HeapBytes(tree.scalar) + TreeBudget::HeapBytes(tree.tag);
+  for (const auto& item : tree.items) bytes += TreeBytes(item, node_bytes);
+  for (const auto& pair : tree.pairs) bytes += TreeBudget::HeapBytes(pair.key) + TreeBytes(pair.value, node_bytes);
+  return bytes;
 }
 
-bool RamlLoader::ChargeApplication(const RamlNode& tree) {
-  return documents_.Charge(CountNodes(tree) * kAppliedNodeBytes, {files_[tree.file], tree.line, tree.column, ""});
+}  // namespace
+
+uint64_t CopyBytes(const RamlNode& tree) { return TreeBytes(tree, kNodeBytes); }
+
+bool RamlLoader::ChargeCopy(const RamlNode& tree) { return Charge(CopyBytes(tree), tree); }
+
+bool RamlLoader::ChargeApplication(const RamlNode& tree) { return Charge(TreeBytes(tree, kAppliedNodeBytes), tree); }
+
+bool RamlLoader::Charge(uint64_t bytes, const RamlNode& at) {
+  return documents_.Charge(bytes, {files_[at.file], at.line, at.column, ""});
 }
+
+bool RamlLoader::Spent(const RamlNode& at) { return documents_.Spent({files_[at.file], at.line, at.column, ""}); }
 
 // Trees nest at most this deep once includes are expanded (each file alone is bounded by
 // YamlLimits::max_depth), so that every recursive walk of them stays bounded.
@@ -296,6 +309,7 @@ std::optional<RamlNode> RamlLoader::Include(const std::string& path, const YamlN
     node.raml_header = !version.empty();
     node.fragment_kind = kind;
   } else {
+    if (!documents_.Charge(text->size(), from)) return std::nullopt;  // each include is a copy
     node.scalar = *text;
     node.quoted = true;
     node.text = true;

@@ -88,6 +88,9 @@ std::string ToJsonText(const RamlNode& node);
 // A RamlNode from a YAML/JSON text (a JSON example given as a string); nullopt when it does not parse.
 std::optional<RamlNode> ParseValueText(std::string_view text, uint32_t file, uint32_t line, uint32_t column);
 
+// What a copy of `tree` holds in memory: its nodes and the strings they own.
+uint64_t CopyBytes(const RamlNode& tree);
+
 // "#%RAML 1.0 DataType" -> {"1.0", "DataType"}; empty version when it is not a RAML header.
 std::pair<std::string, std::string> ParseRamlHeader(std::string_view text);
 
@@ -116,6 +119,12 @@ class RamlLoader {
   // spent (reported once), and the copy must not be made.
   bool ChargeCopy(const RamlNode& tree);
   bool ChargeApplication(const RamlNode& tree);
+  // Charge `bytes` the reader builds from the tree at `at` (types, substituted text); false once
+  // the budget is spent, and what they were for must not be built.
+  bool Charge(uint64_t bytes, const RamlNode& at);
+  // True once the reading's budget of memory or CPU time is spent (see DocumentSet::Spent): the
+  // work the reader does on what it has built (checking values against types) asks as it goes.
+  bool Spent(const RamlNode& at);
 
  private:
   std::optional<RamlNode> Expand(const std::string& path, const YamlNode& node, uint32_t file);

@@ -250,6 +250,7 @@ bool Templates::SubstituteText(std::string& text, const RamlNode& at, const std:
       if (!ApplyFunction(function, value))
         context_.Report(at, "unknown template function '" + parts[i] + "' in " + template_name);
     }
+    if (!context_.loader.Charge(value.size(), at)) return false;  // a long value put in many places multiplies
     out += value;
     position = close + 2;
     changed = true;
@@ -263,7 +264,9 @@ void Templates::Substitute(RamlNode& node, const std::map<std::string, const Ram
                            const std::map<std::string, std::string>& reserved, const std::string& template_name) {
   if (node.is_scalar() && !node.text) {
     const RamlNode* whole = nullptr;
-    if (SubstituteText(node.scalar, node, parameters, reserved, template_name, &whole) && whole) node = *whole;
+    if (SubstituteText(node.scalar, node, parameters, reserved, template_name, &whole) && whole &&
+        context_.loader.ChargeApplication(*whole))  // the value becomes model wherever it is put
+      node = *whole;
     return;
   }
   for (auto& item : node.items) Substitute(item, parameters, reserved, template_name);

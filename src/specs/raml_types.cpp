@@ -1,6 +1,7 @@
 #include "specs/raml_types.h"
 
 #include <boost/json.hpp>
+#include <boost/regex.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -86,27 +87,47 @@ TypeKind InferredKind(const RamlNode& declaration, Site site) {
 
 std::string Quote(const std::string& text) { return "'" + text + "'"; }
 
+// What a copy of a resolved type duplicates besides its own fixed size (its properties, enum
+// values, schema, parents). A type copies what it inherits, and a property of a named type is a
+// copy of it, so a wide type extended or used many times multiplies: the reading's budget is
+// charged for every copy (not for the type a declaration itself becomes, which grows with it).
+uint64_t CopiedBytes(const RType& type) {
+  uint64_t bytes = type.properties.size() * sizeof(RProperty) + type.schema_text.size() +
+                   (type.parents.size() + type.members.size()) * sizeof(TypeRef) +
+                   type.facet_declarations.size() * (sizeof(FacetDeclaration) + 64) + type.facet_values.size() * 64;
+  for (const auto& property : type.properties) bytes += property.name.size();
+  for (const auto& pattern : type.patterns) bytes += sizeof(pattern) + pattern.size();
+  for (const auto& value : type.enum_values) bytes += CopyBytes(value);
+  return bytes;
+}
+
 size_t CodePoints(const std::string& text) {
   size_t count = 0;
   for (const unsigned char c : text) count += (c & 0xC0) != 0x80;
   return count;
 }
 
-// ECMAScript regular expressions, as RAML's pattern facet uses them; nullopt when it does not compile.
-std::optional<std::regex> Compile(const std::string& pattern) {
+// ECMAScript regular expressions, as RAML's pattern facet uses them; nullopt when it does not
+// compile. Boost.Regex rather than std::regex: a pattern is the spec author's, and a pattern that
+// backtracks exponentially (`^(a|aa)+$`) would hold std::regex for hours on a 40-character
+// example, where Boost.Regex gives up past a bound on its steps (and does not recurse per
+// character of the value, as std::regex does).
+std::optional<boost::regex> Compile(const std::string& pattern) {
   try {
-    return std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
+    return boost::regex(pattern, boost::regex::ECMAScript);
+  } catch (const std::exception&) {
     return std::nullopt;
   }
 }
 
+// Whether `value` matches; true when it cannot be told (a value over 4 KiB, a pattern too complex
+// to match in bounded steps).
 bool Matches(const std::string& pattern, const std::string& value) {
-  if (value.size() > 4096) return true;  // std::regex recurses per character; long values are not checked
+  if (value.size() > 4096) return true;
   const auto compiled = Compile(pattern);
   try {
-    return !compiled || std::regex_search(value, *compiled);
-  } catch (const std::regex_error&) {
+    return !compiled || boost::regex_search(value, *compiled);
+  } catch (const std::exception&) {
     return true;
   }
 }
@@ -211,6 +232,7 @@ TypeRef TypeSystem::Named(const Declaration& declaration, const RamlNode* at) {
   if (resolved->kind == TypeKind::kArray && resolved->items == type)
     context_.Report(*declaration.node, "the type " + Quote(declaration.qualified) + " is an array of itself");
   const bool shared = resolved && !resolved->name.empty();  // `Alias: Other` extends Other
+  if (shared) context_.loader.Charge(sizeof(RType) + CopiedBytes(*resolved), *declaration.node);  // else `resolved` ends here
   *type = *resolved;
   type->name = declaration.qualified;
   type->node = declaration.node;
@@ -254,6 +276,7 @@ static bool IsSchemaText(const RamlNode& node) {
 
 TypeRef TypeSystem::Resolve(const Scope& scope, const RamlNode& declaration, Site site) {
   Depth depth(*this);
+  if (context_.loader.Spent(declaration)) return Builtin(TypeKind::kAny);
   if (declaration.is_scalar()) {
     if (declaration.is_null()) return Builtin(site == Site::kBody ? TypeKind::kAny : TypeKind::kString);
     if (IsSchemaText(declaration)) return SchemaType(scope, declaration);
@@ -302,6 +325,7 @@ TypeRef TypeSystem::Resolve(const Scope& scope, const RamlNode& declaration, Sit
   }
   type->node = &declaration;
   type->scope = &scope;
+  if (!context_.loader.Charge(CopiedBytes(*base), declaration)) return type;
   ApplyFacets(*type, scope, declaration, site);
   ScheduleValueChecks(type, declaration);
   if (on_declaration) on_declaration(scope, declaration);
@@ -367,6 +391,7 @@ TypeRef TypeSystem::Merge(const std::vector<TypeRef>& parents, const RamlNode& a
         return Builtin(TypeKind::kAny);
       }
     auto scalar = NewType(*usable.front());
+    context_.loader.Charge(CopiedBytes(*scalar), at);
     scalar->name.clear();
     for (const auto& parent : usable) {
       for (const auto& pattern : parent->patterns)
@@ -412,6 +437,7 @@ TypeRef TypeSystem::Merge(const std::vector<TypeRef>& parents, const RamlNode& a
     if (parent->max_properties)
       merged->max_properties = std::min(merged->max_properties.value_or(UINT64_MAX), *parent->max_properties);
   }
+  context_.loader.Charge(CopiedBytes(*merged), at);
   return merged;
 }
 
@@ -708,6 +734,7 @@ void TypeSystem::ScheduleValueChecks(const TypeRef& type, const RamlNode& declar
   const RamlNode* values = declaration.is_mapping() ? declaration.Find("enum") : nullptr;
   if (type->has_enum && values) {
     auto unrestricted = NewType(*type);
+    context_.loader.Charge(CopiedBytes(*unrestricted), declaration);
     unrestricted->has_enum = false;
     for (const auto& value : values->items) CheckLater(unrestricted, value, "the enum value " + ToJsonText(value));
   }
@@ -760,6 +787,8 @@ void TypeSystem::ResolvePending() {
     PendingProperty entry = std::move(pending_.front());
     pending_.pop_front();
     TypeRef resolved = Resolve(*entry.scope, *entry.node, Site::kProperty);
+    // A copy of a named type (an inline one ends here): a wide type used as many properties' type multiplies.
+    if (!resolved->name.empty()) context_.loader.Charge(sizeof(RType) + CopiedBytes(*resolved), *entry.node);
     *entry.forward = *resolved;
     entry.forward->forward = false;
     if (!entry.overridden || entry.overridden->forward) continue;
@@ -869,9 +898,23 @@ void TypeSystem::RunChecks() {
 }
 
 std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int depth) const {
-  if (depth > 64) return "";
+  MismatchMemo memo;
+  return Mismatch(type, given, depth, memo);
+}
+
+std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int depth, MismatchMemo& memo) const {
+  if (depth > 64 || context_.loader.Spent(given)) return "";
+  const auto key = std::make_pair(&type, &given);
+  if (const auto found = memo.find(key); found != memo.end()) return found->second;
+  std::string why = CheckValue(type, given, depth, memo);
+  memo.emplace(key, why);
+  return why;
+}
+
+std::string TypeSystem::CheckValue(const RType& type, const RamlNode& given, int depth, MismatchMemo& memo) const {
   const RamlNode* value = &given;
   std::optional<RamlNode> parsed;
+  MismatchMemo parsed_memo;  // for the nodes of `parsed`, which end with this call
   const bool structured = type.kind == TypeKind::kObject || type.kind == TypeKind::kArray ||
                           (type.kind == TypeKind::kUnion && !given.text);
   if (given.is_scalar() && given.quoted && structured) {
@@ -883,6 +926,7 @@ std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int d
       return "";  // an XML example is not checked against a RAML type
     }
   }
+  MismatchMemo& children = parsed ? parsed_memo : memo;
   auto enum_check = [&]() -> std::string {
     if (!type.has_enum) return "";
     for (const auto& allowed : type.enum_values)
@@ -949,7 +993,7 @@ std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int d
         }
         // A null value stands for an absent optional property, as JSON examples often write it.
         if (!property.type || (field->is_null() && !property.required)) continue;
-        if (std::string why = Mismatch(*property.type, *field, depth + 1); !why.empty())
+        if (std::string why = Mismatch(*property.type, *field, depth + 1, children); !why.empty())
           return "property " + Quote(property.name) + ": " + why;
       }
       for (const auto& pair : value->pairs) {
@@ -961,7 +1005,7 @@ std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int d
           if (!property.pattern || !Matches(property.name, pair.key)) continue;
           matched = true;
           if (property.type)
-            if (std::string why = Mismatch(*property.type, pair.value, depth + 1); !why.empty())
+            if (std::string why = Mismatch(*property.type, pair.value, depth + 1, children); !why.empty())
               return "property " + Quote(pair.key) + ": " + why;
           break;
         }
@@ -982,7 +1026,7 @@ std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int d
       }
       if (type.items)
         for (size_t i = 0; i < value->items.size(); ++i)
-          if (std::string why = Mismatch(*type.items, value->items[i], depth + 1); !why.empty())
+          if (std::string why = Mismatch(*type.items, value->items[i], depth + 1, children); !why.empty())
             return "item " + std::to_string(i) + ": " + why;
       return "";
     }
@@ -991,7 +1035,7 @@ std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int d
       std::string first;
       for (const auto& member : type.members) {
         if (!member) return "";
-        std::string why = Mismatch(*member, *value, depth + 1);
+        std::string why = Mismatch(*member, *value, depth + 1, children);
         if (why.empty()) return enum_check();
         if (first.empty()) first = why;
       }

@@ -139,6 +139,11 @@ class TypeSystem {
   void CheckNarrowing(const RType& type, const RType& parent, const RamlNode& at);
   TypeRef Merge(const std::vector<TypeRef>& parents, const RamlNode& at);
   TypeRef SchemaType(const Scope& scope, const RamlNode& text);
+  // Mismatch with the results so far of one check, by type and value: a union of unions of the
+  // same types would otherwise check a value once per path through them, exponentially many.
+  using MismatchMemo = std::map<std::pair<const RType*, const RamlNode*>, std::string>;
+  std::string Mismatch(const RType& type, const RamlNode& value, int depth, MismatchMemo& memo) const;
+  std::string CheckValue(const RType& type, const RamlNode& value, int depth, MismatchMemo& memo) const;
 
   // Resolution depth; when the outermost Named or Resolve returns, pending property types resolve.
   struct Depth {

@@ -171,5 +171,99 @@ TEST(ReadBudgetTest, OnceSpentNoFurtherFileIsRead) {
   EXPECT_LT(report.model.files.size(), 25u);
 }
 
+// --- The RAML model: what types, resource types and traits multiply into -----------------------
+
+const char* kRaml = "#%RAML 1.0\ntitle: T\n";
+
+std::string WideType(const std::string& name, int properties) {
+  std::string type = "  " + name + ":\n    properties:\n";
+  for (int i = 0; i < properties; ++i) type += "      p" + std::to_string(i) + ": string\n";
+  return type;
+}
+
+bool RefusedForMemory(const SpecReport& report) {
+  return report.problems.size() == 1 && report.problems[0].message.starts_with("reading the spec needs more than its 2 MiB");
+}
+
+TEST(RamlModelBudgetTest, AWideTypeExtendedManyTimesSpendsTheBudget) {
+  // Each subtype copies the 500 properties it inherits: 250,000 properties from 20 KB.
+  std::string api = std::string(kRaml) + "types:\n" + WideType("Base", 500);
+  for (int i = 0; i < 500; ++i) api += "  S" + std::to_string(i) + ": {type: Base, properties: {q: string}}\n";
+  const SpecReport report = Read("api.raml", api, SmallBudget());
+  EXPECT_TRUE(RefusedForMemory(report)) << Problems(report);
+  std::string few = std::string(kRaml) + "types:\n" + WideType("Base", 500);
+  for (int i = 0; i < 5; ++i) few += "  S" + std::to_string(i) + ": {type: Base, properties: {q: string}}\n";
+  EXPECT_TRUE(Read("api.raml", few, SmallBudget()).valid()) << "a few subtypes are linear";
+}
+
+TEST(RamlModelBudgetTest, AWideTypeAsManyPropertiesTypesSpendsTheBudget) {
+  std::string api = std::string(kRaml) + "types:\n" + WideType("Big", 500) + "  User:\n    properties:\n";
+  for (int i = 0; i < 500; ++i) api += "      a" + std::to_string(i) + ": Big\n";
+  EXPECT_TRUE(RefusedForMemory(Read("api.raml", api, SmallBudget()))) << Problems(Read("api.raml", api, SmallBudget()));
+}
+
+TEST(RamlModelBudgetTest, ALongParameterPutInManyPlacesSpendsTheBudget) {
+  // 2,000 places times a 5,000-character value: 10 MB of descriptions from 15 KB.
+  std::string api = std::string(kRaml) + "traits:\n  t:\n    description: ";
+  for (int i = 0; i < 2000; ++i) api += "<<p>>";
+  api += "\n/r:\n  get:\n    is: [t: {p: " + std::string(5000, 'x') + "}]\n";
+  EXPECT_TRUE(RefusedForMemory(Read("api.raml", api, SmallBudget()))) << Problems(Read("api.raml", api, SmallBudget()));
+}
+
+TEST(RamlModelBudgetTest, AMappingParameterPutInManyPlacesSpendsTheBudget) {
+  std::string api = std::string(kRaml) + "traits:\n  t:\n    queryParameters:\n";
+  for (int i = 0; i < 300; ++i) api += "      q" + std::to_string(i) + ": <<p>>\n";
+  api += "/r:\n  get:\n    is:\n      - t:\n          p:\n            type: string\n            enum:\n";
+  for (int i = 0; i < 300; ++i) api += "              - value" + std::to_string(i) + "\n";
+  EXPECT_TRUE(RefusedForMemory(Read("api.raml", api, SmallBudget()))) << Problems(Read("api.raml", api, SmallBudget()));
+}
+
+TEST(RamlModelBudgetTest, ATextFileIncludedManyTimesSpendsTheBudget) {
+  std::map<std::string, std::string> files{{"doc.md", std::string(100000, 'x')}, {"api.raml", kRaml}};
+  for (int i = 0; i < 200; ++i) files["api.raml"] += "/r" + std::to_string(i) + ":\n  description: !include doc.md\n";
+  const SpecReport report = ReadSpec(InMemorySpecSource(files), "api.raml", SmallBudget());
+  EXPECT_TRUE(RefusedForMemory(report)) << Problems(report);
+}
+
+TEST(RamlModelBudgetTest, AUnionOfUnionsChecksEachTypeOnce) {
+  // Checked path by path, this example would take 2^40 checks.
+  std::string api = std::string(kRaml) + "types:\n  T0: integer\n";
+  for (int i = 1; i < 40; ++i) api += "  T" + std::to_string(i) + ": T" + std::to_string(i - 1) + " | T" + std::to_string(i - 1) + "\n";
+  api += "  X:\n    type: T39\n    example: abc\n";
+  const SpecReport report = Read("api.raml", api, ReadOptions());
+  ASSERT_EQ(report.problems.size(), 1u) << Problems(report);
+  EXPECT_NE(report.problems[0].message.find("the example does not conform to its type: it matches none of the union's types"),
+            std::string::npos) << Problems(report);
+  api.replace(api.find("example: abc"), 12, "example: 7");
+  EXPECT_TRUE(Read("api.raml", api, ReadOptions()).valid());
+}
+
+TEST(RamlModelBudgetTest, ABacktrackingPatternEndsItsCheck) {
+  // `^(a|aa)+$` against 40 a's and a b: ~10^8 ways to split them, each tried by a backtracking engine.
+  std::string api = std::string(kRaml) + "types:\n  S:\n    type: string\n    pattern: ^(a|aa)+$\n    examples:\n";
+  for (int i = 0; i < 3; ++i) api += "      e" + std::to_string(i) + ": " + std::string(40, 'a') + "b\n";
+  api += "      plain: b\n";
+  const SpecReport report = Read("api.raml", api, ReadOptions());
+  EXPECT_EQ(Problems(report), "api.raml:11:14: the example 'plain' does not conform to its type: 'b' does not match the "
+                              "pattern ^(a|aa)+$\n");
+}
+
+TEST(SchemaPatternBudgetTest, ABacktrackingPatternEndsItsCheckInJsonSchemasAndOpenApi) {
+  // The same pattern in a JSON schema (valijson's own pattern check backtracked for minutes).
+  const std::string hostile = std::string(40, 'a') + "b";
+  std::string raml = std::string(kRaml) + "types:\n  S:\n    type: |\n      {\"type\": \"string\", \"pattern\": \"^(a|aa)+$\"}\n"
+                     "    examples:\n      hostile: " + hostile + "\n      plain: b\n";
+  const SpecReport schema = Read("api.raml", raml, ReadOptions());
+  ASSERT_EQ(schema.problems.size(), 1u) << Problems(schema);
+  EXPECT_EQ(schema.problems[0].line, 9u) << "the plain example, which does not match" << Problems(schema);
+  std::string oas = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                    "    S: {type: string, pattern: '^(a|aa)+$', example: " + hostile + "}\n"
+                    "    P: {type: string, pattern: '^(a|aa)+$', example: b}\n";
+  const SpecReport openapi = Read("api.yaml", oas, ReadOptions());
+  ASSERT_TRUE(openapi.problems.empty()) << Problems(openapi);
+  ASSERT_EQ(openapi.warnings.size(), 1u);
+  EXPECT_EQ(openapi.warnings[0].line, 7u) << "the plain example, which does not match";
+}
+
 }  // namespace
 }  // namespace agora::specs

@@ -44,9 +44,16 @@ void DocumentSet::ReportExhausted(const Problem& at, std::string message) {
 
 bool DocumentSet::Charge(uint64_t bytes, const Problem& at) {
   charged_bytes_ += bytes;
-  if (charged_bytes_ <= MemoryLimit()) return !exhausted_;
+  if (charged_bytes_ <= MemoryLimit()) return !Spent(at);
   ReportOutOfMemory(at);
   return false;
+}
+
+bool DocumentSet::Spent(const Problem& at) {
+  // A clock read costs about as much as a small step of a reader's loop.
+  constexpr uint32_t kClockPeriod = 256;
+  if (exhausted_) return true;
+  return ++calls_ % kClockPeriod == 0 && OutOfTime(at);
 }
 
 void DocumentSet::ReportOutOfMemory(const Problem& at) {

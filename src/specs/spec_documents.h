@@ -44,6 +44,10 @@ class DocumentSet {
   // includes, applied templates) to the reading's memory budget; false once the budget is spent,
   // which is reported (at `at`) once.
   bool Charge(uint64_t bytes, const Problem& at);
+  // True once the budget is spent (reported at `at`): the readers' loops over what they built
+  // (type checks, template applications) ask as they go, so that they stop within the budget's
+  // CPU time too. Reads the clock once every few hundred calls.
+  bool Spent(const Problem& at);
 
   void AddProblem(const std::string& file, const YamlNode& at, std::string message) {
     report_.problems.push_back({file, at.line, at.column, std::move(message)});
@@ -75,6 +79,7 @@ class DocumentSet {
   uint64_t charged_bytes_ = 0;
   std::chrono::nanoseconds cpu_deadline_;
   bool exhausted_ = false;  // the budget is spent (and was reported)
+  uint32_t calls_ = 0;       // of Spent and Charge, which read the clock every kClockPeriod calls
 };
 
 }  // namespace agora::specs

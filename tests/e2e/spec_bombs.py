@@ -51,6 +51,20 @@ def include_fan_out(levels=8, width=10):
     return files
 
 
+def union_of_unions(levels=40):
+    """Each union's two members are the union below: checked path by path, an example of none of
+    them takes 2^levels checks."""
+    return (RAML + "types:\n  T0: integer\n" +
+            "".join(f"  T{i}: T{i - 1} | T{i - 1}\n" for i in range(1, levels)) +
+            f"  X:\n    type: T{levels - 1}\n    example: abc\n")
+
+
+def wide_type_extended(properties=3000, subtypes=3000):
+    """Each subtype inherits (copies) the base's properties: properties * subtypes of them."""
+    return (RAML + "types:\n  Base:\n    properties:\n" + "".join(f"      p{i}: string\n" for i in range(properties)) +
+            "".join(f"  S{i}: {{type: Base, properties: {{q: string}}}}\n" for i in range(subtypes)))
+
+
 def bombs(scale=1):
     """scale multiplies the size of the bombs whose cost grows with their size."""
     deep = 100_000 * scale
@@ -97,6 +111,14 @@ def bombs(scale=1):
              "    queryParameters:\n" + "".join(f"      q{i}: {{type: string, description: parameter {i}}}\n"
                                                for i in range(2000)) +
              "".join(f"/r{i}:\n  get:\n    is: [big]\n" for i in range(2000 * scale))}, MEMORY),
+        Bomb("raml-union-of-unions", "raml", "api.raml", {"api.raml": union_of_unions()},
+             "the example does not conform to its type"),
+        Bomb("raml-wide-type-extended", "raml", "api.raml", {"api.raml": wide_type_extended()}, MEMORY),
+        Bomb("raml-long-parameter-everywhere", "raml", "api.raml", {"api.raml": RAML + "traits:\n  t:\n    description: " +
+             "<<p>>" * 10000 + "\n/r:\n  get:\n    is: [t: {p: " + "x" * 20000 + "}]\n"}, MEMORY),
+        Bomb("raml-text-included-everywhere", "raml", "api.raml", {
+            "doc.md": "".join(f"{i:x} " for i in range(150000)),
+            "api.raml": RAML + "".join(f"/r{i}:\n  description: !include doc.md\n" for i in range(200 * scale))}, MEMORY),
         Bomb("raml-library-diamond", "raml", "api.raml", files, None),
         Bomb("oas-reference-chains", "oas", "api.yaml", {"api.yaml": chain}, None),
     ]
