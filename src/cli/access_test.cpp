@@ -28,7 +28,8 @@ enum class Access {
   kPortalOpen,     // static files and the sign-in page: nobody is refused
   kPortalSession,  // any session; without one, the visitor is sent to the sign-in page
   kPortalRead,     // sessions that may read the asset; to others it does not exist (404)
-  kPortalSignOut,  // any session, with the session's CSRF token
+  kPortalAdmin,    // sessions of the owning organisation's admins; viewers and contributors 403, others 404
+  kPortalForm,     // any session, with the session's CSRF token: without it, 403 and nothing changes
 };
 
 // The policy: "METHOD path pattern", with /exchange/api/v1|v2 left out.
@@ -113,7 +114,7 @@ const std::map<std::string, Access>& Policy() {
       {"GET /exchange/-/static/{file}", Access::kPortalOpen},
       {"GET /exchange/-/login", Access::kPortalOpen},
       {"POST /exchange/-/login", Access::kPortalOpen},
-      {"POST /exchange/-/logout", Access::kPortalSignOut},
+      {"POST /exchange/-/logout", Access::kPortalForm},
       {"GET /exchange/", Access::kPortalSession},
       {"GET /exchange/-/results", Access::kPortalSession},
       {"GET /exchange/{groupId}/{assetId}", Access::kPortalOpen},  // a redirect to the trailing slash
@@ -128,6 +129,9 @@ const std::map<std::string, Access>& Policy() {
       {"GET /exchange/{groupId}/{assetId}/{version}/api/types/{type*}", Access::kPortalRead},
       {"GET /exchange/{groupId}/{assetId}/{version}/dependencies", Access::kPortalRead},
       {"GET /exchange/{groupId}/{assetId}/{version}/compare", Access::kPortalRead},
+      {"POST /exchange/{groupId}/{assetId}/{version}/status", Access::kPortalForm},
+      {"GET /exchange/{groupId}/{assetId}/{version}/delete", Access::kPortalAdmin},
+      {"POST /exchange/{groupId}/{assetId}/{version}/delete", Access::kPortalForm},
   };
   return kPolicy;
 }
@@ -197,13 +201,20 @@ class AccessTest : public ::testing::Test {
     }
     EXPECT_TRUE(signed_out(anonymous)) << what << ": " << anonymous;
     EXPECT_TRUE(signed_out(Status(route, "not-a-token"))) << what;
-    if (access == Access::kPortalSignOut) {
-      EXPECT_EQ(Status(route, tokens_["viewer"]), 403) << what << ": no CSRF token, no sign-out";
+    if (access == Access::kPortalForm) {
+      for (const char* role : {"viewer", "admin"})
+        EXPECT_EQ(Status(route, tokens_[role]), 403) << what << ": no CSRF token, no change (" << role << ")";
       return;
     }
     const int stranger = Status(route, tokens_["stranger"]);
     if (access == Access::kPortalSession) EXPECT_EQ(stranger, 200) << what;
     else EXPECT_EQ(stranger, 404) << what << " answered another organisation " << stranger;
+    if (access == Access::kPortalAdmin) {
+      EXPECT_EQ(Status(route, tokens_["viewer"]), 403) << what;
+      EXPECT_EQ(Status(route, tokens_["contributor"]), 403) << what;
+      EXPECT_FALSE(denied_or_sent_away(Status(route, tokens_["admin"]))) << what;
+      return;
+    }
     for (const char* role : {"viewer", "contributor", "admin"}) {
       const int status = Status(route, tokens_[role]);
       EXPECT_FALSE(denied_or_sent_away(status)) << what << " refused a " << role << ": " << status;
@@ -266,12 +277,12 @@ TEST_F(AccessTest, EveryRouteFollowsThePolicy) {
     if (access <= Access::kManage) EXPECT_FALSE(denied(contributor)) << what << " refused a contributor: " << contributor;
     else EXPECT_EQ(contributor, 403) << what;
   }
-  // Admins last: their deletes remove the fixture, so each one is published again first. (Signing
-  // out revokes the token, so the portal's sign-out is left out here: CheckPortalRoute covers it.)
+  // Admins last: their deletes remove the fixture, so each one is published again first. (The
+  // portal's forms need a CSRF token, and signing out revokes the token: CheckPortalRoute covers them.)
   for (const auto& [route, access] : routes) {
     if (app_->metadata().GetVersion({org_, "fixture", "1.0.0"}).status().kind() == Status::Kind::kNotFound)
       PublishFixture();
-    if (access == Access::kPortalSignOut) continue;
+    if (access == Access::kPortalForm) continue;
     const int admin = Status(*route, tokens_["admin"]);
     EXPECT_FALSE(denied(admin)) << route->method << " " << route->pattern << " refused an admin: " << admin;
   }

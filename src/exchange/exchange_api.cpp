@@ -200,11 +200,7 @@ class Api {
     const auto* status = body.if_contains("status");
     const auto to = status && status->is_string() ? assets::ParseLifecycle(std::string(status->as_string())) : std::nullopt;
     if (!to) return Response::Error(Status::InvalidArgument("INVALID_STATUS", "status must be development, published or deprecated"));
-    // Deprecating, and taking a version back from deprecation, are an administrator's decisions.
-    const bool deprecation = *to == assets::Lifecycle::kDeprecated || version.status == assets::Lifecycle::kDeprecated;
-    const auto action = deprecation ? auth::Action::kDeprecate : auth::Action::kManage;
-    if (Status st = auth::Authorize(principal, version.organization_id, action); !st.ok()) return Response::Error(st);
-    if (Status st = s_.lifecycle.ChangeStatus(version, *to); !st.ok()) return Response::Error(st);
+    if (Status st = ChangeVersionStatus(s_, principal, version, *to); !st.ok()) return Response::Error(st);
     return Response::NoContent();
   }
 
@@ -437,7 +433,7 @@ class Api {
       std::erase_if(versions, [&](const auto& v) { return v.coordinates.version != wanted; });
       if (versions.empty()) return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
     }
-    if (Status st = s_.lifecycle.Delete(versions, type == "soft-delete"); !st.ok()) return Response::Error(st);
+    if (Status st = DeleteVersions(s_, principal, versions, type == "soft-delete"); !st.ok()) return Response::Error(st);
     return Response::NoContent();
   }
 

@@ -73,6 +73,25 @@ Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const
   return version;
 }
 
+auth::Action StatusChangeAction(const assets::AssetVersion& version, assets::Lifecycle to) {
+  const bool deprecation = to == assets::Lifecycle::kDeprecated || version.status == assets::Lifecycle::kDeprecated;
+  return deprecation ? auth::Action::kDeprecate : auth::Action::kManage;
+}
+
+Status ChangeVersionStatus(ExchangeServices& services, const auth::Principal& principal,
+                           const assets::AssetVersion& version, assets::Lifecycle to) {
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version.organization_id, auth::Action::kManage));
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version.organization_id, StatusChangeAction(version, to)));
+  return services.lifecycle.ChangeStatus(version, to);
+}
+
+Status DeleteVersions(ExchangeServices& services, const auth::Principal& principal,
+                      const std::vector<assets::AssetVersion>& versions, bool soft) {
+  if (versions.empty()) return Status::InvalidArgument("BAD_REQUEST", "Nothing to delete");
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kDelete));
+  return services.lifecycle.Delete(versions, soft);
+}
+
 namespace {
 
 // A blob range read from the store, as the server pulls a streamed body.

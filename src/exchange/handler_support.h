@@ -54,6 +54,20 @@ Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& ser
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request);
 
+// Which lifecycle actions a role allows on a version of the organisation: changing the status
+// needs kManage, and deprecating or taking a version back from deprecation kDeprecate (an
+// administrator's decision). The API's PUT .../status and the portal's buttons both ask here.
+auth::Action StatusChangeAction(const assets::AssetVersion& version, assets::Lifecycle to);
+// PUT .../status: authorises the principal for the change, then makes it with the lifecycle's
+// rules (400 INVALID_TRANSITION, 400 DEVELOPMENT_DEPENDENCIES).
+Status ChangeVersionStatus(ExchangeServices& services, const auth::Principal& principal,
+                           const assets::AssetVersion& version, assets::Lifecycle to);
+// DELETE of a version or an asset: `versions` (of one asset, which the principal may read) go if
+// the principal may delete in their organisation and nothing else depends on them (409
+// ASSET_HAS_DEPENDENTS).
+Status DeleteVersions(ExchangeServices& services, const auth::Principal& principal,
+                      const std::vector<assets::AssetVersion>& versions, bool soft);
+
 // Downloads a blob (ETag its SHA-256, Range, If-None-Match): with sendfile from the blob's own
 // file where the store keeps files, streamed from the store otherwise (S3).
 server::Response ServeBlob(ExchangeServices& services, const server::Request& request, const std::string& sha256,

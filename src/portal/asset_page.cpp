@@ -301,6 +301,7 @@ void BeginAssetPage(Html& html, const AssetContext& context, AssetSection sectio
   if (section == AssetSection::kReference) trail.emplace_back("API reference", "");
   if (section == AssetSection::kDependencies) trail.emplace_back("Dependencies", "");
   if (section == AssetSection::kCompare) trail.emplace_back("Compare versions", "");
+  if (section == AssetSection::kDelete) trail.emplace_back("Delete version", "");
   if (section == AssetSection::kOverview) trail.back().second.clear();
   Breadcrumbs(html, trail);
   html.Open("div", {{"class", "with-sidebar"}});
@@ -341,9 +342,11 @@ void EndAssetPage(Html& html) { html.Close("div").Close("div"); }
 
 void RenderOverview(Html& html, const AssetContext& context, const OverviewContent& content) {
   const auto& v = *context.version;
+  RenderOutcome(html, content.outcome);
   if (!v.description.empty()) html.Element("p", {{"class", "lead"}}, v.description);
   if (content.graph) DependencyWarnings(html, *content.graph);
   Facts(html, context);
+  RenderManageControls(html, v, content.controls);
   if (!content.home.str().empty()) {
     html.Element("h2", {{"id", "documentation"}}, "Documentation");
     auto doc = html.Tag("div", {{"class", "doc"}});

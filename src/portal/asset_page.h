@@ -13,12 +13,13 @@
 
 #include "portal/catalogue.h"
 #include "portal/html.h"
+#include "portal/manage_page.h"
 #include "portal/search_page.h"
 #include "storage/metadata_store.h"
 
 namespace agora::portal {
 
-enum class AssetSection { kOverview, kPage, kReference, kDependencies, kCompare };
+enum class AssetSection { kOverview, kPage, kReference, kDependencies, kCompare, kDelete };
 
 // What every page of one asset version shows around its content.
 struct AssetContext {
@@ -37,6 +38,8 @@ struct OverviewContent {
   SafeHtml home;              // the rendered home page, if the asset has documentation
   const DependencyGraph* graph = nullptr;
   std::string base_url;       // for the usage snippets: "https://exchange.example.com"
+  ManageControls controls;    // what the visitor may do to the version (none for viewers)
+  ActionOutcome outcome;      // how the action that led here went
 };
 void RenderOverview(Html& html, const AssetContext& context, const OverviewContent& content);
 

@@ -25,6 +25,8 @@ std::string PageUrl(const assets::Coordinates& c, const std::string& page) {
 std::string ReferenceUrl(const assets::Coordinates& c) { return VersionUrl(c) + "api/"; }
 
 std::string DependenciesUrl(const assets::Coordinates& c) { return VersionUrl(c) + "dependencies"; }
+std::string StatusUrl(const assets::Coordinates& c) { return VersionUrl(c) + "status"; }
+std::string DeleteUrl(const assets::Coordinates& c) { return VersionUrl(c) + "delete"; }
 std::string CompareUrl(const assets::Coordinates& c, const std::string& base) {
   return VersionUrl(c) + "compare" + (base.empty() ? "" : "?base=" + UrlEncode(base));
 }

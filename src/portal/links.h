@@ -17,6 +17,9 @@ std::string VersionUrl(const assets::Coordinates& coordinates);
 std::string PageUrl(const assets::Coordinates& coordinates, const std::string& page);
 std::string ReferenceUrl(const assets::Coordinates& coordinates);
 std::string DependenciesUrl(const assets::Coordinates& coordinates);
+// Where a version's lifecycle form posts, and its delete page (GET: confirm; POST: delete).
+std::string StatusUrl(const assets::Coordinates& coordinates);
+std::string DeleteUrl(const assets::Coordinates& coordinates);
 // The compare page of a version against `base` (empty: the default base, the previous version).
 std::string CompareUrl(const assets::Coordinates& coordinates, const std::string& base);
 // The portal's download of one of the version's files.

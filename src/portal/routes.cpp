@@ -16,6 +16,7 @@
 #include "portal/compare_page.h"
 #include "portal/dependency_graph.h"
 #include "portal/links.h"
+#include "portal/manage_page.h"
 #include "portal/markdown.h"
 #include "portal/page.h"
 #include "portal/portal.h"
@@ -120,10 +121,8 @@ class Portal {
       response.SetHeader("Set-Cookie", sessions_.ClearCookie(request));
       return response;
     }
-    auto fields = FormFields(request);
+    auto fields = CheckedForm(request, *session);
     if (!fields.ok()) return ErrorPage(fields.status(), &*session);
-    if (!Sessions::SameOrigin(request) || !sessions_.CheckCsrf(*session, (*fields)["csrf"]))
-      return ErrorPage(Status::Forbidden("This form has expired: reload the page and try again"), &*session);
     auto cookie = sessions_.SignOut(request, *session);
     if (!cookie.ok()) return ErrorPage(cookie.status(), &*session);
     Response response = Redirect("/exchange/-/login");
@@ -299,6 +298,45 @@ class Portal {
     });
   }
 
+  // POST .../{version}/status: promote, deprecate or undeprecate, as PUT .../status does.
+  Response ChangeStatus(Request& request) {
+    return WithForm(request, [&](const Session& session, std::map<std::string, std::string>& fields) -> Response {
+      const auto to = assets::ParseLifecycle(fields["status"]);
+      if (!to || *to == assets::Lifecycle::kDevelopment)
+        return ErrorPage(Status::InvalidArgument("INVALID_STATUS", "status must be published or deprecated"), &session);
+      const std::string version = request.Param("version");
+      AGORA_ASSIGN_OR_RETURN_PAGE(
+          AssetView view, catalogue_.Asset(session.principal, request.Param("groupId"), request.Param("assetId"), version),
+          session);
+      const assets::Lifecycle from = view.shown->status;
+      const Status changed = exchange::ChangeVersionStatus(s_, session.principal, *view.shown, *to);
+      if (!changed.ok()) {
+        const StatusChange change = DescribeStatusChange(from, *to);
+        return Overview(request, version, {"", std::string(change.doing) + " version " + version, changed});
+      }
+      const char* done = from == assets::Lifecycle::kDevelopment ? "published"
+                         : *to == assets::Lifecycle::kDeprecated ? "deprecated"
+                                                                 : "undeprecated";
+      return Redirect(VersionUrl(view.shown->coordinates) + "?done=" + done);
+    });
+  }
+
+  // GET .../{version}/delete: what depends on the version, then the button (for those who may delete).
+  Response DeletePage(Request& request) { return DeleteConfirmation(request, {}); }
+
+  // POST .../{version}/delete: a soft delete, as DELETE .../{version} does by default.
+  Response DeleteVersion(Request& request) {
+    return WithForm(request, [&](const Session& session, std::map<std::string, std::string>&) -> Response {
+      const std::string group = request.Param("groupId"), asset = request.Param("assetId");
+      const std::string version = request.Param("version");
+      AGORA_ASSIGN_OR_RETURN_PAGE(AssetView view, catalogue_.Asset(session.principal, group, asset, version), session);
+      const Status deleted = exchange::DeleteVersions(s_, session.principal, {*view.shown}, /*soft=*/true);
+      if (!deleted.ok()) return DeleteConfirmation(request, {"", "Deleting version " + version, deleted});
+      if (!catalogue_.Asset(session.principal, group, asset, "").ok()) return Redirect("/exchange/");
+      return Redirect(AssetUrl(group, asset) + "?deleted=" + UrlEncode(version));
+    });
+  }
+
   Response Dependencies(Request& request) {
     return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
       AGORA_ASSIGN_OR_RETURN_PAGE(DependencyGraph graph, catalogue_.Dependencies(session.principal, *context.version),
@@ -373,10 +411,60 @@ class Portal {
     });
   }
 
-  Response Overview(Request& request, const std::string& version) {
+  // A state-changing form's fields, when it came from the portal's own page with the session's
+  // CSRF token; otherwise 403 and nothing changes.
+  Result<std::map<std::string, std::string>> CheckedForm(Request& request, const Session& session) {
+    AGORA_ASSIGN_OR_RETURN(auto fields, FormFields(request));
+    if (!Sessions::SameOrigin(request) || !sessions_.CheckCsrf(session, fields["csrf"]))
+      return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and "
+                               "try again. Nothing was changed.");
+    return fields;
+  }
+
+  // Runs `action` for a signed-in visitor's checked form (CheckedForm); without a session, the
+  // visitor signs in and comes back to the version's page, not to the form's address.
+  template <typename Action>
+  Response WithForm(Request& request, Action action) {
+    auto session = sessions_.FromRequest(request);
+    if (!session.ok()) {
+      if (session.status().kind() != Status::Kind::kUnauthorized) return ErrorPage(session.status(), nullptr);
+      return Redirect("/exchange/-/login?next=" + UrlEncode(VersionUrl(exchange::CoordinatesOf(request))));
+    }
+    auto fields = CheckedForm(request, *session);
+    if (!fields.ok()) return ErrorPage(fields.status(), &*session);
+    return action(*session, *fields);
+  }
+
+  Response DeleteConfirmation(Request& request, const ActionOutcome& outcome) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
+      const ManageControls controls = ControlsFor(session.principal, *context.version, session.csrf_token);
+      if (!controls.may_delete)
+        return ErrorPage(auth::Authorize(session.principal, context.version->organization_id, auth::Action::kDelete),
+                         &session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(auto dependents, s_.metadata.ListDependents(context.version->coordinates), session);
+      Html html;
+      BeginPage(html, {"Delete version " + context.version->coordinates.version + " · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kDelete);
+      RenderOutcome(html, outcome);
+      RenderDeletePage(html, *context.version, dependents, controls);
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(outcome.refused.empty() ? 200 : outcome.refusal.http_status(), html.Take());
+    });
+  }
+
+  // The version's overview; after a refused action, with the refusal (and its status code).
+  Response Overview(Request& request, const std::string& version, const ActionOutcome& outcome = {}) {
     return WithAsset(request, version, [&](const Session& session, AssetContext& context) {
       OverviewContent content;
       content.base_url = exchange::BaseUrl(s_, request);
+      content.controls = ControlsFor(session.principal, *context.version, session.csrf_token);
+      content.outcome = outcome;
+      if (outcome.refused.empty()) {
+        content.outcome.notice = DoneNotice(request.Query("done").value_or(""), *context.version);
+        if (const auto deleted = request.Query("deleted"))
+          content.outcome.notice = DeletedNotice(*deleted, context.view->versions);
+      }
       if (!context.pages.empty()) {
         const std::string home = context.pages.front().path;
         AGORA_ASSIGN_OR_RETURN_PAGE(std::string markdown, s_.portal.PageContent(*context.version, false, home), session);
@@ -393,7 +481,7 @@ class Portal {
       RenderOverview(html, context, content);
       EndAssetPage(html);
       EndPage(html);
-      return HtmlResponse(200, html.Take());
+      return HtmlResponse(outcome.refused.empty() ? 200 : outcome.refusal.http_status(), html.Take());
     });
   }
 
@@ -476,6 +564,9 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   router.Add("GET", version + "/api/types/{type*}", bind(&Portal::DataType));
   router.Add("GET", version + "/dependencies", bind(&Portal::Dependencies));
   router.Add("GET", version + "/compare", bind(&Portal::Compare));
+  router.Add("POST", version + "/status", bind(&Portal::ChangeStatus));
+  router.Add("GET", version + "/delete", bind(&Portal::DeletePage));
+  router.Add("POST", version + "/delete", bind(&Portal::DeleteVersion));
 }
 
 }  // namespace agora::portal

@@ -1,8 +1,9 @@
 """The web portal over plain HTTP, as a browser's requests reach it: GET / sends browsers to the
 portal while API clients keep their JSON, sign-in and sign-out with the session cookie (its
 flags, over HTTP and HTTPS, the CSRF check, cross-site posts, open redirects), the static files'
-caching, the security headers, and the Exchange API's routes keeping precedence. The pages
-themselves are tested in Chromium (tests/portal)."""
+caching, the security headers, and the Exchange API's routes keeping precedence; the management
+forms (lifecycle, delete) refuse forged posts, other roles and the API's rules, changing nothing.
+The pages themselves are tested in Chromium (tests/portal)."""
 import http.client
 import shutil
 import ssl
@@ -173,6 +174,99 @@ class PortalHttpTest(AgoraTestCase):
             page = self.page("/exchange/?" + query, cookie)
             self.assertEqual(page.status, 200, query)
             self.assertNotIn(b"<script>", page.body.split(b"</head>", 1)[1], query)
+
+
+class PortalManagementHttpTest(AgoraTestCase):
+    """The lifecycle and delete forms: a post without the session's CSRF token or from another
+    site, a viewer's post, and a promotion the API's rules forbid are refused with a clear page
+    and change nothing; the API sees exactly what the forms did."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for username, role in (("owner", "admin"), ("reader", "viewer")):
+            cls.server.admin("create-user", "--org", cls.org, "--username", username, "--password-stdin", "--role", role,
+                             stdin="correct horse\n")
+        for asset, fields in (("base", ["status=development"]),
+                              ("user", ["status=development", f"dependencies={cls.org}:base:1.0.0"])):
+            status, body = cls.server.publish(cls.org, asset, "1.0.0", [f"name={asset.title()}", "type=custom", *fields])
+            if status != 201:
+                raise AssertionError(f"publishing {asset}: {status} {body[:400]!r}")
+
+    def signed_in(self, username):
+        cookie = self.server.portal_cookie(username, "correct horse")
+        page = self.server.request("GET", f"/exchange/{self.org}/base/1.0.0/", headers={"Cookie": cookie}, token=None)
+        self.assertEqual(page.status, 200)
+        return cookie, page.body.decode().split('name="csrf" value="', 1)[1].split('"', 1)[0], page.body.decode()
+
+    def post(self, path, cookie, headers=None, **fields):
+        return self.server.request("POST", f"/exchange/{self.org}/{path}", form(**fields),
+                                   {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                                    "Origin": self.server.base, **(headers or {})}, token=None)
+
+    def status_of(self, asset):
+        return self.server.asset(self.org, asset, "1.0.0").json()["status"]
+
+    def test_forged_posts_are_refused_and_change_nothing(self):
+        cookie, csrf, page = self.signed_in("owner")
+        self.assertIn(f'action="/exchange/{self.org}/base/1.0.0/status"', page, "an admin sees the lifecycle form")
+        forged = ({}, {"csrf": "0" * 64}, {"csrf": csrf, "headers": {"Origin": "http://evil.example"}},
+                  {"csrf": csrf, "headers": {"Sec-Fetch-Site": "cross-site"}})
+        for path, fields in (("base/1.0.0/status", {"status": "published"}), ("base/1.0.0/delete", {})):
+            for attempt in forged:
+                attempt = dict(attempt)
+                headers = attempt.pop("headers", None)
+                refused = self.post(path, cookie, headers, **fields, **attempt)
+                self.assertEqual(refused.status, 403, (path, attempt, headers))
+                self.assertIn(b"Nothing was changed", refused.body)
+                self.assertEqual(self.status_of("base"), "development", (path, attempt, headers))
+        anonymous = self.server.request("POST", f"/exchange/{self.org}/base/1.0.0/status", form(status="published"),
+                                        {"Content-Type": "application/x-www-form-urlencoded"}, token=None)
+        self.assertEqual(anonymous.status, 303)
+        self.assertEqual(anonymous.header("Location"),
+                         "/exchange/-/login?next=" + urllib.parse.quote(f"/exchange/{self.org}/base/1.0.0/", safe=""))
+        self.assertEqual(self.status_of("base"), "development")
+
+    def test_viewers_see_no_controls_and_their_posts_are_refused_by_role(self):
+        cookie, csrf, page = self.signed_in("reader")
+        self.assertNotIn("Manage this version", page)
+        self.assertNotIn("/status\"", page)
+        self.assertNotIn("/delete\"", page)
+        refused = self.post("base/1.0.0/status", cookie, csrf=csrf, status="published")
+        self.assertEqual(refused.status, 403)
+        self.assertIn(b'role="alert"', refused.body)
+        self.assertIn(b"may not manage", refused.body, "the API's own refusal")
+        self.assertIn(b"only administrators may deprecate", refused.body, "and the rule behind it")
+        self.assertEqual(self.status_of("base"), "development")
+        self.assertEqual(self.post("base/1.0.0/delete", cookie, csrf=csrf).status, 403)
+        self.assertEqual(self.server.request("GET", f"/exchange/{self.org}/base/1.0.0/delete",
+                                             headers={"Cookie": cookie}, token=None).status, 403)
+        self.assertEqual(self.server.asset(self.org, "base", "1.0.0").status, 200, "still there")
+
+    def test_the_apis_rules_are_explained_when_an_action_is_refused(self):
+        cookie, csrf, _ = self.signed_in("owner")
+        refused = self.post("user/1.0.0/status", cookie, csrf=csrf, status="published")
+        self.assertEqual(refused.status, 400)
+        body = refused.body.decode()
+        self.assertIn('role="alert"', body)
+        self.assertIn("Promoting version 1.0.0 was refused.", body)
+        self.assertIn(f"development versions: {self.org}:base:1.0.0", body, "the API's message names the dependency")
+        self.assertIn("promote those dependencies first", body)
+        self.assertEqual(self.status_of("user"), "development")
+        # The dependency cannot be deleted either while the other version depends on it.
+        confirm = self.server.request("GET", f"/exchange/{self.org}/base/1.0.0/delete", headers={"Cookie": cookie},
+                                      token=None)
+        self.assertEqual(confirm.status, 200)
+        self.assertIn(f"{self.org}:user:1.0.0", confirm.body.decode())
+        self.assertNotIn(b'<button type="submit" class="danger"', confirm.body)
+        refused = self.post("base/1.0.0/delete", cookie, csrf=csrf)
+        self.assertEqual(refused.status, 409)
+        self.assertIn(b"Deleting version 1.0.0 was refused.", refused.body)
+        self.assertEqual(self.server.asset(self.org, "base", "1.0.0").status, 200, "still there")
+        for bad in ("development", "", "retired"):
+            self.assertEqual(self.post("base/1.0.0/status", cookie, csrf=csrf, status=bad).status, 400, bad)
+        self.assertEqual(self.post("nothing/1.0.0/status", cookie, csrf=csrf, status="published").status, 404)
+        self.assertEqual(self.status_of("base"), "development")
 
 
 class PortalHttpsTest(unittest.TestCase):

@@ -1,13 +1,15 @@
 // The catalogue the browser tests read: two organisations (Acme with a business group, and
-// Globex), a newcomer who may read Acme's, an outsider of Globex, and assets of every kind the
-// portal renders: a RAML API in three versions with documentation, categories, custom fields and
-// dependencies (one deprecated, one in development), an OAS API in the business group, a WSDL
-// API, a custom asset that depends on the RAML API, and one asset whose every field is hostile.
+// Globex), a newcomer who may read Acme's, a curator who administers it, an outsider of Globex,
+// and assets of every kind the portal renders: a RAML API in three versions with documentation,
+// categories, custom fields and dependencies (one deprecated, one in development), an OAS API in
+// the business group, a WSDL API, a custom asset that depends on the RAML API, and one asset
+// whose every field is hostile.
 "use strict";
 const { corpusFile } = require("./harness");
 
 const NEWCOMER = { username: "newcomer", password: "correct horse battery" };
 const OUTSIDER = { username: "outsider", password: "another staple" };
+const CURATOR = { username: "curator", password: "looks after things" };
 
 const ORDERS_RAML = `#%RAML 1.0
 title: Customer Orders API
@@ -139,6 +141,7 @@ async function seed(agora) {
   const globex = agora.createOrg("Globex");
   const globexToken = agora.createToken(globex, "admin");
   agora.createUser(acme, NEWCOMER.username, NEWCOMER.password, "viewer");
+  agora.createUser(acme, CURATOR.username, CURATOR.password, "admin");
   agora.createUser(globex, OUTSIDER.username, OUTSIDER.password, "viewer");
 
   for (const [kind, body] of [
@@ -214,4 +217,4 @@ async function seed(agora) {
   return { acme, payments, globex, ordersRaml: ORDERS_RAML };
 }
 
-module.exports = { seed, NEWCOMER, OUTSIDER };
+module.exports = { seed, NEWCOMER, OUTSIDER, CURATOR };

@@ -1,4 +1,5 @@
-// What users feel of the portal, checked in Chromium on every page template: accessibility
+// What users feel of the portal, checked in Chromium on every page template and form (the
+// management forms as an administrator sees them, and a refused action's alert): accessibility
 // (axe-core, WCAG 2.1 A and AA, in light and dark colour schemes, with a screenshot of each), the
 // security headers, page weight on a cold load, no request to any host but agora, and hostile
 // input rendered inert.
@@ -9,19 +10,22 @@ const path = require("node:path");
 const { describe, it, before, after } = require("node:test");
 const { AxeBuilder } = require("@axe-core/playwright");
 const { Agora, launchBrowser, offlineContext, signIn } = require("./harness");
-const { seed, NEWCOMER } = require("./catalogue");
+const { seed, NEWCOMER, CURATOR } = require("./catalogue");
 
 const SCREENSHOTS = process.env.PORTAL_SCREENSHOTS || path.join(__dirname, "screenshots");
-let agora, browser, catalogue, session;
+let agora, browser, catalogue, session, curatorSession;
 
 before(async () => {
   agora = await new Agora().start();
   catalogue = await seed(agora);
   browser = await launchBrowser();
-  const context = await offlineContext(browser, agora);
-  await signIn(await context.newPage(), NEWCOMER.username, NEWCOMER.password);
-  session = await context.storageState();
-  await context.close();
+  for (const user of [NEWCOMER, CURATOR]) {
+    const context = await offlineContext(browser, agora);
+    await signIn(await context.newPage(), user.username, user.password);
+    if (user === NEWCOMER) session = await context.storageState();
+    else curatorSession = await context.storageState();
+    await context.close();
+  }
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
@@ -45,14 +49,25 @@ function templates() {
     dependencies: { path: `${orders}/2.0.0/dependencies` },
     compare: { path: `${orders}/2.0.0/compare` },
     "not-found": { path: `/exchange/${catalogue.acme}/no-such-asset/`, status: 404 },
+    // An administrator's forms: the lifecycle buttons, the delete page with dependents and with
+    // its button, and the alert of a refused promotion (its dependency is still in development).
+    "asset-managed": { path: `${orders}/2.0.0/`, as: "curator" },
+    "delete-with-dependents": { path: `${orders}/2.0.0/delete`, as: "curator" },
+    "delete-confirm": { path: `/exchange/${catalogue.acme}/customer-soap-service/1.0.0/delete`, as: "curator" },
+    "action-refused": { path: `/exchange/${catalogue.acme}/order-reports/1.0.0/`, as: "curator",
+      submit: "Promote to stable", status: 400 },
   };
 }
 
 async function open(template, colorScheme = "light") {
-  const context = await offlineContext(browser, agora,
-    { colorScheme, storageState: template.signedIn === false ? undefined : session, viewport: { width: 1280, height: 900 } });
+  const storageState = template.signedIn === false ? undefined : template.as === "curator" ? curatorSession : session;
+  const context = await offlineContext(browser, agora, { colorScheme, storageState, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  const response = await page.goto(template.path);
+  let response = await page.goto(template.path);
+  if (template.submit) {
+    [response] = await Promise.all([page.waitForNavigation(),
+      page.getByRole("button", { name: template.submit }).click()]);
+  }
   assert.equal(response.status(), template.status || 200, template.path);
   return { context, page, response };
 }

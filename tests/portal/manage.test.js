@@ -1,0 +1,147 @@
+// Looking after assets in the portal, in Chromium: an administrator promotes a development version
+// (after being told why its dependent cannot be promoted first), deprecates and undeprecates a
+// version by keyboard, is shown why a version with dependents cannot be deleted, and deletes a
+// leaf; a viewer sees no management control and a forged post is refused. After each step the
+// test checks agora's state through the Exchange API, not only the page.
+"use strict";
+const assert = require("node:assert/strict");
+const { describe, it, before, after } = require("node:test");
+const { Agora, launchBrowser, offlineContext, signIn } = require("./harness");
+const { seed, NEWCOMER, CURATOR } = require("./catalogue");
+
+let agora, browser, catalogue;
+
+before(async () => {
+  agora = await new Agora().start();
+  catalogue = await seed(agora);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (agora) await agora.stop();
+});
+
+const versionPath = (asset, version) => `/exchange/${catalogue.acme}/${asset}/${version}/`;
+
+async function apiStatus(asset, version) {
+  const r = await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/${asset}/${version}`);
+  return r.status === 200 ? r.json().status : r.status;
+}
+
+// Clicks a button that submits a form and waits for the page it leads to.
+async function submit(page, button) {
+  const [response] = await Promise.all([page.waitForNavigation(), button.click()]);
+  return response;
+}
+
+async function signedIn(user) {
+  const context = await offlineContext(browser, agora);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signIn(page, user.username, user.password);
+  return { context, page, errors };
+}
+
+describe("an administrator", () => {
+  it("promotes, deprecates, undeprecates and deletes, and is told why when the API refuses", async () => {
+    const { context, page, errors } = await signedIn(CURATOR);
+    const manage = page.getByRole("region", { name: "Manage this version" });
+
+    // Order reports depends on a library still in development: promoting it first is refused.
+    await page.goto(versionPath("order-reports", "1.0.0"));
+    const refused = await submit(page, manage.getByRole("button", { name: "Promote to stable" }));
+    assert.equal(refused.status(), 400);
+    const alert = await page.getByRole("alert").textContent();
+    assert.match(alert, /Promoting version 1\.0\.0 was refused/);
+    assert.match(alert, new RegExp(`${catalogue.acme}:customer-library:0\\.9\\.0`), "the API names the dependency");
+    assert.match(alert, /promote those dependencies first/, "and the rule is explained");
+    assert.equal(await apiStatus("order-reports", "1.0.0"), "development", "a refusal changes nothing");
+
+    // So the library goes first, then the reports.
+    await page.goto(versionPath("customer-library", "0.9.0"));
+    await submit(page, manage.getByRole("button", { name: "Promote to stable" }));
+    assert.equal(await page.getByRole("status").filter({ hasText: "now stable" }).textContent(), "Version 0.9.0 is now stable.");
+    assert.equal(await apiStatus("customer-library", "0.9.0"), "published");
+    await page.goto(versionPath("order-reports", "1.0.0"));
+    await submit(page, manage.getByRole("button", { name: "Promote to stable" }));
+    assert.equal(await apiStatus("order-reports", "1.0.0"), "published");
+
+    // Deprecate and undeprecate, by keyboard.
+    await page.goto(versionPath("order-data-types", "1.0.0"));
+    await manage.getByRole("button", { name: "Deprecate", exact: true }).focus();
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(await page.getByRole("status").filter({ hasText: "deprecated" }).textContent(), /now deprecated/);
+    assert.equal(await apiStatus("order-data-types", "1.0.0"), "deprecated");
+    assert.equal(await manage.getByRole("button", { name: "Deprecate", exact: true }).count(), 0);
+    await manage.getByRole("button", { name: "Undeprecate" }).focus();
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.equal(await apiStatus("order-data-types", "1.0.0"), "published");
+
+    // A version others depend on: its dependents are listed, with why it cannot go.
+    await page.goto(versionPath("customer-orders-api", "2.0.0"));
+    await manage.getByRole("link", { name: "Delete version 2.0.0…" }).click();
+    await page.getByRole("heading", { level: 1, name: "Delete version 2.0.0" }).waitFor();
+    assert.deepEqual(await page.getByRole("list", { name: "What depends on it" }).getByRole("link").allTextContents(),
+      [`${catalogue.acme}:order-reports:1.0.0`]);
+    assert.match(await page.locator(".warnings").textContent(), /cannot be deleted.*delete those versions first/s);
+    assert.equal(await page.getByRole("button", { name: /Delete version/ }).count(), 0, "no delete button");
+    assert.equal(await apiStatus("customer-orders-api", "2.0.0"), "published");
+
+    // A leaf goes, and the asset's page says so.
+    await page.goto(versionPath("customer-orders-api", "1.0.0"));
+    await manage.getByRole("link", { name: "Delete version 1.0.0…" }).click();
+    assert.ok(await page.getByText("No asset depends on this version.").isVisible());
+    await submit(page, page.getByRole("button", { name: "Delete version 1.0.0" }));
+    assert.equal(new URL(page.url()).pathname, `/exchange/${catalogue.acme}/customer-orders-api/`);
+    assert.equal(await page.getByRole("status").filter({ hasText: "deleted" }).textContent(), "Version 1.0.0 was deleted.");
+    assert.equal(await page.getByRole("navigation", { name: "Versions" }).getByRole("link", { name: "1.0.0" }).count(), 0);
+    assert.equal(await apiStatus("customer-orders-api", "1.0.0"), 404, "the API no longer has it");
+    assert.equal(await apiStatus("customer-orders-api", "1.1.0"), "published", "its other versions stay");
+
+    assert.deepEqual(context.foreign, [], "no request to any host but agora");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("a viewer", () => {
+  it("sees no management control, and a forged post changes nothing", async () => {
+    const { context, page } = await signedIn(NEWCOMER);
+    await page.goto(versionPath("customer-soap-service", "1.0.0"));
+    assert.equal(await page.getByRole("region", { name: "Manage this version" }).count(), 0);
+    assert.equal(await page.locator("form[action$='/status'], form[action$='/delete'], a[href$='/delete']").count(), 0);
+
+    // A form another page could have made, without the session's CSRF token.
+    const forge = (fields) => page.evaluate(({ action, fields }) => {
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = action;
+      for (const [name, value] of Object.entries(fields)) {
+        const input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+      form.submit();
+    }, { action: `${versionPath("customer-soap-service", "1.0.0")}status`, fields });
+    let [response] = await Promise.all([page.waitForNavigation(), forge({ status: "deprecated" })]);
+    assert.equal(response.status(), 403);
+    assert.match(await page.locator("main").textContent(), /Nothing was changed/);
+    assert.equal(await apiStatus("customer-soap-service", "1.0.0"), "published");
+
+    // With the viewer's own token the form is genuine, and the API's role check refuses it.
+    await page.goto(versionPath("customer-soap-service", "1.0.0"));
+    const csrf = await page.locator("input[name=csrf]").first().inputValue();
+    [response] = await Promise.all([page.waitForNavigation(), forge({ status: "deprecated", csrf })]);
+    assert.equal(response.status(), 403);
+    assert.match(await page.getByRole("alert").textContent(), /Deprecating version 1\.0\.0 was refused.*may not/s);
+    assert.equal(await apiStatus("customer-soap-service", "1.0.0"), "published");
+    assert.equal((await page.goto(`${versionPath("customer-soap-service", "1.0.0")}delete`)).status(), 403);
+    assert.deepEqual(context.foreign, []);
+    await context.close();
+  });
+});
