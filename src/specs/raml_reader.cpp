@@ -244,7 +244,10 @@ class RamlReader {
       if (!key.empty() && key.back() == '?') key.pop_back();
       if (keys.count(key) || !AnnotationName(key).empty() || key.find("<<") != std::string::npos) continue;
       if (!trait && IsMethod(key, v08())) {
-        if (pair.value.is_mapping()) CheckTemplateResponses(pair.value);
+        if (pair.value.is_mapping()) {
+          CheckTemplateResponses(pair.value);
+          CheckTemplateSchemas(pair.value);
+        }
         continue;
       }
       if (!trait && !key.empty() && key.front() == '/') {
@@ -253,7 +256,30 @@ class RamlReader {
       }
       context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of a " + (trait ? "trait" : "resource type"));
     }
-    if (trait) CheckTemplateResponses(node);
+    if (trait) {
+      CheckTemplateResponses(node);
+      CheckTemplateSchemas(node);
+    }
+  }
+
+  // A template's bodies are typed where it is applied (its <<parameters>> are known there), but a
+  // JSON Schema or XSD file it includes is complete as written: its references are checked here,
+  // even when nothing applies the template.
+  void CheckTemplateSchemas(const RamlNode& method) {
+    auto check_body = [&](const RamlNode* body) {
+      if (!body || !body->is_mapping()) return;
+      auto check = [&](const RamlNode& declaration) {
+        if (!declaration.is_mapping()) return;
+        for (const char* key : {"type", "schema"})
+          if (const RamlNode* text = declaration.Find(key); text && text->text) types_->CheckSchema(*text);
+      };
+      check(*body);
+      for (const auto& pair : body->pairs) check(pair.value);
+    };
+    check_body(method.Find("body"));
+    if (const RamlNode* responses = method.Find("responses"); responses && responses->is_mapping())
+      for (const auto& pair : responses->pairs)
+        if (pair.value.is_mapping()) check_body(pair.value.Find("body"));
   }
 
   void CheckTemplateResponses(const RamlNode& method) {

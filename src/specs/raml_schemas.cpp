@@ -38,15 +38,42 @@ bool StartsWith(const std::string& text, char c) {
   return first != std::string::npos && text[first] == c;
 }
 
-valijson::SchemaParser::Version DraftOf(const json::value& schema, bool& json_schema_2020) {
+// The drafts to read `schema` in, in order: the one its `$schema` names, or, when it names none,
+// draft 4 and then draft 3 (RAML 0.8's schemas are often draft 3 without saying so:
+// `"required": true` on a property).
+std::vector<valijson::SchemaParser::Version> DraftsOf(const json::value& schema, bool& json_schema_2020) {
   json_schema_2020 = false;
   const json::value* declared = schema.is_object() ? schema.as_object().if_contains("$schema") : nullptr;
   const std::string name = declared && declared->is_string() ? std::string(declared->as_string()) : "";
-  if (name.find("draft-03") != std::string::npos) return valijson::SchemaParser::kDraft3;
+  if (name.find("draft-03") != std::string::npos) return {valijson::SchemaParser::kDraft3};
   if (name.find("draft-06") != std::string::npos || name.find("draft-07") != std::string::npos)
-    return valijson::SchemaParser::kDraft7;
+    return {valijson::SchemaParser::kDraft7};
   json_schema_2020 = name.find("2019-09") != std::string::npos || name.find("2020-12") != std::string::npos;
-  return json_schema_2020 ? valijson::SchemaParser::kDraft7 : valijson::SchemaParser::kDraft4;
+  if (json_schema_2020) return {valijson::SchemaParser::kDraft7};
+  if (name.empty()) return {valijson::SchemaParser::kDraft4, valijson::SchemaParser::kDraft3};
+  return {valijson::SchemaParser::kDraft4};
+}
+
+// Draft 3's boolean `required` says whether a property must be present; written anywhere else (the
+// schema's root, an array's items, as many RAML 0.8 schemas do) it means nothing, but valijson
+// refuses the whole schema for it.
+void DropRequiredOutsideProperties(json::value& node, bool property) {
+  if (node.is_array()) {
+    for (auto& item : node.as_array()) DropRequiredOutsideProperties(item, false);
+    return;
+  }
+  if (!node.is_object()) return;
+  json::object& object = node.as_object();
+  if (const auto* required = object.if_contains("required"); required && required->is_bool() && !property)
+    object.erase("required");
+  for (auto& [key, value] : object) {
+    if (key == "enum" || key == "default" || key == "example" || key == "examples") continue;
+    if (key == "properties" && value.is_object()) {
+      for (auto& [name, member] : value.as_object()) DropRequiredOutsideProperties(member, true);
+    } else {
+      DropRequiredOutsideProperties(value, false);
+    }
+  }
 }
 
 // Gathers a JSON schema and the archive files its references name into one document: each file
@@ -224,7 +251,7 @@ uint64_t LargestOccurs(const std::string& xsd) {
 
 struct ExternalSchemas::JsonSchema {
   json::value document;
-  valijson::Schema schema;
+  std::unique_ptr<valijson::Schema> schema;  // a failed reading leaves a Schema half built: one per draft tried
 };
 
 struct ExternalSchemas::XmlSchema {
@@ -259,7 +286,7 @@ void ExternalSchemas::CompileJson(const RamlNode& schema, Compiled& compiled) {
   json::value parsed = json::parse(schema.scalar, error);
   if (error) return;  // the type system reports it
   bool json_schema_2020 = false;
-  const auto draft = DraftOf(parsed, json_schema_2020);
+  const auto drafts = DraftsOf(parsed, json_schema_2020);
   const std::string file = schema.included_file.empty() ? loader_.files()[schema.file] : schema.included_file;
   std::optional<json::value> gathered = SchemaGatherer(loader_, schema).Gather(std::move(parsed), file);
   if (!gathered) return;
@@ -267,6 +294,7 @@ void ExternalSchemas::CompileJson(const RamlNode& schema, Compiled& compiled) {
   if (const std::string why = SchemaGraph(*gathered).Unusable(""); !why.empty()) return unchecked(why);
   auto usable = std::make_unique<JsonSchema>();
   usable->document = std::move(*gathered);
+  if (drafts.back() == valijson::SchemaParser::kDraft3) DropRequiredOutsideProperties(usable->document, false);
   PrepareForValijson(usable->document, json_schema_2020);
   // Only draft 4's meta-schema, embedded, is ever fetched (schemas that describe schemas use it).
   auto fetch = [](const std::string& uri) -> const json::value* {
@@ -274,13 +302,18 @@ void ExternalSchemas::CompileJson(const RamlNode& schema, Compiled& compiled) {
     return new json::value(json::parse(JsonSchemaDraft04Text()));
   };
   auto free = [](const json::value* document) { delete document; };
-  try {
-    PreparedSchemaParser(draft).populateSchema(valijson::adapters::BoostJsonAdapter(usable->document), usable->schema,
-                                               fetch, free);
-  } catch (const std::exception& e) {
-    return unchecked(e.what());
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    try {
+      auto schema_of_draft = std::make_unique<valijson::Schema>();
+      PreparedSchemaParser(drafts[i]).populateSchema(valijson::adapters::BoostJsonAdapter(usable->document),
+                                                     *schema_of_draft, fetch, free);
+      usable->schema = std::move(schema_of_draft);
+      compiled.json = std::move(usable);
+      return;
+    } catch (const std::exception& e) {
+      if (i + 1 == drafts.size()) return unchecked(e.what());
+    }
   }
-  compiled.json = std::move(usable);
 }
 
 void ExternalSchemas::CompileXml(const RamlNode& schema, Compiled& compiled) {
@@ -319,9 +352,9 @@ std::string ExternalSchemas::JsonMismatch(const JsonSchema& schema, const RamlNo
   const json::value instance = YamlToJson(parsed.root);
   const valijson::adapters::BoostJsonAdapter adapter(instance);
   valijson::Validator validator;
-  if (validator.validate(schema.schema, adapter, nullptr)) return "";
+  if (validator.validate(*schema.schema, adapter, nullptr)) return "";
   valijson::ValidationResults results;
-  validator.validate(schema.schema, adapter, &results);
+  validator.validate(*schema.schema, adapter, &results);
   const auto complaints = ExplainComplaints(results, parsed.root, "its JSON schema", "the value");
   return complaints.empty() ? "it does not match its JSON schema" : complaints.front().message;
 }

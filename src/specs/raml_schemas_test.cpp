@@ -115,6 +115,29 @@ types:
             "api.raml:8:17: the example 'kindless' does not conform to its type: the required property 'type' is missing in the value\n");
 }
 
+// A resource type's bodies are typed where it is applied, but the schema files it includes are
+// checked even when nothing applies it.
+TEST(RamlSchemasTest, SchemasOfTemplatesAreCheckedUnapplied) {
+  const Outcome outcome = Read({{"broken.json", R"({"properties": {"a": {"$ref": "#/definitions/b"}}})"},
+                                {"api.raml", R"(#%RAML 1.0
+title: A
+resourceTypes:
+  collection:
+    get:
+      responses:
+        200:
+          body:
+            application/json:
+              type: !include broken.json
+traits:
+  paged:
+    body:
+      schema: !include broken.json
+)"}});
+  EXPECT_EQ(outcome.problems,
+            "broken.json:1:1: the JSON schema's $ref '#/definitions/b' names nothing in broken.json\n");
+}
+
 // What cannot be checked leaves the examples unchecked, with a warning; never a hang or a crash.
 TEST(RamlSchemasTest, SchemasThatCannotCheckAreWarnedAbout) {
   const Outcome outcome = Read({
@@ -140,23 +163,34 @@ types:
       << outcome.warnings;
 }
 
-// Draft 3 (RAML 0.8's usual dialect) has `required: true` on the property.
+// Draft 3 (RAML 0.8's usual dialect) has `required: true` on the property; a schema that names no
+// draft and is not draft 4 is read as draft 3.
 TEST(RamlSchemasTest, Draft3SchemasOfRaml08) {
   const Outcome outcome = Read({{"api.raml", R"(#%RAML 0.8
 title: A
 schemas:
   - user: |
-      {"$schema": "http://json-schema.org/draft-03/schema", "type": "object",
-       "properties": {"name": {"type": "string", "required": true}}}
+      {"$schema": "http://json-schema.org/draft-03/schema", "type": "object", "required": true,
+       "properties": {"name": {"type": "string", "required": true},
+                      "tags": {"type": "array", "items": [{"type": "string", "required": false}]}}}
+  - unnamed: |
+      {"type": "object", "properties": {"id": {"type": "integer", "required": true}}}
 /users:
   post:
     body:
       application/json:
         schema: user
         example: '{"nickname": "x"}'
+  put:
+    body:
+      application/json:
+        schema: unnamed
+        example: '{"id": "x"}'
 )"}});
   EXPECT_EQ(outcome.problems,
-            "api.raml:12:18: the example does not conform to its type: the required property 'name' is missing in the value\n");
+            "api.raml:15:18: the example does not conform to its type: the required property 'name' is missing in the value\n"
+            "api.raml:20:18: the example does not conform to its type: 'id' must not be a string here\n");
+  EXPECT_EQ(outcome.warnings, "");
 }
 
 constexpr const char* kCountry = R"(<?xml version="1.0" encoding="utf-8"?>

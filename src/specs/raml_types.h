@@ -112,6 +112,9 @@ class TypeSystem {
   void RunChecks();
   // Whether CheckLater schedules anything (off for declarations nothing uses).
   void set_checking(bool checking) { checking_ = checking; }
+  // Checks the JSON Schema or XSD whose text is `text` (see raml_schemas.h) outside any type
+  // declaration (a resource type's body, typed only where the resource type is applied).
+  void CheckSchema(const RamlNode& text) { schemas_->Check(text); }
   // Why `value` is not a value of `type`; empty when it is.
   std::string Mismatch(const RType& type, const RamlNode& value, int depth = 0) const;
 
