@@ -114,7 +114,7 @@ class MavenClientTest(AgoraTestCase):
         s.admin("create-user", "--org", cls.org, "--username", "deployer", "--password-stdin", "--role", "contributor",
                 stdin=PASSWORD + "\n")
         made = subprocess.run([s.binary, "admin", "create-client", "--org", cls.org, "--role", "contributor",
-                               "--name", "ci", "--data", s.data_dir], capture_output=True, text=True, check=True)
+                               "--name", "ci", *s.storage_args()], capture_output=True, text=True, check=True)
         client_id = re.search(r"client_id: (\S+)", made.stdout).group(1)
         secret = re.search(r"client_secret: (\S+)", made.stdout).group(1)
         cls.contributor_token = s.create_token(cls.org, "contributor")

@@ -49,8 +49,10 @@ class FacadeTestCase(AgoraTestCase):
             self.assertEqual(self.put(f"{self.org}/{artifact}/maven-metadata.xml", metadata).status, 201)
 
     def raw_exchange(self, head):
-        """Sends a request head on its own and returns the first answer's status line and headers."""
-        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+        """Sends a request head on its own, to an agora server itself (on a cluster nginx answers
+        `Expect: 100-continue` by itself), and returns the first answer's status line and headers."""
+        server = getattr(self.server, "nodes", [self.server])[0]
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
             s.sendall(head.encode())
             data = b""
             while b"\r\n\r\n" not in data:
