@@ -2,16 +2,18 @@
 """Compares agora's spec verdicts with the reference parsers' on the shared corpus.
 
 For every corpus spec (the valid ones and every broken/ entry) it runs `agora spec validate` and
-the reference parser (webapi-parser for RAML, @apidevtools/swagger-parser for OAS; verdict.js),
+the reference parser (webapi-parser for RAML, @apidevtools/swagger-parser for OAS; verdict.js, one
+node process for every spec),
 prints a table of both verdicts, and exits non-zero when a verdict pair differs from what
 EXPECTED_DISAGREEMENTS explains. WSDL has no reference parser here; its rows show agora alone.
 
     tests/spec_agreement/agreement.py [--markdown]     (needs `npm ci` here and build/agora)
 """
-import json
 import os
 import subprocess
 import sys
+
+from reference import reference_verdicts
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -81,25 +83,20 @@ def agora_verdict(path, main):
     return result.returncode == 0, lines[0] if result.returncode else ""
 
 
-def reference_verdict(kind, path, main):
-    target = os.path.join(path, main) if main else path
-    result = subprocess.run(["node", os.path.join(HERE, "verdict.js"), kind, os.path.abspath(target)],
-                            capture_output=True, text=True, timeout=300, cwd=HERE)
-    verdict = json.loads(result.stdout)
-    return verdict["valid"], (verdict["messages"] or [""])[0]
-
-
 def main():
     markdown = "--markdown" in sys.argv
     if not os.path.isdir(os.path.join(HERE, "node_modules")):
         raise SystemExit("run `npm ci --ignore-scripts` in tests/spec_agreement first")
+    for corpus_path, _, _ in CASES:
+        if not os.path.exists(os.path.join(CORPUS, corpus_path)):
+            raise SystemExit(f"corpus file missing: {os.path.join(CORPUS, corpus_path)}")
+    compared_cases = [(kind, os.path.join(CORPUS, path, main)) for path, main, kind in CASES if kind]
+    references = iter(reference_verdicts(compared_cases))
     rows, unexplained, agreeing, compared = [], [], 0, 0
     for corpus_path, main_file, kind in CASES:
         path = os.path.join(CORPUS, corpus_path)
-        if not os.path.exists(path):
-            raise SystemExit(f"corpus file missing: {path}")
         ours, our_reason = agora_verdict(path, main_file)
-        theirs, their_reason = reference_verdict(kind, path, main_file) if kind else (None, "")
+        theirs, their_reason = next(references) if kind else (None, "")
         if theirs is not None:
             compared += 1
             if ours == theirs:
