@@ -79,7 +79,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<bool> IsBlobReferenced(const std::string&) override { return Unused(); }
   Result<std::vector<assets::AssetVersion>> FindVersions(const storage::AssetQuery&) override { return Unused(); }
   Result<std::vector<storage::VersionFacets>> ListVersionFacets() override { return Unused(); }
-  Result<std::vector<assets::Coordinates>> MatchVersions(const std::string&) override { return Unused(); }
+  Result<std::vector<int64_t>> MatchVersions(const std::string&) override { return Unused(); }
   Status SetVersionStatus(const assets::Coordinates&, assets::Lifecycle, int64_t) override { return Unused(); }
   Status UpdateAssetDetails(const std::string&, const std::string&, const storage::AssetDetailsUpdate&, int64_t) override { return Unused(); }
   Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates&) override { return Unused(); }

@@ -88,7 +88,7 @@ struct CatalogueSearch::Index {
   std::vector<storage::VersionFacets> versions;
   std::vector<Entry> entries;  // parallel to versions
   std::vector<Asset> assets;
-  std::unordered_map<std::string, uint32_t> by_coordinates;
+  std::unordered_map<int64_t, uint32_t> by_version_key;
   Dictionary organizations, types, tags, tag_keys, tag_values;  // tag_keys: "kind\nkey"
   uint64_t generation = 0;
   int64_t built_millis = 0;
@@ -101,7 +101,7 @@ struct CatalogueSearch::Index {
     std::unordered_map<std::string, uint32_t> asset_of;
     for (uint32_t i = 0; i < index.versions.size(); ++i) {
       const auto& v = index.versions[i];
-      index.by_coordinates.emplace(Key(v.coordinates), i);
+      index.by_version_key.emplace(v.version_key, i);
       auto [it, added] = asset_of.emplace(v.coordinates.group_id + '\n' + v.coordinates.asset_id,
                                           static_cast<uint32_t>(index.assets.size()));
       if (added) index.assets.emplace_back();
@@ -229,8 +229,8 @@ Result<SearchResult> CatalogueSearch::Search(const storage::AssetQuery& query, c
   if (has_words) {
     AGORA_ASSIGN_OR_RETURN(auto matches, metadata_.MatchVersions(query.search));
     matched.emplace(versions.size(), false);
-    for (const auto& c : matches)
-      if (auto it = index->by_coordinates.find(Key(c)); it != index->by_coordinates.end()) (*matched)[it->second] = true;
+    for (const int64_t key : matches)
+      if (auto it = index->by_version_key.find(key); it != index->by_version_key.end()) (*matched)[it->second] = true;
   }
   const Filter filter(*index, query, readable, matched ? &*matched : nullptr);
   std::vector<uint8_t> statuses;

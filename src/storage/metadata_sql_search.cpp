@@ -126,6 +126,7 @@ Result<std::vector<VersionFacets>> SqlMetadataStore::ListVersionFacets() {
     AGORA_RETURN_IF_ERROR(versions->ForEach([&](SqlStatement& r) {
       by_id[r.Int(0)] = all.size();
       VersionFacets& v = all.emplace_back();
+      v.version_key = r.Int(0);
       v.organization_id = r.Text(1);
       v.coordinates = {r.Text(2), r.Text(3), r.Text(4)};
       v.type = r.Text(5);
@@ -154,17 +155,14 @@ Result<std::vector<VersionFacets>> SqlMetadataStore::ListVersionFacets() {
   });
 }
 
-Result<std::vector<Coordinates>> SqlMetadataStore::MatchVersions(const std::string& search) {
+Result<std::vector<int64_t>> SqlMetadataStore::MatchVersions(const std::string& search) {
   const std::vector<std::string> words = SearchWords(search);
-  if (words.empty()) return std::vector<Coordinates>{};
+  if (words.empty()) return std::vector<int64_t>{};
   const std::string match = dialect().FullTextQuery(words, /*names_only=*/false);
-  return Read<std::vector<Coordinates>>([&](SqlConnection& c) -> Result<std::vector<Coordinates>> {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT v.group_id, v.asset_id, v.version FROM versions v "
-                                                  "WHERE v.id IN (" + dialect().Matches() + ")"));
+  return Read<std::vector<int64_t>>([&](SqlConnection& c) -> Result<std::vector<int64_t>> {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("SELECT v.id FROM versions v WHERE v.id IN (" + dialect().Matches() + ")"));
     s->Bind(1, match);
-    return s->Collect<Coordinates>([](SqlStatement& r) -> Result<Coordinates> {
-      return Coordinates{r.Text(0), r.Text(1), r.Text(2)};
-    });
+    return s->Collect<int64_t>([](SqlStatement& r) -> Result<int64_t> { return r.Int(0); });
   });
 }
 

@@ -172,6 +172,7 @@ struct AssetQuery {
 // What search needs to know of a version to filter it and count it in facets, without loading it
 // whole (see ListVersionFacets).
 struct VersionFacets {
+  int64_t version_key = 0;  // the store's own key for the version, as MatchVersions answers it
   std::string organization_id;
   assets::Coordinates coordinates;
   std::string type;
@@ -362,9 +363,10 @@ class MetadataStore {
   // Every version, with what search filters and counts (a few statements for all of them, not
   // one per version): the facet index of src/search is built from it.
   virtual Result<std::vector<VersionFacets>> ListVersionFacets() = 0;
-  // The coordinates of every version (of any organisation, latest or not) whose indexed text
-  // matches `search` as FindVersions matches it; empty when it has no words.
-  virtual Result<std::vector<assets::Coordinates>> MatchVersions(const std::string& search) = 0;
+  // The keys (VersionFacets::version_key) of every version, of any organisation, latest or not,
+  // whose indexed text matches `search` as FindVersions matches it; empty when it has no words.
+  // Keys rather than coordinates: a one-letter prefix matches most of the catalogue.
+  virtual Result<std::vector<int64_t>> MatchVersions(const std::string& search) = 0;
 
   // Maven deploys (src/maven). PutStagedFile inserts, or replaces the file with the same
   // coordinates, build, classifier and extension, returning the SHA-256 it replaced (empty if

@@ -156,7 +156,7 @@ class SqlMetadataStore : public MetadataStore {
   // metadata_sql_search.cpp
   Result<std::vector<assets::AssetVersion>> FindVersions(const AssetQuery& query) override;
   Result<std::vector<VersionFacets>> ListVersionFacets() override;
-  Result<std::vector<assets::Coordinates>> MatchVersions(const std::string& search) override;
+  Result<std::vector<int64_t>> MatchVersions(const std::string& search) override;
 
   // metadata_store_sql.cpp
   Status Ping() override;
