@@ -50,9 +50,7 @@ Status CheckMetadataUrl(const std::string& url) {
   return Status::Ok();
 }
 
-namespace {
-
-Result<std::string> ReadPassword(const std::string& file) {
+Result<std::string> ReadMetadataPassword(const std::string& file) {
   if (file.empty()) return std::string();
   std::ifstream in(file);
   std::string password;
@@ -61,8 +59,6 @@ Result<std::string> ReadPassword(const std::string& file) {
   if (!password.empty() && password.back() == '\r') password.pop_back();
   return password;
 }
-
-}  // namespace
 
 Result<DataDir> DataDir::Open(const StorageLocation& location, bool serving) {
   DataDir dir;
@@ -73,7 +69,7 @@ Result<DataDir> DataDir::Open(const StorageLocation& location, bool serving) {
   if (location.shared()) {
     AGORA_RETURN_IF_ERROR(CheckMetadataUrl(location.metadata));
     storage::PostgresOptions options;
-    AGORA_ASSIGN_OR_RETURN(options.password, ReadPassword(location.metadata_password_file));
+    AGORA_ASSIGN_OR_RETURN(options.password, ReadMetadataPassword(location.metadata_password_file));
     if (!serving) options = {.connections = 1, .password = options.password, .listen = false};
     AGORA_ASSIGN_OR_RETURN(dir.metadata, storage::OpenPostgresMetadataStore(location.metadata, options));
   } else {

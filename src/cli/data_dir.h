@@ -44,6 +44,9 @@ StorageLocation StorageFromOptions(const boost::program_options::variables_map& 
 
 // InvalidArgument (USAGE) unless `url` is a postgresql:// (or postgres://) URL without a password.
 Status CheckMetadataUrl(const std::string& url);
+// The PostgreSQL password from --metadata-password-file's FILE (its first line); empty for no file,
+// when libpq finds it in PGPASSWORD or ~/.pgpass. InvalidArgument (USAGE) if FILE cannot be read.
+Result<std::string> ReadMetadataPassword(const std::string& file);
 
 struct DataDir {
   std::string path;

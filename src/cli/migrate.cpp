@@ -80,13 +80,15 @@ struct Opened {
   migration::Installation installation() { return {*metadata, *blobs}; }
 };
 
-Result<Opened> Open(const Location& location, bool source, const ScratchDir& scratch) {
+Result<Opened> Open(const Location& location, bool source, const ScratchDir& scratch,
+                    const std::string& postgres_password) {
   if (scratch.path().empty()) return Status::IOError("cannot create a scratch directory in the temporary directory");
   storage::Env* env = storage::Env::Default();
   Opened opened;
   if (!location.postgres_url.empty()) {
     AGORA_ASSIGN_OR_RETURN(opened.metadata,
-                           storage::OpenPostgresMetadataStore(location.postgres_url, {.connections = 2, .listen = false}));
+                           storage::OpenPostgresMetadataStore(
+                               location.postgres_url, {.connections = 2, .password = postgres_password, .listen = false}));
   } else if (source) {
     if (!fs::exists(location.dir + "/agora.db"))
       return Status::NotFound(location.dir + " holds no agora data directory (no agora.db)");
@@ -143,10 +145,15 @@ int RunMigrate(const po::variables_map& vm) {
   if (!from.ok()) return Fail(from.status());
   auto to = ParseLocation(vm["to"].as<std::vector<std::string>>(), "to");
   if (!to.ok()) return Fail(to.status());
+  const std::string password_file = vm["metadata-password-file"].as<std::string>();
+  if (!password_file.empty() && from->postgres_url.empty() && to->postgres_url.empty())
+    return Fail(Status::InvalidArgument("USAGE", "--metadata-password-file goes with a postgresql:// URL"));
+  auto password = ReadMetadataPassword(password_file);
+  if (!password.ok()) return Fail(password.status());
   ScratchDir scratch;
-  auto source = Open(*from, /*source=*/true, scratch);
+  auto source = Open(*from, /*source=*/true, scratch, *password);
   if (!source.ok()) return Fail(source.status());
-  auto target = Open(*to, /*source=*/false, scratch);
+  auto target = Open(*to, /*source=*/false, scratch, *password);
   if (!target.ok()) return Fail(target.status());
   if (!vm["verify-only"].as<bool>()) {
     std::cout << "migrating " << from->Describe() << " to " << to->Describe() << std::endl;
@@ -172,13 +179,16 @@ std::vector<Command> MigrateCommands() {
            "copied first, each checked by its SHA-256, then the metadata in one transaction; an\n"
            "interrupted run is resumed by running the same command again. The target must be empty (or\n"
            "the target of an interrupted run). The end verifies every table row by row and reads back\n"
-           "every blob. PostgreSQL's password comes from PGPASSWORD or ~/.pgpass, S3 credentials from\n"
-           "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or ~/.aws/credentials, never the command line.",
+           "every blob. PostgreSQL's password comes from PGPASSWORD, ~/.pgpass or --metadata-password-file,\n"
+           "S3 credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or ~/.aws/credentials, never\n"
+           "the command line.",
            [](po::options_description& o) {
              o.add_options()("from", po::value<std::vector<std::string>>()->multitoken()->required()->value_name("FROM"),
                              "the installation to copy: DIR, or postgresql://... s3://...")(
                  "to", po::value<std::vector<std::string>>()->multitoken()->required()->value_name("TO"),
                  "the installation to create: DIR, or postgresql://... s3://...")(
+                 "metadata-password-file", po::value<std::string>()->value_name("FILE")->default_value(""),
+                 "the PostgreSQL password, on FILE's first line (instead of PGPASSWORD or ~/.pgpass)")(
                  "verify-only", po::bool_switch(), "copy nothing; only compare the target with the source");
            },
            {},

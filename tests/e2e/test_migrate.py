@@ -125,7 +125,11 @@ class MigrateTest(AgoraTestCase):
         # Back into a new data directory, which a server then serves.
         back = tempfile.mkdtemp(prefix="agora-e2e-migrated-")
         self.addCleanup(shutil.rmtree, back, ignore_errors=True)
-        returned = migrate("--from", postgres, bucket.url(), "--to", back)
+        password_file = os.path.join(back, "..", os.path.basename(back) + ".pgpassword")
+        with open(password_file, "w") as f:
+            f.write("not used by the trusting test database\n")
+        self.addCleanup(os.remove, password_file)
+        returned = migrate("--from", postgres, bucket.url(), "--to", back, "--metadata-password-file", password_file)
         self.assertEqual(returned.returncode, 0, returned.stdout + returned.stderr)
         served = AgoraSingleServer(data_dir=back)
         self.addCleanup(served.cleanup)
@@ -165,6 +169,10 @@ class MigrateTest(AgoraTestCase):
             (["--from", self.server.data_dir, "--to", S3Blobs("b").url()], 2, "needs a data directory"),
             (["--from", self.server.data_dir, "--to", empty, empty], 2, "one data directory"),
             (["--from", self.server.data_dir], 2, "--to"),
+            (["--from", self.server.data_dir, "--to", empty + "/t", "--metadata-password-file", __file__], 2,
+             "goes with a postgresql:// URL"),
+            (["--from", self.server.data_dir, "--to", "postgresql://agora@127.0.0.1:1/x", S3Blobs("b").url(),
+              "--metadata-password-file", empty + "/no-such-file"], 2, "cannot read the password"),
         ]
         for args, status, message in cases:
             with self.subTest(args=args):
