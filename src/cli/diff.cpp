@@ -32,8 +32,8 @@ struct Version {
 // warnings; it is compared unless nothing of an API could be read from it (a syntax error, a
 // missing main file, not an API at all).
 Result<Version> ReadFromFiles(const std::string& path, const std::string& main_file) {
-  AGORA_ASSIGN_OR_RETURN(SpecInput input, OpenSpec(path, main_file));
-  specs::SpecReport report = specs::ReadSpec(*input.source, input.main_file);
+  AGORA_ASSIGN_OR_RETURN(SpecReading reading, ReadSpecFromFiles(path, main_file));
+  specs::SpecReport& report = reading.report;
   for (const auto& problem : report.problems) std::cerr << "agora diff: warning: " << problem.ToString() << "\n";
   const specs::ApiModel& model = report.model;
   if (model.format.empty() || (model.resources.empty() && model.webhooks.empty() && model.types.empty() &&

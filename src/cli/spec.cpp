@@ -14,12 +14,10 @@ int Validate(const po::variables_map& vm) {
   const std::string path = vm["path"].as<std::string>();
   std::string main_file = vm.count("main") ? vm["main"].as<std::string>() : "";
   const bool print_model = vm["model"].as<bool>();
-  auto input = OpenSpec(path, main_file);
-  if (!input.ok()) return Usage(input.status().message());
-  const specs::SpecSource& source = *input->source;
-  main_file = input->main_file;
-
-  specs::SpecReport report = specs::ReadSpec(source, main_file);
+  auto reading = ReadSpecFromFiles(path, main_file);
+  if (!reading.ok()) return Usage(reading.status().message());
+  main_file = reading->main_file;
+  const specs::SpecReport& report = reading->report;
   for (const auto& problem : report.problems) std::cout << problem.ToString() << "\n";
   for (const auto& warning : report.warnings)
     std::cout << warning.file << ":" << warning.line << ":" << warning.column << ": warning: " << warning.message << "\n";

@@ -1,5 +1,6 @@
 #include "cli/spec_input.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -75,13 +76,28 @@ fs::path ArchiveFolderOf(const fs::path& file) {
   return folder;
 }
 
+// A single file is read from its folder, which holds all it references in the common case; only
+// when a reference climbs out of it is it read again, from the folder ArchiveFolderOf finds.
+SpecReading ReadSingleFile(const fs::path& file) {
+  SpecReading reading{file.filename().generic_string(), {}};
+  reading.report = specs::ReadSpec(specs::DirectorySpecSource(file.parent_path().string()), reading.main_file);
+  const bool climbs_out = std::any_of(reading.report.problems.begin(), reading.report.problems.end(),
+                                      [](const specs::Problem& p) { return p.message.find(specs::kOutsideArchive) != std::string::npos; });
+  if (!climbs_out) return reading;
+  const fs::path folder = ArchiveFolderOf(file);
+  reading.main_file = file.lexically_relative(folder).generic_string();
+  reading.report = specs::ReadSpec(specs::DirectorySpecSource(folder.string()), reading.main_file);
+  return reading;
+}
+
 }  // namespace
 
-Result<SpecInput> OpenSpec(const std::string& path, std::string main_file) {
+Result<SpecReading> ReadSpecFromFiles(const std::string& path, std::string main_file) {
   if (!fs::exists(path)) return Status::InvalidArgument("BAD_SPEC_PATH", path + " does not exist");
+  if (!fs::is_directory(path) && !packaging::IsZipFile(path))
+    return ReadSingleFile(fs::absolute(path).lexically_normal());
 
-  SpecInput input;
-  std::unique_ptr<specs::SpecSource>& source = input.source;
+  std::unique_ptr<specs::SpecSource> source;
   std::vector<std::string> names;
   if (fs::is_directory(path)) {
     source = std::make_unique<specs::DirectorySpecSource>(path);
@@ -91,22 +107,15 @@ Result<SpecInput> OpenSpec(const std::string& path, std::string main_file) {
       if (!inside) return Status::InvalidArgument("BAD_SPEC_PATH", "--main " + main_file + " is not inside " + path);
       main_file = *inside;
     }
-  } else if (packaging::IsZipFile(path)) {
+  } else {
     auto entries = packaging::InspectZip(path, packaging::ZipLimits{});
     if (!entries.ok()) return Status::InvalidArgument("BAD_SPEC_PATH", entries.status().message());
     for (const auto& entry : *entries) names.push_back(entry.name);
     source = std::make_unique<specs::ArchiveSpecSource>(specs::SpecArchive{path, true, ""}, std::map<std::string, specs::SpecArchive>{}, 64ull << 20);
-  } else {
-    const fs::path file = fs::absolute(path).lexically_normal();
-    const fs::path folder = ArchiveFolderOf(file);
-    source = std::make_unique<specs::DirectorySpecSource>(folder.string());
-    main_file = file.lexically_relative(folder).generic_string();
   }
   if (main_file.empty()) main_file = OnlySpecFile(names);
   if (main_file.empty()) return Status::InvalidArgument("BAD_SPEC_PATH", "cannot tell the main file; give --main FILE");
-
-  input.main_file = main_file;
-  return input;
+  return SpecReading{main_file, specs::ReadSpec(*source, main_file)};
 }
 
 }  // namespace agora::cli

@@ -1,5 +1,5 @@
-// A spec named on the command line (a file, a folder or a zip) opened as publication reads it:
-// the files it may reference and its main file. Shared by `agora spec validate` and `agora diff`.
+// A spec named on the command line (a file, a folder or a zip) read as publication reads it.
+// Shared by `agora spec validate` and `agora diff`.
 //
 // Thread safety: plain functions.
 #pragma once
@@ -12,14 +12,15 @@
 
 namespace agora::cli {
 
-struct SpecInput {
-  std::unique_ptr<specs::SpecSource> source;
-  std::string main_file;
+struct SpecReading {
+  std::string main_file;  // as problems name it: relative to the folder or zip read
+  specs::SpecReport report;
 };
 
 // `main_file` (may be empty) names the main file inside a folder or zip; without it, the one
-// root-level .raml, .yaml, .yml, .json or .wsdl file is. InvalidArgument when `path` does not
-// exist, is an unreadable zip, or has no single main file.
-Result<SpecInput> OpenSpec(const std::string& path, std::string main_file);
+// root-level .raml, .yaml, .yml, .json or .wsdl file is. A single file is read from its folder,
+// or from the closest folder above that holds every file it references ("../common/types.raml").
+// InvalidArgument when `path` does not exist, is an unreadable zip, or has no single main file.
+Result<SpecReading> ReadSpecFromFiles(const std::string& path, std::string main_file);
 
 }  // namespace agora::cli

@@ -41,7 +41,7 @@ Result<std::string> ResolveReference(const std::string& from, const std::string&
     const std::string segment = joined.substr(start, end - start);
     if (segment == "..") {
       if (segments.empty())
-        return Status::InvalidArgument("INVALID_SPEC", "'" + reference + "' points outside the archive");
+        return Status::InvalidArgument("INVALID_SPEC", "'" + reference + "' " + kOutsideArchive);
       segments.pop_back();
     } else if (!segment.empty() && segment != ".") {
       segments.push_back(segment);

@@ -61,6 +61,9 @@ class DirectorySpecSource : public SpecSource {
 // starts with '/') names, with "." and ".." segments removed. InvalidArgument when it climbs
 // out of the archive or is not a relative file reference (a URL, an empty path).
 Result<std::string> ResolveReference(const std::string& from, const std::string& reference);
+// How the message of a reference that climbs out of the archive ends (`agora spec` then widens
+// the folder it reads a single file from).
+inline constexpr char kOutsideArchive[] = "points outside the archive";
 // The file part of a reference: "schema.xsd#City" and "common.yaml#/Error" name schema.xsd and
 // common.yaml, the part after '#' being a place inside the file; "#/x" names no file ("").
 std::string FileOfReference(const std::string& reference);
