@@ -1,7 +1,6 @@
 #include "specs/json_schema_rewrite.h"
 
 #include <boost/json.hpp>
-#include <boost/regex.hpp>
 #include <valijson/internal/adapter.hpp>
 #include <valijson/constraint_builder.hpp>
 #include <valijson/constraints/concrete_constraints.hpp>
@@ -14,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "specs/bounded_regex.h"
 #include "specs/oas_schema_graph.h"
 
 namespace agora::specs {
@@ -122,45 +122,27 @@ class DateTimeFormatBuilder : public valijson::ConstraintBuilder {
   }
 };
 
-// pattern, and the patterns of closed objects (below), with Boost.Regex in ECMAScript syntax, as
-// JSON Schema says: valijson's std::regex backtracks without bound, so that a spec's pattern such
-// as ^(a|aa)+$ held it for minutes on a 40-character example, where Boost.Regex gives up past a
-// bound on its steps (and does not recurse per character). A pattern it cannot compile, or a
-// match it gives up on, holds.
-class BoundedRegex {
- public:
-  explicit BoundedRegex(const std::string& pattern) {
-    try {
-      regex_ = boost::regex(pattern, boost::regex::ECMAScript);
-    } catch (const std::exception&) {
-    }
-  }
-  bool Holds(const std::string& text) const {
-    try {
-      return !regex_ || boost::regex_search(text, *regex_);
-    } catch (const std::exception&) {
-      return true;
-    }
-  }
-
- private:
-  std::optional<boost::regex> regex_;
-};
-
+// pattern, and the patterns of closed objects (below), in bounded steps (bounded_regex.h), where
+// valijson's std::regex backtracks without bound. A match given up on fails, saying why.
 class Pattern : public valijson::constraints::PolyConstraint {
  public:
-  explicit Pattern(const std::string& pattern) : regex_(pattern) {}
+  explicit Pattern(const std::string& pattern) : pattern_(pattern), regex_(pattern) {}
   bool validate(const valijson::adapters::Adapter& target, const std::vector<std::string>& context,
                 ValidationResults* results) const override {
-    if (!target.isString() || regex_.Holds(target.asString())) return true;
-    // valijson's own words, which the complaints' wording knows
-    if (results) results->pushError(context, "Failed to match regex specified by 'pattern' constraint.");
+    if (!target.isString()) return true;
+    const auto match = regex_.Search(target.asString());
+    if (match == BoundedRegex::Match::kFound) return true;
+    if (results)  // valijson's own words for a mismatch, which the complaints' wording knows
+      results->pushError(context, match == BoundedRegex::Match::kGaveUp
+                                      ? "The value " + BoundedRegex::GaveUpMessage(pattern_)
+                                      : "Failed to match regex specified by 'pattern' constraint.");
     return false;
   }
 
  private:
   Constraint* cloneInto(void* memory) const override { return new (memory) Pattern(*this); }
   size_t sizeOf() const override { return sizeof(Pattern); }
+  std::string pattern_;
   BoundedRegex regex_;
 };
 
@@ -188,13 +170,18 @@ class ClosedObject : public valijson::constraints::PolyConstraint {
     if (!target.isObject()) return true;
     bool valid = true;
     target.applyToObject([&](const std::string& name, const valijson::adapters::Adapter&) {
-      if (names_.count(name) || std::any_of(regexes_.begin(), regexes_.end(),
-                                            [&](const BoundedRegex& r) { return r.Holds(name); }))
-        return true;
+      if (names_.count(name)) return true;
+      const std::string* gave_up = nullptr;  // a pattern that could not tell
+      for (size_t i = 0; i < regexes_.size(); ++i) {
+        const auto match = regexes_[i].Search(name);
+        if (match == BoundedRegex::Match::kFound) return true;
+        if (match == BoundedRegex::Match::kGaveUp) gave_up = &patterns_[i];
+      }
       valid = false;
       if (results)
-        results->pushError(context, "Object contains a property that could not be validated using 'properties' or "
-                                    "'additionalProperties' constraints: '" + name + "'.");
+        results->pushError(context, gave_up ? "The property name '" + name + "' " + BoundedRegex::GaveUpMessage(*gave_up)
+                                            : "Object contains a property that could not be validated using "
+                                              "'properties' or 'additionalProperties' constraints: '" + name + "'.");
       return results != nullptr;
     });
     return valid;

@@ -1,12 +1,13 @@
 #include "specs/raml_types.h"
 
 #include <boost/json.hpp>
-#include <boost/regex.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <regex>
 #include <set>
+
+#include "specs/bounded_regex.h"
 
 namespace agora::specs::raml {
 namespace {
@@ -107,29 +108,11 @@ size_t CodePoints(const std::string& text) {
   return count;
 }
 
-// ECMAScript regular expressions, as RAML's pattern facet uses them; nullopt when it does not
-// compile. Boost.Regex rather than std::regex: a pattern is the spec author's, and a pattern that
-// backtracks exponentially (`^(a|aa)+$`) would hold std::regex for hours on a 40-character
-// example, where Boost.Regex gives up past a bound on its steps (and does not recurse per
-// character of the value, as std::regex does).
-std::optional<boost::regex> Compile(const std::string& pattern) {
-  try {
-    return boost::regex(pattern, boost::regex::ECMAScript);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// Whether `value` matches; true when it cannot be told (a value over 4 KiB, a pattern too complex
-// to match in bounded steps).
-bool Matches(const std::string& pattern, const std::string& value) {
-  if (value.size() > 4096) return true;
-  const auto compiled = Compile(pattern);
-  try {
-    return !compiled || boost::regex_search(value, *compiled);
-  } catch (const std::exception&) {
-    return true;
-  }
+// Whether `value` matches RAML's pattern facet (ECMAScript, see bounded_regex.h). A value over
+// 4 KiB is not checked (kFound): bounded steps grow with the square of its length.
+BoundedRegex::Match Matches(const std::string& pattern, const std::string& value) {
+  if (value.size() > 4096) return BoundedRegex::Match::kFound;
+  return BoundedRegex(pattern).Search(value);
 }
 
 bool MatchesDate(TypeKind kind, const std::string& format, const std::string& value) {
@@ -644,7 +627,7 @@ void TypeSystem::ApplyFacets(RType& type, const Scope& scope, const RamlNode& de
       std::string pattern;
       text(pattern);
       if (!pattern.empty()) {
-        if (!Compile(pattern)) context_.Report(value, Quote(pattern) + " is not a valid regular expression");
+        if (!BoundedRegex(pattern).valid()) context_.Report(value, Quote(pattern) + " is not a valid regular expression");
         else type.patterns.push_back(pattern);
       }
     } else if (key == "fileTypes") {
@@ -749,7 +732,7 @@ void TypeSystem::ReadProperties(RType& type, const Scope& scope, const RamlNode&
       property.pattern = true;
       property.required = false;
       property.name = pair.key.substr(1, pair.key.size() - 2);
-      if (!Compile(property.name)) context_.ReportKey(properties, pair, Quote(property.name) + " is not a valid regular expression");
+      if (!BoundedRegex(property.name).valid()) context_.ReportKey(properties, pair, Quote(property.name) + " is not a valid regular expression");
     } else if (!pair.key.empty() && pair.key.back() == '?' && !pair.value.Find("required")) {
       property.required = false;  // `name?:` is optional; with an explicit `required` the '?' is part of the name
       property.name.pop_back();
@@ -947,8 +930,11 @@ std::string TypeSystem::CheckValue(const RType& type, const RamlNode& given, int
       const size_t length = CodePoints(value->scalar);
       if (type.min_length && length < *type.min_length) return "shorter than minLength " + std::to_string(*type.min_length);
       if (type.max_length && length > *type.max_length) return "longer than maxLength " + std::to_string(*type.max_length);
-      for (const auto& pattern : type.patterns)
-        if (!Matches(pattern, value->scalar)) return Quote(value->scalar) + " does not match the pattern " + pattern;
+      for (const auto& pattern : type.patterns) switch (Matches(pattern, value->scalar)) {
+          case BoundedRegex::Match::kFound: break;
+          case BoundedRegex::Match::kNotFound: return Quote(value->scalar) + " does not match the pattern " + pattern;
+          case BoundedRegex::Match::kGaveUp: return Quote(value->scalar) + " " + BoundedRegex::GaveUpMessage(pattern);
+        }
       return enum_check();
     }
     case TypeKind::kNumber:
@@ -1002,7 +988,11 @@ std::string TypeSystem::CheckValue(const RType& type, const RamlNode& given, int
         if (declared) continue;
         bool matched = false;
         for (const auto& property : type.properties) {
-          if (!property.pattern || !Matches(property.name, pair.key)) continue;
+          if (!property.pattern) continue;
+          const auto match = Matches(property.name, pair.key);
+          if (match == BoundedRegex::Match::kGaveUp)
+            return "the property name " + Quote(pair.key) + " " + BoundedRegex::GaveUpMessage(property.name);
+          if (match == BoundedRegex::Match::kNotFound) continue;
           matched = true;
           if (property.type)
             if (std::string why = Mismatch(*property.type, pair.value, depth + 1, children); !why.empty())

@@ -201,8 +201,9 @@ std::string Wording(const Complaint& complaint, const YamlNode& node, const std:
   if (d.rfind("Value type not permitted", 0) == 0) return name + " must not be " + Kind(node) + " here";
   if (d.rfind("Failed to match against any enum", 0) == 0 || d.rfind("Failed to match expected value", 0) == 0)
     return Quoted(node) + " is not an allowed value of " + name;
-  if (d.rfind("Failed to match regex", 0) == 0)
-    return Quoted(node) + " is not a valid " + name + " (it does not have the form " + version_name + " requires)";
+  if (d.rfind("Failed to match regex", 0) == 0)  // "a valid 'host'", "a valid value" (not "a valid the value")
+    return Quoted(node) + " is not a valid " + (name.rfind("the ", 0) == 0 ? name.substr(4) : name) +
+           " (it does not have the form " + version_name + " requires)";
   if (d.rfind("Failed to validate against exactly one", 0) == 0)
     return name + " matches more than one of the forms " + version_name + " allows for it; it must match exactly one";
   if (const size_t valid = d.find("should be a valid "); valid != std::string::npos)
