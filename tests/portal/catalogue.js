@@ -196,6 +196,11 @@ async function seed(agora) {
       "properties.mainFile": "petstore.yaml", "properties.apiVersion": "v1", tags: "payments" },
     { "files.oas.yaml": { name: "petstore.yaml", data: corpusFile("oas", "petstore-oas3.0.yaml") } });
 
+  await agora.publish(payments, payments, "pet-webhooks", "1.0.0",
+    { name: "Pet webhooks", type: "rest-api", description: "What the pet store calls back (OpenAPI 3.1 webhooks).",
+      "properties.mainFile": "webhooks.json", "properties.apiVersion": "v1" },
+    { "files.oas.json": { name: "webhooks.json", data: corpusFile("oas", "webhook-example-oas3.1.json") } });
+
   await agora.publish(acme, acme, "customer-soap-service", "1.0.0",
     { name: "Customer SOAP service", type: "soap-api", description: "Customers over SOAP.",
       "properties.mainFile": "CustomerService.wsdl", "properties.apiVersion": "v1" },

@@ -45,6 +45,7 @@ function templates() {
     "api-reference": { path: `${orders}/2.0.0/api/` },
     operation: { path: `${orders}/2.0.0/api/operations/get/orders/%7BorderId%7D` },
     "data-type": { path: `${orders}/2.0.0/api/types/Order` },
+    "webhook-operation": { path: `/exchange/${catalogue.payments}/pet-webhooks/1.0.0/api/operations/webhooks/newPet/post` },
     "soap-reference": { path: `/exchange/${catalogue.acme}/customer-soap-service/1.0.0/api/` },
     dependencies: { path: `${orders}/2.0.0/dependencies` },
     compare: { path: `${orders}/2.0.0/compare` },
