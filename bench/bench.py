@@ -838,7 +838,16 @@ def load_average():
     return float(open("/proc/loadavg").read().split()[0])
 
 
-def write_results(results, rows, sizes, started, build_seconds, load_before):
+def build_kind(cache_path):
+    """What the measured binaries were built as, from their CMake cache: "release build (-O3 -g)"."""
+    values = dict(re.findall(r"^(CMAKE_BUILD_TYPE|CMAKE_CXX_FLAGS(?:_[A-Z]+)?):STRING=(.*)$", open(cache_path).read(), re.M))
+    kind = values.get("CMAKE_BUILD_TYPE") or "RelWithDebInfo"  # the project's default (CMakeLists.txt)
+    flags = " ".join(f for f in (values.get(f"CMAKE_CXX_FLAGS_{kind.upper()}", ""), values.get("CMAKE_CXX_FLAGS", ""))
+                     if f.strip())
+    return f"{'release' if kind == 'Release' else kind} build ({flags.replace(' -DNDEBUG', '')})"
+
+
+def write_results(results, rows, sizes, started, build_seconds, load_before, build):
     date = datetime.datetime.now().strftime("%Y-%m-%d")
     out_dir = os.path.join(HERE, "results")
     os.makedirs(out_dir, exist_ok=True)
@@ -850,7 +859,8 @@ def write_results(results, rows, sizes, started, build_seconds, load_before):
         json.dump({**meta, "rows": [dict(zip(("scenario", "agora", "comparator", "ratio", "target", "verdict"), r))
                                     for r in rows], "results": results}, f, indent=2)
         f.write("\n")
-    header = (f"Run of {meta['date']} at commit {meta['commit']}, `make bench`: {meta['machine']}; release build; "
+    header = (f"Run of {meta['date']} at commit {meta['commit']}, `make bench`: {meta['machine']}; "
+              f"{build_kind(os.path.join(os.path.abspath(build), 'CMakeCache.txt'))}; "
               f"{sizes['rounds']} rounds per scenario, medians; whole run {duration / 60:.1f} min "
               f"(build {build_seconds:.0f} s); 1-minute load average {load_before:.1f} before the "
               f"scenarios, {meta['load_average_after']:.1f} after.")
@@ -885,7 +895,7 @@ def main():
     print(table(rows), flush=True)
     log(f"scenarios took {time.monotonic() - started:.0f} s")
     if not args.quick and not args.no_write and only == list(SCENARIOS):
-        write_results(bench.results, rows, sizes, started, args.build_seconds, load_before)
+        write_results(bench.results, rows, sizes, started, args.build_seconds, load_before, args.build)
 
 
 if __name__ == "__main__":

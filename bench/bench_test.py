@@ -123,6 +123,18 @@ class ParsingTest(unittest.TestCase):
         with self.assertRaises(RuntimeError):
             bench.parse_wrk(WRK_OUTPUT.replace("Requests/sec", "  Socket errors: connect 0, read 3\nRequests/sec"))
 
+    def test_build_kind_from_the_cmake_cache(self):
+        path = os.path.join(BUILD, "bench_test_CMakeCache.txt")
+        try:
+            open(path, "w").write("CMAKE_BUILD_TYPE:STRING=Release\nCMAKE_CXX_FLAGS:STRING=-g\n"
+                                  "CMAKE_CXX_FLAGS_RELEASE:STRING=-O3 -DNDEBUG\n")
+            self.assertEqual(bench.build_kind(path), "release build (-O3 -g)")
+            open(path, "w").write("CMAKE_BUILD_TYPE:STRING=\nCMAKE_CXX_FLAGS:STRING=\n"
+                                  "CMAKE_CXX_FLAGS_RELWITHDEBINFO:STRING=-O2 -g -DNDEBUG\n")
+            self.assertEqual(bench.build_kind(path), "RelWithDebInfo build (-O2 -g)")
+        finally:
+            os.unlink(path)
+
     def test_readme_section_replaced_and_the_rest_kept(self):
         text = "intro\n<!-- bench:begin -->\nold table\n<!-- bench:end -->\nafter\n"
         self.assertEqual(bench.replace_section(text, "new table"),
