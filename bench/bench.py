@@ -9,7 +9,8 @@ The results go to bench/results/<date>.md and .json and to the marked table in R
     python3 bench/bench.py --build build-release [--quick] [--only publish,get,...] [--no-write]
 
 --quick shrinks every size and runs one round: a check that the harness works, not a measurement
-(it never writes results). Every process started here is stopped when its scenario ends, and on
+(it never writes results). --only runs some scenarios and replaces only their rows of README.md's
+table; the others stay, marked with the date of the run that measured them. Every process started here is stopped when its scenario ends, and on
 any exit (bench/run also kills this process group).
 """
 import argparse
@@ -834,6 +835,25 @@ def replace_section(text, section):
     return text[:text.index(begin) + len(begin)] + "\n" + section + "\n" + text[text.index(end):]
 
 
+def merged_rows(old_section, rows):
+    """`rows` (this run's) with the rows of the README's current table for the scenarios this run
+    left out, each marked with the date of the run it comes from, in scenario order."""
+    def key(cells):
+        number = cells[0].split(".", 1)[0]
+        return int(number.rstrip("b")), number
+    old_date = re.search(r"Run of (\d{4}-\d{2}-\d{2})", old_section)
+    new_keys = {key(row) for row in rows}
+    kept = []
+    for line in old_section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if not line.startswith("| ") or len(cells) != 6 or not re.match(r"\d+b?\. ", cells[0]) or key(cells) in new_keys:
+            continue
+        if old_date and "(run of " not in cells[0]:
+            cells[0] += f" (run of {old_date.group(1)})"
+        kept.append(tuple(cells))
+    return sorted(list(rows) + kept, key=key)
+
+
 def load_average():
     return float(open("/proc/loadavg").read().split()[0])
 
@@ -847,7 +867,7 @@ def build_kind(cache_path):
     return f"{'release' if kind == 'Release' else kind} build ({flags.replace(' -DNDEBUG', '')})"
 
 
-def write_results(results, rows, sizes, started, build_seconds, load_before, build):
+def write_results(results, rows, sizes, started, build_seconds, load_before, build, partial=()):
     date = datetime.datetime.now().strftime("%Y-%m-%d")
     out_dir = os.path.join(HERE, "results")
     os.makedirs(out_dir, exist_ok=True)
@@ -868,8 +888,13 @@ def write_results(results, rows, sizes, started, build_seconds, load_before, bui
         f.write(f"# Benchmark results, {date}\n\n{header}\n\n{table(rows)}\n\n## Every round\n\n"
                 f"{rounds_markdown(results)}\n\n{NOTES}\n")
     readme = os.path.join(ROOT, "README.md")
-    text = replace_section(open(readme).read(),
-                           f"{header} Details: [bench/results/{date}.md](bench/results/{date}.md).\n\n{table(rows)}")
+    text = open(readme).read()
+    if partial:
+        begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+        rows = merged_rows(text[text.index(begin):text.index(end)] if begin in text else "", rows)
+        header += (f" This run measured only {', '.join(partial)} (`bench/bench.py --only {','.join(partial)}`); "
+                   "rows marked with another run's date are that run's.")
+    text = replace_section(text, f"{header} Details: [bench/results/{date}.md](bench/results/{date}.md).\n\n{table(rows)}")
     open(readme, "w").write(text)
     log(f"wrote bench/results/{date}.md, bench/results/{date}.json and README.md's table")
 
@@ -894,8 +919,9 @@ def main():
     rows = summarise(bench.results, sizes)
     print(table(rows), flush=True)
     log(f"scenarios took {time.monotonic() - started:.0f} s")
-    if not args.quick and not args.no_write and only == list(SCENARIOS):
-        write_results(bench.results, rows, sizes, started, args.build_seconds, load_before, args.build)
+    if not args.quick and not args.no_write:
+        write_results(bench.results, rows, sizes, started, args.build_seconds, load_before, args.build,
+                      partial=() if only == list(SCENARIOS) else only)
 
 
 if __name__ == "__main__":

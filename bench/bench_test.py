@@ -123,6 +123,24 @@ class ParsingTest(unittest.TestCase):
         with self.assertRaises(RuntimeError):
             bench.parse_wrk(WRK_OUTPUT.replace("Requests/sec", "  Socket errors: connect 0, read 3\nRequests/sec"))
 
+    def test_a_partial_run_replaces_its_rows_and_dates_the_others(self):
+        old = ("Run of 2026-12-01T02:49:19 at commit 06e9448.\n\n"
+               "| scenario | agora | comparator (same run) | ratio | target | verdict |\n"
+               "| --- | --- | --- | --- | --- | --- |\n"
+               "| 1. publish | 264/s | V | 28× | t | MISS |\n"
+               "| 1b. new spec | 105/s | V | 11× | t | — |\n"
+               "| 2. GET | 55,089/s | T | 54% | t | PASS |\n"
+               "| 6. cold start | 15 ms | — | — | t | — |\n")
+        new = [("1. publish", "900/s", "V", "90×", "t", "MISS"), ("1b. new spec", "310/s", "V", "31×", "t", "PASS"),
+               ("4. upload", "420 MiB/s", "M", "80%", "t", "PASS")]
+        self.assertEqual([row[0] for row in bench.merged_rows(old, new)],
+                         ["1. publish", "1b. new spec", "2. GET (run of 2026-12-01)", "4. upload",
+                          "6. cold start (run of 2026-12-01)"])
+        self.assertEqual(bench.merged_rows(old, new)[2], ("2. GET (run of 2026-12-01)", "55,089/s", "T", "54%", "t", "PASS"))
+        twice = "Run of 2026-12-05T04:00:00.\n\n" + bench.table(bench.merged_rows(old, new))
+        self.assertIn("2. GET (run of 2026-12-01)", [row[0] for row in bench.merged_rows(twice, new[:1])],
+                      "a kept row keeps the date of the run that measured it")
+
     def test_build_kind_from_the_cmake_cache(self):
         path = os.path.join(BUILD, "bench_test_CMakeCache.txt")
         try:
