@@ -30,6 +30,7 @@ ManageControls ControlsFor(const auth::Principal& principal, const assets::Asset
   controls.csrf_token = csrf_token;
   const std::string& organization = version.organization_id;
   if (!auth::Authorize(principal, organization, auth::Action::kManage).ok()) return controls;
+  controls.may_edit = true;
   for (const auto to : {assets::Lifecycle::kPublished, assets::Lifecycle::kDeprecated}) {
     if (assets::CheckTransition(version.status, to).ok() &&
         auth::Authorize(principal, organization, exchange::StatusChangeAction(version, to)).ok())
@@ -46,6 +47,7 @@ std::string DoneNotice(const std::string& done, const assets::AssetVersion& vers
   if (done == "deprecated" && version.status == assets::Lifecycle::kDeprecated)
     return "Version " + number + " is now deprecated.";
   if (done == "undeprecated" && published) return "Version " + number + " is stable again.";
+  if (done == "edited") return "The changes were saved.";
   return "";
 }
 
@@ -96,6 +98,12 @@ void RenderManageControls(Html& html, const assets::AssetVersion& version, const
     html.Void("input", {{"type", "hidden"}, {"name", "status"}, {"value", assets::LifecycleName(to)}});
     html.Element("button", {{"type", "submit"}}, change.button);
     html.Element("span", {{"class", "muted"}}, std::string(" ") + change.explanation);
+  }
+  if (controls.may_edit) {
+    auto item = html.Tag("li");
+    html.Element("a", {{"class", "button secondary"}, {"href", EditUrl(version.coordinates)}}, "Edit details…");
+    html.Element("span", {{"class", "muted"}}, " Name, description and contact of the asset; tags, categories and fields "
+                                               "of this version.");
   }
   if (controls.may_delete) {
     auto item = html.Tag("li");

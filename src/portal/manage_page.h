@@ -25,10 +25,11 @@ namespace agora::portal {
 // The management controls a principal may use on a version; none for viewers.
 struct ManageControls {
   std::vector<assets::Lifecycle> status_changes;  // the statuses it may move the version to
+  bool may_edit = false;  // the asset's details, the version's tags, categories and fields
   bool may_delete = false;
   std::string csrf_token;
 
-  bool empty() const { return status_changes.empty() && !may_delete; }
+  bool empty() const { return status_changes.empty() && !may_edit && !may_delete; }
 };
 ManageControls ControlsFor(const auth::Principal& principal, const assets::AssetVersion& version,
                            const std::string& csrf_token);
@@ -48,7 +49,7 @@ struct ActionOutcome {
   Status refusal;        // ... and the API's answer
 };
 void RenderOutcome(Html& html, const ActionOutcome& outcome);
-// The notice for the overview's `done` query value ("published", "deprecated", "undeprecated"),
+// The notice for the overview's `done` query value ("published", "deprecated", "undeprecated", "edited"),
 // or empty; a link cannot make it claim what the version's status contradicts.
 std::string DoneNotice(const std::string& done, const assets::AssetVersion& version);
 // The notice for the asset page's `deleted` query value, or empty: only for a version number the

@@ -1,7 +1,5 @@
 // The portal's handlers: each turns the request's session into a principal (or sends the visitor
 // to the sign-in page), reads what the page shows through the Catalogue, and renders it.
-#include <boost/url/parse_query.hpp>
-
 #include <time.h>
 
 #include <algorithm>
@@ -15,6 +13,8 @@
 #include "portal/catalogue.h"
 #include "portal/compare_page.h"
 #include "portal/dependency_graph.h"
+#include "portal/edit_page.h"
+#include "portal/form.h"
 #include "portal/links.h"
 #include "portal/manage_page.h"
 #include "portal/markdown.h"
@@ -40,18 +40,6 @@ using server::Request;
 using server::Response;
 
 constexpr size_t kMaxFormBytes = 64 * 1024;
-
-// An application/x-www-form-urlencoded body's fields (the last of a repeated name wins).
-Result<std::map<std::string, std::string>> FormFields(Request& request) {
-  AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(kMaxFormBytes));
-  auto params = boost::urls::parse_query(text);
-  if (!params) return Status::InvalidArgument("BAD_REQUEST", "The form could not be read");
-  boost::urls::encoding_opts form;
-  form.space_as_plus = true;
-  std::map<std::string, std::string> fields;
-  for (const auto& param : *params) fields[param.key.decode(form)] = param.value.decode(form);
-  return fields;
-}
 
 double ThreadCpuMillis() {
   timespec now{};
@@ -100,7 +88,7 @@ class Portal {
   Response SignIn(Request& request) {
     if (!Sessions::SameOrigin(request))
       return ErrorPage(Status::Forbidden("Sign in from agora's own sign-in page"), nullptr);
-    auto fields = FormFields(request);
+    auto fields = Form::FromRequest(request, kMaxFormBytes);
     if (!fields.ok()) return ErrorPage(fields.status(), nullptr);
     const std::string username = (*fields)["username"], next = (*fields)["next"];
     auto cookie = sessions_.SignIn(request, username, (*fields)["password"]);
@@ -300,7 +288,7 @@ class Portal {
 
   // POST .../{version}/status: promote, deprecate or undeprecate, as PUT .../status does.
   Response ChangeStatus(Request& request) {
-    return WithForm(request, [&](const Session& session, std::map<std::string, std::string>& fields) -> Response {
+    return WithForm(request, [&](const Session& session, const Form& fields) -> Response {
       const auto to = assets::ParseLifecycle(fields["status"]);
       if (!to || *to == assets::Lifecycle::kDevelopment)
         return ErrorPage(Status::InvalidArgument("INVALID_STATUS", "status must be published or deprecated"), &session);
@@ -326,7 +314,7 @@ class Portal {
 
   // POST .../{version}/delete: a soft delete, as DELETE .../{version} does by default.
   Response DeleteVersion(Request& request) {
-    return WithForm(request, [&](const Session& session, std::map<std::string, std::string>&) -> Response {
+    return WithForm(request, [&](const Session& session, const Form&) -> Response {
       const std::string group = request.Param("groupId"), asset = request.Param("assetId");
       const std::string version = request.Param("version");
       AGORA_ASSIGN_OR_RETURN_PAGE(AssetView view, catalogue_.Asset(session.principal, group, asset, version), session);
@@ -334,6 +322,27 @@ class Portal {
       if (!deleted.ok()) return DeleteConfirmation(request, {"", "Deleting version " + version, deleted});
       if (!catalogue_.Asset(session.principal, group, asset, "").ok()) return Redirect("/exchange/");
       return Redirect(AssetUrl(group, asset) + "?deleted=" + UrlEncode(version));
+    });
+  }
+
+  // GET .../{version}/edit: the asset's details and the version's tags, categories and fields.
+  Response EditPage(Request& request) { return EditForm(request, nullptr, {}); }
+
+  // POST .../{version}/edit: saves what the form changed through exchange::EditAsset, as the API's
+  // PATCH and PUT .../tags do; the form comes back with its problems when anything is refused.
+  Response SaveEdit(Request& request) {
+    return WithForm(request, [&](const Session& session, const Form& fields) -> Response {
+      const std::string version = request.Param("version");
+      AGORA_ASSIGN_OR_RETURN_PAGE(
+          AssetView view, catalogue_.Asset(session.principal, request.Param("groupId"), request.Param("assetId"), version),
+          session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(EditChoices choices, ChoicesOf(*view.shown), session);
+      const exchange::AssetEdit edit = EditFromForm(fields, *view.shown, choices);
+      std::vector<exchange::EditProblem> problems;
+      const Status saved = edit.empty() ? Status::Ok() : exchange::EditAsset(s_, session.principal, *view.shown, edit, &problems);
+      if (!problems.empty()) return EditForm(request, &fields, std::move(problems));
+      if (!saved.ok()) return Overview(request, version, {"", "Editing version " + version, saved});
+      return Redirect(VersionUrl(view.shown->coordinates) + "?done=edited");
     });
   }
 
@@ -413,8 +422,8 @@ class Portal {
 
   // A state-changing form's fields, when it came from the portal's own page with the session's
   // CSRF token; otherwise 403 and nothing changes.
-  Result<std::map<std::string, std::string>> CheckedForm(Request& request, const Session& session) {
-    AGORA_ASSIGN_OR_RETURN(auto fields, FormFields(request));
+  Result<Form> CheckedForm(Request& request, const Session& session) {
+    AGORA_ASSIGN_OR_RETURN(Form fields, Form::FromRequest(request, kMaxFormBytes));
     if (!Sessions::SameOrigin(request) || !sessions_.CheckCsrf(session, fields["csrf"]))
       return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and "
                                "try again. Nothing was changed.");
@@ -450,6 +459,29 @@ class Portal {
       EndAssetPage(html);
       EndPage(html);
       return HtmlResponse(outcome.refused.empty() ? 200 : outcome.refusal.http_status(), html.Take());
+    });
+  }
+
+  Result<EditChoices> ChoicesOf(const assets::AssetVersion& version) {
+    AGORA_ASSIGN_OR_RETURN(auto categories, s_.metadata.ListTagDefinitions(version.organization_id, "category"));
+    AGORA_ASSIGN_OR_RETURN(auto fields, s_.metadata.ListTagDefinitions(version.organization_id, "field"));
+    return ChoicesFor(version, std::move(categories), std::move(fields));
+  }
+
+  // The edit page, for those who may manage the version; after a refusal, with what was entered.
+  Response EditForm(Request& request, const Form* entered, std::vector<exchange::EditProblem> problems) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
+      if (Status st = auth::Authorize(session.principal, context.version->organization_id, auth::Action::kManage); !st.ok())
+        return ErrorPage(st, &session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(EditChoices choices, ChoicesOf(*context.version), session);
+      const bool refused = !problems.empty();
+      Html html;
+      BeginPage(html, {"Edit · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kEdit);
+      RenderEditPage(html, *context.version, choices, {entered, std::move(problems), session.csrf_token});
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(refused ? 400 : 200, html.Take());
     });
   }
 
@@ -567,6 +599,8 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   router.Add("POST", version + "/status", bind(&Portal::ChangeStatus));
   router.Add("GET", version + "/delete", bind(&Portal::DeletePage));
   router.Add("POST", version + "/delete", bind(&Portal::DeleteVersion));
+  router.Add("GET", version + "/edit", bind(&Portal::EditPage));
+  router.Add("POST", version + "/edit", bind(&Portal::SaveEdit));
 }
 
 }  // namespace agora::portal

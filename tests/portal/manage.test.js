@@ -1,6 +1,6 @@
 // Looking after assets in the portal, in Chromium: an administrator promotes a development version
 // (after being told why its dependent cannot be promoted first), deprecates and undeprecates a
-// version by keyboard, is shown why a version with dependents cannot be deleted, and deletes a
+// version by keyboard, edits its details (after a refused value), is shown why a version with dependents cannot be deleted, and deletes a
 // leaf; a viewer sees no management control and a forged post is refused. After each step the
 // test checks agora's state through the Exchange API, not only the page.
 "use strict";
@@ -79,6 +79,25 @@ describe("an administrator", () => {
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     assert.equal(await apiStatus("order-data-types", "1.0.0"), "published");
 
+    // Edit the details: a refused value comes back next to its input, what was entered is kept.
+    await manage.getByRole("link", { name: "Edit details…" }).click();
+    await page.getByLabel("Description").fill("d".repeat(256));
+    await page.getByLabel("Tags").fill("orders, shared");
+    await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").check();
+    const invalid = await submit(page, page.getByRole("button", { name: "Save changes" }));
+    assert.equal(invalid.status(), 400);
+    assert.match(await page.getByRole("alert").textContent(), /not saved.*description must be a string of 0 to 255/s);
+    assert.equal(await page.getByLabel("Description").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.getByLabel("Tags").inputValue(), "orders, shared", "what was entered is kept");
+    assert.ok(await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").isChecked());
+    await page.getByLabel("Description").fill("Order types shared by the order APIs.");
+    await submit(page, page.getByRole("button", { name: "Save changes" }));
+    assert.equal(await page.getByRole("status").filter({ hasText: "saved" }).textContent(), "The changes were saved.");
+    const edited = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/order-data-types/1.0.0`)).json();
+    assert.equal(edited.description, "Order types shared by the order APIs.");
+    assert.deepEqual(edited.labels.sort(), ["orders", "shared"]);
+    assert.deepEqual(edited.categories.map((c) => [c.key, c.value]), [["domain", ["Finance"]]]);
+
     // A version others depend on: its dependents are listed, with why it cannot go.
     await page.goto(versionPath("customer-orders-api", "2.0.0"));
     await manage.getByRole("link", { name: "Delete version 2.0.0…" }).click();
@@ -111,7 +130,7 @@ describe("a viewer", () => {
     const { context, page } = await signedIn(NEWCOMER);
     await page.goto(versionPath("customer-soap-service", "1.0.0"));
     assert.equal(await page.getByRole("region", { name: "Manage this version" }).count(), 0);
-    assert.equal(await page.locator("form[action$='/status'], form[action$='/delete'], a[href$='/delete']").count(), 0);
+    assert.equal(await page.locator("form[action$='/status'], form[action$='/delete'], a[href$='/delete'], a[href$='/edit']").count(), 0);
 
     // A form another page could have made, without the session's CSRF token.
     const forge = (fields) => page.evaluate(({ action, fields }) => {
@@ -141,6 +160,7 @@ describe("a viewer", () => {
     assert.match(await page.getByRole("alert").textContent(), /Deprecating version 1\.0\.0 was refused.*may not/s);
     assert.equal(await apiStatus("customer-soap-service", "1.0.0"), "published");
     assert.equal((await page.goto(`${versionPath("customer-soap-service", "1.0.0")}delete`)).status(), 403);
+    assert.equal((await page.goto(`${versionPath("customer-soap-service", "1.0.0")}edit`)).status(), 403);
     assert.deepEqual(context.foreign, []);
     await context.close();
   });

@@ -56,6 +56,9 @@ function templates() {
     "delete-confirm": { path: `/exchange/${catalogue.acme}/customer-soap-service/1.0.0/delete`, as: "curator" },
     "action-refused": { path: `/exchange/${catalogue.acme}/order-reports/1.0.0/`, as: "curator",
       submit: "Promote to stable", status: 400 },
+    "edit-form": { path: `${orders}/2.0.0/edit`, as: "curator" },
+    "edit-refused": { path: `${orders}/2.0.0/edit`, as: "curator", fill: { Description: "d".repeat(256) },
+      submit: "Save changes", status: 400 },
   };
 }
 
@@ -64,6 +67,7 @@ async function open(template, colorScheme = "light") {
   const context = await offlineContext(browser, agora, { colorScheme, storageState, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   let response = await page.goto(template.path);
+  for (const [label, value] of Object.entries(template.fill || {})) await page.getByLabel(label, { exact: true }).fill(value);
   if (template.submit) {
     [response] = await Promise.all([page.waitForNavigation(),
       page.getByRole("button", { name: template.submit }).click()]);
