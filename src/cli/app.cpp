@@ -89,7 +89,7 @@ struct App::Parts {
         services{*dir.metadata, *dir.blobs, reaper,        publisher, queue,
                  lifecycle,     portal,      authenticator, accounts,  links,
                  version_cache, downloads, options.public_url, kAgoraVersion},
-        maven{*dir.metadata, *dir.blobs, reaper, publisher, authenticator, accounts},
+        maven{*dir.metadata, *dir.blobs, reaper, publisher, authenticator, accounts, downloads},
         staging_max_age_millis(std::max<int64_t>(1, options.staging_max_age_seconds) * 1000) {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);

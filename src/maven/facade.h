@@ -23,6 +23,7 @@
 #include "auth/accounts.h"
 #include "auth/auth.h"
 #include "publication/blob_reaper.h"
+#include "publication/downloads.h"
 #include "publication/publisher.h"
 #include "server/http.h"
 #include "storage/blob_store.h"
@@ -37,6 +38,7 @@ struct FacadeServices {
   publication::Publisher& publisher;
   auth::Authenticator& authenticator;
   auth::Accounts& accounts;
+  publication::DownloadCounter& downloads;  // Maven's downloads count in the usage figures too
 };
 
 void RegisterMavenRoutes(server::Router& router, FacadeServices& services);

@@ -76,7 +76,9 @@ Result<RepositoryContent> MavenRepository::File(const auth::Principal& principal
       AGORA_ASSIGN_OR_RETURN(std::string digest, checksums_.Of(blob, *path.checksum));
       return RepositoryContent{std::nullopt, "", std::move(digest), "text/plain"};
     }
-    return RepositoryContent{blob, path.FileName(), "", ContentType(path.extension)};
+    const bool counted = !(f.classifier.empty() && f.packaging == "pom") || version.files.size() == 1;
+    return RepositoryContent{blob, path.FileName(), "", ContentType(path.extension),
+                             counted ? std::optional(version.coordinates) : std::nullopt};
   }
   return NotHere(path);
 }

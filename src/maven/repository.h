@@ -27,6 +27,9 @@ struct RepositoryContent {
   std::string file_name;  // the blob's download name
   std::string text;
   std::string content_type;
+  // The version a GET of the blob is a download of, for the usage figures: any file but the POM
+  // of a version that has other files (a build reads the POM, then the file it depends on).
+  std::optional<assets::Coordinates> download_of;
 };
 
 class MavenRepository {
