@@ -52,7 +52,7 @@ class Facade {
       : s_(s),
         checksums_(s.blobs),
         deploys_(s.metadata, s.blobs, s.reaper, s.publisher, checksums_),
-        repository_(s.metadata, checksums_) {}
+        repository_(s.metadata, checksums_, s.metadata_cache) {}
 
   // Reads need credentials; what they may read is decided with the content.
   std::optional<Response> AdmitRead(Request& request) {

@@ -22,6 +22,7 @@
 
 #include "auth/accounts.h"
 #include "auth/auth.h"
+#include "exchange/response_cache.h"
 #include "publication/blob_reaper.h"
 #include "publication/downloads.h"
 #include "publication/publisher.h"
@@ -39,6 +40,7 @@ struct FacadeServices {
   auth::Authenticator& authenticator;
   auth::Accounts& accounts;
   publication::DownloadCounter& downloads;  // Maven's downloads count in the usage figures too
+  exchange::ResponseCache& metadata_cache;  // maven-metadata.xml as last written (see repository.h)
 };
 
 void RegisterMavenRoutes(server::Router& router, FacadeServices& services);
