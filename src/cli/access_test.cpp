@@ -32,6 +32,7 @@ enum class Access {
   kPortalAdmin,    // sessions of the owning organisation's admins; viewers and contributors 403, others 404
   kPortalForm,     // any session, with the session's CSRF token: without it, 403 and nothing changes
   kPortalManage,   // sessions of the owning organisation's contributors and admins; viewers 403, others 404
+  kPortalPublish,  // sessions whose role may publish in their organisation (viewers 403)
 };
 
 // The policy: "METHOD path pattern", with /exchange/api/v1|v2 left out.
@@ -135,6 +136,9 @@ const std::map<std::string, Access>& Policy() {
       {"GET /exchange/{groupId}/{assetId}/{version}/delete", Access::kPortalAdmin},
       {"POST /exchange/{groupId}/{assetId}/{version}/delete", Access::kPortalForm},
       {"GET /exchange/{groupId}/{assetId}/{version}/edit", Access::kPortalManage},
+      {"GET /exchange/-/publish", Access::kPortalPublish},
+      {"POST /exchange/-/publish", Access::kPortalForm},
+      {"GET /exchange/-/publish/{runId}", Access::kPortalRead},  // another organisation's publication does not exist
       {"POST /exchange/{groupId}/{assetId}/{version}/edit", Access::kPortalForm},
   };
   static const std::map<std::string, Access> kWithMaven = [] {
@@ -229,6 +233,12 @@ class AccessTest : public ::testing::Test {
     if (access == Access::kPortalForm) {
       for (const char* role : {"viewer", "admin"})
         EXPECT_EQ(Status(route, tokens_[role]), 403) << what << ": no CSRF token, no change (" << role << ")";
+      return;
+    }
+    if (access == Access::kPortalPublish) {
+      EXPECT_EQ(Status(route, tokens_["viewer"]), 403) << what;
+      for (const char* role : {"contributor", "admin", "stranger"})
+        EXPECT_EQ(Status(route, tokens_[role]), 200) << what << " (" << role << ")";
       return;
     }
     const int stranger = Status(route, tokens_["stranger"]);

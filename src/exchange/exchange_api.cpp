@@ -112,9 +112,7 @@ class Api {
 
   Status MayPublish(const auth::Principal& principal, const std::string& organization_id,
                     const assets::Coordinates& coordinates) {
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kPublish));
-    AGORA_RETURN_IF_ERROR(assets::ValidateCoordinates(coordinates));
-    return auth::AuthorizeGroup(principal, s_.metadata, organization_id, coordinates.group_id, auth::Action::kPublish);
+    return exchange::MayPublish(s_, principal, organization_id, coordinates);
   }
 
   static publication::PublicationRequest NewPublication(const Request& request, const auth::Principal& principal,
@@ -139,8 +137,7 @@ class Api {
       if (!published.ok()) return Response::Error(published.status());
       return JsonResponse(201, AssetVersionJson(*published, BaseUrl(request), s_.links));
     }
-    auto run_id = s_.queue.Submit(publication);
-    lease.Release(/*sweep=*/!run_id.ok());  // once submitted, the job row holds the blobs
+    auto run_id = QueuePublication(s_, publication, lease);
     if (!run_id.ok()) return Response::Error(run_id.status());
     const std::string link = BaseUrl(request) + "/exchange/api/v2/organizations/" + organization_id + "/assets/" +
                              coordinates.group_id + "/" + coordinates.asset_id + "/" + coordinates.version +
