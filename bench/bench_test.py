@@ -39,13 +39,13 @@ def rounds(**values):
 
 class VerdictTest(unittest.TestCase):
     def results(self, agora_rate, verdaccio_rate, agora_get, trivial_get, download, nginx_download, upload,
-                nginx_upload, rss):
+                md5, rss, publish_p99=20, distinct_rate=None, search_p99=8, engine_p99=5):
         return {
             "publish": {"zip_bytes": 20500, "rounds": {
-                "agora": rounds(per_second=agora_rate, p50_ms=10, p99_ms=20, requests=5000),
+                "agora": rounds(per_second=agora_rate, p50_ms=10, p99_ms=publish_p99, requests=5000),
                 "verdaccio": rounds(per_second=verdaccio_rate, p50_ms=900, p99_ms=1500, requests=300)},
-                "distinct": {"per_second": agora_rate / 4, "p50_ms": 40, "p99_ms": 80, "requests": 900,
-                             "raml_bytes": 168000}},
+                "distinct": {"per_second": agora_rate / 3 if distinct_rate is None else distinct_rate, "p50_ms": 40,
+                             "p99_ms": 80, "requests": 900, "raml_bytes": 168000}},
             "get": {"agora_bytes": 6000, "verdaccio_bytes": 5000, "rounds": {
                 "agora": rounds(per_second=agora_get, p50_ms=1, p99_ms=2),
                 "trivial": rounds(per_second=trivial_get, p50_ms=1, p99_ms=2),
@@ -53,20 +53,38 @@ class VerdictTest(unittest.TestCase):
             "download": {"mib": 256, "clients": 4, "repeats": 8, "rounds": {
                 "agora": rounds(mib_per_second=download), "nginx": rounds(mib_per_second=nginx_download)}},
             "upload": {"mib": 1024, "rounds": {
-                "agora": rounds(mib_per_second=upload, peak_rss_mib=rss), "nginx": rounds(mib_per_second=nginx_upload)}},
+                "agora": rounds(mib_per_second=upload, peak_rss_mib=rss), "md5": rounds(mib_per_second=md5),
+                "nginx": rounds(mib_per_second=1400)}},
+            "search": {"assets": 100000, "load_seconds": 15, "engine": {"p50_ms": 2, "p99_ms": engine_p99},
+                       "rounds": {"agora": rounds(p50_ms=3, p99_ms=search_p99)}},
         }
 
     def verdicts(self, results):
         return [row[5] for row in bench.summarise(results, bench.FULL)]
 
     def test_targets_met(self):
-        self.assertEqual(self.verdicts(self.results(1200, 50, 60000, 100000, 900, 1000, 800, 1000, 20)),
-                         ["PASS (rate), PASS (ratio)", "—", "PASS", "PASS", "PASS (rate), PASS (RSS)"])
+        self.assertEqual(self.verdicts(self.results(1200, 50, 60000, 100000, 900, 1000, 450, 550, 20)),
+                         ["PASS (rate), PASS (p99), PASS (ratio)", "PASS", "PASS", "PASS",
+                          "PASS (rate), PASS (RSS)", "PASS"])
 
     def test_each_target_missed(self):
-        # 1,000/s but only 10x Verdaccio; 40% of the trivial server; 70% of nginx; 60%; 120 MiB.
-        self.assertEqual(self.verdicts(self.results(1000, 100, 40000, 100000, 700, 1000, 600, 1000, 120)),
-                         ["PASS (rate), MISS (ratio)", "—", "MISS", "MISS", "MISS (rate), MISS (RSS)"])
+        # 1,000/s but p99 50 ms and only 10x Verdaccio; 299/s with new specs; 40% of the trivial
+        # server; 70% of nginx; 79% of MD5; 120 MiB; search p99 over twice the engine's.
+        self.assertEqual(self.verdicts(self.results(1000, 100, 40000, 100000, 700, 1000, 395, 500, 120,
+                                                    publish_p99=50, distinct_rate=299, search_p99=9, engine_p99=4)),
+                         ["PASS (rate), MISS (p99), MISS (ratio)", "MISS", "MISS", "MISS",
+                          "MISS (rate), MISS (RSS)", "MISS"])
+
+    def test_upload_rate_is_a_ratio_to_one_core_md5_not_to_nginx(self):
+        row = bench.summarise(self.results(1, 1, 1, 1, 1, 1, 400, 500, 20), bench.FULL)[4]
+        self.assertEqual(row[3], "80% of MD5; 29% of nginx")
+        self.assertEqual(row[5], "PASS (rate), PASS (RSS)")
+
+    def test_search_p99_must_be_under_10_ms_even_within_twice_the_engine(self):
+        self.assertEqual(self.verdicts(self.results(1, 1, 1, 1, 1, 1, 1, 1, 1, search_p99=10, engine_p99=6))[5],
+                         "MISS")
+        self.assertEqual(self.verdicts(self.results(1, 1, 1, 1, 1, 1, 1, 1, 1, search_p99=9.9, engine_p99=6))[5],
+                         "PASS")
 
     def test_rss_target_is_100_megabytes_not_mebibytes(self):
         # 96 MiB is 100.7 MB: over the 100 MB.
@@ -82,6 +100,19 @@ class VerdictTest(unittest.TestCase):
         self.assertIn("200 publications/s", row[1])
 
 
+class Md5ReferenceTest(unittest.TestCase):
+    def test_one_core_md5_rate_and_digest_of_the_file(self):
+        path = os.path.join(BUILD, "bench_test_md5.bin")
+        open(path, "wb").write(b"agora" * 100000)
+        try:
+            md5 = bench.md5_one_core(path)
+            self.assertEqual(md5["md5"], "bad584535eeb2e2b57751363656ceb42")
+            self.assertEqual(bench.file_digests(path)["sha1"], "8b40e7c7cd40f7d3008af45ea1e25c3d91605a4b")
+            self.assertGreater(md5["mib_per_second"], 0)
+        finally:
+            os.unlink(path)
+
+
 class ParsingTest(unittest.TestCase):
     def test_wrk_rate_and_percentiles(self):
         self.assertEqual(bench.parse_wrk(WRK_OUTPUT), {"per_second": 60240.0, "p50_ms": 0.85, "p99_ms": 2.5})
@@ -91,6 +122,36 @@ class ParsingTest(unittest.TestCase):
             bench.parse_wrk(WRK_OUTPUT.replace("Requests/sec", "  Non-2xx or 3xx responses: 12\nRequests/sec"))
         with self.assertRaises(RuntimeError):
             bench.parse_wrk(WRK_OUTPUT.replace("Requests/sec", "  Socket errors: connect 0, read 3\nRequests/sec"))
+
+    def test_a_partial_run_replaces_its_rows_and_dates_the_others(self):
+        old = ("Run of 2026-12-01T02:49:19 at commit 06e9448.\n\n"
+               "| scenario | agora | comparator (same run) | ratio | target | verdict |\n"
+               "| --- | --- | --- | --- | --- | --- |\n"
+               "| 1. publish | 264/s | V | 28× | t | MISS |\n"
+               "| 1b. new spec | 105/s | V | 11× | t | — |\n"
+               "| 2. GET | 55,089/s | T | 54% | t | PASS |\n"
+               "| 6. cold start | 15 ms | — | — | t | — |\n")
+        new = [("1. publish", "900/s", "V", "90×", "t", "MISS"), ("1b. new spec", "310/s", "V", "31×", "t", "PASS"),
+               ("4. upload", "420 MiB/s", "M", "80%", "t", "PASS")]
+        self.assertEqual([row[0] for row in bench.merged_rows(old, new)],
+                         ["1. publish", "1b. new spec", "2. GET (run of 2026-12-01)", "4. upload",
+                          "6. cold start (run of 2026-12-01)"])
+        self.assertEqual(bench.merged_rows(old, new)[2], ("2. GET (run of 2026-12-01)", "55,089/s", "T", "54%", "t", "PASS"))
+        twice = "Run of 2026-12-05T04:00:00.\n\n" + bench.table(bench.merged_rows(old, new))
+        self.assertIn("2. GET (run of 2026-12-01)", [row[0] for row in bench.merged_rows(twice, new[:1])],
+                      "a kept row keeps the date of the run that measured it")
+
+    def test_build_kind_from_the_cmake_cache(self):
+        path = os.path.join(BUILD, "bench_test_CMakeCache.txt")
+        try:
+            open(path, "w").write("CMAKE_BUILD_TYPE:STRING=Release\nCMAKE_CXX_FLAGS:STRING=-g\n"
+                                  "CMAKE_CXX_FLAGS_RELEASE:STRING=-O3 -DNDEBUG\n")
+            self.assertEqual(bench.build_kind(path), "release build (-O3 -g)")
+            open(path, "w").write("CMAKE_BUILD_TYPE:STRING=\nCMAKE_CXX_FLAGS:STRING=\n"
+                                  "CMAKE_CXX_FLAGS_RELWITHDEBINFO:STRING=-O2 -g -DNDEBUG\n")
+            self.assertEqual(bench.build_kind(path), "RelWithDebInfo build (-O2 -g)")
+        finally:
+            os.unlink(path)
 
     def test_readme_section_replaced_and_the_rest_kept(self):
         text = "intro\n<!-- bench:begin -->\nold table\n<!-- bench:end -->\nafter\n"

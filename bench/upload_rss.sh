@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishes one large custom asset synchronously and reports the upload rate and the server's
 # peak resident memory (VmHWM), which must stay bounded whatever the upload size: the body is
-# streamed to disk while it is hashed.
+# streamed to disk while it is hashed. It also prints the MD5, SHA-1 and SHA-256 the answer gave.
 #
 #   bench/upload_rss.sh [SIZE_MIB]     (default 1024; needs build/agora)
 #
@@ -36,9 +36,12 @@ end=$(date +%s.%N)
 [ "$status" = 201 ] || { echo "upload failed: HTTP $status: $(cat "$work/response.json")" >&2; exit 1; }
 
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-python3 - "$size_mib" "$start" "$end" "$peak_kib" <<'PY'
-import sys
+python3 - "$size_mib" "$start" "$end" "$peak_kib" "$work/response.json" <<'PY'
+import json, sys
 size, start, end, peak = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 secs = end - start
 print(f"upload {size} MiB custom asset (sync): {secs:.2f} s, {size / secs:.1f} MiB/s, server peak RSS {peak / 1024:.1f} MiB")
+# The digests the 201 answered with, so that a caller can check them against the file.
+custom = next(f for f in json.load(open(sys.argv[5]))["files"] if f["classifier"] == "custom")
+print(f"stored md5 {custom['md5']} sha1 {custom['sha1']} sha256 {custom['sha256']}")
 PY

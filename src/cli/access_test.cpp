@@ -31,6 +31,8 @@ enum class Access {
   kPortalRead,     // sessions that may read the asset; to others it does not exist (404)
   kPortalAdmin,    // sessions of the owning organisation's admins; viewers and contributors 403, others 404
   kPortalForm,     // any session, with the session's CSRF token: without it, 403 and nothing changes
+  kPortalManage,   // sessions of the owning organisation's contributors and admins; viewers 403, others 404
+  kPortalPublish,  // sessions whose role may publish in their organisation (viewers 403)
 };
 
 // The policy: "METHOD path pattern", with /exchange/api/v1|v2 left out.
@@ -133,6 +135,11 @@ const std::map<std::string, Access>& Policy() {
       {"POST /exchange/{groupId}/{assetId}/{version}/status", Access::kPortalForm},
       {"GET /exchange/{groupId}/{assetId}/{version}/delete", Access::kPortalAdmin},
       {"POST /exchange/{groupId}/{assetId}/{version}/delete", Access::kPortalForm},
+      {"GET /exchange/{groupId}/{assetId}/{version}/edit", Access::kPortalManage},
+      {"GET /exchange/-/publish", Access::kPortalPublish},
+      {"POST /exchange/-/publish", Access::kPortalForm},
+      {"GET /exchange/-/publish/{runId}", Access::kPortalRead},  // another organisation's publication does not exist
+      {"POST /exchange/{groupId}/{assetId}/{version}/edit", Access::kPortalForm},
   };
   static const std::map<std::string, Access> kWithMaven = [] {
     // The Maven facade: reading, deploying into an organisation, read-only without one; DELETE is
@@ -228,12 +235,21 @@ class AccessTest : public ::testing::Test {
         EXPECT_EQ(Status(route, tokens_[role]), 403) << what << ": no CSRF token, no change (" << role << ")";
       return;
     }
+    if (access == Access::kPortalPublish) {
+      EXPECT_EQ(Status(route, tokens_["viewer"]), 403) << what;
+      for (const char* role : {"contributor", "admin", "stranger"})
+        EXPECT_EQ(Status(route, tokens_[role]), 200) << what << " (" << role << ")";
+      return;
+    }
     const int stranger = Status(route, tokens_["stranger"]);
     if (access == Access::kPortalSession) EXPECT_EQ(stranger, 200) << what;
     else EXPECT_EQ(stranger, 404) << what << " answered another organisation " << stranger;
-    if (access == Access::kPortalAdmin) {
+    if (access == Access::kPortalAdmin || access == Access::kPortalManage) {
       EXPECT_EQ(Status(route, tokens_["viewer"]), 403) << what;
-      EXPECT_EQ(Status(route, tokens_["contributor"]), 403) << what;
+      if (access == Access::kPortalManage)
+        EXPECT_FALSE(denied_or_sent_away(Status(route, tokens_["contributor"]))) << what;
+      else
+        EXPECT_EQ(Status(route, tokens_["contributor"]), 403) << what;
       EXPECT_FALSE(denied_or_sent_away(Status(route, tokens_["admin"]))) << what;
       return;
     }

@@ -3,12 +3,12 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <tuple>
 
 #include "assets/coordinates.h"
 #include "assets/semver.h"
 #include "common/ids.h"
 #include "exchange/accounts_api.h"
+#include "exchange/asset_edits.h"
 #include "exchange/asset_json.h"
 #include "exchange/compatibility_api.h"
 #include "exchange/discovery.h"
@@ -18,7 +18,6 @@
 #include "exchange/publication_form.h"
 #include "exchange/response_cache.h"
 #include "exchange/usage_api.h"
-#include "publication/tag_rules.h"
 #include "server/multipart.h"
 
 namespace agora::exchange {
@@ -113,9 +112,7 @@ class Api {
 
   Status MayPublish(const auth::Principal& principal, const std::string& organization_id,
                     const assets::Coordinates& coordinates) {
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kPublish));
-    AGORA_RETURN_IF_ERROR(assets::ValidateCoordinates(coordinates));
-    return auth::AuthorizeGroup(principal, s_.metadata, organization_id, coordinates.group_id, auth::Action::kPublish);
+    return exchange::MayPublish(s_, principal, organization_id, coordinates);
   }
 
   static publication::PublicationRequest NewPublication(const Request& request, const auth::Principal& principal,
@@ -140,8 +137,7 @@ class Api {
       if (!published.ok()) return Response::Error(published.status());
       return JsonResponse(201, AssetVersionJson(*published, BaseUrl(request), s_.links));
     }
-    auto run_id = s_.queue.Submit(publication);
-    lease.Release(/*sweep=*/!run_id.ok());  // once submitted, the job row holds the blobs
+    auto run_id = QueuePublication(s_, publication, lease);
     if (!run_id.ok()) return Response::Error(run_id.status());
     const std::string link = BaseUrl(request) + "/exchange/api/v2/organizations/" + organization_id + "/assets/" +
                              coordinates.group_id + "/" + coordinates.asset_id + "/" + coordinates.version +
@@ -213,10 +209,9 @@ class Api {
     if (Status st = auth::Authorize(principal, versions.front().organization_id, auth::Action::kManage); !st.ok())
       return Response::Error(st);
     AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::AssetDetailsUpdate update, DetailsUpdate(body));
-    if (Status st = s_.metadata.UpdateAssetDetails(request.Param("groupId"), request.Param("assetId"), update, NowMillis());
-        !st.ok())
-      return Response::Error(st);
+    AssetEdit edit;
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(edit.details, DetailsUpdate(body));
+    if (Status st = EditAsset(s_, principal, versions.front(), edit); !st.ok()) return Response::Error(st);
     return Response::NoContent();
   }
 
@@ -292,15 +287,16 @@ class Api {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, ManageableVersion(principal, request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(json::value body, JsonValue(request));
-    std::vector<std::string> tags;
+    AssetEdit edit;
+    edit.tags.emplace();
     for (const auto& item : body.is_array() ? body.as_array() : json::array{}) {
       const json::value* value = item.is_object() ? item.as_object().if_contains("value") : &item;
       if (!value || !value->is_string() || value->as_string().empty())
         return Response::Error(Status::InvalidArgument("BAD_REQUEST", "tags must be [{\"value\": \"tag\"}, ...]"));
-      tags.emplace_back(value->as_string());
+      edit.tags->emplace_back(value->as_string());
     }
     if (!body.is_array()) return Response::Error(Status::InvalidArgument("BAD_REQUEST", "tags must be a JSON array"));
-    if (Status st = s_.metadata.SetVersionTags(version.coordinates, tags); !st.ok()) return Response::Error(st);
+    if (Status st = EditAsset(s_, principal, version, edit); !st.ok()) return Response::Error(st);
     return Response::NoContent();
   }
 
@@ -386,9 +382,9 @@ class Api {
       if (value.values.empty())
         return Response::Error(Status::InvalidArgument("BAD_REQUEST", "Send {\"tagValue\": [values]} or a value"));
     }
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto definitions, s_.metadata.ListTagDefinitions(version.organization_id, kind));
-    if (Status st = publication::CheckTagValue(definitions, kind, version.type, value); !st.ok()) return Response::Error(st);
-    if (Status st = s_.metadata.SetVersionTagValue(version.coordinates, kind, value); !st.ok()) return Response::Error(st);
+    AssetEdit edit;
+    edit.tag_values.push_back({kind, std::move(value)});
+    if (Status st = EditAsset(s_, principal, version, edit); !st.ok()) return Response::Error(st);
     return Response::NoContent();
   }
 
@@ -440,23 +436,21 @@ class Api {
 
 
 
-  // {name, description, contactName, contactEmail}: at least one, strings within Exchange's limits.
+  // {name, description, contactName, contactEmail}: at least one, each a string (EditAsset checks
+  // Exchange's limits on their lengths).
   static Result<storage::AssetDetailsUpdate> DetailsUpdate(const json::object& body) {
     storage::AssetDetailsUpdate update;
-    const std::tuple<const char*, std::optional<std::string>*, size_t, size_t> fields[] = {
-        {"name", &update.name, 1, 256}, {"description", &update.description, 0, 255},
-        {"contactName", &update.contact_name, 0, 255}, {"contactEmail", &update.contact_email, 0, 255}};
+    const std::pair<const char*, std::optional<std::string>*> fields[] = {
+        {"name", &update.name}, {"description", &update.description},
+        {"contactName", &update.contact_name}, {"contactEmail", &update.contact_email}};
     for (const auto& member : body) {
       const auto key = member.key();
-      const auto& value = member.value();
-      auto field = std::find_if(std::begin(fields), std::end(fields), [&](const auto& f) { return std::get<0>(f) == key; });
+      auto field = std::find_if(std::begin(fields), std::end(fields), [&](const auto& f) { return f.first == key; });
       if (field == std::end(fields))
         return Status::InvalidArgument("BAD_REQUEST", "Unknown property '" + std::string(key) + "'", {std::string(key)});
-      const auto& [name, target, min, max] = *field;
-      if (!value.is_string() || value.as_string().size() < min || value.as_string().size() > max)
-        return Status::InvalidArgument("BAD_REQUEST", std::string(name) + " must be a string of " + std::to_string(min) +
-                                                          " to " + std::to_string(max) + " characters");
-      *target = std::string(value.as_string());
+      if (!member.value().is_string())
+        return Status::InvalidArgument("BAD_REQUEST", std::string(field->first) + " must be a string");
+      *field->second = std::string(member.value().as_string());
     }
     if (!update.name && !update.description && !update.contact_name && !update.contact_email)
       return Status::InvalidArgument("BAD_REQUEST", "Send at least one of name, description, contactName, contactEmail");

@@ -1,6 +1,8 @@
 #include "exchange/handler_support.h"
 
+#include "assets/coordinates.h"
 #include "exchange/file_links.h"
+#include "publication/job_queue.h"
 
 namespace agora::exchange {
 
@@ -71,6 +73,21 @@ Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const
   AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(services, principal, CoordinatesOf(request)));
   AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version.organization_id, auth::Action::kManage));
   return version;
+}
+
+Status MayPublish(ExchangeServices& services, const auth::Principal& principal, const std::string& organization_id,
+                  const assets::Coordinates& coordinates) {
+  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kPublish));
+  AGORA_RETURN_IF_ERROR(assets::ValidateCoordinates(coordinates));
+  return auth::AuthorizeGroup(principal, services.metadata, organization_id, coordinates.group_id,
+                              auth::Action::kPublish);
+}
+
+Result<std::string> QueuePublication(ExchangeServices& services, const publication::PublicationRequest& publication,
+                                     publication::BlobLease& lease) {
+  auto run_id = services.queue.Submit(publication);
+  lease.Release(/*sweep=*/!run_id.ok());  // once submitted, the job row holds the blobs
+  return run_id;
 }
 
 auth::Action StatusChangeAction(const assets::AssetVersion& version, assets::Lifecycle to) {

@@ -15,6 +15,8 @@
 #include "assets/asset.h"
 #include "auth/auth.h"
 #include "exchange/exchange_api.h"
+#include "publication/blob_reaper.h"
+#include "publication/request.h"
 #include "server/http.h"
 
 // Like AGORA_ASSIGN_OR_RETURN, for handlers that answer a Response.
@@ -53,6 +55,15 @@ Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& ser
 // The path's version, if the principal may manage (tag, edit, document) it.
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request);
+
+// Whether the principal may publish these coordinates in the organisation: the role, valid
+// coordinates, and a group that is the organisation's own (or new).
+Status MayPublish(ExchangeServices& services, const auth::Principal& principal, const std::string& organization_id,
+                  const assets::Coordinates& coordinates);
+// Queues an asynchronous publication; returns its run id. The lease lets go of the uploaded blobs
+// once the job row holds them (or sweeps them when the job could not be stored).
+Result<std::string> QueuePublication(ExchangeServices& services, const publication::PublicationRequest& publication,
+                                     publication::BlobLease& lease);
 
 // Which lifecycle actions a role allows on a version of the organisation: changing the status
 // needs kManage, and deprecating or taking a version back from deprecation kDeprecate (an

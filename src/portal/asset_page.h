@@ -19,7 +19,7 @@
 
 namespace agora::portal {
 
-enum class AssetSection { kOverview, kPage, kReference, kDependencies, kCompare, kDelete };
+enum class AssetSection { kOverview, kPage, kReference, kDependencies, kCompare, kDelete, kEdit };
 
 // What every page of one asset version shows around its content.
 struct AssetContext {

@@ -81,6 +81,7 @@ std::string UrlEncodePath(std::string_view path) { return Encode(path, true); }
 
 void Html::Attributes(std::initializer_list<Attr> attrs) {
   for (const auto& [name, value] : attrs) {
+    if (name.empty()) continue;
     out_ += ' ';
     out_ += name;
     out_ += "=\"";

@@ -49,6 +49,8 @@ std::string UrlEncode(std::string_view text);
 // The same, but keeps '/' (for a path of several segments).
 std::string UrlEncodePath(std::string_view path);
 
+// An attribute; one with an empty name is left out, for those a page sets only sometimes:
+// {invalid ? "aria-invalid" : "", "true"}.
 struct Attr {
   std::string_view name;
   std::string_view value;

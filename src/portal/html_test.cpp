@@ -43,6 +43,12 @@ TEST(HtmlTest, ScopesCloseTheirElements) {
   EXPECT_EQ(html.str(), "<div class=\"a\"><span>x</span></div>");
 }
 
+TEST(HtmlTest, AnAttributeWithoutNameIsLeftOut) {
+  Html html;
+  for (const bool invalid : {true, false}) html.Void("input", {{"name", "n"}, {invalid ? "aria-invalid" : "", "true"}});
+  EXPECT_EQ(html.str(), "<input name=\"n\" aria-invalid=\"true\"><input name=\"n\">");
+}
+
 TEST(HtmlTest, EncodesUrlsAndPaths) {
   EXPECT_EQ(UrlEncode("a b/c?d=é"), "a%20b%2Fc%3Fd%3D%C3%A9");
   EXPECT_EQ(UrlEncodePath("guides/set up"), "guides/set%20up");

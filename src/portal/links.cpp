@@ -27,6 +27,10 @@ std::string ReferenceUrl(const assets::Coordinates& c) { return VersionUrl(c) + 
 std::string DependenciesUrl(const assets::Coordinates& c) { return VersionUrl(c) + "dependencies"; }
 std::string StatusUrl(const assets::Coordinates& c) { return VersionUrl(c) + "status"; }
 std::string DeleteUrl(const assets::Coordinates& c) { return VersionUrl(c) + "delete"; }
+std::string PublishUrl(const assets::Coordinates& c) {
+  return "/exchange/-/publish?group=" + UrlEncode(c.group_id) + "&asset=" + UrlEncode(c.asset_id);
+}
+std::string EditUrl(const assets::Coordinates& c) { return VersionUrl(c) + "edit"; }
 std::string CompareUrl(const assets::Coordinates& c, const std::string& base) {
   return VersionUrl(c) + "compare" + (base.empty() ? "" : "?base=" + UrlEncode(base));
 }

@@ -20,6 +20,10 @@ std::string DependenciesUrl(const assets::Coordinates& coordinates);
 // Where a version's lifecycle form posts, and its delete page (GET: confirm; POST: delete).
 std::string StatusUrl(const assets::Coordinates& coordinates);
 std::string DeleteUrl(const assets::Coordinates& coordinates);
+// The publish form, for a new version of the asset.
+std::string PublishUrl(const assets::Coordinates& coordinates);
+// The edit form of the asset's details and the version's tags (GET: the form; POST: save).
+std::string EditUrl(const assets::Coordinates& coordinates);
 // The compare page of a version against `base` (empty: the default base, the previous version).
 std::string CompareUrl(const assets::Coordinates& coordinates, const std::string& base);
 // The portal's download of one of the version's files.

@@ -30,6 +30,8 @@ ManageControls ControlsFor(const auth::Principal& principal, const assets::Asset
   controls.csrf_token = csrf_token;
   const std::string& organization = version.organization_id;
   if (!auth::Authorize(principal, organization, auth::Action::kManage).ok()) return controls;
+  controls.may_edit = true;
+  controls.may_publish = auth::Authorize(principal, organization, auth::Action::kPublish).ok();
   for (const auto to : {assets::Lifecycle::kPublished, assets::Lifecycle::kDeprecated}) {
     if (assets::CheckTransition(version.status, to).ok() &&
         auth::Authorize(principal, organization, exchange::StatusChangeAction(version, to)).ok())
@@ -46,6 +48,8 @@ std::string DoneNotice(const std::string& done, const assets::AssetVersion& vers
   if (done == "deprecated" && version.status == assets::Lifecycle::kDeprecated)
     return "Version " + number + " is now deprecated.";
   if (done == "undeprecated" && published) return "Version " + number + " is stable again.";
+  if (done == "edited") return "The changes were saved.";
+  if (done == "created") return "Version " + number + " was published.";
   return "";
 }
 
@@ -97,43 +101,20 @@ void RenderManageControls(Html& html, const assets::AssetVersion& version, const
     html.Element("button", {{"type", "submit"}}, change.button);
     html.Element("span", {{"class", "muted"}}, std::string(" ") + change.explanation);
   }
+  if (controls.may_edit) {
+    auto item = html.Tag("li");
+    html.Element("a", {{"class", "button secondary"}, {"href", EditUrl(version.coordinates)}}, "Edit details…");
+    html.Element("span", {{"class", "muted"}}, " Name, description and contact of the asset; tags, categories and fields "
+                                               "of this version.");
+  }
+  if (controls.may_publish) {
+    auto item = html.Tag("li");
+    html.Element("a", {{"class", "button secondary"}, {"href", PublishUrl(version.coordinates)}}, "Publish a new version…");
+  }
   if (controls.may_delete) {
     auto item = html.Tag("li");
     html.Element("a", {{"class", "button secondary"}, {"href", DeleteUrl(version.coordinates)}},
                  "Delete version " + version.coordinates.version + "…");
-  }
-}
-
-void RenderDeletePage(Html& html, const assets::AssetVersion& version, const std::vector<assets::Coordinates>& dependents,
-                      const ManageControls& controls) {
-  html.Element("h1", "Delete version " + version.coordinates.version);
-  html.Element("h2", {{"id", "dependents-heading"}}, "What depends on it");
-  if (dependents.empty()) {
-    html.Element("p", "No asset depends on this version.");
-  } else {
-    auto box = html.Tag("div", {{"class", "warnings"}});
-    html.Element("p", "It cannot be deleted: " + std::to_string(dependents.size()) +
-                          (dependents.size() == 1 ? " version depends" : " versions depend") + " on it.");
-    html.Element("p", RefusalRule(Status::Conflict("ASSET_HAS_DEPENDENTS", "")));
-    auto list = html.Tag("ul", {{"aria-labelledby", "dependents-heading"}});
-    for (const auto& dependent : dependents) {
-      auto item = html.Tag("li");
-      html.Element("a", {{"href", VersionUrl(dependent)}}, dependent.ToString());
-    }
-  }
-  if (dependents.empty() && controls.may_delete) {
-    html.Element("p", version.status == assets::Lifecycle::kDevelopment
-                          ? "A development version is deleted for good: its files go, and its version number can be "
-                            "published again."
-                          : "The version leaves the catalogue and its version number stays reserved: it cannot be "
-                            "published again.");
-    auto form = html.Tag("form", {{"action", DeleteUrl(version.coordinates)}, {"method", "post"}, {"class", "confirm"}});
-    CsrfField(html, controls);
-    html.Element("button", {{"type", "submit"}, {"class", "danger"}}, "Delete version " + version.coordinates.version);
-    html.Text(" ");
-    html.Element("a", {{"href", VersionUrl(version.coordinates)}}, "Cancel");
-  } else {
-    html.Open("p").Element("a", {{"href", VersionUrl(version.coordinates)}}, "Back to the version").Close("p");
   }
 }
 

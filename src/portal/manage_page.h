@@ -1,7 +1,7 @@
 // What the people who look after a version can do to it from the portal, and how the portal tells
 // them how it went: the lifecycle buttons on the version's overview (promote a development
-// version, deprecate, undeprecate), the delete page that lists the version's dependents first,
-// and the messages after an action: a notice (role="status") when it was done, an alert
+// version, deprecate, undeprecate) and the links to the edit and delete pages (edit_page.h,
+// delete_page.h), and the messages after an action: a notice (role="status") when it was done, an alert
 // (role="alert") explaining the Exchange API's rule when it was refused.
 //
 // Every control is a POST form carrying the session's CSRF token. Which controls a visitor sees
@@ -25,10 +25,12 @@ namespace agora::portal {
 // The management controls a principal may use on a version; none for viewers.
 struct ManageControls {
   std::vector<assets::Lifecycle> status_changes;  // the statuses it may move the version to
+  bool may_edit = false;  // the asset's details, the version's tags, categories and fields
+  bool may_publish = false;  // a new version of the asset
   bool may_delete = false;
   std::string csrf_token;
 
-  bool empty() const { return status_changes.empty() && !may_delete; }
+  bool empty() const { return status_changes.empty() && !may_edit && !may_delete; }
 };
 ManageControls ControlsFor(const auth::Principal& principal, const assets::AssetVersion& version,
                            const std::string& csrf_token);
@@ -48,7 +50,7 @@ struct ActionOutcome {
   Status refusal;        // ... and the API's answer
 };
 void RenderOutcome(Html& html, const ActionOutcome& outcome);
-// The notice for the overview's `done` query value ("published", "deprecated", "undeprecated"),
+// The notice for the overview's `done` query value ("published", "deprecated", "undeprecated", "edited"),
 // or empty; a link cannot make it claim what the version's status contradicts.
 std::string DoneNotice(const std::string& done, const assets::AssetVersion& version);
 // The notice for the asset page's `deleted` query value, or empty: only for a version number the
@@ -59,10 +61,5 @@ std::string RefusalRule(const Status& refusal);
 
 // The "Manage this version" section of the overview (nothing when `controls` is empty).
 void RenderManageControls(Html& html, const assets::AssetVersion& version, const ManageControls& controls);
-
-// The delete page: the version's direct dependents first; while any exist, why it cannot be
-// deleted instead of the delete button.
-void RenderDeletePage(Html& html, const assets::AssetVersion& version, const std::vector<assets::Coordinates>& dependents,
-                      const ManageControls& controls);
 
 }  // namespace agora::portal

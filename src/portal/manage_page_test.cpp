@@ -32,8 +32,10 @@ TEST(ManageControlsTest, FollowTheApisRoles) {
   const auto contributor = ControlsFor(Member(auth::Role::kContributor), Version(L::kDevelopment), "t");
   EXPECT_EQ(contributor.status_changes, std::vector<L>{L::kPublished});
   EXPECT_FALSE(contributor.may_delete);
-  EXPECT_TRUE(ControlsFor(Member(auth::Role::kContributor), Version(L::kPublished), "t").empty())
-      << "deprecating is an administrator's decision";
+  const auto stable = ControlsFor(Member(auth::Role::kContributor), Version(L::kPublished), "t");
+  EXPECT_TRUE(stable.status_changes.empty()) << "deprecating is an administrator's decision";
+  EXPECT_TRUE(stable.may_edit) << "editing the details is a contributor's";
+  EXPECT_FALSE(ControlsFor(Member(auth::Role::kViewer), Version(L::kPublished), "t").may_edit);
   const auto admin = ControlsFor(Member(auth::Role::kAdmin), Version(L::kPublished), "t");
   EXPECT_EQ(admin.status_changes, std::vector<L>{L::kDeprecated});
   EXPECT_TRUE(admin.may_delete);
@@ -49,6 +51,7 @@ TEST(ManageControlsTest, EveryFormCarriesTheCsrfToken) {
   EXPECT_TRUE(Contains(page, "name=\"csrf\" value=\"tok&quot;en\""));
   EXPECT_TRUE(Contains(page, "name=\"status\" value=\"deprecated\""));
   EXPECT_TRUE(Contains(page, "href=\"/exchange/acme/orders-api/1.0.0/delete\""));
+  EXPECT_TRUE(Contains(page, "href=\"/exchange/acme/orders-api/1.0.0/edit\""));
   Html none;
   RenderManageControls(none, Version(L::kPublished), ControlsFor(Member(auth::Role::kViewer), Version(L::kPublished), "t"));
   EXPECT_EQ(none.str(), "");
@@ -73,6 +76,7 @@ TEST(ManageControlsTest, NoticesCannotBeMadeToLie) {
   EXPECT_EQ(DoneNotice("deprecated", Version(L::kPublished)), "");
   EXPECT_EQ(DoneNotice("published", Version(L::kDevelopment)), "");
   EXPECT_EQ(DoneNotice("anything", Version(L::kPublished)), "");
+  EXPECT_EQ(DoneNotice("edited", Version(L::kPublished)), "The changes were saved.");
   const std::vector<assets::AssetVersion> versions{Version(L::kPublished, "2.0.0")};
   EXPECT_EQ(DeletedNotice("1.0.0", versions), "Version 1.0.0 was deleted.");
   EXPECT_EQ(DeletedNotice("2.0.0", versions), "") << "it is still there";

@@ -46,6 +46,8 @@ void BeginPage(Html& html, const PageOptions& options) {
   html.Void("meta", {{"name", "viewport"}, {"content", "width=device-width, initial-scale=1"}});
   html.Void("meta", {{"name", "color-scheme"}, {"content", "light dark"}});
   if (!options.description.empty()) html.Void("meta", {{"name", "description"}, {"content", options.description}});
+  if (options.refresh_seconds > 0)
+    html.Void("meta", {{"http-equiv", "refresh"}, {"content", std::to_string(options.refresh_seconds)}});
   html.Element("title", options.title.empty() ? "agora" : options.title + " · agora");
   const std::string css = StaticUrl("portal.css"), icon = StaticUrl("icon.svg"), js = StaticUrl("portal.js");
   html.Void("link", {{"rel", "stylesheet"}, {"href", css}});
@@ -78,6 +80,9 @@ void BeginPage(Html& html, const PageOptions& options) {
         auto name = html.Tag("span");
         html.Element("span", {{"class", "visually-hidden"}}, "Signed in as ").Text(options.session->principal.subject);
       }
+      const auth::Principal& principal = options.session->principal;
+      if (auth::Authorize(principal, principal.organization_id, auth::Action::kPublish).ok())
+        html.Element("a", {{"href", "/exchange/-/publish"}}, "Publish");
       auto form = html.Tag("form", {{"action", "/exchange/-/logout"}, {"method", "post"}});
       html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", options.session->csrf_token}});
       html.Element("button", {{"type", "submit"}, {"class", "secondary"}}, "Sign out");

@@ -24,6 +24,7 @@ struct PageOptions {
   // Extra fields of the header search form (the search page's filters and sort).
   std::vector<std::pair<std::string, std::string>> search_fields;
   std::string description;       // <meta name="description">
+  int refresh_seconds = 0;       // > 0: the page reloads itself (a job's progress, without script)
 };
 
 // Writes the document up to the opening of <main>; EndPage closes it.

@@ -1,7 +1,5 @@
 // The portal's handlers: each turns the request's session into a principal (or sends the visitor
 // to the sign-in page), reads what the page shows through the Catalogue, and renders it.
-#include <boost/url/parse_query.hpp>
-
 #include <time.h>
 
 #include <algorithm>
@@ -11,15 +9,21 @@
 #include "assets/semver.h"
 #include "compat/report_format.h"
 #include "exchange/handler_support.h"
+#include "exchange/publication_form.h"
 #include "portal/asset_page.h"
 #include "portal/catalogue.h"
 #include "portal/compare_page.h"
+#include "portal/delete_page.h"
 #include "portal/dependency_graph.h"
+#include "portal/edit_page.h"
+#include "portal/form.h"
 #include "portal/links.h"
 #include "portal/manage_page.h"
 #include "portal/markdown.h"
 #include "portal/page.h"
 #include "portal/portal.h"
+#include "portal/publish_page.h"
+#include "portal/publish_upload.h"
 #include "portal/reference_page.h"
 #include "portal/search_page.h"
 #include "portal/session.h"
@@ -40,18 +44,6 @@ using server::Request;
 using server::Response;
 
 constexpr size_t kMaxFormBytes = 64 * 1024;
-
-// An application/x-www-form-urlencoded body's fields (the last of a repeated name wins).
-Result<std::map<std::string, std::string>> FormFields(Request& request) {
-  AGORA_ASSIGN_OR_RETURN(std::string text, request.ReadWholeBody(kMaxFormBytes));
-  auto params = boost::urls::parse_query(text);
-  if (!params) return Status::InvalidArgument("BAD_REQUEST", "The form could not be read");
-  boost::urls::encoding_opts form;
-  form.space_as_plus = true;
-  std::map<std::string, std::string> fields;
-  for (const auto& param : *params) fields[param.key.decode(form)] = param.value.decode(form);
-  return fields;
-}
 
 double ThreadCpuMillis() {
   timespec now{};
@@ -100,7 +92,7 @@ class Portal {
   Response SignIn(Request& request) {
     if (!Sessions::SameOrigin(request))
       return ErrorPage(Status::Forbidden("Sign in from agora's own sign-in page"), nullptr);
-    auto fields = FormFields(request);
+    auto fields = Form::FromRequest(request, kMaxFormBytes);
     if (!fields.ok()) return ErrorPage(fields.status(), nullptr);
     const std::string username = (*fields)["username"], next = (*fields)["next"];
     auto cookie = sessions_.SignIn(request, username, (*fields)["password"]);
@@ -142,6 +134,8 @@ class Portal {
       options.description = "Find, read and reuse the APIs and assets of your organization.";
       BeginPage(html, options);
       html.Element("p", {{"id", "search-status"}, {"class", "visually-hidden"}, {"role", "status"}}, "");
+      if (const std::string gone = DeletedAsset(request.Query("deleted").value_or(""), session); !gone.empty())
+        RenderOutcome(html, {"The asset " + gone + " was deleted.", "", {}});
       {
         auto region = html.Tag("div", {{"id", "search-results"}});
         RenderSearchResults(html, state, view, *directory);
@@ -300,7 +294,7 @@ class Portal {
 
   // POST .../{version}/status: promote, deprecate or undeprecate, as PUT .../status does.
   Response ChangeStatus(Request& request) {
-    return WithForm(request, [&](const Session& session, std::map<std::string, std::string>& fields) -> Response {
+    return WithForm(request, [&](const Session& session, const Form& fields) -> Response {
       const auto to = assets::ParseLifecycle(fields["status"]);
       if (!to || *to == assets::Lifecycle::kDevelopment)
         return ErrorPage(Status::InvalidArgument("INVALID_STATUS", "status must be published or deprecated"), &session);
@@ -324,16 +318,131 @@ class Portal {
   // GET .../{version}/delete: what depends on the version, then the button (for those who may delete).
   Response DeletePage(Request& request) { return DeleteConfirmation(request, {}); }
 
-  // POST .../{version}/delete: a soft delete, as DELETE .../{version} does by default.
+  // POST .../{version}/delete: the version, or with what=asset the whole asset, soft or hard, as
+  // DELETE .../{version} and DELETE .../{assetId} do (x-delete-type).
   Response DeleteVersion(Request& request) {
-    return WithForm(request, [&](const Session& session, std::map<std::string, std::string>&) -> Response {
+    return WithForm(request, [&](const Session& session, const Form& fields) -> Response {
       const std::string group = request.Param("groupId"), asset = request.Param("assetId");
       const std::string version = request.Param("version");
       AGORA_ASSIGN_OR_RETURN_PAGE(AssetView view, catalogue_.Asset(session.principal, group, asset, version), session);
-      const Status deleted = exchange::DeleteVersions(s_, session.principal, {*view.shown}, /*soft=*/true);
-      if (!deleted.ok()) return DeleteConfirmation(request, {"", "Deleting version " + version, deleted});
-      if (!catalogue_.Asset(session.principal, group, asset, "").ok()) return Redirect("/exchange/");
+      auto choice = ReadDeleteForm(fields, *view.shown);
+      const std::string doing = choice.ok() && choice->whole_asset ? "Deleting the asset " + asset
+                                                                   : "Deleting version " + version;
+      if (!choice.ok()) return DeleteConfirmation(request, {"", doing, choice.status()});
+      std::vector<assets::AssetVersion> versions{*view.shown};
+      if (choice->whole_asset) {
+        AGORA_ASSIGN_OR_RETURN_PAGE(versions, exchange::ReadableVersions(s_, session.principal, group, asset), session);
+      }
+      const Status deleted = exchange::DeleteVersions(s_, session.principal, versions, choice->soft);
+      if (!deleted.ok()) return DeleteConfirmation(request, {"", doing, deleted});
+      if (!catalogue_.Asset(session.principal, group, asset, "").ok())
+        return Redirect("/exchange/?deleted=" + UrlEncode(group + "/" + asset));
       return Redirect(AssetUrl(group, asset) + "?deleted=" + UrlEncode(version));
+    });
+  }
+
+  // GET /exchange/-/publish: the publish form; with ?group=&asset=, for a new version of that asset.
+  Response PublishPage(Request& request) {
+    return WithSession(request, [&](const Session& session) -> Response {
+      PublishValues values;
+      values.organization_id = session.principal.organization_id;
+      values.group_id = request.Query("group").value_or(values.organization_id);
+      values.asset_id = request.Query("asset").value_or("");
+      values.kind = "raml";
+      if (!values.asset_id.empty()) {
+        AGORA_ASSIGN_OR_RETURN_PAGE(AssetView view, catalogue_.Asset(session.principal, values.group_id, values.asset_id, ""),
+                                    session);
+        const assets::AssetVersion& latest = *view.shown;
+        values.organization_id = latest.organization_id;
+        values.kind = KindOf(latest.type, latest.files.empty() ? "" : latest.files.front().classifier);
+        values.name = latest.name;
+        values.description = latest.description;
+        values.api_version = latest.Property("apiVersion");
+      }
+      return PublishFormPage(session, values, Status::Ok());
+    });
+  }
+
+  // POST /exchange/-/publish (multipart): read by the API's PublicationForm and queued as the API's
+  // asynchronous publications are; the browser then follows the publication's steps.
+  Response Publish(Request& request) {
+    auto session = sessions_.FromRequest(request);
+    if (!session.ok()) {
+      if (session.status().kind() != Status::Kind::kUnauthorized) return ErrorPage(session.status(), nullptr);
+      return Redirect("/exchange/-/login?next=" + UrlEncode("/exchange/-/publish"));
+    }
+    if (!Sessions::SameOrigin(request))
+      return ErrorPage(Status::Forbidden("This form did not come from agora's own page. Nothing was changed."), &*session);
+    publication::PublicationRequest publication;
+    publication.created_by = session->principal.subject;
+    publication::BlobLease lease(s_.reaper);
+    exchange::PublicationForm form(s_.blobs, lease, publication);
+    PublishUpload upload([&](const std::string& token) { return sessions_.CheckCsrf(*session, token); }, form);
+    Status read = server::ParseMultipart(request, upload, server::MultipartLimits{});
+    if (!upload.csrf_checked())  // whatever else is wrong with it, a form without the token is not agora's
+      return ErrorPage(Status::Forbidden("This form has expired or did not come from agora's own page: reload the "
+                                         "page and try again. Nothing was changed."),
+                       &*session);
+    if (read.ok()) read = form.Finish();
+    publication.organization_id =
+        upload.organization_id().empty() ? session->principal.organization_id : upload.organization_id();
+    publication.coordinates = upload.coordinates();
+    if (read.ok()) read = exchange::MayPublish(s_, session->principal, publication.organization_id, publication.coordinates);
+    Result<std::string> run_id = read;
+    if (read.ok()) run_id = exchange::QueuePublication(s_, publication, lease);
+    if (!run_id.ok()) {
+      PublishValues values = ValuesOf(publication);
+      if (!upload.kind().empty()) values.kind = upload.kind();
+      return PublishFormPage(*session, values, run_id.status());
+    }
+    return Redirect("/exchange/-/publish/" + *run_id);
+  }
+
+  // GET /exchange/-/publish/{runId}: the publication's steps while it runs; then its version, or
+  // the form again with what was sent and why it was refused.
+  Response PublicationStatus(Request& request) {
+    return WithSession(request, [&](const Session& session) -> Response {
+      const std::string run_id = request.Param("runId");
+      auto job = s_.queue.Get(run_id);
+      if (!job.ok() || job->kind != "publication" ||
+          !auth::Authorize(session.principal, job->organization_id, auth::Action::kRead).ok())
+        return ErrorPage(Status::NotFound("There is no publication " + run_id), &session);
+      if (job->status == "completed") return Redirect(VersionUrl(job->coordinates) + "?done=created");
+      if (job->status == "error") {
+        AGORA_ASSIGN_OR_RETURN_PAGE(auto sent, publication::PublicationRequest::FromJson(job->request_json), session);
+        const auto errors = PublicationErrors(*job);
+        return PublishFormPage(session, ValuesOf(sent),
+                               Status::InvalidArgument("PUBLICATION_FAILED",
+                                                       errors.empty() ? "The publication failed." : errors.front(), errors));
+      }
+      Html html;
+      PageOptions options{"Publishing " + job->coordinates.ToString(), &session};
+      options.refresh_seconds = 1;
+      BeginPage(html, options);
+      RenderPublicationProgress(html, *job);
+      EndPage(html);
+      return HtmlResponse(200, html.Take());
+    });
+  }
+
+  // GET .../{version}/edit: the asset's details and the version's tags, categories and fields.
+  Response EditPage(Request& request) { return EditForm(request, nullptr, {}); }
+
+  // POST .../{version}/edit: saves what the form changed through exchange::EditAsset, as the API's
+  // PATCH and PUT .../tags do; the form comes back with its problems when anything is refused.
+  Response SaveEdit(Request& request) {
+    return WithForm(request, [&](const Session& session, const Form& fields) -> Response {
+      const std::string version = request.Param("version");
+      AGORA_ASSIGN_OR_RETURN_PAGE(
+          AssetView view, catalogue_.Asset(session.principal, request.Param("groupId"), request.Param("assetId"), version),
+          session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(EditChoices choices, ChoicesOf(*view.shown), session);
+      const exchange::AssetEdit edit = EditFromForm(fields, *view.shown, choices);
+      std::vector<exchange::EditProblem> problems;
+      const Status saved = edit.empty() ? Status::Ok() : exchange::EditAsset(s_, session.principal, *view.shown, edit, &problems);
+      if (!problems.empty()) return EditForm(request, &fields, std::move(problems));
+      if (!saved.ok()) return Overview(request, version, {"", "Editing version " + version, saved});
+      return Redirect(VersionUrl(view.shown->coordinates) + "?done=edited");
     });
   }
 
@@ -413,8 +522,8 @@ class Portal {
 
   // A state-changing form's fields, when it came from the portal's own page with the session's
   // CSRF token; otherwise 403 and nothing changes.
-  Result<std::map<std::string, std::string>> CheckedForm(Request& request, const Session& session) {
-    AGORA_ASSIGN_OR_RETURN(auto fields, FormFields(request));
+  Result<Form> CheckedForm(Request& request, const Session& session) {
+    AGORA_ASSIGN_OR_RETURN(Form fields, Form::FromRequest(request, kMaxFormBytes));
     if (!Sessions::SameOrigin(request) || !sessions_.CheckCsrf(session, fields["csrf"]))
       return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and "
                                "try again. Nothing was changed.");
@@ -441,15 +550,80 @@ class Portal {
       if (!controls.may_delete)
         return ErrorPage(auth::Authorize(session.principal, context.version->organization_id, auth::Action::kDelete),
                          &session);
-      AGORA_ASSIGN_OR_RETURN_PAGE(auto dependents, s_.metadata.ListDependents(context.version->coordinates), session);
+      DeleteContent content;
+      content.versions = context.view->versions;
+      for (const auto& v : content.versions) {
+        AGORA_ASSIGN_OR_RETURN_PAGE(auto dependents, s_.metadata.ListDependents(v.coordinates), session);
+        if (v.coordinates == context.version->coordinates) content.dependents = dependents;
+        for (auto& d : dependents)
+          if ((d.group_id != v.coordinates.group_id || d.asset_id != v.coordinates.asset_id) &&
+              std::find(content.asset_dependents.begin(), content.asset_dependents.end(), d) ==
+                  content.asset_dependents.end())
+            content.asset_dependents.push_back(std::move(d));
+      }
       Html html;
       BeginPage(html, {"Delete version " + context.version->coordinates.version + " · " + context.version->name, &session});
       BeginAssetPage(html, context, AssetSection::kDelete);
       RenderOutcome(html, outcome);
-      RenderDeletePage(html, *context.version, dependents, controls);
+      RenderDeletePage(html, *context.version, content, controls);
       EndAssetPage(html);
       EndPage(html);
       return HtmlResponse(outcome.refused.empty() ? 200 : outcome.refusal.http_status(), html.Take());
+    });
+  }
+
+  // The home page's `deleted` query value ("group/asset") when that asset is indeed gone.
+  std::string DeletedAsset(const std::string& deleted, const Session& session) {
+    const size_t slash = deleted.find('/');
+    if (slash == std::string::npos) return "";
+    auto found = catalogue_.Asset(session.principal, deleted.substr(0, slash), deleted.substr(slash + 1), "");
+    return !found.ok() && found.status().kind() == Status::Kind::kNotFound ? deleted : "";
+  }
+
+  // The publish form, for a principal who may publish somewhere; after a refusal, with its status.
+  Response PublishFormPage(const Session& session, const PublishValues& values, const Status& refusal) {
+    AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, catalogue_.DirectoryFor(session.principal), session);
+    PublishFormState state{values, {}, {}, refusal, session.csrf_token};
+    for (const auto& id : directory->organization_ids)
+      if (auth::Authorize(session.principal, id, auth::Action::kPublish).ok())
+        state.organizations.emplace_back(id, directory->OrganizationName(id));
+    if (state.organizations.empty())
+      return ErrorPage(auth::Authorize(session.principal, session.principal.organization_id, auth::Action::kPublish),
+                       &session);
+    if (!values.asset_id.empty() && !values.group_id.empty()) {
+      auto existing = s_.metadata.ListReservedVersions(values.group_id, values.asset_id);
+      const std::pair<const char*, const char*> orders[] = {{"PATCH", "patch"}, {"MINOR", "minor"}, {"MAJOR", "major"}};
+      for (const auto& [order, label] : orders)
+        if (existing.ok() && !existing->empty())
+          if (auto next = assets::NextVersion(*existing, order); next.ok()) state.next_versions.emplace_back(label, *next);
+    }
+    Html html;
+    BeginPage(html, {"Publish", &session});
+    RenderPublishForm(html, state);
+    EndPage(html);
+    return HtmlResponse(refusal.ok() ? 200 : refusal.http_status(), html.Take());
+  }
+
+  Result<EditChoices> ChoicesOf(const assets::AssetVersion& version) {
+    AGORA_ASSIGN_OR_RETURN(auto categories, s_.metadata.ListTagDefinitions(version.organization_id, "category"));
+    AGORA_ASSIGN_OR_RETURN(auto fields, s_.metadata.ListTagDefinitions(version.organization_id, "field"));
+    return ChoicesFor(version, std::move(categories), std::move(fields));
+  }
+
+  // The edit page, for those who may manage the version; after a refusal, with what was entered.
+  Response EditForm(Request& request, const Form* entered, std::vector<exchange::EditProblem> problems) {
+    return WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
+      if (Status st = auth::Authorize(session.principal, context.version->organization_id, auth::Action::kManage); !st.ok())
+        return ErrorPage(st, &session);
+      AGORA_ASSIGN_OR_RETURN_PAGE(EditChoices choices, ChoicesOf(*context.version), session);
+      const bool refused = !problems.empty();
+      Html html;
+      BeginPage(html, {"Edit · " + context.version->name, &session});
+      BeginAssetPage(html, context, AssetSection::kEdit);
+      RenderEditPage(html, *context.version, choices, {entered, std::move(problems), session.csrf_token});
+      EndAssetPage(html);
+      EndPage(html);
+      return HtmlResponse(refused ? 400 : 200, html.Take());
     });
   }
 
@@ -550,6 +724,9 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   router.Add("GET", "/exchange/-/login", bind(&Portal::SignInPage));
   router.Add("POST", "/exchange/-/login", bind(&Portal::SignIn));
   router.Add("POST", "/exchange/-/logout", bind(&Portal::SignOut));
+  router.Add("GET", "/exchange/-/publish", bind(&Portal::PublishPage));
+  router.Add("POST", "/exchange/-/publish", bind(&Portal::Publish));
+  router.Add("GET", "/exchange/-/publish/{runId}", bind(&Portal::PublicationStatus));
   const std::string asset = "/exchange/{groupId}/{assetId}";
   const std::string version = asset + "/{version}";
   router.Add("GET", asset, bind(&Portal::AssetWithoutSlash));
@@ -567,6 +744,8 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   router.Add("POST", version + "/status", bind(&Portal::ChangeStatus));
   router.Add("GET", version + "/delete", bind(&Portal::DeletePage));
   router.Add("POST", version + "/delete", bind(&Portal::DeleteVersion));
+  router.Add("GET", version + "/edit", bind(&Portal::EditPage));
+  router.Add("POST", version + "/edit", bind(&Portal::SaveEdit));
 }
 
 }  // namespace agora::portal

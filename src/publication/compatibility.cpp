@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <optional>
 
 #include "assets/semver.h"
 #include "compat/report_format.h"
@@ -94,7 +95,7 @@ std::vector<std::string> CompatibilityCheck::Errors() const {
 }
 
 Result<CompatibilityCheck> CheckCompatibility(storage::MetadataStore& metadata, const std::string& organization_id,
-                                              const assets::Coordinates& coordinates, const specs::ApiModel& model,
+                                              const assets::Coordinates& coordinates, const std::string& model_json,
                                               bool always_report) {
   CompatibilityCheck check;
   AGORA_ASSIGN_OR_RETURN(check.rule, EffectiveRule(metadata, organization_id, coordinates.group_id, coordinates.asset_id));
@@ -113,13 +114,17 @@ Result<CompatibilityCheck> CheckCompatibility(storage::MetadataStore& metadata, 
             [](const auto& a, const auto& b) { return assets::CompareSemVer(a.first, b.first) < 0; });
   if (check.rule.rule != CompatibilityRule::kBackwardTransitive && !earlier.empty())
     earlier.erase(earlier.begin(), earlier.end() - 1);
+  std::optional<specs::ApiModel> model;
   for (const auto& [parsed, version] : earlier) {
     assets::Coordinates base = coordinates;
     base.version = version;
     AGORA_ASSIGN_OR_RETURN(std::string stored, metadata.GetApiModel(base));
     if (stored.empty()) continue;
+    if (!model) {
+      AGORA_ASSIGN_OR_RETURN(model, specs::ApiModel::FromJson(model_json));
+    }
     AGORA_ASSIGN_OR_RETURN(specs::ApiModel base_model, specs::ApiModel::FromJson(stored));
-    check.reports.emplace_back(base, compat::Compare(base_model, model));
+    check.reports.emplace_back(base, compat::Compare(base_model, *model));
   }
   return check;
 }

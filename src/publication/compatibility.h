@@ -54,12 +54,13 @@ struct CompatibilityCheck {
   std::vector<std::string> Errors() const;
 };
 
-// Compares `model`, the API model of the version `coordinates` about to be published, with the
-// stored versions the rule in force names (with `always_report`, as a dry run does, with the
+// Compares `model_json`, the API model of the version `coordinates` about to be published, with
+// the stored versions the rule in force names (with `always_report`, as a dry run does, with the
 // previous version of its major even when the rule is NONE). Versions without an API model are
-// left out.
+// left out. The model is read only when there is a version to compare it with: reading it was
+// half of a publication's CPU under the default rule, NONE, which compares nothing.
 Result<CompatibilityCheck> CheckCompatibility(storage::MetadataStore& metadata, const std::string& organization_id,
-                                              const assets::Coordinates& coordinates, const specs::ApiModel& model,
+                                              const assets::Coordinates& coordinates, const std::string& model_json,
                                               bool always_report);
 
 }  // namespace agora::publication

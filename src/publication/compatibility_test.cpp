@@ -77,6 +77,35 @@ TEST_F(EffectiveRuleTest, AStoredValueThatIsNoRuleIsCorruptionNotASilentNone) {
   EXPECT_EQ(rule.status().kind(), Status::Kind::kCorruption);
 }
 
+// The new version's model is read only to be compared: under NONE, or with no earlier version
+// of the major, a model that cannot be read is never touched (reading it was half the CPU of a
+// publication under the default rule).
+TEST_F(EffectiveRuleTest, TheNewModelIsReadOnlyWhenThereIsAVersionToCompareWith) {
+  const std::string unreadable = "{not a model";
+  auto none = CheckCompatibility(*metadata_, "team", {"g", "a", "1.1.0"}, unreadable, /*always_report=*/false);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->reports.empty());
+
+  Set(AssetRuleScope("g", "a"), "BACKWARD");
+  auto first = CheckCompatibility(*metadata_, "team", {"g", "a", "1.0.0"}, unreadable, /*always_report=*/false);
+  ASSERT_TRUE(first.ok()) << "a new major compares nothing: " << first.status().ToString();
+
+  assets::AssetVersion v;
+  v.organization_id = "team";
+  v.coordinates = {"g", "a", "1.0.0"};
+  v.type = "rest-api";
+  v.name = "a";
+  v.api_model = specs::ApiModel{}.ToJson();
+  v.created_millis = v.updated_millis = NowMillis();
+  ASSERT_TRUE(metadata_->PutVersion(v).ok());
+  EXPECT_FALSE(CheckCompatibility(*metadata_, "team", {"g", "a", "1.1.0"}, unreadable, false).ok())
+      << "with a version to compare with, the model is read";
+  auto compared = CheckCompatibility(*metadata_, "team", {"g", "a", "1.1.0"}, v.api_model, false);
+  ASSERT_TRUE(compared.ok()) << compared.status().ToString();
+  EXPECT_EQ(compared->reports.size(), 1u);
+  EXPECT_FALSE(compared->Refused());
+}
+
 TEST(CompatibilityRuleTest, NamesParseExactlyAndRoundTrip) {
   for (auto rule : {CompatibilityRule::kNone, CompatibilityRule::kBackward, CompatibilityRule::kBackwardTransitive})
     EXPECT_EQ(ParseCompatibilityRule(CompatibilityRuleName(rule)), rule);

@@ -158,9 +158,8 @@ class Publisher::Run {
   // The compatibility rule in force (docs/compatibility.md), for versions with an API model.
   Status CheckCompatibilityRule() {
     if (version_.api_model.empty()) return Status::Ok();
-    AGORA_ASSIGN_OR_RETURN(specs::ApiModel model, specs::ApiModel::FromJson(version_.api_model));
     AGORA_ASSIGN_OR_RETURN(compatibility_, CheckCompatibility(p_.metadata_, request_.organization_id,
-                                                              request_.coordinates, model, dry_run_));
+                                                              request_.coordinates, version_.api_model, dry_run_));
     return Status::Ok();
   }
 

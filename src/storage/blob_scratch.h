@@ -45,9 +45,15 @@ class ScratchDir {
 // removes the scratch file.
 using BlobInstaller = std::function<Result<BlobInfo>(const std::string& scratch, const BlobInfo& info)>;
 
-// A writer spooling into a new scratch file. With `sync`, Commit makes the file durable before
-// installing it (the file store's rename makes it the blob itself).
-Result<std::unique_ptr<BlobWriter>> NewSpoolingBlobWriter(const ScratchDir& scratch, BlobInstaller install, bool sync);
+// Whether the store holds a blob durably already (null: the store cannot tell cheaply).
+using BlobPresence = std::function<bool(const std::string& sha256)>;
+
+// A writer spooling into a new scratch file, created once the blob is past 1 MiB or at Commit:
+// a blob that small whose content `stored` says the store holds is never written. With `sync`,
+// Commit makes the file durable before installing it (the file store's rename makes it the blob
+// itself).
+Result<std::unique_ptr<BlobWriter>> NewSpoolingBlobWriter(const ScratchDir& scratch, BlobInstaller install,
+                                                          BlobPresence stored, bool sync);
 
 // AdoptFile for any provider: checks that the file is the store's own scratch file, hashes it,
 // optionally syncs it, and installs it.

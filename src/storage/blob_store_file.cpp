@@ -38,7 +38,9 @@ class FileBlobStore : public BlobStore {
   }
 
   Result<std::unique_ptr<BlobWriter>> NewWriter() override {
-    return NewSpoolingBlobWriter(scratch_, Installer(), /*sync=*/true);
+    // A blob is at its address only once synced (Install), so being there means being durable.
+    return NewSpoolingBlobWriter(scratch_, Installer(), [this](const std::string& sha256) { return Exists(sha256); },
+                                 /*sync=*/true);
   }
 
   std::string NewScratchPath(const std::string& suffix) override { return scratch_.NewPath(suffix); }

@@ -156,7 +156,7 @@ class S3BlobStore : public BlobStore {
   }
 
   Result<std::unique_ptr<BlobWriter>> NewWriter() override {
-    return NewSpoolingBlobWriter(scratch_, Installer(), /*sync=*/false);
+    return NewSpoolingBlobWriter(scratch_, Installer(), /*stored=*/nullptr, /*sync=*/false);
   }
 
   std::string NewScratchPath(const std::string& suffix) override { return scratch_.NewPath(suffix); }

@@ -70,9 +70,40 @@ TEST_F(FileBlobStoreTest, AWriterIsFinishedAfterCommit) {
   EXPECT_TRUE(store_->Exists(Sha256Hex("abc")));
 }
 
+TEST_F(FileBlobStoreTest, ASmallBlobTheStoreHoldsIsNeitherWrittenNorSynced) {
+  ASSERT_TRUE(Put("the same spec").ok());
+  const int files = env_.calls(Op::kNewWritableFile), syncs = env_.calls(Op::kSync);
+  auto again = Put("the same spec");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->sha256, Sha256Hex("the same spec"));
+  EXPECT_EQ(again->md5, DigestHex(DigestAlgorithm::kMd5, "the same spec"));
+  EXPECT_EQ(again->size, 13u);
+  EXPECT_EQ(env_.calls(Op::kNewWritableFile), files) << "no scratch file created (nor deleted)";
+  EXPECT_EQ(env_.calls(Op::kSync), syncs);
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
+
+  ASSERT_TRUE(Put("a new spec").ok());
+  EXPECT_EQ(env_.calls(Op::kNewWritableFile), files + 1) << "new bytes are written";
+  EXPECT_GT(env_.calls(Op::kSync), syncs) << "and made durable before they get their address";
+}
+
+TEST_F(FileBlobStoreTest, ABlobPastOneMiBIsSpooledToDiskAsItComes) {
+  auto writer = store_->NewWriter();
+  const std::string chunk(1 << 20, 'm');
+  ASSERT_TRUE((*writer)->Append(chunk.data(), chunk.size()).ok());
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u) << "the first MiB is held";
+  ASSERT_TRUE((*writer)->Append("!", 1).ok());
+  EXPECT_EQ(dir_.CountFiles("tmp"), 1u) << "memory stays bounded whatever the blob's size";
+  auto info = (*writer)->Commit();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->sha256, Sha256Hex(chunk + "!"));
+  EXPECT_EQ(dir_.CountFiles("tmp"), 0u);
+}
+
 TEST_F(FileBlobStoreTest, AFailedAppendAbandonsTheWriter) {
   auto writer = store_->NewWriter();
-  const std::string big(1 << 20, 'q');  // larger than the file buffer: written at once, and fails
+  // Past what a writer holds in memory and the file buffer: written at once, and fails.
+  const std::string big((1 << 20) + 1, 'q');
   env_.FailNth(Op::kAppend, 1, Fault::kNoSpace);
   EXPECT_EQ((*writer)->Append(big.data(), big.size()).kind(), Status::Kind::kNoSpace);
   EXPECT_EQ(dir_.CountFiles("tmp"), 0u) << "the scratch file goes at once";

@@ -1,7 +1,9 @@
 // Looking after assets in the portal, in Chromium: an administrator promotes a development version
 // (after being told why its dependent cannot be promoted first), deprecates and undeprecates a
-// version by keyboard, is shown why a version with dependents cannot be deleted, and deletes a
-// leaf; a viewer sees no management control and a forged post is refused. After each step the
+// version by keyboard, edits its details (after a refused value), is shown why a version with
+// dependents cannot be deleted, deletes a leaf, and deletes a whole asset for good once its id is
+// typed; a publisher publishes a RAML API from the form after reading and fixing its error; a
+// viewer sees no management control and a forged post is refused. After each step the
 // test checks agora's state through the Exchange API, not only the page.
 "use strict";
 const assert = require("node:assert/strict");
@@ -79,13 +81,32 @@ describe("an administrator", () => {
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     assert.equal(await apiStatus("order-data-types", "1.0.0"), "published");
 
+    // Edit the details: a refused value comes back next to its input, what was entered is kept.
+    await manage.getByRole("link", { name: "Edit details…" }).click();
+    await page.getByLabel("Description").fill("d".repeat(256));
+    await page.getByLabel("Tags").fill("orders, shared");
+    await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").check();
+    const invalid = await submit(page, page.getByRole("button", { name: "Save changes" }));
+    assert.equal(invalid.status(), 400);
+    assert.match(await page.getByRole("alert").textContent(), /not saved.*description must be a string of 0 to 255/s);
+    assert.equal(await page.getByLabel("Description").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.getByLabel("Tags").inputValue(), "orders, shared", "what was entered is kept");
+    assert.ok(await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").isChecked());
+    await page.getByLabel("Description").fill("Order types shared by the order APIs.");
+    await submit(page, page.getByRole("button", { name: "Save changes" }));
+    assert.equal(await page.getByRole("status").filter({ hasText: "saved" }).textContent(), "The changes were saved.");
+    const edited = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/order-data-types/1.0.0`)).json();
+    assert.equal(edited.description, "Order types shared by the order APIs.");
+    assert.deepEqual(edited.labels.sort(), ["orders", "shared"]);
+    assert.deepEqual(edited.categories.map((c) => [c.key, c.value]), [["domain", ["Finance"]]]);
+
     // A version others depend on: its dependents are listed, with why it cannot go.
     await page.goto(versionPath("customer-orders-api", "2.0.0"));
     await manage.getByRole("link", { name: "Delete version 2.0.0…" }).click();
     await page.getByRole("heading", { level: 1, name: "Delete version 2.0.0" }).waitFor();
     assert.deepEqual(await page.getByRole("list", { name: "What depends on it" }).getByRole("link").allTextContents(),
       [`${catalogue.acme}:order-reports:1.0.0`]);
-    assert.match(await page.locator(".warnings").textContent(), /cannot be deleted.*delete those versions first/s);
+    assert.match(await page.locator(".warnings").first().textContent(), /cannot be deleted.*delete those versions first/s);
     assert.equal(await page.getByRole("button", { name: /Delete version/ }).count(), 0, "no delete button");
     assert.equal(await apiStatus("customer-orders-api", "2.0.0"), "published");
 
@@ -100,7 +121,53 @@ describe("an administrator", () => {
     assert.equal(await apiStatus("customer-orders-api", "1.0.0"), 404, "the API no longer has it");
     assert.equal(await apiStatus("customer-orders-api", "1.1.0"), "published", "its other versions stay");
 
+    // A whole asset goes, for good, once its id is typed.
+    await page.goto(`${versionPath("hostile-asset", "1.0.0")}delete`);
+    const assetForm = page.locator("form").filter({ has: page.getByLabel(/^To confirm, type the asset's id/) });
+    await assetForm.getByLabel(/^To confirm/).fill("hostile");
+    const mistyped = await submit(page, assetForm.getByRole("button", { name: "Delete the asset hostile-asset" }));
+    assert.equal(mistyped.status(), 400);
+    assert.match(await page.getByRole("alert").textContent(), /type its id, hostile-asset, to confirm/);
+    assert.equal(await apiStatus("hostile-asset", "1.0.0"), "published", "a mistyped id deletes nothing");
+    await assetForm.getByLabel(/^Hard delete/).check();
+    await assetForm.getByLabel(/^To confirm/).fill("hostile-asset");
+    await submit(page, assetForm.getByRole("button", { name: "Delete the asset hostile-asset" }));
+    assert.equal(new URL(page.url()).pathname, "/exchange/");
+    assert.match(await page.getByRole("status").filter({ hasText: "was deleted" }).textContent(), /hostile-asset was deleted/);
+    assert.equal(await apiStatus("hostile-asset", "1.0.0"), 404);
+
     assert.deepEqual(context.foreign, [], "no request to any host but agora");
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
+
+describe("a publisher", () => {
+  it("publishes a RAML API from the form, after reading and fixing its error", async () => {
+    const { context, page, errors } = await signedIn(CURATOR);
+    const raml = (type) => ({ name: "shipping.raml", mimeType: "application/raml+yaml", buffer: Buffer.from(
+      `#%RAML 1.0\ntitle: Shipping\n/shipments:\n  get:\n    responses:\n      200:\n        body:\n          application/json:\n            type: ${type}\n`) });
+    await page.goto("/exchange/");
+    await page.getByRole("link", { name: "Publish", exact: true }).click();
+    await page.getByLabel("Asset id").fill("shipping-api");
+    await page.getByLabel("Version", { exact: true }).fill("1.0.0");
+    await page.getByLabel("Kind of asset").selectOption("raml");
+    await page.getByLabel("Name", { exact: true }).fill("Shipping API");
+    await page.getByLabel("API version").fill("v1");
+    await page.getByLabel("Specification or package").setInputFiles(raml("Parcel"));
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 30000 });  // uploaded, then the publication's steps, then its refusal
+    assert.match(await alert.textContent(), /The publication was refused\..*shipping\.raml:\d+:\d+: /s);
+    assert.equal(await page.getByLabel("Name", { exact: true }).inputValue(), "Shipping API", "what was entered is kept");
+    assert.equal(await apiStatus("shipping-api", "1.0.0"), 404);
+    await page.getByLabel("Specification or package").setInputFiles(raml("object"));
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "was published" }).waitFor({ timeout: 30000 });
+    assert.equal(new URL(page.url()).pathname, versionPath("shipping-api", "1.0.0"));
+    const published = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/shipping-api/1.0.0`)).json();
+    assert.deepEqual([published.name, published.type, published.status], ["Shipping API", "rest-api", "published"]);
+    assert.deepEqual(context.foreign, []);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -111,7 +178,8 @@ describe("a viewer", () => {
     const { context, page } = await signedIn(NEWCOMER);
     await page.goto(versionPath("customer-soap-service", "1.0.0"));
     assert.equal(await page.getByRole("region", { name: "Manage this version" }).count(), 0);
-    assert.equal(await page.locator("form[action$='/status'], form[action$='/delete'], a[href$='/delete']").count(), 0);
+    assert.equal(await page.locator("form[action$='/status'], form[action$='/delete'], a[href$='/delete'], a[href$='/edit']").count(), 0);
+    assert.equal(await page.getByRole("link", { name: /^Publish/ }).count(), 0);
 
     // A form another page could have made, without the session's CSRF token.
     const forge = (fields) => page.evaluate(({ action, fields }) => {
@@ -141,6 +209,8 @@ describe("a viewer", () => {
     assert.match(await page.getByRole("alert").textContent(), /Deprecating version 1\.0\.0 was refused.*may not/s);
     assert.equal(await apiStatus("customer-soap-service", "1.0.0"), "published");
     assert.equal((await page.goto(`${versionPath("customer-soap-service", "1.0.0")}delete`)).status(), 403);
+    assert.equal((await page.goto(`${versionPath("customer-soap-service", "1.0.0")}edit`)).status(), 403);
+    assert.equal((await page.goto("/exchange/-/publish")).status(), 403);
     assert.deepEqual(context.foreign, []);
     await context.close();
   });

@@ -13,7 +13,7 @@ const { Agora, launchBrowser, offlineContext, signIn } = require("./harness");
 const { seed, NEWCOMER, CURATOR } = require("./catalogue");
 
 const SCREENSHOTS = process.env.PORTAL_SCREENSHOTS || path.join(__dirname, "screenshots");
-let agora, browser, catalogue, session, curatorSession;
+let agora, browser, catalogue, session, curatorSession, refusedRun;
 
 before(async () => {
   agora = await new Agora().start();
@@ -27,7 +27,24 @@ before(async () => {
     await context.close();
   }
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  refusedRun = await refusedPublication();
 });
+
+// The run id of an asynchronous publication the API refused (a RAML type that does not exist),
+// for the publish form's refused state.
+async function refusedPublication() {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ name: "Broken", type: "rest-api", "properties.apiVersion": "v1" })) form.append(k, v);
+  form.append("files.raml.raml", new Blob(["#%RAML 1.0\ntitle: Broken\n/x:\n  get:\n    body:\n      application/json:\n        type: Missing\n"]), "broken.raml");
+  const r = await agora.api("POST", `/exchange/api/v2/organizations/${catalogue.acme}/assets/${catalogue.acme}/broken/1.0.0`, { body: form });
+  assert.equal(r.status, 202, r.text);
+  const link = new URL(r.json().publicationStatusLink);
+  for (let i = 0; i < 300; i++) {
+    if ((await agora.api("GET", link.pathname)).json().status === "error") return link.pathname.split("/").pop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the broken publication never ended");
+}
 
 after(async () => {
   if (browser) await browser.close();
@@ -56,6 +73,14 @@ function templates() {
     "delete-confirm": { path: `/exchange/${catalogue.acme}/customer-soap-service/1.0.0/delete`, as: "curator" },
     "action-refused": { path: `/exchange/${catalogue.acme}/order-reports/1.0.0/`, as: "curator",
       submit: "Promote to stable", status: 400 },
+    "delete-refused": { path: `/exchange/${catalogue.acme}/customer-soap-service/1.0.0/delete`, as: "curator",
+      fill: { "To confirm, type the asset's id, customer-soap-service": "customer" },
+      submit: "Delete the asset customer-soap-service", status: 400 },
+    "publish-form": { path: `/exchange/-/publish?group=${catalogue.acme}&asset=customer-orders-api`, as: "curator" },
+    "publish-refused": { path: `/exchange/-/publish/${refusedRun}`, as: "curator", status: 400 },
+    "edit-form": { path: `${orders}/2.0.0/edit`, as: "curator" },
+    "edit-refused": { path: `${orders}/2.0.0/edit`, as: "curator", fill: { Description: "d".repeat(256) },
+      submit: "Save changes", status: 400 },
   };
 }
 
@@ -64,6 +89,7 @@ async function open(template, colorScheme = "light") {
   const context = await offlineContext(browser, agora, { colorScheme, storageState, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   let response = await page.goto(template.path);
+  for (const [label, value] of Object.entries(template.fill || {})) await page.getByLabel(label, { exact: true }).fill(value);
   if (template.submit) {
     [response] = await Promise.all([page.waitForNavigation(),
       page.getByRole("button", { name: template.submit }).click()]);

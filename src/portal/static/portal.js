@@ -1,6 +1,7 @@
 // agora portal: progressive enhancement only. Every page works without this file; it adds search
 // as you type (the server renders the results, this swaps them in and keeps the URL in step),
-// keyboard use ("/" focuses the search box, arrow keys move through results) and copy buttons.
+// keyboard use ("/" focuses the search box, arrow keys move through results), copy buttons and the
+// publish form's upload progress.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -53,6 +54,40 @@
     });
   }
   addCopyButtons(document);
+
+  // The publish form's upload shows its progress; without this file the form posts as usual.
+  var publish = document.getElementById("publish-form");
+  var progress = document.getElementById("upload-progress");
+  var uploadStatus = document.getElementById("upload-status");
+  if (publish && progress && uploadStatus && window.FormData && window.XMLHttpRequest) {
+    publish.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", publish.action);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) return;
+        var percent = Math.floor((100 * e.loaded) / e.total);
+        progress.value = percent;
+        uploadStatus.textContent = "Uploading: " + percent + "%";
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.responseURL && xhr.responseURL !== publish.action) {
+          location.assign(xhr.responseURL);  // the publication's steps
+          return;
+        }
+        document.open();  // the form again, with why it was refused
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () {
+        uploadStatus.textContent = "The upload failed: check the connection and try again.";
+        publish.querySelector("button[type=submit]").disabled = false;
+      });
+      progress.hidden = false;
+      publish.querySelector("button[type=submit]").disabled = true;
+      xhr.send(new FormData(publish));
+    });
+  }
 
   if (!form || !box || !region) return;
 

@@ -1,0 +1,45 @@
+// The publish form (/exchange/-/publish): a new asset, or a new version of one (with the next
+// patch, minor and major versions offered), with its kind, name, description, API version, main
+// file, tags, dependencies and the one file; and the page that follows an asynchronous
+// publication's steps until it ends (/exchange/-/publish/{runId}), reloading itself without
+// script. A refused publication comes back as the form with what was entered and every problem the
+// API names, a specification's as file:line:column: message, announced as an alert.
+//
+// Thread safety: reentrant.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "portal/html.h"
+#include "publication/request.h"
+#include "storage/metadata_store.h"
+
+namespace agora::portal {
+
+// What the form's inputs hold.
+struct PublishValues {
+  std::string organization_id, group_id, asset_id, version, kind;
+  std::string name, description, api_version, main_file, tags, dependencies;
+  bool development = false;
+};
+// The values of a request the API received (a refused publication's, to fill the form again).
+PublishValues ValuesOf(const publication::PublicationRequest& request);
+
+struct PublishFormState {
+  PublishValues values;
+  std::vector<std::pair<std::string, std::string>> organizations;  // (id, name) the principal may publish in
+  std::vector<std::pair<const char*, std::string>> next_versions;  // ("patch", "1.0.1"), ...
+  Status refusal;  // why the last try was refused (OK: none)
+  std::string csrf_token;
+};
+void RenderPublishForm(Html& html, const PublishFormState& state);
+
+// A publication's steps while it runs (its job's steps_json: [{description, status, errors}]).
+void RenderPublicationProgress(Html& html, const storage::PublicationJob& job);
+// The errors of a failed publication's steps, in order.
+std::vector<std::string> PublicationErrors(const storage::PublicationJob& job);
+
+}  // namespace agora::portal
