@@ -12,35 +12,21 @@
 // --seconds, no request starts after S seconds: the line then counts the requests completed, so a
 // slow server ends the run on time instead of stretching it.
 //
-// Thread safety: each thread owns its connection; the next request index is an atomic counter and
-// each thread writes only its own slots of the latency vector.
+// Thread safety: each thread owns its connection (see load_connection.h's RunJobs).
+#include "load_connection.h"
 #include "load_figures.h"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iterator>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
-
 using agora::bench::JsonString;
+using agora::bench::LoadConnection;
 using agora::bench::Percentile;
 
 namespace {
@@ -72,58 +58,24 @@ std::string Fill(const std::string& text, int index, int groups) {
   return out;
 }
 
-class Worker {
- public:
-  Worker(const Options& options, asio::io_context& io) : options_(options), stream_(io) {}
-
-  // Sends request `index`; returns the error text, empty on the expected status.
-  std::string Send(int index) {
-    if (!stream_.socket().is_open()) {
-      tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(options_.port));
-      beast::error_code ec;
-      stream_.socket().connect(endpoint, ec);
-      if (ec) return "connect: " + ec.message();
-      stream_.socket().set_option(tcp::no_delay(true));
-    }
-    http::request<http::string_body> request{http::string_to_verb(options_.method),
-                                             Fill(options_.target, index, options_.groups), 11};
-    request.set(http::field::host, "127.0.0.1:" + std::to_string(options_.port));
-    for (const auto& [name, value] : options_.headers) request.set(name, value);
-    if (!options_.body.empty() || options_.method != "GET") {
-      request.body() = Fill(options_.body, index, options_.groups);
-      request.prepare_payload();
-    }
-    beast::error_code ec;
-    http::write(stream_, request, ec);
-    if (ec) return Reset("write: " + ec.message());
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(boost::none);
-    http::read(stream_, buffer_, parser, ec);
-    if (ec) return Reset("read: " + ec.message());
-    const auto& response = parser.get();
-    if (!response.keep_alive()) Reset("");
-    if (response.result_int() != static_cast<unsigned>(options_.expect))
-      return "HTTP " + std::to_string(response.result_int()) + ": " + response.body().substr(0, 300);
-    return "";
+// Sends request `index`; returns the error text, empty on the expected status.
+std::string Send(const Options& options, LoadConnection& connection, int index) {
+  std::string head = connection.Head(options.method, Fill(options.target, index, options.groups));
+  for (const auto& [name, value] : options.headers) head += name + ": " + value + "\r\n";
+  std::string body;
+  if (!options.body.empty() || options.method != "GET") {
+    body = Fill(options.body, index, options.groups);
+    head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
-
- private:
-  std::string Reset(std::string error) {
-    beast::error_code ignored;
-    stream_.socket().close(ignored);
-    buffer_.clear();
-    return error;
-  }
-
-  const Options& options_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-};
+  auto answer = connection.Exchange(head, body);
+  if (!answer) return "the connection broke";
+  if (answer->status != options.expect) return "HTTP " + std::to_string(answer->status) + ": " + answer->body.substr(0, 300);
+  return "";
+}
 
 std::optional<Options> Parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  const bool known = agora::bench::ParseFlags(argc, argv, [&o](const std::string& flag, const std::string& value) {
     if (flag == "--port") o.port = std::atoi(value.c_str());
     else if (flag == "--method") o.method = value;
     else if (flag == "--target") o.target = value;
@@ -134,17 +86,18 @@ std::optional<Options> Parse(int argc, char** argv) {
     else if (flag == "--seconds") o.seconds = std::atof(value.c_str());
     else if (flag == "--header") {
       const auto colon = value.find(':');
-      if (colon == std::string::npos) return std::nullopt;
+      if (colon == std::string::npos) return false;
       o.headers.emplace_back(value.substr(0, colon), value.substr(value.find_first_not_of(' ', colon + 1)));
     } else if (flag == "--body") {
       std::ifstream in(value, std::ios::binary);
-      if (!in) return std::nullopt;
+      if (!in) return false;
       o.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     } else {
-      return std::nullopt;
+      return false;
     }
-  }
-  if (o.port <= 0 || o.target.empty() || o.requests <= 0 || o.concurrency <= 0) return std::nullopt;
+    return true;
+  });
+  if (!known || o.port <= 0 || o.target.empty() || o.requests <= 0 || o.concurrency <= 0) return std::nullopt;
   return o;
 }
 
@@ -155,43 +108,17 @@ int main(int argc, char** argv) {
   if (!options) {
     std::fprintf(stderr,
                  "usage: load_client --port PORT --method M --target T [--body FILE] [--header 'K: V']... "
-                 "--requests N --concurrency C [--groups G] [--expect STATUS]\n");
+                 "--requests N --concurrency C [--groups G] [--expect STATUS] [--seconds S]\n");
     return 2;
   }
-  std::vector<double> millis(options->requests, -1);
-  std::atomic<int> next{0}, errors{0}, completed{0};
-  std::mutex error_mutex;
-  std::string first_error;
-
-  const auto start = Clock::now();
-  const auto deadline = options->seconds > 0
-                            ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options->seconds))
-                            : Clock::time_point::max();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < options->concurrency; ++t) {
-    threads.emplace_back([&] {
-      asio::io_context io;
-      Worker worker(*options, io);
-      for (int i; Clock::now() < deadline && (i = next.fetch_add(1)) < options->requests;) {
-        const auto sent = Clock::now();
-        const std::string error = worker.Send(i);
-        millis[i] = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
-        completed.fetch_add(1);
-        if (!error.empty()) {
-          errors.fetch_add(1);
-          std::lock_guard lock(error_mutex);
-          if (first_error.empty()) first_error = error;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  std::erase(millis, -1);  // requests never sent (time limit)
-
+  const auto figures = agora::bench::RunJobs<std::unique_ptr<LoadConnection>>(
+      options->requests, options->concurrency, options->seconds,
+      [&](boost::asio::io_context& io, int) { return std::make_unique<LoadConnection>(io, options->port); },
+      [&](int i, std::unique_ptr<LoadConnection>& connection) { return Send(*options, *connection, i); });
+  const std::vector<double> millis = figures.Succeeded();
   std::printf("{\"requests\": %d, \"errors\": %d, \"seconds\": %.3f, \"per_second\": %.1f, \"p50_ms\": %.2f, "
               "\"p99_ms\": %.2f, \"first_error\": %s}\n",
-              completed.load(), errors.load(), seconds, completed.load() / seconds, Percentile(millis, 0.50),
-              Percentile(millis, 0.99), JsonString(first_error).c_str());
-  return errors.load() == 0 ? 0 : 1;
+              figures.started, figures.failed, figures.seconds, figures.started / figures.seconds,
+              Percentile(millis, 0.50), Percentile(millis, 0.99), JsonString(figures.first_error).c_str());
+  return figures.failed == 0 ? 0 : 1;
 }

@@ -116,7 +116,8 @@ class FakeMetadataStore : public storage::MetadataStore {
   Status ReleaseJobLeases() override { return Unused(); }
   Status PinBlobs(const std::vector<std::string>&, const std::string&, int64_t) override { return Unused(); }
   Status UnpinBlobs(const std::vector<std::string>&, const std::string&) override { return Unused(); }
-  Result<std::unique_ptr<BlobLock>> LockBlobs(bool) override { return Unused(); }
+  Result<std::unique_ptr<HeldLock>> LockBlobs(bool) override { return Unused(); }
+  Result<std::unique_ptr<HeldLock>> LockName(const std::string&) override { return Unused(); }
   Result<uint64_t> AddRequestCount(const std::string&, int64_t, uint64_t) override { return Unused(); }
 
  private:

@@ -89,7 +89,7 @@ struct App::Parts {
         services{*dir.metadata, *dir.blobs, reaper,        publisher, queue,
                  lifecycle,     portal,      authenticator, accounts,  links,
                  version_cache, downloads, options.public_url, kAgoraVersion},
-        maven{*dir.metadata, *dir.blobs, reaper, publisher, authenticator, accounts},
+        maven{*dir.metadata, *dir.blobs, reaper, publisher, authenticator, accounts, downloads, maven_metadata_cache},
         staging_max_age_millis(std::max<int64_t>(1, options.staging_max_age_seconds) * 1000) {
     while (!services.public_url.empty() && services.public_url.back() == '/') services.public_url.pop_back();
     exchange::RegisterExchangeRoutes(router, services);
@@ -141,7 +141,8 @@ struct App::Parts {
     });
     metrics->AddFamily("agora_cache_requests_total", "counter", "Cache look-ups by cache and result.", [this] {
       std::vector<Sample> samples = CacheSamples("version_json", version_cache.hit_counter());
-      for (auto more : {CacheSamples("principal", authenticator.cache_hits()),
+      for (auto more : {CacheSamples("maven_metadata", maven_metadata_cache.hit_counter()),
+                        CacheSamples("principal", authenticator.cache_hits()),
                         CacheSamples("spec_verdict", publisher.verdict_hits())})
         samples.insert(samples.end(), more.begin(), more.end());
       return samples;
@@ -171,6 +172,7 @@ struct App::Parts {
   auth::Accounts accounts;
   exchange::FileLinks links;
   exchange::ResponseCache version_cache;
+  exchange::ResponseCache maven_metadata_cache;
   publication::DownloadCounter downloads{*dir.metadata};
   publication::AssetLifecycle lifecycle;
   publication::DocumentationPortal portal;

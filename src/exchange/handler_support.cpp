@@ -144,13 +144,20 @@ server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& req
                              });
 }
 
+server::Response ServeDownload(storage::BlobStore& blobs, publication::DownloadCounter& downloads,
+                               const server::Request& request, const assets::Coordinates& version,
+                               const std::string& sha256, uint64_t size, const std::string& content_type,
+                               const std::string& download_name) {
+  server::Response response = ServeBlob(blobs, request, sha256, size, content_type, download_name);
+  if (request.method() == "GET" && IsDownload(response)) downloads.Count(version);
+  return response;
+}
+
 server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
                                   const assets::AssetVersion& version, const assets::AssetFile& file,
                                   const std::string& content_type) {
-  server::Response response = ServeBlob(services.blobs, request, file.sha256, file.size, content_type,
-                                        FileLinks::FileName(version, file.classifier, file.packaging));
-  if (request.method() == "GET" && IsDownload(response)) services.downloads.Count(version.coordinates);
-  return response;
+  return ServeDownload(services.blobs, services.downloads, request, version.coordinates, file.sha256, file.size,
+                       content_type, FileLinks::FileName(version, file.classifier, file.packaging));
 }
 
 }  // namespace agora::exchange

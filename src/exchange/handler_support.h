@@ -84,8 +84,14 @@ Status DeleteVersions(ExchangeServices& services, const auth::Principal& princip
 server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& request, const std::string& sha256,
                            uint64_t size, const std::string& content_type, const std::string& download_name);
 
-// Downloads one of a version's files with ServeBlob, counting it in the usage figures when it is a
-// download: a GET of the whole file or of its first part.
+// ServeBlob for a file of `version`, counted in the usage figures when the request is a
+// download: a GET of the whole file or of its first part (never a HEAD, a 304 or a later part).
+server::Response ServeDownload(storage::BlobStore& blobs, publication::DownloadCounter& downloads,
+                               const server::Request& request, const assets::Coordinates& version,
+                               const std::string& sha256, uint64_t size, const std::string& content_type,
+                               const std::string& download_name);
+
+// Downloads one of a version's files with ServeDownload.
 server::Response ServeVersionFile(ExchangeServices& services, const server::Request& request,
                                   const assets::AssetVersion& version, const assets::AssetFile& file,
                                   const std::string& content_type);

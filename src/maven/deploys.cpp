@@ -73,8 +73,8 @@ MavenDeploys::MavenDeploys(storage::MetadataStore& metadata, storage::BlobStore&
                            publication::Publisher& publisher, Checksums& checksums)
     : metadata_(metadata), blobs_(blobs), reaper_(reaper), publisher_(publisher), checksums_(checksums) {}
 
-std::mutex& MavenDeploys::LockFor(const assets::Coordinates& c) {
-  return locks_[std::hash<std::string>{}(c.ToString()) % locks_.size()];
+Result<std::unique_ptr<storage::MetadataStore::HeldLock>> MavenDeploys::LockFolder(const assets::Coordinates& c) {
+  return metadata_.LockName("maven-deploy:" + c.ToString());
 }
 
 Result<MavenDeploys::Stored> MavenDeploys::PutFile(const Deployer& deployer, const RepositoryPath& path,
@@ -130,7 +130,7 @@ Status MavenDeploys::Stage(const Deployer& deployer, const RepositoryPath& path,
                           NowMillis()};
   std::string replaced;
   {
-    std::lock_guard lock(LockFor(row.coordinates));
+    AGORA_ASSIGN_OR_RETURN(auto lock, LockFolder(row.coordinates));
     AGORA_ASSIGN_OR_RETURN(replaced, metadata_.PutStagedFile(row));
   }
   lease.Release(/*sweep=*/false);  // the staged row holds the blob now
@@ -187,7 +187,7 @@ Status MavenDeploys::PutMetadata(const Deployer& deployer, const RepositoryPath&
 }
 
 Status MavenDeploys::Complete(const Deployer& deployer, const assets::Coordinates& c, const std::string& build_hint) {
-  std::lock_guard lock(LockFor(c));
+  AGORA_ASSIGN_OR_RETURN(auto lock, LockFolder(c));
   AGORA_ASSIGN_OR_RETURN(auto staged, metadata_.ListStagedFiles(c.group_id, c.asset_id));
   // The build the client names, else the one staged last (a snapshot version may hold an
   // abandoned build too; other versions have only the build "").

@@ -26,14 +26,12 @@
 // the asset's dependencies; others (third-party libraries) are Maven's business only.
 //
 // Thread safety: all methods may be called concurrently from any thread. Staging and completion
-// of one version folder are serialised within the process; across processes over one database,
-// the publication pipeline's own rules settle a race.
+// of one version folder are serialised by the store's lock on its name (MetadataStore::LockName),
+// which holds across every server over one database, so a version is published once.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,7 +75,7 @@ class MavenDeploys {
   Status PutMetadata(const Deployer& deployer, const RepositoryPath& path, std::string_view body);
 
  private:
-  std::mutex& LockFor(const assets::Coordinates& coordinates);
+  Result<std::unique_ptr<storage::MetadataStore::HeldLock>> LockFolder(const assets::Coordinates& coordinates);
   Result<Stored> CompareWithPublished(const assets::AssetVersion& version, const RepositoryPath& path,
                                       std::optional<uint64_t> length, const BodyReader& body);
   Status Stage(const Deployer& deployer, const RepositoryPath& path, const BodyReader& body);
@@ -95,7 +93,6 @@ class MavenDeploys {
   publication::BlobReaper& reaper_;
   publication::Publisher& publisher_;
   Checksums& checksums_;
-  std::array<std::mutex, 64> locks_;  // by a hash of the version folder's coordinates
 };
 
 }  // namespace agora::maven

@@ -46,7 +46,7 @@ class MavenDeploysTest : public ::testing::Test {
     publisher_ = std::make_unique<publication::Publisher>(*metadata_, *blobs_, *reaper_);
     checksums_ = std::make_unique<Checksums>(*blobs_);
     deploys_ = std::make_unique<MavenDeploys>(*metadata_, *blobs_, *reaper_, *publisher_, *checksums_);
-    repository_ = std::make_unique<MavenRepository>(*metadata_, *checksums_);
+    repository_ = std::make_unique<MavenRepository>(*metadata_, *checksums_, metadata_cache_);
     ASSERT_TRUE(metadata_->CreateOrganization({kOrg, "Org", "", NowMillis()}).ok());
     ASSERT_TRUE(metadata_->CreateOrganization({"org-2", "Other", "", NowMillis()}).ok());
   }
@@ -107,6 +107,7 @@ class MavenDeploysTest : public ::testing::Test {
   std::unique_ptr<publication::Publisher> publisher_;
   std::unique_ptr<Checksums> checksums_;
   std::unique_ptr<MavenDeploys> deploys_;
+  exchange::ResponseCache metadata_cache_;
   std::unique_ptr<MavenRepository> repository_;
   Deployer deployer_{kOrg, "ci"};
   auth::Principal admin_{kOrg, auth::Role::kAdmin, "admin", {kOrg}, ""};
@@ -291,6 +292,24 @@ TEST_F(MavenDeploysTest, SnapshotBuildsReplaceEachOtherAndAreServedUnderTheirTim
             Status::Kind::kNotFound);
   EXPECT_EQ(Blobs(), blobs_after_first) << "the first build's jar is reclaimed (the POM is the same blob)";
   EXPECT_NE(ReadText("org-1/conn/maven-metadata.xml").find("<latest>1.1.0-SNAPSHOT</latest>"), std::string::npos);
+}
+
+// maven-metadata.xml is written once per store generation: its checksum and the next reads come
+// from the cache, and any write (the next deploy) sends it to be written again.
+TEST_F(MavenDeploysTest, MetadataIsWrittenOncePerStoreGeneration) {
+  ASSERT_TRUE(DeployFile("cached", "1.0.0", "mule-plugin", "one").ok());
+  const std::string xml = ReadText("org-1/cached/maven-metadata.xml");
+  EXPECT_EQ(ReadText("org-1/cached/maven-metadata.xml.sha1"), DigestHex(DigestAlgorithm::kSha1, xml));
+  EXPECT_EQ(ReadText("org-1/cached/maven-metadata.xml"), xml);
+  EXPECT_EQ(metadata_cache_.hit_counter().hits, 2u);
+  EXPECT_EQ(metadata_cache_.hit_counter().misses, 1u);
+  ASSERT_TRUE(DeployFile("cached", "1.1.0", "mule-plugin", "two").ok());
+  const std::string after = ReadText("org-1/cached/maven-metadata.xml");
+  EXPECT_NE(after.find("<version>1.1.0</version>"), std::string::npos) << after;
+  EXPECT_EQ(ReadText("org-1/cached/maven-metadata.xml.md5"), DigestHex(DigestAlgorithm::kMd5, after));
+  const auth::Principal stranger{"org-2", auth::Role::kAdmin, "s", {"org-2"}, ""};
+  EXPECT_EQ(repository_->Read(stranger, "", PathOf("org-1/cached/maven-metadata.xml")).status().http_status(), 403)
+      << "a cached text is authorised for each reader";
 }
 
 TEST_F(MavenDeploysTest, ExchangePublishedVersionsAreServedAsSnapshotBuildOne) {

@@ -52,7 +52,7 @@ class Facade {
       : s_(s),
         checksums_(s.blobs),
         deploys_(s.metadata, s.blobs, s.reaper, s.publisher, checksums_),
-        repository_(s.metadata, checksums_) {}
+        repository_(s.metadata, checksums_, s.metadata_cache) {}
 
   // Reads need credentials; what they may read is decided with the content.
   std::optional<Response> AdmitRead(Request& request) {
@@ -87,8 +87,11 @@ class Facade {
     if (!content.ok()) return Refusal(content.status());
     if (!content->blob) return Response::Text(200, std::move(content->text), content->content_type);
     const storage::BlobInfo& blob = *content->blob;
-    Response response =
-        exchange::ServeBlob(s_.blobs, request, blob.sha256, blob.size, content->content_type, content->file_name);
+    Response response = content->download_of
+                            ? exchange::ServeDownload(s_.blobs, s_.downloads, request, *content->download_of,
+                                                      blob.sha256, blob.size, content->content_type, content->file_name)
+                            : exchange::ServeBlob(s_.blobs, request, blob.sha256, blob.size, content->content_type,
+                                                  content->file_name);
     // Newer Maven resolvers take the checksums from these headers instead of a second request.
     response.SetHeader("X-Checksum-SHA1", blob.sha1);
     response.SetHeader("X-Checksum-MD5", blob.md5);

@@ -22,7 +22,9 @@
 
 #include "auth/accounts.h"
 #include "auth/auth.h"
+#include "exchange/response_cache.h"
 #include "publication/blob_reaper.h"
+#include "publication/downloads.h"
 #include "publication/publisher.h"
 #include "server/http.h"
 #include "storage/blob_store.h"
@@ -37,6 +39,8 @@ struct FacadeServices {
   publication::Publisher& publisher;
   auth::Authenticator& authenticator;
   auth::Accounts& accounts;
+  publication::DownloadCounter& downloads;  // Maven's downloads count in the usage figures too
+  exchange::ResponseCache& metadata_cache;  // maven-metadata.xml as last written (see repository.h)
 };
 
 void RegisterMavenRoutes(server::Router& router, FacadeServices& services);

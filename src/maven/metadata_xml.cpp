@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <optional>
 
 #include "assets/semver.h"
 #include "maven/repository_path.h"
@@ -46,12 +47,30 @@ std::string Stamp(int64_t millis, const char* format) {
   return text;
 }
 
+// A version with its SemVer reading, parsed once rather than at each comparison of the sort.
+struct SortableVersion {
+  std::string text;
+  std::optional<assets::SemVer> semver;
+};
+
 // SemVer precedence, as Maven orders these versions; anything unparseable after, by its text.
-bool VersionLess(const std::string& a, const std::string& b) {
-  const auto sa = assets::ParseSemVer(a), sb = assets::ParseSemVer(b);
-  if (sa && sb) return assets::CompareSemVer(*sa, *sb) < 0;
-  if (sa || sb) return bool(sa);
-  return a < b;
+bool VersionLess(const SortableVersion& a, const SortableVersion& b) {
+  if (a.semver && b.semver) return assets::CompareSemVer(*a.semver, *b.semver) < 0;
+  if (a.semver || b.semver) return bool(a.semver);
+  return a.text < b.text;
+}
+
+// The versions in Maven's order, each once.
+std::vector<std::string> SortedVersions(const std::vector<std::string>& versions) {
+  std::vector<SortableVersion> sortable;
+  sortable.reserve(versions.size());
+  for (const auto& v : versions) sortable.push_back({v, assets::ParseSemVer(v)});
+  std::sort(sortable.begin(), sortable.end(), VersionLess);
+  std::vector<std::string> sorted;
+  sorted.reserve(sortable.size());
+  for (auto& v : sortable)
+    if (sorted.empty() || sorted.back() != v.text) sorted.push_back(std::move(v.text));
+  return sorted;
 }
 
 constexpr const char* kHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata modelVersion=\"1.1.0\">\n";
@@ -62,9 +81,7 @@ std::string LastUpdatedStamp(int64_t millis) { return Stamp(millis, "%Y%m%d%H%M%
 std::string SnapshotTimestamp(int64_t millis) { return Stamp(millis, "%Y%m%d.%H%M%S"); }
 
 std::string WriteArtifactMetadata(const ArtifactMetadata& metadata) {
-  std::vector<std::string> versions = metadata.versions;
-  std::sort(versions.begin(), versions.end(), VersionLess);
-  versions.erase(std::unique(versions.begin(), versions.end()), versions.end());
+  const std::vector<std::string> versions = SortedVersions(metadata.versions);
   std::string release;
   for (const auto& v : versions)
     if (!IsSnapshotVersion(v)) release = v;

@@ -1,7 +1,10 @@
 #include "maven/repository.h"
 
 #include <algorithm>
+#include <memory>
 #include <tuple>
+
+#include "common/ids.h"
 
 #include "maven/metadata_xml.h"
 
@@ -27,15 +30,31 @@ Result<RepositoryContent> MavenRepository::Read(const auth::Principal& principal
                                                 const RepositoryPath& path) {
   if (!organization_id.empty()) AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kRead));
   switch (path.kind) {
-    case RepositoryPath::Kind::kArtifactMetadata: return ArtifactMetadataXml(principal, path);
-    case RepositoryPath::Kind::kVersionMetadata: return SnapshotMetadataXml(principal, path);
+    case RepositoryPath::Kind::kArtifactMetadata:
+    case RepositoryPath::Kind::kVersionMetadata: return Metadata(principal, path);
     case RepositoryPath::Kind::kFile: return File(principal, path);
   }
   return NotHere(path);
 }
 
-Result<RepositoryContent> MavenRepository::ArtifactMetadataXml(const auth::Principal& principal,
-                                                               const RepositoryPath& path) {
+Result<RepositoryContent> MavenRepository::Metadata(const auth::Principal& principal, const RepositoryPath& path) {
+  const bool artifact = path.kind == RepositoryPath::Kind::kArtifactMetadata;
+  const std::string key = path.group_id + "/" + path.artifact_id + (artifact ? "" : "/" + path.version);
+  (void)metadata_.CatchUp();  // another server's deploy shows at once; if the database is down, the reads say so
+  const uint64_t generation = metadata_.Generation();  // noted before reading: see MetadataStore
+  if (auto cached = metadata_cache_.Get(key, generation, NowMillis())) {
+    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, cached->organization_id, auth::Action::kRead));
+    return Generated(*cached->body, path);
+  }
+  AGORA_ASSIGN_OR_RETURN(WrittenMetadata written,
+                         artifact ? ArtifactMetadataXml(principal, path) : SnapshotMetadataXml(principal, path));
+  auto text = std::make_shared<const std::string>(std::move(written.text));
+  metadata_cache_.Put(key, {text, written.organization_id, generation, NowMillis()});
+  return Generated(*text, path);
+}
+
+Result<MavenRepository::WrittenMetadata> MavenRepository::ArtifactMetadataXml(const auth::Principal& principal,
+                                                                              const RepositoryPath& path) {
   // Every version under a group belongs to the group's owner.
   auto owner = metadata_.GroupOwner(path.group_id);
   if (!owner.ok()) return owner.status().kind() == Status::Kind::kNotFound ? NotHere(path) : owner.status();
@@ -47,11 +66,11 @@ Result<RepositoryContent> MavenRepository::ArtifactMetadataXml(const auth::Princ
     metadata.versions.push_back(s.version);
     metadata.last_updated_millis = std::max(metadata.last_updated_millis, s.updated_millis);
   }
-  return Generated(WriteArtifactMetadata(metadata), path);
+  return WrittenMetadata{WriteArtifactMetadata(metadata), *owner};
 }
 
-Result<RepositoryContent> MavenRepository::SnapshotMetadataXml(const auth::Principal& principal,
-                                                               const RepositoryPath& path) {
+Result<MavenRepository::WrittenMetadata> MavenRepository::SnapshotMetadataXml(const auth::Principal& principal,
+                                                                              const RepositoryPath& path) {
   AGORA_ASSIGN_OR_RETURN(assets::AssetVersion version, ReadableVersion(principal, path));
   AGORA_ASSIGN_OR_RETURN(storage::SnapshotBuildRecord build, CurrentBuild(version));
   SnapshotMetadata metadata{path.group_id, path.artifact_id, path.version, build.timestamp, build.build_number,
@@ -60,7 +79,7 @@ Result<RepositoryContent> MavenRepository::SnapshotMetadataXml(const auth::Princ
   std::sort(metadata.files.begin(), metadata.files.end(), [](const auto& a, const auto& b) {
     return std::tie(a.classifier, a.extension) < std::tie(b.classifier, b.extension);
   });
-  return Generated(WriteSnapshotMetadata(metadata), path);
+  return WrittenMetadata{WriteSnapshotMetadata(metadata), version.organization_id};
 }
 
 Result<RepositoryContent> MavenRepository::File(const auth::Principal& principal, const RepositoryPath& path) {
@@ -76,7 +95,9 @@ Result<RepositoryContent> MavenRepository::File(const auth::Principal& principal
       AGORA_ASSIGN_OR_RETURN(std::string digest, checksums_.Of(blob, *path.checksum));
       return RepositoryContent{std::nullopt, "", std::move(digest), "text/plain"};
     }
-    return RepositoryContent{blob, path.FileName(), "", ContentType(path.extension)};
+    const bool counted = !(f.classifier.empty() && f.packaging == "pom") || version.files.size() == 1;
+    return RepositoryContent{blob, path.FileName(), "", ContentType(path.extension),
+                             counted ? std::optional(version.coordinates) : std::nullopt};
   }
   return NotHere(path);
 }

@@ -4,7 +4,9 @@
 // .sha512 (Checksums). An artifact's maven-metadata.xml lists its versions; a -SNAPSHOT version's
 // names its current build, whose timestamped file names resolve to the version's files, as does
 // the plain -SNAPSHOT name (a version Maven never deployed gets build 1 at its creation time).
-// Staged files of an unfinished deploy are never visible.
+// Staged files of an unfinished deploy are never visible. Each maven-metadata.xml is written once
+// per store generation (exchange::ResponseCache): builds read it far more often than deploys
+// change it, and its checksums are read right after it.
 //
 // Thread safety: all methods may be called from any thread.
 #pragma once
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "auth/auth.h"
+#include "exchange/response_cache.h"
 #include "common/status.h"
 #include "maven/checksums.h"
 #include "maven/repository_path.h"
@@ -27,11 +30,16 @@ struct RepositoryContent {
   std::string file_name;  // the blob's download name
   std::string text;
   std::string content_type;
+  // The version a GET of the blob is a download of, for the usage figures: any file but the POM
+  // of a version that has other files (a build reads the POM, then the file it depends on).
+  std::optional<assets::Coordinates> download_of;
 };
 
 class MavenRepository {
  public:
-  MavenRepository(storage::MetadataStore& metadata, Checksums& checksums) : metadata_(metadata), checksums_(checksums) {}
+  // `metadata_cache` keeps the maven-metadata.xml texts written, by path.
+  MavenRepository(storage::MetadataStore& metadata, Checksums& checksums, exchange::ResponseCache& metadata_cache)
+      : metadata_(metadata), checksums_(checksums), metadata_cache_(metadata_cache) {}
 
   // 404 NOT_FOUND for what is not there; 403 for content of organisations the principal cannot
   // read. `organization_id`: the organisation the URL names (the principal must read it too), or
@@ -40,8 +48,14 @@ class MavenRepository {
                                  const RepositoryPath& path);
 
  private:
-  Result<RepositoryContent> ArtifactMetadataXml(const auth::Principal& principal, const RepositoryPath& path);
-  Result<RepositoryContent> SnapshotMetadataXml(const auth::Principal& principal, const RepositoryPath& path);
+  // A metadata file's text and the organisation whose it is, once readable by the principal.
+  struct WrittenMetadata {
+    std::string text;
+    std::string organization_id;
+  };
+  Result<RepositoryContent> Metadata(const auth::Principal& principal, const RepositoryPath& path);
+  Result<WrittenMetadata> ArtifactMetadataXml(const auth::Principal& principal, const RepositoryPath& path);
+  Result<WrittenMetadata> SnapshotMetadataXml(const auth::Principal& principal, const RepositoryPath& path);
   Result<RepositoryContent> File(const auth::Principal& principal, const RepositoryPath& path);
   Result<assets::AssetVersion> ReadableVersion(const auth::Principal& principal, const RepositoryPath& path);
   // The build a snapshot version's files are served as.
@@ -50,6 +64,7 @@ class MavenRepository {
 
   storage::MetadataStore& metadata_;
   Checksums& checksums_;
+  exchange::ResponseCache& metadata_cache_;
 };
 
 }  // namespace agora::maven

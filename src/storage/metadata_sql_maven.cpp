@@ -1,5 +1,6 @@
 // Maven deploys in the SQL backends (see metadata_store_sql.h): the files a deploy uploaded,
-// staged until its version is complete, and the build each snapshot version was last deployed as.
+// staged until its version is complete, the build each snapshot version was last deployed as, and
+// the named locks that serialise one deploy's uploads.
 #include "storage/metadata_store_sql.h"
 
 namespace agora::storage {
@@ -23,7 +24,25 @@ SqlStatement& BindKey(SqlStatement& s, const assets::Coordinates& c, const std::
   return s.Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version).Bind(4, build);
 }
 
+class StripeLock : public MetadataStore::HeldLock {
+ public:
+  explicit StripeLock(std::mutex& mutex) : lock_(mutex) {}
+
+ private:
+  std::lock_guard<std::mutex> lock_;
+};
+
 }  // namespace
+
+uint32_t SqlMetadataStore::NameHash(const std::string& name) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char ch : name) hash = (hash ^ ch) * 16777619u;
+  return hash;
+}
+
+Result<std::unique_ptr<MetadataStore::HeldLock>> SqlMetadataStore::LockName(const std::string& name) {
+  return std::unique_ptr<HeldLock>(std::make_unique<StripeLock>(name_locks_[NameHash(name) % name_locks_.size()]));
+}
 
 Result<std::string> SqlMetadataStore::PutStagedFile(const StagedFile& f) {
   std::string replaced;

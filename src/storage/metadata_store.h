@@ -399,11 +399,17 @@ class MetadataStore {
   virtual Status PinBlobs(const std::vector<std::string>& sha256s, const std::string& owner,
                           int64_t expires_millis) = 0;
   virtual Status UnpinBlobs(const std::vector<std::string>& sha256s, const std::string& owner) = 0;
-  class BlobLock {
+  class HeldLock {  // a lock of the store's, released when its handle goes
    public:
-    virtual ~BlobLock() = default;
+    virtual ~HeldLock() = default;
   };
-  virtual Result<std::unique_ptr<BlobLock>> LockBlobs(bool exclusive) = 0;
+  virtual Result<std::unique_ptr<HeldLock>> LockBlobs(bool exclusive) = 0;
+  // Serialises work on one named thing (a Maven deploy's version folder) over every server on
+  // the store: the lock on `name` is held until the handle goes, and another holder waits for it.
+  // Names are hashed, so two names may share a lock: a caller holds at most one at a time. The
+  // SQLite store, which one server owns, keeps these locks in memory; the PostgreSQL store takes
+  // an in-memory one, then a session advisory lock on a connection of its own (as LockBlobs).
+  virtual Result<std::unique_ptr<HeldLock>> LockName(const std::string& name) = 0;
 
   // Rate limits over every server (see server/rate_limiter.h): adds `count` requests of `client`
   // to its window starting at `window_start_millis` and answers the window's total. Windows that

@@ -1175,6 +1175,24 @@ TEST_P(MetadataStoreContract, TheBlobLockKeepsSweepsApartFromCommits) {
   EXPECT_TRUE(store_->LockBlobs(true).ok()) << "and releases the lock";
 }
 
+// A named lock: a second holder of the same name waits; other names do not (unless hashed alike).
+TEST_P(MetadataStoreContract, NamedLocksSerialiseHoldersOfOneName) {
+  auto held = store_->LockName("maven-deploy:com.example/api/1.0.0");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  std::atomic<bool> second_held{false};
+  std::thread second([&] {
+    auto lock = store_->LockName("maven-deploy:com.example/api/1.0.0");
+    EXPECT_TRUE(lock.ok());
+    second_held = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(second_held) << "the second holder waits";
+  held->reset();
+  second.join();
+  EXPECT_TRUE(second_held);
+  EXPECT_TRUE(store_->LockName("maven-deploy:com.example/api/1.0.0").ok()) << "and releases the lock";
+}
+
 TEST_P(MetadataStoreContract, PingAnswers) { EXPECT_TRUE(store_->Ping().ok()); }
 
 TEST_P(MetadataStoreContract, RequestCountsAddUpPerClientAndWindow) {

@@ -260,21 +260,19 @@ class PostgresMetadataStore : public SqlMetadataStore {
 
   // An advisory lock on a connection of its own, outside the pool: holders of the shared lock
   // waiting behind a sweep must never take the connections the sweep needs for its queries.
-  Result<std::unique_ptr<BlobLock>> LockBlobs(bool exclusive) override {
-    std::unique_ptr<PgConnection> c;
-    {
-      std::lock_guard lock(pool_mutex_);
-      if (!lock_connections_.empty()) {
-        c = std::move(lock_connections_.back());
-        lock_connections_.pop_back();
-      }
-    }
-    if (!c) {
-      AGORA_ASSIGN_OR_RETURN(c, PgConnection::Open(conninfo_, options_.password));
-    }
+  Result<std::unique_ptr<HeldLock>> LockBlobs(bool exclusive) override {
     const std::string mode = exclusive ? "" : "_shared";
-    AGORA_RETURN_IF_ERROR(c->QueryValue("SELECT pg_advisory_lock" + mode + "(hashtext('agora:blobs'))").status());
-    return std::unique_ptr<BlobLock>(std::make_unique<AdvisoryLock>(*this, std::move(c), mode));
+    return Advisory("pg_advisory_lock" + mode + "(hashtext('agora:blobs'))",
+                    "pg_advisory_unlock" + mode + "(hashtext('agora:blobs'))", nullptr);
+  }
+
+  // The in-memory lock first, so that a server's own waiters hold no connection each; then the
+  // advisory lock for the other servers. Named locks use the two-key form, whose keys never meet
+  // LockBlobs' one-key lock.
+  Result<std::unique_ptr<HeldLock>> LockName(const std::string& name) override {
+    AGORA_ASSIGN_OR_RETURN(auto in_process, SqlMetadataStore::LockName(name));
+    const std::string key = std::to_string(kNamedLocks) + ", " + std::to_string(static_cast<int32_t>(NameHash(name)));
+    return Advisory("pg_advisory_lock(" + key + ")", "pg_advisory_unlock(" + key + ")", std::move(in_process));
   }
 
   Status CheckIntegrity() override {
@@ -443,14 +441,33 @@ class PostgresMetadataStore : public SqlMetadataStore {
     }
   }
 
-  class AdvisoryLock : public BlobLock {
+  // Takes a session advisory lock with `lock_sql` on an idle lock connection (or a new one).
+  Result<std::unique_ptr<HeldLock>> Advisory(const std::string& lock_sql, std::string unlock_sql,
+                                             std::unique_ptr<HeldLock> inner) {
+    std::unique_ptr<PgConnection> c;
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (!lock_connections_.empty()) {
+        c = std::move(lock_connections_.back());
+        lock_connections_.pop_back();
+      }
+    }
+    if (!c) {
+      AGORA_ASSIGN_OR_RETURN(c, PgConnection::Open(conninfo_, options_.password));
+    }
+    AGORA_RETURN_IF_ERROR(c->QueryValue("SELECT " + lock_sql).status());
+    return std::unique_ptr<HeldLock>(
+        std::make_unique<AdvisoryLock>(*this, std::move(c), std::move(unlock_sql), std::move(inner)));
+  }
+
+  class AdvisoryLock : public HeldLock {
    public:
-    AdvisoryLock(PostgresMetadataStore& store, std::unique_ptr<PgConnection> c, std::string mode)
-        : store_(store), c_(std::move(c)), mode_(std::move(mode)) {}
+    AdvisoryLock(PostgresMetadataStore& store, std::unique_ptr<PgConnection> c, std::string unlock_sql,
+                 std::unique_ptr<HeldLock> inner)
+        : store_(store), c_(std::move(c)), unlock_sql_(std::move(unlock_sql)), inner_(std::move(inner)) {}
     ~AdvisoryLock() override {
       // A connection that is lost has lost its lock with it.
-      if (!c_->QueryValue("SELECT pg_advisory_unlock" + mode_ + "(hashtext('agora:blobs'))").ok() || c_->broken())
-        return;
+      if (!c_->QueryValue("SELECT " + unlock_sql_).ok() || c_->broken()) return;
       std::lock_guard lock(store_.pool_mutex_);
       store_.lock_connections_.push_back(std::move(c_));
     }
@@ -458,9 +475,11 @@ class PostgresMetadataStore : public SqlMetadataStore {
    private:
     PostgresMetadataStore& store_;
     std::unique_ptr<PgConnection> c_;
-    const std::string mode_;
+    const std::string unlock_sql_;
+    std::unique_ptr<HeldLock> inner_;  // released after the advisory lock
   };
 
+  static constexpr int32_t kNamedLocks = 0x61676f72;  // "agor": LockName's first key
   const std::string conninfo_;
   const PostgresOptions options_;
   std::atomic<uint64_t> generation_{0};
@@ -475,7 +494,7 @@ class PostgresMetadataStore : public SqlMetadataStore {
   std::condition_variable pool_available_;
   std::vector<std::unique_ptr<PgConnection>> idle_;
   int open_ = 0;  // connections handed out or idle
-  std::vector<std::unique_ptr<PgConnection>> lock_connections_;  // idle ones of LockBlobs
+  std::vector<std::unique_ptr<PgConnection>> lock_connections_;  // idle ones of LockBlobs and LockName
   std::atomic<bool> stopping_{false};
   std::thread listener_;
 };

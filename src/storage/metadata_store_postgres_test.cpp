@@ -142,6 +142,29 @@ TEST(PostgresStoreTest, OneOrganisationWinsAGroupClaimedFromTwoServers) {
   EXPECT_EQ(*a->GroupOwner("com.example"), first.ok() ? "org-a" : "org-b");
 }
 
+// A named lock holds across servers: what one server holds, another's LockName waits for, and
+// a lock held only in memory would not.
+TEST(PostgresStoreTest, NamedLocksHoldAcrossServers) {
+  PostgresDatabase db;
+  auto a = Open(db), b = Open(db);
+  auto held = a->LockName("maven-deploy:com.example/api/1.0.0");
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  std::atomic<bool> b_held{false};
+  std::thread other([&] {
+    auto lock = b->LockName("maven-deploy:com.example/api/1.0.0");
+    EXPECT_TRUE(lock.ok()) << lock.status().ToString();
+    b_held = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(b_held) << "the other server waits for the lock";
+  held->reset();
+  other.join();
+  EXPECT_TRUE(b_held);
+  EXPECT_TRUE(a->LockName("maven-deploy:com.example/api/2.0.0").ok()) << "another name is free";
+  auto blobs = b->LockBlobs(/*exclusive=*/true);
+  EXPECT_TRUE(blobs.ok()) << "named locks never meet the blob lock";
+}
+
 TEST(PostgresStoreTest, LostConnectionsAreReplaced) {
   PostgresDatabase db;
   auto store = Open(db, {.connections = 2});

@@ -23,7 +23,10 @@
 // Thread safety: as MetadataStore; a backend's WriteOn and ReadOn may be called from any thread.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -169,6 +172,8 @@ class SqlMetadataStore : public MetadataStore {
   Result<std::vector<StagedFile>> ListStagedFilesBefore(int64_t millis) override;
   Result<std::optional<SnapshotBuildRecord>> GetSnapshotBuild(const assets::Coordinates& coordinates) override;
   Status PutSnapshotBuild(const assets::Coordinates& coordinates, const SnapshotBuildRecord& build) override;
+  // In memory: enough where one server owns the store (PostgreSQL adds a lock in the database).
+  Result<std::unique_ptr<HeldLock>> LockName(const std::string& name) override;
   // metadata_sql_copy.cpp (see metadata_copy.h)
   Status CopyFrom(SqlMetadataStore& source);
   Result<std::vector<TableComparison>> CompareWith(SqlMetadataStore& target);
@@ -197,6 +202,8 @@ class SqlMetadataStore : public MetadataStore {
   }
 
   const SqlDialect& dialect() const { return dialect_; }
+  // LockName's hash of a name: the same in every server (FNV-1a), unlike std::hash.
+  static uint32_t NameHash(const std::string& name);
 
  private:
   // Shared by the domains (each defined in the file of the domain named).
@@ -218,6 +225,7 @@ class SqlMetadataStore : public MetadataStore {
                                        const std::string& exclude_match, size_t limit, size_t offset);
 
   const SqlDialect& dialect_;
+  std::array<std::mutex, 64> name_locks_;  // LockName's, by NameHash
 };
 
 // Shared helpers of the SQL backends.

@@ -173,8 +173,8 @@ class SqliteMetadataStore : public SqlMetadataStore {
     return std::vector<std::string>(all.begin(), all.end());
   }
 
-  Result<std::unique_ptr<BlobLock>> LockBlobs(bool exclusive) override {
-    return std::unique_ptr<BlobLock>(std::make_unique<MemoryBlobLock>(blob_mutex_, exclusive));
+  Result<std::unique_ptr<HeldLock>> LockBlobs(bool exclusive) override {
+    return std::unique_ptr<HeldLock>(std::make_unique<MemoryBlobLock>(blob_mutex_, exclusive));
   }
 
   Result<uint64_t> AddRequestCount(const std::string& client, int64_t window_start_millis, uint64_t count) override {
@@ -402,7 +402,7 @@ class SqliteMetadataStore : public SqlMetadataStore {
     return false;
   }
 
-  class MemoryBlobLock : public BlobLock {
+  class MemoryBlobLock : public HeldLock {
    public:
     MemoryBlobLock(std::shared_mutex& mutex, bool exclusive) : mutex_(mutex), exclusive_(exclusive) {
       if (exclusive_) mutex_.lock();

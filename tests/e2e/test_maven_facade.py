@@ -163,6 +163,31 @@ class MavenFacadeTest(FacadeTestCase):
         s.close()
         self.assertTrue(line.startswith("HTTP/1.1 400 "), line)
 
+    def test_downloads_count_in_the_usage_figures(self):
+        self.deploy_file("counted", "1.0.0", "mule-plugin", b"counted bytes")
+        folder = f"{self.org}/counted/1.0.0/counted-1.0.0"
+        jar = f"{folder}-mule-plugin.jar"
+        self.assertEqual(self.get(jar).status, 200)
+        self.assertEqual(self.get(jar, base="/api/v3/maven").status, 200)
+        ranged = lambda first: self.server.request("GET", f"{self.base}/{jar}", token=None, headers={
+            "Authorization": self.deployer, "Range": f"bytes={first}-{first}"})
+        self.assertEqual(ranged(0).status, 206)
+        self.assertEqual(ranged(1).status, 206)  # a later part of a download counted already
+        self.assertEqual(self.server.request("HEAD", f"{self.base}/{jar}", token=None,
+                                             headers={"Authorization": self.deployer}).status, 200)
+        # Neither the POM a build reads before the file it depends on, nor checksums or metadata.
+        for path in (f"{folder}.pom", f"{jar}.sha1", f"{self.org}/counted/maven-metadata.xml"):
+            self.assertEqual(self.get(path).status, 200, path)
+        # Each server adds its counts to the store in batches, every 2 s.
+        deadline = time.monotonic() + 20
+        while True:
+            versions = self.server.get(f"/exchange/api/v2/assets/{self.org}/counted/metrics/versions").json()
+            downloads = {m["key"]: m["allTime"] for m in versions["versions"][0]["metrics"]}["assetDownload"]
+            if downloads >= 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(downloads, 3, "two whole GETs and the first part of a ranged one")
+
     def raw_request(self, method, path, body):
         return self.raw_exchange(f"{method} {self.base}/{path} HTTP/1.1\r\nHost: t\r\nAuthorization: {self.deployer}\r\n"
                                  f"Content-Length: {len(body)}\r\n\r\n{body.decode()}")
