@@ -137,6 +137,11 @@ Result<RepositoryPath> ParseRepositoryPath(std::string_view text) {
   }
   const size_t n = segments.size();
   if (n < 3) return InvalidPath("expected at least {groupId}/{artifactId}/{file}");
+  // The groupId's folders: one starting or ending with '.' would give a groupId with an empty part,
+  // whose own folders are not these.
+  for (size_t i = 0; i + 2 < n; ++i)
+    if (segments[i].front() == '.' || segments[i].back() == '.')
+      return InvalidPath("a folder may not start or end with '.'");
   RepositoryPath path;
   std::string_view name = segments[n - 1];
   path.checksum = StripChecksum(name);
