@@ -137,12 +137,18 @@ Result<RepositoryPath> ParseRepositoryPath(std::string_view text) {
   }
   const size_t n = segments.size();
   if (n < 3) return InvalidPath("expected at least {groupId}/{artifactId}/{file}");
+  // The groupId's folders: one starting or ending with '.', or holding "..", would give a groupId
+  // with an empty part, whose own folders are not these.
+  for (size_t i = 0; i + 2 < n; ++i)
+    if (segments[i].front() == '.' || segments[i].back() == '.' || segments[i].find("..") != std::string_view::npos)
+      return InvalidPath("a folder may not start or end with '.' or hold '..'");
   RepositoryPath path;
   std::string_view name = segments[n - 1];
   path.checksum = StripChecksum(name);
   if (name == kMetadataFile) {
     // Version-level metadata exists only for snapshots; any other folder above it is the artifact.
-    if (n >= 4 && IsSnapshotVersion(segments[n - 2])) {
+    if (IsSnapshotVersion(segments[n - 2])) {  // never an artifactId: the artifact's folders are missing
+      if (n < 4) return InvalidPath("expected {groupId}/{artifactId}/{version}-SNAPSHOT/maven-metadata.xml");
       path.kind = RepositoryPath::Kind::kVersionMetadata;
       path.version = std::string(segments[n - 2]);
       path.artifact_id = std::string(segments[n - 3]);

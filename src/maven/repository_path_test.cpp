@@ -97,7 +97,8 @@ TEST(RepositoryPathTest, RefusesPathsOutsideTheLayout) {
                           "g/./a/1.0.0/a-1.0.0.jar", "g/a/1.0.0/b-1.0.0.jar", "g/a/1.0.0/a-1.0.1.jar",
                           "g/a/1.0.0/a-1.0.0", "g/a/1.0.0/a-1.0.0-.jar", "g/a/1.0.0/a-1.0.0.", "g/a/1.0.0/a-1.0.0-x",
                           "g/a/1.0.0/", "/g/a/1.0.0/a-1.0.0.jar", "g/a/1.1.0-SNAPSHOT/a-1.1.0-2024.jar",
-                          "g/a/maven-metadata.xml/x"}) {
+                          "g/a/maven-metadata.xml/x", "g/.sha512x/a/1.0.0/a-1.0.0.jar", "g./a/maven-metadata.xml",
+                          "org/x..2/a/1.0.0/a-1.0.0.jar", "g/1.1.0-SNAPSHOT/maven-metadata.xml"}) {
     auto path = ParseRepositoryPath(bad);
     ASSERT_FALSE(path.ok()) << bad;
     EXPECT_EQ(path.status().code(), "INVALID_MAVEN_PATH") << bad;
