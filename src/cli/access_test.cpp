@@ -33,6 +33,7 @@ enum class Access {
   kPortalForm,     // any session, with the session's CSRF token: without it, 403 and nothing changes
   kPortalManage,   // sessions of the owning organisation's contributors and admins; viewers 403, others 404
   kPortalPublish,  // sessions whose role may publish in their organisation (viewers 403)
+  kPortalOrgAdmin, // sessions of administrators, for their own organisation (viewers and contributors 403)
 };
 
 // The policy: "METHOD path pattern", with /exchange/api/v1|v2 left out.
@@ -138,7 +139,10 @@ const std::map<std::string, Access>& Policy() {
       {"GET /exchange/{groupId}/{assetId}/{version}/edit", Access::kPortalManage},
       {"GET /exchange/-/publish", Access::kPortalPublish},
       {"POST /exchange/-/publish", Access::kPortalForm},
-      {"GET /exchange/-/publish/{runId}", Access::kPortalRead},  // another organisation's publication does not exist
+      {"GET /exchange/-/publish/{runId}", Access::kPortalRead},
+      {"GET /exchange/-/organization", Access::kPortalOrgAdmin},
+      {"POST /exchange/-/organization/definitions", Access::kPortalForm},
+      {"POST /exchange/-/organization/definitions/delete", Access::kPortalForm},  // another organisation's publication does not exist
       {"POST /exchange/{groupId}/{assetId}/{version}/edit", Access::kPortalForm},
   };
   static const std::map<std::string, Access> kWithMaven = [] {
@@ -233,6 +237,11 @@ class AccessTest : public ::testing::Test {
     if (access == Access::kPortalForm) {
       for (const char* role : {"viewer", "admin"})
         EXPECT_EQ(Status(route, tokens_[role]), 403) << what << ": no CSRF token, no change (" << role << ")";
+      return;
+    }
+    if (access == Access::kPortalOrgAdmin) {
+      for (const char* role : {"viewer", "contributor"}) EXPECT_EQ(Status(route, tokens_[role]), 403) << what;
+      for (const char* role : {"admin", "stranger"}) EXPECT_EQ(Status(route, tokens_[role]), 200) << what;
       return;
     }
     if (access == Access::kPortalPublish) {

@@ -17,6 +17,7 @@
 #include "exchange/portal_api.h"
 #include "exchange/publication_form.h"
 #include "exchange/response_cache.h"
+#include "exchange/tag_definitions.h"
 #include "exchange/usage_api.h"
 #include "server/multipart.h"
 
@@ -246,38 +247,26 @@ class Api {
 
   Response CreateTagDefinition(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
-    const std::string organization_id = request.Param("organizationId");
-    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
+    storage::TagDefinition d;
+    d.organization_id = request.Param("organizationId");
+    d.kind = KindOf(request);
+    // Only an administrator learns whether the body is valid.
+    if (Status st = auth::Authorize(principal, d.organization_id, auth::Action::kAdminister); !st.ok())
       return Response::Error(st);
     AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
-    storage::TagDefinition d;
-    d.id = NewUuid();
-    d.organization_id = organization_id;
-    d.kind = KindOf(request);
     d.tag_key = StringField(body, "tagKey");
     d.display_name = StringField(body, "displayName");
     d.data_type = StringField(body, "dataType");
-    if (d.data_type.empty()) d.data_type = d.kind == "category" ? "enum" : "text";
     d.accepted_values = StringList(body, "acceptedValues");
     d.asset_type_restrictions = StringList(body, "assetTypeRestrictions");
-    static const char* const kDataTypes[] = {"enum", "text", "number", "date", "text-list", "number-list"};
-    if (d.tag_key.empty() || d.tag_key.size() > 100 ||
-        std::find(std::begin(kDataTypes), std::end(kDataTypes), d.data_type) == std::end(kDataTypes) ||
-        (d.data_type == "enum" && d.accepted_values.empty()))
-      return Response::Error(Status::InvalidArgument(
-          "BAD_REQUEST", "tagKey (1-100 characters) and a dataType of enum (with acceptedValues), text, number, date, "
-                         "text-list or number-list are required"));
-    if (d.display_name.empty()) d.display_name = d.tag_key;
-    if (Status st = s_.metadata.PutTagDefinition(d); !st.ok()) return Response::Error(st);
-    return JsonResponse(201, DefinitionJson(d));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::TagDefinition defined, DefineTag(s_, principal, std::move(d)));
+    return JsonResponse(201, DefinitionJson(defined));
   }
 
   Response DeleteTagDefinition(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
-    const std::string organization_id = request.Param("organizationId");
-    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
-      return Response::Error(st);
-    if (Status st = s_.metadata.DeleteTagDefinition(organization_id, KindOf(request), request.Param("id")); !st.ok())
+    if (Status st = RemoveTagDefinition(s_, principal, request.Param("organizationId"), KindOf(request), request.Param("id"));
+        !st.ok())
       return Response::Error(st);
     return Response::NoContent();
   }

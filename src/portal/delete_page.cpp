@@ -38,10 +38,6 @@ void DeleteType(Html& html, const std::string& id) {
   }
 }
 
-void CsrfField(Html& html, const ManageControls& controls) {
-  html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", controls.csrf_token}});
-}
-
 void VersionSection(Html& html, const assets::AssetVersion& version, const DeleteContent& content,
                     const ManageControls& controls) {
   html.Element("h2", {{"id", "dependents-heading"}}, "What depends on it");
@@ -53,7 +49,7 @@ void VersionSection(Html& html, const assets::AssetVersion& version, const Delet
   }
   if (!content.dependents.empty() || !controls.may_delete) return;
   auto form = html.Tag("form", {{"action", DeleteUrl(version.coordinates)}, {"method", "post"}, {"class", "confirm"}});
-  CsrfField(html, controls);
+  CsrfInput(html, controls.csrf_token);
   if (version.status == assets::Lifecycle::kDevelopment)
     html.Element("p", "A development version is deleted for good: its files go, and its version number can be "
                       "published again.");
@@ -80,7 +76,7 @@ void WholeAssetSection(Html& html, const assets::AssetVersion& version, const De
   }
   if (!controls.may_delete) return;
   auto form = html.Tag("form", {{"action", DeleteUrl(version.coordinates)}, {"method", "post"}, {"class", "confirm"}});
-  CsrfField(html, controls);
+  CsrfInput(html, controls.csrf_token);
   html.Void("input", {{"type", "hidden"}, {"name", "what"}, {"value", "asset"}});
   DeleteType(html, "asset-type");
   html.Element("label", {{"for", "confirm-asset"}}, "To confirm, type the asset's id, " + asset_id);

@@ -1,5 +1,7 @@
 #include "portal/edit_page.h"
 
+#include <boost/algorithm/string/trim.hpp>
+
 #include <algorithm>
 
 #include "portal/links.h"
@@ -9,12 +11,6 @@ namespace agora::portal {
 namespace {
 
 using storage::TagDefinition;
-
-std::string Trimmed(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
-}
 
 // A category or field's input name ("category:KEY"), which is also how EditProblem names it.
 std::string InputName(const TagDefinition& definition) { return definition.kind + ":" + definition.tag_key; }
@@ -38,7 +34,7 @@ std::vector<std::string> PostedValues(const Form& form, const TagDefinition& def
       if (!v.empty()) values.push_back(v);
   } else if (IsList(definition)) {
     values = publication::SplitValues(form[name]);
-  } else if (std::string value = Trimmed(form[name]); !value.empty()) {
+  } else if (std::string value = boost::algorithm::trim_copy(form[name]); !value.empty()) {
     values.push_back(std::move(value));
   }
   return values;
@@ -182,7 +178,7 @@ exchange::AssetEdit EditFromForm(const Form& form, const assets::AssetVersion& v
       {"contactEmail", {&edit.details.contact_email, &version.contact_email}}};
   for (const auto& [input, target] : details) {
     if (!form.Has(input)) continue;
-    std::string value = Trimmed(form[input]);
+    std::string value = boost::algorithm::trim_copy(form[input]);
     if (value != *target.second) *target.first = std::move(value);
   }
   if (form.Has("tags")) {
@@ -207,7 +203,7 @@ void RenderEditPage(Html& html, const assets::AssetVersion& version, const EditC
   EditForm form(html, version, choices, state);
   form.Summary();
   auto element = html.Tag("form", {{"action", EditUrl(version.coordinates)}, {"method", "post"}, {"class", "edit-form"}});
-  html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", state.csrf_token}});
+  CsrfInput(html, state.csrf_token);
   {
     auto asset = html.Tag("fieldset");
     html.Element("legend", "The asset (every version)");

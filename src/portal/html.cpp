@@ -119,6 +119,10 @@ Html& Html::Void(std::string_view tag, std::initializer_list<Attr> attrs) {
   return *this;
 }
 
+void CsrfInput(Html& html, std::string_view token) {
+  html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", token}});
+}
+
 Html& Html::Text(std::string_view text) {
   AppendEscaped(out_, text);
   return *this;

@@ -56,6 +56,10 @@ struct Attr {
   std::string_view value;
 };
 
+class Html;
+// The hidden input that carries the session's CSRF token, in every form that changes something.
+void CsrfInput(Html& html, std::string_view token);
+
 class Html {
  public:
   // Closes its element when it goes out of scope.

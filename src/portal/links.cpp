@@ -27,6 +27,9 @@ std::string ReferenceUrl(const assets::Coordinates& c) { return VersionUrl(c) + 
 std::string DependenciesUrl(const assets::Coordinates& c) { return VersionUrl(c) + "dependencies"; }
 std::string StatusUrl(const assets::Coordinates& c) { return VersionUrl(c) + "status"; }
 std::string DeleteUrl(const assets::Coordinates& c) { return VersionUrl(c) + "delete"; }
+std::string OrganizationUrl(const std::string& organization_id) {
+  return "/exchange/-/organization?org=" + UrlEncode(organization_id);
+}
 std::string PublishUrl(const assets::Coordinates& c) {
   return "/exchange/-/publish?group=" + UrlEncode(c.group_id) + "&asset=" + UrlEncode(c.asset_id);
 }

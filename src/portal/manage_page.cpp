@@ -6,13 +6,6 @@
 #include "portal/links.h"
 
 namespace agora::portal {
-namespace {
-
-void CsrfField(Html& html, const ManageControls& controls) {
-  html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", controls.csrf_token}});
-}
-
-}  // namespace
 
 StatusChange DescribeStatusChange(assets::Lifecycle from, assets::Lifecycle to) {
   if (from == assets::Lifecycle::kDevelopment)
@@ -96,7 +89,7 @@ void RenderManageControls(Html& html, const assets::AssetVersion& version, const
     const StatusChange change = DescribeStatusChange(version.status, to);
     auto item = html.Tag("li");
     auto form = html.Tag("form", {{"action", StatusUrl(version.coordinates)}, {"method", "post"}});
-    CsrfField(html, controls);
+    CsrfInput(html, controls.csrf_token);
     html.Void("input", {{"type", "hidden"}, {"name", "status"}, {"value", assets::LifecycleName(to)}});
     html.Element("button", {{"type", "submit"}}, change.button);
     html.Element("span", {{"class", "muted"}}, std::string(" ") + change.explanation);

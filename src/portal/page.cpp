@@ -83,8 +83,10 @@ void BeginPage(Html& html, const PageOptions& options) {
       const auth::Principal& principal = options.session->principal;
       if (auth::Authorize(principal, principal.organization_id, auth::Action::kPublish).ok())
         html.Element("a", {{"href", "/exchange/-/publish"}}, "Publish");
+      if (auth::Authorize(principal, principal.organization_id, auth::Action::kAdminister).ok())
+        html.Element("a", {{"href", "/exchange/-/organization"}}, "Organization");
       auto form = html.Tag("form", {{"action", "/exchange/-/logout"}, {"method", "post"}});
-      html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", options.session->csrf_token}});
+      CsrfInput(html, options.session->csrf_token);
       html.Element("button", {{"type", "submit"}, {"class", "secondary"}}, "Sign out");
     }
   }

@@ -128,7 +128,7 @@ void RenderPublishForm(Html& html, const PublishFormState& state) {
   auto element = html.Tag("form", {{"action", "/exchange/-/publish"}, {"method", "post"},
                                    {"enctype", "multipart/form-data"}, {"class", "edit-form"}, {"id", "publish-form"}});
   // The token comes first: the server reads nothing else of a form without it.
-  html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", state.csrf_token}});
+  CsrfInput(html, state.csrf_token);
   {
     auto where = html.Tag("fieldset");
     html.Element("legend", "Where");

@@ -1,5 +1,7 @@
 #include "portal/publish_upload.h"
 
+#include <boost/algorithm/string/trim.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -11,12 +13,6 @@ namespace {
 // The API's own field names the form sends as they are.
 constexpr const char* kApiFields[] = {"name", "description", "tags", "dependencies", "status", "contactName",
                                       "contactEmail", "properties.apiVersion", "properties.mainFile"};
-
-std::string Trimmed(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
-}
 
 // "Orders API.RAML" -> "raml"; a name without an extension is "bin".
 std::string PackagingOf(const std::string& file_name) {
@@ -98,7 +94,7 @@ Status PublishUpload::OnPartEnd() {
       csrf_checked_ = true;
       return Status::Ok();
     case Part::kOwn: {
-      const std::string value = Trimmed(text_);
+      const std::string value = boost::algorithm::trim_copy(text_);
       if (name_ == "organizationId") organization_id_ = value;
       if (name_ == "groupId") coordinates_.group_id = value;
       if (name_ == "assetId") coordinates_.asset_id = value;
@@ -113,7 +109,7 @@ Status PublishUpload::OnPartEnd() {
       return Status::Ok();
     }
     case Part::kText:
-      if (const std::string value = Trimmed(text_); !value.empty()) return Forward(name_, value);
+      if (const std::string value = boost::algorithm::trim_copy(text_); !value.empty()) return Forward(name_, value);
       return Status::Ok();
     case Part::kFile:
       return form_.OnPartEnd();

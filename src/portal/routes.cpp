@@ -10,6 +10,7 @@
 #include "compat/report_format.h"
 #include "exchange/handler_support.h"
 #include "exchange/publication_form.h"
+#include "exchange/tag_definitions.h"
 #include "portal/asset_page.h"
 #include "portal/catalogue.h"
 #include "portal/compare_page.h"
@@ -21,6 +22,7 @@
 #include "portal/manage_page.h"
 #include "portal/markdown.h"
 #include "portal/page.h"
+#include "portal/organization_page.h"
 #include "portal/portal.h"
 #include "portal/publish_page.h"
 #include "portal/publish_upload.h"
@@ -425,6 +427,49 @@ class Portal {
     });
   }
 
+  // GET /exchange/-/organization: the categories and custom fields of the administrator's
+  // organisation (?org= one of its business groups).
+  Response OrganizationPage(Request& request) {
+    return WithSession(request, [&](const Session& session) -> Response {
+      OrganizationPageState state;
+      state.organization_id = request.Query("org").value_or(session.principal.organization_id);
+      state.notice = OrganizationNotice(request.Query("done").value_or(""));
+      return OrganizationAnswer(session, std::move(state));
+    });
+  }
+
+  // POST /exchange/-/organization/definitions: defines a category or custom field (DefineTag).
+  Response DefineTagDefinition(Request& request) {
+    return WithForm(request, "/exchange/-/organization", [&](const Session& session, const Form& fields) -> Response {
+      const std::string organization = fields["organizationId"];
+      storage::TagDefinition definition = DefinitionFromForm(fields, organization);
+      const std::string doing = std::string("Defining the ") + (definition.kind == "category" ? "category " : "custom field ") +
+                                definition.tag_key;
+      auto defined = exchange::DefineTag(s_, session.principal, std::move(definition));
+      if (defined.ok()) return Redirect(OrganizationUrl(organization) + "&done=defined");
+      OrganizationPageState state;
+      state.organization_id = organization;
+      state.refused = doing;
+      state.refusal = defined.status();
+      state.entered = &fields;
+      return OrganizationAnswer(session, std::move(state));
+    });
+  }
+
+  // POST /exchange/-/organization/definitions/delete: removes one (RemoveTagDefinition).
+  Response RemoveDefinition(Request& request) {
+    return WithForm(request, "/exchange/-/organization", [&](const Session& session, const Form& fields) -> Response {
+      const std::string organization = fields["organizationId"];
+      const Status removed = exchange::RemoveTagDefinition(s_, session.principal, organization, fields["kind"], fields["id"]);
+      if (removed.ok()) return Redirect(OrganizationUrl(organization) + "&done=removed");
+      OrganizationPageState state;
+      state.organization_id = organization;
+      state.refused = "Removing the definition";
+      state.refusal = removed;
+      return OrganizationAnswer(session, std::move(state));
+    });
+  }
+
   // GET .../{version}/edit: the asset's details and the version's tags, categories and fields.
   Response EditPage(Request& request) { return EditForm(request, nullptr, {}); }
 
@@ -534,10 +579,15 @@ class Portal {
   // visitor signs in and comes back to the version's page, not to the form's address.
   template <typename Action>
   Response WithForm(Request& request, Action action) {
+    return WithForm(request, VersionUrl(exchange::CoordinatesOf(request)), action);
+  }
+  // The same, coming back to `page` after signing in.
+  template <typename Action>
+  Response WithForm(Request& request, const std::string& page, Action action) {
     auto session = sessions_.FromRequest(request);
     if (!session.ok()) {
       if (session.status().kind() != Status::Kind::kUnauthorized) return ErrorPage(session.status(), nullptr);
-      return Redirect("/exchange/-/login?next=" + UrlEncode(VersionUrl(exchange::CoordinatesOf(request))));
+      return Redirect("/exchange/-/login?next=" + UrlEncode(page));
     }
     auto fields = CheckedForm(request, *session);
     if (!fields.ok()) return ErrorPage(fields.status(), &*session);
@@ -578,6 +628,23 @@ class Portal {
     if (slash == std::string::npos) return "";
     auto found = catalogue_.Asset(session.principal, deleted.substr(0, slash), deleted.substr(slash + 1), "");
     return !found.ok() && found.status().kind() == Status::Kind::kNotFound ? deleted : "";
+  }
+
+  // The organisation page for an administrator of `state.organization_id` (403 for others).
+  Response OrganizationAnswer(const Session& session, OrganizationPageState state) {
+    if (Status st = auth::Authorize(session.principal, state.organization_id, auth::Action::kAdminister); !st.ok())
+      return ErrorPage(st, &session);
+    AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, catalogue_.DirectoryFor(session.principal), session);
+    state.organization_name = directory->OrganizationName(state.organization_id);
+    AGORA_ASSIGN_OR_RETURN_PAGE(state.categories, s_.metadata.ListTagDefinitions(state.organization_id, "category"), session);
+    AGORA_ASSIGN_OR_RETURN_PAGE(state.fields, s_.metadata.ListTagDefinitions(state.organization_id, "field"), session);
+    state.csrf_token = session.csrf_token;
+    const int status = state.refused.empty() ? 200 : state.refusal.http_status();
+    Html html;
+    BeginPage(html, {"Organization", &session});
+    RenderOrganizationPage(html, state);
+    EndPage(html);
+    return HtmlResponse(status, html.Take());
   }
 
   // The publish form, for a principal who may publish somewhere; after a refusal, with its status.
@@ -727,6 +794,9 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   router.Add("GET", "/exchange/-/publish", bind(&Portal::PublishPage));
   router.Add("POST", "/exchange/-/publish", bind(&Portal::Publish));
   router.Add("GET", "/exchange/-/publish/{runId}", bind(&Portal::PublicationStatus));
+  router.Add("GET", "/exchange/-/organization", bind(&Portal::OrganizationPage));
+  router.Add("POST", "/exchange/-/organization/definitions", bind(&Portal::DefineTagDefinition));
+  router.Add("POST", "/exchange/-/organization/definitions/delete", bind(&Portal::RemoveDefinition));
   const std::string asset = "/exchange/{groupId}/{assetId}";
   const std::string version = asset + "/{version}";
   router.Add("GET", asset, bind(&Portal::AssetWithoutSlash));

@@ -287,3 +287,66 @@ class PortalManageFormsHttpTest(AgoraTestCase):
         self.assertEqual(self.server.request("GET", "/exchange/-/publish/no-such-run", headers={"Cookie": cookie},
                                              token=None).status, 404)
         self.assertEqual(self.server.asset(self.org, "forged", "1.0.0").status, 404)
+
+    # The organisation's categories and custom fields (/exchange/-/organization).
+
+    def define(self, cookie, csrf, path="definitions", headers=None, **fields):
+        return self.server.request("POST", f"/exchange/-/organization/{path}",
+                                   urllib.parse.urlencode({"csrf": csrf, "organizationId": self.org, **fields}),
+                                   {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                                    "Origin": self.server.base, **(headers or {})}, token=None)
+
+    def categories(self):
+        return self.server.get(f"/exchange/api/v2/organizations/{self.org}/categories").json()
+
+    def test_an_admin_defines_a_category_sets_it_on_a_version_and_removes_it(self):
+        cookie, csrf, overview = self.signed_in("curator")
+        self.assertIn('href="/exchange/-/organization"', overview, "an admin is offered the page")
+        page = self.server.request("GET", "/exchange/-/organization", headers={"Cookie": cookie}, token=None)
+        self.assertEqual(page.status, 200)
+        self.assertIn("<td>domain</td>", page.body.decode())
+        refused = self.define(cookie, csrf, kind="category", tagKey="tier", displayName="Support tier", dataType="enum",
+                              acceptedValues="")
+        self.assertEqual(refused.status, 400)
+        self.assertIn(b'role="alert"', refused.body)
+        self.assertIn(b"Defining the category tier was refused.", refused.body)
+        self.assertIn(b'value="Support tier"', refused.body, "what was entered is kept")
+        self.assertNotIn("tier", [c["tagKey"] for c in self.categories()])
+        defined = self.define(cookie, csrf, kind="category", tagKey="tier", displayName="Support tier", dataType="enum",
+                              acceptedValues="gold, silver", assetTypeRestrictions="")
+        self.assertEqual(defined.status, 303, defined.body[:600])
+        self.assertEqual(defined.header("Location"), f"/exchange/-/organization?org={self.org}&done=defined")
+        tier = next(c for c in self.categories() if c["tagKey"] == "tier")
+        self.assertEqual((tier["displayName"], tier["acceptedValues"], tier["assetTypeRestrictions"]),
+                         ("Support tier", ["gold", "silver"], []))
+        self.assertEqual(self.define(cookie, csrf, kind="category", tagKey="tier", dataType="text").status, 409)
+        # Set on a version through its edit form.
+        edit = self.server.request("GET", f"/exchange/{self.org}/scratch/1.0.0/edit", headers={"Cookie": cookie},
+                                   token=None).body.decode()
+        self.assertIn('name="category:tier" value="gold"', edit)
+        saved = self.server.request("POST", f"/exchange/{self.org}/scratch/1.0.0/edit",
+                                    urllib.parse.urlencode({"csrf": csrf, "shown": "category:tier", "category:tier": "gold"}),
+                                    {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                                     "Origin": self.server.base}, token=None)
+        self.assertEqual(saved.status, 303)
+        self.assertIn({"key": "tier", "value": ["gold"], "displayName": "tier"},
+                      self.server.asset(self.org, "scratch", "1.0.0").json()["categories"])
+        removed = self.define(cookie, csrf, "definitions/delete", kind="category", id=tier["id"])
+        self.assertEqual(removed.status, 303)
+        self.assertNotIn("tier", [c["tagKey"] for c in self.categories()])
+
+    def test_only_admins_define_and_forged_definitions_change_nothing(self):
+        helper, helper_csrf, overview = self.signed_in("helper")
+        self.assertNotIn("/exchange/-/organization", overview)
+        self.assertEqual(self.server.request("GET", "/exchange/-/organization", headers={"Cookie": helper},
+                                             token=None).status, 403)
+        self.assertEqual(self.define(helper, helper_csrf, kind="field", tagKey="sneaky", dataType="text").status, 403)
+        cookie, csrf, _ = self.signed_in("curator")
+        for token, headers in (("", None), ("0" * 64, None), (csrf, {"Origin": "http://evil.example"})):
+            forged = self.define(cookie, token, headers=headers, kind="field", tagKey="sneaky", dataType="text")
+            self.assertEqual(forged.status, 403, (token, headers))
+        domain = next(c for c in self.categories() if c["tagKey"] == "domain")
+        self.assertEqual(self.define(helper, helper_csrf, "definitions/delete", kind="category", id=domain["id"]).status, 403)
+        self.assertIn("domain", [c["tagKey"] for c in self.categories()])
+        fields = self.server.get(f"/exchange/api/v2/organizations/{self.org}/fields").json()
+        self.assertNotIn("sneaky", [f["tagKey"] for f in fields])

@@ -100,6 +100,22 @@ describe("an administrator", () => {
     assert.deepEqual(edited.labels.sort(), ["orders", "shared"]);
     assert.deepEqual(edited.categories.map((c) => [c.key, c.value]), [["domain", ["Finance"]]]);
 
+    // Define a category on the organisation's page, then set it on a version.
+    await page.getByRole("link", { name: "Organization", exact: true }).click();
+    await page.getByLabel("Kind", { exact: true }).selectOption("category");
+    await page.getByLabel("Key", { exact: true }).fill("tier");
+    await page.getByLabel("Display name").fill("Support tier");
+    await page.getByLabel("Data type").selectOption("enum");
+    await page.getByLabel("Accepted values").fill("Gold, Silver");
+    await submit(page, page.getByRole("button", { name: "Define" }));
+    assert.equal(await page.getByRole("status").filter({ hasText: "saved" }).textContent(), "The definition was saved.");
+    assert.ok(await page.getByRole("table", { name: "Categories" }).getByRole("cell", { name: "Support tier" }).isVisible());
+    await page.goto(`${versionPath("order-data-types", "1.0.0")}edit`);
+    await page.getByRole("group", { name: "Support tier" }).getByLabel("Gold").check();
+    await submit(page, page.getByRole("button", { name: "Save changes" }));
+    const tiered = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/order-data-types/1.0.0`)).json();
+    assert.deepEqual(tiered.categories.map((c) => [c.key, c.value]).sort(), [["domain", ["Finance"]], ["tier", ["Gold"]]]);
+
     // A version others depend on: its dependents are listed, with why it cannot go.
     await page.goto(versionPath("customer-orders-api", "2.0.0"));
     await manage.getByRole("link", { name: "Delete version 2.0.0…" }).click();

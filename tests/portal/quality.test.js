@@ -79,6 +79,7 @@ function templates() {
       submit: "Delete the asset customer-soap-service", status: 400 },
     "publish-form": { path: `/exchange/-/publish?group=${catalogue.acme}&asset=customer-orders-api`, as: "curator" },
     "publish-refused": { path: `/exchange/-/publish/${refusedRun}`, as: "curator", status: 400 },
+    organization: { path: "/exchange/-/organization", as: "curator" },
     "edit-form": { path: `${orders}/2.0.0/edit`, as: "curator" },
     "edit-refused": { path: `${orders}/2.0.0/edit`, as: "curator", fill: { Description: "d".repeat(256) },
       submit: "Save changes", status: 400 },
