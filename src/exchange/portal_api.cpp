@@ -16,8 +16,8 @@ using server::Response;
 
 namespace {
 
-constexpr size_t kMaxPageBytes = 4 << 20;
-constexpr size_t kMaxResourceBytes = 16 << 20;
+constexpr size_t kMaxPageBytes = publication::DocumentationPortal::kMaxPageBytes;
+constexpr size_t kMaxResourceBytes = publication::DocumentationPortal::kMaxResourceBytes;
 constexpr size_t kMaxFieldBytes = 64 << 10;
 constexpr const char* kMutableDataRun = "mutabledata";  // PublicationJob::kind of a mutable-data update
 
@@ -122,6 +122,27 @@ class PortalApi {
     return Done(s_.portal.DeletePage(version, request.Param("pagePath")));
   }
 
+  // PUT .../draft/pagesOrder: ["page-C", "page-A", ...], every page of the draft once; with
+  // X-Pages-Order-Revision, refused (409) when the pages changed since that revision.
+  Response SetPagesOrder(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, Manageable(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(std::string body, request.ReadWholeBody(kMaxFieldBytes));
+    boost::system::error_code ec;
+    const json::value value = json::parse(body, ec);
+    std::vector<std::string> order;
+    if (!ec && value.is_array())
+      for (const auto& item : value.as_array())
+        if (item.is_string()) order.emplace_back(item.as_string());
+    if (ec || !value.is_array() || order.empty() || order.size() != value.as_array().size())
+      return Response::Error(Status::InvalidArgument("BAD_REQUEST", "Send the page paths in order: [\"home\", ...]"));
+    const std::string revision = request.Header("x-pages-order-revision").value_or("");
+    if (Status st = s_.portal.SetPageOrder(version, order, revision); !st.ok()) return Response::Error(st);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(publication::PortalView view, s_.portal.Get(version, true));
+    Response response = Response::NoContent();
+    response.SetHeader("X-Pages-Order-Revision", publication::PageOrderRevision(view.portal));
+    return response;
+  }
+
   Response AddResource(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, Manageable(request));
     FormCollector form(kMaxResourceBytes);
@@ -177,9 +198,11 @@ class PortalApi {
     const bool draft = IsDraft(request);
     AGORA_ASSIGN_OR_RETURN_RESPONSE(assets::AssetVersion version, Version(request, draft));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(publication::PortalView view, s_.portal.Get(version, draft));
-    if (!wrap) return JsonResponse(200, PagesJson(view.portal));
-    return JsonResponse(200, {{"draftStatus", view.draft_exists ? "NOT_PUBLISHED" : "PUBLISHED"},
-                              {"pages", PagesJson(view.portal)}});
+    Response response = wrap ? JsonResponse(200, {{"draftStatus", view.draft_exists ? "NOT_PUBLISHED" : "PUBLISHED"},
+                                                   {"pages", PagesJson(view.portal)}})
+                             : JsonResponse(200, PagesJson(view.portal));
+    response.SetHeader("X-Pages-Order-Revision", publication::PageOrderRevision(view.portal));
+    return response;
   }
 
   static bool IsDraft(const Request& request) { return request.path().find("/portal/draft") != std::string::npos; }
@@ -289,6 +312,7 @@ void RegisterPortalRoutes(server::Router& router, ExchangeServices& services) {
     router.Add("GET", portal + "/draft/pages/{pagePath*}", bind(&PortalApi::GetPage));
     router.Add("PUT", portal + "/draft/pages/{pagePath*}", bind(&PortalApi::PutPage));
     router.Add("DELETE", portal + "/draft/pages/{pagePath*}", bind(&PortalApi::DeletePage));
+    router.Add("PUT", portal + "/draft/pagesOrder", bind(&PortalApi::SetPagesOrder));
     router.Add("GET", portal + "/draft/resources", bind(&PortalApi::ListResources));
     router.Add("POST", portal + "/draft/resources", bind(&PortalApi::AddResource));
     router.Add("GET", portal + "/draft/resources/{resourceId*}", bind(&PortalApi::GetResource));

@@ -303,6 +303,7 @@ void BeginAssetPage(Html& html, const AssetContext& context, AssetSection sectio
   if (section == AssetSection::kCompare) trail.emplace_back("Compare versions", "");
   if (section == AssetSection::kDelete) trail.emplace_back("Delete version", "");
   if (section == AssetSection::kEdit) trail.emplace_back("Edit details", "");
+  if (section == AssetSection::kDocumentation) trail.emplace_back("Edit documentation", "");
   if (section == AssetSection::kOverview) trail.back().second.clear();
   Breadcrumbs(html, trail);
   html.Open("div", {{"class", "with-sidebar"}});

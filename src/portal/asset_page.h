@@ -19,7 +19,7 @@
 
 namespace agora::portal {
 
-enum class AssetSection { kOverview, kPage, kReference, kDependencies, kCompare, kDelete, kEdit };
+enum class AssetSection { kOverview, kPage, kReference, kDependencies, kCompare, kDelete, kEdit, kDocumentation };
 
 // What every page of one asset version shows around its content.
 struct AssetContext {

@@ -90,7 +90,7 @@ class PortalCore {
 
   // A state-changing form's fields, when it came from the portal's own page with the session's
   // CSRF token; otherwise 403 and nothing changes.
-  Result<Form> CheckedForm(server::Request& request, const Session& session);
+  Result<Form> CheckedForm(server::Request& request, const Session& session, size_t max_bytes = kMaxFormBytes);
 
   // Runs `action` for a signed-in visitor's checked form (CheckedForm); without a session, the
   // visitor signs in and comes back to `page` (by default the version's page), not to the
@@ -100,19 +100,24 @@ class PortalCore {
     return WithForm(request, VersionUrl(exchange::CoordinatesOf(request)), action);
   }
   template <typename Action>
-  server::Response WithForm(server::Request& request, const std::string& page, Action action) {
+  server::Response WithForm(server::Request& request, const std::string& page, Action action,
+                            size_t max_bytes = kMaxFormBytes) {
     auto session = sessions.FromRequest(request);
     if (!session.ok()) {
       if (session.status().kind() != Status::Kind::kUnauthorized) return ErrorPage(session.status(), nullptr);
       return Redirect("/exchange/-/login?next=" + UrlEncode(page));
     }
-    auto fields = CheckedForm(request, *session);
+    auto fields = CheckedForm(request, *session, max_bytes);
     if (!fields.ok()) return ErrorPage(fields.status(), &*session);
     return action(*session, *fields);
   }
 
   // How the version's published documentation is rendered: images point to its resources.
   MarkdownOptions MarkdownFor(const AssetContext& context);
+
+  // An image of the version's published documentation (draft = false) or of its draft, hardened.
+  server::Response DocumentationImage(server::Request& request, const Session& session,
+                                      const assets::AssetVersion& version, bool draft);
 
  private:
   // The sign-in page, coming back to this request's page after; an error page when `why` is not
@@ -144,5 +149,6 @@ void RegisterReadingRoutes(server::Router& router, std::shared_ptr<PortalCore> c
 void RegisterManageRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
 void RegisterPublishRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
 void RegisterOrganizationRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
+void RegisterDocumentationRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
 
 }  // namespace agora::portal

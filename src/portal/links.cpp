@@ -34,6 +34,12 @@ std::string PublishUrl(const assets::Coordinates& c) {
   return "/exchange/-/publish?group=" + UrlEncode(c.group_id) + "&asset=" + UrlEncode(c.asset_id);
 }
 std::string EditUrl(const assets::Coordinates& c) { return VersionUrl(c) + "edit"; }
+std::string DocumentationUrl(const assets::Coordinates& c, const std::string& sub) {
+  return VersionUrl(c) + "documentation" + (sub.empty() ? "" : "/" + UrlEncodePath(sub));
+}
+std::string PageEditorUrl(const assets::Coordinates& c, const std::string& page) {
+  return DocumentationUrl(c, "edit/" + page);
+}
 std::string CompareUrl(const assets::Coordinates& c, const std::string& base) {
   return VersionUrl(c) + "compare" + (base.empty() ? "" : "?base=" + UrlEncode(base));
 }

@@ -26,6 +26,11 @@ std::string OrganizationUrl(const std::string& organization_id);
 std::string PublishUrl(const assets::Coordinates& coordinates);
 // The edit form of the asset's details and the version's tags (GET: the form; POST: save).
 std::string EditUrl(const assets::Coordinates& coordinates);
+// The documentation editor of a version (GET: its page), and its actions and draft images under
+// it (`sub` "move", "resources/file-1.png", ...; empty: the page itself).
+std::string DocumentationUrl(const assets::Coordinates& coordinates, const std::string& sub);
+// The editor of one page of the version's documentation draft.
+std::string PageEditorUrl(const assets::Coordinates& coordinates, const std::string& page);
 // The compare page of a version against `base` (empty: the default base, the previous version).
 std::string CompareUrl(const assets::Coordinates& coordinates, const std::string& base);
 // The portal's download of one of the version's files.

@@ -100,6 +100,12 @@ void RenderManageControls(Html& html, const assets::AssetVersion& version, const
     html.Element("span", {{"class", "muted"}}, " Name, description and contact of the asset; tags, categories and fields "
                                                "of this version.");
   }
+  if (controls.may_edit) {
+    auto item = html.Tag("li");
+    html.Element("a", {{"class", "button secondary"}, {"href", DocumentationUrl(version.coordinates, "")}},
+                 "Edit documentation…");
+    html.Element("span", {{"class", "muted"}}, " Pages and images of this version's documentation, as a draft to publish.");
+  }
   if (controls.may_publish) {
     auto item = html.Tag("li");
     html.Element("a", {{"class", "button secondary"}, {"href", PublishUrl(version.coordinates)}}, "Publish a new version…");

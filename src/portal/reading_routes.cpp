@@ -90,15 +90,7 @@ class ReadingPages {
   // An image of the published documentation, for the pages' <img> elements.
   Response DocumentationResource(Request& request) {
     return core_->WithAsset(request, request.Param("version"), [&](const Session& session, AssetContext& context) {
-      AGORA_ASSIGN_OR_RETURN_PAGE(
-          storage::PortalResource resource,
-          core_->s.portal.Resource(*context.version, false, "resources/" + request.Param("name")), session);
-      AGORA_ASSIGN_OR_RETURN_PAGE(uint64_t size, core_->s.blobs.Size(resource.sha256), session);
-      Response response =
-          exchange::ServeBlob(core_->s.blobs, request, resource.sha256, size, resource.media_type, request.Param("name"));
-      response.SetHeader("Content-Disposition", "inline");
-      Harden(response);
-      return response;
+      return core_->DocumentationImage(request, session, *context.version, false);
     });
   }
 

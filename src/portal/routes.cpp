@@ -2,7 +2,8 @@
 // the session's checks, the Server-Timing of every answer, the static files and signing in and out.
 // Each domain's handlers are in their own file: reading_routes.cpp (home, search, asset pages,
 // reference, compare, files), manage_routes.cpp (lifecycle, delete, edit), publish_routes.cpp
-// (the publish form and its steps), organization_routes.cpp (categories and custom fields).
+// (the publish form and its steps), organization_routes.cpp (categories and custom fields),
+// documentation_routes.cpp (the documentation draft's editor).
 #include <time.h>
 
 #include <chrono>
@@ -121,8 +122,8 @@ class SessionPages {
 
 }  // namespace
 
-Result<Form> PortalCore::CheckedForm(Request& request, const Session& session) {
-  AGORA_ASSIGN_OR_RETURN(Form fields, Form::FromRequest(request, kMaxFormBytes));
+Result<Form> PortalCore::CheckedForm(Request& request, const Session& session, size_t max_bytes) {
+  AGORA_ASSIGN_OR_RETURN(Form fields, Form::FromRequest(request, max_bytes));
   if (!Sessions::SameOrigin(request) || !sessions.CheckCsrf(session, fields["csrf"]))
     return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and "
                              "try again. Nothing was changed.");
@@ -143,6 +144,17 @@ MarkdownOptions PortalCore::MarkdownFor(const AssetContext& context) {
   if (view.ok())
     for (const auto& resource : view->portal.resources) options.resources.insert(resource.path);
   return options;
+}
+
+Response PortalCore::DocumentationImage(Request& request, const Session& session, const assets::AssetVersion& version,
+                                        bool draft) {
+  AGORA_ASSIGN_OR_RETURN_PAGE(storage::PortalResource resource,
+                              s.portal.Resource(version, draft, "resources/" + request.Param("name")), session);
+  AGORA_ASSIGN_OR_RETURN_PAGE(uint64_t size, s.blobs.Size(resource.sha256), session);
+  Response response = exchange::ServeBlob(s.blobs, request, resource.sha256, size, resource.media_type, request.Param("name"));
+  response.SetHeader("Content-Disposition", "inline");
+  Harden(response);
+  return response;
 }
 
 void Harden(Response& response) {
@@ -175,6 +187,7 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   RegisterPublishRoutes(router, core);
   RegisterOrganizationRoutes(router, core);
   RegisterManageRoutes(router, core);
+  RegisterDocumentationRoutes(router, core);
 }
 
 }  // namespace agora::portal

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "common/hash.h"
 #include "common/ids.h"
 #include "packaging/zip_archive.h"
 
@@ -66,6 +67,12 @@ std::vector<std::string> BlobsOf(const std::optional<storage::Portal>& portal) {
 }
 
 }  // namespace
+
+std::string PageOrderRevision(const storage::Portal& portal) {
+  std::string paths;
+  for (const auto& page : portal.pages) paths.append(page.path).push_back('\n');
+  return Sha256Hex(paths).substr(0, 16);
+}
 
 Status CheckPagePath(const std::string& path) {
   auto invalid = [&] { return Status::InvalidArgument("INVALID_PAGE_PATH", "'" + path.substr(0, 300) + "' is not a valid page path"); };
@@ -189,6 +196,28 @@ Status DocumentationPortal::DeletePage(const assets::AssetVersion& version, cons
     auto page = FindPage(draft, path);
     if (page == draft.pages.end()) return Status::NotFound("No page " + path.substr(0, 300));
     draft.pages.erase(page);
+    return Status::Ok();
+  });
+}
+
+Status DocumentationPortal::SetPageOrder(const assets::AssetVersion& version, const std::vector<std::string>& order,
+                                         const std::string& revision) {
+  return EditDraft(version, [&](storage::Portal& draft, BlobLease&) -> Status {
+    if (!revision.empty() && revision != PageOrderRevision(draft))
+      return Status::Conflict("PAGES_ORDER_OUT_OF_SYNC", "The pages have changed since this order was made: reload them");
+    std::vector<storage::PortalPage> ordered;
+    for (const auto& path : order) {
+      const auto page = FindPage(draft, path);
+      if (page == draft.pages.end() ||
+          std::any_of(ordered.begin(), ordered.end(), [&](const auto& p) { return p.path == path; }))
+        return Status::InvalidArgument("INVALID_PAGES_ORDER", "The order names " + path.substr(0, 300) +
+                                                                  (page == draft.pages.end() ? ", which is no page of the draft"
+                                                                                              : " twice"));
+      ordered.push_back(*page);
+    }
+    if (ordered.size() != draft.pages.size())
+      return Status::InvalidArgument("INVALID_PAGES_ORDER", "The order must name every page of the draft once");
+    draft.pages = std::move(ordered);
     return Status::Ok();
   });
 }

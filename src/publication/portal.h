@@ -28,6 +28,10 @@ struct PortalView {
 
 class DocumentationPortal {
  public:
+  // The largest page and image the editors (the Exchange API's and the portal's) accept.
+  static constexpr size_t kMaxPageBytes = 4 << 20;
+  static constexpr size_t kMaxResourceBytes = 16 << 20;
+
   DocumentationPortal(storage::MetadataStore& metadata, storage::BlobStore& blobs, BlobReaper& reaper)
       : metadata_(metadata), blobs_(blobs), reaper_(reaper) {}
 
@@ -43,6 +47,11 @@ class DocumentationPortal {
   Status CreatePage(const assets::AssetVersion& version, const std::string& path, const std::string& move_source);
   Status PutPage(const assets::AssetVersion& version, const std::string& path, const std::string& markdown);
   Status DeletePage(const assets::AssetVersion& version, const std::string& path);
+  // Puts the draft's pages in `order`, which names each of them once (400 INVALID_PAGES_ORDER
+  // otherwise). With a `revision` (PageOrderRevision of the order the editor saw), 409
+  // PAGES_ORDER_OUT_OF_SYNC when the draft's pages have changed since.
+  Status SetPageOrder(const assets::AssetVersion& version, const std::vector<std::string>& order,
+                      const std::string& revision);
   // Stores an image under resources/; returns its path.
   Result<std::string> AddResource(const assets::AssetVersion& version, const std::string& file_name,
                                   const std::string& content);
@@ -70,6 +79,9 @@ class DocumentationPortal {
   BlobReaper& reaper_;
   std::mutex edit_mutex_;
 };
+
+// The revision of a portal's page order (X-Pages-Order-Revision): a hash of its pages' paths in order.
+std::string PageOrderRevision(const storage::Portal& portal);
 
 // Page paths: 1-255 characters, '/'-separated non-empty segments other than "." and "..", no
 // backslash or control character. 400 INVALID_PAGE_PATH otherwise.

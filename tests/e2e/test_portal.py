@@ -87,6 +87,32 @@ class PortalTest(AgoraTestCase):
         self.assertEqual(self.call("DELETE", portal + "/draft").status, 204, "discarding the draft")
         self.assertEqual([p["path"] for p in self.call("GET", portal + "/pages").json()], ["guides/start"])
 
+    def test_pages_order(self):
+        portal = self.publish("ordered")
+        for path in ("setup", "faq"):
+            self.call("POST", portal + "/draft/pages", json.dumps({"pagePath": path}), "application/json")
+        listed = self.call("GET", portal + "/draft/pages")
+        self.assertEqual([p["path"] for p in listed.json()], ["home", "setup", "faq"])
+        revision = dict(listed.headers)["X-Pages-Order-Revision"]
+        order = json.dumps(["faq", "home", "setup"])
+        saved = self.call("PUT", portal + "/draft/pagesOrder", order, "application/json",
+                          headers={"X-Pages-Order-Revision": revision})
+        self.assertEqual(saved.status, 204, saved)
+        self.assertNotEqual(dict(saved.headers)["X-Pages-Order-Revision"], revision)
+        self.assertError(self.call("PUT", portal + "/draft/pagesOrder", json.dumps(["home", "faq", "setup"]),
+                                   "application/json", headers={"X-Pages-Order-Revision": revision}),
+                         409, "PAGES_ORDER_OUT_OF_SYNC")
+        for bad in (["faq", "home"], ["faq", "home", "setup", "home"], ["faq", "home", "nothing"]):
+            self.assertError(self.call("PUT", portal + "/draft/pagesOrder", json.dumps(bad), "application/json"),
+                             400, "INVALID_PAGES_ORDER")
+        for bad in ("[]", "{}", "[1, 2, 3]", "not json"):
+            self.assertError(self.call("PUT", portal + "/draft/pagesOrder", bad, "application/json"), 400, "BAD_REQUEST")
+        self.assertError(self.call("PUT", portal + "/draft/pagesOrder", order, "application/json", token=self.viewer),
+                         403, "FORBIDDEN")
+        self.assertEqual(self.call("PATCH", portal).status, 204)
+        self.assertEqual([p["path"] for p in self.call("GET", portal + "/pages").json()], ["faq", "home", "setup"],
+                         "the published portal keeps the draft's order")
+
     def test_resources(self):
         portal = self.publish("imagery")
         body, content_type = multipart([], [("files.png", "logo.png", b"\x89PNG fake image")])

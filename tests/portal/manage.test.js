@@ -2,8 +2,9 @@
 // (after being told why its dependent cannot be promoted first), deprecates and undeprecates a
 // version by keyboard, edits its details (after a refused value), is shown why a version with
 // dependents cannot be deleted, deletes a leaf, and deletes a whole asset for good once its id is
-// typed; a publisher publishes a RAML API from the form after reading and fixing its error; a
-// viewer sees no management control and a forged post is refused. After each step the
+// typed; a publisher publishes a RAML API from the form after reading and fixing its error, then
+// writes its documentation (an image, two pages with a preview, reordered) and publishes it; a
+// viewer sees no management control and forged posts (lifecycle, documentation) are refused. After each step the
 // test checks agora's state through the Exchange API, not only the page.
 "use strict";
 const assert = require("node:assert/strict");
@@ -158,9 +159,13 @@ describe("an administrator", () => {
   });
 });
 
+// A 1x1 PNG, for the documentation's image.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+
 describe("a publisher", () => {
-  it("publishes a RAML API from the form, after reading and fixing its error", async () => {
+  it("publishes a RAML API from the form, after reading and fixing its error, and documents it", async () => {
     const { context, page, errors } = await signedIn(CURATOR);
+    const portalApi = `/exchange/api/v2/assets/${catalogue.acme}/shipping-api/1.0.0/portal`;
     const raml = (type) => ({ name: "shipping.raml", mimeType: "application/raml+yaml", buffer: Buffer.from(
       `#%RAML 1.0\ntitle: Shipping\n/shipments:\n  get:\n    responses:\n      200:\n        body:\n          application/json:\n            type: ${type}\n`) });
     await page.goto("/exchange/");
@@ -183,6 +188,57 @@ describe("a publisher", () => {
     assert.equal(new URL(page.url()).pathname, versionPath("shipping-api", "1.0.0"));
     const published = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/shipping-api/1.0.0`)).json();
     assert.deepEqual([published.name, published.type, published.status], ["Shipping API", "rest-api", "published"]);
+
+    // Its documentation: an image and two pages written with a preview, ordered, then published.
+    await page.getByRole("region", { name: "Manage this version" }).getByRole("link", { name: "Edit documentation…" }).click();
+    await page.getByRole("heading", { level: 1, name: "Documentation of Shipping API 1.0.0" }).waitFor();
+    await page.getByLabel("Image to add").setInputFiles({ name: "parcel.png", mimeType: "image/png", buffer: PNG });
+    await submit(page, page.getByRole("button", { name: "Upload" }));
+    assert.match(await page.getByRole("status").filter({ hasText: "image" }).textContent(), /The image was added/);
+    const snippet = await page.getByRole("list", { name: "Images" }).locator("code").textContent();
+    assert.match(snippet, /^!\[[^\]]+\]\(resources\/file-[0-9a-f-]+\.png\)$/);
+    for (const [path, title, markdown] of [["setup", "Setup", `# Setting up\n\nA parcel:\n\n${snippet}\n`],
+      ["faq", "Faq", "# Questions\n\nNone yet."]]) {
+      await page.getByLabel("New page path").fill(path);
+      await submit(page, page.getByRole("button", { name: "Create page" }));
+      assert.equal(await page.getByRole("status").filter({ hasText: "created" }).textContent(), "The page was created.");
+      await page.getByRole("list", { name: "Pages" }).getByRole("link", { name: title, exact: true }).click();
+      await page.getByLabel("Markdown").fill(markdown);
+      if (path === "setup") {
+        await submit(page, page.getByRole("button", { name: "Preview" }));
+        const preview = page.getByRole("region", { name: "Preview" });
+        assert.ok(await preview.getByRole("heading", { name: "Setting up" }).isVisible());
+        const image = preview.getByRole("img");
+        await image.evaluate((img) => img.complete || new Promise((resolve) => { img.onload = img.onerror = resolve; }));
+        assert.ok(await image.evaluate((img) => img.naturalWidth > 0), "the preview shows the draft's image");
+        assert.equal(await page.getByLabel("Markdown").inputValue(), markdown, "a preview keeps what was written");
+        assert.equal((await agora.api("GET", `${portalApi}/draft/pages/setup`)).text, "", "a preview saves nothing");
+      }
+      await submit(page, page.getByRole("button", { name: "Save", exact: true }));
+      assert.equal(await page.getByRole("status").filter({ hasText: "saved" }).textContent(), "The page was saved in the draft.");
+      await page.getByRole("link", { name: "Back to the documentation" }).click();
+    }
+    // Questions before setup, by keyboard.
+    const faq = page.getByRole("list", { name: "Pages" }).getByRole("listitem").filter({ has: page.getByRole("link", { name: "Faq", exact: true }) });
+    await faq.getByRole("button", { name: "Move up" }).focus();
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.deepEqual(await page.getByRole("list", { name: "Pages" }).getByRole("heading").allTextContents(),
+      ["Home home", "Faq faq", "Setup setup"]);
+    assert.deepEqual((await agora.api("GET", portalApi)).json().pages.map((p) => p.path), ["home"], "nothing published yet");
+    await submit(page, page.getByRole("button", { name: "Publish the draft" }));
+    assert.match(await page.getByRole("status").filter({ hasText: "published" }).textContent(), /The draft was published/);
+    const portal = (await agora.api("GET", portalApi)).json();
+    assert.deepEqual([portal.draftStatus, portal.pages.map((p) => p.path)], ["PUBLISHED", ["home", "faq", "setup"]]);
+    assert.equal((await agora.api("GET", `${portalApi}/pages/setup`)).text, `# Setting up\n\nA parcel:\n\n${snippet}\n`);
+    assert.equal((await agora.api("GET", `${portalApi}/pages/faq`)).text, "# Questions\n\nNone yet.");
+    const resource = snippet.match(/\((resources\/[^)]+)\)/)[1];
+    assert.deepEqual((await agora.api("GET", `${portalApi}/resources`)).json(), [{ path: resource }]);
+    const stored = await agora.api("GET", `${portalApi}/${resource}`);
+    assert.equal(stored.status, 200);
+    await page.goto(`${versionPath("shipping-api", "1.0.0")}pages/setup`);
+    const shown = page.locator(".doc img");
+    await shown.evaluate((img) => img.complete || new Promise((resolve) => { img.onload = img.onerror = resolve; }));
+    assert.ok(await shown.evaluate((img) => img.naturalWidth > 0), "readers see the published image");
     assert.deepEqual(context.foreign, []);
     assert.deepEqual(errors, []);
     await context.close();
@@ -194,11 +250,11 @@ describe("a viewer", () => {
     const { context, page } = await signedIn(NEWCOMER);
     await page.goto(versionPath("customer-soap-service", "1.0.0"));
     assert.equal(await page.getByRole("region", { name: "Manage this version" }).count(), 0);
-    assert.equal(await page.locator("form[action$='/status'], form[action$='/delete'], a[href$='/delete'], a[href$='/edit']").count(), 0);
+    assert.equal(await page.locator("form[action$='/status'], form[action$='/delete'], a[href$='/delete'], a[href$='/edit'], a[href$='/documentation']").count(), 0);
     assert.equal(await page.getByRole("link", { name: /^Publish/ }).count(), 0);
 
     // A form another page could have made, without the session's CSRF token.
-    const forge = (fields) => page.evaluate(({ action, fields }) => {
+    const forge = (fields, action = `${versionPath("customer-soap-service", "1.0.0")}status`) => page.evaluate(({ action, fields }) => {
       const form = document.createElement("form");
       form.method = "post";
       form.action = action;
@@ -211,7 +267,7 @@ describe("a viewer", () => {
       }
       document.body.append(form);
       form.submit();
-    }, { action: `${versionPath("customer-soap-service", "1.0.0")}status`, fields });
+    }, { action, fields });
     let [response] = await Promise.all([page.waitForNavigation(), forge({ status: "deprecated" })]);
     assert.equal(response.status(), 403);
     assert.match(await page.locator("main").textContent(), /Nothing was changed/);
@@ -224,6 +280,19 @@ describe("a viewer", () => {
     assert.equal(response.status(), 403);
     assert.match(await page.getByRole("alert").textContent(), /Deprecating version 1\.0\.0 was refused.*may not/s);
     assert.equal(await apiStatus("customer-soap-service", "1.0.0"), "published");
+
+    // The documentation editor: a forged page refused for want of the token, a genuine one for the role.
+    const soapPortal = `/exchange/api/v2/assets/${catalogue.acme}/customer-soap-service/1.0.0/portal`;
+    const documentation = `${versionPath("customer-soap-service", "1.0.0")}documentation`;
+    [response] = await Promise.all([page.waitForNavigation(), forge({ path: "forged" }, `${documentation}/pages`)]);
+    assert.equal(response.status(), 403);
+    assert.match(await page.locator("main").textContent(), /Nothing was changed/);
+    await page.goto(versionPath("customer-soap-service", "1.0.0"));
+    [response] = await Promise.all([page.waitForNavigation(), forge({ path: "forged", csrf }, `${documentation}/pages`)]);
+    assert.equal(response.status(), 403);
+    assert.deepEqual((await agora.api("GET", soapPortal)).json().draftStatus, "PUBLISHED", "no draft was started");
+    assert.equal((await page.goto(documentation)).status(), 403);
+    assert.equal((await page.goto(`${documentation}/edit/home`)).status(), 403);
     assert.equal((await page.goto(`${versionPath("customer-soap-service", "1.0.0")}delete`)).status(), 403);
     assert.equal((await page.goto(`${versionPath("customer-soap-service", "1.0.0")}edit`)).status(), 403);
     assert.equal((await page.goto("/exchange/-/publish")).status(), 403);

@@ -83,6 +83,13 @@ function templates() {
     "edit-form": { path: `${orders}/2.0.0/edit`, as: "curator" },
     "edit-refused": { path: `${orders}/2.0.0/edit`, as: "curator", fill: { Description: "d".repeat(256) },
       submit: "Save changes", status: 400 },
+    // The documentation editor: the draft's pages and images, a page's editor with its preview, and
+    // a refused change (a page that exists).
+    documentation: { path: `${orders}/2.0.0/documentation`, as: "curator" },
+    "documentation-preview": { path: `${orders}/2.0.0/documentation/edit/home`, as: "curator",
+      fill: { Markdown: "# Preview\n\nSome *emphasis*, a [link](https://example.com) and `code`." }, submit: "Preview" },
+    "documentation-refused": { path: `${orders}/2.0.0/documentation`, as: "curator", fill: { "New page path": "home" },
+      submit: "Create page", status: 409 },
   };
 }
 
