@@ -650,13 +650,21 @@ class Portal {
   // The publish form, for a principal who may publish somewhere; after a refusal, with its status.
   Response PublishFormPage(const Session& session, const PublishValues& values, const Status& refusal) {
     AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, catalogue_.DirectoryFor(session.principal), session);
-    PublishFormState state{values, {}, {}, refusal, session.csrf_token};
+    PublishFormState state{values, {}, {}, {}, refusal, session.csrf_token};
     for (const auto& id : directory->organization_ids)
       if (auth::Authorize(session.principal, id, auth::Action::kPublish).ok())
         state.organizations.emplace_back(id, directory->OrganizationName(id));
     if (state.organizations.empty())
       return ErrorPage(auth::Authorize(session.principal, session.principal.organization_id, auth::Action::kPublish),
                        &session);
+    // The categories and fields of the organisation the form publishes in (its first by default).
+    const bool chosen = std::any_of(state.organizations.begin(), state.organizations.end(),
+                                    [&](const auto& o) { return o.first == values.organization_id; });
+    const std::string organization = chosen ? values.organization_id : state.organizations.front().first;
+    for (const char* kind : {"category", "field"}) {
+      AGORA_ASSIGN_OR_RETURN_PAGE(auto definitions, s_.metadata.ListTagDefinitions(organization, kind), session);
+      state.definitions.insert(state.definitions.end(), definitions.begin(), definitions.end());
+    }
     if (!values.asset_id.empty() && !values.group_id.empty()) {
       auto existing = s_.metadata.ListReservedVersions(values.group_id, values.asset_id);
       const std::pair<const char*, const char*> orders[] = {{"PATCH", "patch"}, {"MINOR", "minor"}, {"MAJOR", "major"}};

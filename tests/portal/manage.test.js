@@ -170,12 +170,16 @@ describe("a publisher", () => {
     await page.getByLabel("Kind of asset").selectOption("raml");
     await page.getByLabel("Name", { exact: true }).fill("Shipping API");
     await page.getByLabel("API version").fill("v1");
+    await page.getByRole("group", { name: "Business domain" }).getByLabel("Sales").check();
+    await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").check();
+    await page.getByLabel("Owner team").fill("Logistics");
     await page.getByLabel("Specification or package").setInputFiles(raml("Parcel"));
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 30000 });  // uploaded, then the publication's steps, then its refusal
     assert.match(await alert.textContent(), /The publication was refused\..*shipping\.raml:\d+:\d+: /s);
     assert.equal(await page.getByLabel("Name", { exact: true }).inputValue(), "Shipping API", "what was entered is kept");
+    assert.ok(await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").isChecked(), "the categories too");
     assert.equal(await apiStatus("shipping-api", "1.0.0"), 404);
     await page.getByLabel("Specification or package").setInputFiles(raml("object"));
     await page.getByRole("button", { name: "Publish", exact: true }).click();
@@ -183,6 +187,8 @@ describe("a publisher", () => {
     assert.equal(new URL(page.url()).pathname, versionPath("shipping-api", "1.0.0"));
     const published = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/shipping-api/1.0.0`)).json();
     assert.deepEqual([published.name, published.type, published.status], ["Shipping API", "rest-api", "published"]);
+    assert.deepEqual(published.categories.map((c) => [c.key, c.value]), [["domain", ["Sales", "Finance"]]]);
+    assert.deepEqual(published.customFields.map((f) => [f.key, f.value]), [["owner", "Logistics"]]);
     assert.deepEqual(context.foreign, []);
     assert.deepEqual(errors, []);
     await context.close();
