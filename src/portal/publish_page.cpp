@@ -113,6 +113,19 @@ class PublishForm {
           state_.next_versions.empty() ? "" : "next-versions");
   }
 
+  // A search that lists versions to depend on, shown by portal.js (which fetches the choices);
+  // without it, the dependencies are typed.
+  void DependencyPicker() {
+    auto picker = html_.Tag("div", {{"id", "dependency-picker"}, {"class", "dependency-picker"}, {"hidden", "hidden"}});
+    html_.Element("label", {{"for", "dependency-search"}}, "Find an asset to depend on");
+    html_.Void("input", {{"type", "search"}, {"id", "dependency-search"}, {"autocomplete", "off"},
+                         {"aria-describedby", "dependency-search-hint"}, {"aria-controls", "dependency-choices"}});
+    html_.Element("p", {{"class", "hint"}, {"id", "dependency-search-hint"}},
+                  "Type part of an asset's name; each version found is a button that adds it to Dependencies.");
+    html_.Element("div", {{"id", "dependency-choices"}}, "");
+    html_.Element("p", {{"id", "dependency-added"}, {"class", "hint"}, {"role", "status"}}, "");
+  }
+
   // The alert above the form: the API's refusal, and each problem it names.
   void Refusal() {
     if (state_.refusal.ok()) return;
@@ -187,6 +200,7 @@ void RenderPublishForm(Html& html, const PublishFormState& state) {
     form.Input("tags", "Tags", v.tags, "Separate tags with commas.");
     form.Input("dependencies", "Dependencies", v.dependencies,
                "groupId:assetId:version of each asset it uses, separated by commas.");
+    form.DependencyPicker();
     auto row = html.Tag("p");
     html.Void("input", {{"type", "checkbox"}, {"id", "publish-status"}, {"name", "status"}, {"value", "development"},
                         {v.development ? "checked" : "", "checked"}});
@@ -209,6 +223,22 @@ void RenderPublishForm(Html& html, const PublishFormState& state) {
     html.Element("p", {{"id", "upload-status"}, {"class", "hint"}, {"role", "status"}}, "");
   }
   html.Element("button", {{"type", "submit"}}, "Publish");
+}
+
+void RenderDependencyChoices(Html& html, const std::string& query, const std::vector<assets::AssetVersion>& versions) {
+  if (versions.empty()) {
+    html.Element("p", {{"class", "muted"}}, "No asset you may read matches \u201c" + query + "\u201d.");
+    return;
+  }
+  auto list = html.Tag("ul", {{"class", "dependency-choices"}, {"aria-label", "Versions to depend on"}});
+  for (const auto& version : versions) {
+    const std::string coordinates = version.coordinates.ToString();
+    auto item = html.Tag("li");
+    html.Element("button", {{"type", "button"}, {"data-dependency", coordinates}},
+                 "Add " + version.name + " " + version.coordinates.version);
+    html.Text(" ");
+    html.Element("span", {{"class", "muted"}}, coordinates + " (" + version.type + ")");
+  }
 }
 
 void RenderPublicationProgress(Html& html, const storage::PublicationJob& job) {

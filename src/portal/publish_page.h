@@ -42,6 +42,11 @@ struct PublishFormState {
 };
 void RenderPublishForm(Html& html, const PublishFormState& state);
 
+// The dependency picker's choices for a search (GET /exchange/-/publish/dependencies?q=, swapped
+// into the form by portal.js): each version a button that adds "group:asset:version" to the
+// form's dependencies, in the order given.
+void RenderDependencyChoices(Html& html, const std::string& query, const std::vector<assets::AssetVersion>& versions);
+
 // A publication's steps while it runs (its job's steps_json: [{description, status, errors}]).
 void RenderPublicationProgress(Html& html, const storage::PublicationJob& job);
 // The errors of a failed publication's steps, in order.
