@@ -42,7 +42,7 @@ struct PublishFormState {
 };
 void RenderPublishForm(Html& html, const PublishFormState& state);
 
-// The dependency picker's choices for a search (GET /exchange/-/publish/dependencies?q=, swapped
+// The dependency picker's choices for a search (GET /exchange/-/dependency-choices?q=, swapped
 // into the form by portal.js): each version a button that adds "group:asset:version" to the
 // form's dependencies, in the order given.
 void RenderDependencyChoices(Html& html, const std::string& query, const std::vector<assets::AssetVersion>& versions);

@@ -243,6 +243,26 @@ class PortalManagementHttpTest(AgoraTestCase):
                                              headers={"Cookie": cookie}, token=None).status, 403)
         self.assertEqual(self.server.asset(self.org, "base", "1.0.0").status, 200, "still there")
 
+    def test_the_dependency_picker_offers_only_versions_the_visitor_may_read(self):
+        other = self.server.create_org("Elsewhere")
+        token = self.server.create_token(other, "admin")
+        status, body = self.server.publish(other, "base-elsewhere", "1.0.0", ["name=Base elsewhere", "type=custom"],
+                                           token=token, org=other)
+        self.assertEqual(status, 201, body[:400])
+        cookie, _, _ = self.signed_in("owner")
+        found = self.server.request("GET", "/exchange/-/dependency-choices?q=base", headers={"Cookie": cookie}, token=None)
+        self.assertEqual(found.status, 200)
+        page = found.body.decode()
+        self.assertIn(f'data-dependency="{self.org}:base:1.0.0"', page)
+        self.assertNotIn("elsewhere", page.lower(), "another organisation's asset is not offered")
+        hostile = self.server.request("GET", "/exchange/-/dependency-choices?q=" + urllib.parse.quote("<b>x</b>" * 100),
+                                      headers={"Cookie": cookie}, token=None)
+        self.assertEqual(hostile.status, 200)
+        self.assertNotIn(b"<b>", hostile.body, "the search is escaped")
+        self.assertIn(b"No asset you may read matches", hostile.body)
+        anonymous = self.server.request("GET", "/exchange/-/dependency-choices?q=base", token=None)
+        self.assertEqual(anonymous.status, 303, "sign in first")
+
     def test_the_apis_rules_are_explained_when_an_action_is_refused(self):
         cookie, csrf, _ = self.signed_in("owner")
         refused = self.post("user/1.0.0/status", cookie, csrf=csrf, status="published")

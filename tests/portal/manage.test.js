@@ -170,6 +170,11 @@ describe("a publisher", () => {
     await page.getByLabel("Kind of asset").selectOption("raml");
     await page.getByLabel("Name", { exact: true }).fill("Shipping API");
     await page.getByLabel("API version").fill("v1");
+    // A dependency picked by searching, not typed.
+    await page.getByLabel("Find an asset to depend on").fill("order data");
+    await page.getByRole("button", { name: "Add Order data types 1.0.0" }).click();
+    assert.equal(await page.getByLabel("Dependencies", { exact: true }).inputValue(), `${catalogue.acme}:order-data-types:1.0.0`);
+    assert.match(await page.locator("#dependency-added").textContent(), /^Added .*:order-data-types:1\.0\.0 to the dependencies\.$/);
     await page.getByRole("group", { name: "Business domain" }).getByLabel("Sales").check();
     await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").check();
     await page.getByLabel("Owner team").fill("Logistics");
@@ -188,6 +193,7 @@ describe("a publisher", () => {
     const published = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/shipping-api/1.0.0`)).json();
     assert.deepEqual([published.name, published.type, published.status], ["Shipping API", "rest-api", "published"]);
     assert.deepEqual(published.categories.map((c) => [c.key, c.value]), [["domain", ["Sales", "Finance"]]]);
+    assert.deepEqual(published.dependencies.map((d) => `${d.assetId}:${d.version}`), ["order-data-types:1.0.0"]);
     assert.deepEqual(published.customFields.map((f) => [f.key, f.value]), [["owner", "Logistics"]]);
     assert.deepEqual(context.foreign, []);
     assert.deepEqual(errors, []);

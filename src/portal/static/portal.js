@@ -108,7 +108,7 @@
       timer = setTimeout(function () {
         var mine = ++asked;
         if (!search.value.trim()) { choices.innerHTML = ""; return; }
-        fetch("/exchange/-/publish/dependencies?q=" + encodeURIComponent(search.value),
+        fetch("/exchange/-/dependency-choices?q=" + encodeURIComponent(search.value),
               { headers: { Accept: "text/html" }, credentials: "same-origin" })
           .then(function (response) { return response.ok ? response.text() : ""; })
           .then(function (html) { if (mine === asked) choices.innerHTML = html; });
