@@ -116,6 +116,24 @@ describe("an administrator", () => {
     const tiered = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/order-data-types/1.0.0`)).json();
     assert.deepEqual(tiered.categories.map((c) => [c.key, c.value]).sort(), [["domain", ["Finance"]], ["tier", ["Gold"]]]);
 
+    // An API token for CI: its secret shown once, working at once, and revoked from the list.
+    await page.getByRole("link", { name: "Organization", exact: true }).click();
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("release pipeline");
+    await page.getByLabel("Role").selectOption("viewer");
+    await submit(page, page.getByRole("button", { name: "Issue the token" }));
+    const secret = (await page.getByLabel("New token", { exact: true }).textContent()).trim();
+    assert.match(secret, /^agora_[0-9a-f]{64}$/);
+    assert.equal((await agora.api("GET", "/exchange/api/v2/assets?limit=1", { token: secret })).status, 200);
+    const refusedByRole = await agora.api("PATCH", `/exchange/api/v2/assets/${catalogue.acme}/order-data-types`,
+      { token: secret, body: JSON.stringify({ name: "x" }), type: "application/json" });
+    assert.equal(refusedByRole.status, 403, "a viewer's token");
+    await page.goto("/exchange/-/organization/tokens");
+    assert.equal(await page.getByText(secret).count(), 0, "the secret is never shown again");
+    await submit(page, page.getByRole("button", { name: "Revoke release pipeline" }));
+    assert.equal(await page.getByRole("status").filter({ hasText: "revoked" }).textContent(), "The token was revoked.");
+    assert.equal((await agora.api("GET", "/exchange/api/v2/assets?limit=1", { token: secret })).status, 401);
+
     // A version others depend on: its dependents are listed, with why it cannot go.
     await page.goto(versionPath("customer-orders-api", "2.0.0"));
     await manage.getByRole("link", { name: "Delete version 2.0.0…" }).click();
