@@ -87,6 +87,7 @@ const std::map<std::string, Access>& Policy() {
       {"POST /assets/{groupId}/{assetId}/{version}/portal/draft/resources", Access::kManage},
       {"PUT /assets/{groupId}/{assetId}/{version}/portal/draft", Access::kManage},
       {"PUT /assets/{groupId}/{assetId}/{version}/portal/draft/pages/{pagePath*}", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/portal/draft/pagesOrder", Access::kManage},
       {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft", Access::kManage},
       {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft/pages/{pagePath*}", Access::kManage},
       {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft/resources/{resourceId*}", Access::kManage},
@@ -143,8 +144,24 @@ const std::map<std::string, Access>& Policy() {
       {"GET /exchange/-/publish/{runId}", Access::kPortalRead},
       {"GET /exchange/-/organization", Access::kPortalOrgAdmin},
       {"POST /exchange/-/organization/definitions", Access::kPortalForm},
-      {"POST /exchange/-/organization/definitions/delete", Access::kPortalForm},  // another organisation's publication does not exist
+      {"POST /exchange/-/organization/definitions/delete", Access::kPortalForm},
+      {"GET /exchange/-/dependency-choices", Access::kPortalSession},
+      {"GET /exchange/-/organization/tokens", Access::kPortalOrgAdmin},
+      {"POST /exchange/-/organization/tokens", Access::kPortalForm},
+      {"POST /exchange/-/organization/tokens/revoke", Access::kPortalForm},  // another organisation's publication does not exist
       {"POST /exchange/{groupId}/{assetId}/{version}/edit", Access::kPortalForm},
+      {"GET /exchange/{groupId}/{assetId}/{version}/documentation", Access::kPortalManage},
+      {"GET /exchange/{groupId}/{assetId}/{version}/documentation/edit/{page*}", Access::kPortalManage},
+      {"GET /exchange/{groupId}/{assetId}/{version}/documentation/resources/{name*}", Access::kPortalManage},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/pages", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/rename", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/move", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/delete", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/publish", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/discard", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/resources", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/resources/delete", Access::kPortalForm},
+      {"POST /exchange/{groupId}/{assetId}/{version}/documentation/edit/{page*}", Access::kPortalForm},
   };
   static const std::map<std::string, Access> kWithMaven = [] {
     // The Maven facade: reading, deploying into an organisation, read-only without one; DELETE is
