@@ -10,10 +10,13 @@
 // that user's token may see: every page authorises through the Exchange API's own checks. The
 // Exchange API's routes keep precedence: the portal's paths never shadow one of them.
 //
-// Module layout: routes.cpp (the handlers) over catalogue.h (what pages read, with caches),
-// page.h (the frame and security headers), search_page.h, asset_page.h, reference_page.h,
-// dependency_graph.h, manage_page.h (the lifecycle and delete forms, whose handlers act through
-// the Exchange API's own functions), markdown.h and html.h (escaping by construction).
+// Module layout: routes.cpp (the table of routes, signing in and out) and one file of handlers per
+// domain (reading_routes.cpp, manage_routes.cpp, publish_routes.cpp, organization_routes.cpp)
+// sharing handler_support.h (the session, asset and CSRF checks), over catalogue.h (what pages
+// read, with caches), page.h (the frame and security headers), search_page.h, asset_page.h,
+// reference_page.h, dependency_graph.h, manage_page.h (the lifecycle and delete forms, whose
+// handlers act through the Exchange API's own functions), markdown.h and html.h (escaping by
+// construction).
 //
 // Thread safety: RegisterPortalRoutes is called once while the router is built; the handlers
 // then run concurrently on the server's threads. `services` must outlive the router.

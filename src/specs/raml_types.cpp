@@ -7,7 +7,6 @@
 #include <regex>
 #include <set>
 
-#include "specs/bounded_regex.h"
 
 namespace agora::specs::raml {
 namespace {
@@ -106,13 +105,6 @@ size_t CodePoints(const std::string& text) {
   size_t count = 0;
   for (const unsigned char c : text) count += (c & 0xC0) != 0x80;
   return count;
-}
-
-// Whether `value` matches RAML's pattern facet (ECMAScript, see bounded_regex.h). A value over
-// 4 KiB is not checked (kFound): bounded steps grow with the square of its length.
-BoundedRegex::Match Matches(const std::string& pattern, const std::string& value) {
-  if (value.size() > 4096) return BoundedRegex::Match::kFound;
-  return BoundedRegex(pattern).Search(value);
 }
 
 bool MatchesDate(TypeKind kind, const std::string& format, const std::string& value) {
@@ -627,7 +619,7 @@ void TypeSystem::ApplyFacets(RType& type, const Scope& scope, const RamlNode& de
       std::string pattern;
       text(pattern);
       if (!pattern.empty()) {
-        if (!BoundedRegex(pattern).valid()) context_.Report(value, Quote(pattern) + " is not a valid regular expression");
+        if (!Regex(pattern).valid()) context_.Report(value, Quote(pattern) + " is not a valid regular expression");
         else type.patterns.push_back(pattern);
       }
     } else if (key == "fileTypes") {
@@ -732,7 +724,7 @@ void TypeSystem::ReadProperties(RType& type, const Scope& scope, const RamlNode&
       property.pattern = true;
       property.required = false;
       property.name = pair.key.substr(1, pair.key.size() - 2);
-      if (!BoundedRegex(property.name).valid()) context_.ReportKey(properties, pair, Quote(property.name) + " is not a valid regular expression");
+      if (!Regex(property.name).valid()) context_.ReportKey(properties, pair, Quote(property.name) + " is not a valid regular expression");
     } else if (!pair.key.empty() && pair.key.back() == '?' && !pair.value.Find("required")) {
       property.required = false;  // `name?:` is optional; with an explicit `required` the '?' is part of the name
       property.name.pop_back();
@@ -878,6 +870,19 @@ void TypeSystem::RunChecks() {
     check();
   }
   checks_.clear();
+}
+
+const BoundedRegex& TypeSystem::Regex(const std::string& pattern) const {
+  auto found = regexes_.find(pattern);
+  if (found == regexes_.end()) found = regexes_.emplace(pattern, BoundedRegex(pattern)).first;
+  return found->second;
+}
+
+// Whether `value` matches RAML's pattern facet (ECMAScript, see bounded_regex.h). A value over
+// 4 KiB is not checked (kFound): bounded steps grow with the square of its length.
+BoundedRegex::Match TypeSystem::Matches(const std::string& pattern, const std::string& value) const {
+  if (value.size() > 4096) return BoundedRegex::Match::kFound;
+  return Regex(pattern).Search(value);
 }
 
 std::string TypeSystem::Mismatch(const RType& type, const RamlNode& given, int depth) const {

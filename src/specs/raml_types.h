@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "specs/api_model.h"
+#include "specs/bounded_regex.h"
 #include "specs/raml_context.h"
 #include "specs/raml_schemas.h"
 #include "specs/resolution_stack.h"
@@ -184,6 +185,11 @@ class TypeSystem {
   std::vector<std::function<void()>> checks_;
   bool checking_ = true;
   std::unique_ptr<ExternalSchemas> schemas_;  // the JSON schemas and XSDs types are
+  // Each pattern facet and pattern property compiled once per reading: an example array of a
+  // thousand strings would otherwise compile the same expression a thousand times.
+  const BoundedRegex& Regex(const std::string& pattern) const;
+  BoundedRegex::Match Matches(const std::string& pattern, const std::string& value) const;
+  mutable std::map<std::string, BoundedRegex, std::less<>> regexes_;
 };
 
 const char* KindName(TypeKind kind);

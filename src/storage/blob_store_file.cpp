@@ -1,5 +1,8 @@
 // FileBlobStore: the embedded BlobStore backend (see blob_store.h for the layout).
 #include <algorithm>
+#include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "storage/blob_scratch.h"
@@ -30,7 +33,8 @@ class FileBlobStore : public BlobStore {
 
   Status Init() {
     AGORA_RETURN_IF_ERROR(scratch_.Create());
-    return env_->CreateDirs(dir_ + "/sha256");
+    AGORA_RETURN_IF_ERROR(env_->CreateDirs(dir_ + "/sha256"));
+    return env_->SyncDir(dir_);
   }
 
   std::string BlobPath(const std::string& sha256) const {
@@ -49,7 +53,12 @@ class FileBlobStore : public BlobStore {
     return AdoptScratchFile(scratch_, scratch_path, /*sync=*/true, Installer());
   }
 
-  bool Exists(const std::string& sha256) override { return IsSha256(sha256) && env_->FileExists(BlobPath(sha256)); }
+  // A blob counts as there only once it is durably there (see unsynced_).
+  bool Exists(const std::string& sha256) override {
+    if (!IsSha256(sha256)) return false;
+    const std::string path = BlobPath(sha256);
+    return env_->FileExists(path) && SyncIfUnsynced(path).ok() && SyncIfUnsynced(Parent(path)).ok();
+  }
 
   Result<uint64_t> Size(const std::string& sha256) override {
     if (!IsSha256(sha256)) return InvalidBlobId(sha256);
@@ -99,17 +108,24 @@ class FileBlobStore : public BlobStore {
     return [this](const std::string& scratch, const BlobInfo& info) { return Install(scratch, info); };
   }
 
-  // Moves a synced scratch file to its content address; identical content is stored once.
+  static std::string Parent(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+  // Moves a synced scratch file to its content address; identical content is stored once. The
+  // address (and its fan-out directory) is durable when this returns, for this caller and for one
+  // that finds the blob there while another thread is still syncing it.
   Result<BlobInfo> Install(const std::string& scratch, const BlobInfo& info) {
     const std::string target = BlobPath(info.sha256);
+    const std::string fan_out = Parent(target);
+    Status st;
     if (env_->FileExists(target)) {
       (void)env_->RemoveFile(scratch);
+      AGORA_RETURN_IF_ERROR(SyncIfUnsynced(target));
+      AGORA_RETURN_IF_ERROR(SyncIfUnsynced(fan_out));
       return info;
     }
-    const std::string parent = target.substr(0, target.rfind('/'));
-    Status st = env_->CreateDirs(parent);
-    if (st.ok()) st = env_->RenameFile(scratch, target);
-    if (st.ok()) st = env_->SyncDir(parent);
+    st = env_->FileExists(fan_out) ? SyncIfUnsynced(fan_out)
+                                   : PutDurably(fan_out, [&] { return env_->CreateDirs(fan_out); });
+    if (st.ok()) st = PutDurably(target, [&] { return env_->RenameFile(scratch, target); });
     if (!st.ok()) {
       (void)env_->RemoveFile(scratch);
       return st;
@@ -117,9 +133,38 @@ class FileBlobStore : public BlobStore {
     return info;
   }
 
+  // Runs `put`, which creates `path`, then syncs the directory holding it; meanwhile `path` is in
+  // unsynced_.
+  Status PutDurably(const std::string& path, const std::function<Status()>& put) {
+    {
+      std::lock_guard lock(unsynced_mutex_);
+      unsynced_.insert(path);
+    }
+    Status st = put();
+    if (st.ok()) st = env_->SyncDir(Parent(path));
+    std::lock_guard lock(unsynced_mutex_);
+    unsynced_.erase(path);
+    return st;
+  }
+
+  // Syncs the directory holding `path` when another thread put it there and has not synced it yet.
+  Status SyncIfUnsynced(const std::string& path) {
+    {
+      std::lock_guard lock(unsynced_mutex_);
+      if (unsynced_.count(path) == 0) return Status::Ok();
+    }
+    return env_->SyncDir(Parent(path));
+  }
+
   Env* env_;
   std::string dir_;
   ScratchDir scratch_;
+  // Blobs and fan-out directories this process put in place whose directory entry is not synced
+  // yet. A publication that finds its file already stored answers 201 next, so it must not rely on
+  // an entry a power cut could still take back: it syncs the entry itself. (Servers sharing one
+  // blob directory each know only their own; their window is that of one directory fsync.)
+  std::mutex unsynced_mutex_;
+  std::set<std::string> unsynced_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "common/hash.h"
@@ -226,6 +227,61 @@ TEST(BlobStoreOpenTest, FailsCleanlyWhenTheDirectoryCannotBeCreated) {
   std::ofstream(dir.Path("file")) << "x";
   const auto store = OpenFileBlobStore(Env::Default(), dir.Path("file/blobs"));
   EXPECT_EQ(store.status().kind(), Status::Kind::kIOError);
+}
+
+// An Env whose first directory sync after Hold() waits for Release(): the window in which one
+// publication has renamed a blob into place and not yet made the rename durable.
+class HeldDirSyncEnv : public FaultInjectionEnv {
+ public:
+  HeldDirSyncEnv() : FaultInjectionEnv(Env::Default()) {}
+  void Hold() { held_ = true; }
+  void WaitUntilHeld() { holding_.get_future().wait(); }
+  void Release() { release_.set_value(); }
+  int dir_syncs() const { return dir_syncs_; }
+
+  Status SyncDir(const std::string& path) override {
+    ++dir_syncs_;
+    if (held_.exchange(false)) {
+      holding_.set_value();
+      release_.get_future().wait();
+    }
+    return FaultInjectionEnv::SyncDir(path);
+  }
+
+ private:
+  std::atomic<bool> held_{false};
+  std::atomic<int> dir_syncs_{0};
+  std::promise<void> holding_, release_;
+};
+
+TEST(BlobStoreDurabilityTest, ABlobFoundWhileAnotherWriterSyncsItIsSyncedByTheFinder) {
+  TempDir dir;
+  HeldDirSyncEnv env;
+  auto store = OpenFileBlobStore(&env, dir.str());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE(fs::is_directory(dir.str() + "/sha256"));
+  const std::string bytes(1000, 'x');
+  const std::string sha = Sha256Hex(bytes);
+  auto put = [&] {
+    auto writer = (*store)->NewWriter();
+    if (!writer.ok()) return writer.status();
+    if (Status st = (*writer)->Append(bytes.data(), bytes.size()); !st.ok()) return st;
+    return (*writer)->Commit().status();
+  };
+  // The fan-out directory first, so that the held sync is the one after the blob's rename.
+  ASSERT_TRUE(env.CreateDirs(dir.str() + "/sha256/" + sha.substr(0, 2)).ok());
+  env.Hold();
+  auto first = std::async(std::launch::async, put);
+  env.WaitUntilHeld();
+  const int syncs = env.dir_syncs();
+  EXPECT_TRUE((*store)->Exists(sha));
+  EXPECT_EQ(env.dir_syncs(), syncs + 1) << "finding the blob, it synced the rename another writer had not yet synced";
+  EXPECT_TRUE(put().ok());
+  EXPECT_EQ(env.dir_syncs(), syncs + 2) << "so did a second writer of the same content";
+  env.Release();
+  EXPECT_TRUE(first.get().ok());
+  EXPECT_TRUE((*store)->Exists(sha));
+  EXPECT_EQ(env.dir_syncs(), syncs + 2) << "once synced, finding it costs no sync";
 }
 
 }  // namespace
