@@ -43,7 +43,9 @@ class SpecReaderIsolationTest(AgoraTestCase):
         self.assertEqual(self.server.get("/").status, 200, "the server still answers")
 
     def reader_pids(self):
-        """The server's spec reader processes: its children started as `agora __spec-reader`."""
+        """The spec reader processes of the server (of each server, in a cluster): its children
+        started as `agora __spec-reader`."""
+        servers = {node.process.pid for node in getattr(self.server, "nodes", [self.server])}
         pids = set()
         for entry in filter(str.isdigit, os.listdir("/proc")):
             try:
@@ -52,23 +54,24 @@ class SpecReaderIsolationTest(AgoraTestCase):
                     words = cmdline.read().split(b"\0")
             except (OSError, IndexError, ValueError):
                 continue  # ended meanwhile
-            if parent == self.server.process.pid and b"__spec-reader" in words:
+            if parent in servers and b"__spec-reader" in words:
                 pids.add(int(entry))
         return pids
 
     def test_a_worker_reads_many_specs_and_a_crash_fails_only_its_own_reading(self):
+        servers = len(getattr(self.server, "nodes", [self.server]))
         workers = self.reader_pids()
-        self.assertEqual(len(workers), 2, "--spec-readers 2 workers, started with the server")
+        self.assertEqual(len(workers), 2 * servers, "--spec-readers 2 workers, started with the server")
         for i in range(12):  # new titles: each spec is read, not found among remembered verdicts
             self.assertEqual(self.assertCreated(self.publish_raml(f"many-{i}", RAML.format(title=f"Many {i}")))
                              ["originalFormatVersion"], "1.0")
-        self.assertEqual(self.reader_pids(), workers, "the same two processes read all twelve specs")
+        self.assertEqual(self.reader_pids(), workers, "the same processes read all twelve specs")
 
         self.assertReadingStopped(self.publish_raml("crash-once", RAML.format(title="Crash") + "# agora-test-fault: crash\n"),
                                   "crash-once", "the spec reader crashed")
         replaced = self.reader_pids()
-        self.assertEqual(len(replaced), 2, "the crashed worker was replaced")
-        self.assertEqual(len(replaced & workers), 1, "the other worker lives on")
+        self.assertEqual(len(workers - replaced), 1, "the crashed worker is gone")
+        self.assertEqual(len(replaced - workers), 1, "a fresh one took its place; the others live on")
         for i in range(4):
             self.assertCreated(self.publish_raml(f"after-crash-{i}", RAML.format(title=f"After crash {i}")))
         self.assertEqual(self.reader_pids(), replaced)
