@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "auth/api_tokens.h"
 #include "cli/admin.h"
 #include "cli/app.h"
 #include "fuzz_target.h"
@@ -44,7 +45,7 @@ Fixture& TheFixture() {
     auto organization = agora::cli::CreateOrganization(f->app->metadata(), "fuzz");
     if (!organization.ok()) std::abort();
     f->organization = *organization;
-    auto token = agora::cli::CreateToken(f->app->metadata(), f->organization, "admin", "fuzz");
+    auto token = agora::auth::IssueApiToken(f->app->metadata(), f->organization, "admin", "fuzz", 0);
     if (!token.ok()) std::abort();
     f->token = *token;
     agora::server::ServerOptions options;

@@ -7,6 +7,7 @@
 #include <regex>
 #include <vector>
 
+#include "auth/api_tokens.h"
 #include "cli/admin.h"
 #include "cli/app.h"
 #include "server/fake_request.h"
@@ -173,8 +174,8 @@ class AccessTest : public ::testing::Test {
     ASSERT_TRUE(app.ok()) << app.status().ToString();
     app_ = std::move(app).value();
     org_ = *CreateOrganization(app_->metadata(), "owner");
-    for (const char* role : {"admin", "contributor", "viewer"}) tokens_[role] = *CreateToken(app_->metadata(), org_, role, role);
-    tokens_["stranger"] = *CreateToken(app_->metadata(), *CreateOrganization(app_->metadata(), "other"), "admin", "x");
+    for (const char* role : {"admin", "contributor", "viewer"}) tokens_[role] = *auth::IssueApiToken(app_->metadata(), org_, role, role, 0);
+    tokens_["stranger"] = *auth::IssueApiToken(app_->metadata(), *CreateOrganization(app_->metadata(), "other"), "admin", "x", 0);
     PublishFixture();
   }
 
@@ -277,7 +278,7 @@ class AccessTest : public ::testing::Test {
 
 TEST_F(AccessTest, MetricsAreForRootOrganisationAdminsOnly) {
   const std::string group = *CreateOrganization(app_->metadata(), "team", org_);
-  const std::string group_admin = *CreateToken(app_->metadata(), group, "admin", "team-admin");
+  const std::string group_admin = *auth::IssueApiToken(app_->metadata(), group, "admin", "team-admin", 0);
   server::FakeRequest request("GET", "/metrics");
   request.headers_.emplace("Authorization", "bearer " + group_admin);
   EXPECT_EQ(app_->router().Dispatch(request).status, 403);

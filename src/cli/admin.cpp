@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "auth/accounts.h"
+#include "auth/api_tokens.h"
 #include "auth/auth.h"
 #include "cli/command.h"
 #include "cli/data_dir.h"
@@ -21,15 +22,6 @@ Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const s
   storage::Organization organization{NewUuid(), name, parent_id, NowMillis()};
   AGORA_RETURN_IF_ERROR(metadata.CreateOrganization(organization));
   return organization.id;
-}
-
-Result<std::string> CreateToken(storage::MetadataStore& metadata, const std::string& organization_id,
-                                const std::string& role_name, const std::string& subject) {
-  const auto role = auth::ParseRole(role_name);
-  if (!role) return Status::InvalidArgument("INVALID_ROLE", "role must be admin, contributor or viewer");
-  AGORA_RETURN_IF_ERROR(metadata.GetOrganization(organization_id).status());
-  auth::Authenticator authenticator(metadata);
-  return authenticator.IssueToken(organization_id, *role, subject, 0);
 }
 
 int AdminFailure(const Status& status) {
@@ -100,7 +92,7 @@ Command CreateTokenCommand() {
             return WithDataDir(vm, [](storage::MetadataStore& metadata, const po::variables_map& v) {
               const std::string role = v["role"].as<std::string>();
               const std::string subject = v.count("subject") ? v["subject"].as<std::string>() : role + "-token";
-              return CreateToken(metadata, v["org"].as<std::string>(), role, subject);
+              return auth::IssueApiToken(metadata, v["org"].as<std::string>(), role, subject, 0);
             });
           }};
 }

@@ -15,8 +15,6 @@ namespace agora::cli {
 // parent_id: the organisation a business group belongs to; empty for a root organisation.
 Result<std::string> CreateOrganization(storage::MetadataStore& metadata, const std::string& name,
                                        const std::string& parent_id = "");
-Result<std::string> CreateToken(storage::MetadataStore& metadata, const std::string& organization_id,
-                                const std::string& role, const std::string& subject);
 
 // For the `agora admin` commands: prints "agora admin: MESSAGE" to standard error and returns exit
 // status 1; and the first line of standard input without its line ending (secrets stay out of argv).

@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "auth/accounts.h"
+#include "auth/api_tokens.h"
 #include "auth/auth.h"
 #include "cli/admin.h"
 #include "cli/command.h"
@@ -21,9 +22,6 @@ namespace agora::cli {
 namespace {
 
 namespace json = boost::json;
-
-constexpr size_t kTokenIdLength = 12;  // hex characters of the token's SHA-256 shown as its id
-constexpr size_t kMinTokenIdLength = 8;
 
 int Fail(const Status& status) { return AdminFailure(status); }
 
@@ -110,12 +108,11 @@ Status ListOrgs(storage::MetadataStore& metadata, bool as_json) {
 
 Status ListTokens(storage::MetadataStore& metadata, const po::variables_map& vm, bool as_json) {
   AGORA_ASSIGN_OR_RETURN(auto selected, SelectedOrganizations(metadata, vm));
-  AGORA_ASSIGN_OR_RETURN(auto tokens, metadata.ListTokens());
+  AGORA_ASSIGN_OR_RETURN(auto tokens, auth::TokensOf(metadata, selected));
   const int64_t now = NowMillis();
   json::array rows;
   for (const auto& t : tokens) {
-    if (!Contains(selected, t.organization_id)) continue;
-    rows.push_back(json::object{{"id", t.token_hash.substr(0, kTokenIdLength)}, {"organizationId", t.organization_id},
+    rows.push_back(json::object{{"id", auth::TokenId(t)}, {"organizationId", t.organization_id},
                                 {"role", t.role}, {"subject", t.subject}, {"accountId", t.account_id},
                                 {"createdAt", FormatIsoMillis(t.created_millis)}, {"expiresAt", TimeOrNever(t.expires_millis)},
                                 {"expired", t.expires_millis != 0 && t.expires_millis <= now}});
@@ -134,15 +131,9 @@ Result<std::string> ChosenToken(storage::MetadataStore& metadata, const po::vari
     AGORA_RETURN_IF_ERROR(metadata.FindToken(hash).status());
     return hash;
   }
-  const std::string id = vm["id"].as<std::string>();
-  if (id.size() < kMinTokenIdLength) return Status::InvalidArgument("USAGE", "a token id has at least 8 characters");
   AGORA_ASSIGN_OR_RETURN(auto tokens, metadata.ListTokens());
-  std::vector<std::string> matches;
-  for (const auto& t : tokens)
-    if (t.token_hash.rfind(id, 0) == 0) matches.push_back(t.token_hash);
-  if (matches.empty()) return Status::NotFound("No token with id " + id);
-  if (matches.size() > 1) return Status::InvalidArgument("USAGE", "The id " + id + " names several tokens; give more of it");
-  return matches.front();
+  AGORA_ASSIGN_OR_RETURN(auto token, auth::FindTokenById(tokens, vm["id"].as<std::string>()));
+  return token.token_hash;
 }
 
 Status ListUsers(storage::MetadataStore& metadata, const po::variables_map& vm, bool as_json) {
@@ -218,7 +209,7 @@ std::vector<Command> TokenCommands() {
                     [](storage::MetadataStore& metadata, const po::variables_map& vm) -> Result<std::string> {
                       AGORA_ASSIGN_OR_RETURN(std::string hash, ChosenToken(metadata, vm));
                       AGORA_RETURN_IF_ERROR(metadata.DeleteToken(hash));
-                      return "revoked token " + hash.substr(0, kTokenIdLength);
+                      return "revoked token " + hash.substr(0, auth::kTokenIdLength);
                     }),
       ChangeCommand("admin expire-token", "makes a token expire now, or in --in SECONDS",
                     [](po::options_description& o) {
@@ -234,7 +225,7 @@ std::vector<Command> TokenCommands() {
                       AGORA_ASSIGN_OR_RETURN(std::string hash, ChosenToken(metadata, vm));
                       const int64_t at = NowMillis() + in * 1000;
                       AGORA_RETURN_IF_ERROR(metadata.SetTokenExpiry(hash, at));
-                      return "token " + hash.substr(0, kTokenIdLength) + " expires at " + FormatIsoMillis(at);
+                      return "token " + hash.substr(0, auth::kTokenIdLength) + " expires at " + FormatIsoMillis(at);
                     })};
 }
 

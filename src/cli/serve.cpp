@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "auth/api_tokens.h"
 #include "cli/admin.h"
 #include "cli/app.h"
 #include "cli/command.h"
@@ -58,7 +59,7 @@ Status Bootstrap(storage::MetadataStore& metadata) {
   AGORA_ASSIGN_OR_RETURN(std::string bootstrapper, metadata.GetOrCreateSetting("bootstrap", claim));
   if (bootstrapper != claim) return Status::Ok();
   AGORA_ASSIGN_OR_RETURN(std::string organization_id, CreateOrganization(metadata, "Default organization"));
-  AGORA_ASSIGN_OR_RETURN(std::string token, CreateToken(metadata, organization_id, "admin", "admin"));
+  AGORA_ASSIGN_OR_RETURN(std::string token, auth::IssueApiToken(metadata, organization_id, "admin", "admin", 0));
   std::cout << "organization id: " << organization_id << "\n" << "admin token: " << token << std::endl;
   return Status::Ok();
 }

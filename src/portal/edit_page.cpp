@@ -91,19 +91,8 @@ class EditForm {
       Text(name, definition.display_name, Joined(values), definition.data_type == "date" ? "date" : "text", hint);
       return;
     }
-    const std::string id = IdOf(name), described = Described(name, "");
-    auto group = html_.Tag("fieldset", {{"class", "choices"}, {"id", id},
-                                         {described.empty() ? "" : "aria-describedby", described}});
-    html_.Element("legend", definition.display_name);
-    for (size_t i = 0; i < definition.accepted_values.size(); ++i) {
-      const std::string& accepted = definition.accepted_values[i];
-      const std::string choice_id = id + "-" + std::to_string(i);
-      const bool checked = std::find(values.begin(), values.end(), accepted) != values.end();
-      auto label = html_.Tag("label", {{"for", choice_id}});
-      html_.Void("input", {{"type", "checkbox"}, {"id", choice_id}, {"name", name}, {"value", accepted},
-                           {checked ? "checked" : "", "checked"}});
-      html_.Text(" " + accepted);
-    }
+    CheckboxGroup(html_, IdOf(name), name, definition.display_name, definition.accepted_values, values,
+                  Described(name, ""));
     Notes(name, "");
   }
 

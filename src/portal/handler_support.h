@@ -1,5 +1,5 @@
 // What the portal's handlers share, for the route files only (reading_routes.cpp,
-// manage_routes.cpp, publish_routes.cpp, organization_routes.cpp, documentation_routes.cpp; the
+// manage_routes.cpp, publish_routes.cpp, organization_routes.cpp, token_routes.cpp, documentation_routes.cpp; the
 // table of routes is in routes.cpp): the services, the sessions and the catalogue (PortalCore), the
 // steps every handler starts with (a session, else the sign-in page; the asset version the path
 // names; a form checked for the session's CSRF token), and the error page for a failed Result.
@@ -144,5 +144,6 @@ void RegisterReadingRoutes(server::Router& router, std::shared_ptr<PortalCore> c
 void RegisterManageRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
 void RegisterPublishRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
 void RegisterOrganizationRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
+void RegisterTokenRoutes(server::Router& router, std::shared_ptr<PortalCore> core);
 
 }  // namespace agora::portal

@@ -1,5 +1,6 @@
 #include "portal/html.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace agora::portal {
@@ -121,6 +122,22 @@ Html& Html::Void(std::string_view tag, std::initializer_list<Attr> attrs) {
 
 void CsrfInput(Html& html, std::string_view token) {
   html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", token}});
+}
+
+void CheckboxGroup(Html& html, const std::string& id, const std::string& name, const std::string& legend,
+                   const std::vector<std::string>& options, const std::vector<std::string>& checked,
+                   const std::string& described_by) {
+  auto group = html.Tag("fieldset", {{"class", "choices"}, {"id", id},
+                                     {described_by.empty() ? "" : "aria-describedby", described_by}});
+  html.Element("legend", legend);
+  for (size_t i = 0; i < options.size(); ++i) {
+    const std::string& option = options[i];
+    const std::string box_id = id + "-" + std::to_string(i);
+    const bool on = std::find(checked.begin(), checked.end(), option) != checked.end();
+    auto label = html.Tag("label", {{"for", box_id}});
+    html.Void("input", {{"type", "checkbox"}, {"id", box_id}, {"name", name}, {"value", option}, {on ? "checked" : "", "checked"}});
+    html.Text(" " + option);
+  }
 }
 
 Html& Html::Text(std::string_view text) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace agora::portal {
 
@@ -59,6 +60,11 @@ struct Attr {
 class Html;
 // The hidden input that carries the session's CSRF token, in every form that changes something.
 void CsrfInput(Html& html, std::string_view token);
+// A fieldset of checkboxes under one name, one per option, with `legend`; the ones in `checked`
+// are checked. The form sends the name once per checked box. Each box's id is `id`-index.
+void CheckboxGroup(Html& html, const std::string& id, const std::string& name, const std::string& legend,
+                   const std::vector<std::string>& options, const std::vector<std::string>& checked,
+                   const std::string& described_by = "");
 
 class Html {
  public:

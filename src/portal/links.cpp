@@ -30,6 +30,9 @@ std::string DeleteUrl(const assets::Coordinates& c) { return VersionUrl(c) + "de
 std::string OrganizationUrl(const std::string& organization_id) {
   return "/exchange/-/organization?org=" + UrlEncode(organization_id);
 }
+std::string TokensUrl(const std::string& organization_id) {
+  return "/exchange/-/organization/tokens?org=" + UrlEncode(organization_id);
+}
 std::string PublishUrl(const assets::Coordinates& c) {
   return "/exchange/-/publish?group=" + UrlEncode(c.group_id) + "&asset=" + UrlEncode(c.asset_id);
 }

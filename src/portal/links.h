@@ -22,6 +22,8 @@ std::string StatusUrl(const assets::Coordinates& coordinates);
 std::string DeleteUrl(const assets::Coordinates& coordinates);
 // The administration page of an organisation (its categories and custom fields).
 std::string OrganizationUrl(const std::string& organization_id);
+// Its API tokens page.
+std::string TokensUrl(const std::string& organization_id);
 // The publish form, for a new version of the asset.
 std::string PublishUrl(const assets::Coordinates& coordinates);
 // The edit form of the asset's details and the version's tags (GET: the form; POST: save).

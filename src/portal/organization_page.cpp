@@ -3,6 +3,7 @@
 #include <boost/algorithm/string/trim.hpp>
 
 #include "exchange/tag_definitions.h"
+#include "portal/links.h"
 #include "portal/manage_page.h"
 #include "publication/tag_rules.h"
 
@@ -90,6 +91,10 @@ void DefinitionForm(Html& html, const OrganizationPageState& state) {
 
 void RenderOrganizationPage(Html& html, const OrganizationPageState& state) {
   html.Element("h1", state.organization_name + ": categories and custom fields");
+  {
+    auto links = html.Tag("p");
+    html.Element("a", {{"href", TokensUrl(state.organization_id)}}, "API tokens");
+  }
   RenderOutcome(html, {state.notice, state.refused, state.refusal});
   DefinitionsTable(html, "Categories", "categories", state.categories, state.csrf_token);
   DefinitionsTable(html, "Custom fields", "custom fields", state.fields, state.csrf_token);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "portal/publish_upload.h"
+#include "publication/tag_rules.h"
 
 namespace agora::portal {
 namespace {
@@ -39,14 +40,46 @@ class PublishForm {
  public:
   PublishForm(Html& html, const PublishFormState& state) : html_(html), state_(state) {}
 
-  void Input(const char* name, const char* label, const std::string& value, const char* hint = "",
+  void Input(const std::string& name, const std::string& label, const std::string& value, const std::string& hint = "",
              bool required = false, const char* list = "") {
-    const std::string id = std::string("publish-") + name, hint_id = id + "-hint";
+    InputWithId(name, "publish-" + name, label, value, hint, required, list);
+  }
+
+  void InputWithId(const std::string& name, const std::string& id, const std::string& label, const std::string& value,
+             const std::string& hint, bool required = false, const char* list = "") {
+    const std::string hint_id = id + "-hint";
     html_.Element("label", {{"for", id}}, label);
     html_.Void("input", {{"type", "text"}, {"id", id}, {"name", name}, {"value", value},
                          {required ? "required" : "", "required"}, {*list ? "list" : "", list},
-                         {*hint ? "aria-describedby" : "", hint_id}});
-    if (*hint) html_.Element("p", {{"class", "hint"}, {"id", hint_id}}, hint);
+                         {hint.empty() ? "" : "aria-describedby", hint_id}});
+    if (!hint.empty()) html_.Element("p", {{"class", "hint"}, {"id", hint_id}}, hint);
+  }
+
+  // The organisation's categories (checkboxes for their accepted values) and custom fields.
+  void Definitions() {
+    if (state_.definitions.empty()) return;
+    auto group = html_.Tag("fieldset");
+    html_.Element("legend", "Categories and fields");
+    for (size_t i = 0; i < state_.definitions.size(); ++i) {
+      const storage::TagDefinition& d = state_.definitions[i];
+      const std::string name = (d.kind == "category" ? "categories." : "fields.") + d.tag_key;
+      const std::string id = "publish-" + d.kind + "-" + std::to_string(i);
+      const auto entered = state_.values.tag_values.find(name);
+      const std::vector<std::string> values =
+          entered == state_.values.tag_values.end() ? std::vector<std::string>{} : entered->second;
+      std::string hint;
+      for (const auto& type : d.asset_type_restrictions) hint += (hint.empty() ? "Only for " : ", ") + type;
+      if (!hint.empty()) hint += ".";
+      if (d.data_type == "enum") {
+        CheckboxGroup(html_, id, name, d.display_name, d.accepted_values, values, hint.empty() ? "" : id + "-hint");
+        if (!hint.empty()) html_.Element("p", {{"class", "hint"}, {"id", id + "-hint"}}, hint);
+        continue;
+      }
+      if (d.data_type.find("list") != std::string::npos) hint += (hint.empty() ? "" : " ") + std::string("Separate values with commas.");
+      std::string joined;
+      for (const auto& v : values) joined += (joined.empty() ? "" : ", ") + v;
+      InputWithId(name, id, d.display_name, joined, hint);
+    }
   }
 
   void Organizations() {
@@ -78,6 +111,19 @@ class PublishForm {
     }
     Input("version", "Version", state_.values.version, hint.c_str(), true,
           state_.next_versions.empty() ? "" : "next-versions");
+  }
+
+  // A search that lists versions to depend on, shown by portal.js (which fetches the choices);
+  // without it, the dependencies are typed.
+  void DependencyPicker() {
+    auto picker = html_.Tag("div", {{"id", "dependency-picker"}, {"class", "dependency-picker"}, {"hidden", "hidden"}});
+    html_.Element("label", {{"for", "dependency-search"}}, "Find an asset to depend on");
+    html_.Void("input", {{"type", "search"}, {"id", "dependency-search"}, {"autocomplete", "off"},
+                         {"aria-describedby", "dependency-search-hint"}, {"aria-controls", "dependency-choices"}});
+    html_.Element("p", {{"class", "hint"}, {"id", "dependency-search-hint"}},
+                  "Type part of an asset's name; each version found is a button that adds it to Dependencies.");
+    html_.Element("div", {{"id", "dependency-choices"}}, "");
+    html_.Element("p", {{"id", "dependency-added"}, {"class", "hint"}, {"role", "status"}}, "");
   }
 
   // The alert above the form: the API's refusal, and each problem it names.
@@ -112,6 +158,11 @@ PublishValues ValuesOf(const publication::PublicationRequest& request) {
   values.tags = request.tags.value_or("");
   values.dependencies = request.dependencies.value_or("");
   values.development = request.status == "development";
+  for (const auto& [prefix, sent] : {std::pair{"categories.", &request.categories}, std::pair{"fields.", &request.fields}})
+    for (const auto& item : *sent) {
+      auto& entered = values.tag_values[prefix + item.key];
+      for (auto& v : publication::SplitValues(item.value)) entered.push_back(std::move(v));
+    }
   for (const auto& property : request.properties) {
     if (property.key == "apiVersion") values.api_version = property.value;
     if (property.key == "mainFile") values.main_file = property.value;
@@ -149,12 +200,14 @@ void RenderPublishForm(Html& html, const PublishFormState& state) {
     form.Input("tags", "Tags", v.tags, "Separate tags with commas.");
     form.Input("dependencies", "Dependencies", v.dependencies,
                "groupId:assetId:version of each asset it uses, separated by commas.");
+    form.DependencyPicker();
     auto row = html.Tag("p");
     html.Void("input", {{"type", "checkbox"}, {"id", "publish-status"}, {"name", "status"}, {"value", "development"},
                         {v.development ? "checked" : "", "checked"}});
     html.Text(" ");
     html.Element("label", {{"for", "publish-status"}}, "In development (it can be published again over itself)");
   }
+  form.Definitions();
   {
     auto file = html.Tag("fieldset");
     html.Element("legend", "File");
@@ -170,6 +223,22 @@ void RenderPublishForm(Html& html, const PublishFormState& state) {
     html.Element("p", {{"id", "upload-status"}, {"class", "hint"}, {"role", "status"}}, "");
   }
   html.Element("button", {{"type", "submit"}}, "Publish");
+}
+
+void RenderDependencyChoices(Html& html, const std::string& query, const std::vector<assets::AssetVersion>& versions) {
+  if (versions.empty()) {
+    html.Element("p", {{"class", "muted"}}, "No asset you may read matches \u201c" + query + "\u201d.");
+    return;
+  }
+  auto list = html.Tag("ul", {{"class", "dependency-choices"}, {"aria-label", "Versions to depend on"}});
+  for (const auto& version : versions) {
+    const std::string coordinates = version.coordinates.ToString();
+    auto item = html.Tag("li");
+    html.Element("button", {{"type", "button"}, {"data-dependency", coordinates}},
+                 "Add " + version.name + " " + version.coordinates.version);
+    html.Text(" ");
+    html.Element("span", {{"class", "muted"}}, coordinates + " (" + version.type + ")");
+  }
 }
 
 void RenderPublicationProgress(Html& html, const storage::PublicationJob& job) {

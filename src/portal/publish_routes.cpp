@@ -1,5 +1,6 @@
 // Publication from the portal: the publish form (a new asset or a new version of one), its
-// multipart POST queued as the API's asynchronous publications are, and the publication's steps.
+// multipart POST queued as the API's asynchronous publications are, the publication's steps, and
+// the choices of the form's dependency picker.
 #include "assets/semver.h"
 #include "exchange/handler_support.h"
 #include "exchange/publication_form.h"
@@ -101,18 +102,54 @@ class PublishPages {
     });
   }
 
+  // GET /exchange/-/dependency-choices?q=: the latest versions of the assets the visitor may read
+  // that match q, for the publish form's dependency picker (a fragment portal.js swaps in).
+  Response DependencyChoices(Request& request) {
+    return core_->WithSession(request, [&](const Session& session) -> Response {
+      SearchState search;
+      search.q = request.Query("q").value_or("").substr(0, kMaxQueryBytes);
+      std::vector<assets::AssetVersion> choices;
+      if (search.q.find_first_not_of(" \t") != std::string::npos) {
+        AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, core_->catalogue.DirectoryFor(session.principal), session);
+        AGORA_ASSIGN_OR_RETURN_PAGE(auto found, core_->catalogue.Search(session.principal, search, *directory), session);
+        for (size_t i = 0; i < found.versions.size() && i < kMaxAssets; ++i) {
+          auto view = core_->catalogue.Asset(session.principal, found.versions[i].coordinates.group_id,
+                                             found.versions[i].coordinates.asset_id, "");
+          if (!view.ok()) continue;  // gone since the search
+          const auto& versions = view->versions;  // oldest first
+          for (size_t n = 0; n < versions.size() && n < kVersionsPerAsset; ++n)
+            choices.push_back(versions[versions.size() - 1 - n]);
+        }
+      }
+      Html html;
+      RenderDependencyChoices(html, search.q, choices);
+      return HtmlResponse(200, html.Take());
+    });
+  }
 
  private:
+  static constexpr size_t kMaxQueryBytes = 200;
+  static constexpr size_t kMaxAssets = 8;
+  static constexpr size_t kVersionsPerAsset = 3;
+
   // The publish form, for a principal who may publish somewhere; after a refusal, with its status.
   Response PublishFormPage(const Session& session, const PublishValues& values, const Status& refusal) {
     AGORA_ASSIGN_OR_RETURN_PAGE(auto directory, core_->catalogue.DirectoryFor(session.principal), session);
-    PublishFormState state{values, {}, {}, refusal, session.csrf_token};
+    PublishFormState state{values, {}, {}, {}, refusal, session.csrf_token};
     for (const auto& id : directory->organization_ids)
       if (auth::Authorize(session.principal, id, auth::Action::kPublish).ok())
         state.organizations.emplace_back(id, directory->OrganizationName(id));
     if (state.organizations.empty())
       return ErrorPage(auth::Authorize(session.principal, session.principal.organization_id, auth::Action::kPublish),
                        &session);
+    // The categories and fields of the organisation the form publishes in (its first by default).
+    const bool chosen = std::any_of(state.organizations.begin(), state.organizations.end(),
+                                    [&](const auto& o) { return o.first == values.organization_id; });
+    const std::string organization = chosen ? values.organization_id : state.organizations.front().first;
+    for (const char* kind : {"category", "field"}) {
+      AGORA_ASSIGN_OR_RETURN_PAGE(auto definitions, core_->s.metadata.ListTagDefinitions(organization, kind), session);
+      state.definitions.insert(state.definitions.end(), definitions.begin(), definitions.end());
+    }
     if (!values.asset_id.empty() && !values.group_id.empty()) {
       auto existing = core_->s.metadata.ListReservedVersions(values.group_id, values.asset_id);
       const std::pair<const char*, const char*> orders[] = {{"PATCH", "patch"}, {"MINOR", "minor"}, {"MAJOR", "major"}};
@@ -138,6 +175,7 @@ void RegisterPublishRoutes(server::Router& router, std::shared_ptr<PortalCore> c
   router.Add("GET", "/exchange/-/publish", bind(&PublishPages::PublishPage));
   router.Add("POST", "/exchange/-/publish", bind(&PublishPages::Publish));
   router.Add("GET", "/exchange/-/publish/{runId}", bind(&PublishPages::PublicationStatus));
+  router.Add("GET", "/exchange/-/dependency-choices", bind(&PublishPages::DependencyChoices));
 }
 
 }  // namespace agora::portal

@@ -70,7 +70,9 @@ Status PublishUpload::OnPartBegin(const server::MultipartPart& part) {
     file.name = "files." + kind_ + "." + PackagingOf(*part.filename);
     return form_.OnPartBegin(file);
   }
-  if (std::find(std::begin(kApiFields), std::end(kApiFields), part.name) == std::end(kApiFields))
+  const bool tag = (part.name.rfind("categories.", 0) == 0 && part.name.size() > 11) ||
+                   (part.name.rfind("fields.", 0) == 0 && part.name.size() > 7);
+  if (!tag && std::find(std::begin(kApiFields), std::end(kApiFields), part.name) == std::end(kApiFields))
     return Status::InvalidArgument("BAD_REQUEST", "The form has no field '" + part.name + "'");
   part_ = Part::kText;
   return Status::Ok();

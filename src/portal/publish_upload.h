@@ -5,6 +5,7 @@
 // organisation are fields (not the path), the kind of asset is one choice ("raml", "oas", "wsdl",
 // "raml-fragment", "custom", "http-api") that names both the type and the file's classifier, the
 // one file is the field "file" (its extension its packaging), and empty inputs count as not sent.
+// Categories and custom fields are the API's `categories.KEY` and `fields.KEY`, a checkbox each.
 //
 // The session's CSRF token must be the first part: nothing of a forged form is stored.
 //

@@ -174,6 +174,7 @@ void RegisterPortalRoutes(server::Router& router, exchange::ExchangeServices& se
   RegisterReadingRoutes(router, core);
   RegisterPublishRoutes(router, core);
   RegisterOrganizationRoutes(router, core);
+  RegisterTokenRoutes(router, core);
   RegisterManageRoutes(router, core);
 }
 

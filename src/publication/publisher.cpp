@@ -311,6 +311,12 @@ class Publisher::Run {
       AGORA_ASSIGN_OR_RETURN(auto definitions, p_.metadata_.ListTagDefinitions(request_.organization_id, kind));
       for (const auto& item : *sent) {
         assets::TagValue value{item.key, SplitValues(item.value)};
+        // A key sent in several parts (a form's checkboxes, one part each) is one list of values.
+        const auto earlier = std::find_if(target->begin(), target->end(), [&](const auto& t) { return t.key == item.key; });
+        if (earlier != target->end()) {
+          value.values.insert(value.values.begin(), earlier->values.begin(), earlier->values.end());
+          target->erase(earlier);
+        }
         AGORA_RETURN_IF_ERROR(CheckTagValue(definitions, kind, version_.type, value));
         if (!value.values.empty()) target->push_back(std::move(value));
       }

@@ -323,6 +323,27 @@ TEST_F(PublisherTest, PomCategoriesAndFieldsAreTheVersionsAndMayNotRepeatTheForm
   EXPECT_EQ(refused.status().errors(), std::vector<std::string>{"categories.department"});
 }
 
+TEST_F(PublisherTest, ACategorySentInSeveralPartsIsOneListOfValues) {
+  ASSERT_TRUE(metadata_->PutTagDefinition({"c1", kOrg, "category", "department", "Department", "enum", {"Finance", "Sales", "Ops"}, {}}).ok());
+  ASSERT_TRUE(metadata_->PutTagDefinition({"f1", kOrg, "field", "sla", "SLA", "text", {}, {}}).ok());
+  auto r = Request("checked", "1.0.0");
+  r.type = "custom";
+  r.files.push_back(Upload("custom", "txt", "notes"));
+  r.categories = {{"department", "Finance"}, {"department", "Sales, Ops"}};
+  auto v = publisher_->Publish(r);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_EQ(v->categories.size(), 1u);
+  EXPECT_EQ(v->categories[0], (assets::TagValue{"department", {"Finance", "Sales", "Ops"}}));
+
+  auto twice = Request("checked", "1.0.1");
+  twice.type = "custom";
+  twice.files.push_back(Upload("custom", "txt", "notes"));
+  twice.fields = {{"sla", "gold"}, {"sla", "silver"}};
+  auto refused = publisher_->Publish(twice);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("takes a single value"), std::string::npos) << refused.status().ToString();
+}
+
 // The Maven facade reads the project's POM itself: the pipeline stores it as it is, without
 // comparing its (uninterpolated) coordinates, and takes a Maven project's unclassified main file.
 TEST_F(PublisherTest, AMavenPublicationStoresTheProjectPomAsItIs) {

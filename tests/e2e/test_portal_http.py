@@ -5,6 +5,7 @@ caching, the security headers, and the Exchange API's routes keeping precedence;
 forms (lifecycle, delete) refuse forged posts, other roles and the API's rules, changing nothing.
 The pages themselves are tested in Chromium (tests/portal)."""
 import http.client
+import json
 import shutil
 import ssl
 import tempfile
@@ -242,6 +243,72 @@ class PortalManagementHttpTest(AgoraTestCase):
         self.assertEqual(self.server.request("GET", f"/exchange/{self.org}/base/1.0.0/delete",
                                              headers={"Cookie": cookie}, token=None).status, 403)
         self.assertEqual(self.server.asset(self.org, "base", "1.0.0").status, 200, "still there")
+
+    def test_the_dependency_picker_offers_only_versions_the_visitor_may_read(self):
+        other = self.server.create_org("Elsewhere")
+        token = self.server.create_token(other, "admin")
+        status, body = self.server.publish(other, "base-elsewhere", "1.0.0", ["name=Base elsewhere", "type=custom"],
+                                           token=token, org=other)
+        self.assertEqual(status, 201, body[:400])
+        cookie, _, _ = self.signed_in("owner")
+        found = self.server.request("GET", "/exchange/-/dependency-choices?q=base", headers={"Cookie": cookie}, token=None)
+        self.assertEqual(found.status, 200)
+        page = found.body.decode()
+        self.assertIn(f'data-dependency="{self.org}:base:1.0.0"', page)
+        self.assertNotIn("elsewhere", page.lower(), "another organisation's asset is not offered")
+        hostile = self.server.request("GET", "/exchange/-/dependency-choices?q=" + urllib.parse.quote("<b>x</b>" * 100),
+                                      headers={"Cookie": cookie}, token=None)
+        self.assertEqual(hostile.status, 200)
+        self.assertNotIn(b"<b>", hostile.body, "the search is escaped")
+        self.assertIn(b"No asset you may read matches", hostile.body)
+        anonymous = self.server.request("GET", "/exchange/-/dependency-choices?q=base", token=None)
+        self.assertEqual(anonymous.status, 303, "sign in first")
+
+    def test_tokens_are_administered_by_administrators_only_and_within_their_organizations(self):
+        cookie, csrf, _ = self.signed_in("owner")
+        tokens = "/exchange/-/organization/tokens"
+        issued = self.server.request("POST", tokens, form(csrf=csrf, pageOrganizationId=self.org, organizationId=self.org,
+                                                          subject="nightly", role="contributor", expiresIn="30d"),
+                                     {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                                      "Origin": self.server.base}, token=None)
+        self.assertEqual(issued.status, 201, issued.body[:400])
+        secret = issued.body.decode().split("<code>", 1)[1].split("</code>", 1)[0]
+        self.assertEqual(self.server.request("GET", "/exchange/api/v2/assets?limit=1", token=secret).status, 200)
+        listed = json.loads(self.server.admin("list-tokens", "--org", self.org, "--output", "json"))
+        nightly = [t for t in listed if t["subject"] == "nightly"]
+        self.assertEqual([(t["role"], t["expiresAt"] != "never") for t in nightly], [("contributor", True)])
+
+        def post(path, cookie, **fields):
+            return self.server.request("POST", path, form(**fields),
+                                       {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                                        "Origin": self.server.base}, token=None)
+
+        # Without the CSRF token, by a viewer, for another organisation, or with a made-up lifetime:
+        # refused, and nothing issued or revoked.
+        self.assertEqual(post(tokens, cookie, pageOrganizationId=self.org, organizationId=self.org, subject="forged",
+                              role="admin", expiresIn="30d").status, 403)
+        other = self.server.create_org("Not yours")
+        self.assertEqual(post(tokens, cookie, csrf=csrf, pageOrganizationId=self.org, organizationId=other,
+                              subject="theirs", role="admin", expiresIn="never").status, 403)
+        self.assertEqual(post(tokens, cookie, csrf=csrf, pageOrganizationId=self.org, organizationId=self.org,
+                              subject="forever", role="admin", expiresIn="99y").status, 400)
+        reader_cookie, reader_csrf, _ = self.signed_in("reader")
+        self.assertEqual(self.server.request("GET", tokens, headers={"Cookie": reader_cookie}, token=None).status, 403)
+        self.assertEqual(post(tokens, reader_cookie, csrf=reader_csrf, pageOrganizationId=self.org,
+                              organizationId=self.org, subject="mine", role="admin", expiresIn="30d").status, 403)
+        self.assertEqual(post(tokens + "/revoke", reader_cookie, csrf=reader_csrf, organizationId=self.org,
+                              id=nightly[0]["id"]).status, 403)
+        foreign = self.server.create_token(other, "admin")
+        foreign_id = json.loads(self.server.admin("list-tokens", "--org", other, "--output", "json"))[0]["id"]
+        self.assertEqual(post(tokens + "/revoke", cookie, csrf=csrf, organizationId=self.org, id=foreign_id).status, 404,
+                         "another organisation's token is not found from this one")
+        self.assertEqual(self.server.request("GET", "/exchange/api/v2/assets?limit=1", token=foreign).status, 200)
+        subjects = {t["subject"] for t in json.loads(self.server.admin("list-tokens", "--output", "json"))}
+        self.assertFalse(subjects & {"forged", "theirs", "forever", "mine"}, subjects)
+
+        revoked = post(tokens + "/revoke", cookie, csrf=csrf, organizationId=self.org, id=nightly[0]["id"])
+        self.assertEqual(revoked.status, 303)
+        self.assertEqual(self.server.request("GET", "/exchange/api/v2/assets?limit=1", token=secret).status, 401)
 
     def test_the_apis_rules_are_explained_when_an_action_is_refused(self):
         cookie, csrf, _ = self.signed_in("owner")

@@ -116,6 +116,24 @@ describe("an administrator", () => {
     const tiered = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/order-data-types/1.0.0`)).json();
     assert.deepEqual(tiered.categories.map((c) => [c.key, c.value]).sort(), [["domain", ["Finance"]], ["tier", ["Gold"]]]);
 
+    // An API token for CI: its secret shown once, working at once, and revoked from the list.
+    await page.getByRole("link", { name: "Organization", exact: true }).click();
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await page.getByLabel("Name", { exact: true }).fill("release pipeline");
+    await page.getByLabel("Role").selectOption("viewer");
+    await submit(page, page.getByRole("button", { name: "Issue the token" }));
+    const secret = (await page.getByLabel("New token", { exact: true }).textContent()).trim();
+    assert.match(secret, /^agora_[0-9a-f]{64}$/);
+    assert.equal((await agora.api("GET", "/exchange/api/v2/assets?limit=1", { token: secret })).status, 200);
+    const refusedByRole = await agora.api("PATCH", `/exchange/api/v2/assets/${catalogue.acme}/order-data-types`,
+      { token: secret, body: JSON.stringify({ name: "x" }), type: "application/json" });
+    assert.equal(refusedByRole.status, 403, "a viewer's token");
+    await page.goto("/exchange/-/organization/tokens");
+    assert.equal(await page.getByText(secret).count(), 0, "the secret is never shown again");
+    await submit(page, page.getByRole("button", { name: "Revoke release pipeline" }));
+    assert.equal(await page.getByRole("status").filter({ hasText: "revoked" }).textContent(), "The token was revoked.");
+    assert.equal((await agora.api("GET", "/exchange/api/v2/assets?limit=1", { token: secret })).status, 401);
+
     // A version others depend on: its dependents are listed, with why it cannot go.
     await page.goto(versionPath("customer-orders-api", "2.0.0"));
     await manage.getByRole("link", { name: "Delete version 2.0.0…" }).click();
@@ -170,12 +188,21 @@ describe("a publisher", () => {
     await page.getByLabel("Kind of asset").selectOption("raml");
     await page.getByLabel("Name", { exact: true }).fill("Shipping API");
     await page.getByLabel("API version").fill("v1");
+    // A dependency picked by searching, not typed.
+    await page.getByLabel("Find an asset to depend on").fill("order data");
+    await page.getByRole("button", { name: "Add Order data types 1.0.0" }).click();
+    assert.equal(await page.getByLabel("Dependencies", { exact: true }).inputValue(), `${catalogue.acme}:order-data-types:1.0.0`);
+    assert.match(await page.locator("#dependency-added").textContent(), /^Added .*:order-data-types:1\.0\.0 to the dependencies\.$/);
+    await page.getByRole("group", { name: "Business domain" }).getByLabel("Sales").check();
+    await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").check();
+    await page.getByLabel("Owner team").fill("Logistics");
     await page.getByLabel("Specification or package").setInputFiles(raml("Parcel"));
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     const alert = page.getByRole("alert");
     await alert.waitFor({ timeout: 30000 });  // uploaded, then the publication's steps, then its refusal
     assert.match(await alert.textContent(), /The publication was refused\..*shipping\.raml:\d+:\d+: /s);
     assert.equal(await page.getByLabel("Name", { exact: true }).inputValue(), "Shipping API", "what was entered is kept");
+    assert.ok(await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").isChecked(), "the categories too");
     assert.equal(await apiStatus("shipping-api", "1.0.0"), 404);
     await page.getByLabel("Specification or package").setInputFiles(raml("object"));
     await page.getByRole("button", { name: "Publish", exact: true }).click();
@@ -183,6 +210,9 @@ describe("a publisher", () => {
     assert.equal(new URL(page.url()).pathname, versionPath("shipping-api", "1.0.0"));
     const published = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/shipping-api/1.0.0`)).json();
     assert.deepEqual([published.name, published.type, published.status], ["Shipping API", "rest-api", "published"]);
+    assert.deepEqual(published.categories.map((c) => [c.key, c.value]), [["domain", ["Sales", "Finance"]]]);
+    assert.deepEqual(published.dependencies.map((d) => `${d.assetId}:${d.version}`), ["order-data-types:1.0.0"]);
+    assert.deepEqual(published.customFields.map((f) => [f.key, f.value]), [["owner", "Logistics"]]);
     assert.deepEqual(context.foreign, []);
     assert.deepEqual(errors, []);
     await context.close();

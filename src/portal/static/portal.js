@@ -1,7 +1,7 @@
 // agora portal: progressive enhancement only. Every page works without this file; it adds search
 // as you type (the server renders the results, this swaps them in and keeps the URL in step),
-// keyboard use ("/" focuses the search box, arrow keys move through results), copy buttons and the
-// publish form's upload progress.
+// keyboard use ("/" focuses the search box, arrow keys move through results), copy buttons, and the
+// publish form's upload progress and dependency picker.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -86,6 +86,42 @@
       progress.hidden = false;
       publish.querySelector("button[type=submit]").disabled = true;
       xhr.send(new FormData(publish));
+    });
+  }
+
+  // The publish form's dependency picker: a search listing versions, each a button that adds it
+  // to the Dependencies input. Without this file the picker stays hidden and they are typed.
+  var picker = document.getElementById("dependency-picker");
+  var dependencies = document.getElementById("publish-dependencies");
+  if (picker && dependencies && window.fetch) {
+    var search = document.getElementById("dependency-search");
+    var choices = document.getElementById("dependency-choices");
+    var added = document.getElementById("dependency-added");
+    var timer = null;
+    var asked = 0;
+    picker.hidden = false;
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();  // searching is not publishing
+    });
+    search.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var mine = ++asked;
+        if (!search.value.trim()) { choices.innerHTML = ""; return; }
+        fetch("/exchange/-/dependency-choices?q=" + encodeURIComponent(search.value),
+              { headers: { Accept: "text/html" }, credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.text() : ""; })
+          .then(function (html) { if (mine === asked) choices.innerHTML = html; });
+      }, 150);
+    });
+    choices.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest("button[data-dependency]");
+      if (!button) return;
+      var value = button.getAttribute("data-dependency");
+      var list = dependencies.value.split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+      if (list.indexOf(value) < 0) list.push(value);
+      dependencies.value = list.join(", ");
+      added.textContent = "Added " + value + " to the dependencies.";
     });
   }
 
