@@ -78,6 +78,7 @@ Result<storage::UserRecord> Accounts::VerifyUser(const std::string& username, st
     (void)VerifyPassword(DecoyHash(), password);
     return BadCredentials();
   }
+  ++password_checks_;
   if (!VerifyPassword(user->password_hash, password)) return BadCredentials();
   if (user->disabled) return Status::Unauthorized("The account " + username + " is disabled");
   return user;
@@ -138,36 +139,76 @@ Result<Principal> Accounts::AuthenticateBasic(std::string_view username, std::st
   // Length-prefixed, so that no two (username, password) pairs share a key.
   const std::string key = Sha256Hex(std::to_string(username.size()) + ":" + std::string(username) + std::string(password));
   const int64_t now = NowMillis();
+  std::optional<CachedPrincipal> cached;
   {
     std::lock_guard lock(basic_mutex_);
     if (auto it = basic_cache_.find(key); it != basic_cache_.end()) {
-      // As for tokens: any write since (a disabled user, a new password, a revoked token or
-      // secret), by any server or admin command, sends the credentials to be checked again.
-      if (now < it->second.until_millis && metadata_.CatchUp().ok() && it->second.generation == metadata_.Generation())
-        return it->second.principal;
-      basic_cache_.erase(it);
+      if (now < it->second.until_millis) cached = it->second;
+      else basic_cache_.erase(it);
     }
   }
+  const bool caught_up = metadata_.CatchUp().ok();     // otherwise the generation may be stale
   const uint64_t generation = metadata_.Generation();  // noted before reading: see MetadataStore
-  AGORA_ASSIGN_OR_RETURN(Principal principal, VerifyBasic(username, password));
+  if (cached && caught_up && cached->generation == generation) return cached->verified.principal;
+  std::optional<VerifiedBasic> verified;
+  if (cached) {
+    // Something was written since (by any server or admin command): the account is read again,
+    // and a changed password or secret, role, organisation or disabled flag counts at once.
+    AGORA_ASSIGN_OR_RETURN(auto principal, Reread(username, password, cached->verified.credential_hash));
+    if (principal) verified = VerifiedBasic{std::move(*principal), cached->verified.credential_hash};
+  }
+  if (!verified) {
+    auto checked = VerifyBasic(username, password);
+    if (!checked.ok()) {
+      std::lock_guard lock(basic_mutex_);
+      basic_cache_.erase(key);
+      return checked.status();
+    }
+    verified = std::move(checked).value();
+    cached.reset();  // a new check starts a new period
+  }
   std::lock_guard lock(basic_mutex_);
   if (basic_cache_.size() >= kMaxCachedCredentials) basic_cache_.clear();
-  basic_cache_[key] = CachedPrincipal{principal, now + kBasicCacheMillis, generation};
-  return principal;
+  basic_cache_[key] = CachedPrincipal{*verified, cached ? cached->until_millis : now + kBasicCacheMillis, generation};
+  return verified->principal;
 }
 
-Result<Principal> Accounts::VerifyBasic(std::string_view username, std::string_view password) {
-  if (username == kTokenUser) return authenticator_.Authenticate("bearer " + std::string(password));
+Result<Accounts::VerifiedBasic> Accounts::VerifyBasic(std::string_view username, std::string_view password) {
+  if (username == kTokenUser) {
+    AGORA_ASSIGN_OR_RETURN(Principal principal, authenticator_.Authenticate("bearer " + std::string(password)));
+    return VerifiedBasic{std::move(principal), ""};
+  }
   if (username == kClientUser) {
     const size_t separator = password.find(kClientSeparator);
     if (separator == std::string_view::npos) return Status::Unauthorized("Invalid client credentials");
     AGORA_ASSIGN_OR_RETURN(storage::ClientRecord client,
                            VerifyClient(std::string(password.substr(0, separator)),
                                         std::string(password.substr(separator + kClientSeparator.size()))));
-    return PrincipalOf(metadata_, client.organization_id, client.role, client.name, client.client_id);
+    AGORA_ASSIGN_OR_RETURN(Principal principal,
+                           PrincipalOf(metadata_, client.organization_id, client.role, client.name, client.client_id));
+    return VerifiedBasic{std::move(principal), client.secret_hash};
   }
   AGORA_ASSIGN_OR_RETURN(storage::UserRecord user, VerifyUser(std::string(username), password));
-  return PrincipalOf(metadata_, user.organization_id, user.role, user.username, user.id);
+  AGORA_ASSIGN_OR_RETURN(Principal principal, PrincipalOf(metadata_, user.organization_id, user.role, user.username, user.id));
+  return VerifiedBasic{std::move(principal), user.password_hash};
+}
+
+Result<std::optional<Principal>> Accounts::Reread(std::string_view username, std::string_view password,
+                                                  const std::string& credential_hash) {
+  if (username == kTokenUser) return std::optional<Principal>();  // the Authenticator's own cache decides
+  if (username == kClientUser) {
+    auto client = metadata_.FindClient(std::string(password.substr(0, password.find(kClientSeparator))));
+    if (!client.ok() && client.status().kind() != Status::Kind::kNotFound) return client.status();
+    if (!client.ok() || client->secret_hash != credential_hash) return std::optional<Principal>();
+    AGORA_ASSIGN_OR_RETURN(Principal principal,
+                           PrincipalOf(metadata_, client->organization_id, client->role, client->name, client->client_id));
+    return std::optional<Principal>(std::move(principal));
+  }
+  auto user = metadata_.FindUser(std::string(username));
+  if (!user.ok() && user.status().kind() != Status::Kind::kNotFound) return user.status();
+  if (!user.ok() || user->password_hash != credential_hash || user->disabled) return std::optional<Principal>();
+  AGORA_ASSIGN_OR_RETURN(Principal principal, PrincipalOf(metadata_, user->organization_id, user->role, user->username, user->id));
+  return std::optional<Principal>(std::move(principal));
 }
 
 Result<IssuedToken> Accounts::Issue(const std::string& organization_id, const std::string& role,

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <atomic>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -61,10 +63,15 @@ class Accounts {
   // The principal behind HTTP Basic credentials, as Exchange's Maven facade takes them: a user's
   // name and password; "~~~Token~~~" with a bearer token as the password; or "~~~Client~~~" with
   // "clientId~?~clientSecret". 401 for anything else. No token is issued. Verified credentials
-  // are remembered for kBasicCacheMillis or until the store's next write, keyed by a SHA-256 of both halves, so the many requests
-  // of one build cost one (deliberately slow) password check; a failure is never remembered.
+  // are remembered for kBasicCacheMillis, keyed by a SHA-256 of both halves, so the many requests
+  // of one build cost one (deliberately slow) password check; a failure is never remembered. After
+  // any write to the store since, the account is read again (its stored password or secret hash,
+  // role, organisation and whether it is disabled): the password itself is checked again only when
+  // its stored hash changed.
   Result<Principal> AuthenticateBasic(std::string_view username, std::string_view password);
   static constexpr int64_t kBasicCacheMillis = 30'000;
+  // How many passwords were checked against their Argon2id hash (for tests).
+  uint64_t password_checks() const { return password_checks_.load(); }
 
  private:
   Result<IssuedToken> Issue(const std::string& organization_id, const std::string& role, const std::string& subject,
@@ -75,12 +82,22 @@ class Accounts {
   // 401 for an unknown user or client, or a wrong password or secret.
   Result<storage::UserRecord> VerifyUser(const std::string& username, std::string_view password);
   Result<storage::ClientRecord> VerifyClient(const std::string& client_id, const std::string& client_secret);
-  Result<Principal> VerifyBasic(std::string_view username, std::string_view password);
+  // The principal of Basic credentials, and the stored hash they were checked against (empty for
+  // a token, which the Authenticator checks and caches itself).
+  struct VerifiedBasic {
+    Principal principal;
+    std::string credential_hash;
+  };
+  Result<VerifiedBasic> VerifyBasic(std::string_view username, std::string_view password);
+  // The principal of credentials verified before against `credential_hash`, read again from the
+  // store; nullopt when the stored hash changed, so that they must be verified again.
+  Result<std::optional<Principal>> Reread(std::string_view username, std::string_view password,
+                                          const std::string& credential_hash);
 
   struct CachedPrincipal {
-    Principal principal;
+    VerifiedBasic verified;
     int64_t until_millis = 0;
-    uint64_t generation = 0;  // the store's, when the credentials were checked
+    uint64_t generation = 0;  // the store's, when the account was last read
   };
   static constexpr size_t kMaxCachedCredentials = 10'000;
 
@@ -89,6 +106,7 @@ class Accounts {
   AccountsOptions options_;
   std::mutex basic_mutex_;
   std::unordered_map<std::string, CachedPrincipal> basic_cache_;  // by SHA-256 of the credentials
+  std::atomic<uint64_t> password_checks_{0};
 };
 
 }  // namespace agora::auth

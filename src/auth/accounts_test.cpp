@@ -175,5 +175,38 @@ TEST_F(AccountsTest, RememberedBasicCredentialsSkipThePasswordCheck) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
 }
 
+TEST_F(AccountsTest, AnUnrelatedWriteRereadsTheAccountButDoesNotCheckThePasswordAgain) {
+  ASSERT_TRUE(accounts_->CreateUser("org-1", "jdoe", "s3cret pass", "contributor").ok());
+  ASSERT_TRUE(accounts_->AuthenticateBasic("jdoe", "s3cret pass").ok());
+  const uint64_t checks = accounts_->password_checks();
+  // A Maven deploy writes between its requests (each staged file): its credentials stay good.
+  ASSERT_TRUE(metadata_->CreateOrganization({"org-1b", "Another group", "org-1", NowMillis()}).ok());
+  auto again = accounts_->AuthenticateBasic("jdoe", "s3cret pass");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(accounts_->password_checks(), checks);
+  EXPECT_TRUE(again->MemberOf("org-1b")) << "the account was read again: the new business group is in reach";
+}
+
+TEST_F(AccountsTest, AChangedAccountCountsAtOnceForRememberedBasicCredentials) {
+  ASSERT_TRUE(accounts_->CreateUser("org-1", "jdoe", "s3cret pass", "contributor").ok());
+  ASSERT_TRUE(accounts_->AuthenticateBasic("jdoe", "s3cret pass").ok());
+  ASSERT_TRUE(accounts_->SetUserDisabled("jdoe", true).ok());
+  EXPECT_EQ(accounts_->AuthenticateBasic("jdoe", "s3cret pass").status().kind(), Status::Kind::kUnauthorized);
+  ASSERT_TRUE(accounts_->SetUserDisabled("jdoe", false).ok());
+  ASSERT_TRUE(accounts_->AuthenticateBasic("jdoe", "s3cret pass").ok());
+  ASSERT_TRUE(accounts_->ResetPassword("jdoe", "new pass phrase").ok());
+  EXPECT_EQ(accounts_->AuthenticateBasic("jdoe", "s3cret pass").status().kind(), Status::Kind::kUnauthorized);
+  EXPECT_TRUE(accounts_->AuthenticateBasic("jdoe", "new pass phrase").ok());
+  ASSERT_TRUE(accounts_->DeleteUser("jdoe").ok());
+  EXPECT_EQ(accounts_->AuthenticateBasic("jdoe", "new pass phrase").status().kind(), Status::Kind::kUnauthorized);
+
+  auto app = accounts_->CreateClient("org-1", "viewer", "ci");
+  ASSERT_TRUE(app.ok());
+  const std::string credentials = app->client_id + "~?~" + app->client_secret;
+  ASSERT_TRUE(accounts_->AuthenticateBasic("~~~Client~~~", credentials).ok());
+  ASSERT_TRUE(accounts_->RotateClientSecret(app->client_id).ok());
+  EXPECT_EQ(accounts_->AuthenticateBasic("~~~Client~~~", credentials).status().kind(), Status::Kind::kUnauthorized);
+}
+
 }  // namespace
 }  // namespace agora::auth

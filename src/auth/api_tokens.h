@@ -27,7 +27,7 @@ std::string TokenId(const storage::TokenRecord& token);
 Result<std::string> IssueApiToken(storage::MetadataStore& metadata, const std::string& organization_id,
                                   const std::string& role_name, const std::string& subject, int64_t ttl_millis);
 
-// Every token of these organisations (logins' included), oldest first.
+// Every token of these organisations (logins' included), in the store's order (by creation).
 Result<std::vector<storage::TokenRecord>> TokensOf(storage::MetadataStore& metadata,
                                                    const std::vector<std::string>& organization_ids);
 

@@ -177,7 +177,7 @@ describe("an administrator", () => {
 });
 
 describe("a publisher", () => {
-  it("publishes a RAML API from the form, after reading and fixing its error", async () => {
+  it("publishes a RAML API from the form, after reading and fixing its error, and promotes it", async () => {
     const { context, page, errors } = await signedIn(CURATOR);
     const raml = (type) => ({ name: "shipping.raml", mimeType: "application/raml+yaml", buffer: Buffer.from(
       `#%RAML 1.0\ntitle: Shipping\n/shipments:\n  get:\n    responses:\n      200:\n        body:\n          application/json:\n            type: ${type}\n`) });
@@ -205,11 +205,15 @@ describe("a publisher", () => {
     assert.ok(await page.getByRole("group", { name: "Business domain" }).getByLabel("Finance").isChecked(), "the categories too");
     assert.equal(await apiStatus("shipping-api", "1.0.0"), 404);
     await page.getByLabel("Specification or package").setInputFiles(raml("object"));
+    await page.getByLabel(/^In development/).check();
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "was published" }).waitFor({ timeout: 30000 });
     assert.equal(new URL(page.url()).pathname, versionPath("shipping-api", "1.0.0"));
     const published = (await agora.api("GET", `/exchange/api/v2/assets/${catalogue.acme}/shipping-api/1.0.0`)).json();
-    assert.deepEqual([published.name, published.type, published.status], ["Shipping API", "rest-api", "published"]);
+    assert.deepEqual([published.name, published.type, published.status], ["Shipping API", "rest-api", "development"]);
+    // Then promoted to stable from its page.
+    await submit(page, page.getByRole("region", { name: "Manage this version" }).getByRole("button", { name: "Promote to stable" }));
+    assert.equal(await apiStatus("shipping-api", "1.0.0"), "published");
     assert.deepEqual(published.categories.map((c) => [c.key, c.value]), [["domain", ["Sales", "Finance"]]]);
     assert.deepEqual(published.dependencies.map((d) => `${d.assetId}:${d.version}`), ["order-data-types:1.0.0"]);
     assert.deepEqual(published.customFields.map((f) => [f.key, f.value]), [["owner", "Logistics"]]);
