@@ -124,6 +124,14 @@ void CsrfInput(Html& html, std::string_view token) {
   html.Void("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", token}});
 }
 
+void LabelledSelect(Html& html, const std::string& id, const std::string& name, const std::string& label,
+                    const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen) {
+  html.Element("label", {{"for", id}}, label);
+  auto select = html.Tag("select", {{"id", id}, {"name", name}});
+  for (const auto& [value, text] : options)
+    html.Element("option", {{"value", value}, {value == chosen ? "selected" : "", "selected"}}, text);
+}
+
 void CheckboxGroup(Html& html, const std::string& id, const std::string& name, const std::string& legend,
                    const std::vector<std::string>& options, const std::vector<std::string>& checked,
                    const std::string& described_by) {

@@ -62,6 +62,9 @@ class Html;
 void CsrfInput(Html& html, std::string_view token);
 // A fieldset of checkboxes under one name, one per option, with `legend`; the ones in `checked`
 // are checked. The form sends the name once per checked box. Each box's id is `id`-index.
+// A labelled <select> of (value, text) options, `chosen` selected.
+void LabelledSelect(Html& html, const std::string& id, const std::string& name, const std::string& label,
+                    const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen);
 void CheckboxGroup(Html& html, const std::string& id, const std::string& name, const std::string& legend,
                    const std::vector<std::string>& options, const std::vector<std::string>& checked,
                    const std::string& described_by = "");

@@ -59,11 +59,7 @@ void TextInput(Html& html, const char* name, const char* label, const Form* ente
 
 void Select(Html& html, const char* name, const char* label, const std::vector<std::pair<std::string, std::string>>& options,
             const std::string& chosen) {
-  const std::string id = std::string("define-") + name;
-  html.Element("label", {{"for", id}}, label);
-  auto select = html.Tag("select", {{"id", id}, {"name", name}});
-  for (const auto& [value, text] : options)
-    html.Element("option", {{"value", value}, {value == chosen ? "selected" : "", "selected"}}, text);
+  LabelledSelect(html, std::string("define-") + name, name, label, options, chosen);
 }
 
 void DefinitionForm(Html& html, const OrganizationPageState& state) {

@@ -68,11 +68,7 @@ void TokensTable(Html& html, const TokenPageState& state) {
 
 void Select(Html& html, const char* name, const char* label, const std::vector<std::pair<std::string, std::string>>& options,
             const std::string& chosen) {
-  const std::string id = std::string("token-") + name;
-  html.Element("label", {{"for", id}}, label);
-  auto select = html.Tag("select", {{"id", id}, {"name", name}});
-  for (const auto& [value, text] : options)
-    html.Element("option", {{"value", value}, {value == chosen ? "selected" : "", "selected"}}, text);
+  LabelledSelect(html, std::string("token-") + name, name, label, options, chosen);
 }
 
 void IssueForm(Html& html, const TokenPageState& state) {
