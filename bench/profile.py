@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Profiles agora under one of bench/run's loads, for docs/performance.md.
 
-    python3 bench/profile.py publish|get|download|upload [--build build-release] [--seconds 20] [--out DIR]
+    python3 bench/profile.py publish|publish-distinct|get|download|upload [--build build-release] [--seconds 20] [--out DIR]
 
 Starts agora as bench/bench.py does (the same inputs and clients) and runs the scenario's load
 three times: plain, printing the CPU time agora used per operation; under `perf record
@@ -10,7 +10,8 @@ get run for --seconds; download is 4 clients x 4 downloads of 256 MiB; upload on
 Writes to DIR (default: a new temporary folder, printed): perf-<scenario>.data,
 report-<scenario>.txt (where the samples fall among the scenario's steps, then the top symbols by
 self time and by time including callees) and syscalls-<scenario>.txt. perf and strace come from
-scripts/setup.sh --bench.
+scripts/setup.sh --bench. publish-distinct is row 1b (a spec never read before in every
+publication): its CPU time and samples include the spec reader worker processes'.
 """
 import argparse
 import atexit
@@ -41,19 +42,38 @@ STEPS = {
     "upload": ["MD5_Update", "SHA1_Update", "SHA256_Update", "MultiHasher|PipelinedHasher", "ParseMultipart",
                "Publisher::Publish", "Router::Dispatch"],
 }
-# The connection's coroutine, or a thread working for it (an upload's hashing workers).
-ANCHOR = r"Connection<|PipelinedHasher::Pipeline::"
+STEPS["publish-distinct"] = ["RunSpecReaderWorker"] + STEPS["publish"]
+# The connection's coroutine, a thread working for it (an upload's hashing workers), or a spec
+# reader worker process.
+ANCHOR = r"Connection<|PipelinedHasher::Pipeline::|RunSpecReaderWorker"
 ATTACH_SECONDS = 2
 
 
-def cpu_seconds(pid):
-    """User plus system time of a process so far (/proc/PID/stat fields 14 and 15)."""
+def cpu_seconds(pid, children=False):
+    """User plus system time of a process so far (/proc/PID/stat fields 14 and 15); with
+    `children`, also that of its children, ended (fields 16 and 17) or running."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if children:
+        used += (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+        used += sum(cpu_seconds(child) for child in child_pids(pid))
+    return used
 
 
-def attach(argv_prefix, pid, out_path):
-    process = subprocess.Popen(argv_prefix + ["-p", str(pid)], stdout=subprocess.DEVNULL,
+def child_pids(pid):
+    pids = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if int(open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    return pids
+
+
+def attach(argv_prefix, pid, out_path, children=False):
+    pids = [pid] + (child_pids(pid) if children else [])
+    process = subprocess.Popen(argv_prefix + ["-p", ",".join(map(str, pids))], stdout=subprocess.DEVNULL,
                                stderr=open(out_path + ".log", "w"))
     # perf and strace take hold of the threads one by one: a thread started meanwhile (an
     # upload's hashing workers) would escape them, so the load waits until they are in place.
@@ -69,8 +89,11 @@ def detach(process):
 def load(args, agora, work):
     """Runs the scenario's load against `agora`; returns (summary, operations)."""
     args.passes += 1  # each pass publishes new assets or versions
-    if args.scenario == "publish":
-        body, content_type = bench.api_publication(bench.api_zip())
+    if args.scenario in ("publish", "publish-distinct"):
+        if args.scenario == "publish":
+            body, content_type = bench.api_publication(bench.api_zip())
+        else:
+            body, content_type = bench.api_publication(bench.distinct_api_raml().encode(), ("files.raml.raml", "api.raml"))
         body_path = os.path.join(work, "publish-body")
         open(body_path, "wb").write(body)
         target = f"/exchange/api/v2/organizations/{agora.org}/assets/{bench.GROUP}/pass{args.passes}-{{g}}/1.0.{{v}}"
@@ -155,13 +178,14 @@ def main():
     agora = bench.Agora(os.path.join(args.build, "agora"), os.path.join(work, "data"), work)
     prepare(args, agora, work)
 
-    before = cpu_seconds(agora.process.pid)
+    children = args.scenario == "publish-distinct"
+    before = cpu_seconds(agora.process.pid, children)
     summary, operations = load(args, agora, work)
-    used = cpu_seconds(agora.process.pid) - before
+    used = cpu_seconds(agora.process.pid, children) - before
     print(f"plain: {summary}; agora used {used:.2f} CPU-seconds, {1000 * used / operations:.2f} ms per operation",
           flush=True)
     data = os.path.join(out, f"perf-{args.scenario}.data")
-    perf = attach(["perf", "record", "-F", "499", "--call-graph", "dwarf,32768", "-o", data], agora.process.pid, data)
+    perf = attach(["perf", "record", "-F", "499", "--call-graph", "dwarf,32768", "-o", data], agora.process.pid, data, children)
     print(f"perf: {load(args, agora, work)[0]}", flush=True)
     detach(perf)
     syscalls = os.path.join(out, f"syscalls-{args.scenario}.txt")

@@ -149,11 +149,11 @@ void AddServeOptions(po::options_description& options) {
       "staging-max-age", po::value<int64_t>()->value_name("SECONDS")->default_value(24 * 3600),
       "how long the files of an unfinished Maven deploy stay staged before they are reclaimed")(
       "spec-readers", po::value<size_t>()->value_name("N")->default_value(2),
-      "specs read at once at publication, each in a worker process (0: in the server process)")(
+      "specs read at once at publication, by as many worker processes (0: in the server process)")(
       "spec-reader-memory-mb", po::value<uint64_t>()->value_name("N")->default_value(2048),
       "memory (address space) of each spec reader process, MiB")(
       "spec-reader-cpu-seconds", po::value<int64_t>()->value_name("N")->default_value(30),
-      "CPU time of each spec reader process");
+      "CPU time of each spec reading in a worker process");
 }
 
 int Serve(const po::variables_map& vm) {

@@ -28,8 +28,9 @@ Status InvalidEntry(const std::string& message) {
 // Which entries of a source archive to leave out.
 using EntryFilter = std::function<bool(const std::string& name)>;
 
-// An archive being written to `dest`. Nothing reaches `dest` until Commit succeeds; after a
-// failed Commit the file is removed, so callers never see a partial archive.
+// An archive being written to `dest`, or to memory when `dest` is empty. Nothing reaches `dest`
+// until Commit succeeds; after a failed Commit the file is removed, so callers never see a
+// partial archive.
 class ArchiveWriter {
  public:
   explicit ArchiveWriter(std::string dest) : dest_(std::move(dest)) {}
@@ -38,13 +39,28 @@ class ArchiveWriter {
   ~ArchiveWriter() {
     archive_.reset();  // before the sources it reads from
     sources_.clear();
-    if (!committed_) std::filesystem::remove(dest_, ignored_);
+    if (memory_) zip_source_free(memory_);
+    if (!committed_ && !dest_.empty()) std::filesystem::remove(dest_, ignored_);
   }
 
   Status Open() {
-    int error = 0;
-    archive_.reset(zip_open(dest_.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error));
-    if (!archive_) return Status::IOError("cannot create " + dest_ + ": " + ZipOpenErrorText(error));
+    if (!dest_.empty()) {
+      int error = 0;
+      archive_.reset(zip_open(dest_.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error));
+      if (!archive_) return Status::IOError("cannot create " + dest_ + ": " + ZipOpenErrorText(error));
+      return Status::Ok();
+    }
+    zip_error_t error;
+    zip_error_init(&error);
+    memory_ = zip_source_buffer_create(nullptr, 0, 0, &error);
+    if (memory_) {
+      zip_source_keep(memory_);  // the archive's reference goes with zip_close; Commit reads it after
+      archive_.reset(zip_open_from_source(memory_, ZIP_CREATE | ZIP_TRUNCATE, &error));
+      if (!archive_) zip_source_free(memory_);  // the reference the failed open did not take
+    }
+    const std::string why = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    if (!archive_) return Status::IOError("cannot create an archive in memory: " + why);
     return Status::Ok();
   }
 
@@ -77,15 +93,32 @@ class ArchiveWriter {
     return Status::Ok();
   }
 
-  Status Commit() {
+  // The archive's bytes when it was built in memory (empty when it went to a file).
+  Result<std::string> Commit() {
+    const std::string where = dest_.empty() ? "an archive in memory" : dest_;
     if (zip_close(archive_.get()) != 0) {
       zip_error_t* error = zip_get_error(archive_.get());
-      const std::string message = "writing " + dest_ + ": " + zip_error_strerror(error);
+      const std::string message = "writing " + where + ": " + zip_error_strerror(error);
       return zip_error_code_system(error) == ENOSPC ? Status::NoSpace(message) : Status::IOError(message);
     }
     archive_.release();  // zip_close freed it
     committed_ = true;
-    return Status::Ok();
+    std::string bytes;
+    if (!memory_) return bytes;
+    zip_stat_t stat;
+    zip_stat_init(&stat);
+    if (zip_source_stat(memory_, &stat) != 0 || !(stat.valid & ZIP_STAT_SIZE) || zip_source_open(memory_) != 0)
+      return Status::IOError("reading " + where + ": " + zip_error_strerror(zip_source_error(memory_)));
+    bytes.resize(stat.size);
+    zip_uint64_t done = 0;
+    while (done < stat.size) {
+      const zip_int64_t read = zip_source_read(memory_, bytes.data() + done, stat.size - done);
+      if (read <= 0) break;
+      done += static_cast<zip_uint64_t>(read);
+    }
+    zip_source_close(memory_);
+    if (done != stat.size) return Status::IOError("reading " + where + ": it ended early");
+    return bytes;
   }
 
  private:
@@ -133,6 +166,7 @@ class ArchiveWriter {
   }
 
   std::string dest_;
+  zip_source_t* memory_ = nullptr;  // the archive's bytes, when built in memory
   std::vector<ZipHandle> sources_;
   ZipHandle archive_;
   std::vector<std::unique_ptr<std::string>> buffers_;
@@ -162,8 +196,8 @@ Status AddContent(ArchiveWriter& writer, const PackageContent& content, const st
 
 }  // namespace
 
-Status RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip, const std::string& exchange_json,
-                          bool strip_exchange_modules) {
+Result<std::string> RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip,
+                                       const std::string& exchange_json, bool strip_exchange_modules) {
   ArchiveWriter writer(dest_zip);
   AGORA_RETURN_IF_ERROR(writer.Open());
   AGORA_RETURN_IF_ERROR(writer.AddEntriesOf(source_zip, "", [&](const std::string& name) {
@@ -173,8 +207,8 @@ Status RewriteSpecArchive(const std::string& source_zip, const std::string& dest
   return writer.Commit();
 }
 
-Status BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
-                       const std::vector<FatDependency>& dependencies, const std::string& dest_zip) {
+Result<std::string> BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
+                                    const std::vector<FatDependency>& dependencies, const std::string& dest_zip) {
   ArchiveWriter writer(dest_zip);
   AGORA_RETURN_IF_ERROR(writer.Open());
   AGORA_RETURN_IF_ERROR(AddContent(writer, base, "", [](const std::string& name) {

@@ -6,8 +6,10 @@
 // and modification time: nothing is decompressed or recompressed, so a zip bomb that slipped
 // past inspection is never expanded here and large specs cost a copy, not a deflate.
 //
-// The caller chooses the destination paths (scratch files of the blob store); a failed call
-// leaves nothing at the destination. libzip and file-system failures are IOError (NoSpace for
+// The caller chooses the destination paths (scratch files of the blob store), or builds a small
+// archive in memory (an empty destination path: the call returns the archive's bytes, which the
+// caller can hash as it stores them, rather than have libzip write a temporary file and rename
+// it, and read the file back to hash it). A failed call leaves nothing at the destination. libzip and file-system failures are IOError (NoSpace for
 // a full disk); unusable inputs are InvalidArgument.
 //
 // Thread safety: functions are reentrant; callers give each call its own destination path.
@@ -35,16 +37,17 @@ struct FatDependency {
 
 // dest = source + root exchange.json (replacing an uploaded one), minus every exchange_modules/
 // entry when `strip_exchange_modules`. 400 INVALID_ZIP when the source is not a zip archive.
-Status RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip, const std::string& exchange_json,
-                          bool strip_exchange_modules);
+// Returns the archive's bytes when `dest_zip` is empty, else an empty string.
+Result<std::string> RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip,
+                                       const std::string& exchange_json, bool strip_exchange_modules);
 
 // dest = base content (its own exchange_modules/ and exchange.json left out) + root
 // exchange.json + each dependency's content under exchange_modules/{groupId}/{assetId}/{version}/.
 // The caller passes the transitive closure, each dependency once; the package is flat, so a
 // dependency's own exchange_modules/ folder is not copied. 400 INVALID_ZIP for an input that is
 // not a zip, 400 INVALID_PACKAGE_ENTRY for coordinates or a file name that would make an unsafe
-// entry name.
-Status BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
-                       const std::vector<FatDependency>& dependencies, const std::string& dest_zip);
+// entry name. Returns the archive's bytes when `dest_zip` is empty, else an empty string.
+Result<std::string> BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
+                                    const std::vector<FatDependency>& dependencies, const std::string& dest_zip);
 
 }  // namespace agora::packaging

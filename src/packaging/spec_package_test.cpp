@@ -87,13 +87,13 @@ TEST_F(SpecPackageTest, RewriteCopiesUntouchedEntriesWithoutRecompressing) {
 
 TEST_F(SpecPackageTest, FailedRewritesLeaveNoArchive) {
   const std::string dest = Path("never.zip");
-  const Status not_zip = RewriteSpecArchive(WriteFile("api.raml", "#%RAML 1.0"), dest, "{}", false);
+  const Status not_zip = RewriteSpecArchive(WriteFile("api.raml", "#%RAML 1.0"), dest, "{}", false).status();
   EXPECT_EQ(not_zip.code(), "INVALID_ZIP");
-  EXPECT_EQ(RewriteSpecArchive(Path("absent.zip"), dest, "{}", false).kind(), Status::Kind::kIOError);
-  const Status unsafe = RewriteSpecArchive(MakeZip("slip.zip", Files{{"../evil.raml", "x"}}), dest, "{}", false);
+  EXPECT_EQ(RewriteSpecArchive(Path("absent.zip"), dest, "{}", false).status().kind(), Status::Kind::kIOError);
+  const Status unsafe = RewriteSpecArchive(MakeZip("slip.zip", Files{{"../evil.raml", "x"}}), dest, "{}", false).status();
   EXPECT_EQ(unsafe.code(), "INVALID_PACKAGE_ENTRY");
   EXPECT_FALSE(fs::exists(dest));
-  const Status unwritable = RewriteSpecArchive(UploadedArchive(), Path("no/such/dir/out.zip"), "{}", false);
+  const Status unwritable = RewriteSpecArchive(UploadedArchive(), Path("no/such/dir/out.zip"), "{}", false).status();
   EXPECT_EQ(unwritable.kind(), Status::Kind::kIOError);
   EXPECT_FALSE(fs::exists(Path("no")));
 }
@@ -156,8 +156,9 @@ TEST_F(SpecPackageTest, FatPackageRefusesUnusableInputsAndLeavesNothing) {
   const std::string dep = MakeZip("dep.zip", Files{{"t.raml", "T"}});
   const std::string dest = Path("fat.zip");
   auto build = [&](const PackageContent& content, const std::vector<FatDependency>& deps) {
-    const Status status = BuildFatPackage(content, "{}", deps, dest);
+    const Status status = BuildFatPackage(content, "{}", deps, dest).status();
     EXPECT_FALSE(fs::exists(dest)) << status.ToString();
+    EXPECT_EQ(BuildFatPackage(content, "{}", deps, "").status().code(), status.code()) << "the same, built in memory";
     return status;
   };
   for (const assets::Coordinates& bad : {assets::Coordinates{"org/x", "a", "1.0.0"}, {"org", "..", "1.0.0"},
@@ -173,6 +174,29 @@ TEST_F(SpecPackageTest, FatPackageRefusesUnusableInputsAndLeavesNothing) {
   EXPECT_EQ(build({base, true, ""}, {{{"org", "t", "1.0.0"}, {Path("absent"), false, "t.raml"}}}).kind(),
             Status::Kind::kIOError);
   EXPECT_TRUE(BuildFatPackage({base, true, ""}, "{}", {once}, dest).ok()) << "the same inputs, used well";
+}
+
+// Built in memory (an empty destination), an archive is the one written to a file: the same
+// entries with the same stored bytes, and no file is written.
+TEST_F(SpecPackageTest, ArchivesBuiltInMemoryHoldWhatTheirFilesHold) {
+  const std::string base = UploadedArchive();
+  const std::string dep = MakeZip("dep.zip", Files{{"schema.yaml", "type: object"}});
+  const std::vector<FatDependency> deps = {{{"org", "schema", "1.0.0"}, {dep, true, ""}}};
+  auto rewritten = RewriteSpecArchive(base, "", "{\"main\": \"api.raml\"}", true);
+  auto fat = BuildFatPackage({base, true, ""}, "{}", deps, "");
+  ASSERT_TRUE(rewritten.ok()) << rewritten.status().ToString();
+  ASSERT_TRUE(fat.ok()) << fat.status().ToString();
+  ASSERT_TRUE(RewriteSpecArchive(base, Path("rewritten.zip"), "{\"main\": \"api.raml\"}", true).ok());
+  ASSERT_TRUE(BuildFatPackage({base, true, ""}, "{}", deps, Path("fat.zip")).ok());
+  const std::string rewritten_copy = WriteFile("rewritten-in-memory.zip", rewritten.value());
+  const std::string fat_copy = WriteFile("fat-in-memory.zip", fat.value());
+  EXPECT_EQ(RawEntries(rewritten_copy), RawEntries(Path("rewritten.zip")));
+  EXPECT_EQ(RawEntries(fat_copy), RawEntries(Path("fat.zip")));
+  EXPECT_EQ(Unzip(fat_copy).at("exchange_modules/org/schema/1.0.0/schema.yaml"), "type: object");
+  EXPECT_EQ(Unzip(rewritten_copy).at("exchange.json"), "{\"main\": \"api.raml\"}");
+  EXPECT_EQ(Names(Unzip(rewritten_copy)), (std::set<std::string>{"api.raml", "examples/", "examples/flight.json", "exchange.json"}));
+  EXPECT_EQ(RewriteSpecArchive(Path("absent.zip"), "", "{}", false).status().kind(), Status::Kind::kIOError);
+  EXPECT_EQ(RewriteSpecArchive(WriteFile("api.raml", "#%RAML 1.0"), "", "{}", false).status().code(), "INVALID_ZIP");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <optional>
 #include <map>
 #include <set>
@@ -602,24 +603,46 @@ class Publisher::Run {
     AGORA_ASSIGN_OR_RETURN(std::string spec_path, LocalPath(spec.blob.sha256));
     packaging::PackageContent base{spec_path, spec_is_zip_, spec_is_zip_ ? "" : main_file_};
     AssetFile* stored = FindFile(spec.classifier, spec.packaging);
+    uint64_t input_bytes = spec.blob.size;
+    for (const auto& dependency : closure_) {
+      std::error_code error;
+      const uint64_t size = std::filesystem::file_size(dependency.content.path, error);
+      input_bytes += error ? UINT64_MAX / 2 : size;
+    }
+    const bool in_memory = input_bytes <= p_.options_.max_in_memory_package_bytes;
     if (spec_is_zip_) {
-      const std::string scratch = p_.blobs_.NewScratchPath(".zip");
-      AGORA_RETURN_IF_ERROR(packaging::RewriteSpecArchive(spec_path, scratch, exchange_json,
-                                                          !version_.dependencies.empty()));
-      AGORA_ASSIGN_OR_RETURN(storage::BlobInfo rewritten, lease_.Adopt(scratch));
+      AGORA_ASSIGN_OR_RETURN(storage::BlobInfo rewritten, StorePackage(in_memory, [&](const std::string& dest) {
+        return packaging::RewriteSpecArchive(spec_path, dest, exchange_json, !version_.dependencies.empty());
+      }));
       *stored = ToAssetFile(spec, rewritten);
       stored->main_file = main_file_;
       AGORA_ASSIGN_OR_RETURN(base.path, LocalPath(rewritten.sha256));
     }
 
-    const std::string fat_scratch = p_.blobs_.NewScratchPath(".zip");
-    AGORA_RETURN_IF_ERROR(packaging::BuildFatPackage(base, exchange_json, closure_, fat_scratch));
-    AGORA_ASSIGN_OR_RETURN(storage::BlobInfo fat, lease_.Adopt(fat_scratch));
+    AGORA_ASSIGN_OR_RETURN(storage::BlobInfo fat, StorePackage(in_memory, [&](const std::string& dest) {
+      return packaging::BuildFatPackage(base, exchange_json, closure_, dest);
+    }));
     UploadedFile fat_file{"fat-" + spec.classifier, "zip", "", fat};
     AssetFile fat_record = ToAssetFile(fat_file, fat);
     fat_record.main_file = main_file_;
     version_.files.push_back(std::move(fat_record));
     return Status::Ok();
+  }
+
+  // Builds a package with `build` (given its destination: empty for memory) and stores it as a
+  // blob pinned by this run: from memory through the store's writer, which hashes the bytes as
+  // it takes them and writes them once; from a scratch file by adopting it.
+  template <typename Build>
+  Result<storage::BlobInfo> StorePackage(bool in_memory, const Build& build) {
+    if (in_memory) {
+      AGORA_ASSIGN_OR_RETURN(std::string bytes, build(""));
+      AGORA_ASSIGN_OR_RETURN(auto writer, p_.blobs_.NewWriter());
+      AGORA_RETURN_IF_ERROR(writer->Append(bytes.data(), bytes.size()));
+      return lease_.Commit(*writer);
+    }
+    const std::string scratch = p_.blobs_.NewScratchPath(".zip");
+    AGORA_RETURN_IF_ERROR(build(scratch).status());
+    return lease_.Adopt(scratch);
   }
 
   AssetFile* FindFile(const std::string& classifier, const std::string& packaging) {

@@ -38,6 +38,10 @@ struct PublisherOptions {
   uint64_t max_zip_entries = 10000;
   uint64_t max_zip_uncompressed_bytes = 2ull << 30;
   size_t spec_verdict_cache_bytes = 64ull << 20;  // SpecVerdicts' budget; 0 reads every spec afresh
+  // A generated package (spec zip with exchange.json, fat zip) whose inputs total at most this
+  // is built in memory and hashed as the store takes it; a larger one goes through a scratch file
+  // that libzip writes and the store adopts (hashing it again), so memory stays bounded.
+  uint64_t max_in_memory_package_bytes = 16ull << 20;
   // Where specs are read: worker processes (see spec_reading.h); null: in the calling thread.
   std::shared_ptr<SpecReaderPool> spec_readers;
 };

@@ -157,6 +157,45 @@ TEST_F(PublisherTest, RamlZipGetsExchangeJsonAndFatPackageWithDependencies) {
       << "the generated POM leads Maven to the fragment's zip: " << pom_text;
 }
 
+// The generated packages are built in memory and hashed as they are stored, or (inputs past
+// max_in_memory_package_bytes) written to a scratch file and hashed from it: either way every
+// digest and size recorded is that of the stored bytes, and both hold the same entries.
+TEST_F(PublisherTest, GeneratedPackagesRecordTheDigestsOfTheirStoredBytesBuiltInMemoryOrNot) {
+  auto fragment = Request("paging", "1.0.0");
+  fragment.files.push_back(Upload("raml-fragment", "zip", Zip({{"paging.raml", "#%RAML 1.0 Trait\n"}})));
+  fragment.properties.push_back({"mainFile", "paging.raml"});
+  ASSERT_TRUE(publisher_->Publish(fragment).ok());
+  PublisherOptions through_files;
+  through_files.max_in_memory_package_bytes = 0;
+  Publisher file_publisher(*metadata_, *blobs_, *reaper_, through_files);
+  std::map<std::string, Files> entries;  // by version
+  for (const std::string version : {"1.0.0", "1.0.1"}) {
+    auto api = Request("orders", version);
+    api.properties = {{"mainFile", "api.raml"}, {"apiVersion", "v1"}};
+    api.dependencies = std::string(kOrg) + ":paging:1.0.0";
+    api.files.push_back(Upload("raml", "zip", Zip({{"api.raml", kRaml}})));
+    auto v = (version == "1.0.0" ? *publisher_ : file_publisher).Publish(api);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    for (const char* classifier : {"raml", "fat-raml"}) {
+      SCOPED_TRACE(version + " " + classifier);
+      const auto* file = FileOf(*v, classifier, "zip");
+      ASSERT_NE(file, nullptr);
+      auto blob = blobs_->Fetch(file->sha256);
+      ASSERT_TRUE(blob.ok());
+      std::ifstream in(blob->path(), std::ios::binary);
+      const std::string bytes(std::istreambuf_iterator<char>(in), {});
+      EXPECT_EQ(file->size, bytes.size());
+      EXPECT_EQ(file->sha256, DigestHex(DigestAlgorithm::kSha256, bytes));
+      EXPECT_EQ(file->sha1, DigestHex(DigestAlgorithm::kSha1, bytes));
+      EXPECT_EQ(file->md5, DigestHex(DigestAlgorithm::kMd5, bytes));
+      for (auto& [name, content] : Unzip(file->sha256)) entries[version][std::string(classifier) + ":" + name] = content;
+    }
+  }
+  EXPECT_EQ(entries["1.0.0"].count("fat-raml:exchange_modules/" + std::string(kOrg) + "/paging/1.0.0/paging.raml"), 1u);
+  for (auto& [name, content] : entries["1.0.0"])
+    if (name.find("exchange.json") == std::string::npos) EXPECT_EQ(entries["1.0.1"][name], content) << name;
+}
+
 TEST_F(PublisherTest, SameSpecBytesReuseTheVerdictWhileTheDependenciesAreUnchanged) {
   auto fragment = Request("money", "1.0.0");
   fragment.status = "development";

@@ -375,4 +375,57 @@ valijson::SchemaParser PreparedSchemaParser(valijson::SchemaParser::Version vers
   return parser;
 }
 
+namespace {
+
+void CollectPatterns(const json::value& node, std::set<std::string>& patterns) {
+  if (node.is_array()) {
+    for (const auto& item : node.as_array()) CollectPatterns(item, patterns);
+    return;
+  }
+  if (!node.is_object()) return;
+  for (const auto& [key, value] : node.as_object()) {
+    if (key == "patternProperties" && value.is_object())
+      for (const auto& pattern : value.as_object()) patterns.emplace(pattern.key());
+    CollectPatterns(value, patterns);
+  }
+}
+
+}  // namespace
+
+PatternPropertiesGuard::PatternPropertiesGuard(const json::value& prepared_document) {
+  std::set<std::string> patterns;
+  CollectPatterns(prepared_document, patterns);
+  for (const auto& pattern : patterns) patterns_.emplace_back(pattern, BoundedRegex(pattern));
+}
+
+std::string PatternPropertiesGuard::Unsafe(const json::value& instance) const {
+  if (patterns_.empty()) return "";
+  std::vector<const json::value*> pending{&instance};
+  std::set<std::string_view> checked;
+  while (!pending.empty()) {
+    const json::value* node = pending.back();
+    pending.pop_back();
+    if (node->is_array()) {
+      for (const auto& item : node->as_array()) pending.push_back(&item);
+    } else if (node->is_object()) {
+      for (const auto& [key, value] : node->as_object()) {
+        if (checked.emplace(key).second)
+          if (std::string why = UnsafeName(std::string(key)); !why.empty()) return why;
+        pending.push_back(&value);
+      }
+    }
+  }
+  return "";
+}
+
+std::string PatternPropertiesGuard::UnsafeName(const std::string& name) const {
+  if (name.size() > kMaxCheckedName)
+    return "the property name of " + std::to_string(name.size()) + " characters is too long to match against " +
+           "patternProperties (at most " + std::to_string(kMaxCheckedName) + ")";
+  for (const auto& [pattern, regex] : patterns_)
+    if (regex.Search(name) == BoundedRegex::Match::kGaveUp)
+      return "the property name '" + name + "' " + BoundedRegex::GaveUpMessage(pattern);
+  return "";
+}
+
 }  // namespace agora::specs

@@ -19,7 +19,12 @@
 #include <boost/json/value.hpp>
 #include <valijson/schema_parser.hpp>
 
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "specs/bounded_regex.h"
 
 namespace agora::specs {
 
@@ -34,5 +39,25 @@ void PrepareForValijson(boost::json::value& document, bool json_schema_2020);
 
 // A parser for `version` that knows the constraints PrepareForValijson writes.
 valijson::SchemaParser PreparedSchemaParser(valijson::SchemaParser::Version version);
+
+// valijson matches patternProperties (and, for additionalProperties, which names they cover) with
+// std::regex, which recurses once per character (a property name of a few hundred kilobytes
+// overflows the stack) and backtracks without bound (`^(a|aa)+$` held it for hours on 40
+// characters). It cannot be given another engine, so an instance is shown to it only once its
+// property names are known to match this document's patterns in bounded steps (BoundedRegex).
+class PatternPropertiesGuard {
+ public:
+  explicit PatternPropertiesGuard(const boost::json::value& prepared_document);
+  // Empty when valijson may check `instance`; otherwise why it cannot ("the property name ... ").
+  std::string Unsafe(const boost::json::value& instance) const;
+
+  // Characters of a property name matched by std::regex: it takes a few hundred bytes of stack per
+  // character, and 8 MiB of stack overflowed between 20,000 and 60,000.
+  static constexpr size_t kMaxCheckedName = 1024;
+
+ private:
+  std::string UnsafeName(const std::string& name) const;
+  std::vector<std::pair<std::string, BoundedRegex>> patterns_;
+};
 
 }  // namespace agora::specs

@@ -151,6 +151,7 @@ std::vector<std::pair<Problem, bool>> CheckExamples(const std::string& file, con
   if (!document.is_object()) return problems;
   if (!oas31) AdmitNull(document);
   PrepareForValijson(document, oas31);
+  const PatternPropertiesGuard guard(document);
   std::map<std::string, std::unique_ptr<valijson::Schema>> schemas;  // by pointer; null: unusable
   SchemaGraph graph(document);
   valijson::Validator validator;
@@ -178,6 +179,12 @@ std::vector<std::pair<Problem, bool>> CheckExamples(const std::string& file, con
     if (!entry->second) continue;
     try {
       const json::value value = YamlToJson(*target.value);
+      if (const std::string why = guard.Unsafe(value); !why.empty()) {
+        problems.push_back({{file, target.value->line, target.value->column,
+                             std::string("the ") + target.what + " cannot be checked: " + why},
+                            true});
+        continue;
+      }
       const valijson::adapters::BoostJsonAdapter adapter(value);
       if (validator.validate(*entry->second, adapter, nullptr)) continue;
       ValidationResults results;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -100,9 +101,34 @@ json::value Instance(const YamlNode& root, OasSchemaVersion version) {
   return instance;
 }
 
+// The official schemas' patternProperties (component names, paths, extensions) are matched by
+// valijson's std::regex, which takes a few hundred bytes of stack per character of a key: a key
+// past this length is reported instead of being matched (see PatternPropertiesGuard).
+constexpr size_t kMaxCheckedKey = 4096;
+
+// The first mapping key longer than kMaxCheckedKey, as a problem.
+std::optional<Problem> OverlongKey(const std::string& file, const YamlNode& root) {
+  std::vector<const YamlNode*> pending{&root};
+  while (!pending.empty()) {
+    const YamlNode* node = pending.back();
+    pending.pop_back();
+    for (const auto& item : node->items) pending.push_back(&item);
+    for (const auto& pair : node->pairs) {
+      if (pair.key.size() > kMaxCheckedKey)
+        return Problem{file, pair.value.key_line ? pair.value.key_line : pair.value.line,
+                       pair.value.key_line ? pair.value.key_column : pair.value.column,
+                       "a key of " + std::to_string(pair.key.size()) + " characters: agora checks keys of at most " +
+                           std::to_string(kMaxCheckedKey) + " characters against the OpenAPI schema"};
+      pending.push_back(&pair.value);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<Problem> CheckOfficialSchema(const std::string& file, const YamlNode& root, OasSchemaVersion version) {
+  if (auto overlong = OverlongKey(file, root)) return {std::move(*overlong)};
   const valijson::Schema& schema = OfficialSchema(version);
   json::value instance = Instance(root, version);
   valijson::Validator validator;

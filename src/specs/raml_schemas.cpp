@@ -252,6 +252,7 @@ uint64_t LargestOccurs(const std::string& xsd) {
 struct ExternalSchemas::JsonSchema {
   json::value document;
   std::unique_ptr<valijson::Schema> schema;  // a failed reading leaves a Schema half built: one per draft tried
+  std::optional<PatternPropertiesGuard> guard;
 };
 
 struct ExternalSchemas::XmlSchema {
@@ -296,6 +297,7 @@ void ExternalSchemas::CompileJson(const RamlNode& schema, Compiled& compiled) {
   usable->document = std::move(*gathered);
   if (drafts.back() == valijson::SchemaParser::kDraft3) DropRequiredOutsideProperties(usable->document, false);
   PrepareForValijson(usable->document, json_schema_2020);
+  usable->guard.emplace(usable->document);
   // Only draft 4's meta-schema, embedded, is ever fetched (schemas that describe schemas use it).
   auto fetch = [](const std::string& uri) -> const json::value* {
     if (uri != "http://json-schema.org/draft-04/schema") return nullptr;
@@ -350,6 +352,7 @@ std::string ExternalSchemas::JsonMismatch(const JsonSchema& schema, const RamlNo
   if (parsed.error)
     return "it is not valid JSON (" + parsed.error->message + " at line " + std::to_string(parsed.error->line) + ")";
   const json::value instance = YamlToJson(parsed.root);
+  if (std::string why = schema.guard->Unsafe(instance); !why.empty()) return why;
   const valijson::adapters::BoostJsonAdapter adapter(instance);
   valijson::Validator validator;
   if (validator.validate(*schema.schema, adapter, nullptr)) return "";

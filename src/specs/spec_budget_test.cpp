@@ -275,5 +275,41 @@ TEST(SchemaPatternBudgetTest, ABacktrackingPatternEndsItsCheckInJsonSchemasAndOp
   EXPECT_EQ(openapi.warnings[1].line, 7u) << "the plain example, which does not match";
 }
 
+// valijson matches patternProperties with std::regex: a property name of 300,000 characters
+// overflowed the stack (a crash), and a backtracking pattern ran for hours. Such names are now
+// reported instead of matched.
+TEST(SchemaPatternBudgetTest, PatternPropertiesSeeOnlyNamesTheyCanMatchInBoundedSteps) {
+  const std::string huge(300'000, 'a'), hostile = std::string(40, 'a') + "b";
+  std::string raml = std::string(kRaml) + "types:\n  M:\n    type: |\n"
+                     "      {\"type\": \"object\", \"patternProperties\": {\"^(a|b)*$\": {\"type\": \"string\"}}}\n"
+                     "    examples:\n      huge: '{\"" + huge + "\": \"v\"}'\n      fine: '{\"ab\": 1}'\n";
+  const SpecReport schema = Read("api.raml", raml, ReadOptions());
+  ASSERT_EQ(schema.problems.size(), 2u) << Problems(schema);
+  EXPECT_NE(schema.problems[0].message.find("the property name of 300000 characters is too long to match against "
+                                            "patternProperties"), std::string::npos) << Problems(schema);
+  EXPECT_EQ(schema.problems[1].line, 9u) << "the ordinary example is still checked: 1 is not a string" << Problems(schema);
+
+  std::string oas = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+                    "    M:\n      type: object\n      patternProperties: {'^(a|aa)+$': {type: string}}\n"
+                    "      example: {" + hostile + ": v}\n";
+  const SpecReport openapi = Read("api.yaml", oas, ReadOptions());
+  ASSERT_TRUE(openapi.problems.empty()) << Problems(openapi);
+  ASSERT_EQ(openapi.warnings.size(), 1u) << Problems(openapi);
+  EXPECT_NE(openapi.warnings[0].message.find("the example cannot be checked: the property name '" + hostile +
+                                             "' cannot be checked against the pattern ^(a|aa)+$"),
+            std::string::npos) << openapi.warnings[0].message;
+}
+
+TEST(SchemaPatternBudgetTest, TheOpenApiSchemaIsNotMatchedAgainstAnOverlongKey) {
+  const std::string name(100'000, 's');
+  // (JSON: YAML itself allows plain keys of at most 1,024 characters.)
+  const std::string oas = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {},\n"
+                          "\"components\": {\"schemas\": {\"" + name + "\": {\"type\": \"string\"}}}}\n";
+  const SpecReport report = Read("api.json", oas, ReadOptions());
+  ASSERT_EQ(report.problems.size(), 1u) << Problems(report);
+  EXPECT_EQ(report.problems[0].ToString(), "api.json:2:100032: a key of 100000 characters: agora checks keys of at most 4096 "
+                                           "characters against the OpenAPI schema");
+}
+
 }  // namespace
 }  // namespace agora::specs

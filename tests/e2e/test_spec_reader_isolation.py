@@ -1,5 +1,6 @@
 """Spec reading at publication runs in worker processes (src/publication/spec_reading.h), so that
-a reader that crashes, spins or exhausts its memory costs its own upload only. The server runs with
+a reader that crashes, spins or exhausts its memory costs its own upload only. The workers are
+started with the server and each reads many specs; one whose reading failed is replaced. The server runs with
 the test-only faults enabled (AGORA_TEST_SPEC_READER_FAULTS=1: a main file saying
 "agora-test-fault: crash", "loop" or "memory" makes its reader do so): the faulty publication gets
 400 INVALID_SPEC saying how its reading ended and stores nothing, while publications and downloads
@@ -40,6 +41,40 @@ class SpecReaderIsolationTest(AgoraTestCase):
         self.assertTrue(any(re.search(why, e) for e in error["details"]["errors"]), error)
         self.assertNotStored(self.org, asset, "1.0.0")
         self.assertEqual(self.server.get("/").status, 200, "the server still answers")
+
+    def reader_pids(self):
+        """The spec reader processes of the server (of each server, in a cluster): its children
+        started as `agora __spec-reader`."""
+        servers = {node.process.pid for node in getattr(self.server, "nodes", [self.server])}
+        pids = set()
+        for entry in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{entry}/stat") as stat, open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                    words = cmdline.read().split(b"\0")
+            except (OSError, IndexError, ValueError):
+                continue  # ended meanwhile
+            if parent in servers and b"__spec-reader" in words:
+                pids.add(int(entry))
+        return pids
+
+    def test_a_worker_reads_many_specs_and_a_crash_fails_only_its_own_reading(self):
+        servers = len(getattr(self.server, "nodes", [self.server]))
+        workers = self.reader_pids()
+        self.assertEqual(len(workers), 2 * servers, "--spec-readers 2 workers, started with the server")
+        for i in range(12):  # new titles: each spec is read, not found among remembered verdicts
+            self.assertEqual(self.assertCreated(self.publish_raml(f"many-{i}", RAML.format(title=f"Many {i}")))
+                             ["originalFormatVersion"], "1.0")
+        self.assertEqual(self.reader_pids(), workers, "the same processes read all twelve specs")
+
+        self.assertReadingStopped(self.publish_raml("crash-once", RAML.format(title="Crash") + "# agora-test-fault: crash\n"),
+                                  "crash-once", "the spec reader crashed")
+        replaced = self.reader_pids()
+        self.assertEqual(len(workers - replaced), 1, "the crashed worker is gone")
+        self.assertEqual(len(replaced - workers), 1, "a fresh one took its place; the others live on")
+        for i in range(4):
+            self.assertCreated(self.publish_raml(f"after-crash-{i}", RAML.format(title=f"After crash {i}")))
+        self.assertEqual(self.reader_pids(), replaced)
 
     def test_a_crashing_reader_costs_its_upload_only(self):
         stored = self.assertCreated(self.publish_raml("stored", RAML.format(title="Stored")))
