@@ -30,4 +30,24 @@ std::string BoundedRegex::GaveUpMessage(const std::string& pattern) {
          ": matching it backtracks past the bound agora allows (rewrite the pattern without nested repetition)";
 }
 
+bool BoundedRegex::StdRegexMayCompile(std::string_view pattern) {
+  size_t depth = 0;
+  bool in_class = false;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;  // an escaped character opens nothing
+    } else if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+    } else if (c == '(' && ++depth > kMaxStdRegexNesting) {
+      return false;
+    } else if (c == ')' && depth > 0) {
+      --depth;
+    }
+  }
+  return true;
+}
+
 }  // namespace agora::specs

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace agora::specs {
 
@@ -28,6 +29,11 @@ class BoundedRegex {
 
   // The problem's words for kGaveUp, naming the pattern.
   static std::string GaveUpMessage(const std::string& pattern);
+
+  // Whether std::regex (which valijson and the ECMA-262 validity check use) may compile `pattern`:
+  // its compiler recurses once per nested group, and 30,000 nested groups overflowed the stack.
+  static bool StdRegexMayCompile(std::string_view pattern);
+  static constexpr size_t kMaxStdRegexNesting = 256;
 
  private:
   struct Compiled;                         // Boost.Regex stays out of the header

@@ -29,5 +29,18 @@ TEST(BoundedRegexTest, GivesUpOnExponentialBacktrackingInsteadOfMatching) {
   EXPECT_NE(BoundedRegex::GaveUpMessage("^(a|aa)+$").find("^(a|aa)+$"), std::string::npos);
 }
 
+TEST(BoundedRegexTest, TellsWhetherStdRegexMayCompileAPattern) {
+  const size_t limit = BoundedRegex::kMaxStdRegexNesting;
+  EXPECT_TRUE(BoundedRegex::StdRegexMayCompile(std::string(limit, '(') + "a" + std::string(limit, ')')));
+  EXPECT_FALSE(BoundedRegex::StdRegexMayCompile(std::string(limit + 1, '(') + "a" + std::string(limit + 1, ')')));
+  EXPECT_TRUE(BoundedRegex::StdRegexMayCompile("(a)(b)(c)" + std::string(1000, 'x'))) << "groups in a row, not nested";
+  std::string escaped;
+  for (int i = 0; i < 1000; ++i) escaped += "\\(";
+  EXPECT_TRUE(BoundedRegex::StdRegexMayCompile(escaped)) << "escaped parentheses are characters";
+  EXPECT_TRUE(BoundedRegex::StdRegexMayCompile("[" + std::string(1000, '(') + "]")) << "inside a class they are characters";
+  EXPECT_FALSE(BoundedRegex::StdRegexMayCompile(std::string(2000, '\\') + std::string(1000, '(')))
+      << "backslashes that escape each other escape no parenthesis";
+}
+
 }  // namespace
 }  // namespace agora::specs

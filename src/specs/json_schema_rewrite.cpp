@@ -422,9 +422,13 @@ std::string PatternPropertiesGuard::UnsafeName(const std::string& name) const {
   if (name.size() > kMaxCheckedName)
     return "the property name of " + std::to_string(name.size()) + " characters is too long to match against " +
            "patternProperties (at most " + std::to_string(kMaxCheckedName) + ")";
-  for (const auto& [pattern, regex] : patterns_)
+  for (const auto& [pattern, regex] : patterns_) {
+    if (!regex.valid() || !BoundedRegex::StdRegexMayCompile(pattern))
+      return "the pattern " + pattern.substr(0, 64) + (pattern.size() > 64 ? "..." : "") +
+             " of patternProperties is not a regular expression agora can match";
     if (regex.Search(name) == BoundedRegex::Match::kGaveUp)
       return "the property name '" + name + "' " + BoundedRegex::GaveUpMessage(pattern);
+  }
   return "";
 }
 

@@ -5,6 +5,8 @@
 #include <regex>
 #include <set>
 
+#include "specs/bounded_regex.h"
+
 namespace agora::specs {
 namespace {
 
@@ -233,7 +235,9 @@ class RuleChecker {
   void CheckPattern(const std::string& file, const YamlNode& at, const std::string& pattern) {
     // compiling a std::regex is slow, and a large document repeats its few patterns many times
     auto [known, fresh] = pattern_validity_.try_emplace(pattern, true);
-    if (fresh) {
+    if (fresh && !BoundedRegex::StdRegexMayCompile(pattern)) {
+      known->second = BoundedRegex(pattern).valid();  // std::regex would overflow its stack compiling it
+    } else if (fresh) {
       try {
         std::regex compiled(pattern, std::regex::ECMAScript);
       } catch (const std::regex_error&) {

@@ -300,6 +300,25 @@ TEST(SchemaPatternBudgetTest, PatternPropertiesSeeOnlyNamesTheyCanMatchInBounded
             std::string::npos) << openapi.warnings[0].message;
 }
 
+// std::regex's compiler recurses once per nested group: 30,000 of them overflowed the stack in the
+// ECMA-262 validity check of an OAS pattern, and in valijson's patternProperties.
+TEST(SchemaPatternBudgetTest, DeeplyNestedPatternsAreNotGivenToStdRegex) {
+  const std::string nested = std::string(30'000, '(') + "a" + std::string(30'000, ')');
+  const std::string pattern = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {},\n"
+                              "\"components\": {\"schemas\": {\"S\": {\"type\": \"string\", \"pattern\": \"" + nested +
+                              "\", \"example\": \"a\"}}}}\n";
+  const SpecReport report = Read("api.json", pattern, ReadOptions());
+  ASSERT_EQ(report.problems.size(), 1u) << Problems(report);
+  EXPECT_NE(report.problems[0].message.find("is not a valid regular expression"), std::string::npos);
+  const std::string properties = "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {},\n"
+                                 "\"components\": {\"schemas\": {\"S\": {\"type\": \"object\", \"patternProperties\": {\"" +
+                                 nested + "\": {\"type\": \"string\"}}, \"example\": {\"a\": \"b\"}}}}}\n";
+  const SpecReport guarded = Read("api.json", properties, ReadOptions());
+  ASSERT_EQ(guarded.warnings.size(), 1u) << Problems(guarded);
+  EXPECT_NE(guarded.warnings[0].message.find("of patternProperties is not a regular expression agora can match"),
+            std::string::npos) << guarded.warnings[0].message;
+}
+
 TEST(SchemaPatternBudgetTest, TheOpenApiSchemaIsNotMatchedAgainstAnOverlongKey) {
   const std::string name(100'000, 's');
   // (JSON: YAML itself allows plain keys of at most 1,024 characters.)
