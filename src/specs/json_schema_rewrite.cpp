@@ -276,9 +276,24 @@ void CloseObjects(const json::value& root, json::value& node) {
 // 2020-12 -> draft 7, second step (see the header); for every version, closed objects (see
 // ClosedObject), one patternProperties keyword per pattern (so that one failing pattern does not
 // hide the others) and the branch marks.
+// valijson matches schema ids and the document part of references against a URN pattern with
+// std::regex, which recurses once per character (a 300,000-character URN in a $ref overflowed
+// the stack). Past this length an id goes, and a reference points to nothing: its schema is then
+// unusable, as with any reference valijson cannot follow.
+constexpr size_t kMaxReferenceLength = 4096;
+
+void BoundReferences(json::object& object) {
+  for (const char* key : {"id", "$id"})
+    if (const auto* id = object.if_contains(key); id && id->is_string() && id->as_string().size() > kMaxReferenceLength)
+      object.erase(key);
+  if (auto* ref = object.if_contains("$ref"); ref && ref->is_string() && ref->as_string().size() > kMaxReferenceLength)
+    *ref = "#/x-agora-reference-too-long";
+}
+
 void Rewrite(json::value& node, bool oas31) {
   json::object& object = node.as_object();
   ForEachSubschema(object, [&](json::value& sub) { Rewrite(sub, oas31); });
+  BoundReferences(object);
   if (const auto* additional = object.if_contains("additionalProperties"); additional && additional->is_bool() &&
                                                                           !additional->as_bool()) {
     json::array names, patterns;

@@ -319,6 +319,23 @@ TEST(SchemaPatternBudgetTest, DeeplyNestedPatternsAreNotGivenToStdRegex) {
             std::string::npos) << guarded.warnings[0].message;
 }
 
+// valijson matches a $ref's document part and schema ids against a URN pattern with std::regex:
+// a 300,000-character URN overflowed the stack while the examples' schemas were being read.
+TEST(SchemaPatternBudgetTest, AnOverlongReferenceLeavesItsSchemaUnusedInsteadOfCrashing) {
+  const std::string urn = "urn:ab:" + std::string(300'000, 'a');
+  const std::string oas = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {},\n"
+                          "\"components\": {\"schemas\": {\"S\": {\"$ref\": \"" + urn + "#/x\"},\n"
+                          "\"T\": {\"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"#/components/schemas/S\"}}, "
+                          "\"example\": {\"a\": 1}}}}}\n";
+  const SpecReport report = Read("api.json", oas, ReadOptions());
+  ASSERT_EQ(report.problems.size(), 1u) << Problems(report);
+  EXPECT_EQ(report.problems[0].line, 2u) << "the reference itself is reported, by the reader's own check";
+  std::string raml = std::string(kRaml) + "types:\n  S:\n    type: |\n      {\"type\": \"object\", \"properties\": "
+                     "{\"a\": {\"$ref\": \"" + urn + "#/x\"}}}\n    example: {a: 1}\n";
+  const SpecReport schema = Read("api.raml", raml, ReadOptions());  // ends, whatever it reports
+  EXPECT_FALSE(schema.problems.empty() && schema.warnings.empty()) << "a reference it cannot follow is said";
+}
+
 TEST(SchemaPatternBudgetTest, TheOpenApiSchemaIsNotMatchedAgainstAnOverlongKey) {
   const std::string name(100'000, 's');
   // (JSON: YAML itself allows plain keys of at most 1,024 characters.)
