@@ -1,5 +1,6 @@
 #include "portal/edit_page.h"
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/algorithm/string/trim.hpp>
 
 #include <algorithm>
@@ -46,12 +47,6 @@ bool SameSet(std::vector<std::string> a, std::vector<std::string> b) {
   return a == b;
 }
 
-std::string Joined(const std::vector<std::string>& values) {
-  std::string text;
-  for (const auto& v : values) text += (text.empty() ? "" : ", ") + v;
-  return text;
-}
-
 // Renders the page's inputs, each with its label, and its hint and problem tied to it for screen
 // readers (aria-describedby); an input's id is "edit-" and its name, or its definition's place.
 class EditForm {
@@ -88,7 +83,7 @@ class EditForm {
     if (!IsChoice(definition)) {
       const char* hint = IsList(definition) ? "Separate values with commas." : "";
       if (definition.data_type == "number") hint = "A number.";
-      Text(name, definition.display_name, Joined(values), definition.data_type == "date" ? "date" : "text", hint);
+      Text(name, definition.display_name, boost::algorithm::join(values, ", "), definition.data_type == "date" ? "date" : "text", hint);
       return;
     }
     CheckboxGroup(html_, IdOf(name), name, definition.display_name, definition.accepted_values, values,
@@ -204,7 +199,7 @@ void RenderEditPage(Html& html, const assets::AssetVersion& version, const EditC
   {
     auto this_version = html.Tag("fieldset");
     html.Element("legend", "Version " + version.coordinates.version);
-    form.Text("tags", "Tags", Joined(version.tags), "text", "Separate tags with commas.");
+    form.Text("tags", "Tags", boost::algorithm::join(version.tags, ", "), "text", "Separate tags with commas.");
     if (choices.categories.empty() && choices.fields.empty())
       html.Element("p", {{"class", "muted"}}, "The organization defines no categories or custom fields for this type "
                                               "of asset.");

@@ -1,5 +1,6 @@
 #include "portal/organization_page.h"
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/algorithm/string/trim.hpp>
 
 #include "exchange/tag_definitions.h"
@@ -9,12 +10,6 @@
 
 namespace agora::portal {
 namespace {
-
-std::string Joined(const std::vector<std::string>& values) {
-  std::string text;
-  for (const auto& v : values) text += (text.empty() ? "" : ", ") + v;
-  return text;
-}
 
 void DefinitionsTable(Html& html, const char* caption, const char* empty,
                       const std::vector<storage::TagDefinition>& definitions, const std::string& csrf_token) {
@@ -36,8 +31,8 @@ void DefinitionsTable(Html& html, const char* caption, const char* empty,
     html.Element("td", {}, d.tag_key);
     html.Element("td", {}, d.display_name);
     html.Element("td", {}, d.data_type);
-    html.Element("td", {}, Joined(d.accepted_values));
-    html.Element("td", {}, d.asset_type_restrictions.empty() ? "every type" : Joined(d.asset_type_restrictions));
+    html.Element("td", {}, boost::algorithm::join(d.accepted_values, ", "));
+    html.Element("td", {}, d.asset_type_restrictions.empty() ? "every type" : boost::algorithm::join(d.asset_type_restrictions, ", "));
     auto cell = html.Tag("td");
     auto form = html.Tag("form", {{"action", "/exchange/-/organization/definitions/delete"}, {"method", "post"}});
     CsrfInput(html, csrf_token);

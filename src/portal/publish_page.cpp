@@ -1,5 +1,6 @@
 #include "portal/publish_page.h"
 
+#include <boost/algorithm/string/join.hpp>
 #include <boost/json.hpp>
 
 #include "portal/publish_upload.h"
@@ -76,9 +77,7 @@ class PublishForm {
         continue;
       }
       if (d.data_type.find("list") != std::string::npos) hint += (hint.empty() ? "" : " ") + std::string("Separate values with commas.");
-      std::string joined;
-      for (const auto& v : values) joined += (joined.empty() ? "" : ", ") + v;
-      InputWithId(name, id, d.display_name, joined, hint);
+      InputWithId(name, id, d.display_name, boost::algorithm::join(values, ", "), hint);
     }
   }
 

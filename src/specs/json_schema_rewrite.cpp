@@ -410,7 +410,13 @@ void CollectPatterns(const json::value& node, std::set<std::string>& patterns) {
 PatternPropertiesGuard::PatternPropertiesGuard(const json::value& prepared_document) {
   std::set<std::string> patterns;
   CollectPatterns(prepared_document, patterns);
-  for (const auto& pattern : patterns) patterns_.emplace_back(pattern, BoundedRegex(pattern));
+  for (const auto& pattern : patterns) {
+    BoundedRegex regex(pattern);
+    if (unusable_.empty() && (!regex.valid() || !BoundedRegex::StdRegexMayCompile(pattern)))
+      unusable_ = "the pattern " + pattern.substr(0, 64) + (pattern.size() > 64 ? "..." : "") +
+                  " of patternProperties is not a regular expression agora can match";
+    patterns_.emplace_back(pattern, std::move(regex));
+  }
 }
 
 std::string PatternPropertiesGuard::Unsafe(const json::value& instance) const {
@@ -437,13 +443,10 @@ std::string PatternPropertiesGuard::UnsafeName(const std::string& name) const {
   if (name.size() > kMaxCheckedName)
     return "the property name of " + std::to_string(name.size()) + " characters is too long to match against " +
            "patternProperties (at most " + std::to_string(kMaxCheckedName) + ")";
-  for (const auto& [pattern, regex] : patterns_) {
-    if (!regex.valid() || !BoundedRegex::StdRegexMayCompile(pattern))
-      return "the pattern " + pattern.substr(0, 64) + (pattern.size() > 64 ? "..." : "") +
-             " of patternProperties is not a regular expression agora can match";
+  if (!unusable_.empty()) return unusable_;
+  for (const auto& [pattern, regex] : patterns_)
     if (regex.Search(name) == BoundedRegex::Match::kGaveUp)
       return "the property name '" + name + "' " + BoundedRegex::GaveUpMessage(pattern);
-  }
   return "";
 }
 

@@ -58,6 +58,7 @@ class PatternPropertiesGuard {
  private:
   std::string UnsafeName(const std::string& name) const;
   std::vector<std::pair<std::string, BoundedRegex>> patterns_;
+  std::string unusable_;  // why a pattern cannot be matched at all (decided once), or empty
 };
 
 }  // namespace agora::specs
