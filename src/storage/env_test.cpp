@@ -2,15 +2,19 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "storage/direct_io_writer.h"
 #include "storage/env.h"
 #include "storage/fault_injection_env.h"
 #include "storage/testing.h"
@@ -101,6 +105,108 @@ TEST(PosixEnvTest, LargeFilesStartTheirWriteBackWhileTheyGrow) {
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   EXPECT_LE(stat.nr_dirty * page, uint64_t{8} << 20) << stat.nr_dirty << " dirty pages of " << stat.nr_cache;
   ASSERT_TRUE((*file)->Sync().ok());
+}
+
+// Bytes that differ at every offset, so that a block written at the wrong place shows.
+std::string Pattern(size_t size, uint32_t seed) {
+  std::string bytes(size, '\0');
+  for (size_t i = 0; i < size; ++i) {
+    seed = seed * 1664525u + 1013904223u;
+    bytes[i] = static_cast<char>(seed >> 24);
+  }
+  return bytes;
+}
+
+// Appends `bytes` in pieces of the given sizes, in turn, as an upload's body arrives.
+Status AppendInPieces(WritableFile& file, std::string_view bytes, const std::vector<size_t>& sizes) {
+  for (size_t i = 0; !bytes.empty(); ++i) {
+    const size_t n = std::min(bytes.size(), sizes[i % sizes.size()]);
+    AGORA_RETURN_IF_ERROR(file.Append(bytes.substr(0, n)));
+    bytes.remove_prefix(n);
+  }
+  return Status::Ok();
+}
+
+// Past 8 MiB a file is written with O_DIRECT by a writer thread of its own: the bytes read back
+// are exactly those appended, in odd-sized pieces, with an unaligned end; a file that goes on
+// after a Sync picks up where it was.
+TEST(PosixEnvTest, LargeFilesAreWrittenDirectlyAndReadBackExactly) {
+  TempDir dir;
+  Env& env = *Env::Default();
+  const std::string path = dir.Path("large");
+  const std::string first = Pattern((20 << 20) + 12345, 7), second = Pattern((9 << 20) + 3, 8);
+  {
+    auto file = env.NewWritableFile(path);
+    ASSERT_TRUE(file.ok());
+    ASSERT_TRUE(AppendInPieces(**file, std::string_view(first).substr(0, 6 << 20), {7777, 65536, 300001}).ok());
+    EXPECT_EQ(DirectIoWriter::Active(), 0);  // small so far: through the page cache
+    ASSERT_TRUE(AppendInPieces(**file, std::string_view(first).substr(6 << 20), {7777, 65536, 300001}).ok());
+    EXPECT_EQ(DirectIoWriter::Active(), 1);
+    ASSERT_TRUE((*file)->Sync().ok());
+    EXPECT_EQ(DirectIoWriter::Active(), 0);
+    ASSERT_TRUE(AppendInPieces(**file, second, {1 << 20, 4095}).ok());
+    ASSERT_TRUE((*file)->Close().ok());
+  }
+  EXPECT_EQ(DirectIoWriter::Active(), 0);
+  EXPECT_EQ(*env.GetFileSize(path), first.size() + second.size());
+  EXPECT_TRUE(*ReadFile(env, path) == first + second) << "the file's bytes differ from those appended";
+}
+
+// At most kMaxWriters files are written directly at once; the others go through the page cache,
+// and every one of them is right.
+TEST(PosixEnvTest, DirectWritersAreBoundedAndTheOthersStayBuffered) {
+  TempDir dir;
+  Env& env = *Env::Default();
+  const std::string bytes = Pattern((9 << 20) + 1, 3);
+  std::vector<std::unique_ptr<WritableFile>> files;
+  for (int i = 0; i <= DirectIoWriter::kMaxWriters; ++i) {
+    auto file = env.NewWritableFile(dir.Path("f" + std::to_string(i)));
+    ASSERT_TRUE(file.ok());
+    ASSERT_TRUE(AppendInPieces(**file, bytes, {1 << 20}).ok());
+    files.push_back(std::move(*file));
+  }
+  EXPECT_EQ(DirectIoWriter::Active(), DirectIoWriter::kMaxWriters);
+  for (auto& file : files) ASSERT_TRUE(file->Close().ok());
+  EXPECT_EQ(DirectIoWriter::Active(), 0);
+  for (int i = 0; i <= DirectIoWriter::kMaxWriters; ++i)
+    EXPECT_TRUE(*ReadFile(env, dir.Path("f" + std::to_string(i))) == bytes) << "file " << i;
+}
+
+// An abandoned large file stops its writer; nothing is left running or written afterwards.
+TEST(PosixEnvTest, DestroyingAnUnclosedLargeFileStopsItsWriter) {
+  TempDir dir;
+  {
+    auto file = Env::Default()->NewWritableFile(dir.Path("f"));
+    ASSERT_TRUE(AppendInPieces(**file, Pattern(12 << 20, 5), {1 << 20}).ok());
+    EXPECT_EQ(DirectIoWriter::Active(), 1);
+  }
+  EXPECT_EQ(DirectIoWriter::Active(), 0);
+}
+
+// A write the writer thread fails (here: past the file size limit, EFBIG) fails the file: Sync
+// reports it rather than leaving a short file behind a success.
+TEST(PosixEnvTest, AFailedDirectWriteFailsTheFile) {
+  TempDir dir;
+  struct rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limited = saved;
+  limited.rlim_cur = 10 << 20;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  Status appended, synced;
+  {
+    auto file = Env::Default()->NewWritableFile(dir.Path("f"));
+    ASSERT_TRUE(file.ok());
+    appended = AppendInPieces(**file, Pattern(16 << 20, 9), {1 << 20});
+    synced = (*file)->Sync();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &saved);
+  ::signal(SIGXFSZ, old_handler);
+  EXPECT_FALSE(appended.ok() && synced.ok());
+  const Status failure = appended.ok() ? synced : appended;
+  EXPECT_EQ(failure.kind(), Status::Kind::kIOError) << failure.ToString();
+  EXPECT_NE(failure.message().find(dir.Path("f")), std::string::npos) << failure.message();
+  EXPECT_EQ(DirectIoWriter::Active(), 0);
 }
 
 TEST(PosixEnvTest, NewWritableFileTruncates) {
