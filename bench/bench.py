@@ -528,7 +528,11 @@ class Bench:
         log(f"  {stats['requests']} versions, {stats['per_second']:.0f}/s, p50 {stats['p50_ms']:.1f} ms, "
             f"p99 {stats['p99_ms']:.1f} ms")
         agora.stop()
-        shutil.rmtree(data)
+        # The round's data stays until the run ends (the work folder is removed then): on ext4
+        # without a journal, as on the bench machines, every inode allocation skips the inodes
+        # deleted in the last minute or more, one inode-table lookup each, so deleting a round's
+        # 15,000 files here made file creation in the next rounds (agora's and Verdaccio's alike)
+        # several times dearer (docs/performance.md, section 1).
         return stats
 
     # 2. GET of an asset version's JSON, keep-alive, wrk -c64, vs a trivial Beast server and Verdaccio
