@@ -7,6 +7,7 @@
 #include <set>
 
 #include "specs/spec_documents.h"
+#include "specs/xml_names.h"
 #include "specs/xsd_shapes.h"
 
 namespace agora::specs {
@@ -17,27 +18,10 @@ constexpr std::string_view kSoap11 = "http://schemas.xmlsoap.org/wsdl/soap/";
 constexpr std::string_view kSoap12 = "http://schemas.xmlsoap.org/wsdl/soap12/";
 constexpr std::string_view kHttp = "http://schemas.xmlsoap.org/wsdl/http/";
 
-std::string_view Local(std::string_view qname) {
-  const auto colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-}
-
-std::string_view Prefix(std::string_view qname) {
-  const auto colon = qname.find(':');
-  return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
-}
-
-// The namespace URI a prefix is bound to at `node` (walking up its ancestors).
-std::string NamespaceOf(pugi::xml_node node, std::string_view prefix) {
-  const std::string attribute = prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
-  for (; node; node = node.parent())
-    if (auto a = node.attribute(attribute.c_str())) return a.value();
-  return "";
-}
-
-bool Is(pugi::xml_node node, std::string_view local) {
-  return node.type() == pugi::node_element && Local(node.name()) == local;
-}
+using xml::Is;
+using xml::Local;
+using xml::NamespaceOf;
+using xml::Prefix;
 
 std::string Documentation(pugi::xml_node node) {
   for (pugi::xml_node child : node.children())

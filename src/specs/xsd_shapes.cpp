@@ -7,32 +7,18 @@
 #include <cstdlib>
 #include <set>
 
+#include "specs/xml_names.h"
+
 namespace agora::specs {
 namespace {
 
 constexpr std::string_view kXsd = "http://www.w3.org/2001/XMLSchema";
 constexpr int kMaxDepth = 128;  // nesting of anonymous types and groups inside one declaration
 
-std::string_view Local(std::string_view qname) {
-  const auto colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
-}
-
-std::string_view Prefix(std::string_view qname) {
-  const auto colon = qname.find(':');
-  return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
-}
-
-std::string NamespaceOf(pugi::xml_node node, std::string_view prefix) {
-  const std::string attribute = prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
-  for (; node; node = node.parent())
-    if (auto a = node.attribute(attribute.c_str())) return a.value();
-  return "";
-}
-
-bool Is(pugi::xml_node node, std::string_view local) {
-  return node.type() == pugi::node_element && Local(node.name()) == local;
-}
+using xml::Is;
+using xml::Local;
+using xml::NamespaceOf;
+using xml::Prefix;
 
 std::string JsonString(std::string_view text) { return boost::json::serialize(boost::json::string(text)); }
 
