@@ -145,12 +145,7 @@ void Files(Html& html, const assets::AssetVersion& v) {
   }
   auto scroll = html.Tag("div", {{"class", "table-scroll"}});
   auto table = html.Tag("table", {{"class", "file-table"}});
-  {
-    auto head = html.Tag("thead");
-    auto row = html.Tag("tr");
-    for (const char* column : {"File", "Classifier", "Packaging", "Size", "SHA-1", "MD5"})
-      html.Element("th", {{"scope", "col"}}, column);
-  }
+  TableHead(html, {"File", "Classifier", "Packaging", "Size", "SHA-1", "MD5"});
   auto body = html.Tag("tbody");
   for (const auto& f : v.files) {
     auto row = html.Tag("tr");

@@ -46,12 +46,7 @@ void Changes(Html& html, const compat::Report& report) {
   auto scroll = html.Tag("div", {{"class", "table-scroll"}});
   auto table = html.Tag("table", {{"class", "compare-table"}});
   html.Element("caption", "Changes, most severe first");
-  {
-    auto head = html.Tag("thead");
-    auto row = html.Tag("tr");
-    for (const char* title : {"Level", "Change", "Operation or component", "Description", "Base", "This version"})
-      html.Element("th", {{"scope", "col"}}, title);
-  }
+  TableHead(html, {"Level", "Change", "Operation or component", "Description", "Base", "This version"});
   auto body = html.Tag("tbody");
   for (const auto& change : report.changes) {
     auto row = html.Tag("tr");

@@ -178,11 +178,7 @@ void RenderDependencyPage(Html& html, const DependencyGraph& graph) {
     });
     auto scroll = html.Tag("div", {{"class", "table-scroll"}});
     auto table = html.Tag("table");
-    {
-      auto head = html.Tag("thead");
-      auto row = html.Tag("tr");
-      for (const char* column : {"Asset", "Coordinates", "Status", "Distance"}) html.Element("th", {{"scope", "col"}}, column);
-    }
+    TableHead(html, {"Asset", "Coordinates", "Status", "Distance"});
     auto body = html.Tag("tbody");
     for (size_t i : listed) {
       const auto& node = graph.nodes[i];

@@ -132,6 +132,12 @@ void LabelledSelect(Html& html, const std::string& id, const std::string& name, 
     html.Element("option", {{"value", value}, {value == chosen ? "selected" : "", "selected"}}, text);
 }
 
+void TableHead(Html& html, std::initializer_list<std::string_view> columns) {
+  auto head = html.Tag("thead");
+  auto row = html.Tag("tr");
+  for (std::string_view column : columns) html.Element("th", {{"scope", "col"}}, column);
+}
+
 void CheckboxGroup(Html& html, const std::string& id, const std::string& name, const std::string& legend,
                    const std::vector<std::string>& options, const std::vector<std::string>& checked,
                    const std::string& described_by) {

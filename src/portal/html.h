@@ -60,11 +60,13 @@ struct Attr {
 class Html;
 // The hidden input that carries the session's CSRF token, in every form that changes something.
 void CsrfInput(Html& html, std::string_view token);
-// A fieldset of checkboxes under one name, one per option, with `legend`; the ones in `checked`
-// are checked. The form sends the name once per checked box. Each box's id is `id`-index.
 // A labelled <select> of (value, text) options, `chosen` selected.
 void LabelledSelect(Html& html, const std::string& id, const std::string& name, const std::string& label,
                     const std::vector<std::pair<std::string, std::string>>& options, const std::string& chosen);
+// A table's <thead>: one row of column headers.
+void TableHead(Html& html, std::initializer_list<std::string_view> columns);
+// A fieldset of checkboxes under one name, one per option, with `legend`; the ones in `checked`
+// are checked. The form sends the name once per checked box. Each box's id is `id`-index.
 void CheckboxGroup(Html& html, const std::string& id, const std::string& name, const std::string& legend,
                    const std::vector<std::string>& options, const std::vector<std::string>& checked,
                    const std::string& described_by = "");

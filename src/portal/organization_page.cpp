@@ -19,12 +19,7 @@ void DefinitionsTable(Html& html, const char* caption, const char* empty,
   }
   auto table = html.Tag("table", {{"class", "definitions"}});
   html.Element("caption", caption);
-  {
-    auto head = html.Tag("thead");
-    auto row = html.Tag("tr");
-    for (const char* column : {"Key", "Name", "Data type", "Accepted values", "Asset types", "Remove"})
-      html.Element("th", {{"scope", "col"}}, column);
-  }
+  TableHead(html, {"Key", "Name", "Data type", "Accepted values", "Asset types", "Remove"});
   auto body = html.Tag("tbody");
   for (const auto& d : definitions) {
     auto row = html.Tag("tr");

@@ -228,11 +228,7 @@ void Parameters(Html& html, ShapeWriter& shapes, const std::vector<specs::Parame
     html.Element("h3", title);
     auto scroll = html.Tag("div", {{"class", "table-scroll"}});
     auto table = html.Tag("table");
-    {
-      auto head = html.Tag("thead");
-      auto row = html.Tag("tr");
-      for (const char* column : {"Name", "Type", "Description"}) html.Element("th", {{"scope", "col"}}, column);
-    }
+    TableHead(html, {"Name", "Type", "Description"});
     auto body = html.Tag("tbody");
     for (const auto* p : group) {
       auto row = html.Tag("tr");

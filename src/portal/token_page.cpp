@@ -40,12 +40,7 @@ void TokensTable(Html& html, const TokenPageState& state) {
   }
   auto table = html.Tag("table", {{"class", "definitions"}});
   html.Element("caption", "API tokens");
-  {
-    auto head = html.Tag("thead");
-    auto row = html.Tag("tr");
-    for (const char* column : {"Id", "Name", "Organization", "Role", "Issued", "Expires", "Revoke"})
-      html.Element("th", {{"scope", "col"}}, column);
-  }
+  TableHead(html, {"Id", "Name", "Organization", "Role", "Issued", "Expires", "Revoke"});
   auto body = html.Tag("tbody");
   for (const auto& token : state.tokens) {
     const std::string id = auth::TokenId(token);

@@ -95,10 +95,14 @@ bool ValidBucketName(const std::string& name) {
 }  // namespace
 
 struct S3Client::Call {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  Call(std::string method, std::string key, Pairs query = {}, Pairs headers = {})
+      : method(std::move(method)), key(std::move(key)), query(std::move(query)), headers(std::move(headers)) {}
+
   std::string method;  // GET, HEAD, PUT, POST, DELETE
   std::string key;     // empty: the bucket itself
-  std::vector<std::pair<std::string, std::string>> query;
-  std::vector<std::pair<std::string, std::string>> headers;  // more signed headers (range)
+  Pairs query;
+  Pairs headers;  // more signed headers (range)
   std::string payload_sha256 = kUnsignedPayload;
   std::string body;  // a POST's body
   std::string file;  // a PUT's body: [file_offset, file_offset + file_length) of this local file
@@ -647,7 +651,7 @@ Result<std::vector<S3ObjectInfo>> S3Client::List(const std::string& prefix) {
       return Status::IOError("S3 " + Describe() + " sent a listing that is not XML");
     const pugi::xml_node result = doc.child("ListBucketResult");
     for (pugi::xml_node entry : result.children("Contents"))
-      objects.push_back(S3ObjectInfo{entry.child_value("Key"), std::strtoull(entry.child_value("Size"), nullptr, 10)});
+      objects.push_back(S3ObjectInfo{entry.child_value("Key"), std::strtoull(entry.child_value("Size"), nullptr, 10), ""});
     if (std::string(result.child_value("IsTruncated")) != "true" || objects.empty()) return objects;
     marker = objects.back().key;  // without a delimiter there is no NextMarker: the last key is
   }
