@@ -93,7 +93,7 @@ Result<RepositoryContent> MavenRepository::File(const auth::Principal& principal
     const storage::BlobInfo blob{f.sha256, f.md5, f.sha1, f.size};
     if (path.checksum) {
       AGORA_ASSIGN_OR_RETURN(std::string digest, checksums_.Of(blob, *path.checksum));
-      return RepositoryContent{std::nullopt, "", std::move(digest), "text/plain"};
+      return RepositoryContent{std::nullopt, "", std::move(digest), "text/plain", std::nullopt};
     }
     const bool counted = !(f.classifier.empty() && f.packaging == "pom") || version.files.size() == 1;
     return RepositoryContent{blob, path.FileName(), "", ContentType(path.extension),
@@ -119,8 +119,8 @@ Result<storage::SnapshotBuildRecord> MavenRepository::CurrentBuild(const assets:
 }
 
 Result<RepositoryContent> MavenRepository::Generated(std::string text, const RepositoryPath& path) {
-  if (!path.checksum) return RepositoryContent{std::nullopt, "", std::move(text), "application/xml"};
-  return RepositoryContent{std::nullopt, "", DigestHex(*path.checksum, text), "text/plain"};
+  if (!path.checksum) return RepositoryContent{std::nullopt, "", std::move(text), "application/xml", std::nullopt};
+  return RepositoryContent{std::nullopt, "", DigestHex(*path.checksum, text), "text/plain", std::nullopt};
 }
 
 }  // namespace agora::maven

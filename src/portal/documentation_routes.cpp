@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "portal/csrf_multipart.h"
 #include "portal/documentation_page.h"
 #include "portal/handler_support.h"
 #include "publication/portal.h"
@@ -27,55 +28,36 @@ struct DraftView {
 };
 
 bool SamePortal(const storage::Portal& a, const storage::Portal& b) {
-  auto same_page = [](const auto& x, const auto& y) { return x.path == y.path && x.sha256 == y.sha256; };
-  auto same_resource = [](const auto& x, const auto& y) { return x.path == y.path && x.sha256 == y.sha256; };
-  return std::equal(a.pages.begin(), a.pages.end(), b.pages.begin(), b.pages.end(), same_page) &&
-         std::equal(a.resources.begin(), a.resources.end(), b.resources.begin(), b.resources.end(), same_resource);
+  auto same = [](const auto& x, const auto& y) { return x.path == y.path && x.sha256 == y.sha256; };
+  return std::equal(a.pages.begin(), a.pages.end(), b.pages.begin(), b.pages.end(), same) &&
+         std::equal(a.resources.begin(), a.resources.end(), b.resources.begin(), b.resources.end(), same);
 }
 
-// The image field of the upload form, after the session's CSRF token (which must come first:
-// nothing of a forged form is read), bounded as the API's draft resources are.
-class ImageUpload : public server::MultipartHandler {
+// The image field of the upload form, after the session's CSRF token, bounded as the API's draft
+// resources are.
+class ImageUpload : public CsrfFirstMultipart {
  public:
-  explicit ImageUpload(std::function<bool(const std::string&)> csrf_matches) : csrf_matches_(std::move(csrf_matches)) {}
+  using CsrfFirstMultipart::CsrfFirstMultipart;
 
-  Status OnPartBegin(const server::MultipartPart& part) override {
-    part_ = part.name;
-    if (!csrf_checked_ && part.name != "csrf") return Forged();
-    if (csrf_checked_ && part.name != "file") return Status::InvalidArgument("BAD_REQUEST", "The form has no field " + part.name);
-    if (part.name == "file") {
-      if (!part.filename || part.filename->empty()) return Status::InvalidArgument("BAD_REQUEST", "Choose an image to upload");
-      file_name_ = *part.filename;
-    }
-    return Status::Ok();
-  }
-  Status OnPartData(const char* data, size_t size) override {
-    std::string& target = part_ == "file" ? content_ : csrf_;
-    const size_t limit = part_ == "file" ? publication::DocumentationPortal::kMaxResourceBytes : 1024;
-    if (target.size() + size > limit) return Status::PayloadTooLarge("The image is larger than 16 MB");
-    target.append(data, size);
-    return Status::Ok();
-  }
-  Status OnPartEnd() override {
-    if (part_ != "csrf") return Status::Ok();
-    if (!csrf_matches_(csrf_)) return Forged();
-    csrf_checked_ = true;
-    return Status::Ok();
-  }
-
-  bool csrf_checked() const { return csrf_checked_; }
   const std::string& file_name() const { return file_name_; }
   const std::string& content() const { return content_; }
 
-  static Status Forged() {
-    return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and try "
-                             "again. Nothing was changed.");
-  }
-
  private:
-  std::function<bool(const std::string&)> csrf_matches_;
-  bool csrf_checked_ = false;
-  std::string part_, csrf_, file_name_, content_;
+  Status OnFieldBegin(const server::MultipartPart& part) override {
+    if (part.name != "file") return Status::InvalidArgument("BAD_REQUEST", "The form has no field " + part.name);
+    if (!part.filename || part.filename->empty()) return Status::InvalidArgument("BAD_REQUEST", "Choose an image to upload");
+    file_name_ = *part.filename;
+    return Status::Ok();
+  }
+  Status OnFieldData(const char* data, size_t size) override {
+    if (content_.size() + size > publication::DocumentationPortal::kMaxResourceBytes)
+      return Status::PayloadTooLarge("The image is larger than 16 MB");
+    content_.append(data, size);
+    return Status::Ok();
+  }
+  Status OnFieldEnd() override { return Status::Ok(); }
+
+  std::string file_name_, content_;
 };
 
 class DocumentationEditor {
@@ -160,10 +142,10 @@ class DocumentationEditor {
       if (session.status().kind() != Status::Kind::kUnauthorized) return ErrorPage(session.status(), nullptr);
       return Redirect("/exchange/-/login?next=" + UrlEncode(page));
     }
-    if (!Sessions::SameOrigin(request)) return ErrorPage(ImageUpload::Forged(), &*session);
+    if (!Sessions::SameOrigin(request)) return ErrorPage(ForeignForm(), &*session);
     ImageUpload upload([&](const std::string& token) { return core_->sessions.CheckCsrf(*session, token); });
     const Status read = server::ParseMultipart(request, upload, server::MultipartLimits{});
-    if (!upload.csrf_checked()) return ErrorPage(ImageUpload::Forged(), &*session);
+    if (!upload.csrf_checked()) return ErrorPage(ForeignForm(), &*session);
     AGORA_ASSIGN_OR_RETURN_PAGE(assets::AssetVersion version,
                                 exchange::ManageableVersion(core_->s, session->principal, request), *session);
     Status added = read;

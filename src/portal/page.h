@@ -18,13 +18,13 @@
 namespace agora::portal {
 
 struct PageOptions {
-  std::string title;             // without the " · agora" suffix
+  std::string title = {};            // without the " · agora" suffix
   const Session* session = nullptr;  // null: signed out (no search box, no user menu)
-  std::string query;             // the header search box's text
+  std::string query = {};            // the header search box's text
   // Extra fields of the header search form (the search page's filters and sort).
-  std::vector<std::pair<std::string, std::string>> search_fields;
-  std::string description;       // <meta name="description">
-  int refresh_seconds = 0;       // > 0: the page reloads itself (a job's progress, without script)
+  std::vector<std::pair<std::string, std::string>> search_fields = {};
+  std::string description = {};      // <meta name="description">
+  int refresh_seconds = 0;           // > 0: the page reloads itself (a job's progress, without script)
 };
 
 // Writes the document up to the opening of <main>; EndPage closes it.

@@ -49,7 +49,7 @@ class PublishPages {
       return Redirect("/exchange/-/login?next=" + UrlEncode("/exchange/-/publish"));
     }
     if (!Sessions::SameOrigin(request))
-      return ErrorPage(Status::Forbidden("This form did not come from agora's own page. Nothing was changed."), &*session);
+      return ErrorPage(ForeignForm(), &*session);
     publication::PublicationRequest publication;
     publication.created_by = session->principal.subject;
     publication::BlobLease lease(core_->s.reaper);
@@ -57,9 +57,7 @@ class PublishPages {
     PublishUpload upload([&](const std::string& token) { return core_->sessions.CheckCsrf(*session, token); }, form);
     Status read = server::ParseMultipart(request, upload, server::MultipartLimits{});
     if (!upload.csrf_checked())  // whatever else is wrong with it, a form without the token is not agora's
-      return ErrorPage(Status::Forbidden("This form has expired or did not come from agora's own page: reload the "
-                                         "page and try again. Nothing was changed."),
-                       &*session);
+      return ErrorPage(ForeignForm(), &*session);
     if (read.ok()) read = form.Finish();
     publication.organization_id =
         upload.organization_id().empty() ? session->principal.organization_id : upload.organization_id();

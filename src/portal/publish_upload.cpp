@@ -40,18 +40,11 @@ std::string KindOf(const std::optional<std::string>& type, const std::string& cl
 }
 
 PublishUpload::PublishUpload(std::function<bool(const std::string&)> csrf_matches, exchange::PublicationForm& form)
-    : csrf_matches_(std::move(csrf_matches)), form_(form) {}
+    : CsrfFirstMultipart(std::move(csrf_matches)), form_(form) {}
 
-Status PublishUpload::OnPartBegin(const server::MultipartPart& part) {
+Status PublishUpload::OnFieldBegin(const server::MultipartPart& part) {
   name_ = part.name;
   text_.clear();
-  if (!csrf_checked_) {
-    if (part.name != "csrf")
-      return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and "
-                               "try again. Nothing was changed.");
-    part_ = Part::kCsrf;
-    return Status::Ok();
-  }
   if (part.name == "organizationId" || part.name == "groupId" || part.name == "assetId" || part.name == "version" ||
       part.name == "kind") {
     part_ = Part::kOwn;
@@ -78,7 +71,7 @@ Status PublishUpload::OnPartBegin(const server::MultipartPart& part) {
   return Status::Ok();
 }
 
-Status PublishUpload::OnPartData(const char* data, size_t size) {
+Status PublishUpload::OnFieldData(const char* data, size_t size) {
   if (part_ == Part::kFile) return form_.OnPartData(data, size);
   if (part_ == Part::kSkipped) return Status::Ok();
   if (text_.size() + size > kMaxFieldBytes)
@@ -87,14 +80,8 @@ Status PublishUpload::OnPartData(const char* data, size_t size) {
   return Status::Ok();
 }
 
-Status PublishUpload::OnPartEnd() {
+Status PublishUpload::OnFieldEnd() {
   switch (part_) {
-    case Part::kCsrf:
-      if (!csrf_matches_(text_))
-        return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and "
-                                 "try again. Nothing was changed.");
-      csrf_checked_ = true;
-      return Status::Ok();
     case Part::kOwn: {
       const std::string value = boost::algorithm::trim_copy(text_);
       if (name_ == "organizationId") organization_id_ = value;

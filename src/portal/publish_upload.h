@@ -17,7 +17,7 @@
 #include <string>
 
 #include "exchange/publication_form.h"
-#include "server/multipart.h"
+#include "portal/csrf_multipart.h"
 
 namespace agora::portal {
 
@@ -30,29 +30,25 @@ const std::vector<PublishKind>& PublishKinds();
 // The form's kind for a request or a version: its classifier's, else its type.
 std::string KindOf(const std::optional<std::string>& type, const std::string& classifier);
 
-class PublishUpload : public server::MultipartHandler {
+class PublishUpload : public CsrfFirstMultipart {
  public:
   PublishUpload(std::function<bool(const std::string&)> csrf_matches, exchange::PublicationForm& form);
 
-  Status OnPartBegin(const server::MultipartPart& part) override;
-  Status OnPartData(const char* data, size_t size) override;
-  Status OnPartEnd() override;
-
   // The fields only this form has (empty when not sent).
-  bool csrf_checked() const { return csrf_checked_; }
   const std::string& organization_id() const { return organization_id_; }
   const std::string& kind() const { return kind_; }
   assets::Coordinates coordinates() const { return coordinates_; }
 
  private:
-  enum class Part { kCsrf, kOwn, kText, kFile, kSkipped };
+  enum class Part { kOwn, kText, kFile, kSkipped };
+  Status OnFieldBegin(const server::MultipartPart& part) override;
+  Status OnFieldData(const char* data, size_t size) override;
+  Status OnFieldEnd() override;
   Status Forward(const std::string& name, const std::string& value);
 
   static constexpr size_t kMaxFieldBytes = 64 * 1024;
 
-  std::function<bool(const std::string&)> csrf_matches_;
   exchange::PublicationForm& form_;
-  bool csrf_checked_ = false;
   Part part_ = Part::kSkipped;
   std::string name_;
   std::string text_;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "portal/csrf_multipart.h"
 #include "portal/handler_support.h"
 #include "portal/static_files.h"
 
@@ -125,8 +126,7 @@ class SessionPages {
 Result<Form> PortalCore::CheckedForm(Request& request, const Session& session, size_t max_bytes) {
   AGORA_ASSIGN_OR_RETURN(Form fields, Form::FromRequest(request, max_bytes));
   if (!Sessions::SameOrigin(request) || !sessions.CheckCsrf(session, fields["csrf"]))
-    return Status::Forbidden("This form has expired or did not come from agora's own page: reload the page and "
-                             "try again. Nothing was changed.");
+    return ForeignForm();
   return fields;
 }
 
