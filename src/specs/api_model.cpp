@@ -25,9 +25,17 @@ class ModelWriter {
   void Close() { Close('}'); }
   void OpenArray() { Open('['); }
   void CloseArray() { Close(']'); }
-  void Key(std::string_view key) {
+  // The model's own member names, which need no escaping.
+  void Key(const char* key) {
     Item();
-    String(key);
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
+  }
+  // A name from the spec (a type's, a facet's).
+  void Key(const std::string& name) {
+    Item();
+    String(name);
     out_ += ':';
   }
   void Item() {

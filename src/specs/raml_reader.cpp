@@ -4,6 +4,8 @@
 #include <deque>
 #include <regex>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "specs/raml_annotations.h"
 #include "specs/raml_context.h"
@@ -153,11 +155,12 @@ class RamlReader {
             pair.key_line ? pair.key_column : pair.value.column};
   }
 
-  // Problems for the keys of `node` that are not in `allowed` (annotations always are).
-  void CheckKeys(const RamlNode& node, const std::set<std::string>& allowed, const std::string& what) {
+  // Problems for the keys of `node` that are not in `allowed` (annotations always are). A list,
+  // not a set: these are a few keys, checked for every method and response of the API.
+  void CheckKeys(const RamlNode& node, std::initializer_list<std::string_view> allowed, std::string_view what) {
     for (const auto& pair : node.pairs)
-      if (!allowed.count(pair.key) && AnnotationName(pair.key).empty())
-        context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of " + what);
+      if (std::find(allowed.begin(), allowed.end(), pair.key) == allowed.end() && AnnotationName(pair.key).empty())
+        context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of " + std::string(what));
   }
 
   std::string Text(const RamlNode* node, const char* what, bool required = false) {
@@ -380,7 +383,7 @@ class RamlReader {
       for (const auto& item : node.items) items.push_back(&item);
     else Report(node, "'mediaType' must be a media type or a list of them");
     for (const RamlNode* item : items) {
-      if (!item->is_scalar() || !IsMediaType(item->scalar)) Report(*item, "'" + item->scalar + "' is not a valid media type");
+      if (!item->is_scalar() || !KnownMediaType(item->scalar)) Report(*item, "'" + item->scalar + "' is not a valid media type");
       else report_.model.media_types.push_back(item->scalar);
     }
   }
@@ -467,10 +470,10 @@ class RamlReader {
 
   void ReadResource(const Scope& scope, const RamlNode& node, const std::string& segment,
                     const std::vector<Parameter>& inherited, Resource& resource) {
-    std::set<std::string> keys = {"displayName", "description", "is", "type", "securedBy", "uriParameters"};
-    if (v08()) keys.insert("baseUriParameters");
+    static const std::set<std::string, std::less<>> kKeys = {"displayName", "description", "is", "type", "securedBy", "uriParameters"};
     for (const auto& pair : node.pairs)
-      if (!keys.count(pair.key) && AnnotationName(pair.key).empty() && !IsMethod(pair.key, v08()) &&
+      if (!kKeys.count(pair.key) && !(v08() && pair.key == "baseUriParameters") && AnnotationName(pair.key).empty() &&
+          !IsMethod(pair.key, v08()) &&
           (pair.key.empty() || pair.key.front() != '/'))
         context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of a resource");
     annotations_->Check(Templates::ScopeOf(node, scope), node, "Resource");
@@ -522,11 +525,14 @@ class RamlReader {
                        const std::vector<Parameter>& path_parameters, const std::vector<SecurityRequirement>& secured) {
     Operation operation;
     operation.method = name;
-    std::set<std::string> keys = {"displayName", "description", "queryParameters", "headers", "queryString",
-                                  "responses", "body", "protocols", "is", "securedBy"};
-    if (v08()) keys = {"displayName", "description", "queryParameters", "headers", "responses", "body", "protocols",
-                       "is", "securedBy", "baseUriParameters"};
-    CheckKeys(method, keys, "a method");
+    if (v08())
+      CheckKeys(method, {"displayName", "description", "queryParameters", "headers", "responses", "body", "protocols", "is",
+                         "securedBy", "baseUriParameters"},
+                "a method");
+    else
+      CheckKeys(method, {"displayName", "description", "queryParameters", "headers", "queryString", "responses", "body",
+                         "protocols", "is", "securedBy"},
+                "a method");
     annotations_->Check(Templates::ScopeOf(method, scope), method, "Method");
     operation.operation_id = Text(method.Find("displayName"), "displayName");
     operation.description = Text(method.Find("description"), "description");
@@ -622,6 +628,14 @@ class RamlReader {
       for (const auto& pair : examples->pairs) check(pair.value.is_mapping() && pair.value.Find("value") ? *pair.value.Find("value") : pair.value);
   }
 
+  // IsMediaType, remembered: an API names the same few media types in every body.
+  bool KnownMediaType(const std::string& text) {
+    const auto [known, added] = media_types_.try_emplace(text, false);
+    if (added) known->second = IsMediaType(text);
+    return known->second;
+  }
+  std::unordered_map<std::string, bool> media_types_;
+
   bool HasMediaTypeKeys(const RamlNode& body) {
     return body.is_mapping() &&
            std::any_of(body.pairs.begin(), body.pairs.end(), [](const RamlPair& p) { return p.key.find('/') != std::string::npos; });
@@ -632,7 +646,7 @@ class RamlReader {
     if (HasMediaTypeKeys(body)) {
       for (const auto& pair : body.pairs) {
         if (!AnnotationName(pair.key).empty()) continue;
-        if (!IsMediaType(pair.key)) {
+        if (!KnownMediaType(pair.key)) {
           context_->ReportKey(body, pair, "'" + pair.key + "' is not a media type");
           continue;
         }
