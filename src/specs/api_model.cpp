@@ -11,274 +11,417 @@ namespace json = boost::json;
 
 // ---- writing: fields at their default value are left out, so small specs stay small ----
 
-json::value JsonValue(const std::string& text) {
-  boost::system::error_code error;
-  json::value value = json::parse(text, error);
-  if (error) return json::string(text);  // a reader's non-JSON text is kept as a string
-  return value;
-}
+// Writes the model's JSON as it walks the model, rather than building a boost::json tree and
+// serialising it: a large RAML's model (hundreds of KB) cost as much CPU as reading the spec, most
+// of it allocating and freeing the tree. The text is byte for byte what boost::json::serialize
+// wrote for that tree (members in the same order, strings escaped as its serializer escapes them,
+// doubles and JSON values still written by it).
+class ModelWriter {
+ public:
+  std::string Take() { return std::move(out_); }
 
-std::string LocationText(const SourceLocation& location) {
-  return location.file + ":" + std::to_string(location.line) + ":" + std::to_string(location.column);
-}
-
-void PutString(json::object& object, const char* key, const std::string& value) {
-  if (!value.empty()) object[key] = value;
-}
-void PutFlag(json::object& object, const char* key, bool value) {
-  if (value) object[key] = true;
-}
-template <typename Number>
-void PutNumber(json::object& object, const char* key, const std::optional<Number>& value) {
-  if (value) object[key] = *value;
-}
-void PutLocation(json::object& object, const SourceLocation& location) {
-  if (location.known()) object["location"] = LocationText(location);
-}
-void PutStrings(json::object& object, const char* key, const std::vector<std::string>& values) {
-  if (values.empty()) return;
-  json::array array;
-  for (const auto& value : values) array.emplace_back(value);
-  object[key] = std::move(array);
-}
-void PutJsonValues(json::object& object, const char* key, const std::vector<std::string>& values) {
-  if (values.empty()) return;
-  json::array array;
-  for (const auto& value : values) array.push_back(JsonValue(value));
-  object[key] = std::move(array);
-}
-void PutJsonMap(json::object& object, const char* key, const std::map<std::string, std::string>& values,
-                bool as_json) {
-  if (values.empty()) return;
-  json::object map;
-  for (const auto& [name, value] : values) map[name] = as_json ? JsonValue(value) : json::value(value);
-  object[key] = std::move(map);
-}
-template <typename T, typename Write>
-void PutList(json::object& object, const char* key, const std::vector<T>& values, Write write) {
-  if (values.empty()) return;
-  json::array array;
-  for (const auto& value : values) array.push_back(write(value));
-  object[key] = std::move(array);
-}
-
-json::value ToValue(const Shape& shape);
-
-// A zero-or-one vector is written as the single value it holds.
-void PutOptionalShape(json::object& object, const char* key, const std::vector<Shape>& shape) {
-  if (!shape.empty()) object[key] = ToValue(shape.front());
-}
-
-void PutStringLists(json::object& object, const char* key, const std::map<std::string, std::vector<std::string>>& lists) {
-  if (lists.empty()) return;
-  json::object map;
-  for (const auto& [name, values] : lists) {
-    json::array array;
-    for (const auto& value : values) array.emplace_back(value);
-    map[name] = std::move(array);
+  // ---- structure: every member or item is preceded by Key or Item ----
+  void Open() { Open('{'); }
+  void Close() { Close('}'); }
+  void OpenArray() { Open('['); }
+  void CloseArray() { Close(']'); }
+  // The model's own member names, which need no escaping.
+  void Key(const char* key) {
+    Item();
+    out_ += '"';
+    out_ += key;
+    out_ += "\":";
   }
-  object[key] = std::move(map);
+  // A name from the spec (a type's, a facet's).
+  void Key(const std::string& name) {
+    Item();
+    String(name);
+    out_ += ':';
+  }
+  void Item() {
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+
+  // ---- values ----
+  // As boost::json's serializer escapes: the two-character escapes, other control characters as
+  // \u00xx, everything else (UTF-8 included) as it is.
+  void String(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out_ += '"';
+    size_t plain = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(text.data() + plain, i - plain);
+      plain = i + 1;
+      out_ += '\\';
+      switch (c) {
+        case '"': out_ += '"'; break;
+        case '\\': out_ += '\\'; break;
+        case '\b': out_ += 'b'; break;
+        case '\t': out_ += 't'; break;
+        case '\n': out_ += 'n'; break;
+        case '\f': out_ += 'f'; break;
+        case '\r': out_ += 'r'; break;
+        default:
+          out_ += "u00";
+          out_ += kHex[c >> 4];
+          out_ += kHex[c & 15];
+      }
+    }
+    out_.append(text.data() + plain, text.size() - plain);
+    out_ += '"';
+  }
+  void Bool(bool value) { out_ += value ? "true" : "false"; }
+  void Number(uint64_t value) {
+    char digits[24];
+    out_.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+  }
+  void Number(double value) { out_ += json::serialize(json::value(value)); }
+  // A value held as JSON text, as the model holds values; a reader's non-JSON text as a string.
+  void Json(const std::string& text) {
+    boost::system::error_code error;
+    const json::value value = json::parse(text, error);
+    if (error) String(text);
+    else out_ += json::serialize(value);
+  }
+  // "file:line:column", as one string.
+  void Location(const SourceLocation& location) {
+    String(location.file);
+    out_.pop_back();  // the closing quote: the line and column go inside
+    out_ += ':';
+    Number(uint64_t{location.line});
+    out_ += ':';
+    Number(uint64_t{location.column});
+    out_ += '"';
+  }
+
+  // ---- members left out at their default value ----
+  void PutString(const char* key, const std::string& value) {
+    if (!value.empty()) Key(key), String(value);
+  }
+  void PutFlag(const char* key, bool value) {
+    if (value) Key(key), Bool(true);
+  }
+  template <typename N>
+  void PutNumber(const char* key, const std::optional<N>& value) {
+    if (value) Key(key), Number(*value);
+  }
+  void PutLocation(const SourceLocation& location) {
+    if (location.known()) Key("location"), Location(location);
+  }
+  void PutStrings(const char* key, const std::vector<std::string>& values) {
+    if (!values.empty()) Key(key), Strings(values);
+  }
+  void Strings(const std::vector<std::string>& values) {
+    OpenArray();
+    for (const auto& value : values) Item(), String(value);
+    CloseArray();
+  }
+  void PutJsonValues(const char* key, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    Key(key);
+    OpenArray();
+    for (const auto& value : values) Item(), Json(value);
+    CloseArray();
+  }
+  void PutJsonMap(const char* key, const std::map<std::string, std::string>& values, bool as_json) {
+    if (values.empty()) return;
+    Key(key);
+    Open();
+    for (const auto& [name, value] : values) {
+      Key(name);
+      if (as_json) Json(value);
+      else String(value);
+    }
+    Close();
+  }
+  void PutStringLists(const char* key, const std::map<std::string, std::vector<std::string>>& lists) {
+    if (lists.empty()) return;
+    Key(key);
+    Open();
+    for (const auto& [name, values] : lists) Key(name), Strings(values);
+    Close();
+  }
+  template <typename T>
+  void PutList(const char* key, const std::vector<T>& values) {
+    if (!values.empty()) Key(key), List(values);
+  }
+  template <typename T>
+  void List(const std::vector<T>& values) {
+    OpenArray();
+    for (const auto& value : values) Item(), Write(value);
+    CloseArray();
+  }
+  // A zero-or-one vector is written as the single value it holds.
+  void PutOptionalShape(const char* key, const std::vector<Shape>& shape) {
+    if (!shape.empty()) Key(key), Write(shape.front());
+  }
+
+  // ---- the model's parts ----
+  void Write(const Shape& shape);
+  void Write(const Property& property);
+  void Write(const Example& example);
+  void Write(const Parameter& parameter);
+  void Write(const Body& body);
+  void Write(const Response& response);
+  void Write(const SecurityRequirement& requirement);
+  void Write(const Operation& operation);
+  void Write(const Resource& resource);
+  void Write(const SecurityScheme& scheme);
+  void Write(const ServicePort& port);
+  void Write(const Service& service);
+  void Write(const DocumentationItem& item);
+  void Write(const ApiModel& model);
+
+ private:
+  void Open(char bracket) {
+    out_ += bracket;
+    first_ = true;
+  }
+  void Close(char bracket) {
+    out_ += bracket;
+    first_ = false;  // the closed value is a member of the enclosing one
+  }
+  void WriteJsonSchemaKeywords(const Shape& shape);
+
+  std::string out_;
+  bool first_ = true;  // nothing written yet in the innermost open object or array
+};
+
+void ModelWriter::WriteJsonSchemaKeywords(const Shape& shape) {
+  PutStrings("typeArray", shape.type_array);
+  PutNumber("exclusiveMinimumValue", shape.exclusive_minimum_value);
+  PutNumber("exclusiveMaximumValue", shape.exclusive_maximum_value);
+  if (!shape.const_value.empty()) Key("const"), Json(shape.const_value);
+  PutList("prefixItems", shape.prefix_items);
+  PutOptionalShape("contains", shape.contains);
+  PutNumber("minContains", shape.min_contains);
+  PutNumber("maxContains", shape.max_contains);
+  PutOptionalShape("propertyNames", shape.property_names);
+  PutList("dependentSchemas", shape.dependent_schemas);
+  PutStringLists("dependentRequired", shape.dependent_required);
+  PutOptionalShape("if", shape.if_shape);
+  PutOptionalShape("then", shape.then_shape);
+  PutOptionalShape("else", shape.else_shape);
+  if (!shape.unevaluated_items) Key("unevaluatedItems"), Bool(false);
+  if (!shape.unevaluated_properties) Key("unevaluatedProperties"), Bool(false);
+  PutOptionalShape("unevaluatedItemsShape", shape.unevaluated_items_shape);
+  PutOptionalShape("unevaluatedPropertiesShape", shape.unevaluated_properties_shape);
+  PutString("contentMediaType", shape.content_media_type);
+  PutString("contentEncoding", shape.content_encoding);
+  PutOptionalShape("contentSchema", shape.content_schema);
+  PutJsonMap("extensions", shape.extensions, true);
 }
 
-json::value ToValue(const Property& property);
-
-void PutJsonSchemaKeywords(json::object& object, const Shape& shape) {
-  auto shape_value = [](const Shape& s) { return ToValue(s); };
-  PutStrings(object, "typeArray", shape.type_array);
-  PutNumber(object, "exclusiveMinimumValue", shape.exclusive_minimum_value);
-  PutNumber(object, "exclusiveMaximumValue", shape.exclusive_maximum_value);
-  if (!shape.const_value.empty()) object["const"] = JsonValue(shape.const_value);
-  PutList(object, "prefixItems", shape.prefix_items, shape_value);
-  PutOptionalShape(object, "contains", shape.contains);
-  PutNumber(object, "minContains", shape.min_contains);
-  PutNumber(object, "maxContains", shape.max_contains);
-  PutOptionalShape(object, "propertyNames", shape.property_names);
-  PutList(object, "dependentSchemas", shape.dependent_schemas, [](const Property& p) { return ToValue(p); });
-  PutStringLists(object, "dependentRequired", shape.dependent_required);
-  PutOptionalShape(object, "if", shape.if_shape);
-  PutOptionalShape(object, "then", shape.then_shape);
-  PutOptionalShape(object, "else", shape.else_shape);
-  if (!shape.unevaluated_items) object["unevaluatedItems"] = false;
-  if (!shape.unevaluated_properties) object["unevaluatedProperties"] = false;
-  PutOptionalShape(object, "unevaluatedItemsShape", shape.unevaluated_items_shape);
-  PutOptionalShape(object, "unevaluatedPropertiesShape", shape.unevaluated_properties_shape);
-  PutString(object, "contentMediaType", shape.content_media_type);
-  PutString(object, "contentEncoding", shape.content_encoding);
-  PutOptionalShape(object, "contentSchema", shape.content_schema);
-  PutJsonMap(object, "extensions", shape.extensions, true);
+void ModelWriter::Write(const Example& example) {
+  Open();
+  PutString("name", example.name);
+  Key("value"), Json(example.value);
+  PutString("description", example.description);
+  PutLocation(example.location);
+  Close();
 }
 
-json::value ToValue(const Example& example) {
-  json::object object;
-  PutString(object, "name", example.name);
-  object["value"] = JsonValue(example.value);
-  PutString(object, "description", example.description);
-  PutLocation(object, example.location);
-  return object;
+void ModelWriter::Write(const Property& property) {
+  Open();
+  Key("name"), String(property.name);
+  PutFlag("required", property.required);
+  PutFlag("pattern", property.pattern);
+  PutOptionalShape("shape", property.shape);
+  PutLocation(property.location);
+  Close();
 }
 
-json::value ToValue(const Property& property) {
-  json::object object{{"name", property.name}};
-  PutFlag(object, "required", property.required);
-  PutFlag(object, "pattern", property.pattern);
-  PutOptionalShape(object, "shape", property.shape);
-  PutLocation(object, property.location);
-  return object;
+void ModelWriter::Write(const Shape& shape) {
+  Open();
+  PutString("type", shape.type);
+  PutString("ref", shape.ref);
+  PutString("name", shape.name);
+  PutString("displayName", shape.display_name);
+  PutString("description", shape.description);
+  PutString("format", shape.format);
+  PutString("pattern", shape.pattern);
+  PutJsonValues("enum", shape.enum_values);
+  PutNumber("minLength", shape.min_length);
+  PutNumber("maxLength", shape.max_length);
+  PutNumber("minimum", shape.minimum);
+  PutNumber("maximum", shape.maximum);
+  PutNumber("multipleOf", shape.multiple_of);
+  PutFlag("exclusiveMinimum", shape.exclusive_minimum);
+  PutFlag("exclusiveMaximum", shape.exclusive_maximum);
+  PutNumber("minItems", shape.min_items);
+  PutNumber("maxItems", shape.max_items);
+  PutFlag("uniqueItems", shape.unique_items);
+  PutNumber("minProperties", shape.min_properties);
+  PutNumber("maxProperties", shape.max_properties);
+  PutStrings("fileTypes", shape.file_types);
+  PutFlag("nullable", shape.nullable);
+  PutFlag("readOnly", shape.read_only);
+  PutFlag("writeOnly", shape.write_only);
+  PutFlag("deprecated", shape.deprecated);
+  PutList("properties", shape.properties);
+  if (!shape.additional_properties) Key("additionalProperties"), Bool(false);
+  PutOptionalShape("additionalPropertiesShape", shape.additional_properties_shape);
+  PutOptionalShape("items", shape.items);
+  PutList("allOf", shape.all_of);
+  PutList("anyOf", shape.any_of);
+  PutList("oneOf", shape.one_of);
+  PutOptionalShape("not", shape.not_of);
+  PutString("discriminator", shape.discriminator);
+  PutJsonMap("discriminatorMapping", shape.discriminator_map, false);
+  PutString("discriminatorValue", shape.discriminator_value);
+  if (!shape.default_value.empty()) Key("default"), Json(shape.default_value);
+  PutList("examples", shape.examples);
+  PutJsonMap("facets", shape.facets, true);
+  PutString("schemaLanguage", shape.schema_language);
+  PutString("schemaText", shape.schema_text);
+  PutLocation(shape.location);
+  WriteJsonSchemaKeywords(shape);
+  Close();
 }
 
-json::value ToValue(const Shape& shape) {
-  json::object object;
-  PutString(object, "type", shape.type);
-  PutString(object, "ref", shape.ref);
-  PutString(object, "name", shape.name);
-  PutString(object, "displayName", shape.display_name);
-  PutString(object, "description", shape.description);
-  PutString(object, "format", shape.format);
-  PutString(object, "pattern", shape.pattern);
-  PutJsonValues(object, "enum", shape.enum_values);
-  PutNumber(object, "minLength", shape.min_length);
-  PutNumber(object, "maxLength", shape.max_length);
-  PutNumber(object, "minimum", shape.minimum);
-  PutNumber(object, "maximum", shape.maximum);
-  PutNumber(object, "multipleOf", shape.multiple_of);
-  PutFlag(object, "exclusiveMinimum", shape.exclusive_minimum);
-  PutFlag(object, "exclusiveMaximum", shape.exclusive_maximum);
-  PutNumber(object, "minItems", shape.min_items);
-  PutNumber(object, "maxItems", shape.max_items);
-  PutFlag(object, "uniqueItems", shape.unique_items);
-  PutNumber(object, "minProperties", shape.min_properties);
-  PutNumber(object, "maxProperties", shape.max_properties);
-  PutStrings(object, "fileTypes", shape.file_types);
-  PutFlag(object, "nullable", shape.nullable);
-  PutFlag(object, "readOnly", shape.read_only);
-  PutFlag(object, "writeOnly", shape.write_only);
-  PutFlag(object, "deprecated", shape.deprecated);
-  PutList(object, "properties", shape.properties, [](const Property& p) { return ToValue(p); });
-  if (!shape.additional_properties) object["additionalProperties"] = false;
-  PutOptionalShape(object, "additionalPropertiesShape", shape.additional_properties_shape);
-  PutOptionalShape(object, "items", shape.items);
-  auto shape_value = [](const Shape& s) { return ToValue(s); };
-  PutList(object, "allOf", shape.all_of, shape_value);
-  PutList(object, "anyOf", shape.any_of, shape_value);
-  PutList(object, "oneOf", shape.one_of, shape_value);
-  PutOptionalShape(object, "not", shape.not_of);
-  PutString(object, "discriminator", shape.discriminator);
-  PutJsonMap(object, "discriminatorMapping", shape.discriminator_map, false);
-  PutString(object, "discriminatorValue", shape.discriminator_value);
-  if (!shape.default_value.empty()) object["default"] = JsonValue(shape.default_value);
-  PutList(object, "examples", shape.examples, [](const Example& e) { return ToValue(e); });
-  PutJsonMap(object, "facets", shape.facets, true);
-  PutString(object, "schemaLanguage", shape.schema_language);
-  PutString(object, "schemaText", shape.schema_text);
-  PutLocation(object, shape.location);
-  PutJsonSchemaKeywords(object, shape);
-  return object;
+void ModelWriter::Write(const Parameter& parameter) {
+  Open();
+  Key("name"), String(parameter.name);
+  Key("in"), String(parameter.in);
+  PutString("description", parameter.description);
+  PutFlag("required", parameter.required);
+  PutFlag("deprecated", parameter.deprecated);
+  PutOptionalShape("shape", parameter.shape);
+  PutList("examples", parameter.examples);
+  PutLocation(parameter.location);
+  PutString("style", parameter.style);
+  if (parameter.explode) Key("explode"), Bool(*parameter.explode);
+  PutFlag("pathLevel", parameter.path_level);
+  PutJsonMap("extensions", parameter.extensions, true);
+  Close();
 }
 
-json::value ToValue(const Parameter& parameter) {
-  json::object object{{"name", parameter.name}, {"in", parameter.in}};
-  PutString(object, "description", parameter.description);
-  PutFlag(object, "required", parameter.required);
-  PutFlag(object, "deprecated", parameter.deprecated);
-  PutOptionalShape(object, "shape", parameter.shape);
-  PutList(object, "examples", parameter.examples, [](const Example& e) { return ToValue(e); });
-  PutLocation(object, parameter.location);
-  PutString(object, "style", parameter.style);
-  if (parameter.explode) object["explode"] = *parameter.explode;
-  PutFlag(object, "pathLevel", parameter.path_level);
-  PutJsonMap(object, "extensions", parameter.extensions, true);
-  return object;
+void ModelWriter::Write(const Body& body) {
+  Open();
+  PutString("mediaType", body.media_type);
+  PutOptionalShape("shape", body.shape);
+  PutList("examples", body.examples);
+  PutLocation(body.location);
+  Close();
 }
 
-json::value ToValue(const Body& body) {
-  json::object object;
-  PutString(object, "mediaType", body.media_type);
-  PutOptionalShape(object, "shape", body.shape);
-  PutList(object, "examples", body.examples, [](const Example& e) { return ToValue(e); });
-  PutLocation(object, body.location);
-  return object;
+void ModelWriter::Write(const Response& response) {
+  Open();
+  Key("status"), String(response.status);
+  PutString("description", response.description);
+  PutList("headers", response.headers);
+  PutList("bodies", response.bodies);
+  PutLocation(response.location);
+  Close();
 }
 
-json::value ToValue(const Response& response) {
-  json::object object{{"status", response.status}};
-  PutString(object, "description", response.description);
-  PutList(object, "headers", response.headers, [](const Parameter& p) { return ToValue(p); });
-  PutList(object, "bodies", response.bodies, [](const Body& b) { return ToValue(b); });
-  PutLocation(object, response.location);
-  return object;
-}
-
-json::value ToValue(const SecurityRequirement& requirement) {
-  json::array array;
+void ModelWriter::Write(const SecurityRequirement& requirement) {
+  OpenArray();
   for (const auto& use : requirement) {
-    json::object object{{"scheme", use.scheme}};
-    PutStrings(object, "scopes", use.scopes);
-    array.push_back(std::move(object));
+    Item();
+    Open();
+    Key("scheme"), String(use.scheme);
+    PutStrings("scopes", use.scopes);
+    Close();
   }
-  return array;
+  CloseArray();
 }
 
-void PutSecurity(json::object& object, const std::vector<SecurityRequirement>& security) {
-  PutList(object, "security", security, [](const SecurityRequirement& r) { return ToValue(r); });
+void ModelWriter::Write(const Operation& operation) {
+  Open();
+  Key("method"), String(operation.method);
+  Key("operationId"), String(operation.operation_id);
+  Key("summary"), String(operation.summary);
+  PutString("description", operation.description);
+  PutFlag("deprecated", operation.deprecated);
+  PutStrings("tags", operation.tags);
+  PutList("parameters", operation.parameters);
+  PutList("requestBodies", operation.request_bodies);
+  PutFlag("requestBodyRequired", operation.request_body_required);
+  PutList("responses", operation.responses);
+  PutList("security", operation.security);
+  PutString("soapAction", operation.soap_action);
+  PutLocation(operation.location);
+  PutJsonMap("extensions", operation.extensions, true);
+  Close();
 }
 
-json::value ToValue(const Operation& operation) {
-  json::object object{{"method", operation.method}, {"operationId", operation.operation_id}, {"summary", operation.summary}};
-  PutString(object, "description", operation.description);
-  PutFlag(object, "deprecated", operation.deprecated);
-  PutStrings(object, "tags", operation.tags);
-  PutList(object, "parameters", operation.parameters, [](const Parameter& p) { return ToValue(p); });
-  PutList(object, "requestBodies", operation.request_bodies, [](const Body& b) { return ToValue(b); });
-  PutFlag(object, "requestBodyRequired", operation.request_body_required);
-  PutList(object, "responses", operation.responses, [](const Response& r) { return ToValue(r); });
-  PutSecurity(object, operation.security);
-  PutString(object, "soapAction", operation.soap_action);
-  PutLocation(object, operation.location);
-  PutJsonMap(object, "extensions", operation.extensions, true);
-  return object;
+void ModelWriter::Write(const Resource& resource) {
+  Open();
+  Key("path"), String(resource.path);
+  PutString("displayName", resource.display_name);
+  PutString("description", resource.description);
+  Key("operations"), List(resource.operations);
+  PutLocation(resource.location);
+  Close();
 }
 
-json::value ToValue(const Resource& resource) {
-  json::object object{{"path", resource.path}};
-  PutString(object, "displayName", resource.display_name);
-  PutString(object, "description", resource.description);
-  json::array operations;
-  for (const auto& operation : resource.operations) operations.push_back(ToValue(operation));
-  object["operations"] = std::move(operations);
-  PutLocation(object, resource.location);
-  return object;
+void ModelWriter::Write(const SecurityScheme& scheme) {
+  Open();
+  Key("name"), String(scheme.name);
+  PutString("type", scheme.type);
+  PutString("description", scheme.description);
+  PutJsonMap("settings", scheme.settings, true);
+  PutLocation(scheme.location);
+  Close();
 }
 
-json::value ToValue(const SecurityScheme& scheme) {
-  json::object object{{"name", scheme.name}};
-  PutString(object, "type", scheme.type);
-  PutString(object, "description", scheme.description);
-  PutJsonMap(object, "settings", scheme.settings, true);
-  PutLocation(object, scheme.location);
-  return object;
+void ModelWriter::Write(const ServicePort& port) {
+  Open();
+  Key("name"), String(port.name);
+  PutString("binding", port.binding);
+  PutString("portType", port.port_type);
+  PutString("address", port.address);
+  PutString("protocol", port.protocol);
+  PutLocation(port.location);
+  Close();
 }
 
-json::value ToValue(const ServicePort& port) {
-  json::object object{{"name", port.name}};
-  PutString(object, "binding", port.binding);
-  PutString(object, "portType", port.port_type);
-  PutString(object, "address", port.address);
-  PutString(object, "protocol", port.protocol);
-  PutLocation(object, port.location);
-  return object;
+void ModelWriter::Write(const Service& service) {
+  Open();
+  Key("name"), String(service.name);
+  PutList("ports", service.ports);
+  PutLocation(service.location);
+  Close();
 }
 
-json::value ToValue(const Service& service) {
-  json::object object{{"name", service.name}};
-  PutList(object, "ports", service.ports, [](const ServicePort& p) { return ToValue(p); });
-  PutLocation(object, service.location);
-  return object;
+void ModelWriter::Write(const DocumentationItem& item) {
+  Open();
+  Key("title"), String(item.title);
+  Key("content"), String(item.content);
+  Close();
 }
 
-json::array StringArray(const std::vector<std::string>& values) {
-  json::array array;
-  for (const auto& value : values) array.emplace_back(value);
-  return array;
+void ModelWriter::Write(const ApiModel& model) {
+  Open();
+  Key("format"), String(model.format);
+  Key("formatVersion"), String(model.format_version);
+  Key("title"), String(model.title);
+  Key("version"), String(model.version);
+  Key("description"), String(model.description);
+  Key("baseUris"), Strings(model.base_uris);
+  Key("resources"), List(model.resources);
+  Key("securitySchemes"), List(model.security_schemes);  // [] when there are none
+  Key("dataTypes"), Strings(model.DataTypeNames());
+  Key("files"), Strings(model.files);
+  PutString("fragmentKind", model.fragment_kind);
+  PutList("baseUriParameters", model.base_uri_parameters);
+  PutStrings("protocols", model.protocols);
+  PutStrings("mediaTypes", model.media_types);
+  PutList("security", model.security);
+  if (!model.types.empty()) {
+    Key("types");
+    Open();
+    for (const auto& [name, shape] : model.types) Key(name), Write(shape);
+    Close();
+  }
+  PutList("services", model.services);
+  PutList("documentation", model.documentation);
+  PutList("webhooks", model.webhooks);
+  Close();
 }
 
 // ---- reading: the inverse of the writer, tolerant of absent fields ----
@@ -616,35 +759,9 @@ std::vector<std::string> ApiModel::SecuritySchemeNames() const {
 }
 
 std::string ApiModel::ToJson() const {
-  json::array resources_json;
-  for (const auto& resource : resources) resources_json.push_back(ToValue(resource));
-  json::object model{{"format", format},
-                     {"formatVersion", format_version},
-                     {"title", title},
-                     {"version", version},
-                     {"description", description},
-                     {"baseUris", StringArray(base_uris)},
-                     {"resources", std::move(resources_json)},
-                     {"securitySchemes", json::array()},
-                     {"dataTypes", StringArray(DataTypeNames())},
-                     {"files", StringArray(files)}};
-  if (!fragment_kind.empty()) model["fragmentKind"] = fragment_kind;
-  PutList(model, "baseUriParameters", base_uri_parameters, [](const Parameter& p) { return ToValue(p); });
-  PutStrings(model, "protocols", protocols);
-  PutStrings(model, "mediaTypes", media_types);
-  PutSecurity(model, security);
-  PutList(model, "securitySchemes", security_schemes, [](const SecurityScheme& s) { return ToValue(s); });
-  if (!types.empty()) {
-    json::object types_json;
-    for (const auto& [name, shape] : types) types_json[name] = ToValue(shape);
-    model["types"] = std::move(types_json);
-  }
-  PutList(model, "services", services, [](const Service& s) { return ToValue(s); });
-  PutList(model, "documentation", documentation, [](const DocumentationItem& item) {
-    return json::value{{"title", item.title}, {"content", item.content}};
-  });
-  PutList(model, "webhooks", webhooks, [](const Resource& r) { return ToValue(r); });
-  return json::serialize(model);
+  ModelWriter writer;
+  writer.Write(*this);
+  return writer.Take();
 }
 
 Result<ApiModel> ApiModel::FromJson(std::string_view text) {

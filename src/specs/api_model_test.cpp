@@ -1,5 +1,6 @@
 #include "specs/api_model.h"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 namespace agora::specs {
@@ -163,6 +164,30 @@ TEST(ApiModelTest, ValuesAreJsonValuesAndDefaultsAreLeftOut) {
   empty.format = "oas";
   EXPECT_EQ(empty.ToJson(), R"({"format":"oas","formatVersion":"","title":"","version":"","description":"",)"
                             R"("baseUris":[],"resources":[],"securitySchemes":[],"dataTypes":[],"files":[]})");
+}
+
+// ToJson writes its text directly; published models must stay byte for byte what the model's
+// boost::json tree serialised to (stored models are compared and deduplicated by their text).
+TEST(ApiModelTest, TheJsonIsWhatBoostJsonWritesForTheModel) {
+  std::string every_byte;
+  for (int c = 1; c < 256; ++c) every_byte += static_cast<char>(c);
+  every_byte += '\0';
+  ApiModel model = RichModel();
+  model.title = every_byte;
+  model.files.push_back(every_byte);
+  model.resources[0].location.file = every_byte;
+  model.types[every_byte] = StringShape();
+  model.types[every_byte].facets = {{every_byte, "not json " + every_byte}};
+  model.types[every_byte].minimum = 1e300;
+  model.types[every_byte].maximum = -0.1;
+  model.types[every_byte].max_length = UINT64_MAX;
+  const std::string json = model.ToJson();
+  boost::json::parse_options bytes;
+  bytes.allow_invalid_utf8 = true;  // as the model's strings are: whatever bytes the spec held
+  EXPECT_EQ(boost::json::serialize(boost::json::parse(json, {}, bytes)), json);
+  EXPECT_NE(json.find(R"(\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e)"), std::string::npos);
+  EXPECT_NE(json.find(R"(\u001f !\"#)"), std::string::npos);
+  EXPECT_NE(json.find(R"(Z[\\]^)"), std::string::npos);
 }
 
 TEST(ApiModelTest, NonJsonValueTextIsKeptAsAString) {

@@ -4,6 +4,8 @@
 #include <deque>
 #include <regex>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "specs/raml_annotations.h"
 #include "specs/raml_context.h"
@@ -153,11 +155,12 @@ class RamlReader {
             pair.key_line ? pair.key_column : pair.value.column};
   }
 
-  // Problems for the keys of `node` that are not in `allowed` (annotations always are).
-  void CheckKeys(const RamlNode& node, const std::set<std::string>& allowed, const std::string& what) {
+  // Problems for the keys of `node` that are not in `allowed` (annotations always are). A list,
+  // not a set: these are a few keys, checked for every method and response of the API.
+  void CheckKeys(const RamlNode& node, std::initializer_list<std::string_view> allowed, std::string_view what) {
     for (const auto& pair : node.pairs)
-      if (!allowed.count(pair.key) && AnnotationName(pair.key).empty())
-        context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of " + what);
+      if (std::find(allowed.begin(), allowed.end(), pair.key) == allowed.end() && AnnotationName(pair.key).empty())
+        context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of " + std::string(what));
   }
 
   std::string Text(const RamlNode* node, const char* what, bool required = false) {
@@ -380,7 +383,7 @@ class RamlReader {
       for (const auto& item : node.items) items.push_back(&item);
     else Report(node, "'mediaType' must be a media type or a list of them");
     for (const RamlNode* item : items) {
-      if (!item->is_scalar() || !IsMediaType(item->scalar)) Report(*item, "'" + item->scalar + "' is not a valid media type");
+      if (!item->is_scalar() || !KnownMediaType(item->scalar)) Report(*item, "'" + item->scalar + "' is not a valid media type");
       else report_.model.media_types.push_back(item->scalar);
     }
   }
@@ -433,9 +436,7 @@ class RamlReader {
         continue;
       }
       if (node.raml_header) Report(node, "a resource cannot be a " + node.fragment_kind + " fragment");
-      RamlNode applied = templates_->ApplyResourceType(scope, node, path);
-      if (applied.is_null()) applied.kind = RamlNode::Kind::kMapping;
-      const RamlNode& effective = Keep(std::move(applied));
+      const RamlNode& effective = Untemplated(node, {node.Find("type")}) ? node : AppliedResourceType(scope, node, path);
       Resource resource;
       resource.path = path;
       resource.location = KeyLocation(pair);
@@ -450,16 +451,29 @@ class RamlReader {
     }
   }
 
+  // A resource or method mapping that uses no resource type or trait is read as written: a copy
+  // with nothing applied would be the same tree (a large API has thousands of them, and copying
+  // and freeing them was a fifth of reading one).
+  static bool Untemplated(const RamlNode& node, const std::vector<const RamlNode*>& uses) {
+    return node.is_mapping() && std::all_of(uses.begin(), uses.end(), [](const RamlNode* use) { return !use || use->is_null(); });
+  }
+
+  const RamlNode& AppliedResourceType(const Scope& scope, const RamlNode& node, const std::string& path) {
+    RamlNode applied = templates_->ApplyResourceType(scope, node, path);
+    if (applied.is_null()) applied.kind = RamlNode::Kind::kMapping;
+    return Keep(std::move(applied));
+  }
+
   std::vector<Parameter> resource_uri_parameters_;
   std::vector<std::string> uri_names_;  // the parameters of the enclosing resources' paths
   bool nesting_reported_ = false;
 
   void ReadResource(const Scope& scope, const RamlNode& node, const std::string& segment,
                     const std::vector<Parameter>& inherited, Resource& resource) {
-    std::set<std::string> keys = {"displayName", "description", "is", "type", "securedBy", "uriParameters"};
-    if (v08()) keys.insert("baseUriParameters");
+    static const std::set<std::string, std::less<>> kKeys = {"displayName", "description", "is", "type", "securedBy", "uriParameters"};
     for (const auto& pair : node.pairs)
-      if (!keys.count(pair.key) && AnnotationName(pair.key).empty() && !IsMethod(pair.key, v08()) &&
+      if (!kKeys.count(pair.key) && !(v08() && pair.key == "baseUriParameters") && AnnotationName(pair.key).empty() &&
+          !IsMethod(pair.key, v08()) &&
           (pair.key.empty() || pair.key.front() != '/'))
         context_->ReportKey(node, pair, "'" + pair.key + "' is not a property of a resource");
     annotations_->Check(Templates::ScopeOf(node, scope), node, "Resource");
@@ -498,8 +512,9 @@ class RamlReader {
         Report(pair.value, "the method " + pair.key + " must be a mapping");
         continue;
       }
-      const RamlNode& method = Keep(templates_->ApplyTraits(scope, pair.value, {pair.value.Find("is"), node.Find("is")},
-                                                            pair.key, resource.path));
+      const std::vector<const RamlNode*> traits = {pair.value.Find("is"), node.Find("is")};
+      const RamlNode& method =
+          Untemplated(pair.value, traits) ? pair.value : Keep(templates_->ApplyTraits(scope, pair.value, traits, pair.key, resource.path));
       Operation operation = ReadMethod(scope, method, pair.key, path_parameters, secured);
       operation.location = KeyLocation(pair);
       resource.operations.push_back(std::move(operation));
@@ -510,11 +525,14 @@ class RamlReader {
                        const std::vector<Parameter>& path_parameters, const std::vector<SecurityRequirement>& secured) {
     Operation operation;
     operation.method = name;
-    std::set<std::string> keys = {"displayName", "description", "queryParameters", "headers", "queryString",
-                                  "responses", "body", "protocols", "is", "securedBy"};
-    if (v08()) keys = {"displayName", "description", "queryParameters", "headers", "responses", "body", "protocols",
-                       "is", "securedBy", "baseUriParameters"};
-    CheckKeys(method, keys, "a method");
+    if (v08())
+      CheckKeys(method, {"displayName", "description", "queryParameters", "headers", "responses", "body", "protocols", "is",
+                         "securedBy", "baseUriParameters"},
+                "a method");
+    else
+      CheckKeys(method, {"displayName", "description", "queryParameters", "headers", "queryString", "responses", "body",
+                         "protocols", "is", "securedBy"},
+                "a method");
     annotations_->Check(Templates::ScopeOf(method, scope), method, "Method");
     operation.operation_id = Text(method.Find("displayName"), "displayName");
     operation.description = Text(method.Find("description"), "description");
@@ -610,6 +628,14 @@ class RamlReader {
       for (const auto& pair : examples->pairs) check(pair.value.is_mapping() && pair.value.Find("value") ? *pair.value.Find("value") : pair.value);
   }
 
+  // IsMediaType, remembered: an API names the same few media types in every body.
+  bool KnownMediaType(const std::string& text) {
+    const auto [known, added] = media_types_.try_emplace(text, false);
+    if (added) known->second = IsMediaType(text);
+    return known->second;
+  }
+  std::unordered_map<std::string, bool> media_types_;
+
   bool HasMediaTypeKeys(const RamlNode& body) {
     return body.is_mapping() &&
            std::any_of(body.pairs.begin(), body.pairs.end(), [](const RamlPair& p) { return p.key.find('/') != std::string::npos; });
@@ -620,7 +646,7 @@ class RamlReader {
     if (HasMediaTypeKeys(body)) {
       for (const auto& pair : body.pairs) {
         if (!AnnotationName(pair.key).empty()) continue;
-        if (!IsMediaType(pair.key)) {
+        if (!KnownMediaType(pair.key)) {
           context_->ReportKey(body, pair, "'" + pair.key + "' is not a media type");
           continue;
         }
