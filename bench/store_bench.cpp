@@ -6,6 +6,7 @@
 // remembered). Prints publications per second and the process's CPU time per publication.
 //
 //   build/store_bench --data DIR [--versions 4000] [--threads 16] [--assets 50] [--model-kib 340]
+//                     [--mmap-bytes N] [--cache-kib N]
 //
 // DIR must be new or empty; the embedded default's options (synchronous = FULL) apply.
 #include <sys/resource.h>
@@ -84,18 +85,22 @@ int Fail(const agora::Status& st) {
 int main(int argc, char** argv) {
   std::string dir;
   int versions = 4000, threads = 16, assets = 50, model_kib = 340;
+  agora::storage::SqliteOptions options;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--data")) dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--versions")) versions = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--assets")) assets = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--model-kib")) model_kib = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--mmap-bytes")) options.mmap_bytes = std::atoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--cache-kib")) options.cache_kib = std::atoi(argv[i + 1]);
   }
   if (dir.empty() || versions < 1 || threads < 1 || assets < 1) {
-    std::fprintf(stderr, "usage: store_bench --data DIR [--versions N] [--threads N] [--assets N] [--model-kib N]\n");
+    std::fprintf(stderr, "usage: store_bench --data DIR [--versions N] [--threads N] [--assets N] [--model-kib N] "
+                 "[--mmap-bytes N] [--cache-kib N]\n");
     return 2;
   }
-  auto opened = agora::storage::OpenSqliteMetadataStore(dir + "/agora.db");
+  auto opened = agora::storage::OpenSqliteMetadataStore(dir + "/agora.db", options);
   if (!opened.ok()) return Fail(opened.status());
   agora::storage::MetadataStore& store = **opened;
   const std::string org = agora::NewUuid(), token_hash = agora::Sha256Hex(org);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -296,10 +297,31 @@ TEST(SqliteOpenTest, AcceptsDocumentedOptionsOnly) {
   EXPECT_TRUE((*relaxed)->GetVersion({"com.example", "api", "1.0.0"}).ok());
   for (const SqliteOptions& bad : {SqliteOptions{.synchronous = "FULL; DROP TABLE versions"}, SqliteOptions{.synchronous = ""},
                                    SqliteOptions{.readers = 0}, SqliteOptions{.busy_timeout_millis = -1},
-                                   SqliteOptions{.cache_kib = -1}, SqliteOptions{.mmap_bytes = -1}}) {
+                                   SqliteOptions{.cache_kib = -1}, SqliteOptions{.mmap_bytes = -1},
+                                   SqliteOptions{.wal_checkpoint_pages = 0}}) {
     const auto store = OpenSqliteMetadataStore(dir.Path("b.db"), bad);
     EXPECT_EQ(store.status().code(), "INVALID_STORAGE_OPTION") << bad.synchronous;
   }
+}
+
+// The WAL is copied into the database once it holds wal_checkpoint_pages pages (by default 4,000,
+// not SQLite's 1,000), not before.
+TEST(SqliteOpenTest, TheWalIsCheckpointedAfterTheConfiguredNumberOfPages) {
+  TempDir dir;
+  auto wal_bytes_after_writes = [&](const std::string& name, const SqliteOptions& options) -> uintmax_t {
+    auto store = OpenSqliteMetadataStore(dir.Path(name), options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    if (!store.ok()) return 0;
+    for (int i = 0; i < 50; ++i) {  // 50 commits of a 100 KB model each: about 1,300 pages
+      auto v = MakeVersion("api", "1.0." + std::to_string(i), i);
+      v.api_model = std::string(100000, static_cast<char>('0' + i));
+      EXPECT_TRUE((*store)->PutVersion(v).ok());
+    }
+    return std::filesystem::file_size(dir.Path(name + "-wal"));
+  };
+  EXPECT_GT(wal_bytes_after_writes("default.db", {}), 5000000u) << "every commit is still in the WAL";
+  EXPECT_LT(wal_bytes_after_writes("short.db", {.wal_checkpoint_pages = 100}), 1000000u)
+      << "checkpointed every 100 pages";
 }
 
 TEST(SqliteOpenTest, FailsCleanlyOnBadPaths) {
