@@ -67,17 +67,19 @@ Status MarkLatest(SqlConnection& c, const std::string& group_id, const std::stri
   return s->Bind(1, group_id).Bind(2, asset_id).Run();
 }
 
-// The id of the version's API model row (shared by identical models), or "" when it has none.
-Result<std::string> InsertApiModel(SqlConnection& c, const AssetVersion& v) {
-  if (v.api_model.empty() && v.api_terms.empty()) return std::string();
-  std::string id = Sha256Hex(v.api_model + '\0' + v.api_terms);
+// Stores the version's API model row unless a version already shares it. Asked first, so that a
+// model already stored (hundreds of KB) is not bound and copied into a record only to be dropped.
+Status InsertApiModel(SqlConnection& c, const AssetVersion& v, const std::string& id) {
+  if (id.empty()) return Status::Ok();
+  AGORA_ASSIGN_OR_RETURN(Statement stored, c.Prepare("SELECT 1 FROM api_models WHERE id = ?"));
+  AGORA_ASSIGN_OR_RETURN(bool exists, stored->Bind(1, id).Step());
+  if (exists) return Status::Ok();
   AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO api_models VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
-  AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, v.api_model).Bind(3, v.api_terms).Run());
-  return id;
+  return s->Bind(1, id).Bind(2, v.api_model).Bind(3, v.api_terms).Run();
 }
 
-Result<int64_t> InsertVersionRow(SqlConnection& c, const AssetVersion& v) {
-  AGORA_ASSIGN_OR_RETURN(std::string api_model_id, InsertApiModel(c, v));
+Result<int64_t> InsertVersionRow(SqlConnection& c, const AssetVersion& v, const std::string& api_model_id) {
+  AGORA_RETURN_IF_ERROR(InsertApiModel(c, v, api_model_id));
   AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
       "INSERT INTO versions (organization_id, group_id, asset_id, version, name, description, status, contact_name, "
       "contact_email, original_format, original_format_version, created_by, created_millis, updated_millis, "
@@ -217,19 +219,50 @@ Result<std::vector<VersionSummary>> SqlMetadataStore::ListVersionSummaries(const
   });
 }
 
+std::string ApiModelIds::IdOf(const std::string& model, const std::string& terms) {
+  if (model.empty() && terms.empty()) return std::string();
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->model != model || it->terms != terms) continue;
+      entries_.splice(entries_.begin(), entries_, it);
+      return it->id;
+    }
+  }
+  Hasher hasher(DigestAlgorithm::kSha256);
+  hasher.Update(model.data(), model.size());
+  hasher.Update("", 1);  // the NUL between model and terms
+  hasher.Update(terms.data(), terms.size());
+  std::string id = hasher.Finish();
+  const size_t bytes = model.size() + terms.size();
+  if (bytes > kMaxBytes) return id;
+  std::lock_guard lock(mutex_);
+  entries_.push_front({model, terms, id});
+  bytes_ += bytes;
+  while (entries_.size() > kMaxEntries || bytes_ > kMaxBytes) {
+    bytes_ -= entries_.back().model.size() + entries_.back().terms.size();
+    entries_.pop_back();
+  }
+  return id;
+}
+
+// The model's id is found before the transaction: hashing a model is no work for the one writer.
 Status SqlMetadataStore::PutVersion(const AssetVersion& v) {
-  return Write([&](SqlConnection& c) { return InsertVersion(c, v); });
+  const std::string api_model_id = api_model_ids_.IdOf(v.api_model, v.api_terms);
+  return Write([&](SqlConnection& c) { return InsertVersion(c, v, api_model_id); });
 }
 
 Status SqlMetadataStore::PutVersions(const std::vector<AssetVersion>& versions) {
+  std::vector<std::string> api_model_ids;
+  for (const auto& v : versions) api_model_ids.push_back(api_model_ids_.IdOf(v.api_model, v.api_terms));
   return Write([&](SqlConnection& c) -> Status {
-    for (const auto& v : versions) AGORA_RETURN_IF_ERROR(InsertVersion(c, v));
+    for (size_t i = 0; i < versions.size(); ++i) AGORA_RETURN_IF_ERROR(InsertVersion(c, versions[i], api_model_ids[i]));
     return Status::Ok();
   });
 }
 
 // Claims the group, checks the existing version, and inserts the version with all its rows.
-Status SqlMetadataStore::InsertVersion(SqlConnection& c, const AssetVersion& v) {
+Status SqlMetadataStore::InsertVersion(SqlConnection& c, const AssetVersion& v, const std::string& api_model_id) {
   AGORA_RETURN_IF_ERROR(ClaimGroup(c, v.coordinates.group_id, v.organization_id));
   // A published or deprecated version is immutable; a development one is deleted to be replaced.
   AGORA_ASSIGN_OR_RETURN(Statement existing, c.Prepare(
@@ -251,7 +284,7 @@ Status SqlMetadataStore::InsertVersion(SqlConnection& c, const AssetVersion& v) 
       "ON CONFLICT DO NOTHING"));
   AGORA_RETURN_IF_ERROR(asset->Bind(1, v.coordinates.group_id).Bind(2, v.coordinates.asset_id)
                             .Bind(3, v.organization_id).Bind(4, v.type).Bind(5, v.created_millis).Run());
-  AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v));
+  AGORA_ASSIGN_OR_RETURN(int64_t id, InsertVersionRow(c, v, api_model_id));
   AGORA_RETURN_IF_ERROR(dialect().IndexVersion(c, id));
   AGORA_RETURN_IF_ERROR(InsertTagValues(c, id, "category", v.categories));
   AGORA_RETURN_IF_ERROR(InsertTagValues(c, id, "field", v.fields));

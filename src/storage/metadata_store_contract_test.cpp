@@ -306,6 +306,34 @@ TEST_P(MetadataStoreContract, CategoryFieldValuesAndApiTermsAreSearchable) {
 }
 
 
+// The store remembers the ids of models it stored lately: a remembered model whose row went with
+// its last version is stored again, and a model differing only in its terms is a model of its own.
+TEST_P(MetadataStoreContract, ARememberedApiModelIsStoredAgainOnceItsRowIsGone) {
+  auto v = Version("modelled", "1.0.0");
+  v.api_model = std::string(100000, 'm');
+  v.api_terms = "warehouses";
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  ASSERT_TRUE(store_->DeleteVersion(v.coordinates, /*soft=*/false, 5).ok());
+  ASSERT_TRUE(store_->PutVersion(v).ok());
+  EXPECT_EQ(*store_->GetApiModel(v.coordinates), v.api_model);
+  auto other = Version("other-terms", "1.0.0");
+  other.api_model = v.api_model;
+  other.api_terms = "warehousez";
+  auto copy = Version("same-model", "1.0.0");
+  copy.api_model = v.api_model;
+  copy.api_terms = v.api_terms;
+  ASSERT_TRUE(store_->PutVersions({other, copy}).ok());
+  EXPECT_EQ(*store_->GetApiModel(copy.coordinates), v.api_model);
+  AssetQuery q;
+  q.search = "warehousez";
+  EXPECT_EQ(Find(q), (std::vector<std::string>{"other-terms@1.0.0"}));
+  q.search = "warehouses";
+  auto found = Find(q);
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::string>{"modelled@1.0.0", "same-model@1.0.0"}));
+  EXPECT_TRUE(store_->CheckIntegrity().ok());
+}
+
 TEST_P(MetadataStoreContract, PortalsDraftsPublishingAndBlobReferences) {
   const auto v = Version("documented", "1.0.0");
   ASSERT_TRUE(store_->PutVersion(v).ok());

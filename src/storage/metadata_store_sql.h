@@ -26,6 +26,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -72,6 +73,29 @@ class SqlDialect {
   virtual std::string TableColumns() const = 0;
   // After rows were inserted with ids of their own (a copy): later inserts must not reuse them.
   virtual Status AfterCopy(SqlConnection& c) const = 0;
+};
+
+// The content address of an API model row (api_models.id: the SHA-256 of the model, a NUL and its
+// search terms), remembered for the models stored lately. Every version of a spec whose verdict
+// agora remembers carries the same model, often hundreds of KB: comparing it with a remembered
+// one costs a tenth of hashing it again. Bounded by count and bytes; a model larger than the
+// bound is hashed every time.
+//
+// Thread safety: any thread.
+class ApiModelIds {
+ public:
+  // "" for a version without a model or terms.
+  std::string IdOf(const std::string& model, const std::string& terms);
+
+ private:
+  static constexpr size_t kMaxEntries = 8;
+  static constexpr size_t kMaxBytes = 16 << 20;
+  struct Entry {
+    std::string model, terms, id;
+  };
+  std::mutex mutex_;
+  std::list<Entry> entries_;  // most recently used first
+  size_t bytes_ = 0;
 };
 
 class SqlMetadataStore : public MetadataStore {
@@ -209,7 +233,8 @@ class SqlMetadataStore : public MetadataStore {
   // Shared by the domains (each defined in the file of the domain named).
   // versions
   static Result<int64_t> VersionId(SqlConnection& c, const assets::Coordinates& coordinates);
-  Status InsertVersion(SqlConnection& c, const assets::AssetVersion& v);
+  // `api_model_id` is api_model_ids_.IdOf the version's model, found before the transaction.
+  Status InsertVersion(SqlConnection& c, const assets::AssetVersion& v, const std::string& api_model_id);
   Status RemoveVersionRow(SqlConnection& c, int64_t id);
   Status Reindex(SqlConnection& c, const std::string& group_id, const std::string& asset_id);
   Status ReindexVersion(SqlConnection& c, int64_t id);
@@ -225,6 +250,7 @@ class SqlMetadataStore : public MetadataStore {
                                        const std::string& exclude_match, size_t limit, size_t offset);
 
   const SqlDialect& dialect_;
+  ApiModelIds api_model_ids_;
   std::array<std::mutex, 64> name_locks_;  // LockName's, by NameHash
 };
 

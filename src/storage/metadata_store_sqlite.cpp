@@ -94,9 +94,11 @@ Status ValidateOptions(SqliteOptions& options) {
   if (!kSynchronousModes.contains(options.synchronous))
     return Status::InvalidArgument("INVALID_STORAGE_OPTION",
                                    "synchronous must be OFF, NORMAL, FULL or EXTRA, not '" + options.synchronous + "'");
-  if (options.readers < 1 || options.busy_timeout_millis < 0 || options.cache_kib < 0 || options.mmap_bytes < 0)
+  if (options.readers < 1 || options.wal_checkpoint_pages < 1 || options.busy_timeout_millis < 0 ||
+      options.cache_kib < 0 || options.mmap_bytes < 0)
     return Status::InvalidArgument("INVALID_STORAGE_OPTION",
-                                   "readers must be at least 1; busy_timeout_millis, cache_kib and mmap_bytes >= 0");
+                                   "readers and wal_checkpoint_pages must be at least 1; busy_timeout_millis, "
+                                   "cache_kib and mmap_bytes >= 0");
   return Status::Ok();
 }
 
@@ -112,6 +114,7 @@ class SqliteMetadataStore : public SqlMetadataStore {
     AGORA_ASSIGN_OR_RETURN(writer_, SqliteConnection::Open(path, /*read_only=*/false, options.busy_timeout_millis));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA journal_mode = WAL"));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA synchronous = " + options.synchronous));
+    AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA wal_autocheckpoint = " + std::to_string(options.wal_checkpoint_pages)));
     AGORA_RETURN_IF_ERROR(writer_->Exec("PRAGMA temp_store = MEMORY"));
     AGORA_RETURN_IF_ERROR(writer_->Exec(kPendingSearchTable));
     AGORA_RETURN_IF_ERROR(Migrate());

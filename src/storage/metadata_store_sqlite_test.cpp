@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -296,10 +297,31 @@ TEST(SqliteOpenTest, AcceptsDocumentedOptionsOnly) {
   EXPECT_TRUE((*relaxed)->GetVersion({"com.example", "api", "1.0.0"}).ok());
   for (const SqliteOptions& bad : {SqliteOptions{.synchronous = "FULL; DROP TABLE versions"}, SqliteOptions{.synchronous = ""},
                                    SqliteOptions{.readers = 0}, SqliteOptions{.busy_timeout_millis = -1},
-                                   SqliteOptions{.cache_kib = -1}, SqliteOptions{.mmap_bytes = -1}}) {
+                                   SqliteOptions{.cache_kib = -1}, SqliteOptions{.mmap_bytes = -1},
+                                   SqliteOptions{.wal_checkpoint_pages = 0}}) {
     const auto store = OpenSqliteMetadataStore(dir.Path("b.db"), bad);
     EXPECT_EQ(store.status().code(), "INVALID_STORAGE_OPTION") << bad.synchronous;
   }
+}
+
+// The WAL is copied into the database once it holds wal_checkpoint_pages pages (by default 4,000,
+// not SQLite's 1,000), not before.
+TEST(SqliteOpenTest, TheWalIsCheckpointedAfterTheConfiguredNumberOfPages) {
+  TempDir dir;
+  auto wal_bytes_after_writes = [&](const std::string& name, const SqliteOptions& options) -> uintmax_t {
+    auto store = OpenSqliteMetadataStore(dir.Path(name), options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    if (!store.ok()) return 0;
+    for (int i = 0; i < 50; ++i) {  // 50 commits of a 100 KB model each: about 1,300 pages
+      auto v = MakeVersion("api", "1.0." + std::to_string(i), i);
+      v.api_model = std::string(100000, static_cast<char>('0' + i));
+      EXPECT_TRUE((*store)->PutVersion(v).ok());
+    }
+    return std::filesystem::file_size(dir.Path(name + "-wal"));
+  };
+  EXPECT_GT(wal_bytes_after_writes("default.db", {}), 5000000u) << "every commit is still in the WAL";
+  EXPECT_LT(wal_bytes_after_writes("short.db", {.wal_checkpoint_pages = 100}), 1000000u)
+      << "checkpointed every 100 pages";
 }
 
 TEST(SqliteOpenTest, FailsCleanlyOnBadPaths) {
@@ -307,6 +329,76 @@ TEST(SqliteOpenTest, FailsCleanlyOnBadPaths) {
   EXPECT_EQ(OpenSqliteMetadataStore(dir.Path("missing/dir/agora.db")).status().kind(), Status::Kind::kIOError);
   std::ofstream(dir.Path("not-a-db")) << std::string(4096, 'x');
   EXPECT_EQ(OpenSqliteMetadataStore(dir.Path("not-a-db")).status().kind(), Status::Kind::kCorruption);
+}
+
+class SqliteConnectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto connection = SqliteConnection::Open(dir_.Path("c.db"), /*read_only=*/false, 1000);
+    ASSERT_TRUE(connection.ok()) << connection.status().ToString();
+    c_ = std::move(connection).value();
+    ASSERT_TRUE(c_->Exec("CREATE TABLE t (a TEXT); INSERT INTO t VALUES ('one'), ('two')").ok());
+  }
+  std::unique_ptr<SqlStatement> Prepare(const std::string& sql) {
+    auto s = c_->Prepare(sql);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s).value() : nullptr;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteConnection> c_;
+};
+
+TEST_F(SqliteConnectionTest, ACachedStatementComesBackResetWithoutItsBindings) {
+  const std::string sql = "SELECT ?1, a FROM t ORDER BY a";
+  {
+    auto s = Prepare(sql);
+    s->Bind(1, "bound");
+    ASSERT_TRUE(*s->Step());
+    EXPECT_EQ(s->Text(0), "bound");
+  }  // handed back mid-way
+  auto again = Prepare(sql);
+  ASSERT_TRUE(*again->Step());
+  EXPECT_EQ(again->Text(0), "") << "no binding left behind";
+  EXPECT_EQ(again->Text(1), "one") << "from the first row";
+  EXPECT_EQ(c_->CachedStatements(), 1u);
+}
+
+TEST_F(SqliteConnectionTest, TheSameTextPreparedWhileInUseIsAStatementOfItsOwn) {
+  const std::string sql = "SELECT a FROM t WHERE a = ?";
+  auto outer = Prepare(sql);
+  outer->Bind(1, "one");
+  {
+    auto inner = Prepare(sql);
+    inner->Bind(1, "two");
+    ASSERT_TRUE(*inner->Step());
+    EXPECT_EQ(inner->Text(0), "two");
+  }
+  ASSERT_TRUE(*outer->Step());
+  EXPECT_EQ(outer->Text(0), "one");
+  EXPECT_FALSE(*outer->Step());
+  EXPECT_EQ(c_->CachedStatements(), 1u) << "the second copy was not cached";
+}
+
+TEST_F(SqliteConnectionTest, TheCacheIsBoundedAndKeepsStatementsInUse) {
+  auto held = Prepare("SELECT a FROM t ORDER BY a DESC");
+  for (size_t i = 0; i < SqliteConnection::kMaxCachedStatements + 40; ++i)
+    ASSERT_TRUE(*Prepare("SELECT " + std::to_string(i))->Step());
+  EXPECT_EQ(c_->CachedStatements(), SqliteConnection::kMaxCachedStatements);
+  ASSERT_TRUE(*held->Step());
+  EXPECT_EQ(held->Text(0), "two");
+  held.reset();
+  auto recent = Prepare("SELECT " + std::to_string(SqliteConnection::kMaxCachedStatements + 39));
+  ASSERT_TRUE(*recent->Step());
+  EXPECT_EQ(recent->Int(0), static_cast<int64_t>(SqliteConnection::kMaxCachedStatements + 39));
+}
+
+TEST_F(SqliteConnectionTest, ACachedStatementFollowsASchemaChange) {
+  ASSERT_TRUE(*Prepare("SELECT * FROM t")->Step());
+  ASSERT_TRUE(c_->Exec("ALTER TABLE t ADD COLUMN b TEXT NOT NULL DEFAULT 'added'").ok());
+  auto s = Prepare("SELECT * FROM t");
+  ASSERT_TRUE(*s->Step());
+  EXPECT_EQ(s->Text(1), "added");
 }
 
 TEST(SqliteStatusTest, TranslatesResultCodes) {

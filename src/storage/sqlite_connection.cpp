@@ -24,6 +24,11 @@ Status SqliteStatus(int code, sqlite3* db, std::string_view context) {
   }
 }
 
+SqliteStatement::SqliteStatement(sqlite3_stmt* stmt, SqliteConnection& connection, CachedStatement* cached)
+    : stmt_(stmt), db_(connection.db()), connection_(connection), cached_(cached) {}
+
+SqliteStatement::~SqliteStatement() { connection_.GiveBack(stmt_, cached_); }
+
 Result<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -69,19 +74,52 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
 }
 
 SqliteConnection::~SqliteConnection() {
-  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  for (auto& cached : lru_) sqlite3_finalize(cached.stmt);
   sqlite3_close(db_);
 }
 
 Result<std::unique_ptr<SqlStatement>> SqliteConnection::Prepare(const std::string& sql) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end()) {
-    sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "prepare");
-    it = statements_.emplace(sql, stmt).first;
+  if (auto it = cache_.find(sql); it != cache_.end() && !it->second->in_use) {
+    lru_.splice(lru_.begin(), lru_, it->second);
+    it->second->in_use = true;
+    return std::unique_ptr<SqlStatement>(std::make_unique<SqliteStatement>(it->second->stmt, *this, &*it->second));
   }
-  return std::unique_ptr<SqlStatement>(std::make_unique<SqliteStatement>(it->second, db_));
+  const bool cache = !cache_.contains(sql);
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return SqliteStatus(rc, db_, "prepare");
+  }
+  CachedStatement* cached = nullptr;
+  if (cache) {
+    lru_.push_front({sql, stmt, /*in_use=*/true});
+    cache_.emplace(lru_.front().sql, lru_.begin());
+    cached = &lru_.front();
+    EvictIdle();
+  }
+  return std::unique_ptr<SqlStatement>(std::make_unique<SqliteStatement>(stmt, *this, cached));
+}
+
+void SqliteConnection::GiveBack(sqlite3_stmt* stmt, CachedStatement* cached) {
+  if (!cached) {  // a second copy of a statement that was in use
+    sqlite3_finalize(stmt);
+    return;
+  }
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  cached->in_use = false;
+  EvictIdle();  // the cache may have filled while it was in use
+}
+
+void SqliteConnection::EvictIdle() {
+  for (auto it = lru_.end(); cache_.size() > kMaxCachedStatements && it != lru_.begin();) {
+    --it;
+    if (it->in_use) continue;
+    cache_.erase(it->sql);
+    sqlite3_finalize(it->stmt);
+    it = lru_.erase(it);
+  }
 }
 
 Status SqliteConnection::Exec(const std::string& sql) {

@@ -1,5 +1,5 @@
 // A thin RAII layer over the sqlite3 C API used by the SQLite metadata store: the SqlConnection of
-// sql_connection.h with a cache of prepared statements, a statement wrapper that binds and reads
+// sql_connection.h with a bounded cache of prepared statements, a statement wrapper that binds and reads
 // columns by position, and the translation of SQLite result codes into Status (SQLITE_FULL ->
 // NoSpace, BUSY -> Unavailable, constraint violations -> Conflict).
 //
@@ -9,11 +9,11 @@
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <map>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <unordered_map>
 
 #include "common/status.h"
 #include "storage/sql_connection.h"
@@ -22,13 +22,22 @@ namespace agora::storage {
 
 Status SqliteStatus(int code, sqlite3* db, std::string_view context);
 
+class SqliteConnection;
+
+// An entry of a SqliteConnection's statement cache.
+struct CachedStatement {
+  std::string sql;
+  sqlite3_stmt* stmt;
+  bool in_use;
+};
+
+// A statement handed out by SqliteConnection::Prepare; given back to its connection (reset, its
+// bindings cleared) when it goes away.
 class SqliteStatement : public SqlStatement {
  public:
-  SqliteStatement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
-  ~SqliteStatement() override {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
+  // `cached`: the connection's cache entry, or null for a statement finalized when it goes away.
+  SqliteStatement(sqlite3_stmt* stmt, SqliteConnection& connection, CachedStatement* cached);
+  ~SqliteStatement() override;
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
 
@@ -50,23 +59,41 @@ class SqliteStatement : public SqlStatement {
  private:
   sqlite3_stmt* stmt_;
   sqlite3* db_;
+  SqliteConnection& connection_;
+  CachedStatement* cached_;
 };
 
 class SqliteConnection : public SqlConnection {
  public:
+  // Prepared statements kept per connection. The domains' statements are fewer; the rest are
+  // searches whose text varies with their filters, which must not grow the cache without end.
+  static constexpr size_t kMaxCachedStatements = 256;
+
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, bool read_only,
                                                          int busy_timeout_millis);
   ~SqliteConnection() override;
 
-  // A cached prepared statement; reset when the returned wrapper goes away.
+  // A prepared statement, from the cache when its text was prepared before and is not in use
+  // (a statement prepared again while in use, as by a nested query, is a new one, finalized
+  // when it goes away). The least recently used statement not in use leaves a full cache.
+  // SQLite prepares a cached statement again by itself when the schema changed.
   Result<std::unique_ptr<SqlStatement>> Prepare(const std::string& sql) override;
   Status Exec(const std::string& sql);
   sqlite3* db() { return db_; }
+  size_t CachedStatements() const { return cache_.size(); }
 
  private:
+  friend class SqliteStatement;
+  using Lru = std::list<CachedStatement>;  // most recently used first
+
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  // Takes back a statement handed out by Prepare.
+  void GiveBack(sqlite3_stmt* stmt, CachedStatement* cached);
+  void EvictIdle();
+
   sqlite3* db_;
-  std::map<std::string, sqlite3_stmt*> statements_;
+  Lru lru_;
+  std::unordered_map<std::string_view, Lru::iterator> cache_;  // keys view lru_'s sql
 };
 
 }  // namespace agora::storage
