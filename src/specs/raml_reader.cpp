@@ -33,7 +33,8 @@ constexpr const char* kFragmentKinds[] = {"DataType", "Trait", "ResourceType", "
                                           "Overlay", "Extension"};
 
 bool IsMethod(const std::string& key, bool raml08) {
-  for (const char* method : {"get", "patch", "put", "post", "delete", "head", "options"})
+  static constexpr std::string_view kMethods[] = {"get", "patch", "put", "post", "delete", "head", "options"};
+  for (const std::string_view method : kMethods)
     if (key == method) return true;
   return raml08 && (key == "trace" || key == "connect");
 }
@@ -504,7 +505,7 @@ class RamlReader {
         implicit.required = true;
         implicit.shape.emplace_back().type = "string";
         implicit.location = resource.location;
-        resource_uri_parameters_.push_back(implicit);
+        resource_uri_parameters_.push_back(std::move(implicit));
       }
     }
     std::vector<Parameter> path_parameters;
