@@ -80,23 +80,31 @@ SpecReading ReadingFrom(const json::value& value) {
   return reading;
 }
 
-std::string VerdictJson(const SpecVerdict& verdict) {
-  return json::serialize(json::object{{"format", verdict.format},
-                                      {"format_version", verdict.format_version},
-                                      {"problems", json::value_from(verdict.problems)},
-                                      {"model_json", verdict.model_json},
-                                      {"search_terms", verdict.search_terms}});
+// The verdict less its model as one line of JSON (which never holds a raw newline), then the
+// model's JSON as it is: the model is most of the answer (355 KB for a 165 KiB RAML), and
+// escaping it into a JSON string and parsing it back out cost the worker 0.5 ms and the server
+// 0.9 ms of CPU per reading.
+std::string VerdictText(const SpecVerdict& verdict) {
+  std::string text = json::serialize(json::object{{"format", verdict.format},
+                                                  {"format_version", verdict.format_version},
+                                                  {"problems", json::value_from(verdict.problems)},
+                                                  {"search_terms", verdict.search_terms}});
+  text += '\n';
+  text += verdict.model_json;
+  return text;
 }
 
 std::optional<SpecVerdict> VerdictFrom(std::string_view text) {
+  const size_t line_end = text.find('\n');
+  if (line_end == std::string_view::npos) return std::nullopt;
   try {
-    const json::object object = json::parse(text).as_object();
+    const json::object object = json::parse(text.substr(0, line_end)).as_object();
     SpecVerdict verdict;
     verdict.format = json::value_to<std::string>(object.at("format"));
     verdict.format_version = json::value_to<std::string>(object.at("format_version"));
     verdict.problems = json::value_to<std::vector<std::string>>(object.at("problems"));
-    verdict.model_json = json::value_to<std::string>(object.at("model_json"));
     verdict.search_terms = json::value_to<std::string>(object.at("search_terms"));
+    verdict.model_json = text.substr(line_end + 1);
     return verdict;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -405,7 +413,7 @@ int RunSpecReaderWorker(int argc, const char* const* argv) {
       auto main_content = source.Read(reading.main_file);
       const std::string main = main_content.ok() ? std::move(main_content).value() : "";
       InjectTestFault(main, memory_bytes);
-      if (!WriteFrame(answers, VerdictJson(ReadSpecVerdict(reading, main)))) return 1;
+      if (!WriteFrame(answers, VerdictText(ReadSpecVerdict(reading, main)))) return 1;
     } catch (const std::bad_alloc&) {
       return kOutOfMemory;
     } catch (const std::exception& e) {

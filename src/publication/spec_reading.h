@@ -17,7 +17,8 @@
 //
 // Protocol: over the worker's standard input and output, one frame per message: the length in
 // decimal, a newline, then that many bytes. The pool writes a SpecReading as JSON; the worker
-// answers its SpecVerdict as JSON, or exits (its exit status says why: crash, CPU time, memory).
+// answers its SpecVerdict as one line of JSON without the model, then the model's JSON as it is,
+// or exits (its exit status says why: crash, CPU time, memory).
 // End of input ends the worker. For tests only, when the server runs with
 // AGORA_TEST_SPEC_READER_FAULTS=1 in its environment, a main file containing
 // "agora-test-fault: crash" (or loop, or memory) makes the worker crash with SIGSEGV (or spin, or

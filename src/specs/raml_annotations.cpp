@@ -41,7 +41,10 @@ void Annotations::Declare(const Declaration& declaration) {
 }
 
 void Annotations::Check(const Scope& scope, const RamlNode& node, const char* target) {
-  if (!node.is_mapping() || !checked_.insert(&node).second) return;
+  // Most nodes carry no annotation: they are not even remembered (a later check would find none either).
+  const auto annotation = [](const RamlPair& pair) { return !AnnotationName(pair.key).empty(); };
+  if (!node.is_mapping() || std::none_of(node.pairs.begin(), node.pairs.end(), annotation) || !checked_.insert(&node).second)
+    return;
   for (const auto& pair : node.pairs) {
     const std::string name = AnnotationName(pair.key);
     if (name.empty()) continue;

@@ -48,9 +48,8 @@ boost::json::value ToJson(const RamlNode& node) {
   return boost::json::string(node.scalar);
 }
 
-// The node itself, without its items and pairs.
-RamlNode ShallowCopy(const YamlNode& yaml, uint32_t file) {
-  RamlNode node;
+// The node itself, without its items and pairs, into `node`.
+void CopyOwnFields(const YamlNode& yaml, uint32_t file, RamlNode& node) {
   node.kind = static_cast<RamlNode::Kind>(yaml.kind);
   node.tag = yaml.tag;
   node.scalar = yaml.scalar;
@@ -58,11 +57,11 @@ RamlNode ShallowCopy(const YamlNode& yaml, uint32_t file) {
   node.file = file;
   node.line = yaml.line;
   node.column = yaml.column;
-  return node;
 }
 
 RamlNode FromYaml(const YamlNode& yaml, uint32_t file) {
-  RamlNode node = ShallowCopy(yaml, file);
+  RamlNode node;
+  CopyOwnFields(yaml, file, node);
   for (const auto& item : yaml.items) node.items.push_back(FromYaml(item, file));
   for (const auto& pair : yaml.pairs) node.pairs.push_back({pair.key, FromYaml(pair.value, file), pair.value.key_line, pair.value.key_column});
   return node;
@@ -202,10 +201,10 @@ const RamlNode* RamlLoader::Load(const std::string& path, const Problem& from) {
   const YamlNode* yaml = documents_.Yaml(path, from);
   if (!yaml) return nullptr;
   const uint32_t file = FileIndex(path);
-  std::optional<RamlNode> tree = Expand(path, *yaml, file);
-  if (!tree) return nullptr;
+  auto tree = std::make_unique<RamlNode>();
+  if (!Expand(path, *yaml, file, *tree)) return nullptr;
   auto& slot = loaded_[path];
-  slot = std::make_unique<RamlNode>(std::move(*tree));
+  slot = std::move(tree);
   return slot.get();
 }
 
@@ -248,35 +247,40 @@ bool RamlLoader::Spent(const RamlNode& at) { return documents_.Spent({files_[at.
 // YamlLimits::max_depth), so that every recursive walk of them stays bounded.
 constexpr uint32_t kMaxNesting = 2048;
 
-std::optional<RamlNode> RamlLoader::Expand(const std::string& path, const YamlNode& yaml, uint32_t file) {
-  if (yaml.is_scalar() && yaml.tag == "!include") return Include(path, yaml, file);
+// The tree is built in place, each node where it ends up: a large spec has tens of thousands.
+bool RamlLoader::Expand(const std::string& path, const YamlNode& yaml, uint32_t file, RamlNode& node) {
+  if (yaml.is_scalar() && yaml.tag == "!include") {
+    auto included = Include(path, yaml, file);
+    if (!included) return false;
+    node = std::move(*included);
+    return true;
+  }
   if (!yaml.tag.empty() && yaml.tag != "!" && !yaml.tag.starts_with("tag:yaml.org,2002:") && !yaml.tag.starts_with("!!"))
     Report(file, yaml.line, yaml.column, "unknown tag '" + yaml.tag + "' (RAML knows !include)");
-  if (!documents_.Charge(kNodeBytes, {files_[file], yaml.line, yaml.column, ""})) return std::nullopt;
+  if (!documents_.Charge(kNodeBytes, {files_[file], yaml.line, yaml.column, ""})) return false;
   if (nesting_ >= kMaxNesting) {
     if (!nesting_reported_) Report(file, yaml.line, yaml.column, "includes nest the document deeper than " + std::to_string(kMaxNesting) + " levels");
     nesting_reported_ = true;
-    return std::nullopt;
+    return false;
   }
   struct Nest {
     uint32_t& n;
     explicit Nest(uint32_t& n) : n(n) { ++n; }
     ~Nest() { --n; }
   } nest(nesting_);
-  RamlNode node = ShallowCopy(yaml, file);
+  CopyOwnFields(yaml, file, node);
   node.items.reserve(yaml.items.size());
-  for (const auto& item : yaml.items) {
-    auto expanded = Expand(path, item, file);
-    if (!expanded) return std::nullopt;
-    node.items.push_back(std::move(*expanded));
-  }
+  for (const auto& item : yaml.items)
+    if (!Expand(path, item, file, node.items.emplace_back())) return false;
   node.pairs.reserve(yaml.pairs.size());
   for (const auto& pair : yaml.pairs) {
-    auto expanded = Expand(path, pair.value, file);
-    if (!expanded) return std::nullopt;
-    node.pairs.push_back({pair.key, std::move(*expanded), pair.value.key_line, pair.value.key_column});
+    RamlPair& expanded = node.pairs.emplace_back();
+    if (!Expand(path, pair.value, file, expanded.value)) return false;
+    expanded.key = pair.key;
+    expanded.key_line = pair.value.key_line;
+    expanded.key_column = pair.value.key_column;
   }
-  return node;
+  return true;
 }
 
 // An include that cannot be followed is reported and becomes a null node, so that the rest of

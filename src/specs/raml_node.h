@@ -127,7 +127,8 @@ class RamlLoader {
   bool Spent(const RamlNode& at);
 
  private:
-  std::optional<RamlNode> Expand(const std::string& path, const YamlNode& node, uint32_t file);
+  // `yaml` expanded into `node` (a default node); false after reporting why it cannot be.
+  bool Expand(const std::string& path, const YamlNode& yaml, uint32_t file, RamlNode& node);
   std::optional<RamlNode> Include(const std::string& path, const YamlNode& node, uint32_t file);
 
   DocumentSet& documents_;

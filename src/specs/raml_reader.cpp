@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "specs/raml_annotations.h"
 #include "specs/raml_context.h"
@@ -32,8 +33,10 @@ constexpr const char* kFragmentKinds[] = {"DataType", "Trait", "ResourceType", "
                                           "Overlay", "Extension"};
 
 bool IsMethod(const std::string& key, bool raml08) {
-  static const std::set<std::string> methods = {"get", "patch", "put", "post", "delete", "head", "options"};
-  return methods.count(key) || (raml08 && (key == "trace" || key == "connect"));
+  static constexpr std::string_view kMethods[] = {"get", "patch", "put", "post", "delete", "head", "options"};
+  for (const std::string_view method : kMethods)
+    if (key == method) return true;
+  return raml08 && (key == "trace" || key == "connect");
 }
 
 // A media type of RFC 6838: one of the registered top-level types (or a wildcard), a subtype.
@@ -319,7 +322,7 @@ class RamlReader {
     if (const RamlNode* media = root.Find("mediaType")) ReadMediaTypes(*media);
     if (const RamlNode* documentation = root.Find("documentation")) ReadDocumentation(scope, *documentation);
     if (const RamlNode* secured = root.Find("securedBy")) model.security = security_->ReadSecuredBy(scope, *secured);
-    std::set<std::string> paths;
+    std::unordered_set<std::string> paths;
     ReadResources(scope, root, "", {}, paths);
   }
 
@@ -419,7 +422,7 @@ class RamlReader {
   static constexpr size_t kMaxResourceNesting = 512;
 
   void ReadResources(const Scope& scope, const RamlNode& parent, const std::string& base,
-                     const std::vector<Parameter>& inherited, std::set<std::string>& paths, size_t depth = 0) {
+                     const std::vector<Parameter>& inherited, std::unordered_set<std::string>& paths, size_t depth = 0) {
     if (depth >= kMaxResourceNesting) {
       if (!nesting_reported_) Report(parent, "resources nest deeper than " + std::to_string(kMaxResourceNesting) + " levels");
       nesting_reported_ = true;
@@ -444,8 +447,12 @@ class RamlReader {
       for (const auto& name : TemplateNames(base)) uri_names_.push_back(name);
       ReadResource(scope, effective, pair.key, inherited, resource);
       uri_names_ = enclosing;
-      std::vector<Parameter> uri_parameters = inherited;
-      for (const auto& parameter : resource_uri_parameters_) uri_parameters.push_back(parameter);
+      // What the nested resources inherit (a copy of every parameter: only when there are some).
+      std::vector<Parameter> uri_parameters;
+      if (std::any_of(node.pairs.begin(), node.pairs.end(), [](const RamlPair& p) { return p.key.starts_with('/'); })) {
+        uri_parameters = inherited;
+        uri_parameters.insert(uri_parameters.end(), resource_uri_parameters_.begin(), resource_uri_parameters_.end());
+      }
       report_.model.resources.push_back(std::move(resource));
       ReadResources(scope, node, path, uri_parameters, paths, depth + 1);
     }
@@ -498,11 +505,13 @@ class RamlReader {
         implicit.required = true;
         implicit.shape.emplace_back().type = "string";
         implicit.location = resource.location;
-        resource_uri_parameters_.push_back(implicit);
+        resource_uri_parameters_.push_back(std::move(implicit));
       }
     }
-    std::vector<Parameter> path_parameters = inherited;
-    for (const auto& parameter : resource_uri_parameters_) path_parameters.push_back(parameter);
+    std::vector<Parameter> path_parameters;
+    path_parameters.reserve(inherited.size() + resource_uri_parameters_.size());
+    path_parameters.insert(path_parameters.end(), inherited.begin(), inherited.end());
+    path_parameters.insert(path_parameters.end(), resource_uri_parameters_.begin(), resource_uri_parameters_.end());
     const std::vector<SecurityRequirement> secured =
         node.Find("securedBy") ? security_->ReadSecuredBy(Templates::ScopeOf(*node.Find("securedBy"), scope), *node.Find("securedBy"))
                                : report_.model.security;
