@@ -1,9 +1,10 @@
 // Metadata store benchmark of scenario 1's publications (docs/performance.md, section 1): the
 // store's share of a synchronous publication without HTTP, spec reading or blobs. Each of
 // --threads threads publishes versions of --assets assets as the publisher does: it reads the
-// token, the dependency and the asset's version summaries, then stores the version (its rows,
-// its search terms and an API model shared by every version, as when the spec's verdict is
-// remembered). Prints publications per second and the process's CPU time per publication.
+// token, the dependency and what the publication rules need of the asset's versions, then stores
+// the version (its rows, its search terms and an API model shared by every version, as when the
+// spec's verdict is remembered). Prints publications per second and the process's CPU time per
+// publication.
 //
 //   build/store_bench --data DIR [--versions 4000] [--threads 16] [--assets 50] [--model-kib 340]
 //                     [--mmap-bytes N] [--cache-kib N]
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
         const AssetVersion v = Publication(org, i % assets, i / assets, model, terms);
         agora::Status st = store.FindToken(token_hash).status();
         if (st.ok()) st = store.GetVersion(dependency.coordinates).status();
-        if (st.ok()) st = store.ListVersionSummaries(org, v.coordinates.asset_id).status();
+        if (st.ok()) st = store.GetVersionRuleFacts(org, v.coordinates.asset_id, v.coordinates.version).status();
         if (st.ok()) st = store.PutVersion(v);
         if (!st.ok() && !failed.exchange(true)) Fail(st);
       }

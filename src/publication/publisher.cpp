@@ -346,23 +346,20 @@ class Publisher::Run {
     return files;
   }
 
+  // The store answers with one version per major version rather than every version, so that
+  // publishing into an asset with thousands of versions costs what publishing into a new one does.
   Status CheckAgainstExistingVersions() {
-    AGORA_ASSIGN_OR_RETURN(auto existing, p_.metadata_.ListVersionSummaries(request_.coordinates.group_id,
-                                                                            request_.coordinates.asset_id));
-    std::vector<std::pair<std::string, std::string>> api_versions;
-    for (const auto& v : existing) {
-      if (v.type != version_.type) {
-        return Invalid("INVALID_ASSET_TYPE", "Asset " + request_.coordinates.group_id + ":" +
-                                                 request_.coordinates.asset_id + " is of type " + v.type +
-                                                 ", not " + version_.type);
-      }
-      if (v.version == request_.coordinates.version) {
-        if (v.status != assets::Lifecycle::kDevelopment) return PreconditionsFailed();
-        continue;  // a development version is being replaced
-      }
-      api_versions.emplace_back(v.version, v.api_version);
+    const auto& c = request_.coordinates;
+    AGORA_ASSIGN_OR_RETURN(auto facts, p_.metadata_.GetVersionRuleFacts(c.group_id, c.asset_id, c.version));
+    if (!facts.type.empty() && facts.type != version_.type) {
+      return Invalid("INVALID_ASSET_TYPE",
+                     "Asset " + c.group_id + ":" + c.asset_id + " is of type " + facts.type + ", not " + version_.type);
     }
+    // A development version is replaced; a published or deprecated one stays.
+    if (facts.same_version && *facts.same_version != assets::Lifecycle::kDevelopment) return PreconditionsFailed();
     if (!assets::AssetTypeInfoFor(version_.type).requires_api_version) return Status::Ok();
+    std::vector<std::pair<std::string, std::string>> api_versions;
+    for (const auto& v : facts.majors) api_versions.emplace_back(v.version, v.api_version);
     return assets::CheckApiVersion(version_.type, request_.coordinates.version, version_.Property("apiVersion"),
                                    api_versions);
   }

@@ -2,6 +2,7 @@
 // row and its child rows (tags, keywords, properties, dependencies, files, category and field
 // values, API model), which version is each asset's latest, lifecycle and detail edits, and
 // soft and hard deletes.
+#include "assets/semver.h"
 #include "common/hash.h"
 #include "storage/metadata_store_sql.h"
 
@@ -206,16 +207,66 @@ Result<std::vector<AssetVersion>> SqlMetadataStore::ListVersions(const std::stri
   });
 }
 
+namespace {
+
+// A row of columns version, type, status, apiVersion, updated_millis.
+VersionSummary SummaryFrom(SqlStatement& r) {
+  return VersionSummary{r.Text(0), r.Text(1), assets::ParseLifecycle(r.Text(2)).value_or(assets::Lifecycle::kPublished),
+                        r.Text(3), r.Int(4)};
+}
+
+}  // namespace
+
 Result<std::vector<VersionSummary>> SqlMetadataStore::ListVersionSummaries(const std::string& group_id,
                                                                            const std::string& asset_id) {
   return Read<std::vector<VersionSummary>>([&](SqlConnection& c) -> Result<std::vector<VersionSummary>> {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(dialect().VersionSummaries()));
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "SELECT v.version, a.type, v.status, " + dialect().FirstApiVersion() + ", v.updated_millis FROM versions v "
+        "LEFT JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND "
+        "v.asset_id = ? ORDER BY v.created_millis, v.version"));
     s->Bind(1, group_id).Bind(2, asset_id);
-    return s->Collect<VersionSummary>([](SqlStatement& r) -> Result<VersionSummary> {
-      return VersionSummary{r.Text(0), r.Text(1),
-                            assets::ParseLifecycle(r.Text(2)).value_or(assets::Lifecycle::kPublished), r.Text(3),
-                            r.Int(4)};
-    });
+    return s->Collect<VersionSummary>([](SqlStatement& r) -> Result<VersionSummary> { return SummaryFrom(r); });
+  });
+}
+
+// One version per major version, found by skipping through the (group, asset, version_key) index
+// from one major version's keys to the next's: as many lookups as there are major versions (and
+// versions that are not SemVer, whose keys are their text), however many versions each holds.
+Result<VersionRuleFacts> SqlMetadataStore::GetVersionRuleFacts(const std::string& group_id,
+                                                               const std::string& asset_id,
+                                                               const std::string& version) {
+  return Read<VersionRuleFacts>([&](SqlConnection& c) -> Result<VersionRuleFacts> {
+    VersionRuleFacts facts;
+    AGORA_ASSIGN_OR_RETURN(Statement type, c.Prepare(
+        "SELECT a.type FROM assets a WHERE a.group_id = ? AND a.asset_id = ? AND EXISTS "
+        "(SELECT 1 FROM versions v WHERE v.group_id = a.group_id AND v.asset_id = a.asset_id)"));
+    AGORA_ASSIGN_OR_RETURN(bool found, type->Bind(1, group_id).Bind(2, asset_id).Step());
+    if (!found) return facts;
+    facts.type = type->Text(0);
+    AGORA_ASSIGN_OR_RETURN(Statement same, c.Prepare(
+        "SELECT status FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
+    AGORA_ASSIGN_OR_RETURN(found, same->Bind(1, group_id).Bind(2, asset_id).Bind(3, version).Step());
+    if (found) facts.same_version = assets::ParseLifecycle(same->Text(0)).value_or(assets::Lifecycle::kPublished);
+    const std::string first_from = "SELECT v.version, a.type, v.status, " + dialect().FirstApiVersion() +
+                                   ", v.updated_millis, v.version_key FROM versions v JOIN assets a ON a.group_id = "
+                                   "v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND "
+                                   "v.version_key >= ? AND v.version <> ? ORDER BY v.version_key LIMIT 1";
+    std::string from;
+    while (true) {
+      AGORA_ASSIGN_OR_RETURN(Statement next, c.Prepare(first_from));
+      AGORA_ASSIGN_OR_RETURN(found, next->Bind(1, group_id).Bind(2, asset_id).Bind(3, from).Bind(4, version).Step());
+      if (!found) return facts;
+      facts.majors.push_back(SummaryFrom(*next));
+      // Past every key of this major version ("...0001." < "...0001/"); a key that is not SemVer's
+      // is the version's own text, and the least key after it follows.
+      const auto semver = assets::ParseSemVer(facts.majors.back().version);
+      if (semver) {
+        from = MajorVersionKey(semver->major);
+        from.back() = '/';
+      } else {
+        from = next->Text(5) + '\x01';
+      }
+    }
   });
 }
 

@@ -123,6 +123,17 @@ struct VersionSummary {
   int64_t updated_millis = 0;
 };
 
+// What the publication rules need of an asset's stored versions before `version` joins them
+// (see GetVersionRuleFacts).
+struct VersionRuleFacts {
+  std::string type;                                // the asset's type; empty while it has no version
+  std::optional<assets::Lifecycle> same_version;  // the status of `version` itself, if it is stored
+  // Versions other than `version` that speak for all of them under the apiVersion rule (every
+  // version of a major version has one apiVersion): at least one of each major version found in
+  // the asset. A backend may list every version instead.
+  std::vector<VersionSummary> majors;
+};
+
 // A soft-deleted version: its content is gone but its coordinates stay reserved.
 struct DeletedVersion {
   std::string organization_id;
@@ -319,9 +330,14 @@ class MetadataStore {
   virtual Result<std::vector<assets::AssetVersion>> ListVersions(const std::string& group_id,
                                                                  const std::string& asset_id) = 0;
   // The same versions, in the same order, with only their summaries: a backend should answer it
-  // without loading each version whole, as publication asks it of every new version.
+  // without loading each version whole, as Maven deploys and compatibility checks ask it.
   virtual Result<std::vector<VersionSummary>> ListVersionSummaries(const std::string& group_id,
                                                                    const std::string& asset_id);
+  // The facts the publication rules check a new `version` of the asset against. A backend
+  // should find them with a few index lookups per major version, not by reading every version:
+  // publication asks it of every new version, and a pipeline may publish thousands into one asset.
+  virtual Result<VersionRuleFacts> GetVersionRuleFacts(const std::string& group_id, const std::string& asset_id,
+                                                       const std::string& version);
   // Atomically inserts the version, or replaces it if the stored one is in development, with all
   // its files, properties, tags and dependencies, and claims the group for the version's
   // organisation if nobody owns it. Fails with Conflict (ASSET_PRE_CONDITIONS_FAILED) if a
@@ -499,6 +515,20 @@ inline Result<std::vector<VersionSummary>> MetadataStore::ListVersionSummaries(c
   for (const auto& v : versions)
     summaries.push_back({v.coordinates.version, v.type, v.status, v.Property("apiVersion"), v.updated_millis});
   return summaries;
+}
+
+// For backends without a narrower query: every version stands for its major version.
+inline Result<VersionRuleFacts> MetadataStore::GetVersionRuleFacts(const std::string& group_id,
+                                                                   const std::string& asset_id,
+                                                                   const std::string& version) {
+  AGORA_ASSIGN_OR_RETURN(auto summaries, ListVersionSummaries(group_id, asset_id));
+  VersionRuleFacts facts;
+  for (auto& summary : summaries) {
+    facts.type = summary.type;
+    if (summary.version == version) facts.same_version = summary.status;
+    else facts.majors.push_back(std::move(summary));
+  }
+  return facts;
 }
 
 }  // namespace agora::storage

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "assets/semver.h"
 #include "common/ids.h"
 #include "storage/metadata_store.h"
 #include "storage/testing.h"
@@ -541,6 +542,67 @@ TEST_P(MetadataStoreContract, VersionSummariesAgreeWithTheWholeVersions) {
   EXPECT_EQ((*narrow)[1].status, Lifecycle::kDeprecated);
   EXPECT_EQ((*narrow)[2].type, "rest-api");
   EXPECT_TRUE(store_->ListVersionSummaries("com.example", "absent")->empty());
+}
+
+// Every major version is represented, by a version other than the one asked about, however many
+// versions a major version holds; versions that are not SemVer are listed too (the rules skip them).
+TEST_P(MetadataStoreContract, VersionRuleFactsHoldOneVersionOfEachMajorVersion) {
+  std::vector<AssetVersion> versions;
+  for (int patch = 0; patch < 30; ++patch) versions.push_back(MakeVersion("api", "1.0." + std::to_string(patch), patch));
+  versions.push_back(MakeVersion("api", "1.1.0-rc.1", 40));
+  versions.push_back(MakeVersion("api", "10.0.0", 50));
+  versions.push_back(MakeVersion("api", "2.0.0", 60, Lifecycle::kDevelopment));
+  versions.push_back(MakeVersion("api", "2.0.1", 70));
+  versions.push_back(MakeVersion("api", "18446744073709551615.0.0", 80));  // the largest major version
+  versions.push_back(MakeVersion("api", "latest", 90));
+  for (auto& v : versions) {
+    const auto semver = assets::ParseSemVer(v.coordinates.version);
+    v.properties = {{"apiVersion", semver ? "v" + std::to_string(semver->major) : "none"}};
+    ASSERT_TRUE(store_->PutVersion(v).ok());
+  }
+  ASSERT_TRUE(store_->PutVersion(MakeVersion("other", "3.0.0", 5)).ok());
+
+  const auto MajorsOf = [](const VersionRuleFacts& facts) {
+    std::map<std::string, std::string> majors;  // major (or the version, if not SemVer) -> apiVersion
+    for (const auto& v : facts.majors) {
+      const auto semver = assets::ParseSemVer(v.version);
+      const std::string major = semver ? std::to_string(semver->major) : v.version;
+      EXPECT_FALSE(majors.contains(major) && semver) << "major version " << major << " twice";
+      EXPECT_EQ(v.type, "rest-api");
+      majors[major] = v.api_version;
+    }
+    return majors;
+  };
+  auto facts = store_->GetVersionRuleFacts("com.example", "api", "3.0.0");
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();
+  EXPECT_EQ(facts->type, "rest-api");
+  EXPECT_FALSE(facts->same_version.has_value());
+  EXPECT_EQ(MajorsOf(*facts), (std::map<std::string, std::string>{{"1", "v1"}, {"2", "v2"}, {"10", "v10"},
+                                                                   {"18446744073709551615", "v18446744073709551615"},
+                                                                   {"latest", "none"}}));
+
+  // The version asked about is never its major version's witness, and its status is told apart.
+  facts = store_->GetVersionRuleFacts("com.example", "api", "2.0.0");
+  ASSERT_TRUE(facts.ok());
+  EXPECT_EQ(facts->same_version, Lifecycle::kDevelopment);
+  for (const auto& v : facts->majors) EXPECT_NE(v.version, "2.0.0");
+  EXPECT_EQ(MajorsOf(*facts).at("2"), "v2");
+  facts = store_->GetVersionRuleFacts("com.example", "api", "2.0.1");
+  ASSERT_TRUE(facts.ok());
+  EXPECT_EQ(facts->same_version, Lifecycle::kPublished);
+  EXPECT_EQ(MajorsOf(*facts).size(), 5u) << "2.0.0 stands for major version 2";
+
+  // The answer agrees with the one computed from every version.
+  auto whole = store_->MetadataStore::GetVersionRuleFacts("com.example", "api", "3.0.0");
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->type, "rest-api");
+  EXPECT_EQ(whole->majors.size(), versions.size());
+
+  facts = store_->GetVersionRuleFacts("com.example", "absent", "1.0.0");
+  ASSERT_TRUE(facts.ok());
+  EXPECT_TRUE(facts->type.empty());
+  EXPECT_FALSE(facts->same_version.has_value());
+  EXPECT_TRUE(facts->majors.empty());
 }
 
 TEST_P(MetadataStoreContract, TheAssetTypeIsFixedByTheFirstVersion) {

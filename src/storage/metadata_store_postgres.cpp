@@ -81,11 +81,9 @@ class PostgresDialect : public SqlDialect {
 
   std::string NameOrder() const override { return "lower(v.name)"; }
 
-  std::string VersionSummaries() const override {
-    return "SELECT v.version, a.type, v.status, (SELECT p.value FROM version_properties p WHERE p.version_id = v.id "
-           "AND p.key = 'apiVersion' ORDER BY p.ordinal LIMIT 1), v.updated_millis FROM versions v LEFT JOIN assets a "
-           "ON a.group_id = v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? "
-           "ORDER BY v.created_millis, v.version";
+  std::string FirstApiVersion() const override {
+    return "(SELECT p.value FROM version_properties p WHERE p.version_id = v.id AND p.key = 'apiVersion' "
+           "ORDER BY p.ordinal LIMIT 1)";
   }
 
   // The search index is derived, agora_schema is the migrations' bookkeeping, and blob pins and

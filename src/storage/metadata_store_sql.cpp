@@ -15,13 +15,19 @@ Status SqlMetadataStore::Ping() {
   });
 }
 
+std::string MajorVersionKey(uint64_t major) {
+  char number[32];
+  std::snprintf(number, sizeof number, "%020llu.", static_cast<unsigned long long>(major));
+  return number;
+}
+
 std::string VersionKey(const std::string& version) {
   const auto v = assets::ParseSemVer(version);
   if (!v) return version;
-  char numbers[80];
-  std::snprintf(numbers, sizeof numbers, "%020llu.%020llu.%020llu", static_cast<unsigned long long>(v->major),
-                static_cast<unsigned long long>(v->minor), static_cast<unsigned long long>(v->patch));
-  std::string key = numbers;
+  char numbers[64];
+  std::snprintf(numbers, sizeof numbers, "%020llu.%020llu", static_cast<unsigned long long>(v->minor),
+                static_cast<unsigned long long>(v->patch));
+  std::string key = MajorVersionKey(v->major) + numbers;
   if (v->prerelease.empty()) return key + "~";  // '~' sorts after '-': a release after its pre-releases
   key += "-";
   for (const auto& id : v->prerelease) {

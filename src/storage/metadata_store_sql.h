@@ -63,9 +63,8 @@ class SqlDialect {
   virtual std::string SkipLocked() const = 0;
   // An ORDER BY term for versions v by name, ignoring ASCII case.
   virtual std::string NameOrder() const = 0;
-  // Columns version, type, status, first apiVersion property and updated_millis of the versions
-  // of one asset (parameters group and asset id), oldest first then by version.
-  virtual std::string VersionSummaries() const = 0;
+  // A scalar subquery: the value of the first apiVersion property of versions row v.
+  virtual std::string FirstApiVersion() const = 0;
   // A SELECT of the names of the tables that hold data of their own: all but the search index
   // and the schema's bookkeeping, which a backend derives.
   virtual std::string DataTables() const = 0;
@@ -140,6 +139,8 @@ class SqlMetadataStore : public MetadataStore {
                                                          const std::string& asset_id) override;
   Result<std::vector<VersionSummary>> ListVersionSummaries(const std::string& group_id,
                                                            const std::string& asset_id) override;
+  Result<VersionRuleFacts> GetVersionRuleFacts(const std::string& group_id, const std::string& asset_id,
+                                               const std::string& version) override;
   Status PutVersion(const assets::AssetVersion& version) override;
   Status PutVersions(const std::vector<assets::AssetVersion>& versions) override;
   Status SetVersionStatus(const assets::Coordinates& coordinates, assets::Lifecycle status, int64_t now) override;
@@ -259,6 +260,8 @@ class SqlMetadataStore : public MetadataStore {
 // A string that sorts (bytewise) like SemVer precedence: zero-padded numbers, and a release after
 // its pre-releases.
 std::string VersionKey(const std::string& version);
+// What the VersionKey of every version of that major version starts with (and sorts after).
+std::string MajorVersionKey(uint64_t major);
 // The words of a search text: runs of ASCII letters and digits and of non-ASCII characters.
 std::vector<std::string> SearchWords(const std::string& text);
 std::string Join(const std::vector<std::string>& items, const char* separator);

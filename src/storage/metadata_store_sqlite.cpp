@@ -65,12 +65,10 @@ class SqliteDialect : public SqlDialect {
 
   std::string NameOrder() const override { return "v.name COLLATE NOCASE"; }
 
-  std::string VersionSummaries() const override {
-    // The first apiVersion property: MIN() picks its row without sorting the properties.
-    return "SELECT v.version, a.type, v.status, (SELECT value FROM (SELECT p.value, MIN(p.ordinal) FROM "
-           "version_properties p WHERE p.version_id = v.id AND p.key = 'apiVersion')), v.updated_millis FROM versions v "
-           "LEFT JOIN assets a ON a.group_id = v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? "
-           "ORDER BY v.created_millis, v.version";
+  // MIN() picks the property's row without sorting the properties.
+  std::string FirstApiVersion() const override {
+    return "(SELECT value FROM (SELECT p.value, MIN(p.ordinal) FROM version_properties p "
+           "WHERE p.version_id = v.id AND p.key = 'apiVersion'))";
   }
 
   // The FTS5 index and its shadow tables are derived; sqlite_* are SQLite's own.
