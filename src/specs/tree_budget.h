@@ -52,23 +52,6 @@ class TreeBudget {
     Refund(old_bytes);
   }
 
-  // The same two for an array whose children are gathered elsewhere and moved into it, exactly
-  // sized, once complete: `capacity` is the one the array would have had, grown as std::vector
-  // grows (to max(1, twice the size) when full), so that the charges, and where a document is
-  // refused, are those of the array grown in place.
-  bool ChargeGrowth(size_t size, size_t& capacity, uint64_t element_bytes) {
-    if (size < capacity) return true;
-    const uint64_t old_bytes = capacity * element_bytes;
-    if (!Charge(old_bytes + std::max(old_bytes, element_bytes))) return false;
-    Refund(old_bytes);
-    capacity = std::max<size_t>(1, 2 * capacity);
-    return true;
-  }
-  void ChargeShrinkToFit(size_t size, size_t capacity, uint64_t element_bytes) {
-    if (size == capacity || !Charge(size * element_bytes)) return;
-    Refund(capacity * element_bytes);
-  }
-
   // True once limits.cpu_deadline has passed; reads the clock once every 4096 calls.
   bool OutOfTime() {
     return ++calls_ % 4096 == 0 && limits_.cpu_deadline.count() && ThreadCpuTime() > limits_.cpu_deadline;

@@ -4,10 +4,8 @@
 #include <yaml.h>
 
 #include <algorithm>
-#include <iterator>
 #include <map>
 #include <memory>
-#include <string_view>
 #include <unordered_set>
 
 #include "specs/tree_budget.h"
@@ -88,29 +86,10 @@ class TreeBuilder {
     bool flow = false;  // [...] or {...}
     std::string anchor;
     bool expecting_value = false;
-    std::string key = {};
+    std::string key;
     uint32_t key_line = 0, key_column = 0;
-    std::unordered_set<std::string> keys = {};  // filled only once a mapping outgrows kLinearKeys
-    size_t capacity = 0;  // of the children's array, had it grown as they came (see TreeBudget)
+    std::unordered_set<std::string> keys;  // filled only once a mapping outgrows kLinearKeys
   };
-
-  // The children of the collection open at each depth are gathered in arrays reused from one
-  // collection to the next, and moved into an exactly sized array when it ends: one allocation per
-  // collection, rather than one per doubling and one to shrink it to size.
-  std::vector<YamlNode>& Items(size_t depth) {
-    if (items_.size() <= depth) items_.resize(depth + 1);
-    return items_[depth];
-  }
-  std::vector<YamlPair>& Pairs(size_t depth) {
-    if (pairs_.size() <= depth) pairs_.resize(depth + 1);
-    return pairs_[depth];
-  }
-  template <typename T>
-  static void MoveInto(std::vector<T>& gathered, std::vector<T>& children) {
-    children.reserve(gathered.size());
-    std::move(gathered.begin(), gathered.end(), std::back_inserter(children));
-    gathered.clear();
-  }
 
   // Small mappings, nearly all of them, find a duplicate key by scanning their pairs, which costs
   // no allocation; a set takes over in large ones so that a hostile mapping stays linear.
@@ -119,7 +98,8 @@ class TreeBuilder {
   // A key's entry in a large mapping's set: its hash node and bucket, besides its string.
   static constexpr uint64_t kKeyEntryBytes = 64;
 
-  bool AddKey(Frame& frame, const std::vector<YamlPair>& pairs, const std::string& key, const yaml_event_t& event) {
+  bool AddKey(Frame& frame, const std::string& key, const yaml_event_t& event) {
+    const auto& pairs = frame.node.pairs;
     if (pairs.size() < kLinearKeys) {
       return std::none_of(pairs.begin(), pairs.end(), [&](const YamlPair& pair) { return pair.key == key; });
     }
@@ -143,7 +123,7 @@ class TreeBuilder {
         node.scalar.assign(reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length);
         node.quoted = event.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         if (!Charge(HeapBytes(node.scalar) + HeapBytes(node.tag), event)) return true;
-        Finish(std::move(node), Anchor(event.data.scalar.anchor), event);
+        Finish(std::move(node), Text(event.data.scalar.anchor), event);
         return false;
       }
       case YAML_SEQUENCE_START_EVENT:
@@ -163,16 +143,12 @@ class TreeBuilder {
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT: {
-        const size_t depth = stack_.size() - 1;
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
-        const bool sequence = frame.node.is_sequence();
-        if (sequence) MoveInto(Items(depth), frame.node.items);
-        else MoveInto(Pairs(depth), frame.node.pairs);
         if (frame.flow && !stack_.empty() && !stack_.back().flow && !CheckFlowIndentation(frame.node, event))
           return true;
-        if (sequence) budget_.ChargeShrinkToFit(frame.node.items.size(), frame.capacity, sizeof(YamlNode));
-        else budget_.ChargeShrinkToFit(frame.node.pairs.size(), frame.capacity, sizeof(YamlPair));
+        budget_.ShrinkToFit(frame.node.items);
+        budget_.ShrinkToFit(frame.node.pairs);
         Finish(std::move(frame.node), frame.anchor, event);
         return false;
       }
@@ -198,7 +174,7 @@ class TreeBuilder {
           return true;
         }
         if (!Charge(shape.bytes, event)) return true;
-        Finish(YamlNode(node), "", event);
+        Finish(node, "", event);
         return false;
       }
       default:
@@ -253,12 +229,12 @@ class TreeBuilder {
   }
 
 
-  void Finish(YamlNode&& node, std::string_view anchor, const yaml_event_t& event) {
+  void Finish(YamlNode node, const std::string& anchor, const yaml_event_t& event) {
     if (result_.error) return;
     if (!anchor.empty()) {
       // The anchor keeps a copy of its node, for the aliases to copy.
       const AnchorShape shape = ShapeOf(node);
-      auto [it, inserted] = anchors_.try_emplace(std::string(anchor));
+      auto [it, inserted] = anchors_.try_emplace(anchor);
       if (!inserted) budget_.Refund(it->second.second.bytes);
       if (!Charge(shape.bytes, event)) return;
       it->second = {node, shape};
@@ -269,26 +245,21 @@ class TreeBuilder {
       return;
     }
     Frame& top = stack_.back();
-    const size_t depth = stack_.size() - 1;
     if (top.node.is_sequence()) {
-      std::vector<YamlNode>& items = Items(depth);
-      if (!Paid(budget_.ChargeGrowth(items.size(), top.capacity, sizeof(YamlNode)), event)) return;
-      items.push_back(std::move(node));
+      if (!Paid(budget_.ChargeGrowth(top.node.items), event)) return;
+      top.node.items.push_back(std::move(node));
     } else if (!top.expecting_value) {
       top.key = node.is_scalar() ? std::move(node.scalar) : "<complex key>";
-      if (!AddKey(top, Pairs(depth), top.key, event))
+      if (!AddKey(top, top.key, event))
         return Fail(node.line, node.column, "duplicate key '" + top.key + "'");
       top.key_line = node.line;
       top.key_column = node.column;
       top.expecting_value = true;
     } else {
-      std::vector<YamlPair>& pairs = Pairs(depth);
-      if (!Paid(budget_.ChargeGrowth(pairs.size(), top.capacity, sizeof(YamlPair)), event)) return;
+      if (!Paid(budget_.ChargeGrowth(top.node.pairs), event)) return;
       node.key_line = top.key_line;
       node.key_column = top.key_column;
-      YamlPair& pair = pairs.emplace_back();
-      pair.key = std::move(top.key);
-      pair.value = std::move(node);
+      top.node.pairs.push_back({std::move(top.key), std::move(node)});
       top.expecting_value = false;
     }
   }
@@ -298,7 +269,6 @@ class TreeBuilder {
   }
 
   static std::string Text(const yaml_char_t* text) { return text ? reinterpret_cast<const char*>(text) : ""; }
-  static std::string_view Anchor(const yaml_char_t* text) { return text ? reinterpret_cast<const char*>(text) : ""; }
   static uint32_t Line(const yaml_event_t& e) { return static_cast<uint32_t>(e.start_mark.line + 1); }
   static uint32_t Column(const yaml_event_t& e) { return static_cast<uint32_t>(e.start_mark.column + 1); }
 
@@ -308,8 +278,6 @@ class TreeBuilder {
   ParsedYaml result_;
   bool has_root_ = false;
   std::vector<Frame> stack_;
-  std::vector<std::vector<YamlNode>> items_;  // by depth, see Items
-  std::vector<std::vector<YamlPair>> pairs_;
   std::map<std::string, std::pair<YamlNode, AnchorShape>> anchors_;
   uint64_t nodes_ = 0;        // written out
   uint64_t alias_nodes_ = 0;  // copied by aliases
