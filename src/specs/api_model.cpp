@@ -768,6 +768,9 @@ Result<ApiModel> ApiModel::FromJson(std::string_view text) {
   boost::system::error_code error;
   json::parse_options options;
   options.max_depth = 2048;  // shapes nest; ModelReader bounds them itself
+  // A model's strings are whatever bytes the spec held: an included Markdown or XML file need
+  // not be UTF-8, and ToJson writes such bytes as they are.
+  options.allow_invalid_utf8 = true;
   const json::value value = json::parse(text, error, {}, options);
   if (error) return Status::InvalidArgument("INVALID_MODEL", "API model: " + error.message());
   ModelReader reader;

@@ -190,6 +190,18 @@ TEST(ApiModelTest, TheJsonIsWhatBoostJsonWritesForTheModel) {
   EXPECT_NE(json.find(R"(Z[\\]^)"), std::string::npos);
 }
 
+// A documentation page included from a Latin-1 file: the model written by a spec reader worker
+// must read back for compatibility checks and the portal.
+TEST(ApiModelTest, StringsThatAreNotUtf8ReadBack) {
+  ApiModel model = RichModel();
+  model.title = "Caf\xE9 API";
+  model.documentation.push_back({"Notes", "r\xE9sum\xE9 \xFF\xFE"});
+  auto read = ApiModel::FromJson(model.ToJson());
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->title, "Caf\xE9 API");
+  EXPECT_EQ(read->ToJson(), model.ToJson());
+}
+
 TEST(ApiModelTest, NonJsonValueTextIsKeptAsAString) {
   ApiModel model;
   Shape shape;
