@@ -241,14 +241,13 @@ Result<VersionRuleFacts> SqlMetadataStore::GetVersionRuleFacts(const std::string
         "SELECT a.type FROM assets a WHERE a.group_id = ? AND a.asset_id = ? AND EXISTS "
         "(SELECT 1 FROM versions v WHERE v.group_id = a.group_id AND v.asset_id = a.asset_id)"));
     AGORA_ASSIGN_OR_RETURN(bool found, type->Bind(1, group_id).Bind(2, asset_id).Step());
-    if (!found) return facts;
-    facts.type = type->Text(0);
+    if (found) facts.type = type->Text(0);
     AGORA_ASSIGN_OR_RETURN(Statement same, c.Prepare(
         "SELECT status FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
     AGORA_ASSIGN_OR_RETURN(found, same->Bind(1, group_id).Bind(2, asset_id).Bind(3, version).Step());
     if (found) facts.same_version = assets::ParseLifecycle(same->Text(0)).value_or(assets::Lifecycle::kPublished);
     const std::string first_from = "SELECT v.version, a.type, v.status, " + dialect().FirstApiVersion() +
-                                   ", v.updated_millis, v.version_key FROM versions v JOIN assets a ON a.group_id = "
+                                   ", v.updated_millis, v.version_key FROM versions v LEFT JOIN assets a ON a.group_id = "
                                    "v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND "
                                    "v.version_key >= ? AND v.version <> ? ORDER BY v.version_key LIMIT 1";
     std::string from;
