@@ -65,6 +65,17 @@ class S3Blobs:
     def env(secret=SECRET_KEY):
         return {"AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": secret}
 
+    def whole_blobs(self):
+        """The keys of blobs whose objects are whole: each carries the SHA-256 its upload recorded
+        (x-amz-meta-sha256), as the S3 blob store checks. A process killed mid-PUT can leave the
+        test server holding part of an object under its key."""
+        whole = []
+        for key in self.keys():
+            head = client().head_object(Bucket=self.bucket, Key=key)
+            if key.startswith("blobs/sha256/") and head.get("Metadata", {}).get("sha256") == key.rsplit("/", 1)[1]:
+                whole.append(key)
+        return whole
+
     def keys(self):
         """Every object key in the bucket. ListObjects (v1) with markers: s3rver fails every
         truncated ListObjectsV2 (see S3Client::List in src/storage/s3_client.cpp)."""
