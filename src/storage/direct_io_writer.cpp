@@ -11,6 +11,8 @@
 #include <system_error>
 #include <utility>
 
+#include "storage/posix_error.h"
+
 namespace agora::storage {
 namespace {
 
@@ -21,12 +23,6 @@ bool TakeSlot() {
   while (active < DirectIoWriter::kMaxWriters)
     if (active_writers.compare_exchange_weak(active, active + 1)) return true;
   return false;
-}
-
-Status WriteError(const std::string& path, int error) {
-  const std::string message = "write " + path + ": " + std::strerror(error);
-  if (error == ENOSPC || error == EDQUOT) return Status::NoSpace(message);
-  return Status::IOError(message);
 }
 
 // 0, or the errno of the write that failed.
@@ -127,11 +123,12 @@ Status DirectIoWriter::Finish() {
   }
   Stop();
   Status st = FirstError();
-  if (::fcntl(fd_, F_SETFL, flags_) != 0 && st.ok()) st = WriteError(path_, errno);
+  if (::fcntl(fd_, F_SETFL, flags_) != 0 && st.ok()) st = PosixError("fcntl " + path_, errno);
   if (st.ok()) {
-    if (const int error = PwriteAll(fd_, tail.data(), tail.size(), tail_offset)) st = WriteError(path_, error);
+    if (const int error = PwriteAll(fd_, tail.data(), tail.size(), tail_offset)) st = PosixError("write " + path_, error);
   }
-  if (st.ok() && ::lseek(fd_, static_cast<off_t>(tail_offset + tail.size()), SEEK_SET) < 0) st = WriteError(path_, errno);
+  if (st.ok() && ::lseek(fd_, static_cast<off_t>(tail_offset + tail.size()), SEEK_SET) < 0)
+    st = PosixError("lseek " + path_, errno);
   return st;
 }
 
@@ -161,7 +158,7 @@ Status DirectIoWriter::WriteOut(const Buffer& buffer) {
   // goes through the page cache, which is slower, never wrong.
   if (error == EINVAL && ::fcntl(fd_, F_SETFL, flags_) == 0)
     error = PwriteAll(fd_, buffer.bytes.get(), buffer.size, buffer.offset);
-  return error == 0 ? Status::Ok() : WriteError(path_, error);
+  return error == 0 ? Status::Ok() : PosixError("write " + path_, error);
 }
 
 DirectIoWriter::Buffer* DirectIoWriter::TakeFreeBuffer() {

@@ -9,16 +9,17 @@
 
 #include "storage/direct_io_writer.h"
 #include "storage/env.h"
+#include "storage/posix_error.h"
 
 namespace agora::storage {
-namespace {
-
 Status PosixError(const std::string& context, int error) {
   const std::string message = context + ": " + std::strerror(error);
   if (error == ENOSPC || error == EDQUOT) return Status::NoSpace(message);
   if (error == ENOENT) return Status::NotFound(message);
   return Status::IOError(message);
 }
+
+namespace {
 
 class PosixWritableFile : public WritableFile {
  public:
