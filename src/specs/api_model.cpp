@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <charconv>
+#include <unordered_set>
 
 namespace agora::specs {
 namespace {
@@ -779,14 +781,46 @@ Result<ApiModel> ApiModel::FromJson(std::string_view text) {
   return model;
 }
 
-std::string ApiModel::SearchTerms() const {
-  std::string terms = title;
-  for (const auto& resource : resources) {
-    terms += " " + resource.path;
-    for (const auto& op : resource.operations)
-      if (!op.operation_id.empty()) terms += " " + op.operation_id;
+namespace {
+
+// Appends each word of `text` that `words` does not hold yet. Words end at ASCII characters other
+// than letters and digits, where the search index's unicode61 tokenizer ends them too; other UTF-8
+// bytes stay inside a word, which the tokenizer may split further. Repeats are compared without
+// ASCII case, as the index folds it.
+void AddDistinctWords(std::string_view text, std::unordered_set<std::string>& seen, std::string& words) {
+  auto is_word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c); };
+  for (size_t i = 0; i < text.size();) {
+    if (!is_word_byte(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < text.size() && is_word_byte(static_cast<unsigned char>(text[end]))) ++end;
+    const std::string_view word = text.substr(i, end - i);
+    std::string key(word);
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (seen.insert(std::move(key)).second) {
+      if (!words.empty()) words += ' ';
+      words += word;
+    }
+    i = end;
   }
-  for (const auto& [name, shape] : types) terms += " " + name;
+}
+
+}  // namespace
+
+// Each word once: the index finds a version by whether it holds a word, and a resource tree
+// repeats its parents' words in every path below them; indexing every repeat was most of a
+// publication's search index writes (docs/performance.md, section 1).
+std::string ApiModel::SearchTerms() const {
+  std::unordered_set<std::string> seen;
+  std::string terms;
+  AddDistinctWords(title, seen, terms);
+  for (const auto& resource : resources) {
+    AddDistinctWords(resource.path, seen, terms);
+    for (const auto& op : resource.operations) AddDistinctWords(op.operation_id, seen, terms);
+  }
+  for (const auto& [name, shape] : types) AddDistinctWords(name, seen, terms);
   return terms;
 }
 

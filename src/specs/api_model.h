@@ -288,7 +288,8 @@ struct ApiModel {
 
   std::string ToJson() const;  // the .../api/model document (docs/api-model.md)
   static Result<ApiModel> FromJson(std::string_view json);
-  // The words search indexes: title, resource paths, operation ids and data type names.
+  // The words search indexes, each once: those of the title, resource paths, operation ids and
+  // data type names.
   std::string SearchTerms() const;
 
   friend bool operator==(const ApiModel&, const ApiModel&) = default;

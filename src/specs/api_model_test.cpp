@@ -244,7 +244,22 @@ TEST(ApiModelTest, DeeplyNestedShapesAreBounded) {
 }
 
 TEST(ApiModelTest, SearchTermsNameTitlePathsOperationsAndTypes) {
-  EXPECT_EQ(RichModel().SearchTerms(), "Flights /flights/{id} getFlight Flight lib.Either");
+  EXPECT_EQ(RichModel().SearchTerms(), "Flights id getFlight Flight lib Either");
+}
+
+// Repeated words (a nested resource's path repeats its parent's) are indexed once; words end where
+// the index's tokenizer ends them, and letters beyond ASCII stay in their word.
+TEST(ApiModelTest, SearchTermsHoldEachWordOnce) {
+  ApiModel model;
+  model.title = "Orders API";
+  for (const std::string path : {"/orders", "/orders/{orderId}", "/orders/{orderId}/lines", "/Cafés_menu"}) {
+    Resource resource;
+    resource.path = path;
+    model.resources.push_back(resource);
+  }
+  model.resources.back().operations.push_back({});
+  model.resources.back().operations.back().operation_id = "ORDERS";
+  EXPECT_EQ(model.SearchTerms(), "Orders API orderId lines Cafés menu");
 }
 
 }  // namespace

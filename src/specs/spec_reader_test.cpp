@@ -303,7 +303,7 @@ TEST(ReadSpecTest, ModelJsonAndUnknownContent) {
             R"("responses":[{"status":"200","description":"ok","location":"api.yaml:5:65"}],"location":"api.yaml:5:19"}],)"
             R"("location":"api.yaml:5:13"}],)"
             R"("securitySchemes":[],"dataTypes":[],"files":["api.yaml"]})");
-  EXPECT_EQ(report.model.SearchTerms(), "Flights /flights listFlights");
+  EXPECT_EQ(report.model.SearchTerms(), "Flights listFlights");
   EXPECT_FALSE(Read({{"x.txt", "hello"}}, "x.txt").valid());
   EXPECT_FALSE(Read({}, "absent.raml").valid());
 }
