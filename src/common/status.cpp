@@ -10,6 +10,7 @@ int Status::http_status() const {
     case Kind::kForbidden: return 403;
     case Kind::kNotFound: return 404;
     case Kind::kMethodNotAllowed: return 405;
+    case Kind::kRequestTimeout: return 408;
     case Kind::kConflict: return 409;
     case Kind::kPayloadTooLarge: return 413;
     case Kind::kRangeNotSatisfiable: return 416;

@@ -24,6 +24,7 @@ class Status {
     kForbidden,         // 403: credentials valid, not allowed
     kNotFound,          // 404
     kMethodNotAllowed,  // 405
+    kRequestTimeout,    // 408: the client stopped sending its request
     kConflict,          // 409: the state forbids it (published version exists, dependents...)
     kPayloadTooLarge,   // 413
     kRangeNotSatisfiable,  // 416
@@ -52,6 +53,9 @@ class Status {
   }
   static Status Conflict(std::string code, std::string message, std::vector<std::string> errors = {}) {
     return Status(Kind::kConflict, std::move(code), std::move(message), std::move(errors));
+  }
+  static Status RequestTimeout(std::string message) {
+    return Status(Kind::kRequestTimeout, "REQUEST_TIMEOUT", std::move(message), {});
   }
   static Status PayloadTooLarge(std::string message) {
     return Status(Kind::kPayloadTooLarge, "PAYLOAD_TOO_LARGE", std::move(message), {});

@@ -111,6 +111,14 @@ struct ConnectionState {
   std::function<void()> close;
 };
 
+// Whether a Host header is a host with an optional port (RFC 9110, 7.2), or absent (HTTP/1.0):
+// links in answers are built from it, so nothing else may reach them.
+bool IsValidHost(std::string_view host) {
+  if (host.empty()) return true;
+  const auto authority = boost::urls::parse_authority(host);
+  return authority && !authority->has_userinfo() && !authority->encoded_host().empty();
+}
+
 // Decodes the request target into path and query; false if it is not a valid origin-form
 // target or a path segment decodes to a '/' or NUL (which would change what the path means).
 bool DecodeTarget(std::string_view target, Request& request) {
@@ -236,10 +244,7 @@ class Connection {
       http::async_read_some(stream_, buffer_, parser, yield_[ec]);
       ec = Settle(ec);
       if (ec == http::error::need_buffer) ec = {};
-      if (ec == beast::error::timeout)
-        return Fail(Status::IOError("No request body data arrived for " +
-                                    std::to_string(options_.body_idle_timeout_seconds) + " seconds"));
-      if (ec) return Fail(Status::IOError("Reading the request body failed: " + ec.message()));
+      if (ec) return Fail(BodyReadFailure(ec, std::nullopt));
       const size_t got = n - parser.get().body().size;
       body_bytes_ += got;
       if (body_bytes_ > options_.max_body_bytes) return Fail(TooLarge());
@@ -289,13 +294,7 @@ class Connection {
         got = stream_.async_read_some(asio::buffer(buf, n), yield_[ec]);
         ec = Settle(ec);
         unyielded_bytes_ = 0;
-        if (ec == beast::error::timeout)
-          return Fail(Status::IOError("No request body data arrived for " +
-                                      std::to_string(options_.body_idle_timeout_seconds) + " seconds"));
-        if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
-          return Fail(Status::IOError("The client closed the connection " + std::to_string(left) +
-                                      " bytes before the end of the request body"));
-        if (ec) return Fail(Status::IOError("Reading the request body failed: " + ec.message()));
+        if (ec) return Fail(BodyReadFailure(ec, left));
       }
     }
     left -= got;
@@ -318,12 +317,31 @@ class Connection {
         if (got > 0) return static_cast<size_t>(got);
         if (got < 0 && errno == EINTR) continue;
         if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-          return Fail(Status::IOError(std::string("Reading the request body failed: ") + std::strerror(errno)));
+          return Fail(BodyReadFailure(beast::error_code(errno, boost::system::system_category()), left_to_read()));
         return size_t{0};  // nothing yet, or the client closed: the asynchronous read tells which
       }
     } else {
       return size_t{0};
     }
+  }
+
+  // A body that could not be read is the client's doing, never the server's: a malformed chunked
+  // body is a 400, one that stopped arriving a 408, one cut short by the client (`left` bytes
+  // before its declared end, when it declared one) a 400.
+  Status BodyReadFailure(const beast::error_code& ec, std::optional<uint64_t> left) const {
+    if (ec == beast::error::timeout)
+      return Status::RequestTimeout("No request body data arrived for " +
+                                    std::to_string(options_.body_idle_timeout_seconds) + " seconds");
+    if (ec.category() == http::make_error_code(http::error::bad_chunk).category() && ec != http::error::partial_message)
+      return Status::InvalidArgument("INVALID_REQUEST_BODY", "The request body is malformed: " + ec.message());
+    return Status::InvalidArgument(
+        "INCOMPLETE_REQUEST_BODY",
+        left ? "The client closed the connection " + std::to_string(*left) + " bytes before the end of the request body"
+             : "The connection ended before the end of the request body: " + ec.message());
+  }
+
+  std::optional<uint64_t> left_to_read() const {
+    return length_body_left_ ? std::optional<uint64_t>(*length_body_left_) : std::nullopt;
   }
 
   Status TooLarge() const {
@@ -393,6 +411,9 @@ class Connection {
     if (!DecodeTarget(message.target(), request))
       return Reject(Status::InvalidArgument("BAD_REQUEST", "Invalid request target: bad percent-encoding, or an "
                                                            "encoded '/' or NUL in a path segment"),
+                    request);
+    if (message.count(http::field::host) > 1 || !IsValidHost(message[http::field::host]))
+      return Reject(Status::InvalidArgument("INVALID_HOST", "The Host header must name one host, with an optional port"),
                     request);
     Response response = router_.Dispatch(request);
     if (!BodyDone() && !DrainBody(parser)) {

@@ -364,6 +364,50 @@ TEST_F(ServerTest, AClientClosingMidBodyFailsTheRead) {
   EXPECT_NE(last_status_.find("bytes before the end of the request body"), std::string::npos) << last_status_;
 }
 
+// A body the client spoiled is its error, not the server's: 400, with the contract's JSON shape.
+TEST_F(ServerTest, AMalformedChunkedBodyIsABadRequest) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  auto reply = client.Exchange("POST /count HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "ZZZ\r\nabc\r\n0\r\n\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_NE(reply->body.find("INVALID_REQUEST_BODY"), std::string::npos) << reply->body;
+}
+
+TEST_F(ServerTest, ABodyCutShortIsABadRequest) {
+  const uint16_t port = StartServer();
+  Client client(port);
+  ASSERT_TRUE(client.Send("POST /count HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nshort"));
+  ASSERT_EQ(::shutdown(client.fd(), SHUT_WR), 0);
+  auto reply = client.Read();
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+  EXPECT_NE(reply->body.find("INCOMPLETE_REQUEST_BODY"), std::string::npos) << reply->body;
+}
+
+// Links in answers are built from Host: a value that is not a host and port is refused.
+TEST_F(ServerTest, AnInvalidHostIsABadRequest) {
+  const uint16_t port = StartServer();
+  for (const std::string host : {"evil.example\"><script>", "user@host", "a b", ":80"}) {
+    Client client(port);
+    auto reply = client.Exchange("GET /echo HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    ASSERT_TRUE(reply) << host;
+    EXPECT_EQ(reply->status, 400) << host;
+    EXPECT_NE(reply->body.find("INVALID_HOST"), std::string::npos) << reply->body;
+  }
+  for (const std::string host : {"example.com", "127.0.0.1:8080", "[::1]:80", "exchange.internal"}) {
+    Client client(port);
+    auto reply = client.Exchange("GET /echo HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    ASSERT_TRUE(reply) << host;
+    EXPECT_EQ(reply->status, 200) << host;
+  }
+  Client twice(port);
+  auto reply = twice.Exchange("GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->status, 400);
+}
+
 TEST_F(ServerTest, ReadsChunkedBodies) {
   const uint16_t port = StartServer();
   Client client(port);
