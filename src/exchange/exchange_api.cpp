@@ -29,12 +29,37 @@ using server::Response;
 namespace {
 
 
-// Header flags such as x-sync-publication: "true"/"false" in any case.
-bool HeaderIs(const std::optional<std::string>& header, std::string_view expected) {
-  if (!header || header->size() != expected.size()) return false;
-  for (size_t i = 0; i < expected.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>((*header)[i])) != expected[i]) return false;
-  return true;
+// A flag such as x-sync-publication: "true" or "false" in any case; `absent` when not given.
+// Anything else is refused before the body is read: a mistyped x-dry-run must not publish for real.
+Result<bool> Flag(const std::optional<std::string>& value, std::string_view name, bool absent) {
+  if (!value) return absent;
+  std::string lower(*value);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "true") return true;
+  if (lower == "false") return false;
+  return Status::InvalidArgument("INVALID_FLAG", std::string(name) + " must be true or false, not '" +
+                                                     value->substr(0, 80) + "'");
+}
+
+// The request's publication flags, read before its body.
+struct PublicationFlags {
+  bool dry_run = false;
+  bool sync = false;
+  bool validate_files = true;
+};
+
+Result<PublicationFlags> ReadPublicationFlags(const Request& request) {
+  PublicationFlags flags;
+  // x-dry-run: true or ?dryRun(=true): what publishing would make of the version under the
+  // compatibility rule in force, without storing anything (docs/compatibility.md).
+  auto query = request.Query("dryRun");
+  if (query && query->empty()) query = "true";
+  AGORA_ASSIGN_OR_RETURN(const bool dry_header, Flag(request.Header("x-dry-run"), "x-dry-run", false));
+  AGORA_ASSIGN_OR_RETURN(const bool dry_query, Flag(query, "dryRun", false));
+  flags.dry_run = dry_header || dry_query;
+  AGORA_ASSIGN_OR_RETURN(flags.sync, Flag(request.Header("x-sync-publication"), "x-sync-publication", false));
+  AGORA_ASSIGN_OR_RETURN(flags.validate_files, Flag(request.Header("x-file-validation"), "x-file-validation", true));
+  return flags;
 }
 
 // The handlers, bound to the services they use.
@@ -62,20 +87,14 @@ class Api {
     const assets::Coordinates coordinates = CoordinatesOf(request);
     if (Status st = MayPublish(principal, organization_id, coordinates); !st.ok()) return Response::Error(st);
 
-    publication::PublicationRequest publication = NewPublication(request, principal, organization_id, coordinates);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(const PublicationFlags flags, ReadPublicationFlags(request));
+    publication::PublicationRequest publication = NewPublication(principal, organization_id, coordinates, flags);
     publication::BlobLease lease(s_.reaper);
     PublicationForm form(s_.blobs, lease, publication);
     if (Status st = server::ParseMultipart(request, form, server::MultipartLimits{}); !st.ok()) return Response::Error(st);
     if (Status st = form.Finish(); !st.ok()) return Response::Error(st);
-    if (DryRunRequested(request)) return DryRun(publication, lease);
-    return Submit(request, publication, lease, HeaderIs(request.Header("x-sync-publication"), "true"));
-  }
-
-  // x-dry-run: true or ?dryRun=true: what publishing would make of the version under the
-  // compatibility rule in force, without storing anything (docs/compatibility.md).
-  static bool DryRunRequested(const Request& request) {
-    const auto query = request.Query("dryRun");
-    return HeaderIs(request.Header("x-dry-run"), "true") || (query && (*query == "true" || query->empty()));
+    if (flags.dry_run) return DryRun(publication, lease);
+    return Submit(request, publication, lease, flags.sync);
   }
 
   Response DryRun(const publication::PublicationRequest& publication, publication::BlobLease& lease) {
@@ -95,7 +114,8 @@ class Api {
     // is refused before any upload.
     if (Status st = auth::Authorize(principal, principal.organization_id, auth::Action::kPublish); !st.ok())
       return Response::Error(st);
-    publication::PublicationRequest publication = NewPublication(request, principal, "", {});
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(const PublicationFlags flags, ReadPublicationFlags(request));
+    publication::PublicationRequest publication = NewPublication(principal, "", {}, flags);
     publication::BlobLease lease(s_.reaper);
     LegacyAssetFields legacy;
     PublicationForm form(s_.blobs, lease, publication, &legacy);
@@ -116,14 +136,15 @@ class Api {
     return exchange::MayPublish(s_, principal, organization_id, coordinates);
   }
 
-  static publication::PublicationRequest NewPublication(const Request& request, const auth::Principal& principal,
+  static publication::PublicationRequest NewPublication(const auth::Principal& principal,
                                                         const std::string& organization_id,
-                                                        const assets::Coordinates& coordinates) {
+                                                        const assets::Coordinates& coordinates,
+                                                        const PublicationFlags& flags) {
     publication::PublicationRequest publication;
     publication.organization_id = organization_id;
     publication.coordinates = coordinates;
     publication.created_by = principal.subject;
-    publication.validate_files = !HeaderIs(request.Header("x-file-validation"), "false");
+    publication.validate_files = flags.validate_files;
     return publication;
   }
 

@@ -270,6 +270,18 @@ class CompatibilityTest(AgoraTestCase):
         self.assertError(self.publish("dry", "1.0.0", oas("1.0.0", PETS), headers=("x-dry-run: true",)), 409,
                          "ASSET_PRE_CONDITIONS_FAILED")
 
+    def test_a_flag_that_is_neither_true_nor_false_is_refused_before_anything_is_stored(self):
+        for headers, query in ((("x-dry-run: 1",), ""), (("x-dry-run: yes",), ""), ((), "?dryRun=on"),
+                               (("x-file-validation: no",), "")):
+            body = self.assertError(self.publish("flags", "1.0.0", oas("1.0.0", PETS), headers=headers, query=query),
+                                    400, "INVALID_FLAG")
+            self.assertIn("must be true or false", body["message"])
+            self.assertNotStored(self.org, "flags", "1.0.0")
+        status, body = self.publish("flags", "1.0.0", oas("1.0.0", PETS), headers=("x-dry-run: TRUE",))
+        self.assertEqual((status, json.loads(body)["dryRun"]), (200, True), body)
+        self.assertNotStored(self.org, "flags", "1.0.0")
+        self.assertCreated(self.publish("flags", "1.0.0", oas("1.0.0", PETS), headers=("x-dry-run: false",)))
+
     # --- agora diff -----------------------------------------------------------------------------
 
     def diff(self, *args, env=None):
