@@ -89,6 +89,13 @@ std::optional<std::string> InferTypeFromClassifier(const std::string& classifier
   return std::nullopt;
 }
 
+std::vector<std::string> ClassifiersOf(const std::string& canonical_type) {
+  std::vector<std::string> classifiers;
+  for (const auto& [classifier, type] : ClassifierTypes())
+    if (type == canonical_type) classifiers.push_back(classifier);
+  return classifiers;
+}
+
 std::optional<std::string> FatClassifier(const std::string& classifier) {
   if (classifier == "raml" || classifier == "oas" || classifier == "raml-fragment") return "fat-" + classifier;
   return std::nullopt;

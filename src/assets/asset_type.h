@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -29,6 +30,9 @@ const AssetTypeInfo& AssetTypeInfoFor(const std::string& canonical_type);
 // raml, oas -> rest-api; wsdl -> soap-api; mule-plugin -> extension; ... nullopt when the
 // classifier implies no type (docs, asyncapi, ...).
 std::optional<std::string> InferTypeFromClassifier(const std::string& classifier);
+// The classifiers whose files make an asset of `canonical_type` ("raml", "oas" for rest-api), for
+// messages; empty when none implies it.
+std::vector<std::string> ClassifiersOf(const std::string& canonical_type);
 // The classifier of the fat package derived from a spec file: raml -> fat-raml, oas -> fat-oas,
 // raml-fragment -> fat-raml-fragment; nullopt for every other classifier.
 std::optional<std::string> FatClassifier(const std::string& classifier);

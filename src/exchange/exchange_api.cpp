@@ -429,19 +429,50 @@ class Api {
     const std::string type = request.Header("x-delete-type").value_or("soft-delete");
     if (type != "soft-delete" && type != "hard-delete")
       return Response::Error(Status::InvalidArgument("INVALID_DELETE_TYPE", "x-delete-type must be soft-delete or hard-delete"));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
-    const std::string organization_id = request.Param("organizationId");
-    if (!organization_id.empty() && organization_id != versions.front().organization_id)
-      return Response::Error(Status::NotFound("Asset not found in organization " + organization_id));
-    if (Status st = auth::Authorize(principal, versions.front().organization_id, auth::Action::kDelete); !st.ok())
-      return Response::Error(st);
+    const bool soft = type == "soft-delete";
+    auto live = ReadableVersions(principal, request);
+    if (!live.ok() && live.status().kind() != Status::Kind::kNotFound) return Response::Error(live.status());
+    std::vector<assets::AssetVersion> versions = live.ok() ? std::move(*live) : std::vector<assets::AssetVersion>{};
+    // A hard delete also frees the coordinates of versions soft-deleted earlier.
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(std::vector<assets::Coordinates> forgotten,
+                                    soft ? std::vector<assets::Coordinates>{} : SoftDeletedVersions(request, versions));
     if (!whole_asset) {
       const std::string wanted = request.Param("version");
       std::erase_if(versions, [&](const auto& v) { return v.coordinates.version != wanted; });
-      if (versions.empty()) return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
+      std::erase_if(forgotten, [&](const auto& c) { return c.version != wanted; });
     }
-    if (Status st = DeleteVersions(s_, principal, versions, type == "soft-delete"); !st.ok()) return Response::Error(st);
+    if (versions.empty() && forgotten.empty())
+      return Response::Error(Status::NotFound("Asset " + (whole_asset ? request.Param("groupId") + ":" + request.Param("assetId")
+                                                                       : CoordinatesOf(request).ToString()) + " not found"));
+    std::string owner;
+    if (!versions.empty()) {
+      owner = versions.front().organization_id;
+    } else {
+      AGORA_ASSIGN_OR_RETURN_RESPONSE(owner, s_.metadata.GroupOwner(request.Param("groupId")));
+    }
+    const std::string organization_id = request.Param("organizationId");
+    if (!organization_id.empty() && organization_id != owner)
+      return Response::Error(Status::NotFound("Asset not found in organization " + organization_id));
+    if (Status st = auth::Authorize(principal, owner, auth::Action::kDelete); !st.ok()) return Response::Error(st);
+    if (!versions.empty()) {
+      if (Status st = DeleteVersions(s_, principal, versions, soft); !st.ok()) return Response::Error(st);
+    }
+    if (Status st = s_.lifecycle.ForgetSoftDeleted(forgotten); !st.ok()) return Response::Error(st);
     return Response::NoContent();
+  }
+
+  // The asset's soft-deleted versions: every version it ever had that is not live.
+  Result<std::vector<assets::Coordinates>> SoftDeletedVersions(const Request& request,
+                                                               const std::vector<assets::AssetVersion>& live) {
+    const std::string group_id = request.Param("groupId"), asset_id = request.Param("assetId");
+    AGORA_ASSIGN_OR_RETURN(auto reserved, s_.metadata.ListReservedVersions(group_id, asset_id));
+    std::vector<assets::Coordinates> deleted;
+    for (auto& version : reserved) {
+      const bool is_live = std::any_of(live.begin(), live.end(),
+                                       [&](const auto& v) { return v.coordinates.version == version; });
+      if (!is_live) deleted.push_back({group_id, asset_id, std::move(version)});
+    }
+    return deleted;
   }
 
 

@@ -57,4 +57,10 @@ Status AssetLifecycle::Delete(const std::vector<assets::AssetVersion>& versions,
   return reaper_.Sweep(blobs);
 }
 
+Status AssetLifecycle::ForgetSoftDeleted(const std::vector<assets::Coordinates>& versions) {
+  for (const auto& coordinates : versions)
+    AGORA_RETURN_IF_ERROR(metadata_.DeleteVersion(coordinates, /*soft=*/false, NowMillis()));
+  return Status::Ok();
+}
+
 }  // namespace agora::publication

@@ -26,6 +26,8 @@ class AssetLifecycle {
   // Deletes the versions (of one asset, or one version); 409 ASSET_HAS_DEPENDENTS if a version
   // outside the set depends on one of them.
   Status Delete(const std::vector<assets::AssetVersion>& versions, bool soft);
+  // Hard-deletes versions soft-deleted earlier: their coordinates may be published again.
+  Status ForgetSoftDeleted(const std::vector<assets::Coordinates>& versions);
 
  private:
   Status CollectPortalBlobs(const assets::Coordinates& coordinates, std::vector<std::string>& blobs);

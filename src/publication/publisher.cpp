@@ -325,11 +325,43 @@ class Publisher::Run {
   }
 
   Status CheckFilesForType(const assets::AssetTypeInfo& info) {
+    AGORA_RETURN_IF_ERROR(CheckSpecificationFiles());
     const bool has_link = !version_.Property("assetLink").empty();
     if (info.requires_file && !(info.allows_asset_link && has_link) && ContentFiles().empty()) {
-      return Invalid("MISSING_FILES_ERROR", "An asset of type " + version_.type + " needs a file (files." +
-                                                std::string(info.name) + "...), none was uploaded");
+      std::string expected;
+      for (const auto& classifier : assets::ClassifiersOf(version_.type))
+        expected += (expected.empty() ? "files." : " or files.") + classifier + ".*";
+      return Invalid("MISSING_FILES_ERROR", "An asset of type " + version_.type + " needs a file" +
+                                                (expected.empty() ? "" : " (" + expected + ")") +
+                                                (info.allows_asset_link ? " or properties.assetLink" : "") +
+                                                ", none was uploaded");
     }
+    return Status::Ok();
+  }
+
+  // A version holds at most one specification, in a format its type can have: a REST API its RAML
+  // or OAS (and nothing else stands in for it), a SOAP API its WSDL, a fragment RAML or OAS (Exchange
+  // keeps OAS components as fragments too), an HTTP API none. Other types carry files of their own.
+  Status CheckSpecificationFiles() {
+    static const std::map<std::string, std::set<std::string>> kFormats = {
+        {"rest-api", {"raml", "oas"}}, {"soap-api", {"wsdl"}}, {"raml-fragment", {"raml-fragment", "raml", "oas"}},
+        {"http-api", {}}};
+    std::set<std::string> sent;
+    for (const auto* f : ContentFiles())
+      if (f->classifier == "raml" || f->classifier == "oas" || f->classifier == "wsdl" || f->classifier == "raml-fragment")
+        sent.insert(f->classifier);
+    if (sent.size() > 1) {
+      return Invalid("INVALID_FILES", "A version holds one specification; files." + *sent.begin() + " and files." +
+                                          *std::next(sent.begin()) + " were both sent");
+    }
+    const auto formats = kFormats.find(version_.type);
+    if (formats == kFormats.end()) return Status::Ok();
+    if (!sent.empty() && !formats->second.count(*sent.begin())) {
+      return Invalid("INVALID_ASSET_TYPE", "An asset of type " + version_.type + " cannot hold a files." +
+                                               *sent.begin() + " specification");
+    }
+    if (version_.type == "rest-api" && sent.empty())
+      return Invalid("MISSING_FILES_ERROR", "A REST API needs its specification: files.raml.* or files.oas.*");
     return Status::Ok();
   }
 
@@ -357,6 +389,14 @@ class Publisher::Run {
     }
     // A development version is replaced; a published or deprecated one stays.
     if (facts.same_version && *facts.same_version != assets::Lifecycle::kDevelopment) return PreconditionsFailed();
+    // Name, description and contact belong to the asset: a later version's are ignored, as in
+    // Exchange (PATCH .../assets/{groupId}/{assetId} changes them).
+    if (facts.details) {
+      version_.name = facts.details->name;
+      version_.description = facts.details->description;
+      version_.contact_name = facts.details->contact_name;
+      version_.contact_email = facts.details->contact_email;
+    }
     if (!assets::AssetTypeInfoFor(version_.type).requires_api_version) return Status::Ok();
     std::vector<std::pair<std::string, std::string>> api_versions;
     for (const auto& v : facts.majors) api_versions.emplace_back(v.version, v.api_version);

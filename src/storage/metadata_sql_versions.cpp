@@ -246,6 +246,11 @@ Result<VersionRuleFacts> SqlMetadataStore::GetVersionRuleFacts(const std::string
         "SELECT status FROM versions WHERE group_id = ? AND asset_id = ? AND version = ?"));
     AGORA_ASSIGN_OR_RETURN(found, same->Bind(1, group_id).Bind(2, asset_id).Bind(3, version).Step());
     if (found) facts.same_version = assets::ParseLifecycle(same->Text(0)).value_or(assets::Lifecycle::kPublished);
+    AGORA_ASSIGN_OR_RETURN(Statement details, c.Prepare(
+        "SELECT name, description, contact_name, contact_email FROM versions WHERE group_id = ? AND asset_id = ? "
+        "AND version <> ? ORDER BY version_key DESC LIMIT 1"));
+    AGORA_ASSIGN_OR_RETURN(found, details->Bind(1, group_id).Bind(2, asset_id).Bind(3, version).Step());
+    if (found) facts.details = AssetDetails{details->Text(0), details->Text(1), details->Text(2), details->Text(3)};
     const std::string first_from = "SELECT v.version, a.type, v.status, " + dialect().FirstApiVersion() +
                                    ", v.updated_millis, v.version_key FROM versions v LEFT JOIN assets a ON a.group_id = "
                                    "v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND "
@@ -461,7 +466,10 @@ Status SqlMetadataStore::DeleteVersion(const Coordinates& c, bool soft, int64_t 
         "AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND v.version = ?"));
     s->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version);
     AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return Status::NotFound("Asset " + c.ToString() + " not found");
+    if (!row) {
+      s.reset();
+      return soft ? Status::NotFound("Asset " + c.ToString() + " not found") : ForgetSoftDeleted(conn, c);
+    }
     const int64_t id = s->Int(0);
     const DeletedVersion tombstone{s->Text(1), c, s->Text(2), s->Text(3), now};
     s.reset();
@@ -475,6 +483,16 @@ Status SqlMetadataStore::DeleteVersion(const Coordinates& c, bool soft, int64_t 
     return t->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version).Bind(4, tombstone.organization_id)
         .Bind(5, tombstone.name).Bind(6, tombstone.type).Bind(7, now).Run();
   });
+}
+
+// A hard delete of a soft-deleted version frees its coordinates.
+Status SqlMetadataStore::ForgetSoftDeleted(SqlConnection& conn, const Coordinates& c) {
+  AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
+      "DELETE FROM deleted_versions WHERE group_id = ? AND asset_id = ? AND version = ? RETURNING version"));
+  s->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version);
+  AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return Status::NotFound("Asset " + c.ToString() + " not found");
+  return Status::Ok();
 }
 
 Result<std::vector<DeletedVersion>> SqlMetadataStore::ListSoftDeleted(const std::string& organization_id,

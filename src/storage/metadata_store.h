@@ -92,6 +92,14 @@ struct PublicationJob {
 };
 
 // A version-agnostic edit: the fields that are set change on every version of the asset.
+// What every version of an asset shares: Exchange's version-agnostic properties.
+struct AssetDetails {
+  std::string name;
+  std::string description;
+  std::string contact_name;
+  std::string contact_email;
+};
+
 struct AssetDetailsUpdate {
   std::optional<std::string> name;
   std::optional<std::string> description;
@@ -132,6 +140,9 @@ struct VersionRuleFacts {
   // version of a major version has one apiVersion): at least one of each major version found in
   // the asset. A backend may list every version instead.
   std::vector<VersionSummary> majors;
+  // The asset's version-agnostic details as its newest other version holds them (PATCH sets them
+  // on every version); absent while `version` would be the asset's first.
+  std::optional<AssetDetails> details;
 };
 
 // A soft-deleted version: its content is gone but its coordinates stay reserved.
@@ -354,7 +365,8 @@ class MetadataStore {
   // Versions (of other assets, or other versions) that declare a dependency on `coordinates`.
   virtual Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates& coordinates) = 0;
   // Removes a version and its rows in one transaction; with `soft`, its coordinates stay reserved
-  // (PutVersion then answers 409) and it is listed by ListSoftDeleted.
+  // (PutVersion then answers 409) and it is listed by ListSoftDeleted. Without `soft`, a version
+  // soft-deleted earlier is forgotten, its coordinates freed.
   virtual Status DeleteVersion(const assets::Coordinates& coordinates, bool soft, int64_t now) = 0;
   virtual Result<std::vector<DeletedVersion>> ListSoftDeleted(const std::string& organization_id, size_t offset,
                                                               size_t limit) = 0;
@@ -517,6 +529,10 @@ inline Result<std::vector<VersionSummary>> MetadataStore::ListVersionSummaries(c
   return summaries;
 }
 
+// A string that sorts (bytewise) like SemVer precedence: zero-padded numbers, and a release after
+// its pre-releases; a version that is not SemVer is its own key.
+std::string VersionKey(const std::string& version);
+
 // For backends without a narrower query: every version stands for its major version.
 inline Result<VersionRuleFacts> MetadataStore::GetVersionRuleFacts(const std::string& group_id,
                                                                    const std::string& asset_id,
@@ -528,6 +544,13 @@ inline Result<VersionRuleFacts> MetadataStore::GetVersionRuleFacts(const std::st
     if (summary.version == version) facts.same_version = summary.status;
     else facts.majors.push_back(std::move(summary));
   }
+  // The details of the greatest other version, in version key order.
+  const VersionSummary* greatest = nullptr;
+  for (const auto& summary : facts.majors)
+    if (!greatest || VersionKey(summary.version) > VersionKey(greatest->version)) greatest = &summary;
+  if (!greatest) return facts;
+  AGORA_ASSIGN_OR_RETURN(auto newest, GetVersion({group_id, asset_id, greatest->version}));
+  facts.details = AssetDetails{newest.name, newest.description, newest.contact_name, newest.contact_email};
   return facts;
 }
 

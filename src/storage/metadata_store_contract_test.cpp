@@ -429,6 +429,14 @@ TEST_P(MetadataStoreContract, SoftDeleteReservesCoordinatesHardDeleteFreesThem) 
   EXPECT_TRUE(store_->PutVersion(dep).ok()) << "hard-deleted coordinates may be reused";
   EXPECT_FALSE(*store_->IsBlobReferenced(std::string(64, 'z')));
   EXPECT_EQ(store_->DeleteVersion({"group", "nope", "1.0.0"}, true, 9).kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/true, 9).kind(), Status::Kind::kNotFound)
+      << "a soft-deleted version cannot be soft-deleted again";
+  ASSERT_TRUE(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/false, 9).ok())
+      << "a hard delete frees a soft-deleted version's coordinates";
+  EXPECT_TRUE(store_->ListSoftDeleted("org-1", 0, 10)->empty());
+  EXPECT_TRUE(store_->ListReservedVersions("group", "user")->empty());
+  EXPECT_EQ(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/false, 9).kind(), Status::Kind::kNotFound);
+  EXPECT_TRUE(store_->PutVersion(user).ok());
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
@@ -597,12 +605,35 @@ TEST_P(MetadataStoreContract, VersionRuleFactsHoldOneVersionOfEachMajorVersion) 
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(whole->type, "rest-api");
   EXPECT_EQ(whole->majors.size(), versions.size());
+  const auto narrow = store_->GetVersionRuleFacts("com.example", "api", "3.0.0");
+  ASSERT_TRUE(narrow.ok() && narrow->details && whole->details);
+  EXPECT_EQ(narrow->details->name, whole->details->name);
 
   facts = store_->GetVersionRuleFacts("com.example", "absent", "1.0.0");
   ASSERT_TRUE(facts.ok());
   EXPECT_TRUE(facts->type.empty());
   EXPECT_FALSE(facts->same_version.has_value());
   EXPECT_TRUE(facts->majors.empty());
+  EXPECT_FALSE(facts->details.has_value()) << "a first version has no details to follow";
+}
+
+// Name, description and contact are the asset's: the newest other version tells them.
+TEST_P(MetadataStoreContract, VersionRuleFactsTellTheAssetsDetails) {
+  auto first = MakeVersion("named", "1.0.0", 1);
+  first.name = "First name";
+  first.description = "First description";
+  first.contact_name = "Ada";
+  first.contact_email = "ada@example.com";
+  ASSERT_TRUE(store_->PutVersion(first).ok());
+  auto facts = store_->GetVersionRuleFacts("com.example", "named", "1.0.0");
+  ASSERT_TRUE(facts.ok());
+  EXPECT_FALSE(facts->details.has_value()) << "the version itself does not count";
+  facts = store_->GetVersionRuleFacts("com.example", "named", "1.0.1");
+  ASSERT_TRUE(facts.ok() && facts->details);
+  EXPECT_EQ(facts->details->name, "First name");
+  EXPECT_EQ(facts->details->description, "First description");
+  EXPECT_EQ(facts->details->contact_name, "Ada");
+  EXPECT_EQ(facts->details->contact_email, "ada@example.com");
 }
 
 TEST_P(MetadataStoreContract, TheAssetTypeIsFixedByTheFirstVersion) {

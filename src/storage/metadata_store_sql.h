@@ -237,6 +237,7 @@ class SqlMetadataStore : public MetadataStore {
   // `api_model_id` is api_model_ids_.IdOf the version's model, found before the transaction.
   Status InsertVersion(SqlConnection& c, const assets::AssetVersion& v, const std::string& api_model_id);
   Status RemoveVersionRow(SqlConnection& c, int64_t id);
+  static Status ForgetSoftDeleted(SqlConnection& conn, const assets::Coordinates& coordinates);
   Status Reindex(SqlConnection& c, const std::string& group_id, const std::string& asset_id);
   Status ReindexVersion(SqlConnection& c, int64_t id);
   static Result<assets::AssetVersion> LoadVersionById(SqlConnection& c, int64_t id);
@@ -257,9 +258,6 @@ class SqlMetadataStore : public MetadataStore {
 
 // Shared helpers of the SQL backends.
 
-// A string that sorts (bytewise) like SemVer precedence: zero-padded numbers, and a release after
-// its pre-releases.
-std::string VersionKey(const std::string& version);
 // What the VersionKey of every version of that major version starts with (and sorts after).
 std::string MajorVersionKey(uint64_t major);
 // The words of a search text: runs of ASCII letters and digits and of non-ASCII characters.

@@ -104,6 +104,28 @@ class LifecycleTest(AgoraTestCase):
         self.assertEqual(self.delete(path, delete_type="hard-delete").status, 204)
         self.publish("gone", "1.0.0")
 
+    def test_hard_delete_frees_a_soft_deleted_version(self):
+        for version in ("1.0.0", "1.0.1", "1.0.2"):
+            self.publish("resting", version)
+        v2 = f"/exchange/api/v2/assets/{self.org}/resting/1.0.0"
+        self.assertEqual(self.delete(v2).status, 204)
+        self.assertError(self.delete(v2), 404, "NOT_FOUND")
+        self.assertError(self.delete(v2, delete_type="hard-delete", token=self.other), 403, "FORBIDDEN")
+        self.assertError(self.delete(v2, delete_type="hard-delete", token=self.contributor), 403, "FORBIDDEN")
+        self.assertEqual(self.delete(v2, delete_type="hard-delete").status, 204)
+        deleted = self.server.get(f"/exchange/api/v2/organizations/{self.org}/softDeleted?limit=20&offset=0").json()
+        self.assertNotIn(("resting", "1.0.0"), [(d["assetId"], d["version"]) for d in deleted])
+        self.publish("resting", "1.0.0")
+        self.assertError(self.delete(v2.replace("1.0.0", "9.9.9"), delete_type="hard-delete"), 404, "NOT_FOUND")
+        # A whole asset: its live versions and those soft-deleted before, all freed.
+        self.assertEqual(self.delete(v2.replace("1.0.0", "1.0.1")).status, 204)
+        whole = f"/exchange/api/v2/assets/{self.org}/resting"
+        self.assertEqual(self.delete(whole, delete_type="hard-delete").status, 204)
+        deleted = self.server.get(f"/exchange/api/v2/organizations/{self.org}/softDeleted?limit=20&offset=0").json()
+        self.assertNotIn("resting", [d["assetId"] for d in deleted])
+        for version in ("1.0.0", "1.0.1", "1.0.2"):
+            self.publish("resting", version)
+
     def test_development_versions_are_always_hard_deleted(self):
         self.publish("draft", "1.0.0", "status=development")
         self.assertEqual(self.delete(f"/exchange/api/v2/assets/{self.org}/draft/1.0.0").status, 204)

@@ -50,6 +50,30 @@ class PublicationRulesTest(AgoraTestCase):
         self.rejected("odd-classifier", ["name=x", f"files.asyncapi.zip=@{self.files.library_jar}"], 400,
                       "COULD_NOT_DETERMINE_ASSET_TYPE")
 
+    def test_the_type_and_the_specification_agree(self):
+        f = self.files
+        self.rejected("soap-with-oas", ["name=x", "type=soap-api", "properties.apiVersion=v1",
+                                        f"files.oas.yaml=@{f.pets_yaml}"], 400, "INVALID_ASSET_TYPE")
+        self.rejected("rest-with-wsdl", ["name=x", "type=rest-api", "properties.apiVersion=v1",
+                                         "properties.mainFile=main.wsdl", f"files.wsdl.zip=@{f.wsdl_zip}"], 400,
+                      "INVALID_ASSET_TYPE")
+        self.rejected("http-with-raml", ["name=x", "type=http-api", "properties.apiVersion=v1",
+                                         f"files.raml.raml=@{f.raml_file}"], 400, "INVALID_ASSET_TYPE")
+        body = self.rejected("rest-without-spec", ["name=x", "type=rest-api", "properties.apiVersion=v1",
+                                                   f"files.custom.jar=@{f.library_jar}"], 400, "MISSING_FILES_ERROR")
+        self.assertIn("files.raml", body["message"])
+        body = self.rejected("two-specs", ["name=x", "properties.apiVersion=v1", f"files.oas.yaml=@{f.pets_yaml}",
+                                           f"files.raml.raml=@{f.raml_file}"], 400, "INVALID_FILES")
+        self.assertIn("one specification", body["message"])
+        body = self.rejected("soap-nothing", ["name=x", "type=soap-api", "properties.apiVersion=v1"], 400,
+                             "MISSING_FILES_ERROR")
+        self.assertIn("(files.wsdl.*) or properties.assetLink", body["message"])
+        # What does agree still publishes: a REST API from OAS, a fragment as a single RAML file.
+        self.assertCreated(self.server.publish(self.org, "rest-from-oas", "1.0.0", [
+            "name=x", "type=rest-api", "properties.apiVersion=v1", f"files.oas.yaml=@{f.pets_yaml}"]))
+        self.assertCreated(self.server.publish(self.org, "fragment-from-raml", "1.0.0", [
+            "name=x", "type=raml-fragment", f"files.raml.raml=@{f.oauth_raml}"]))
+
     def test_unknown_type(self):
         self.rejected("bad-type", ["name=x", "type=spaceship"], 400, "INVALID_ASSET_TYPE")
 
