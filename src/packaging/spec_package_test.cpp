@@ -151,6 +151,27 @@ TEST_F(SpecPackageTest, ASingleSpecFileIsDeflatedAtLevelOne) {
   EXPECT_EQ(Stat(Path("fat.zip"), "api.raml").comp_size, Stat(fast, "api.raml").comp_size);
 }
 
+// What agora writes itself is a plain file no other user may change (libzip's default is 0666).
+TEST_F(SpecPackageTest, GeneratedEntriesHaveMode0644) {
+  ASSERT_TRUE(RewriteSpecArchive(UploadedArchive(), Path("out.zip"), "{}", {}).ok());
+  EXPECT_EQ(UnixMode(Path("out.zip"), "exchange.json"), 0100644u);
+  const std::string spec = WriteFile("blob", "#%RAML 1.0\ntitle: x\n");
+  ASSERT_TRUE(BuildFatPackage({spec, false, "api.raml"}, "{}", {}, Path("fat.zip")).ok());
+  EXPECT_EQ(UnixMode(Path("fat.zip"), "exchange.json"), 0100644u);
+  EXPECT_EQ(UnixMode(Path("fat.zip"), "api.raml"), 0100644u);
+}
+
+// A dependency stored before uploads were inspected for links may hold one: its copy is a file.
+TEST_F(SpecPackageTest, LinksOfStoredContentAreCopiedAsPlainFiles) {
+  const std::string dep = MakeZip("dep.zip", std::vector<TestEntry>{
+                                                 {"t.raml", "T", ZIP_CM_DEFAULT, 0, 0100600},
+                                                 {"link.json", "/etc/passwd", ZIP_CM_DEFAULT, 0, 0120777}});
+  ASSERT_TRUE(BuildFatPackage({dep, true, ""}, "{}", {{{"org", "d", "1.0.0"}, {dep, true, ""}}}, Path("fat.zip")).ok());
+  EXPECT_EQ(UnixMode(Path("fat.zip"), "link.json"), 0100644u);
+  EXPECT_EQ(UnixMode(Path("fat.zip"), "exchange_modules/org/d/1.0.0/link.json"), 0100644u);
+  EXPECT_EQ(UnixMode(Path("fat.zip"), "t.raml"), 0100600u) << "a plain file keeps its mode";
+}
+
 TEST_F(SpecPackageTest, FatPackageRefusesUnusableInputsAndLeavesNothing) {
   const std::string base = MakeZip("base.zip", Files{{"api.raml", "#%RAML 1.0"}});
   const std::string dep = MakeZip("dep.zip", Files{{"t.raml", "T"}});
