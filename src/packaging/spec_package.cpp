@@ -197,6 +197,33 @@ Result<std::string> ModuleFolder(const assets::Coordinates& c) {
   return std::string(kModulesFolder) + "/" + c.group_id + "/" + c.asset_id + "/" + c.version + "/";
 }
 
+Result<std::vector<std::string>> ModuleFolders(const std::vector<assets::Coordinates>& dependencies) {
+  std::vector<std::string> folders;
+  for (const assets::Coordinates& c : dependencies) {
+    AGORA_ASSIGN_OR_RETURN(std::string folder, ModuleFolder(c));
+    folders.push_back(std::move(folder));
+  }
+  return folders;
+}
+
+// Whether `name` lies in one of `folders` (each ending in '/'), or is one of them written as a file.
+bool InAnyFolder(const std::string& name, const std::vector<std::string>& folders) {
+  return std::any_of(folders.begin(), folders.end(), [&](const std::string& folder) {
+    return name.compare(0, folder.size(), folder) == 0 || name + '/' == folder;
+  });
+}
+
+// Whether an entry of the upload itself is left out of a package: its exchange.json (agora writes
+// its own), and its copy of a dependency the package resolves from the dependency's own content.
+// Exchange deletes an uploaded exchange_modules/ whole when dependencies are declared; agora keeps
+// the modules no dependency replaces, because publication read the spec with them (see
+// specs::ArchiveSpecSource), and a package must resolve what was validated.
+EntryFilter UploadEntriesReplaced(std::vector<std::string> dependency_folders) {
+  return [folders = std::move(dependency_folders)](const std::string& name) {
+    return name == kDescriptor || InAnyFolder(name, folders);
+  };
+}
+
 Status AddContent(ArchiveWriter& writer, const PackageContent& content, const std::string& prefix,
                   const EntryFilter& skip) {
   if (content.is_zip) return writer.AddEntriesOf(content.path, prefix, skip);
@@ -208,29 +235,29 @@ Status AddContent(ArchiveWriter& writer, const PackageContent& content, const st
 }  // namespace
 
 Result<std::string> RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip,
-                                       const std::string& exchange_json, bool strip_exchange_modules) {
+                                       const std::string& exchange_json,
+                                       const std::vector<assets::Coordinates>& dependencies) {
+  AGORA_ASSIGN_OR_RETURN(std::vector<std::string> folders, ModuleFolders(dependencies));
   ArchiveWriter writer(dest_zip);
   AGORA_RETURN_IF_ERROR(writer.Open());
-  AGORA_RETURN_IF_ERROR(writer.AddEntriesOf(source_zip, "", [&](const std::string& name) {
-    return name == kDescriptor || (strip_exchange_modules && IsModulesEntry(name));
-  }));
+  AGORA_RETURN_IF_ERROR(writer.AddEntriesOf(source_zip, "", UploadEntriesReplaced(std::move(folders))));
   AGORA_RETURN_IF_ERROR(writer.AddBuffer(std::string(kDescriptor), exchange_json));
   return writer.Commit();
 }
 
 Result<std::string> BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
                                     const std::vector<FatDependency>& dependencies, const std::string& dest_zip) {
+  std::vector<assets::Coordinates> coordinates;
+  for (const FatDependency& dependency : dependencies) coordinates.push_back(dependency.coordinates);
+  AGORA_ASSIGN_OR_RETURN(std::vector<std::string> folders, ModuleFolders(coordinates));
   ArchiveWriter writer(dest_zip);
   AGORA_RETURN_IF_ERROR(writer.Open());
-  AGORA_RETURN_IF_ERROR(AddContent(writer, base, "", [](const std::string& name) {
-    return name == kDescriptor || IsModulesEntry(name);
-  }));
+  AGORA_RETURN_IF_ERROR(AddContent(writer, base, "", UploadEntriesReplaced(folders)));
   AGORA_RETURN_IF_ERROR(writer.AddBuffer(std::string(kDescriptor), exchange_json));
-  // A dependency keeps its exchange.json (it describes that dependency) but not its modules.
-  for (const FatDependency& dependency : dependencies) {
-    AGORA_ASSIGN_OR_RETURN(std::string folder, ModuleFolder(dependency.coordinates));
-    AGORA_RETURN_IF_ERROR(AddContent(writer, dependency.content, folder, IsModulesEntry));
-  }
+  // A dependency keeps its exchange.json (it describes that dependency) but not its modules: its
+  // dependencies are in the closure, so at the root, where its references to them resolve.
+  for (size_t i = 0; i < dependencies.size(); ++i)
+    AGORA_RETURN_IF_ERROR(AddContent(writer, dependencies[i].content, folders[i], IsModulesEntry));
   return writer.Commit();
 }
 

@@ -1,13 +1,50 @@
-"""The packages agora serves for a spec upload: zip entries that are no regular file or directory
-(symlinks) are refused, and the entries agora writes are mode 0644."""
+"""The packages agora serves for a spec upload (the rewritten zip and the fat zip) resolve what
+publication validated: the real `agora spec validate` reads each fat zip alone, and it republishes
+without dependencies. Zip entries that are no regular file or directory (symlinks) are refused."""
 import io
 import json
 import os
+import subprocess
 import unittest
 import zipfile
 
 import fixtures
-from agora_harness import AgoraTestCase
+from agora_harness import AGORA_BIN, AgoraTestCase
+
+OWN_MODULE = "exchange_modules/com.acme/nope/1.0.0/"
+
+RAML_USING = """#%RAML 1.0
+title: Uses modules
+uses:
+{uses}
+/items:
+  get:
+    responses:
+      200:
+        body:
+          application/json:
+            type: {type}
+"""
+
+OAS_USING_OWN_MODULE = f"""openapi: 3.0.3
+info: {{title: Pets, version: '1'}}
+paths:
+  /pets:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '{OWN_MODULE}schemas.yaml#/Pet'}}
+"""
+
+LIBRARY = "#%RAML 1.0 Library\ntypes:\n  Item: {properties: {name: string}}\n"
+
+
+def raml_using(type_name, **libraries):
+    uses = "".join(f"  {name}: {path}\n" for name, path in libraries.items())
+    return RAML_USING.format(uses=uses.rstrip("\n"), type=type_name)
 
 
 class SpecPackageTest(AgoraTestCase):
@@ -29,6 +66,50 @@ class SpecPackageTest(AgoraTestCase):
         response = self.server.get_url(url)
         self.assertEqual(response.status, 200, response)
         return response.body
+
+    def assertValidates(self, data, main, name):
+        path = fixtures.write(os.path.join(self.work, name), data)
+        result = subprocess.run([AGORA_BIN, "spec", "validate", path, "--main", main],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, f"{name}: {result.stdout}{result.stderr}")
+        return path
+
+    def assertSelfContained(self, asset, classifier, main):
+        """The fat zip validates alone and republishes, as another asset, without dependencies."""
+        fat = self.download(asset, f"fat-{classifier}")
+        path = self.assertValidates(fat, main, f"{asset}.fat.zip")
+        self.assertCreated(self.publish_zip(f"{asset}-again", classifier, main, path))
+        return zipfile.ZipFile(io.BytesIO(fat))
+
+    def test_fat_packages_keep_the_uploads_own_modules(self):
+        raml = self.zip("em2.zip", {"api.raml": raml_using("l.Item", l=OWN_MODULE + "lib.raml"),
+                                    OWN_MODULE + "lib.raml": LIBRARY})
+        self.assertCreated(self.publish_zip("em2", "raml", "api.raml", raml))
+        self.assertValidates(self.download("em2", "raml"), "api.raml", "em2.raml.zip")
+        self.assertIn(OWN_MODULE + "lib.raml", self.assertSelfContained("em2", "raml", "api.raml").namelist())
+
+        oas = self.zip("em-oas.zip", {"api.yaml": OAS_USING_OWN_MODULE,
+                                      OWN_MODULE + "schemas.yaml": "Pet: {type: object}\n"})
+        self.assertCreated(self.publish_zip("em-oas", "oas", "api.yaml", oas))
+        self.assertIn(OWN_MODULE + "schemas.yaml", self.assertSelfContained("em-oas", "oas", "api.yaml").namelist())
+
+    def test_declared_dependencies_replace_only_their_own_copies(self):
+        self.assertCreated(self.publish_zip("em-lib", "raml-fragment", "lib.raml",
+                                            self.zip("em-lib.zip", {"lib.raml": LIBRARY})))
+        declared = f"exchange_modules/{self.org}/em-lib/1.0.0/lib.raml"
+        api = self.zip("em3.zip", {
+            "api.raml": raml_using("d.Item", d=declared, l=OWN_MODULE + "lib.raml"),
+            OWN_MODULE + "lib.raml": LIBRARY,
+            # The upload's stale copy of the declared dependency: the dependency's content wins.
+            declared: LIBRARY.replace("Item", "Stale"),
+        })
+        self.assertCreated(self.publish_zip("em3", "raml", "api.raml", api, dependencies=["em-lib"]))
+        rewritten = fixtures.read_zip(self.download("em3", "raml"))
+        self.assertIn(OWN_MODULE + "lib.raml", rewritten)
+        self.assertNotIn(declared, rewritten)
+        fat = self.assertSelfContained("em3", "raml", "api.raml")
+        self.assertIn(OWN_MODULE + "lib.raml", fat.namelist())
+        self.assertEqual(fat.read(declared).decode(), LIBRARY)
 
     def test_symlink_entries_are_refused(self):
         path = os.path.join(self.work, "symlink.zip")
