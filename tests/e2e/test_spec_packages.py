@@ -111,6 +111,19 @@ class SpecPackageTest(AgoraTestCase):
         self.assertIn(OWN_MODULE + "lib.raml", fat.namelist())
         self.assertEqual(fat.read(declared).decode(), LIBRARY)
 
+    def test_fat_package_with_transitive_fragments_validates_and_republishes(self):
+        self.assertCreated(self.publish_zip("frag-b", "raml-fragment", "lib.raml",
+                                            self.zip("frag-b.zip", {"lib.raml": LIBRARY})))
+        fragment_a = (f"#%RAML 1.0 Library\nuses:\n  b: exchange_modules/{self.org}/frag-b/1.0.0/lib.raml\n"
+                      "types:\n  Wrapper: {properties: {item: b.Item}}\n")
+        self.assertCreated(self.publish_zip("frag-a", "raml-fragment", "lib.raml",
+                                            self.zip("frag-a.zip", {"lib.raml": fragment_a}), dependencies=["frag-b"]))
+        api = self.zip("api-ab.zip", {
+            "api.raml": raml_using("a.Wrapper", a=f"exchange_modules/{self.org}/frag-a/1.0.0/lib.raml")})
+        self.assertCreated(self.publish_zip("api-ab", "raml", "api.raml", api, dependencies=["frag-a"]))
+        fat = self.assertSelfContained("api-ab", "raml", "api.raml")
+        self.assertIn(f"exchange_modules/{self.org}/frag-b/1.0.0/lib.raml", fat.namelist(), "flat, at the root")
+
     def test_symlink_entries_are_refused(self):
         path = os.path.join(self.work, "symlink.zip")
         with zipfile.ZipFile(path, "w") as z:
