@@ -125,10 +125,19 @@ class ArchiveWriter {
   // Content agora compresses itself (exchange.json, a single-file spec) is deflated at level 1:
   // libzip's default is level 9, which took 6 ms of a publication's CPU for a 165 KiB RAML file
   // against under 1 ms, for an entry about a fifth larger.
+  // Their mode is a plain file's 0644: libzip's default, 0666, would let any user of a
+  // consumer's machine rewrite what it extracted.
   Status Add(const std::string& name, zip_source_t* source) {
     AGORA_ASSIGN_OR_RETURN(zip_uint64_t added, AddSource(name, source));
     if (zip_set_file_compression(archive_.get(), added, ZIP_CM_DEFLATE, 1) != 0)
       return Status::IOError("cannot set the compression of " + name + ": " + zip_strerror(archive_.get()));
+    return SetPlainFileMode(added, name);
+  }
+
+  Status SetPlainFileMode(zip_uint64_t index, const std::string& name) {
+    constexpr zip_uint32_t kRegularFile0644 = 0100644;
+    if (zip_file_set_external_attributes(archive_.get(), index, 0, ZIP_OPSYS_UNIX, kRegularFile0644 << 16) != 0)
+      return Status::IOError("cannot set the mode of " + name + ": " + zip_strerror(archive_.get()));
     return Status::Ok();
   }
 
@@ -160,8 +169,10 @@ class ArchiveWriter {
       return Status::IOError("cannot keep the time of " + name + ": " + zip_strerror(archive_.get()));
     zip_uint8_t opsys = 0;
     zip_uint32_t attributes = 0;
-    if (zip_file_get_external_attributes(source, index, 0, &opsys, &attributes) == 0)
-      zip_file_set_external_attributes(archive_.get(), added, 0, opsys, attributes);
+    if (zip_file_get_external_attributes(source, index, 0, &opsys, &attributes) != 0) return Status::Ok();
+    // Inspection refuses links, but a dependency stored before it did must not pass one on.
+    if (!IsPlainFileMode(attributes)) return SetPlainFileMode(added, name);
+    zip_file_set_external_attributes(archive_.get(), added, 0, opsys, attributes);
     return Status::Ok();
   }
 
@@ -186,6 +197,33 @@ Result<std::string> ModuleFolder(const assets::Coordinates& c) {
   return std::string(kModulesFolder) + "/" + c.group_id + "/" + c.asset_id + "/" + c.version + "/";
 }
 
+Result<std::vector<std::string>> ModuleFolders(const std::vector<assets::Coordinates>& dependencies) {
+  std::vector<std::string> folders;
+  for (const assets::Coordinates& c : dependencies) {
+    AGORA_ASSIGN_OR_RETURN(std::string folder, ModuleFolder(c));
+    folders.push_back(std::move(folder));
+  }
+  return folders;
+}
+
+// Whether `name` lies in one of `folders` (each ending in '/'), or is one of them written as a file.
+bool InAnyFolder(const std::string& name, const std::vector<std::string>& folders) {
+  return std::any_of(folders.begin(), folders.end(), [&](const std::string& folder) {
+    return name.compare(0, folder.size(), folder) == 0 || name + '/' == folder;
+  });
+}
+
+// Whether an entry of the upload itself is left out of a package: its exchange.json (agora writes
+// its own), and its copy of a dependency the package resolves from the dependency's own content.
+// Exchange deletes an uploaded exchange_modules/ whole when dependencies are declared; agora keeps
+// the modules no dependency replaces, because publication read the spec with them (see
+// specs::ArchiveSpecSource), and a package must resolve what was validated.
+EntryFilter UploadEntriesReplaced(std::vector<std::string> dependency_folders) {
+  return [folders = std::move(dependency_folders)](const std::string& name) {
+    return name == kDescriptor || InAnyFolder(name, folders);
+  };
+}
+
 Status AddContent(ArchiveWriter& writer, const PackageContent& content, const std::string& prefix,
                   const EntryFilter& skip) {
   if (content.is_zip) return writer.AddEntriesOf(content.path, prefix, skip);
@@ -197,29 +235,29 @@ Status AddContent(ArchiveWriter& writer, const PackageContent& content, const st
 }  // namespace
 
 Result<std::string> RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip,
-                                       const std::string& exchange_json, bool strip_exchange_modules) {
+                                       const std::string& exchange_json,
+                                       const std::vector<assets::Coordinates>& dependencies) {
+  AGORA_ASSIGN_OR_RETURN(std::vector<std::string> folders, ModuleFolders(dependencies));
   ArchiveWriter writer(dest_zip);
   AGORA_RETURN_IF_ERROR(writer.Open());
-  AGORA_RETURN_IF_ERROR(writer.AddEntriesOf(source_zip, "", [&](const std::string& name) {
-    return name == kDescriptor || (strip_exchange_modules && IsModulesEntry(name));
-  }));
+  AGORA_RETURN_IF_ERROR(writer.AddEntriesOf(source_zip, "", UploadEntriesReplaced(std::move(folders))));
   AGORA_RETURN_IF_ERROR(writer.AddBuffer(std::string(kDescriptor), exchange_json));
   return writer.Commit();
 }
 
 Result<std::string> BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
                                     const std::vector<FatDependency>& dependencies, const std::string& dest_zip) {
+  std::vector<assets::Coordinates> coordinates;
+  for (const FatDependency& dependency : dependencies) coordinates.push_back(dependency.coordinates);
+  AGORA_ASSIGN_OR_RETURN(std::vector<std::string> folders, ModuleFolders(coordinates));
   ArchiveWriter writer(dest_zip);
   AGORA_RETURN_IF_ERROR(writer.Open());
-  AGORA_RETURN_IF_ERROR(AddContent(writer, base, "", [](const std::string& name) {
-    return name == kDescriptor || IsModulesEntry(name);
-  }));
+  AGORA_RETURN_IF_ERROR(AddContent(writer, base, "", UploadEntriesReplaced(folders)));
   AGORA_RETURN_IF_ERROR(writer.AddBuffer(std::string(kDescriptor), exchange_json));
-  // A dependency keeps its exchange.json (it describes that dependency) but not its modules.
-  for (const FatDependency& dependency : dependencies) {
-    AGORA_ASSIGN_OR_RETURN(std::string folder, ModuleFolder(dependency.coordinates));
-    AGORA_RETURN_IF_ERROR(AddContent(writer, dependency.content, folder, IsModulesEntry));
-  }
+  // A dependency keeps its exchange.json (it describes that dependency) but not its modules: its
+  // dependencies are in the closure, so at the root, where its references to them resolve.
+  for (size_t i = 0; i < dependencies.size(); ++i)
+    AGORA_RETURN_IF_ERROR(AddContent(writer, dependencies[i].content, folders[i], IsModulesEntry));
   return writer.Commit();
 }
 

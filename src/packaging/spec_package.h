@@ -1,6 +1,6 @@
 // The two archives Exchange derives from an uploaded API specification: the uploaded zip with
-// exchange.json written into its root (and, when the publication declared dependencies, without
-// the exchange_modules/ folder the upload carried), and the fat package, which adds the content
+// exchange.json written into its root (and without the upload's own copies of the declared
+// dependencies under exchange_modules/), and the fat package, which adds the content
 // of every dependency under exchange_modules/{groupId}/{assetId}/{version}/ so that the spec
 // resolves offline. Entries that come from another archive keep their compressed bytes, method
 // and modification time: nothing is decompressed or recompressed, so a zip bomb that slipped
@@ -35,18 +35,24 @@ struct FatDependency {
   PackageContent content;
 };
 
-// dest = source + root exchange.json (replacing an uploaded one), minus every exchange_modules/
-// entry when `strip_exchange_modules`. 400 INVALID_ZIP when the source is not a zip archive.
-// Returns the archive's bytes when `dest_zip` is empty, else an empty string.
+// dest = source + root exchange.json (replacing an uploaded one), minus the upload's own copy of
+// each of `dependencies` (its exchange_modules/{g}/{a}/{v}/ folder): a declared dependency's
+// content wins over the upload's, as when publication read the spec; the upload's other
+// exchange_modules/ entries stay, since the spec was validated with them. 400 INVALID_ZIP when the
+// source is not a zip archive. Returns the archive's bytes when `dest_zip` is empty, else an
+// empty string.
 Result<std::string> RewriteSpecArchive(const std::string& source_zip, const std::string& dest_zip,
-                                       const std::string& exchange_json, bool strip_exchange_modules);
+                                       const std::string& exchange_json,
+                                       const std::vector<assets::Coordinates>& dependencies);
 
-// dest = base content (its own exchange_modules/ and exchange.json left out) + root
-// exchange.json + each dependency's content under exchange_modules/{groupId}/{assetId}/{version}/.
-// The caller passes the transitive closure, each dependency once; the package is flat, so a
-// dependency's own exchange_modules/ folder is not copied. 400 INVALID_ZIP for an input that is
-// not a zip, 400 INVALID_PACKAGE_ENTRY for coordinates or a file name that would make an unsafe
-// entry name. Returns the archive's bytes when `dest_zip` is empty, else an empty string.
+// dest = base content (its exchange.json and its copies of the dependencies left out, as in
+// RewriteSpecArchive) + root exchange.json + each dependency's content under
+// exchange_modules/{groupId}/{assetId}/{version}/. The caller passes the transitive closure, each
+// dependency once; the package is flat, so a dependency's own exchange_modules/ folder is not
+// copied, and its references into it resolve at the root (specs::ArchiveSpecSource reads
+// them there). 400 INVALID_ZIP for an input that is not a zip, 400 INVALID_PACKAGE_ENTRY for
+// coordinates or a file name that would make an unsafe entry name. Returns the archive's bytes
+// when `dest_zip` is empty, else an empty string.
 Result<std::string> BuildFatPackage(const PackageContent& base, const std::string& exchange_json,
                                     const std::vector<FatDependency>& dependencies, const std::string& dest_zip);
 

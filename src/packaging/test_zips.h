@@ -26,6 +26,7 @@ struct TestEntry {
   std::string content;
   zip_int32_t method = ZIP_CM_DEFAULT;
   zip_uint32_t level = 0;  // 0: libzip's default for the method
+  zip_uint32_t unix_mode = 0;  // with its type bits (0120777 is a symlink); 0: libzip's default
 };
 
 constexpr time_t kEntryTime = 1000000000;  // 2001-09-09
@@ -51,6 +52,10 @@ class ZipTest : public ::testing::Test {
         index = zip_file_add(archive, e.name.c_str(), source, ZIP_FL_ENC_UTF_8);
       }
       EXPECT_GE(index, 0) << e.name << ": " << zip_strerror(archive);
+      if (e.unix_mode != 0)
+        EXPECT_EQ(zip_file_set_external_attributes(archive, static_cast<zip_uint64_t>(index), 0, ZIP_OPSYS_UNIX,
+                                                   e.unix_mode << 16),
+                  0);
       EXPECT_EQ(zip_set_file_compression(archive, static_cast<zip_uint64_t>(index), e.method, e.level), 0);
       // A fixed past time, so that a copy made now that kept it cannot have kept it by chance.
       EXPECT_EQ(zip_file_set_mtime(archive, static_cast<zip_uint64_t>(index), kEntryTime, 0), 0);
@@ -90,6 +95,19 @@ class ZipTest : public ::testing::Test {
   static Files Unzip(const std::string& path) { return ReadEntries(path, 0); }
   // Entry name -> the bytes as stored in the archive (compressed).
   static Files RawEntries(const std::string& path) { return ReadEntries(path, ZIP_FL_COMPRESSED); }
+
+  // The Unix mode (type and permission bits) of an entry's external attributes.
+  static zip_uint32_t UnixMode(const std::string& path, const std::string& name) {
+    int error = 0;
+    zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &error);
+    zip_uint8_t opsys = 0;
+    zip_uint32_t attributes = 0;
+    const zip_int64_t index = zip_name_locate(archive, name.c_str(), 0);
+    EXPECT_GE(index, 0) << name;
+    EXPECT_EQ(zip_file_get_external_attributes(archive, static_cast<zip_uint64_t>(index), 0, &opsys, &attributes), 0);
+    zip_discard(archive);
+    return attributes >> 16;
+  }
 
   static zip_stat_t Stat(const std::string& path, const std::string& name) {
     int error = 0;

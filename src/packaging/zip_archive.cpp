@@ -25,8 +25,14 @@ bool HasParentSegment(const std::string& name) {
 }
 
 // Why an entry cannot be accepted, or an empty string.
-std::string EntryProblem(const zip_stat_t& st, const std::string& name) {
+std::string EntryProblem(zip_t* archive, zip_uint64_t index, const zip_stat_t& st, const std::string& name) {
   if (!IsSafeEntryName(name)) return "has an empty, absolute or parent-relative path";
+  // A symlink entry would point a consumer's extraction at any file of its machine.
+  zip_uint8_t opsys = 0;
+  zip_uint32_t attributes = 0;
+  if (zip_file_get_external_attributes(archive, index, 0, &opsys, &attributes) != 0)
+    return "has unreadable attributes";
+  if (!IsPlainFileMode(attributes)) return "is not a regular file or a directory (a symbolic link, say)";
   if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) return "is encrypted";
   if ((st.valid & ZIP_STAT_COMP_METHOD) && !zip_compression_method_supported(st.comp_method, 0))
     return "uses an unsupported compression method";
@@ -72,7 +78,7 @@ Result<std::vector<ZipEntry>> InspectZip(const std::string& path, const ZipLimit
     if (zip_stat_index(archive.get(), i, 0, &st) != 0 || !st.name)
       return Invalid("INVALID_ZIP", "Entry " + std::to_string(i) + " of the zip archive cannot be read");
     ZipEntry entry{st.name, st.size, st.comp_size, false};
-    if (const std::string problem = EntryProblem(st, entry.name); !problem.empty())
+    if (const std::string problem = EntryProblem(archive.get(), i, st, entry.name); !problem.empty())
       return Invalid("INVALID_ZIP_ENTRY", "The zip entry '" + entry.name + "' " + problem);
     entry.is_directory = entry.name.back() == '/';
     total += entry.size;

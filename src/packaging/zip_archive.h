@@ -1,6 +1,7 @@
 // Safe reading of uploaded zip archives with libzip. Every archive a client sends passes
 // InspectZip before anything else touches it: entry names that could escape a folder when the
-// archive is extracted (zip slip), duplicate or encrypted entries, and archives whose entry
+// archive is extracted (zip slip), symbolic links and other entries whose Unix mode is neither a
+// regular file nor a directory, duplicate or encrypted entries, and archives whose entry
 // count, total size or compression ratio betray a zip bomb are rejected with a 400. The limits
 // InspectZip checks are the sizes the archive declares; ReadZipEntry, which does decompress,
 // never trusts them and stops after the bytes it allows.
@@ -38,7 +39,8 @@ struct ZipEntry {
 
 // The archive's entries in central-directory order.
 // 400 INVALID_ZIP: unreadable, corrupt or inconsistent archive;
-// 400 INVALID_ZIP_ENTRY: unsafe or duplicate name, encrypted entry, unsupported compression;
+// 400 INVALID_ZIP_ENTRY: unsafe or duplicate name, an entry that is no regular file or directory
+//   (a symlink), encrypted entry, unsupported compression;
 // 400 ZIP_LIMITS_EXCEEDED: too many entries, too large in total, or a suspicious ratio.
 Result<std::vector<ZipEntry>> InspectZip(const std::string& path, const ZipLimits& limits);
 

@@ -47,6 +47,24 @@ TEST_F(ZipArchiveTest, SafeNameRules) {
     EXPECT_EQ(IsSafeEntryName(name), name == "1:") << name;
 }
 
+// Extracting a symlink entry makes a link to wherever it points (/etc/passwd); devices and FIFOs
+// are no better. Only regular files and directories pass, or entries that carry no Unix mode.
+TEST_F(ZipArchiveTest, RejectsSymlinksAndOtherSpecialEntries) {
+  for (const zip_uint32_t mode : {0120777u, 0020644u, 0060644u, 0010644u, 0140755u}) {
+    const auto zip = MakeZip("special.zip", std::vector<TestEntry>{{"api.raml", "#%RAML 1.0\ntitle: x\n"},
+                                                                   {"link.json", "/etc/passwd", ZIP_CM_DEFAULT, 0, mode}});
+    const auto result = InspectZip(zip, ZipLimits{});
+    EXPECT_EQ(CodeOf(result), "INVALID_ZIP_ENTRY") << std::oct << mode;
+    EXPECT_EQ(result.status().http_status(), 400);
+    EXPECT_NE(result.status().message().find("'link.json'"), std::string::npos) << result.status().ToString();
+  }
+  const auto plain = MakeZip("plain.zip", std::vector<TestEntry>{{"api.raml", "x", ZIP_CM_DEFAULT, 0, 0100644},
+                                                                 {"run.sh", "x", ZIP_CM_DEFAULT, 0, 0100755},
+                                                                 {"types/", "", ZIP_CM_DEFAULT, 0, 0040755},
+                                                                 {"types/a.raml", "x"}});
+  EXPECT_TRUE(InspectZip(plain, ZipLimits{}).ok());
+}
+
 TEST_F(ZipArchiveTest, RejectsDuplicateNames) {
   // libzip refuses to write two entries with one name, so the second name is patched afterwards.
   const auto zip = MakeZip("dup.zip", Files{{"api1.raml", "first"}, {"api2.raml", "second"}});

@@ -25,4 +25,10 @@ Result<ZipHandle> OpenZipForReading(const std::string& path) {
   return Status::InvalidArgument("INVALID_ZIP", message, {message});
 }
 
+bool IsPlainFileMode(zip_uint32_t external_attributes) {
+  constexpr zip_uint32_t kTypeMask = 0170000, kRegular = 0100000, kDirectory = 0040000;
+  const zip_uint32_t type = (external_attributes >> 16) & kTypeMask;
+  return type == 0 || type == kRegular || type == kDirectory;
+}
+
 }  // namespace agora::packaging

@@ -648,8 +648,11 @@ class Publisher::Run {
     }
     const bool in_memory = input_bytes <= p_.options_.max_in_memory_package_bytes;
     if (spec_is_zip_) {
+      // The upload's copies of the dependencies read at validation (the closure) give way to them.
+      std::vector<assets::Coordinates> dependencies;
+      for (const auto& dependency : closure_) dependencies.push_back(dependency.coordinates);
       AGORA_ASSIGN_OR_RETURN(storage::BlobInfo rewritten, StorePackage(in_memory, [&](const std::string& dest) {
-        return packaging::RewriteSpecArchive(spec_path, dest, exchange_json, !version_.dependencies.empty());
+        return packaging::RewriteSpecArchive(spec_path, dest, exchange_json, dependencies);
       }));
       *stored = ToAssetFile(spec, rewritten);
       stored->main_file = main_file_;

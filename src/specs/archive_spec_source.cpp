@@ -16,16 +16,20 @@ Result<std::string> ArchiveSpecSource::Read(const std::string& path) const {
   // every dependency lives at the root, and the innermost exchange_modules/ decides.
   size_t modules = path.rfind(kModules);
   if (modules != std::string::npos && modules != 0 && path[modules - 1] != '/') modules = std::string::npos;
-  if (modules != std::string::npos) {
-    // exchange_modules/{g}/{a}/{v}/rest: the three segments name the dependency.
-    size_t end = modules + kModules.size();
-    for (int segment = 0; segment < 3 && end != std::string::npos; ++segment) end = path.find('/', end + 1);
-    if (end != std::string::npos) {
-      const size_t start = modules + kModules.size();
-      const auto dependency = dependencies_.find(path.substr(start, end - start));
-      if (dependency != dependencies_.end()) return ReadFrom(dependency->second, path.substr(end + 1));
-    }
+  if (modules == std::string::npos) return ReadFrom(archive_, path);
+  // exchange_modules/{g}/{a}/{v}/rest: the three segments name the dependency.
+  size_t end = modules + kModules.size();
+  for (int segment = 0; segment < 3 && end != std::string::npos; ++segment) end = path.find('/', end + 1);
+  if (end != std::string::npos) {
+    const size_t start = modules + kModules.size();
+    const auto dependency = dependencies_.find(path.substr(start, end - start));
+    if (dependency != dependencies_.end()) return ReadFrom(dependency->second, path.substr(end + 1));
   }
+  // No declared dependency: the archive's root holds it when the archive is a fat package (as
+  // agora serves them, and republishes them without declaring dependencies). An archive that
+  // nests one dependency inside another is still read where it nests it.
+  Result<std::string> at_root = ReadFrom(archive_, path.substr(modules));
+  if (modules == 0 || at_root.ok() || at_root.status().kind() != Status::Kind::kNotFound) return at_root;
   return ReadFrom(archive_, path);
 }
 

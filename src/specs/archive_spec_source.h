@@ -1,7 +1,9 @@
 // A SpecSource over a stored upload (a zip archive, or a single spec file), reading entries on
 // demand with the zip reader's limits, and mapping exchange_modules/{groupId}/{assetId}/{version}/...
 // to the content of the declared dependencies' own uploads, so a spec may reference its
-// dependencies whether or not the upload carried them.
+// dependencies whether or not the upload carried them. A nested reference
+// (exchange_modules/A/.../exchange_modules/B/...) to no declared dependency is read from the
+// archive's root exchange_modules/B/..., where a fat package holds the transitive dependencies.
 //
 // Thread safety: const calls may run concurrently (they share each archive's open reader under
 // a lock).
