@@ -1,7 +1,10 @@
 #include "publication/tag_rules.h"
 
 #include <algorithm>
-#include <cstdlib>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <regex>
 
 namespace agora::publication {
 
@@ -22,10 +25,24 @@ namespace {
 
 Status Invalid(const std::string& message) { return Status::InvalidArgument("INVALID_ASSET_METADATA", message, {message}); }
 
+// A finite decimal number ("12", "-0.5", "1e3"): not "NaN", "inf", hexadecimal or out of range.
 bool IsNumber(const std::string& text) {
-  char* end = nullptr;
-  std::strtod(text.c_str(), &end);
-  return !text.empty() && end == text.c_str() + text.size();
+  double number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  return !text.empty() && error == std::errc() && end == text.data() + text.size() && std::isfinite(number);
+}
+
+// An ISO 8601 calendar date, optionally with a time and zone ("2020-01-01", "2020-01-01T20:00:00.000Z"),
+// that names a real day and time.
+bool IsDate(const std::string& text) {
+  static const std::regex kDate(
+      R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))?)?)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kDate)) return false;
+  auto number = [&](int group) { return m[group].matched ? std::stoi(m[group].str()) : 0; };
+  const std::chrono::year_month_day day{std::chrono::year(number(1)), std::chrono::month(number(2)),
+                                        std::chrono::day(number(3))};
+  return day.ok() && number(4) < 24 && number(5) < 60 && number(6) < 60 && number(7) < 24 && number(8) < 60;
 }
 
 }  // namespace
@@ -48,6 +65,9 @@ Status CheckTagValue(const std::vector<storage::TagDefinition>& definitions, con
       return Invalid("'" + v + "' is not an accepted value of the " + label + " '" + value.key + "'");
     if (definition->data_type.rfind("number", 0) == 0 && !IsNumber(v))
       return Invalid("The " + label + " '" + value.key + "' takes numbers, not '" + v + "'");
+    if (definition->data_type == "date" && !IsDate(v))
+      return Invalid("The " + label + " '" + value.key + "' takes dates such as 2020-01-01 or 2020-01-01T20:00:00Z, not '" +
+                     v + "'");
   }
   return Status::Ok();
 }
