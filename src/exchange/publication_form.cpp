@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 
 namespace agora::exchange {
 namespace {
@@ -34,7 +36,8 @@ Result<std::vector<publication::KeyValues>> ParseKeyValuesJson(const std::string
   auto value = boost::json::parse(text, ec);
   auto invalid = [&] {
     return Status::InvalidArgument("INVALID_ASSET_METADATA",
-                                   field + " must be a JSON array of {\"key\", \"value\"} objects");
+                                   field + " must be a JSON array of {\"key\", \"value\"} objects, each value a string, "
+                                           "a number or a list of them");
   };
   if (ec || !value.is_array()) return invalid();
   std::vector<publication::KeyValues> items;
@@ -43,11 +46,29 @@ Result<std::vector<publication::KeyValues>> ParseKeyValuesJson(const std::string
     const auto* key = object ? object->if_contains("key") : nullptr;
     const auto* val = object ? object->if_contains("value") : nullptr;
     if (!key || !key->is_string() || !val) return invalid();
+    // A value is a string or a number (a number field's), or a list of them; anything else would
+    // be dropped without a word.
+    auto text = [](const boost::json::value& v) -> std::optional<std::string> {
+      if (v.is_string()) return std::string(v.as_string());
+      if (v.is_int64()) return std::to_string(v.as_int64());
+      if (v.is_uint64()) return std::to_string(v.as_uint64());
+      if (!v.is_double()) return std::nullopt;
+      char digits[32];  // the shortest text that reads back as the number ("99.5", not "9.95E1")
+      const auto end = std::to_chars(digits, digits + sizeof digits, v.as_double()).ptr;
+      return std::string(digits, end);
+    };
     std::string joined;
-    if (val->is_string()) joined = std::string(val->as_string());
-    else if (val->is_array())
-      for (const auto& v : val->as_array())
-        if (v.is_string()) joined = JoinList(joined, std::string(v.as_string()));
+    if (auto single = text(*val)) {
+      joined = *single;
+    } else if (val->is_array()) {
+      for (const auto& v : val->as_array()) {
+        const auto item_text = text(v);
+        if (!item_text) return invalid();
+        joined = JoinList(joined, *item_text);
+      }
+    } else {
+      return invalid();
+    }
     items.push_back({std::string(key->as_string()), joined});
   }
   return items;

@@ -64,6 +64,15 @@ class TagsTest(AgoraTestCase):
             "name=x", "type=custom", "categories.department=marketing"]), 400, "INVALID_ASSET_METADATA")
         self.assertError(self.server.publish(self.org, "bad-number", "1.0.0", [
             "name=x", "type=custom", "fields.sla=fast"]), 400, "INVALID_ASSET_METADATA")
+        for bad in ("fields.sla=NaN", "fields.sla=1e999", 'fields=[{"key":"sla","value":{"n":1}}]',
+                    'categories=[{"key":"department","value":[true]}]'):
+            self.assertError(self.server.publish(self.org, "bad-value", "1.0.0", ["name=x", "type=custom", bad]), 400,
+                             "INVALID_ASSET_METADATA")
+            self.assertNotStored(self.org, "bad-value", "1.0.0")
+        status, body = self.server.publish(self.org, "json-number", "1.0.0", [
+            "name=x", "type=custom", 'fields=[{"key":"sla","value":99.5}]'])
+        self.assertEqual(status, 201, body)
+        self.assertEqual(self.server.asset(self.org, "json-number", "1.0.0").json()["customFields"][0]["value"], "99.5")
 
         version = f"/exchange/api/v2/assets/{self.org}/tagged/1.0.1"  # the latest, which listings show
         self.assertEqual(self.put(f"{version}/tags", [{"value": "blue"}, {"value": "green"}]).status, 204)
