@@ -18,6 +18,15 @@ constexpr std::string_view kSoap11 = "http://schemas.xmlsoap.org/wsdl/soap/";
 constexpr std::string_view kSoap12 = "http://schemas.xmlsoap.org/wsdl/soap12/";
 constexpr std::string_view kHttp = "http://schemas.xmlsoap.org/wsdl/http/";
 
+// Schemas every SOAP toolkit knows by namespace: a WSDL importing one from its public address
+// (SOAP encoding's Array, xml:lang) needs no copy in the archive, and agora never fetches it.
+bool IsWellKnownNamespace(std::string_view ns) {
+  return ns == kXsdNamespace || ns == "http://schemas.xmlsoap.org/soap/encoding/" ||
+         ns == "http://www.w3.org/2003/05/soap-encoding" || ns == "http://www.w3.org/XML/1998/namespace" ||
+         ns == "http://schemas.xmlsoap.org/wsdl/" || ns == "http://schemas.xmlsoap.org/soap/envelope/" ||
+         ns == "http://www.w3.org/2003/05/soap-envelope";
+}
+
 using xml::Is;
 using xml::Local;
 using xml::NamespaceOf;
@@ -111,6 +120,8 @@ class WsdlReader {
     const char* location = import.attribute("schemaLocation").value();
     if (!*location) location = import.attribute("location").value();
     if (!*location) return;  // a namespace import satisfied elsewhere
+    if (IsWellKnownNamespace(import.attribute("namespace").value()) && std::string_view(location).find("://") != std::string_view::npos)
+      return;
     const Problem at = At(doc, import, "");
     auto path = ResolveReference(doc.file, location);
     if (!path.ok()) {
@@ -164,7 +175,7 @@ class WsdlReader {
     for (const auto& [doc, part] : parts_) {
       for (const char* attribute : {"element", "type"}) {
         const std::string_view qname = part.attribute(attribute).value();
-        if (qname.empty() || NamespaceOf(part, Prefix(qname)) == kXsdNamespace) continue;
+        if (qname.empty() || IsWellKnownNamespace(NamespaceOf(part, Prefix(qname)))) continue;
         if (!schema_names_.count(std::string(Local(qname)))) {
           const Problem at = At(*doc, part, "");
           report_.problems.push_back({at.file, at.line, at.column,

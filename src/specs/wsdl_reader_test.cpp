@@ -153,6 +153,41 @@ TEST(WsdlModelTest, PortTypesAreResourcesWithOperationsMessagesAndSoapActions) {
   EXPECT_EQ(model.files, (std::vector<std::string>{"orders.wsdl", "types/orders.xsd"}));
 }
 
+// An rpc/encoded WSDL imports SOAP encoding's schema from its public address, as toolkits
+// generate them: no copy in the archive is needed, nothing is fetched, and its types count as
+// declared. Any other remote import is still refused: agora reads only the archive.
+TEST(WsdlModelTest, WellKnownSchemasNeedNoCopyInTheArchive) {
+  constexpr const char* kEncoded = R"(<?xml version="1.0"?>
+<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+    xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" xmlns:xsd="http://www.w3.org/2001/XMLSchema"
+    xmlns:tns="urn:legacy" name="Legacy" targetNamespace="urn:legacy">
+  <types>
+    <xsd:schema targetNamespace="urn:legacy">
+      <xsd:import namespace="http://schemas.xmlsoap.org/soap/encoding/" schemaLocation="http://schemas.xmlsoap.org/soap/encoding/"/>
+      <xsd:import namespace="http://www.w3.org/XML/1998/namespace" schemaLocation="http://www.w3.org/2001/xml.xsd"/>
+      %IMPORT%
+    </xsd:schema>
+  </types>
+  <message name="List"><part name="items" type="soapenc:Array"/></message>
+  <portType name="LegacyPort"><operation name="list"><input message="tns:List"/></operation></portType>
+  <binding name="LegacyBinding" type="tns:LegacyPort"/>
+  <service name="LegacyService"><port name="p" binding="tns:LegacyBinding"/></service>
+</definitions>
+)";
+  std::string wsdl = kEncoded;
+  const std::string placeholder = "%IMPORT%";
+  const std::string plain = std::string(wsdl).replace(wsdl.find(placeholder), placeholder.size(), "");
+  const SpecReport report = ReadWsdl(InMemorySpecSource({{"legacy.wsdl", plain}}), "legacy.wsdl");
+  EXPECT_TRUE(report.valid()) << (report.problems.empty() ? "" : report.problems.front().message);
+  const std::string remote = wsdl.replace(
+      wsdl.find(placeholder), placeholder.size(),
+      R"(<xsd:import namespace="urn:other" schemaLocation="http://example.com/other.xsd"/>)");
+  const SpecReport refused = ReadWsdl(InMemorySpecSource({{"legacy.wsdl", remote}}), "legacy.wsdl");
+  ASSERT_FALSE(refused.valid());
+  EXPECT_NE(refused.problems.front().message.find("is not a file of the archive"), std::string::npos)
+      << refused.problems.front().message;
+}
+
 TEST(WsdlModelTest, XsdDeclarationsAreShapesAcrossImports) {
   const ApiModel model = ReadOrders().model;
   // Elements and types share a name space in the model: a type named like an element is "(type)".
