@@ -176,6 +176,7 @@ Status PublicationQueue::Finish(storage::PublicationJob& job, const PublicationR
     job.steps_json = StepsJson(Publisher::Steps().size() - 1, "completed", {});
   } else {
     job.status = "error";
+    if (job.asset_type.empty()) job.asset_type = Publisher::RequestedType(request);
     std::vector<std::string> errors = outcome.status().errors();
     if (errors.empty()) errors.push_back(outcome.status().message());
     job.steps_json = StepsJson(reached_step, "error", errors);

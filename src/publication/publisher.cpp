@@ -87,6 +87,13 @@ std::string ExpectedFormat(const std::string& classifier) {
 
 }  // namespace
 
+std::string Publisher::RequestedType(const PublicationRequest& request) {
+  if (request.type && !Trim(*request.type).empty()) return assets::NormalizeTypeName(Trim(*request.type)).value_or("");
+  for (const auto& f : request.files)
+    if (auto type = f.packaging == "pom" ? std::nullopt : assets::InferTypeFromClassifier(f.classifier)) return *type;
+  return "";
+}
+
 const std::vector<std::string>& Publisher::Steps() {
   static const std::vector<std::string> kSteps = {"Files processing",   "Inferring type", "Validating metadata",
                                                   "Validating files",   "Packaging",      "Storing asset"};

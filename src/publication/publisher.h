@@ -62,6 +62,9 @@ class Publisher {
 
   // The descriptions of the pipeline's steps, in order, as the status endpoint reports them.
   static const std::vector<std::string>& Steps();
+  // The asset type a request names (its type field) or implies (a file's classifier); empty when
+  // it names an unknown one or none. What a failed publication's status reports.
+  static std::string RequestedType(const PublicationRequest& request);
 
   // How many spec verdicts are remembered (see SpecVerdicts).
   size_t RememberedVerdicts() const { return verdicts_.size(); }

@@ -65,6 +65,7 @@ class AsyncPublicationTest(AgoraTestCase):
         self.assertTrue(failed, status)
         self.assertEqual(failed[0]["status"], "error", status)
         self.assertTrue(any("absent.raml" in e for step in failed for e in step["errors"]), status)
+        self.assertEqual(status["assetType"], "rest-api", "the type the files imply, though the publication failed")
         self.assertNotStored(self.org, "async-broken", "1.0.0")
 
     def test_status_of_unknown_run_is_404(self):
