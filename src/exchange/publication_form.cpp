@@ -6,6 +6,8 @@
 #include <charconv>
 #include <optional>
 
+#include "assets/asset_type.h"
+
 namespace agora::exchange {
 namespace {
 
@@ -90,8 +92,8 @@ Status PublicationForm::OnPartBegin(const server::MultipartPart& part) {
     const auto dot = name.rfind('.');
     return BeginFile(field_, "", dot == std::string::npos ? "" : name.substr(dot + 1), part);
   }
-  static const char* const kLegacyFields[] = {"groupId", "assetId", "version", "organizationId",
-                                              "apiVersion", "main", "classifier"};
+  static const char* const kLegacyFields[] = {"groupId", "assetId",    "version",  "organizationId",       "apiVersion",
+                                              "main",    "classifier", "assetLink", "originalFormatVersion", "metadata"};
   if (legacy_ && std::find(std::begin(kLegacyFields), std::end(kLegacyFields), field_) != std::end(kLegacyFields))
     return Status::Ok();
   if (StartsWith(field_, "files.")) {
@@ -162,6 +164,11 @@ bool PublicationForm::StoreLegacyText(const std::string& field, std::string& val
   else if (field == "apiVersion") request_.properties.push_back({"apiVersion", std::move(value)});
   else if (field == "main") request_.properties.push_back({"mainFile", std::move(value)});
   else if (field == "dependencies") legacy_dependencies_ = std::move(value);
+  else if (field == "assetLink") request_.properties.push_back({"assetLink", std::move(value)});
+  // The spec's own reading gives the format version, and agora keeps no build metadata: both are
+  // accepted as CreateAsset defines them, metadata only as a JSON object.
+  else if (field == "originalFormatVersion") {}
+  else if (field == "metadata") legacy_metadata_ = std::move(value);
   else return false;
   return true;
 }
@@ -190,6 +197,15 @@ Status PublicationForm::StoreText(const std::string& field, std::string value) {
 // The file gets its classifier, and the JSON dependencies [{groupId, assetId, version}] become
 // the usual "G:A:V" list.
 Status PublicationForm::FinishLegacy() {
+  if (legacy_metadata_) {
+    boost::system::error_code ec;
+    if (!boost::json::parse(*legacy_metadata_, ec).is_object() || ec)
+      return Status::InvalidArgument("INVALID_ASSET_METADATA", "metadata must be a JSON object");
+  }
+  // The classifier names the type when no file does: http (an HTTP API, which has none), custom.
+  if (!request_.type && !legacy_classifier_.empty())
+    request_.type = legacy_classifier_ == "http" ? std::optional<std::string>("http-api")
+                                                 : assets::InferTypeFromClassifier(legacy_classifier_);
   for (auto& file : request_.files)
     if (file.classifier.empty() && file.packaging != "pom") {
       if (legacy_classifier_.empty())

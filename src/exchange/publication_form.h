@@ -68,6 +68,7 @@ class PublicationForm : public server::MultipartHandler {
   LegacyAssetFields* legacy_;
   std::string legacy_classifier_;
   std::optional<std::string> legacy_dependencies_;
+  std::optional<std::string> legacy_metadata_;  // the JSON metadata field, checked at Finish
 };
 
 }  // namespace agora::exchange

@@ -54,6 +54,23 @@ class LegacyFormTest(AgoraTestCase):
         self.assertError(self.create([f.replace("legacy-custom", "legacy-bad") for f in bad]), 400, "INVALID_DEPENDENCIES")
         self.assertNotStored(self.org, "legacy-bad", "1.0.0")
 
+    # CreateAsset's other fields: an HTTP API by its classifier and link, metadata and the format
+    # version accepted, metadata only as a JSON object.
+    def test_the_copy_form_takes_every_create_asset_field(self):
+        http = [f"groupId={self.org}", "assetId=legacy-http", "version=1.0.0", "name=Proxy", "classifier=http",
+                "apiVersion=v1", "assetLink=https://api.example.com/v1", f"organizationId={self.org}",
+                'metadata={"projectId":"p1","branchId":"master"}']
+        status, body = self.create(http)
+        self.assertEqual(status, 201, body)
+        version = json.loads(body)
+        self.assertEqual(version["type"], "http-api")
+        status, body = self.create(self.legacy_fields("legacy-meta", extra=[
+            "originalFormatVersion=2.0", 'metadata={"commitId":"abc"}']))
+        self.assertEqual(status, 201, body)
+        self.assertError(self.create(self.legacy_fields("legacy-bad-meta", extra=["metadata=[1]"])), 400,
+                         "INVALID_ASSET_METADATA")
+        self.assertNotStored(self.org, "legacy-bad-meta", "1.0.0")
+
     def test_the_organisation_must_be_named_and_agree(self):
         fields = self.legacy_fields("legacy-none")
         without = [f for f in fields if not f.startswith("organizationId=")]
