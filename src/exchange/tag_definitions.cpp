@@ -1,7 +1,9 @@
 #include "exchange/tag_definitions.h"
 
 #include <algorithm>
+#include <cctype>
 
+#include "assets/asset_type.h"
 #include "common/ids.h"
 
 namespace agora::exchange {
@@ -21,6 +23,24 @@ Result<storage::TagDefinition> DefineTag(ExchangeServices& services, const auth:
     return Status::InvalidArgument("BAD_REQUEST",
                                    "tagKey (1-100 characters) and a dataType of enum (with acceptedValues), text, "
                                    "number, date, text-list or number-list are required");
+  // The key names form fields (fields.<key>) and URL segments (.../tags/fields/<key>).
+  const bool safe_key = std::isalnum(static_cast<unsigned char>(d.tag_key.front())) &&
+                        std::all_of(d.tag_key.begin(), d.tag_key.end(), [](unsigned char c) {
+                          return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                        });
+  if (!safe_key)
+    return Status::InvalidArgument("BAD_REQUEST", "tagKey '" + d.tag_key.substr(0, 100) +
+                                                      "' must be letters, digits, '-', '_' or '.', starting with a "
+                                                      "letter or digit");
+  // A form sends several values of one key comma-separated, so a value with a comma could never be set.
+  for (const auto& value : d.accepted_values)
+    if (value.empty() || value.find(',') != std::string::npos)
+      return Status::InvalidArgument("BAD_REQUEST", "acceptedValues must be non-empty and hold no comma: '" + value + "'");
+  for (auto& type : d.asset_type_restrictions) {
+    const auto known = assets::NormalizeTypeName(type);
+    if (!known) return Status::InvalidArgument("BAD_REQUEST", "assetTypeRestrictions: unknown asset type '" + type + "'");
+    type = *known;
+  }
   if (d.display_name.empty()) d.display_name = d.tag_key;
   d.id = NewUuid();
   AGORA_RETURN_IF_ERROR(services.metadata.PutTagDefinition(d));

@@ -35,6 +35,12 @@ class TagsTest(AgoraTestCase):
         self.assertError(self.define("categories", {"tagKey": "department", "dataType": "enum",
                                                     "acceptedValues": ["x"]}), 409, "DUPLICATED_TAG_KEY")
         self.assertError(self.define("categories", {"tagKey": "x", "dataType": "enum"}), 400, "BAD_REQUEST")
+        for bad in ({"tagKey": "../x", "dataType": "text"}, {"tagKey": "a b", "dataType": "text"},
+                    {"tagKey": "comma", "dataType": "enum", "acceptedValues": ["a,b", "c"]},
+                    {"tagKey": "typed", "dataType": "text", "assetTypeRestrictions": ["banana"]}):
+            self.assertError(self.define("fields", bad), 400, "BAD_REQUEST")
+        self.assertEqual(self.define("fields", {"tagKey": "api.tier_2", "dataType": "text",
+                                                "assetTypeRestrictions": ["rest-api", "connector"]}).status, 201)
         self.assertError(self.define("fields", {"tagKey": "y", "dataType": "text"}, token=self.viewer), 403, "FORBIDDEN")
         listed = self.server.get(f"{self.base}/categories").json()
         self.assertEqual([d["tagKey"] for d in listed], ["department"])
