@@ -269,18 +269,26 @@ void RegisterReadingRoutes(server::Router& router, std::shared_ptr<PortalCore> c
   router.Add("GET", "/exchange/-/results", bind(&ReadingPages::Results));
   const std::string asset = "/exchange/{groupId}/{assetId}";
   const std::string version = asset + "/{version}";
-  router.Add("GET", asset, bind(&ReadingPages::AssetWithoutSlash));
-  router.Add("GET", asset + "/", bind(&ReadingPages::LatestVersion));
-  router.Add("GET", asset + "/minor/{minor}/", bind(&ReadingPages::MinorVersion));
-  router.Add("GET", version + "/", bind(&ReadingPages::Version));
-  router.Add("GET", version + "/pages/{page*}", bind(&ReadingPages::DocumentationPage));
-  router.Add("GET", version + "/resources/{name*}", bind(&ReadingPages::DocumentationResource));
-  router.Add("GET", version + "/files/{classifier}/{packaging}", bind(&ReadingPages::DownloadFile));
-  router.Add("GET", version + "/api/", bind(&ReadingPages::Reference));
-  router.Add("GET", version + "/api/operations/{operation*}", bind(&ReadingPages::Operation));
-  router.Add("GET", version + "/api/types/{type*}", bind(&ReadingPages::DataType));
-  router.Add("GET", version + "/dependencies", bind(&ReadingPages::Dependencies));
-  router.Add("GET", version + "/compare", bind(&ReadingPages::Compare));
+  // /exchange/api/... is the Exchange API's: a path there that no endpoint has (a trailing slash,
+  // a typo) is answered in the API's JSON, not with the portal's login page.
+  const server::Admission api_paths = [](server::Request& r) -> std::optional<server::Response> {
+    if (r.Param("groupId") != "api") return std::nullopt;
+    return server::Response::Error(Status::NotFound("No endpoint GET " + r.path()));
+  };
+  const std::pair<std::string, Response (ReadingPages::*)(Request&)> pages[] = {
+      {asset, &ReadingPages::AssetWithoutSlash},
+      {asset + "/", &ReadingPages::LatestVersion},
+      {asset + "/minor/{minor}/", &ReadingPages::MinorVersion},
+      {version + "/", &ReadingPages::Version},
+      {version + "/pages/{page*}", &ReadingPages::DocumentationPage},
+      {version + "/resources/{name*}", &ReadingPages::DocumentationResource},
+      {version + "/files/{classifier}/{packaging}", &ReadingPages::DownloadFile},
+      {version + "/api/", &ReadingPages::Reference},
+      {version + "/api/operations/{operation*}", &ReadingPages::Operation},
+      {version + "/api/types/{type*}", &ReadingPages::DataType},
+      {version + "/dependencies", &ReadingPages::Dependencies},
+      {version + "/compare", &ReadingPages::Compare}};
+  for (const auto& [pattern, page] : pages) router.Add("GET", pattern, bind(page), api_paths);
 }
 
 }  // namespace agora::portal

@@ -56,6 +56,9 @@ class PortalHttpTest(AgoraTestCase):
         listing = self.server.get("/exchange/api/v2/assets")
         self.assertEqual(listing.status, 200, "the Exchange API keeps its routes")
         self.assertEqual([a["assetId"] for a in listing.json()], ["shown"])
+        # A path under the API that no endpoint has is the API's 404, not the portal's sign-in page.
+        for path in ("/exchange/api/v2/assets/", "/exchange/api/v2/nothing/here/", "/exchange/api/v2/assets/x/y/z/api/"):
+            self.assertError(self.server.get(path, headers={"Accept": "application/json"}), 404, "NOT_FOUND")
 
     def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(self):
         page = self.server.get("/exchange/?q=a%20b", token=None)
