@@ -6,6 +6,8 @@
 #include <charconv>
 #include <unordered_set>
 
+#include "common/search_words.h"
+
 namespace agora::specs {
 namespace {
 
@@ -783,27 +785,15 @@ Result<ApiModel> ApiModel::FromJson(std::string_view text) {
 
 namespace {
 
-// Appends each word of `text` that `words` does not hold yet. Words end at ASCII characters other
-// than letters and digits, where the search index's unicode61 tokenizer ends them too; other UTF-8
-// bytes stay inside a word, which the tokenizer may split further. Repeats are compared without
+// Appends the search words of `text` that `seen` does not hold yet; repeats are compared without
 // ASCII case, as the index folds it.
-void AddDistinctWords(std::string_view text, std::unordered_set<std::string>& seen, std::string& words) {
-  auto is_word_byte = [](unsigned char c) { return c >= 0x80 || std::isalnum(c); };
-  for (size_t i = 0; i < text.size();) {
-    if (!is_word_byte(static_cast<unsigned char>(text[i]))) {
-      ++i;
-      continue;
-    }
-    size_t end = i;
-    while (end < text.size() && is_word_byte(static_cast<unsigned char>(text[end]))) ++end;
-    const std::string_view word = text.substr(i, end - i);
-    std::string key(word);
+void AddDistinctWords(const std::string& text, std::unordered_set<std::string>& seen, std::string& words) {
+  for (const std::string& word : SearchWords(text)) {
+    std::string key = word;
     for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (seen.insert(std::move(key)).second) {
-      if (!words.empty()) words += ' ';
-      words += word;
-    }
-    i = end;
+    if (!seen.insert(std::move(key)).second) continue;
+    if (!words.empty()) words += ' ';
+    words += word;
   }
 }
 

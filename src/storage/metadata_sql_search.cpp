@@ -4,6 +4,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "common/search_words.h"
 #include "storage/metadata_store_sql.h"
 
 namespace agora::storage {

@@ -260,8 +260,6 @@ class SqlMetadataStore : public MetadataStore {
 
 // What the VersionKey of every version of that major version starts with (and sorts after).
 std::string MajorVersionKey(uint64_t major);
-// The words of a search text: runs of ASCII letters and digits and of non-ASCII characters.
-std::vector<std::string> SearchWords(const std::string& text);
 std::string Join(const std::vector<std::string>& items, const char* separator);
 std::vector<std::string> SplitLines(const std::string& text);
 
