@@ -62,14 +62,14 @@ const AssetTypeInfo* FindType(const std::string& name) {
   return nullptr;
 }
 
-bool SafeToken(const std::string& token) {
+}  // namespace
+
+bool IsSafeToken(const std::string& token) {
   if (token.empty() || token.size() > kMaxFileToken || !text::IsAlnum(token[0])) return false;
   for (char c : token)
     if (!text::IsAlnum(c) && c != '.' && c != '_' && c != '-') return false;
   return token.find("..") == std::string::npos;
 }
-
-}  // namespace
 
 std::optional<std::string> NormalizeTypeName(const std::string& type) {
   if (type == "connector") return std::string("extension");
@@ -102,7 +102,7 @@ std::optional<std::string> FatClassifier(const std::string& classifier) {
 }
 
 Status ValidateFileIdentifier(const std::string& classifier, const std::string& packaging) {
-  if (SafeToken(classifier) && SafeToken(packaging)) return Status::Ok();
+  if (IsSafeToken(classifier) && IsSafeToken(packaging)) return Status::Ok();
   const std::string message = "Invalid file identifier " + text::Quoted("files." + classifier + "." + packaging) +
                               ": expected files.<classifier>.<packaging>, each 1 to 100 letters, digits, '.', "
                               "'_' or '-' starting with a letter or digit";

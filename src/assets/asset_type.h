@@ -30,6 +30,9 @@ const AssetTypeInfo& AssetTypeInfoFor(const std::string& canonical_type);
 // raml, oas -> rest-api; wsdl -> soap-api; mule-plugin -> extension; ... nullopt when the
 // classifier implies no type (docs, asyncapi, ...).
 std::optional<std::string> InferTypeFromClassifier(const std::string& classifier);
+// Whether `token` is 1 to 100 ASCII letters, digits, '.', '_' or '-', starting with a letter or
+// digit, without "..": safe as a form field's name and as a URL path segment.
+bool IsSafeToken(const std::string& token);
 // The classifiers whose files make an asset of `canonical_type` ("raml", "oas" for rest-api), for
 // messages; empty when none implies it.
 std::vector<std::string> ClassifiersOf(const std::string& canonical_type);

@@ -1,7 +1,6 @@
 #include "exchange/tag_definitions.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "assets/asset_type.h"
 #include "common/ids.h"
@@ -24,13 +23,9 @@ Result<storage::TagDefinition> DefineTag(ExchangeServices& services, const auth:
                                    "tagKey (1-100 characters) and a dataType of enum (with acceptedValues), text, "
                                    "number, date, text-list or number-list are required");
   // The key names form fields (fields.<key>) and URL segments (.../tags/fields/<key>).
-  const bool safe_key = std::isalnum(static_cast<unsigned char>(d.tag_key.front())) &&
-                        std::all_of(d.tag_key.begin(), d.tag_key.end(), [](unsigned char c) {
-                          return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-                        });
-  if (!safe_key)
+  if (!assets::IsSafeToken(d.tag_key))
     return Status::InvalidArgument("BAD_REQUEST", "tagKey '" + d.tag_key.substr(0, 100) +
-                                                      "' must be letters, digits, '-', '_' or '.', starting with a "
+                                                      "' must be letters, digits, '-', '_' or '.' (no '..'), starting with a "
                                                       "letter or digit");
   // A form sends several values of one key comma-separated, so a value with a comma could never be set.
   for (const auto& value : d.accepted_values)
