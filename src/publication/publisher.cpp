@@ -85,13 +85,18 @@ std::string ExpectedFormat(const std::string& classifier) {
   return classifier;  // oas, wsdl
 }
 
+// The type the first uploaded file's classifier implies, if any (the POM implies none).
+std::optional<std::string> TypeOfFiles(const std::vector<UploadedFile>& files) {
+  for (const auto& f : files)
+    if (auto type = f.packaging == "pom" ? std::nullopt : assets::InferTypeFromClassifier(f.classifier)) return type;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string Publisher::RequestedType(const PublicationRequest& request) {
   if (request.type && !Trim(*request.type).empty()) return assets::NormalizeTypeName(Trim(*request.type)).value_or("");
-  for (const auto& f : request.files)
-    if (auto type = f.packaging == "pom" ? std::nullopt : assets::InferTypeFromClassifier(f.classifier)) return *type;
-  return "";
+  return TypeOfFiles(request.files).value_or("");
 }
 
 const std::vector<std::string>& Publisher::Steps() {
@@ -271,12 +276,9 @@ class Publisher::Run {
       version_.type = *type;
       return Status::Ok();
     }
-    for (const auto& f : request_.files) {
-      if (f.packaging == "pom") continue;
-      if (auto type = assets::InferTypeFromClassifier(f.classifier)) {
-        version_.type = *type;
-        return Status::Ok();
-      }
+    if (auto type = TypeOfFiles(request_.files)) {
+      version_.type = *type;
+      return Status::Ok();
     }
     return Invalid("COULD_NOT_DETERMINE_ASSET_TYPE",
                    "The asset type could not be determined: send the type field or a file whose classifier "
@@ -355,8 +357,7 @@ class Publisher::Run {
         {"http-api", {}}};
     std::set<std::string> sent;
     for (const auto* f : ContentFiles())
-      if (f->classifier == "raml" || f->classifier == "oas" || f->classifier == "wsdl" || f->classifier == "raml-fragment")
-        sent.insert(f->classifier);
+      if (IsSpecFileClassifier(f->classifier)) sent.insert(f->classifier);
     if (sent.size() > 1) {
       return Invalid("INVALID_FILES", "A version holds one specification; files." + *sent.begin() + " and files." +
                                           *std::next(sent.begin()) + " were both sent");
