@@ -128,6 +128,7 @@ class Api {
     if (Status st = MayPublish(principal, organizations.front(), legacy.coordinates); !st.ok()) return Response::Error(st);
     publication.organization_id = organizations.front();
     publication.coordinates = legacy.coordinates;
+    if (flags.dry_run) return DryRun(publication, lease);
     return Submit(request, publication, lease, /*sync=*/true);
   }
 

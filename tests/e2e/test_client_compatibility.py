@@ -70,6 +70,13 @@ class LegacyFormTest(AgoraTestCase):
         self.assertError(self.create(self.legacy_fields("legacy-bad-meta", extra=["metadata=[1]"])), 400,
                          "INVALID_ASSET_METADATA")
         self.assertNotStored(self.org, "legacy-bad-meta", "1.0.0")
+        # A dry run on this form stores nothing either.
+        args = ["-H", "x-dry-run: true"]
+        for field in self.legacy_fields("legacy-dry"):
+            args += ["-F", field]
+        status, body = self.server.curl(*args, f"{self.server.base}/exchange/api/v2/assets")
+        self.assertEqual((status, json.loads(body)["dryRun"]), (200, True), body)
+        self.assertNotStored(self.org, "legacy-dry", "1.0.0")
 
     def test_the_organisation_must_be_named_and_agree(self):
         fields = self.legacy_fields("legacy-none")
