@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
         const AssetVersion v = Publication(org, i % assets, i / assets, model, terms);
         agora::Status st = store.FindToken(token_hash).status();
         if (st.ok()) st = store.GetVersion(dependency.coordinates).status();
-        if (st.ok()) st = store.GetVersionRuleFacts(org, v.coordinates.asset_id, v.coordinates.version).status();
+        if (st.ok()) st = store.GetVersionRuleFacts(org, v.coordinates.asset_id, v.coordinates.version, true).status();
         if (st.ok()) st = store.PutVersion(v);
         if (!st.ok() && !failed.exchange(true)) Fail(st);
       }

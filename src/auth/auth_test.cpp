@@ -85,6 +85,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates&) override { return Unused(); }
   Status DeleteVersion(const assets::Coordinates&, bool, int64_t) override { return Unused(); }
   Result<std::vector<storage::DeletedVersion>> ListSoftDeleted(const std::string&, size_t, size_t) override { return Unused(); }
+  Status ForgetSoftDeleted(const assets::Coordinates&) override { return Unused(); }
   Result<std::vector<std::string>> ListReservedVersions(const std::string&, const std::string&) override { return Unused(); }
   Status PutJob(const storage::PublicationJob&) override { return Unused(); }
   Result<storage::PublicationJob> GetJob(const std::string&) override { return Unused(); }

@@ -59,7 +59,7 @@ Status AssetLifecycle::Delete(const std::vector<assets::AssetVersion>& versions,
 
 Status AssetLifecycle::ForgetSoftDeleted(const std::vector<assets::Coordinates>& versions) {
   for (const auto& coordinates : versions)
-    AGORA_RETURN_IF_ERROR(metadata_.DeleteVersion(coordinates, /*soft=*/false, NowMillis()));
+    AGORA_RETURN_IF_ERROR(metadata_.ForgetSoftDeleted(coordinates));
   return Status::Ok();
 }
 

@@ -390,7 +390,9 @@ class Publisher::Run {
   // publishing into an asset with thousands of versions costs what publishing into a new one does.
   Status CheckAgainstExistingVersions() {
     const auto& c = request_.coordinates;
-    AGORA_ASSIGN_OR_RETURN(auto facts, p_.metadata_.GetVersionRuleFacts(c.group_id, c.asset_id, c.version));
+    AGORA_ASSIGN_OR_RETURN(auto facts, p_.metadata_.GetVersionRuleFacts(
+                                           c.group_id, c.asset_id, c.version,
+                                           assets::AssetTypeInfoFor(version_.type).requires_api_version));
     if (!facts.type.empty() && facts.type != version_.type) {
       return Invalid("INVALID_ASSET_TYPE",
                      "Asset " + c.group_id + ":" + c.asset_id + " is of type " + facts.type + ", not " + version_.type);

@@ -234,7 +234,7 @@ Result<std::vector<VersionSummary>> SqlMetadataStore::ListVersionSummaries(const
 // versions that are not SemVer, whose keys are their text), however many versions each holds.
 Result<VersionRuleFacts> SqlMetadataStore::GetVersionRuleFacts(const std::string& group_id,
                                                                const std::string& asset_id,
-                                                               const std::string& version) {
+                                                               const std::string& version, bool with_majors) {
   return Read<VersionRuleFacts>([&](SqlConnection& c) -> Result<VersionRuleFacts> {
     VersionRuleFacts facts;
     AGORA_ASSIGN_OR_RETURN(Statement type, c.Prepare(
@@ -256,7 +256,7 @@ Result<VersionRuleFacts> SqlMetadataStore::GetVersionRuleFacts(const std::string
                                    "v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND "
                                    "v.version_key >= ? AND v.version <> ? ORDER BY v.version_key LIMIT 1";
     std::string from;
-    while (true) {
+    while (with_majors) {
       AGORA_ASSIGN_OR_RETURN(Statement next, c.Prepare(first_from));
       AGORA_ASSIGN_OR_RETURN(found, next->Bind(1, group_id).Bind(2, asset_id).Bind(3, from).Bind(4, version).Step());
       if (!found) return facts;
@@ -271,6 +271,7 @@ Result<VersionRuleFacts> SqlMetadataStore::GetVersionRuleFacts(const std::string
         from = next->Text(5) + '\x01';
       }
     }
+    return facts;
   });
 }
 
@@ -466,10 +467,7 @@ Status SqlMetadataStore::DeleteVersion(const Coordinates& c, bool soft, int64_t 
         "AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND v.version = ?"));
     s->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version);
     AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) {
-      s.reset();
-      return soft ? Status::NotFound("Asset " + c.ToString() + " not found") : ForgetSoftDeleted(conn, c);
-    }
+    if (!row) return Status::NotFound("Asset " + c.ToString() + " not found");
     const int64_t id = s->Int(0);
     const DeletedVersion tombstone{s->Text(1), c, s->Text(2), s->Text(3), now};
     s.reset();
@@ -485,14 +483,15 @@ Status SqlMetadataStore::DeleteVersion(const Coordinates& c, bool soft, int64_t 
   });
 }
 
-// A hard delete of a soft-deleted version frees its coordinates.
-Status SqlMetadataStore::ForgetSoftDeleted(SqlConnection& conn, const Coordinates& c) {
-  AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
-      "DELETE FROM deleted_versions WHERE group_id = ? AND asset_id = ? AND version = ? RETURNING version"));
-  s->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version);
-  AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return Status::NotFound("Asset " + c.ToString() + " not found");
-  return Status::Ok();
+Status SqlMetadataStore::ForgetSoftDeleted(const Coordinates& c) {
+  return Write([&](SqlConnection& conn) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(
+        "DELETE FROM deleted_versions WHERE group_id = ? AND asset_id = ? AND version = ? RETURNING version"));
+    s->Bind(1, c.group_id).Bind(2, c.asset_id).Bind(3, c.version);
+    AGORA_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::NotFound("Asset " + c.ToString() + " not found");
+    return Status::Ok();
+  });
 }
 
 Result<std::vector<DeletedVersion>> SqlMetadataStore::ListSoftDeleted(const std::string& organization_id,

@@ -91,7 +91,6 @@ struct PublicationJob {
   int64_t attempts = 0;
 };
 
-// A version-agnostic edit: the fields that are set change on every version of the asset.
 // What every version of an asset shares: Exchange's version-agnostic properties.
 struct AssetDetails {
   std::string name;
@@ -100,6 +99,7 @@ struct AssetDetails {
   std::string contact_email;
 };
 
+// A version-agnostic edit: the fields that are set change on every version of the asset.
 struct AssetDetailsUpdate {
   std::optional<std::string> name;
   std::optional<std::string> description;
@@ -347,8 +347,9 @@ class MetadataStore {
   // The facts the publication rules check a new `version` of the asset against. A backend
   // should find them with a few index lookups per major version, not by reading every version:
   // publication asks it of every new version, and a pipeline may publish thousands into one asset.
+  // `majors` is found only `with_majors`: only the apiVersion rule reads it.
   virtual Result<VersionRuleFacts> GetVersionRuleFacts(const std::string& group_id, const std::string& asset_id,
-                                                       const std::string& version);
+                                                       const std::string& version, bool with_majors);
   // Atomically inserts the version, or replaces it if the stored one is in development, with all
   // its files, properties, tags and dependencies, and claims the group for the version's
   // organisation if nobody owns it. Fails with Conflict (ASSET_PRE_CONDITIONS_FAILED) if a
@@ -365,9 +366,11 @@ class MetadataStore {
   // Versions (of other assets, or other versions) that declare a dependency on `coordinates`.
   virtual Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates& coordinates) = 0;
   // Removes a version and its rows in one transaction; with `soft`, its coordinates stay reserved
-  // (PutVersion then answers 409) and it is listed by ListSoftDeleted. Without `soft`, a version
-  // soft-deleted earlier is forgotten, its coordinates freed.
+  // (PutVersion then answers 409) and it is listed by ListSoftDeleted.
   virtual Status DeleteVersion(const assets::Coordinates& coordinates, bool soft, int64_t now) = 0;
+  // Frees the coordinates of a version soft-deleted earlier (a hard delete of it); touches nothing
+  // else, so a version published meanwhile under them is safe. NotFound when none is reserved.
+  virtual Status ForgetSoftDeleted(const assets::Coordinates& coordinates) = 0;
   virtual Result<std::vector<DeletedVersion>> ListSoftDeleted(const std::string& organization_id, size_t offset,
                                                               size_t limit) = 0;
   // Every version ever created under the asset, soft-deleted ones included (for nextAvailableVersion).
@@ -536,7 +539,7 @@ std::string VersionKey(const std::string& version);
 // For backends without a narrower query: every version stands for its major version.
 inline Result<VersionRuleFacts> MetadataStore::GetVersionRuleFacts(const std::string& group_id,
                                                                    const std::string& asset_id,
-                                                                   const std::string& version) {
+                                                                   const std::string& version, bool with_majors) {
   AGORA_ASSIGN_OR_RETURN(auto summaries, ListVersionSummaries(group_id, asset_id));
   VersionRuleFacts facts;
   for (auto& summary : summaries) {
@@ -548,9 +551,10 @@ inline Result<VersionRuleFacts> MetadataStore::GetVersionRuleFacts(const std::st
   const VersionSummary* greatest = nullptr;
   for (const auto& summary : facts.majors)
     if (!greatest || VersionKey(summary.version) > VersionKey(greatest->version)) greatest = &summary;
-  if (!greatest) return facts;
+  if (!greatest) return facts;  // no other version: no majors either
   AGORA_ASSIGN_OR_RETURN(auto newest, GetVersion({group_id, asset_id, greatest->version}));
   facts.details = AssetDetails{newest.name, newest.description, newest.contact_name, newest.contact_email};
+  if (!with_majors) facts.majors.clear();
   return facts;
 }
 

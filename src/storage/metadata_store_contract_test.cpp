@@ -431,12 +431,15 @@ TEST_P(MetadataStoreContract, SoftDeleteReservesCoordinatesHardDeleteFreesThem) 
   EXPECT_EQ(store_->DeleteVersion({"group", "nope", "1.0.0"}, true, 9).kind(), Status::Kind::kNotFound);
   EXPECT_EQ(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/true, 9).kind(), Status::Kind::kNotFound)
       << "a soft-deleted version cannot be soft-deleted again";
-  ASSERT_TRUE(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/false, 9).ok())
+  ASSERT_TRUE(store_->ForgetSoftDeleted({"group", "user", "1.0.0"}).ok())
       << "a hard delete frees a soft-deleted version's coordinates";
   EXPECT_TRUE(store_->ListSoftDeleted("org-1", 0, 10)->empty());
   EXPECT_TRUE(store_->ListReservedVersions("group", "user")->empty());
-  EXPECT_EQ(store_->DeleteVersion({"group", "user", "1.0.0"}, /*soft=*/false, 9).kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->ForgetSoftDeleted({"group", "user", "1.0.0"}).kind(), Status::Kind::kNotFound);
   EXPECT_TRUE(store_->PutVersion(user).ok());
+  EXPECT_EQ(store_->ForgetSoftDeleted({"group", "user", "1.0.0"}).kind(), Status::Kind::kNotFound)
+      << "a live version is not a reservation to forget";
+  EXPECT_TRUE(store_->GetVersion({"group", "user", "1.0.0"}).ok());
   EXPECT_TRUE(store_->CheckIntegrity().ok());
 }
 
@@ -581,7 +584,7 @@ TEST_P(MetadataStoreContract, VersionRuleFactsHoldOneVersionOfEachMajorVersion) 
     }
     return majors;
   };
-  auto facts = store_->GetVersionRuleFacts("com.example", "api", "3.0.0");
+  auto facts = store_->GetVersionRuleFacts("com.example", "api", "3.0.0", true);
   ASSERT_TRUE(facts.ok()) << facts.status().ToString();
   EXPECT_EQ(facts->type, "rest-api");
   EXPECT_FALSE(facts->same_version.has_value());
@@ -590,26 +593,26 @@ TEST_P(MetadataStoreContract, VersionRuleFactsHoldOneVersionOfEachMajorVersion) 
                                                                    {"latest", "none"}}));
 
   // The version asked about is never its major version's witness, and its status is told apart.
-  facts = store_->GetVersionRuleFacts("com.example", "api", "2.0.0");
+  facts = store_->GetVersionRuleFacts("com.example", "api", "2.0.0", true);
   ASSERT_TRUE(facts.ok());
   EXPECT_EQ(facts->same_version, Lifecycle::kDevelopment);
   for (const auto& v : facts->majors) EXPECT_NE(v.version, "2.0.0");
   EXPECT_EQ(MajorsOf(*facts).at("2"), "v2");
-  facts = store_->GetVersionRuleFacts("com.example", "api", "2.0.1");
+  facts = store_->GetVersionRuleFacts("com.example", "api", "2.0.1", true);
   ASSERT_TRUE(facts.ok());
   EXPECT_EQ(facts->same_version, Lifecycle::kPublished);
   EXPECT_EQ(MajorsOf(*facts).size(), 5u) << "2.0.0 stands for major version 2";
 
   // The answer agrees with the one computed from every version.
-  auto whole = store_->MetadataStore::GetVersionRuleFacts("com.example", "api", "3.0.0");
+  auto whole = store_->MetadataStore::GetVersionRuleFacts("com.example", "api", "3.0.0", true);
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(whole->type, "rest-api");
   EXPECT_EQ(whole->majors.size(), versions.size());
-  const auto narrow = store_->GetVersionRuleFacts("com.example", "api", "3.0.0");
+  const auto narrow = store_->GetVersionRuleFacts("com.example", "api", "3.0.0", true);
   ASSERT_TRUE(narrow.ok() && narrow->details && whole->details);
   EXPECT_EQ(narrow->details->name, whole->details->name);
 
-  facts = store_->GetVersionRuleFacts("com.example", "absent", "1.0.0");
+  facts = store_->GetVersionRuleFacts("com.example", "absent", "1.0.0", true);
   ASSERT_TRUE(facts.ok());
   EXPECT_TRUE(facts->type.empty());
   EXPECT_FALSE(facts->same_version.has_value());
@@ -625,15 +628,25 @@ TEST_P(MetadataStoreContract, VersionRuleFactsTellTheAssetsDetails) {
   first.contact_name = "Ada";
   first.contact_email = "ada@example.com";
   ASSERT_TRUE(store_->PutVersion(first).ok());
-  auto facts = store_->GetVersionRuleFacts("com.example", "named", "1.0.0");
+  auto facts = store_->GetVersionRuleFacts("com.example", "named", "1.0.0", true);
   ASSERT_TRUE(facts.ok());
   EXPECT_FALSE(facts->details.has_value()) << "the version itself does not count";
-  facts = store_->GetVersionRuleFacts("com.example", "named", "1.0.1");
+  facts = store_->GetVersionRuleFacts("com.example", "named", "1.0.1", true);
   ASSERT_TRUE(facts.ok() && facts->details);
   EXPECT_EQ(facts->details->name, "First name");
   EXPECT_EQ(facts->details->description, "First description");
   EXPECT_EQ(facts->details->contact_name, "Ada");
   EXPECT_EQ(facts->details->contact_email, "ada@example.com");
+  EXPECT_EQ(facts->majors.size(), 1u);
+  // Without the apiVersion rule the majors are not looked for; the rest is still told.
+  facts = store_->GetVersionRuleFacts("com.example", "named", "1.0.1", false);
+  ASSERT_TRUE(facts.ok() && facts->details);
+  EXPECT_TRUE(facts->majors.empty());
+  EXPECT_EQ(facts->type, "rest-api");
+  EXPECT_EQ(facts->details->name, "First name");
+  auto whole = store_->MetadataStore::GetVersionRuleFacts("com.example", "named", "1.0.1", false);
+  ASSERT_TRUE(whole.ok() && whole->details);
+  EXPECT_TRUE(whole->majors.empty());
 }
 
 TEST_P(MetadataStoreContract, TheAssetTypeIsFixedByTheFirstVersion) {

@@ -140,7 +140,7 @@ class SqlMetadataStore : public MetadataStore {
   Result<std::vector<VersionSummary>> ListVersionSummaries(const std::string& group_id,
                                                            const std::string& asset_id) override;
   Result<VersionRuleFacts> GetVersionRuleFacts(const std::string& group_id, const std::string& asset_id,
-                                               const std::string& version) override;
+                                               const std::string& version, bool with_majors) override;
   Status PutVersion(const assets::AssetVersion& version) override;
   Status PutVersions(const std::vector<assets::AssetVersion>& versions) override;
   Status SetVersionStatus(const assets::Coordinates& coordinates, assets::Lifecycle status, int64_t now) override;
@@ -150,6 +150,7 @@ class SqlMetadataStore : public MetadataStore {
   Status DeleteVersion(const assets::Coordinates& coordinates, bool soft, int64_t now) override;
   Result<std::vector<DeletedVersion>> ListSoftDeleted(const std::string& organization_id, size_t offset,
                                                       size_t limit) override;
+  Status ForgetSoftDeleted(const assets::Coordinates& coordinates) override;
   Result<std::vector<std::string>> ListReservedVersions(const std::string& group_id,
                                                         const std::string& asset_id) override;
 
@@ -237,7 +238,6 @@ class SqlMetadataStore : public MetadataStore {
   // `api_model_id` is api_model_ids_.IdOf the version's model, found before the transaction.
   Status InsertVersion(SqlConnection& c, const assets::AssetVersion& v, const std::string& api_model_id);
   Status RemoveVersionRow(SqlConnection& c, int64_t id);
-  static Status ForgetSoftDeleted(SqlConnection& conn, const assets::Coordinates& coordinates);
   Status Reindex(SqlConnection& c, const std::string& group_id, const std::string& asset_id);
   Status ReindexVersion(SqlConnection& c, int64_t id);
   static Result<assets::AssetVersion> LoadVersionById(SqlConnection& c, int64_t id);
