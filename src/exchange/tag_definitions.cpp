@@ -30,10 +30,10 @@ Result<storage::TagDefinition> DefineTag(ExchangeServices& services, const auth:
   // A form sends several values of one key comma-separated, so a value with a comma could never be set.
   for (const auto& value : d.accepted_values)
     if (value.empty() || value.find(',') != std::string::npos)
-      return Status::InvalidArgument("BAD_REQUEST", "acceptedValues must be non-empty and hold no comma: '" + value + "'");
+      return Status::InvalidArgument("BAD_REQUEST", "acceptedValues must be non-empty and hold no comma: '" + value.substr(0, 100) + "'");
   for (auto& type : d.asset_type_restrictions) {
     const auto known = assets::NormalizeTypeName(type);
-    if (!known) return Status::InvalidArgument("BAD_REQUEST", "assetTypeRestrictions: unknown asset type '" + type + "'");
+    if (!known) return Status::InvalidArgument("BAD_REQUEST", "assetTypeRestrictions: unknown asset type '" + type.substr(0, 100) + "'");
     type = *known;
   }
   if (d.display_name.empty()) d.display_name = d.tag_key;

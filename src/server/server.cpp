@@ -332,7 +332,8 @@ class Connection {
     if (ec == beast::error::timeout)
       return Status::RequestTimeout("No request body data arrived for " +
                                     std::to_string(options_.body_idle_timeout_seconds) + " seconds");
-    if (ec.category() == http::make_error_code(http::error::bad_chunk).category() && ec != http::error::partial_message)
+    if (ec.category() == http::make_error_code(http::error::bad_chunk).category() && ec != http::error::partial_message &&
+        ec != http::error::end_of_stream)
       return Status::InvalidArgument("INVALID_REQUEST_BODY", "The request body is malformed: " + ec.message());
     return Status::InvalidArgument(
         "INCOMPLETE_REQUEST_BODY",
