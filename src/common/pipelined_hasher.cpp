@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <deque>
 #include <mutex>
 #include <stdexcept>
@@ -70,16 +72,19 @@ struct PipelinedHasher::Contexts {
   }
 };
 
-// The workers and the chunk pool of one hasher. Every field below `mutex_` is guarded by it; a
-// chunk's bytes belong to the producer until dispatched, then to the workers until both are done.
+// The workers and the chunk pool of one hasher: worker 0 computes MD5, worker 1 SHA-1 and
+// SHA-256, worker 2 (only with a sink) passes the chunk on. Every field below `mutex_` is guarded
+// by it; a chunk's bytes belong to the producer until dispatched, then to the workers until all
+// are done.
 class PipelinedHasher::Pipeline {
  public:
   // Holds a process-wide slot (taken by the caller) until destroyed. Throws std::system_error,
-  // with the slot given back, when a worker thread cannot be started.
-  Pipeline(Contexts& contexts, const Options& options) : contexts_(contexts), options_(options) {
+  // with the slot given back, when a worker thread cannot be started, and std::bad_alloc.
+  Pipeline(Contexts& contexts, const Options& options, const Sink& sink)
+      : contexts_(contexts), options_(options), sink_(sink), worker_count_(sink ? 3 : 2) {
     try {
-      workers_[0].thread = std::thread([this] { Work(0); });
-      workers_[1].thread = std::thread([this] { Work(1); });
+      for (int which = 0; which < worker_count_; ++which)
+        workers_[which].thread = std::thread([this, which] { Work(which); });
     } catch (...) {
       Stop();
       throw;
@@ -89,9 +94,12 @@ class PipelinedHasher::Pipeline {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  void Append(const char* data, size_t size) {
+  Status Append(const char* data, size_t size) {
     while (size > 0) {
-      if (!current_) current_ = TakeFreeChunk();
+      if (!current_) {
+        current_ = TakeFreeChunk();
+        if (!current_) return SinkFailure();
+      }
       const size_t n = std::min(size, options_.chunk_bytes - current_->size);
       std::memcpy(current_->bytes.get() + current_->size, data, n);
       current_->size += n;
@@ -99,20 +107,28 @@ class PipelinedHasher::Pipeline {
       size -= n;
       if (current_->size == options_.chunk_bytes) Dispatch(std::exchange(current_, nullptr));
     }
+    return Status::Ok();
   }
 
-  // Hands over the partial chunk and waits until both workers have hashed everything.
-  void Drain() {
+  // Hands over the partial chunk and waits until every worker is done with everything; then the
+  // sink's first failure, if any.
+  Status Drain() {
     if (current_) Dispatch(std::exchange(current_, nullptr));
     std::unique_lock lock(mutex_);
-    done_cv_.wait(lock, [this] { return workers_[0].queue.empty() && workers_[1].queue.empty(); });
+    done_cv_.wait(lock, [this] {
+      return std::all_of(workers_, workers_ + worker_count_, [](const Worker& w) { return w.queue.empty(); });
+    });
+    return sink_failure_;
   }
 
  private:
+  struct FreeAligned {
+    void operator()(char* p) const { std::free(p); }
+  };
   struct Chunk {
-    std::unique_ptr<char[]> bytes;
+    std::unique_ptr<char, FreeAligned> bytes;
     size_t size = 0;
-    int pending = 0;  // workers still hashing it
+    int pending = 0;  // workers still busy with it
   };
   struct Worker {
     std::deque<Chunk*> queue;  // in stream order; the front stays queued while it is hashed
@@ -120,15 +136,20 @@ class PipelinedHasher::Pipeline {
   };
 
   // A free chunk of the pool, allocated while the pool is below its size; waits when all are
-  // queued (the backpressure that bounds memory).
+  // queued (the backpressure that bounds memory). Null once the sink failed.
   Chunk* TakeFreeChunk() {
     std::unique_lock lock(mutex_);
+    if (!sink_failure_.ok()) return nullptr;
     if (free_.empty() && pool_.size() < options_.chunks) {
-      pool_.push_back(std::make_unique<Chunk>());
-      pool_.back()->bytes = std::make_unique_for_overwrite<char[]>(options_.chunk_bytes);
+      const size_t bytes = (options_.chunk_bytes + kChunkAlignment - 1) / kChunkAlignment * kChunkAlignment;
+      auto chunk = std::make_unique<Chunk>();
+      chunk->bytes.reset(static_cast<char*>(std::aligned_alloc(kChunkAlignment, bytes)));
+      if (!chunk->bytes) throw std::bad_alloc();
+      pool_.push_back(std::move(chunk));
       return pool_.back().get();
     }
-    done_cv_.wait(lock, [this] { return !free_.empty(); });
+    done_cv_.wait(lock, [this] { return !free_.empty() || !sink_failure_.ok(); });
+    if (!sink_failure_.ok()) return nullptr;
     Chunk* chunk = free_.back();
     free_.pop_back();
     return chunk;
@@ -137,17 +158,31 @@ class PipelinedHasher::Pipeline {
   void Dispatch(Chunk* chunk) {
     {
       std::lock_guard lock(mutex_);
-      chunk->pending = 2;
-      workers_[0].queue.push_back(chunk);
-      workers_[1].queue.push_back(chunk);
+      chunk->pending = worker_count_;
+      for (int which = 0; which < worker_count_; ++which) workers_[which].queue.push_back(chunk);
     }
     work_cv_.notify_all();
   }
 
-  // Worker 0 computes MD5; worker 1 SHA-1 and SHA-256 (together about as fast as MD5 alone).
-  void Hash(int which, const Chunk& chunk) {
+  Status SinkFailure() {
+    std::lock_guard lock(mutex_);
+    return sink_failure_;
+  }
+
+  // Worker 0 computes MD5; worker 1 SHA-1 and SHA-256 (together about as fast as MD5 alone);
+  // worker 2 passes the chunk to the sink, unless it failed before.
+  void Process(int which, const Chunk& chunk) {
     if (which == 0) {
       contexts_.md5.Update(chunk.bytes.get(), chunk.size);
+      return;
+    }
+    if (which == 2) {
+      if (!SinkFailure().ok()) return;
+      Status st = sink_(std::string_view(chunk.bytes.get(), chunk.size));
+      if (st.ok()) return;
+      std::lock_guard lock(mutex_);
+      sink_failure_ = std::move(st);
+      done_cv_.notify_all();  // a producer waiting for a chunk gives up
       return;
     }
     for (size_t at = 0; at < chunk.size; at += kCachePiece) {
@@ -165,7 +200,7 @@ class PipelinedHasher::Pipeline {
       if (stopping_) return;
       Chunk* chunk = worker.queue.front();
       lock.unlock();
-      Hash(which, *chunk);
+      Process(which, *chunk);
       lock.lock();
       worker.queue.pop_front();
       if (--chunk->pending == 0) {
@@ -191,38 +226,46 @@ class PipelinedHasher::Pipeline {
 
   Contexts& contexts_;
   const Options options_;
+  const Sink& sink_;  // the hasher's, which outlives the pipeline
+  const int worker_count_;
   Chunk* current_ = nullptr;  // being filled by the producer; not in any list
   std::mutex mutex_;
   std::condition_variable work_cv_;  // a worker's queue grew, or stopping_
   std::condition_variable done_cv_;  // a chunk was freed, or a worker's queue emptied
   std::vector<std::unique_ptr<Chunk>> pool_;
   std::vector<Chunk*> free_;
-  Worker workers_[2];
+  Worker workers_[3];
+  Status sink_failure_;
   bool stopping_ = false;
 };
 
 PipelinedHasher::PipelinedHasher() : PipelinedHasher(Options{}) {}
 
-PipelinedHasher::PipelinedHasher(Options options) : options_(options), contexts_(std::make_unique<Contexts>()) {
+PipelinedHasher::PipelinedHasher(Options options, Sink sink)
+    : options_(options), sink_(std::move(sink)), contexts_(std::make_unique<Contexts>()) {
   options_.chunk_bytes = std::max<size_t>(options_.chunk_bytes, 1);
   options_.chunks = std::max<size_t>(options_.chunks, 1);
 }
 
 PipelinedHasher::~PipelinedHasher() = default;  // ~Pipeline joins the workers before contexts_ goes
 
-void PipelinedHasher::Update(const void* data, size_t size) {
+Status PipelinedHasher::Update(const void* data, size_t size) {
   const char* bytes = static_cast<const char*>(data);
   if (!pipeline_ && !stay_inline_) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(size, options_.inline_bytes - inlined_));
-    contexts_->Update(bytes, n);
+    AGORA_RETURN_IF_ERROR(UpdateInline(bytes, n));
     inlined_ += n;
     bytes += n;
     size -= n;
-    if (size == 0) return;
+    if (size == 0) return Status::Ok();
     StartPipeline();
   }
-  if (pipeline_) pipeline_->Append(bytes, size);
-  else contexts_->Update(bytes, size);
+  return pipeline_ ? pipeline_->Append(bytes, size) : UpdateInline(bytes, size);
+}
+
+Status PipelinedHasher::UpdateInline(const char* data, size_t size) {
+  contexts_->Update(data, size);
+  return sink_ && size > 0 ? sink_(std::string_view(data, size)) : Status::Ok();
 }
 
 void PipelinedHasher::StartPipeline() {
@@ -231,17 +274,18 @@ void PipelinedHasher::StartPipeline() {
     return;
   }
   try {
-    pipeline_ = std::make_unique<Pipeline>(*contexts_, options_);
+    pipeline_ = std::make_unique<Pipeline>(*contexts_, options_, sink_);
     pipelined_ = true;
   } catch (const std::system_error&) {
     stay_inline_ = true;  // no thread to be had: hashing inline is slower, never wrong
   }
 }
 
-Digests PipelinedHasher::Finish() {
+Result<Digests> PipelinedHasher::Finish() {
   if (pipeline_) {
-    pipeline_->Drain();
+    Status drained = pipeline_->Drain();
     pipeline_.reset();
+    AGORA_RETURN_IF_ERROR(drained);
   }
   return Digests{contexts_->md5.FinishHex(), contexts_->sha1.FinishHex(), contexts_->sha256.FinishHex()};
 }

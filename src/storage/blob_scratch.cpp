@@ -21,22 +21,19 @@ class SpoolingBlobWriter : public BlobWriter {
   static constexpr size_t kHeldBytes = 1 << 20;
 
   SpoolingBlobWriter(const ScratchDir& scratch, BlobInstaller install, BlobPresence stored, bool sync)
-      : scratch_(scratch), install_(std::move(install)), stored_(std::move(stored)), sync_(sync) {}
+      : scratch_(scratch), install_(std::move(install)), stored_(std::move(stored)), sync_(sync) {
+    // The digests of a large upload are computed on the hasher's workers, and its bytes written
+    // from the hasher's chunks by a third, while this thread goes back for more.
+    hasher_.emplace(PipelinedHasher::Options{}, [this](std::string_view data) { return Spool(data); });
+  }
   ~SpoolingBlobWriter() override {
     if (!done_) Abandon(Status::Ok());
   }
 
   Status Append(const char* data, size_t size) override {
     if (done_) return Finished();
-    // The digests of a large upload are computed on the hasher's workers while this thread
-    // writes the same bytes and goes back for more.
-    hasher_->Update(data, size);
     size_ += size;
-    if (!file_ && held_.size() + size <= kHeldBytes) {
-      held_.append(data, size);
-      return Status::Ok();
-    }
-    Status st = Spool(std::string_view(data, size));
+    Status st = hasher_->Update(data, size);
     if (!st.ok()) Abandon(st);
     return st;
   }
@@ -45,15 +42,19 @@ class SpoolingBlobWriter : public BlobWriter {
 
   Result<BlobInfo> Commit() override {
     if (done_) return Finished();
-    const Digests digests = hasher_->Finish();
-    hasher_.reset();
-    const BlobInfo info{digests.sha256, digests.md5, digests.sha1, size_};
+    Result<Digests> digests = hasher_->Finish();
+    hasher_.reset();  // nothing reaches Spool any more
+    if (!digests.ok()) {
+      Abandon(digests.status());
+      return digests.status();
+    }
+    const BlobInfo info{digests->sha256, digests->md5, digests->sha1, size_};
     if (!file_ && stored_ && stored_(info.sha256)) {  // the store holds these bytes already, durably
       done_ = true;
       failure_ = Status::IOError("blob writer already committed");
       return info;
     }
-    Status st = Spool({});
+    Status st = WriteToFile({});
     if (st.ok() && sync_) st = file_->Sync();
     if (st.ok()) st = file_->Close();
     if (!st.ok()) {
@@ -67,8 +68,18 @@ class SpoolingBlobWriter : public BlobWriter {
   }
 
  private:
-  // Writes `data` to the scratch file, creating it (with what was held) first if need be.
+  // The hasher's sink, called with the blob's bytes in order (on the hasher's worker once it is
+  // pipelined): holds them while they fit kHeldBytes, then writes them to the scratch file.
   Status Spool(std::string_view data) {
+    if (!file_ && held_.size() + data.size() <= kHeldBytes) {
+      held_.append(data);
+      return Status::Ok();
+    }
+    return WriteToFile(data);
+  }
+
+  // Writes `data` to the scratch file, creating it (with what was held) first if need be.
+  Status WriteToFile(std::string_view data) {
     if (!file_) {
       path_ = scratch_.NewPath(".part");
       AGORA_ASSIGN_OR_RETURN(file_, scratch_.env()->NewWritableFile(path_));
@@ -79,15 +90,16 @@ class SpoolingBlobWriter : public BlobWriter {
     return data.empty() ? Status::Ok() : file_->Append(data);
   }
 
-  // Closes and removes the scratch file, if there is one; later calls answer `why`.
+  // Stops the hasher (its worker may be writing), then closes and removes the scratch file, if
+  // there is one; later calls answer `why`.
   void Abandon(Status why) {
+    hasher_.reset();
     if (file_) {
       (void)file_->Close();
       file_.reset();
     }
     if (!path_.empty()) (void)scratch_.env()->RemoveFile(path_);
     std::string().swap(held_);
-    hasher_.reset();
     done_ = true;
     failure_ = std::move(why);
   }
@@ -97,12 +109,14 @@ class SpoolingBlobWriter : public BlobWriter {
   BlobInstaller install_;
   BlobPresence stored_;
   bool sync_;
+  // path_, file_ and held_ are Spool's: touched by the hasher's worker while it runs, by this
+  // writer's thread before and after.
   std::string path_;                    // the scratch file's, once created
   std::unique_ptr<WritableFile> file_;  // open from its creation until Commit or Abandon
   std::string held_;                    // the bytes, while no file holds them
   bool done_ = false;                   // committed or abandoned
   Status failure_;
-  std::optional<PipelinedHasher> hasher_{std::in_place};  // reset when abandoned: its workers stop
+  std::optional<PipelinedHasher> hasher_;  // reset when finished or abandoned: its workers stop
   uint64_t size_ = 0;
 };
 
@@ -148,10 +162,10 @@ Result<BlobInfo> ScratchDir::Hash(const std::string& path) const {
   while (true) {
     AGORA_ASSIGN_OR_RETURN(size_t n, file->Read(buffer.data(), buffer.size()));
     if (n == 0) break;
-    hasher.Update(buffer.data(), n);
+    AGORA_RETURN_IF_ERROR(hasher.Update(buffer.data(), n));
     size += n;
   }
-  const Digests digests = hasher.Finish();
+  AGORA_ASSIGN_OR_RETURN(const Digests digests, hasher.Finish());
   return BlobInfo{digests.sha256, digests.md5, digests.sha1, size};
 }
 

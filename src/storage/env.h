@@ -20,8 +20,9 @@ namespace agora::storage {
 // Appends are buffered; Sync and Close write the buffer out. Destroying a file that was not
 // closed drops what is still buffered (it is being abandoned, e.g. an upload that failed). The
 // POSIX file starts the kernel's write-back of a large file as it grows, so that Sync does not
-// wait for the whole file at once, and past 8 MiB writes it with O_DIRECT on a thread of its own
-// (storage/direct_io_writer.h), sparing the CPU the copy into the page cache.
+// wait for the whole file at once, and writes large block-aligned appends at block-aligned places
+// with O_DIRECT (the chunks PipelinedHasher passes on), sparing the CPU the copy into the page
+// cache.
 class WritableFile {
  public:
   virtual ~WritableFile() = default;

@@ -5,13 +5,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
-#include "storage/direct_io_writer.h"
 #include "storage/env.h"
-#include "storage/posix_error.h"
 
 namespace agora::storage {
+namespace {
+
+// `context` names the call and its file ("write /path"); `error` is its errno. ENOSPC and EDQUOT
+// are NoSpace, ENOENT NotFound, anything else IOError.
 Status PosixError(const std::string& context, int error) {
   const std::string message = context + ": " + std::strerror(error);
   if (error == ENOSPC || error == EDQUOT) return Status::NoSpace(message);
@@ -19,25 +22,18 @@ Status PosixError(const std::string& context, int error) {
   return Status::IOError(message);
 }
 
-namespace {
-
 class PosixWritableFile : public WritableFile {
  public:
   PosixWritableFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) { buffer_.reserve(kBufferSize); }
   ~PosixWritableFile() override {
-    direct_.reset();  // its thread may be writing to fd_
     if (fd_ >= 0) ::close(fd_);
   }
 
   Status Append(std::string_view data) override {
-    if (!direct_ && may_go_direct_ && written_ + buffer_.size() + data.size() >= kDirectFromBytes) {
+    if (const size_t direct = DirectPrefix(data)) {
       AGORA_RETURN_IF_ERROR(Flush());
-      direct_ = DirectIoWriter::Start(fd_, path_, written_);
-      may_go_direct_ = direct_ != nullptr;  // refused once (busy, or no O_DIRECT here): stays buffered
-    }
-    if (direct_) {
-      written_ += data.size();
-      return direct_->Append(data);
+      AGORA_ASSIGN_OR_RETURN(const bool written, WriteDirect(data.substr(0, direct)));
+      if (written) data.remove_prefix(direct);
     }
     if (buffer_.size() + data.size() <= kBufferSize) {
       buffer_.append(data);
@@ -52,15 +48,13 @@ class PosixWritableFile : public WritableFile {
   }
 
   Status Sync() override {
-    AGORA_RETURN_IF_ERROR(FinishDirect());
     AGORA_RETURN_IF_ERROR(Flush());
     if (::fdatasync(fd_) != 0) return PosixError("fdatasync " + path_, errno);
     return Status::Ok();
   }
 
   Status Close() override {
-    Status flushed = FinishDirect();
-    if (flushed.ok()) flushed = Flush();
+    Status flushed = Flush();
     const int fd = fd_;
     fd_ = -1;
     if (fd >= 0 && ::close(fd) != 0 && flushed.ok()) return PosixError("close " + path_, errno);
@@ -73,15 +67,53 @@ class PosixWritableFile : public WritableFile {
   // large file's Sync waits for at most this much instead of the whole file (a 1 GiB upload's
   // fdatasync took 0.46 s). Files smaller than this never ask.
   static constexpr uint64_t kWritebackBytes = 8 << 20;
-  // Past this size a file is written with O_DIRECT (DirectIoWriter): the kernel's copy into the
-  // page cache was a fifth of a large upload's CPU.
-  static constexpr uint64_t kDirectFromBytes = 8 << 20;
+  // O_DIRECT asks buffers, offsets and lengths in multiples of the device's logical block size;
+  // every size Linux block devices use divides this.
+  static constexpr size_t kDirectAlignment = 4096;
+  // Smaller appends are not worth a synchronous device write each.
+  static constexpr size_t kDirectFromBytes = 256 * 1024;
 
-  Status FinishDirect() {
-    if (!direct_) return Status::Ok();
-    Status st = direct_->Finish();
-    direct_.reset();
-    return st;
+  // How much of `data` goes to the disk without the page cache (O_DIRECT): its whole blocks, when
+  // it is large and both its memory and its place in the file are block-aligned, as the chunks
+  // PipelinedHasher passes on are. The kernel's copy into the page cache was a fifth of a 1 GiB
+  // upload's CPU (docs/performance.md, section 4); the device reads these bytes itself.
+  size_t DirectPrefix(std::string_view data) const {
+    if (!may_go_direct_ || data.size() < kDirectFromBytes) return 0;
+    const uint64_t end = written_ + buffer_.size();
+    if (end % kDirectAlignment != 0 || reinterpret_cast<uintptr_t>(data.data()) % kDirectAlignment != 0) return 0;
+    return data.size() / kDirectAlignment * kDirectAlignment;
+  }
+
+  // Writes `data` at the file's end with O_DIRECT; false, with nothing written, where the file
+  // system refuses it (the caller writes through the page cache, which is slower, never wrong).
+  Result<bool> WriteDirect(std::string_view data) {
+    AGORA_RETURN_IF_ERROR(SetDirect(true));
+    if (!may_go_direct_) return false;
+    const int error = PwriteAll(data.data(), data.size());
+    if (error == EINVAL) {  // O_DIRECT accepted, but not these writes (a larger block size)
+      may_go_direct_ = false;
+      AGORA_RETURN_IF_ERROR(SetDirect(false));
+      return false;
+    }
+    if (error != 0) return PosixError("write " + path_, error);
+    return true;
+  }
+
+  // Turns O_DIRECT on or off for the descriptor; a file system that refuses it leaves the file
+  // buffered for good.
+  Status SetDirect(bool on) {
+    if (direct_ == on) return Status::Ok();
+    const int flags = ::fcntl(fd_, F_GETFL);
+    if (flags < 0) return PosixError("fcntl " + path_, errno);
+    if (::fcntl(fd_, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT) != 0) {
+      if (on && errno == EINVAL) {
+        may_go_direct_ = false;
+        return Status::Ok();
+      }
+      return PosixError("fcntl " + path_, errno);
+    }
+    direct_ = on;
+    return Status::Ok();
   }
 
   Status Flush() {
@@ -91,18 +123,25 @@ class PosixWritableFile : public WritableFile {
   }
 
   Status WriteAll(const char* data, size_t size) {
+    if (size == 0) return Status::Ok();
+    AGORA_RETURN_IF_ERROR(SetDirect(false));
+    if (const int error = PwriteAll(data, size)) return PosixError("write " + path_, error);
+    StartWriteback();
+    return Status::Ok();
+  }
+
+  // 0, or the errno of the write that failed; the file's size so far grows by what was written.
+  int PwriteAll(const char* data, size_t size) {
     while (size > 0) {
-      const ssize_t n = ::write(fd_, data, size);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return PosixError("write " + path_, errno);
-      }
+      const ssize_t n = ::pwrite(fd_, data, size, static_cast<off_t>(written_));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return errno;
+      if (n == 0) return EIO;
       data += n;
       size -= static_cast<size_t>(n);
       written_ += static_cast<uint64_t>(n);
     }
-    StartWriteback();
-    return Status::Ok();
+    return 0;
   }
 
   // Starts the write-back of the whole kWritebackBytes blocks written since the last start (never
@@ -118,10 +157,10 @@ class PosixWritableFile : public WritableFile {
   std::string path_;
   int fd_;
   std::string buffer_;
-  uint64_t written_ = 0;            // bytes handed to write(2) or to direct_
+  uint64_t written_ = 0;            // bytes written to the file
   uint64_t writeback_started_ = 0;  // bytes whose write-back was started
-  std::unique_ptr<DirectIoWriter> direct_;  // writing the file past kDirectFromBytes
-  bool may_go_direct_ = true;
+  bool direct_ = false;             // O_DIRECT is on for fd_
+  bool may_go_direct_ = true;       // false once the file system refused O_DIRECT
 };
 
 class PosixSequentialFile : public SequentialFile {
@@ -150,8 +189,7 @@ class PosixSequentialFile : public SequentialFile {
 class PosixEnv : public Env {
  public:
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
-    // Read and write: a DirectIoWriter reads back the partial block it takes over.
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return PosixError("open " + path, errno);
     return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd));
   }
