@@ -115,6 +115,7 @@ class PipelinedHasher::Pipeline {
   Status Drain() {
     if (current_) Dispatch(std::exchange(current_, nullptr));
     std::unique_lock lock(mutex_);
+    draining_ = true;
     done_cv_.wait(lock, [this] {
       return std::all_of(workers_, workers_ + worker_count_, [](const Worker& w) { return w.queue.empty(); });
     });
@@ -207,8 +208,14 @@ class PipelinedHasher::Pipeline {
         chunk->size = 0;
         free_.push_back(chunk);
       }
-      // The producer waits for a free chunk, Drain for empty queues.
-      if (chunk->pending == 0 || worker.queue.empty()) done_cv_.notify_all();
+      // The producer waits for a free chunk, or in Drain for empty queues; waking it for a queue
+      // that emptied while it waits for a chunk would only put it back to sleep. It is woken
+      // with the lock released, so that it does not wake only to wait for the lock.
+      if (chunk->pending == 0 || (draining_ && worker.queue.empty())) {
+        lock.unlock();
+        done_cv_.notify_all();
+        lock.lock();
+      }
     }
   }
 
@@ -231,11 +238,12 @@ class PipelinedHasher::Pipeline {
   Chunk* current_ = nullptr;  // being filled by the producer; not in any list
   std::mutex mutex_;
   std::condition_variable work_cv_;  // a worker's queue grew, or stopping_
-  std::condition_variable done_cv_;  // a chunk was freed, or a worker's queue emptied
+  std::condition_variable done_cv_;  // a chunk was freed, or a queue emptied while draining
   std::vector<std::unique_ptr<Chunk>> pool_;
   std::vector<Chunk*> free_;
   Worker workers_[3];
   Status sink_failure_;
+  bool draining_ = false;  // the producer is in Drain
   bool stopping_ = false;
 };
 
