@@ -442,15 +442,17 @@ class Api {
       std::erase_if(versions, [&](const auto& v) { return v.coordinates.version != wanted; });
       std::erase_if(forgotten, [&](const auto& c) { return c.version != wanted; });
     }
-    if (versions.empty() && forgotten.empty())
-      return Response::Error(Status::NotFound("Asset " + (whole_asset ? request.Param("groupId") + ":" + request.Param("assetId")
-                                                                       : CoordinatesOf(request).ToString()) + " not found"));
+    const std::string what = "Asset " + (whole_asset ? request.Param("groupId") + ":" + request.Param("assetId")
+                                                     : CoordinatesOf(request).ToString());
+    if (versions.empty() && forgotten.empty()) return Response::Error(Status::NotFound(what + " not found"));
     std::string owner;
     if (!versions.empty()) {
       owner = versions.front().organization_id;
     } else {
       AGORA_ASSIGN_OR_RETURN_RESPONSE(owner, s_.metadata.GroupOwner(request.Param("groupId")));
     }
+    // Another organisation's asset is one that does not exist; only its own members learn they may not delete.
+    if (Status st = MayReadAsset(principal, owner, what); !st.ok()) return Response::Error(st);
     const std::string organization_id = request.Param("organizationId");
     if (!organization_id.empty() && organization_id != owner)
       return Response::Error(Status::NotFound("Asset not found in organization " + organization_id));
@@ -511,8 +513,8 @@ class Api {
     (void)s_.metadata.CatchUp();  // if the database does not answer, the reads below will say so
     const uint64_t generation = s_.metadata.Generation();
     if (auto cached = s_.version_cache.Get(key, generation, NowMillis())) {
-      if (Status st = auth::Authorize(principal, cached->organization_id, auth::Action::kRead); !st.ok())
-        return Response::Error(st);
+      const std::string what = "Asset " + request.Param("groupId") + ":" + request.Param("assetId");
+      if (Status st = MayReadAsset(principal, cached->organization_id, what); !st.ok()) return Response::Error(st);
       return Response::Json(200, *cached->body);
     }
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
