@@ -1,0 +1,55 @@
+"""Endpoints of the Exchange contract beyond publishing and reading a version: the extended
+publication status, a spec's root and other files, the asset's icon, changing a category or field
+definition, and the limits on an asset's details, which publication keeps as PATCH does."""
+import json
+import os
+import unittest
+
+from agora_harness import AgoraTestCase
+from fixtures import Fixtures, write_zip
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 26 26"><path d="M0 0h26v26z"/></svg>'
+
+
+class ContractEndpointsTest(AgoraTestCase):
+    v2 = "/exchange/api/v2"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stranger = cls.server.create_token(cls.server.create_org("Elsewhere"), "admin")
+        cls.viewer, cls.contributor = (cls.server.create_token(cls.org, role) for role in ("viewer", "contributor"))
+        cls.files = Fixtures(cls.work, cls.org)
+
+    def test_publication_keeps_to_the_limits_of_patch(self):
+        long_text = os.path.join(self.work, "long.txt")
+        with open(long_text, "w") as out:
+            out.write("d" * 100_000)
+        for field, message in (("description", "description must be a string of 0 to 255 characters"),
+                               ("name", "name must be a string of 1 to 256 characters"),
+                               ("contactName", "contactName must be a string of 0 to 255 characters")):
+            extra = [] if field == "name" else ["name=x"]
+            body = self.assertError(self.server.publish(self.org, "wordy", "1.0.0", extra + [
+                "type=custom", f"{field}=<{long_text}"]), 400, "BAD_REQUEST")
+            self.assertEqual(body["message"], message)
+            self.assertNotStored(self.org, "wordy", "1.0.0")
+        # The older creation form, through the same check.
+        legacy = [f"groupId={self.org}", "assetId=wordy-legacy", "version=1.0.0", "name=Legacy", "classifier=custom",
+                  f"organizationId={self.org}", f"description=<{long_text}", f"asset=@{self.files.library_jar}"]
+        args = [arg for field in legacy for arg in ("-F", field)]
+        self.assertError(self.server.curl(*args, f"{self.server.base}{self.v2}/assets"), 400, "BAD_REQUEST")
+        self.assertNotStored(self.org, "wordy-legacy", "1.0.0")
+        # An asynchronous publication ends in error with the same message.
+        status, body = self.server.publish(self.org, "wordy-async", "1.0.0",
+                                           ["name=x", "type=custom", f"description=<{long_text}"], sync=False)
+        self.assertEqual(status, 202, body)
+        final = self.server.poll_publication(json.loads(body)["publicationStatusLink"])
+        self.assertEqual(final["status"], "error", final)
+        self.assertIn("description must be a string of 0 to 255 characters", json.dumps(final["steps"]))
+        self.assertCreated(self.server.publish(self.org, "wordy", "1.0.0", ["name=x", "type=custom",
+                                                                              "description=" + "d" * 255]))
+
+
+if __name__ == "__main__":
+    unittest.main()
