@@ -68,6 +68,8 @@ const std::map<std::string, Access>& Policy() {
        Access::kRead},
       {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/mutabledata/status/{runId}", Access::kRead},
       {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}", Access::kRead},
+      {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/extendedStatus/{runId}",
+       Access::kRead},
       {"GET /organizations/{organizationId}/categories", Access::kRead},
       {"GET /organizations/{organizationId}/fields", Access::kRead},
       {"GET /organizations/{organizationId}/groups/{groupId}/assets/{assetId}/nextAvailableVersion", Access::kRead},

@@ -169,13 +169,26 @@ class Api {
   }
 
   Response PublicationStatus(Request& request) {
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, PublicationStatusJson(request));
+    return JsonResponse(200, body);
+  }
+
+  // .../publication/extendedStatus/{runId}: the contract's string, which here is the status
+  // document of .../publication/status/{runId} as JSON text.
+  Response ExtendedPublicationStatus(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, PublicationStatusJson(request));
+    return JsonResponse(200, json::string(json::serialize(body)));
+  }
+
+  // {status, assetType, steps, asset} of the path's publication, for a caller of its organisation.
+  Result<json::object> PublicationStatusJson(const Request& request) {
+    AGORA_ASSIGN_OR_RETURN(auth::Principal principal, Authenticate(request));
     const std::string organization_id = request.Param("organizationId");
-    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kRead); !st.ok()) return Response::Error(st);
+    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kRead));
     auto job = s_.queue.Get(request.Param("runId"));
     if (!job.ok() || job->kind != "publication" || job->organization_id != organization_id ||
         !(job->coordinates == CoordinatesOf(request)))
-      return Response::Error(Status::NotFound("Publication " + request.Param("runId") + " not found"));
+      return Status::NotFound("Publication " + request.Param("runId") + " not found");
     json::object body;
     body["status"] = job->status == "queued" ? "running" : job->status;
     body["assetType"] = job->asset_type;
@@ -186,7 +199,7 @@ class Api {
       if (auto version = s_.metadata.GetVersion(job->coordinates); version.ok())
         body["asset"] = AssetSummaryJson(*version);
     }
-    return JsonResponse(200, body);
+    return body;
   }
 
   Response GetAsset(Request& request) {
@@ -559,6 +572,8 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
     router.Add("POST", base + "/assets", bind(&Api::CreateFromLegacyForm));
     router.Add("GET", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}",
                bind(&Api::PublicationStatus));
+    router.Add("GET", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/extendedStatus/{runId}",
+               bind(&Api::ExtendedPublicationStatus));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}", bind(&Api::GetAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}/asset", bind(&Api::GetAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}/api/model", bind(&Api::GetApiModel));

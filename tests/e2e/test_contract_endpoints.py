@@ -22,6 +22,24 @@ class ContractEndpointsTest(AgoraTestCase):
         cls.viewer, cls.contributor = (cls.server.create_token(cls.org, role) for role in ("viewer", "contributor"))
         cls.files = Fixtures(cls.work, cls.org)
 
+    def test_extended_status_is_the_status_as_a_string(self):
+        status, body = self.server.publish(self.org, "extended", "1.0.0", ["name=x", "type=custom"], sync=False)
+        self.assertEqual(status, 202, body)
+        link = json.loads(body)["publicationStatusLink"]
+        final = self.server.poll_publication(link)
+        self.assertEqual(final["status"], "completed")
+        extended_link = link.replace("/publication/status/", "/publication/extendedStatus/")
+        extended = self.server.get_url(extended_link)
+        self.assertEqual(extended.status, 200, extended)
+        self.assertEqual(extended.header("Content-Type"), "application/json")
+        text = extended.json()
+        self.assertIsInstance(text, str)
+        self.assertEqual(json.loads(text), self.server.get_url(link).json())
+        self.assertError(self.server.get_url(extended_link.rsplit("/", 1)[0] + "/no-such-run"), 404, "NOT_FOUND")
+        self.assertError(self.server.get_url(extended_link.replace("/1.0.0/", "/2.0.0/")), 404, "NOT_FOUND")
+        self.assertError(self.server.get_url(extended_link, token=None), 401, "UNAUTHORIZED")
+        self.assertError(self.server.get_url(extended_link, token=self.stranger), 403, "FORBIDDEN")
+
     def test_publication_keeps_to_the_limits_of_patch(self):
         long_text = os.path.join(self.work, "long.txt")
         with open(long_text, "w") as out:
