@@ -51,6 +51,8 @@ const std::map<std::string, Access>& Policy() {
       {"GET /assets/{groupId}/{assetId}/{version}", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/asset", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/api/model", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/api/root", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/api/{filePath*}", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/compatibility", Access::kRead},
       {"GET /organizations/{organizationId}/compatibility", Access::kAdmin},
       {"PUT /organizations/{organizationId}/compatibility", Access::kAdmin},
@@ -218,7 +220,7 @@ class AccessTest : public ::testing::Test {
         {"tagKey", "key"}, {"id", "definition"}, {"pagePath*", "home"}, {"resourceId*", "image.png"},
         {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}, {"fileName", "fixture-1.0.0-custom.txt"},
         {"file", "portal.css"}, {"minor", "1.0"}, {"page*", "home"}, {"name*", "image.png"}, {"operation*", "get/x"},
-        {"type*", "T"}};
+        {"type*", "T"}, {"filePath*", "api.raml"}};
     std::string path = pattern;
     // A Maven path to the fixture's file: {groupId as folders}/{assetId}/{version}/{file}.
     if (const size_t at = path.find("{path*}"); at != std::string::npos)

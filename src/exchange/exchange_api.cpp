@@ -8,6 +8,7 @@
 #include "assets/semver.h"
 #include "common/ids.h"
 #include "exchange/accounts_api.h"
+#include "exchange/api_files.h"
 #include "exchange/asset_edits.h"
 #include "exchange/asset_json.h"
 #include "exchange/compatibility_api.h"
@@ -367,7 +368,7 @@ class Api {
       return Response::Error(Status::NotFound("Asset not found in organization " + request.Param("organizationId")));
     for (const auto& file : version.files) {
       if (file.classifier != classifier || file.packaging != packaging) continue;
-      return ServeVersionFile(s_, request, version, file, ContentType(packaging));
+      return ServeVersionFile(s_, request, version, file, FileContentType(packaging));
     }
     return Response::Error(Status::NotFound("File " + classifier + "." + packaging + " not found"));
   }
@@ -549,14 +550,6 @@ class Api {
 
   std::string BaseUrl(const Request& request) const { return exchange::BaseUrl(s_, request); }
 
-  static std::string ContentType(const std::string& packaging) {
-    if (packaging == "zip" || packaging == "jar") return "application/zip";
-    if (packaging == "pom" || packaging == "xml" || packaging == "wsdl") return "application/xml";
-    if (packaging == "json") return "application/json";
-    if (packaging == "yaml" || packaging == "yml" || packaging == "raml") return "application/yaml";
-    return "application/octet-stream";
-  }
-
   ExchangeServices& s_;
 };
 
@@ -606,6 +599,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/{packaging}", bind(&Api::DownloadFile));
+  RegisterApiFileRoutes(router, services);
   RegisterPortalRoutes(router, services);
   RegisterCompatibilityRoutes(router, services);
   RegisterUsageRoutes(router, services);

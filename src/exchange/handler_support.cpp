@@ -138,6 +138,14 @@ bool IsDownload(const server::Response& response) {
 
 }  // namespace
 
+std::string FileContentType(const std::string& extension) {
+  if (extension == "zip" || extension == "jar") return "application/zip";
+  if (extension == "pom" || extension == "xml" || extension == "wsdl" || extension == "xsd") return "application/xml";
+  if (extension == "json") return "application/json";
+  if (extension == "yaml" || extension == "yml" || extension == "raml") return "application/yaml";
+  return "application/octet-stream";
+}
+
 server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& request, const std::string& sha256,
                            uint64_t size, const std::string& content_type, const std::string& download_name) {
   const std::string etag = "\"" + sha256 + "\"";

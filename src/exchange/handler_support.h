@@ -90,6 +90,10 @@ Status DeleteVersions(ExchangeServices& services, const auth::Principal& princip
 server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& request, const std::string& sha256,
                            uint64_t size, const std::string& content_type, const std::string& download_name);
 
+// The Content-Type of a file with this extension (a file's packaging): zip, jar, XML, JSON, YAML
+// (RAML too), else application/octet-stream.
+std::string FileContentType(const std::string& extension);
+
 // ServeBlob for a file of `version`, counted in the usage figures when the request is a
 // download: a GET of the whole file or of its first part (never a HEAD, a 304 or a later part).
 server::Response ServeDownload(storage::BlobStore& blobs, publication::DownloadCounter& downloads,

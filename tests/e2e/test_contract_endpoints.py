@@ -22,6 +22,10 @@ class ContractEndpointsTest(AgoraTestCase):
         cls.viewer, cls.contributor = (cls.server.create_token(cls.org, role) for role in ("viewer", "contributor"))
         cls.files = Fixtures(cls.work, cls.org)
 
+    def publish_custom(self, asset, version="1.0.0"):
+        self.assertCreated(self.server.publish(self.org, asset, version, ["name=Custom", "type=custom"]))
+        return f"{self.v2}/assets/{self.org}/{asset}"
+
     def test_extended_status_is_the_status_as_a_string(self):
         status, body = self.server.publish(self.org, "extended", "1.0.0", ["name=x", "type=custom"], sync=False)
         self.assertEqual(status, 202, body)
@@ -39,6 +43,43 @@ class ContractEndpointsTest(AgoraTestCase):
         self.assertError(self.server.get_url(extended_link.replace("/1.0.0/", "/2.0.0/")), 404, "NOT_FOUND")
         self.assertError(self.server.get_url(extended_link, token=None), 401, "UNAUTHORIZED")
         self.assertError(self.server.get_url(extended_link, token=self.stranger), 403, "FORBIDDEN")
+
+    def test_the_root_of_a_zipped_spec_and_its_other_files(self):
+        zipped = write_zip(os.path.join(self.work, "rooted.zip"), {
+            "main api.raml": "#%RAML 1.0\ntitle: Rooted\nuses:\n  lib: lib/types.raml\n/items:\n  get:\n",
+            "lib/types.raml": "#%RAML 1.0 Library\ntypes:\n  Item: string\n"})
+        self.assertCreated(self.server.publish(self.org, "rooted", "1.0.0", [
+            "name=Rooted", "properties.mainFile=main api.raml", "properties.apiVersion=v1",
+            f"files.raml.zip=@{zipped}"]))
+        api = f"{self.v2}/assets/{self.org}/rooted/1.0.0/api"
+        root = self.server.get(f"{api}/root")
+        self.assertEqual(root.status, 301, root)
+        self.assertEqual(root.header("Location"), f"{api}/main%20api.raml")
+        main = self.server.get(root.header("Location"))
+        self.assertEqual((main.status, main.header("Content-Type")), (200, "application/yaml"), main)
+        self.assertTrue(main.body.startswith(b"#%RAML 1.0\ntitle: Rooted"), main.body)
+        library = self.server.get(f"{api}/lib/types.raml")
+        self.assertEqual((library.status, library.body), (200, b"#%RAML 1.0 Library\ntypes:\n  Item: string\n"))
+        self.assertEqual(self.server.get(f"{api}/model").json()["title"], "Rooted", "the model keeps its route")
+        self.assertError(self.server.get(f"{api}/lib/missing.raml"), 404, "NOT_FOUND")
+        self.assertError(self.server.get(f"{api}/root", token=self.stranger), 404, "NOT_FOUND")
+        self.assertError(self.server.get(f"{api}/root", token=None), 401, "UNAUTHORIZED")
+        self.assertEqual(self.server.get(f"{api}/root", token=self.viewer).status, 301)
+
+    def test_the_root_of_a_single_file_spec_is_the_file(self):
+        self.assertCreated(self.server.publish(self.org, "single", "1.0.0", [
+            "name=Single", "properties.apiVersion=v1", f"files.oas.json=@{self.files.verato_json}"]))
+        api = f"{self.v2}/assets/{self.org}/single/1.0.0/api"
+        root = self.server.get(f"{api}/root")
+        self.assertEqual((root.status, root.header("Location")), (301, f"{api}/verato.json"), root)
+        main = self.server.get(f"{api}/verato.json")
+        self.assertEqual((main.status, main.header("Content-Type")), (200, "application/json"))
+        with open(self.files.verato_json, "rb") as spec:
+            self.assertEqual(main.body, spec.read())
+        self.assertError(self.server.get(f"{api}/other.json"), 404, "NOT_FOUND")
+        custom = self.publish_custom("no-spec")
+        self.assertError(self.server.get(f"{custom}/1.0.0/api/root"), 404, "NOT_FOUND")
+        self.assertError(self.server.get(f"{self.v2}/assets/{self.org}/single/9.9.9/api/root"), 404, "NOT_FOUND")
 
     def test_publication_keeps_to_the_limits_of_patch(self):
         long_text = os.path.join(self.work, "long.txt")
