@@ -103,6 +103,8 @@ const std::map<std::string, Access>& Policy() {
       {"DELETE /assets/{groupId}/{assetId}/{version}/tags/fields/{tagKey}", Access::kManage},
       {"POST /organizations/{organizationId}/categories", Access::kAdmin},
       {"POST /organizations/{organizationId}/fields", Access::kAdmin},
+      {"PATCH /organizations/{organizationId}/categories/{id}", Access::kAdmin},
+      {"PATCH /organizations/{organizationId}/fields/{id}", Access::kAdmin},
       {"DELETE /organizations/{organizationId}/categories/{id}", Access::kAdmin},
       {"DELETE /organizations/{organizationId}/fields/{id}", Access::kAdmin},
       {"DELETE /assets/{groupId}/{assetId}", Access::kAdmin},

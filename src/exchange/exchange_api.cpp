@@ -299,6 +299,23 @@ class Api {
     return JsonResponse(201, DefinitionJson(defined));
   }
 
+  // PATCH .../{categories|fields}/{id} with the members to change; X-Force-Update: true takes
+  // away accepted values that versions carry.
+  Response PatchTagDefinition(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    // Only an administrator learns whether the body is valid.
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
+      return Response::Error(st);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(const bool force, Flag(request.Header("x-force-update"), "x-force-update", false));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(TagDefinitionChanges changes, DefinitionChanges(body));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::TagDefinition changed,
+                                    ChangeTagDefinition(s_, principal, organization_id, KindOf(request),
+                                                        request.Param("id"), changes, force));
+    return JsonResponse(200, DefinitionJson(changed));
+  }
+
   Response DeleteTagDefinition(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
     if (Status st = RemoveTagDefinition(s_, principal, request.Param("organizationId"), KindOf(request), request.Param("id"));
@@ -420,6 +437,30 @@ class Api {
   // "categories" paths hold categories; "fields" paths custom fields.
   static std::string KindOf(const Request& request) {
     return request.path().find("/categories") != std::string::npos ? "category" : "field";
+  }
+
+  // A PATCH body's members: strings, and arrays of strings for the lists.
+  static Result<TagDefinitionChanges> DefinitionChanges(const json::object& body) {
+    TagDefinitionChanges changes;
+    const std::pair<const char*, std::optional<std::string>*> texts[] = {
+        {"tagKey", &changes.tag_key}, {"displayName", &changes.display_name}, {"dataType", &changes.data_type}};
+    for (const auto& [key, target] : texts) {
+      const json::value* value = body.if_contains(key);
+      if (!value) continue;
+      if (!value->is_string()) return Status::InvalidArgument("BAD_REQUEST", std::string(key) + " must be a string");
+      *target = std::string(value->as_string());
+    }
+    const std::pair<const char*, std::optional<std::vector<std::string>>*> lists[] = {
+        {"acceptedValues", &changes.accepted_values}, {"assetTypeRestrictions", &changes.asset_type_restrictions}};
+    for (const auto& [key, target] : lists) {
+      const json::value* value = body.if_contains(key);
+      if (!value) continue;
+      const bool strings = value->is_array() && std::all_of(value->as_array().begin(), value->as_array().end(),
+                                                            [](const json::value& v) { return v.is_string(); });
+      if (!strings) return Status::InvalidArgument("BAD_REQUEST", std::string(key) + " must be an array of strings");
+      *target = StringList(body, key);
+    }
+    return changes;
   }
 
   static json::object DefinitionJson(const storage::TagDefinition& d) {
@@ -584,6 +625,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
     for (const std::string kind : {"categories", "fields"}) {
       router.Add("GET", base + "/organizations/{organizationId}/" + kind, bind(&Api::ListTagDefinitions));
       router.Add("POST", base + "/organizations/{organizationId}/" + kind, bind(&Api::CreateTagDefinition));
+      router.Add("PATCH", base + "/organizations/{organizationId}/" + kind + "/{id}", bind(&Api::PatchTagDefinition));
       router.Add("DELETE", base + "/organizations/{organizationId}/" + kind + "/{id}", bind(&Api::DeleteTagDefinition));
       router.Add("PUT", base + "/assets/{groupId}/{assetId}/{version}/tags/" + kind + "/{tagKey}", bind(&Api::PutTagValue));
       router.Add("DELETE", base + "/assets/{groupId}/{assetId}/{version}/tags/" + kind + "/{tagKey}",

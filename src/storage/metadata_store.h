@@ -377,7 +377,8 @@ class MetadataStore {
   virtual Result<std::vector<std::string>> ListReservedVersions(const std::string& group_id,
                                                                 const std::string& asset_id) = 0;
 
-  // Category and custom-field definitions. PutTagDefinition: Conflict if the key is taken.
+  // Category and custom-field definitions. PutTagDefinition inserts the definition, or replaces
+  // the one with the same id; Conflict if another definition of the kind has its key.
   virtual Status PutTagDefinition(const TagDefinition& definition) = 0;
   virtual Result<std::vector<TagDefinition>> ListTagDefinitions(const std::string& organization_id,
                                                                 const std::string& kind) = 0;

@@ -81,6 +81,53 @@ class ContractEndpointsTest(AgoraTestCase):
         self.assertError(self.server.get(f"{custom}/1.0.0/api/root"), 404, "NOT_FOUND")
         self.assertError(self.server.get(f"{self.v2}/assets/{self.org}/single/9.9.9/api/root"), 404, "NOT_FOUND")
 
+    def definitions(self, kind):
+        return self.server.get(f"{self.v2}/organizations/{self.org}/{kind}").json()
+
+    def patch_definition(self, kind, key, body, headers=None, token="admin"):
+        return self.server.request("PATCH", f"{self.v2}/organizations/{self.org}/{kind}/{key}",
+                                   body=json.dumps(body) if not isinstance(body, bytes) else body,
+                                   headers={"Content-Type": "application/json", **(headers or {})}, token=token)
+
+    def test_a_definition_changes_with_patch(self):
+        created = self.server.request("POST", f"{self.v2}/organizations/{self.org}/categories", body=json.dumps(
+            {"tagKey": "region", "displayName": "Region", "acceptedValues": ["emea", "apac"]}),
+            headers={"Content-Type": "application/json"})
+        self.assertEqual(created.status, 201, created)
+        changed = self.patch_definition("categories", "region", {"displayName": "Sales region",
+                                                                 "acceptedValues": ["emea", "apac", "amer"]})
+        self.assertEqual(changed.status, 200, changed)
+        self.assertEqual((changed.json()["displayName"], changed.json()["acceptedValues"], changed.json()["id"]),
+                         ("Sales region", ["emea", "apac", "amer"], created.json()["id"]))
+        self.assertEqual(self.definitions("categories")[0]["displayName"], "Sales region")
+        by_id = self.patch_definition("categories", created.json()["id"], {"assetTypeRestrictions": ["custom"]})
+        self.assertEqual((by_id.status, by_id.json()["assetTypeRestrictions"]), (200, ["custom"]))
+        self.assertCreated(self.server.publish(self.org, "regional", "1.0.0",
+                                               ["name=R", "type=custom", "categories.region=apac"]))
+        # Taking away a value a version carries needs X-Force-Update; the version keeps it.
+        narrower = {"acceptedValues": ["emea", "amer"]}
+        self.assertError(self.patch_definition("categories", "region", narrower), 409, "DEFINITION_IN_USE")
+        self.assertEqual(self.definitions("categories")[0]["acceptedValues"], ["emea", "apac", "amer"])
+        forced = self.patch_definition("categories", "region", narrower, {"X-Force-Update": "true"})
+        self.assertEqual((forced.status, forced.json()["acceptedValues"]), (200, ["emea", "amer"]))
+        self.assertEqual(self.server.asset(self.org, "regional", "1.0.0").json()["categories"][0]["value"], ["apac"])
+
+    def test_definition_patches_refused(self):
+        self.assertEqual(self.server.request("POST", f"{self.v2}/organizations/{self.org}/fields", body=json.dumps(
+            {"tagKey": "tier", "dataType": "text"}), headers={"Content-Type": "application/json"}).status, 201)
+        for bad in ({"tagKey": "other"}, {"dataType": "number"}, {"displayName": 3}, {"acceptedValues": "x"},
+                    {"assetTypeRestrictions": ["banana"]}, {"assetTypeRestrictions": [1]}):
+            self.assertError(self.patch_definition("fields", "tier", bad), 400, "BAD_REQUEST")
+        self.assertError(self.patch_definition("fields", "tier", b"[1]"), 400, "BAD_REQUEST")
+        self.assertError(self.patch_definition("fields", "tier", {}, {"X-Force-Update": "maybe"}), 400, "INVALID_FLAG")
+        self.assertError(self.patch_definition("fields", "nothing", {"displayName": "x"}), 404, "NOT_FOUND")
+        self.assertError(self.patch_definition("categories", "tier", {"displayName": "x"}), 404, "NOT_FOUND")
+        self.assertError(self.patch_definition("fields", "tier", {"displayName": "x"}, token=self.contributor),
+                         403, "FORBIDDEN")
+        self.assertError(self.patch_definition("fields", "tier", {"displayName": "x"}, token=self.stranger),
+                         403, "FORBIDDEN")
+        self.assertEqual(self.definitions("fields")[0]["displayName"], "tier")
+
     def test_publication_keeps_to_the_limits_of_patch(self):
         long_text = os.path.join(self.work, "long.txt")
         with open(long_text, "w") as out:
