@@ -15,6 +15,7 @@
 #include "exchange/discovery.h"
 #include "exchange/graph_api.h"
 #include "exchange/handler_support.h"
+#include "exchange/icon_api.h"
 #include "exchange/portal_api.h"
 #include "exchange/publication_form.h"
 #include "exchange/response_cache.h"
@@ -642,6 +643,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/{packaging}", bind(&Api::DownloadFile));
   RegisterApiFileRoutes(router, services);
+  RegisterIconRoutes(router, services);
   RegisterPortalRoutes(router, services);
   RegisterCompatibilityRoutes(router, services);
   RegisterUsageRoutes(router, services);

@@ -81,6 +81,46 @@ class ContractEndpointsTest(AgoraTestCase):
         self.assertError(self.server.get(f"{custom}/1.0.0/api/root"), 404, "NOT_FOUND")
         self.assertError(self.server.get(f"{self.v2}/assets/{self.org}/single/9.9.9/api/root"), 404, "NOT_FOUND")
 
+    def put_icon(self, path, body, content_type="image/png", token="admin"):
+        return self.server.request("PUT", path, body=body, headers={"Content-Type": content_type}, token=token)
+
+    def icons(self, asset, version):
+        files = self.server.get(f"{self.v2}/assets/{self.org}/{asset}/{version}").json()["files"]
+        return [f for f in files if f["classifier"] == "icon"]
+
+    def test_an_icon_is_the_assets_whatever_version_is_named(self):
+        asset = self.publish_custom("iconic")
+        self.publish_custom("iconic", "1.1.0")
+        put = self.put_icon(f"{asset}/icon", PNG)
+        self.assertEqual(put.status, 201, put)
+        created = put.json()
+        self.assertEqual((created["groupId"], created["assetId"], created["classifier"], created["packaging"]),
+                         (self.org, "iconic", "icon", "png"))
+        self.assertEqual(self.server.get_url(created["externalLink"], token=None).body, PNG)
+        for version in ("1.0.0", "1.1.0"):
+            [icon] = self.icons("iconic", version)
+            self.assertEqual(icon["packaging"], "png")
+            self.assertEqual(self.server.get_url(icon["downloadURL"]).body, PNG)
+        # Through a version: the asset's icon all the same, the previous one replaced.
+        self.assertEqual(self.put_icon(f"{asset}/1.0.0/icon", SVG, "image/svg+xml; charset=utf-8").status, 204)
+        for version in ("1.0.0", "1.1.0"):
+            self.assertEqual([i["packaging"] for i in self.icons("iconic", version)], ["svg"])
+        self.assertEqual(self.server.request("DELETE", f"{asset}/icon").status, 204)
+        self.assertEqual(self.icons("iconic", "1.1.0"), [])
+
+    def test_icons_refused(self):
+        asset = self.publish_custom("plain")
+        self.assertError(self.put_icon(f"{asset}/icon", PNG, "application/octet-stream"), 400, "INVALID_ICON")
+        self.assertError(self.put_icon(f"{asset}/icon", b""), 400, "INVALID_ICON")
+        self.assertError(self.put_icon(f"{asset}/icon", b"x" * (2 * 1024 * 1024 + 1)), 413, "PAYLOAD_TOO_LARGE")
+        self.assertError(self.put_icon(f"{asset}/9.9.9/icon", PNG), 404, "NOT_FOUND")
+        self.assertError(self.put_icon(f"{self.v2}/assets/{self.org}/nothing/icon", PNG), 404, "NOT_FOUND")
+        self.assertError(self.put_icon(f"{asset}/icon", PNG, token=self.viewer), 403, "FORBIDDEN")
+        self.assertError(self.put_icon(f"{asset}/icon", PNG, token=self.stranger), 404, "NOT_FOUND")
+        self.assertError(self.server.request("DELETE", f"{asset}/icon", token=self.stranger), 404, "NOT_FOUND")
+        self.assertEqual(self.put_icon(f"{asset}/icon", PNG, token=self.contributor).status, 201)
+        self.assertEqual(len(self.icons("plain", "1.0.0")), 1)
+
     def definitions(self, kind):
         return self.server.get(f"{self.v2}/organizations/{self.org}/{kind}").json()
 
