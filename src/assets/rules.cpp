@@ -52,6 +52,13 @@ Status CheckTransition(Lifecycle from, Lifecycle to) {
                                            LifecycleName(to));
 }
 
+Status CheckAssetDetail(std::string_view input, std::string_view value) {
+  const size_t min = input == "name" ? 1 : 0, max = input == "name" ? 256 : 255;
+  if (value.size() >= min && value.size() <= max) return Status::Ok();
+  return Status::InvalidArgument("BAD_REQUEST", std::string(input) + " must be a string of " + std::to_string(min) +
+                                                    " to " + std::to_string(max) + " characters");
+}
+
 Status CheckDependencyCount(size_t count) {
   if (count <= kMaxDependencies) return Status::Ok();
   return Invalid("TOO_MANY_DEPENDENCIES", "An asset may declare at most " + std::to_string(kMaxDependencies) +

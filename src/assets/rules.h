@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,12 @@ Status CheckLifecycleAtCreation(const std::string& status);
 // development -> published, published -> deprecated, deprecated -> published; anything else is
 // 400 INVALID_TRANSITION.
 Status CheckTransition(Lifecycle from, Lifecycle to);
+// Exchange's limits on an asset's details, which every version shares: a name of 1 to 256
+// characters, a description, contactName and contactEmail of at most 255. `input` names the
+// detail ("name", "description", "contactName" or "contactEmail"); a value out of its bounds is
+// 400 BAD_REQUEST "<input> must be a string of MIN to MAX characters". Publication and every edit
+// check here, so no way of writing a detail is looser than another.
+Status CheckAssetDetail(std::string_view input, std::string_view value);
 // At most kMaxDependencies dependencies (after duplicates are dropped): 400 TOO_MANY_DEPENDENCIES.
 Status CheckDependencyCount(size_t count);
 // A published version cannot depend on development versions: 400 DEVELOPMENT_DEPENDENCIES naming

@@ -86,6 +86,20 @@ TEST(LifecycleRuleTest, OnlyForwardTransitionsAndUndeprecation) {
   }
 }
 
+TEST(AssetDetailRuleTest, ANameOf1To256AndTheOtherDetailsOfAtMost255) {
+  EXPECT_TRUE(CheckAssetDetail("name", std::string(256, 'n')).ok());
+  EXPECT_TRUE(CheckAssetDetail("description", "").ok());
+  for (const char* input : {"description", "contactName", "contactEmail"}) {
+    EXPECT_TRUE(CheckAssetDetail(input, std::string(255, 'x')).ok()) << input;
+    const Status refused = CheckAssetDetail(input, std::string(256, 'x'));
+    EXPECT_EQ(refused.code(), "BAD_REQUEST") << input;
+    EXPECT_EQ(refused.message(), std::string(input) + " must be a string of 0 to 255 characters");
+  }
+  EXPECT_EQ(CheckAssetDetail("name", "").message(), "name must be a string of 1 to 256 characters");
+  EXPECT_EQ(CheckAssetDetail("name", std::string(257, 'n')).http_status(), 400);
+  EXPECT_EQ(CheckAssetDetail("description", std::string(100000, 'd')).code(), "BAD_REQUEST");
+}
+
 TEST(DependencyRuleTest, AtMostOneHundredDependencies) {
   EXPECT_TRUE(CheckDependencyCount(0).ok());
   EXPECT_TRUE(CheckDependencyCount(kMaxDependencies).ok());

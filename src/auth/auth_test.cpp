@@ -82,6 +82,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Result<std::vector<int64_t>> MatchVersions(const std::string&) override { return Unused(); }
   Status SetVersionStatus(const assets::Coordinates&, assets::Lifecycle, int64_t) override { return Unused(); }
   Status UpdateAssetDetails(const std::string&, const std::string&, const storage::AssetDetailsUpdate&, int64_t) override { return Unused(); }
+  Status SetAssetIcon(const std::string&, const std::string&, const std::optional<assets::AssetFile>&, int64_t) override { return Unused(); }
   Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates&) override { return Unused(); }
   Status DeleteVersion(const assets::Coordinates&, bool, int64_t) override { return Unused(); }
   Result<std::vector<storage::DeletedVersion>> ListSoftDeleted(const std::string&, size_t, size_t) override { return Unused(); }

@@ -51,6 +51,8 @@ const std::map<std::string, Access>& Policy() {
       {"GET /assets/{groupId}/{assetId}/{version}", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/asset", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/api/model", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/api/root", Access::kRead},
+      {"GET /assets/{groupId}/{assetId}/{version}/api/{filePath*}", Access::kRead},
       {"GET /assets/{groupId}/{assetId}/{version}/compatibility", Access::kRead},
       {"GET /organizations/{organizationId}/compatibility", Access::kAdmin},
       {"PUT /organizations/{organizationId}/compatibility", Access::kAdmin},
@@ -68,6 +70,8 @@ const std::map<std::string, Access>& Policy() {
        Access::kRead},
       {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/mutabledata/status/{runId}", Access::kRead},
       {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}", Access::kRead},
+      {"GET /organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/extendedStatus/{runId}",
+       Access::kRead},
       {"GET /organizations/{organizationId}/categories", Access::kRead},
       {"GET /organizations/{organizationId}/fields", Access::kRead},
       {"GET /organizations/{organizationId}/groups/{groupId}/assets/{assetId}/nextAvailableVersion", Access::kRead},
@@ -92,6 +96,9 @@ const std::map<std::string, Access>& Policy() {
       {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft/pages/{pagePath*}", Access::kManage},
       {"DELETE /assets/{groupId}/{assetId}/{version}/portal/draft/resources/{resourceId*}", Access::kManage},
       {"PUT /assets/{groupId}/{assetId}/{version}/status", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/icon", Access::kManage},
+      {"PUT /assets/{groupId}/{assetId}/{version}/icon", Access::kManage},
+      {"DELETE /assets/{groupId}/{assetId}/icon", Access::kManage},
       {"PUT /assets/{groupId}/{assetId}/{version}/tags", Access::kManage},
       {"PUT /assets/{groupId}/{assetId}/{version}/tags/categories/{tagKey}", Access::kManage},
       {"PUT /assets/{groupId}/{assetId}/{version}/tags/fields/{tagKey}", Access::kManage},
@@ -99,6 +106,8 @@ const std::map<std::string, Access>& Policy() {
       {"DELETE /assets/{groupId}/{assetId}/{version}/tags/fields/{tagKey}", Access::kManage},
       {"POST /organizations/{organizationId}/categories", Access::kAdmin},
       {"POST /organizations/{organizationId}/fields", Access::kAdmin},
+      {"PATCH /organizations/{organizationId}/categories/{id}", Access::kAdmin},
+      {"PATCH /organizations/{organizationId}/fields/{id}", Access::kAdmin},
       {"DELETE /organizations/{organizationId}/categories/{id}", Access::kAdmin},
       {"DELETE /organizations/{organizationId}/fields/{id}", Access::kAdmin},
       {"DELETE /assets/{groupId}/{assetId}", Access::kAdmin},
@@ -216,7 +225,7 @@ class AccessTest : public ::testing::Test {
         {"tagKey", "key"}, {"id", "definition"}, {"pagePath*", "home"}, {"resourceId*", "image.png"},
         {"classifier", "custom"}, {"packaging", "txt"}, {"environmentId", "environment"}, {"fileName", "fixture-1.0.0-custom.txt"},
         {"file", "portal.css"}, {"minor", "1.0"}, {"page*", "home"}, {"name*", "image.png"}, {"operation*", "get/x"},
-        {"type*", "T"}};
+        {"type*", "T"}, {"filePath*", "api.raml"}};
     std::string path = pattern;
     // A Maven path to the fixture's file: {groupId as folders}/{assetId}/{version}/{file}.
     if (const size_t at = path.find("{path*}"); at != std::string::npos)

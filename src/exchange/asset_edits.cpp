@@ -1,24 +1,22 @@
 #include "exchange/asset_edits.h"
 
-#include <tuple>
+#include <utility>
 
+#include "assets/rules.h"
 #include "common/ids.h"
 #include "publication/tag_rules.h"
 
 namespace agora::exchange {
 namespace {
 
-// Exchange's limits on an asset's details.
+// Exchange's limits on an asset's details (assets::CheckAssetDetail), on the details the edit sets.
 void CheckDetails(const storage::AssetDetailsUpdate& details, std::vector<EditProblem>& problems) {
-  const std::tuple<const char*, const std::optional<std::string>*, size_t, size_t> limits[] = {
-      {"name", &details.name, 1, 256}, {"description", &details.description, 0, 255},
-      {"contactName", &details.contact_name, 0, 255}, {"contactEmail", &details.contact_email, 0, 255}};
-  for (const auto& [input, value, min, max] : limits) {
-    if (!*value || ((*value)->size() >= min && (*value)->size() <= max)) continue;
-    problems.push_back({input, Status::InvalidArgument("BAD_REQUEST", std::string(input) + " must be a string of " +
-                                                                          std::to_string(min) + " to " +
-                                                                          std::to_string(max) + " characters")});
-  }
+  const std::pair<const char*, const std::optional<std::string>*> inputs[] = {
+      {"name", &details.name}, {"description", &details.description},
+      {"contactName", &details.contact_name}, {"contactEmail", &details.contact_email}};
+  for (const auto& [input, value] : inputs)
+    if (*value)
+      if (Status st = assets::CheckAssetDetail(input, **value); !st.ok()) problems.push_back({input, st});
 }
 
 }  // namespace

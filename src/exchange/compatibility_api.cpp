@@ -83,10 +83,8 @@ class Api {
   Result<std::string> AdministeredAsset(const Request& request) {
     AGORA_ASSIGN_OR_RETURN(auth::Principal principal, Authenticate(s_, request));
     const std::string group = request.Param("groupId"), asset = request.Param("assetId");
-    AGORA_ASSIGN_OR_RETURN(auto versions, s_.metadata.ListVersions(group, asset));
-    if (versions.empty()) return Status::NotFound("Asset " + group + ":" + asset + " not found");
+    AGORA_ASSIGN_OR_RETURN(auto versions, ReadableVersions(s_, principal, group, asset));  // 404 for strangers
     const std::string& organization_id = versions.front().organization_id;
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kRead));  // 403 for strangers
     AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kAdminister));
     return organization_id;
   }

@@ -8,12 +8,14 @@
 #include "assets/semver.h"
 #include "common/ids.h"
 #include "exchange/accounts_api.h"
+#include "exchange/api_files.h"
 #include "exchange/asset_edits.h"
 #include "exchange/asset_json.h"
 #include "exchange/compatibility_api.h"
 #include "exchange/discovery.h"
 #include "exchange/graph_api.h"
 #include "exchange/handler_support.h"
+#include "exchange/icon_api.h"
 #include "exchange/portal_api.h"
 #include "exchange/publication_form.h"
 #include "exchange/response_cache.h"
@@ -169,13 +171,26 @@ class Api {
   }
 
   Response PublicationStatus(Request& request) {
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, PublicationStatusJson(request));
+    return JsonResponse(200, body);
+  }
+
+  // .../publication/extendedStatus/{runId}: the contract's string, which here is the status
+  // document of .../publication/status/{runId} as JSON text.
+  Response ExtendedPublicationStatus(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, PublicationStatusJson(request));
+    return JsonResponse(200, json::string(json::serialize(body)));
+  }
+
+  // {status, assetType, steps, asset} of the path's publication, for a caller of its organisation.
+  Result<json::object> PublicationStatusJson(const Request& request) {
+    AGORA_ASSIGN_OR_RETURN(auth::Principal principal, Authenticate(request));
     const std::string organization_id = request.Param("organizationId");
-    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kRead); !st.ok()) return Response::Error(st);
+    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kRead));
     auto job = s_.queue.Get(request.Param("runId"));
     if (!job.ok() || job->kind != "publication" || job->organization_id != organization_id ||
         !(job->coordinates == CoordinatesOf(request)))
-      return Response::Error(Status::NotFound("Publication " + request.Param("runId") + " not found"));
+      return Status::NotFound("Publication " + request.Param("runId") + " not found");
     json::object body;
     body["status"] = job->status == "queued" ? "running" : job->status;
     body["assetType"] = job->asset_type;
@@ -186,7 +201,7 @@ class Api {
       if (auto version = s_.metadata.GetVersion(job->coordinates); version.ok())
         body["asset"] = AssetSummaryJson(*version);
     }
-    return JsonResponse(200, body);
+    return body;
   }
 
   Response GetAsset(Request& request) {
@@ -285,6 +300,23 @@ class Api {
     return JsonResponse(201, DefinitionJson(defined));
   }
 
+  // PATCH .../{categories|fields}/{id} with the members to change; X-Force-Update: true takes
+  // away accepted values that versions carry.
+  Response PatchTagDefinition(Request& request) {
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
+    const std::string organization_id = request.Param("organizationId");
+    // Only an administrator learns whether the body is valid.
+    if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
+      return Response::Error(st);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(const bool force, Flag(request.Header("x-force-update"), "x-force-update", false));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(TagDefinitionChanges changes, DefinitionChanges(body));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::TagDefinition changed,
+                                    ChangeTagDefinition(s_, principal, organization_id, KindOf(request),
+                                                        request.Param("id"), changes, force));
+    return JsonResponse(200, DefinitionJson(changed));
+  }
+
   Response DeleteTagDefinition(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auth::Principal principal, Authenticate(request));
     if (Status st = RemoveTagDefinition(s_, principal, request.Param("organizationId"), KindOf(request), request.Param("id"));
@@ -354,7 +386,7 @@ class Api {
       return Response::Error(Status::NotFound("Asset not found in organization " + request.Param("organizationId")));
     for (const auto& file : version.files) {
       if (file.classifier != classifier || file.packaging != packaging) continue;
-      return ServeVersionFile(s_, request, version, file, ContentType(packaging));
+      return ServeVersionFile(s_, request, version, file, FileContentType(packaging));
     }
     return Response::Error(Status::NotFound("File " + classifier + "." + packaging + " not found"));
   }
@@ -408,6 +440,30 @@ class Api {
     return request.path().find("/categories") != std::string::npos ? "category" : "field";
   }
 
+  // A PATCH body's members: strings, and arrays of strings for the lists.
+  static Result<TagDefinitionChanges> DefinitionChanges(const json::object& body) {
+    TagDefinitionChanges changes;
+    const std::pair<const char*, std::optional<std::string>*> texts[] = {
+        {"tagKey", &changes.tag_key}, {"displayName", &changes.display_name}, {"dataType", &changes.data_type}};
+    for (const auto& [key, target] : texts) {
+      const json::value* value = body.if_contains(key);
+      if (!value) continue;
+      if (!value->is_string()) return Status::InvalidArgument("BAD_REQUEST", std::string(key) + " must be a string");
+      *target = std::string(value->as_string());
+    }
+    const std::pair<const char*, std::optional<std::vector<std::string>>*> lists[] = {
+        {"acceptedValues", &changes.accepted_values}, {"assetTypeRestrictions", &changes.asset_type_restrictions}};
+    for (const auto& [key, target] : lists) {
+      const json::value* value = body.if_contains(key);
+      if (!value) continue;
+      const bool strings = value->is_array() && std::all_of(value->as_array().begin(), value->as_array().end(),
+                                                            [](const json::value& v) { return v.is_string(); });
+      if (!strings) return Status::InvalidArgument("BAD_REQUEST", std::string(key) + " must be an array of strings");
+      *target = StringList(body, key);
+    }
+    return changes;
+  }
+
   static json::object DefinitionJson(const storage::TagDefinition& d) {
     json::array accepted, restrictions;
     for (const auto& v : d.accepted_values) accepted.push_back(json::string(v));
@@ -442,15 +498,17 @@ class Api {
       std::erase_if(versions, [&](const auto& v) { return v.coordinates.version != wanted; });
       std::erase_if(forgotten, [&](const auto& c) { return c.version != wanted; });
     }
-    if (versions.empty() && forgotten.empty())
-      return Response::Error(Status::NotFound("Asset " + (whole_asset ? request.Param("groupId") + ":" + request.Param("assetId")
-                                                                       : CoordinatesOf(request).ToString()) + " not found"));
+    const std::string what = "Asset " + (whole_asset ? request.Param("groupId") + ":" + request.Param("assetId")
+                                                     : CoordinatesOf(request).ToString());
+    if (versions.empty() && forgotten.empty()) return Response::Error(Status::NotFound(what + " not found"));
     std::string owner;
     if (!versions.empty()) {
       owner = versions.front().organization_id;
     } else {
       AGORA_ASSIGN_OR_RETURN_RESPONSE(owner, s_.metadata.GroupOwner(request.Param("groupId")));
     }
+    // Another organisation's asset is one that does not exist; only its own members learn they may not delete.
+    if (Status st = MayReadAsset(principal, owner, what); !st.ok()) return Response::Error(st);
     const std::string organization_id = request.Param("organizationId");
     if (!organization_id.empty() && organization_id != owner)
       return Response::Error(Status::NotFound("Asset not found in organization " + organization_id));
@@ -511,8 +569,8 @@ class Api {
     (void)s_.metadata.CatchUp();  // if the database does not answer, the reads below will say so
     const uint64_t generation = s_.metadata.Generation();
     if (auto cached = s_.version_cache.Get(key, generation, NowMillis())) {
-      if (Status st = auth::Authorize(principal, cached->organization_id, auth::Action::kRead); !st.ok())
-        return Response::Error(st);
+      const std::string what = "Asset " + request.Param("groupId") + ":" + request.Param("assetId");
+      if (Status st = MayReadAsset(principal, cached->organization_id, what); !st.ok()) return Response::Error(st);
       return Response::Json(200, *cached->body);
     }
     AGORA_ASSIGN_OR_RETURN_RESPONSE(auto versions, ReadableVersions(principal, request));
@@ -534,14 +592,6 @@ class Api {
 
   std::string BaseUrl(const Request& request) const { return exchange::BaseUrl(s_, request); }
 
-  static std::string ContentType(const std::string& packaging) {
-    if (packaging == "zip" || packaging == "jar") return "application/zip";
-    if (packaging == "pom" || packaging == "xml" || packaging == "wsdl") return "application/xml";
-    if (packaging == "json") return "application/json";
-    if (packaging == "yaml" || packaging == "yml" || packaging == "raml") return "application/yaml";
-    return "application/octet-stream";
-  }
-
   ExchangeServices& s_;
 };
 
@@ -557,6 +607,8 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
     router.Add("POST", base + "/assets", bind(&Api::CreateFromLegacyForm));
     router.Add("GET", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/status/{runId}",
                bind(&Api::PublicationStatus));
+    router.Add("GET", base + "/organizations/{organizationId}/assets/{groupId}/{assetId}/{version}/publication/extendedStatus/{runId}",
+               bind(&Api::ExtendedPublicationStatus));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}", bind(&Api::GetAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}/asset", bind(&Api::GetAsset));
     router.Add("GET", base + "/assets/{groupId}/{assetId}/{version}/api/model", bind(&Api::GetApiModel));
@@ -574,6 +626,7 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
     for (const std::string kind : {"categories", "fields"}) {
       router.Add("GET", base + "/organizations/{organizationId}/" + kind, bind(&Api::ListTagDefinitions));
       router.Add("POST", base + "/organizations/{organizationId}/" + kind, bind(&Api::CreateTagDefinition));
+      router.Add("PATCH", base + "/organizations/{organizationId}/" + kind + "/{id}", bind(&Api::PatchTagDefinition));
       router.Add("DELETE", base + "/organizations/{organizationId}/" + kind + "/{id}", bind(&Api::DeleteTagDefinition));
       router.Add("PUT", base + "/assets/{groupId}/{assetId}/{version}/tags/" + kind + "/{tagKey}", bind(&Api::PutTagValue));
       router.Add("DELETE", base + "/assets/{groupId}/{assetId}/{version}/tags/" + kind + "/{tagKey}",
@@ -589,6 +642,8 @@ void RegisterExchangeRoutes(server::Router& router, ExchangeServices& services) 
   router.Add("GET", files + "/{classifier}/{packaging}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/{classifier}/{packaging}/{fileName}", bind(&Api::DownloadFile));
   router.Add("GET", files + "/{packaging}", bind(&Api::DownloadFile));
+  RegisterApiFileRoutes(router, services);
+  RegisterIconRoutes(router, services);
   RegisterPortalRoutes(router, services);
   RegisterCompatibilityRoutes(router, services);
   RegisterUsageRoutes(router, services);

@@ -97,17 +97,13 @@ class GraphApi {
     const std::string group = StringField(a, "groupId"), asset = StringField(a, "assetId");
     std::string version = StringField(a, "version");
     if (group.empty() || asset.empty()) return Status::InvalidArgument("BAD_REQUEST", "groupId and assetId are required");
+    // Another organisation's asset is not found, as a missing one (see ReadableVersion).
     if (version.empty()) {
-      AGORA_ASSIGN_OR_RETURN(auto versions, s_.metadata.ListVersions(group, asset));
-      if (versions.empty() || !principal.MemberOf(versions.front().organization_id))
-        return Status::NotFound("Asset " + group + "/" + asset + " not found");
+      AGORA_ASSIGN_OR_RETURN(auto versions, ReadableVersions(s_, principal, group, asset));
       return AssetJson(LatestVersion(versions), base_url);
     }
-    auto found = ReadableVersion(s_, principal, {group, asset, version});
-    if (!found.ok() && found.status().kind() == Status::Kind::kForbidden)
-      return Status::NotFound("Asset " + group + "/" + asset + "/" + version + " not found");
-    AGORA_RETURN_IF_ERROR(found.status());
-    return AssetJson(*found, base_url);
+    AGORA_ASSIGN_OR_RETURN(assets::AssetVersion found, ReadableVersion(s_, principal, {group, asset, version}));
+    return AssetJson(found, base_url);
   }
 
   json::value AssetJson(const assets::AssetVersion& version, const std::string& base_url) const {

@@ -48,23 +48,29 @@ Result<auth::Principal> Authenticate(ExchangeServices& services, const server::R
   return principal;
 }
 
+Status MayReadAsset(const auth::Principal& principal, const std::string& organization_id, const std::string& what) {
+  if (!auth::Authorize(principal, organization_id, auth::Action::kRead).ok()) return Status::NotFound(what + " not found");
+  return Status::Ok();
+}
+
 Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
                                                            const std::string& group_id, const std::string& asset_id) {
+  const std::string what = "Asset " + group_id + ":" + asset_id;
   AGORA_ASSIGN_OR_RETURN(auto versions, services.metadata.ListVersions(group_id, asset_id));
-  if (versions.empty()) return Status::NotFound("Asset " + group_id + ":" + asset_id + " not found");
-  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, versions.front().organization_id, auth::Action::kRead));
+  if (versions.empty()) return Status::NotFound(what + " not found");
+  AGORA_RETURN_IF_ERROR(MayReadAsset(principal, versions.front().organization_id, what));
   return versions;
 }
 
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
                                              const assets::Coordinates& coordinates) {
+  const std::string what = "Asset " + coordinates.ToString();
   auto version = services.metadata.GetVersion(coordinates);
   if (!version.ok()) {
-    if (version.status().kind() == Status::Kind::kNotFound)
-      return Status::NotFound("Asset " + coordinates.ToString() + " not found");
+    if (version.status().kind() == Status::Kind::kNotFound) return Status::NotFound(what + " not found");
     return version.status();
   }
-  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version->organization_id, auth::Action::kRead));
+  AGORA_RETURN_IF_ERROR(MayReadAsset(principal, version->organization_id, what));
   return version;
 }
 
@@ -131,6 +137,14 @@ bool IsDownload(const server::Response& response) {
 }
 
 }  // namespace
+
+std::string FileContentType(const std::string& extension) {
+  if (extension == "zip" || extension == "jar") return "application/zip";
+  if (extension == "pom" || extension == "xml" || extension == "wsdl" || extension == "xsd") return "application/xml";
+  if (extension == "json") return "application/json";
+  if (extension == "yaml" || extension == "yml" || extension == "raml") return "application/yaml";
+  return "application/octet-stream";
+}
 
 server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& request, const std::string& sha256,
                            uint64_t size, const std::string& content_type, const std::string& download_name) {

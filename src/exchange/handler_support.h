@@ -46,13 +46,19 @@ assets::Coordinates CoordinatesOf(const server::Request& request);
 // Where links in responses point: --public-url, else the scheme and Host the request came with.
 std::string BaseUrl(const ExchangeServices& services, const server::Request& request);
 Result<auth::Principal> Authenticate(ExchangeServices& services, const server::Request& request);
-// The version, if the principal may read it (404 for an unknown one, 403 for another organisation's).
+// Whether the principal may read an asset of the organisation: one it may not is answered as one
+// that does not exist (404 NOT_FOUND "<what> not found"), so another organisation can tell its
+// private assets from missing ones by neither the status nor the message.
+Status MayReadAsset(const auth::Principal& principal, const std::string& organization_id, const std::string& what);
+// The version, if the principal may read it (404 for an unknown one and for another organisation's).
 Result<assets::AssetVersion> ReadableVersion(ExchangeServices& services, const auth::Principal& principal,
                                              const assets::Coordinates& coordinates);
-// Every version of an asset, if the principal may read it (404 when it has none).
+// Every version of an asset, if the principal may read it (404 when it has none, or it is another
+// organisation's).
 Result<std::vector<assets::AssetVersion>> ReadableVersions(ExchangeServices& services, const auth::Principal& principal,
                                                            const std::string& group_id, const std::string& asset_id);
-// The path's version, if the principal may manage (tag, edit, document) it.
+// The path's version, if the principal may manage (tag, edit, document) it: 404 as ReadableVersion,
+// 403 when the principal may read it but its role may not manage.
 Result<assets::AssetVersion> ManageableVersion(ExchangeServices& services, const auth::Principal& principal,
                                                const server::Request& request);
 
@@ -83,6 +89,10 @@ Status DeleteVersions(ExchangeServices& services, const auth::Principal& princip
 // file where the store keeps files, streamed from the store otherwise (S3).
 server::Response ServeBlob(storage::BlobStore& blobs, const server::Request& request, const std::string& sha256,
                            uint64_t size, const std::string& content_type, const std::string& download_name);
+
+// The Content-Type of a file with this extension (a file's packaging): zip, jar, XML, JSON, YAML
+// (RAML too), else application/octet-stream.
+std::string FileContentType(const std::string& extension);
 
 // ServeBlob for a file of `version`, counted in the usage figures when the request is a
 // download: a GET of the whole file or of its first part (never a HEAD, a 304 or a later part).

@@ -1,12 +1,14 @@
 // An organisation's categories and custom fields: the keys its assets may carry, each with a data
 // type (an enum's accepted values) and the asset types it applies to. The Exchange API's
-// POST/DELETE .../organizations/{org}/{categories|fields} and the portal's organisation page both
+// POST/PATCH/DELETE .../organizations/{org}/{categories|fields} and the portal's organisation page both
 // define and remove them here.
 //
 // Thread safety: pure functions over thread-safe services.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "auth/auth.h"
 #include "common/status.h"
@@ -25,6 +27,23 @@ const std::vector<std::string>& TagDataTypes();
 // with its id and defaults (display name: the key; data type: enum for a category, else text).
 Result<storage::TagDefinition> DefineTag(ExchangeServices& services, const auth::Principal& principal,
                                          storage::TagDefinition definition);
+
+// What a PATCH of a definition sets; unset members stay as they are.
+struct TagDefinitionChanges {
+  std::optional<std::string> tag_key, display_name, data_type;
+  std::optional<std::vector<std::string>> accepted_values, asset_type_restrictions;
+};
+
+// Changes the organisation's definition `id` (its id, or its tagKey, as Exchange's paths name
+// it) for an administrator (403 otherwise), to pass DefineTag's checks again: 404 NOT_FOUND for
+// no such definition; 400 BAD_REQUEST for a tagKey or dataType other than the definition's (the
+// versions' values are kept under them). Taking away accepted values that versions of the
+// organisation carry is 409 DEFINITION_IN_USE unless `force` (X-Force-Update: true); the
+// versions then keep their values. Returns the definition as stored.
+Result<storage::TagDefinition> ChangeTagDefinition(ExchangeServices& services, const auth::Principal& principal,
+                                                   const std::string& organization_id, const std::string& kind,
+                                                   const std::string& id, const TagDefinitionChanges& changes,
+                                                   bool force);
 
 // Removes a definition, for an administrator of the organisation.
 Status RemoveTagDefinition(ExchangeServices& services, const auth::Principal& principal,

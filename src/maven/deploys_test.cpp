@@ -308,7 +308,7 @@ TEST_F(MavenDeploysTest, MetadataIsWrittenOncePerStoreGeneration) {
   EXPECT_NE(after.find("<version>1.1.0</version>"), std::string::npos) << after;
   EXPECT_EQ(ReadText("org-1/cached/maven-metadata.xml.md5"), DigestHex(DigestAlgorithm::kMd5, after));
   const auth::Principal stranger{"org-2", auth::Role::kAdmin, "s", {"org-2"}, ""};
-  EXPECT_EQ(repository_->Read(stranger, "", PathOf("org-1/cached/maven-metadata.xml")).status().http_status(), 403)
+  EXPECT_EQ(repository_->Read(stranger, "", PathOf("org-1/cached/maven-metadata.xml")).status().http_status(), 404)
       << "a cached text is authorised for each reader";
 }
 
@@ -329,8 +329,14 @@ TEST_F(MavenDeploysTest, ExchangePublishedVersionsAreServedAsSnapshotBuildOne) {
 TEST_F(MavenDeploysTest, ReadsFollowTheOrganisationsOfTheCaller) {
   ASSERT_TRUE(DeployFile("orders", "1.0.0", "mule-plugin", "x").ok());
   const auth::Principal stranger{"org-2", auth::Role::kAdmin, "s", {"org-2"}, ""};
-  EXPECT_EQ(repository_->Read(stranger, "", PathOf("org-1/orders/1.0.0/orders-1.0.0.pom")).status().http_status(), 403);
-  EXPECT_EQ(repository_->Read(stranger, "org-2", PathOf("org-1/orders/maven-metadata.xml")).status().http_status(), 403);
+  // Another organisation's artifacts are not there, as missing ones are, with the same message; an
+  // organisation named in the repository's URL that is not the caller's is refused whatever the path.
+  const auto hidden = repository_->Read(stranger, "", PathOf("org-1/orders/1.0.0/orders-1.0.0.pom")).status();
+  const auto missing = repository_->Read(stranger, "", PathOf("org-1/orderz/1.0.0/orderz-1.0.0.pom")).status();
+  EXPECT_EQ(hidden.http_status(), 404);
+  EXPECT_EQ(hidden.message(), "org-1:orders:1.0.0 has no orders-1.0.0.pom");
+  EXPECT_EQ(missing.message(), "org-1:orderz:1.0.0 has no orderz-1.0.0.pom");
+  EXPECT_EQ(repository_->Read(stranger, "org-2", PathOf("org-1/orders/maven-metadata.xml")).status().http_status(), 404);
   EXPECT_EQ(repository_->Read(stranger, "org-1", PathOf("org-1/orders/1.0.0/orders-1.0.0.pom")).status().http_status(), 403);
   EXPECT_TRUE(repository_->Read(admin_, "", PathOf("org-1/orders/1.0.0/orders-1.0.0.pom")).ok());
   EXPECT_EQ(Read("org-1/orders/9.9.9/orders-9.9.9.pom").status().http_status(), 404);

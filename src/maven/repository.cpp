@@ -16,6 +16,13 @@ Status NotHere(const RepositoryPath& path) {
                           " has no " + path.FileName());
 }
 
+// An artifact the principal may not read is answered as one that is not there, as the Exchange API
+// answers: another organisation learns nothing of which private artifacts exist.
+Status Visible(const auth::Principal& principal, const std::string& organization_id, const RepositoryPath& path) {
+  if (!auth::Authorize(principal, organization_id, auth::Action::kRead).ok()) return NotHere(path);
+  return Status::Ok();
+}
+
 std::string ContentType(const std::string& extension) {
   if (extension == "pom" || extension == "xml" || extension == "wsdl") return "application/xml";
   if (extension == "jar" || extension == "zip") return "application/java-archive";
@@ -43,7 +50,7 @@ Result<RepositoryContent> MavenRepository::Metadata(const auth::Principal& princ
   (void)metadata_.CatchUp();  // another server's deploy shows at once; if the database is down, the reads say so
   const uint64_t generation = metadata_.Generation();  // noted before reading: see MetadataStore
   if (auto cached = metadata_cache_.Get(key, generation, NowMillis())) {
-    AGORA_RETURN_IF_ERROR(auth::Authorize(principal, cached->organization_id, auth::Action::kRead));
+    AGORA_RETURN_IF_ERROR(Visible(principal, cached->organization_id, path));
     return Generated(*cached->body, path);
   }
   AGORA_ASSIGN_OR_RETURN(WrittenMetadata written,
@@ -58,7 +65,7 @@ Result<MavenRepository::WrittenMetadata> MavenRepository::ArtifactMetadataXml(co
   // Every version under a group belongs to the group's owner.
   auto owner = metadata_.GroupOwner(path.group_id);
   if (!owner.ok()) return owner.status().kind() == Status::Kind::kNotFound ? NotHere(path) : owner.status();
-  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, *owner, auth::Action::kRead));
+  AGORA_RETURN_IF_ERROR(Visible(principal, *owner, path));
   AGORA_ASSIGN_OR_RETURN(auto summaries, metadata_.ListVersionSummaries(path.group_id, path.artifact_id));
   if (summaries.empty()) return NotHere(path);
   ArtifactMetadata metadata{path.group_id, path.artifact_id, {}, 0};
@@ -106,7 +113,7 @@ Result<assets::AssetVersion> MavenRepository::ReadableVersion(const auth::Princi
                                                               const RepositoryPath& path) {
   auto version = metadata_.GetVersion({path.group_id, path.artifact_id, path.version});
   if (!version.ok()) return version.status().kind() == Status::Kind::kNotFound ? NotHere(path) : version.status();
-  AGORA_RETURN_IF_ERROR(auth::Authorize(principal, version->organization_id, auth::Action::kRead));
+  AGORA_RETURN_IF_ERROR(Visible(principal, version->organization_id, path));
   return version;
 }
 

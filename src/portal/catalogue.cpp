@@ -14,13 +14,6 @@ bool MayRead(const auth::Principal& principal, const std::string& organization_i
   return auth::Authorize(principal, organization_id, auth::Action::kRead).ok();
 }
 
-// The portal answers "not found" where the API answers 403: a page must not confirm that another
-// organisation's asset exists. The decision itself is the API's.
-Status Hidden(const Status& status, const std::string& what) {
-  if (status.kind() == Status::Kind::kForbidden) return Status::NotFound(what + " not found");
-  return status;
-}
-
 }  // namespace
 
 Result<std::shared_ptr<const Directory>> Catalogue::DirectoryFor(const auth::Principal& principal) {
@@ -52,10 +45,10 @@ Result<SearchView> Catalogue::Search(const auth::Principal& principal, const Sea
 Result<AssetView> Catalogue::Asset(const auth::Principal& principal, const std::string& group_id,
                                    const std::string& asset_id, const std::string& version) {
   const std::string name = "Asset " + group_id + ":" + asset_id;
-  auto versions = exchange::ReadableVersions(s_, principal, group_id, asset_id);
-  if (!versions.ok()) return Hidden(versions.status(), name);
+  // Another organisation's asset is not found, as in the API: a page must not confirm that it exists.
+  AGORA_ASSIGN_OR_RETURN(auto versions, exchange::ReadableVersions(s_, principal, group_id, asset_id));
   AssetView view;
-  view.versions = std::move(versions).value();
+  view.versions = std::move(versions);
   if (version.empty()) {
     view.shown = &exchange::LatestVersion(view.versions);
   } else if (version.rfind("minor:", 0) == 0) {

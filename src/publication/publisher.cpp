@@ -288,7 +288,6 @@ class Publisher::Run {
   Status BuildMetadata() {
     const std::string name = Trim(meta_.name.value_or(""));
     if (name.empty()) return MissingProperty("name");
-    if (name.size() > 256) return Invalid("INVALID_ASSET_METADATA", "The name must have at most 256 characters");
     const std::string status = Trim(meta_.status.value_or("published"));
     AGORA_RETURN_IF_ERROR(assets::CheckLifecycleAtCreation(status));
     version_.organization_id = request_.organization_id;
@@ -298,6 +297,11 @@ class Publisher::Run {
     version_.status = assets::ParseLifecycle(status).value_or(assets::Lifecycle::kPublished);
     version_.contact_name = Trim(meta_.contact_name.value_or(""));
     version_.contact_email = Trim(meta_.contact_email.value_or(""));
+    // The limits PATCH .../assets/{groupId}/{assetId} keeps to: a version cannot bring in what an edit may not.
+    for (const auto& [input, value] : {std::pair{"name", &version_.name}, std::pair{"description", &version_.description},
+                                       std::pair{"contactName", &version_.contact_name},
+                                       std::pair{"contactEmail", &version_.contact_email}})
+      AGORA_RETURN_IF_ERROR(assets::CheckAssetDetail(input, *value));
     version_.keywords = SplitList(meta_.keywords.value_or(""));
     version_.tags = SplitList(meta_.tags.value_or(""));
     for (auto p : meta_.properties) {

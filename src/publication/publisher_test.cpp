@@ -249,6 +249,31 @@ TEST_F(PublisherTest, FailedPublicationStoresNothingAndSweepsItsBlobs) {
   EXPECT_EQ(blobs_->List()->size(), before->size()) << "no generated blob outlives a failed run";
 }
 
+TEST_F(PublisherTest, DetailsKeepToTheLimitsOfAnEdit) {
+  const std::pair<std::optional<std::string> PublicationRequest::*, const char*> details[] = {
+      {&PublicationRequest::name, "name must be a string of 1 to 256 characters"},
+      {&PublicationRequest::description, "description must be a string of 0 to 255 characters"},
+      {&PublicationRequest::contact_name, "contactName must be a string of 0 to 255 characters"},
+      {&PublicationRequest::contact_email, "contactEmail must be a string of 0 to 255 characters"}};
+  for (const auto& [member, message] : details) {
+    auto r = Request("wordy", "1.0.0");
+    r.type = "custom";
+    r.*member = std::string(100000, 'w');
+    auto v = publisher_->Publish(r);
+    ASSERT_FALSE(v.ok()) << message;
+    EXPECT_EQ(v.status().code(), "BAD_REQUEST");
+    EXPECT_EQ(v.status().message(), message);
+    EXPECT_EQ(metadata_->GetVersion(r.coordinates).status().kind(), Status::Kind::kNotFound);
+  }
+  auto r = Request("wordy", "1.0.0");
+  r.type = "custom";
+  r.name = std::string(256, 'n');
+  r.description = std::string(255, 'd');
+  r.contact_name = std::string(255, 'c');
+  r.contact_email = std::string(255, 'e');
+  EXPECT_TRUE(publisher_->Publish(r).ok()) << "the limits themselves are allowed";
+}
+
 TEST_F(PublisherTest, PublishedVersionIsImmutableDevelopmentIsNot) {
   auto dev = Request("thing", "1.0.0");
   dev.type = "custom";

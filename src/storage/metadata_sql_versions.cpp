@@ -448,6 +448,36 @@ Status SqlMetadataStore::UpdateAssetDetails(const std::string& group_id, const s
   });
 }
 
+Status SqlMetadataStore::SetAssetIcon(const std::string& group_id, const std::string& asset_id,
+                                      const std::optional<assets::AssetFile>& icon, int64_t now) {
+  return Write([&](SqlConnection& conn) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement drop, conn.Prepare(
+        "DELETE FROM version_files WHERE classifier = 'icon' AND version_id IN "
+        "(SELECT id FROM versions WHERE group_id = ? AND asset_id = ?)"));
+    AGORA_RETURN_IF_ERROR(drop->Bind(1, group_id).Bind(2, asset_id).Run());
+    drop.reset();
+    // Each version's icon comes after its other files.
+    AGORA_ASSIGN_OR_RETURN(Statement list, conn.Prepare(
+        "SELECT v.id, (SELECT COALESCE(MAX(f.ordinal), -1) + 1 FROM version_files f WHERE f.version_id = v.id) "
+        "FROM versions v WHERE v.group_id = ? AND v.asset_id = ?"));
+    list->Bind(1, group_id).Bind(2, asset_id);
+    using Slot = std::pair<int64_t, int64_t>;  // a version's id and its icon's ordinal
+    AGORA_ASSIGN_OR_RETURN(auto slots, list->Collect<Slot>([](SqlStatement& r) -> Result<Slot> {
+      return Slot(r.Int(0), r.Int(1));
+    }));
+    list.reset();
+    if (slots.empty()) return Status::NotFound("Asset " + group_id + ":" + asset_id + " not found");
+    for (const auto& [id, ordinal] : slots) {
+      if (!icon) break;
+      const auto& f = *icon;
+      AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare("INSERT INTO version_files VALUES (?, ?, 'icon', ?, ?, ?, ?, ?, '', 0, ?)"));
+      AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, ordinal).Bind(3, f.packaging).Bind(4, f.sha256).Bind(5, f.md5)
+                                .Bind(6, f.sha1).Bind(7, static_cast<int64_t>(f.size)).Bind(8, f.created_millis).Run());
+    }
+    return Touch(conn, group_id, asset_id, now);
+  });
+}
+
 Result<std::vector<Coordinates>> SqlMetadataStore::ListDependents(const Coordinates& c) {
   return Read<std::vector<Coordinates>>([&](SqlConnection& conn) -> Result<std::vector<Coordinates>> {
     AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare(

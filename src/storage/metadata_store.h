@@ -363,6 +363,10 @@ class MetadataStore {
   virtual Status SetVersionStatus(const assets::Coordinates& coordinates, assets::Lifecycle status, int64_t now) = 0;
   virtual Status UpdateAssetDetails(const std::string& group_id, const std::string& asset_id,
                                     const AssetDetailsUpdate& update, int64_t now) = 0;
+  // The asset's icon, which every version shares: the file with classifier "icon" of each of its
+  // versions becomes `icon` (nullopt: none). NotFound when the asset has no version.
+  virtual Status SetAssetIcon(const std::string& group_id, const std::string& asset_id,
+                              const std::optional<assets::AssetFile>& icon, int64_t now) = 0;
   // Versions (of other assets, or other versions) that declare a dependency on `coordinates`.
   virtual Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates& coordinates) = 0;
   // Removes a version and its rows in one transaction; with `soft`, its coordinates stay reserved
@@ -377,7 +381,8 @@ class MetadataStore {
   virtual Result<std::vector<std::string>> ListReservedVersions(const std::string& group_id,
                                                                 const std::string& asset_id) = 0;
 
-  // Category and custom-field definitions. PutTagDefinition: Conflict if the key is taken.
+  // Category and custom-field definitions. PutTagDefinition inserts the definition, or replaces
+  // the one with the same id; Conflict if another definition of the kind has its key.
   virtual Status PutTagDefinition(const TagDefinition& definition) = 0;
   virtual Result<std::vector<TagDefinition>> ListTagDefinitions(const std::string& organization_id,
                                                                 const std::string& kind) = 0;

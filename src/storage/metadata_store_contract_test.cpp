@@ -409,6 +409,31 @@ TEST_P(MetadataStoreContract, StatusAndDetailsEditsReachEveryVersion) {
   EXPECT_EQ(store_->FindVersions(q)->size(), 1u) << "edits are searchable";
 }
 
+TEST_P(MetadataStoreContract, AnAssetsIconIsAFileOfEveryVersion) {
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.0")).ok());
+  ASSERT_TRUE(store_->PutVersion(Version("api", "1.0.1")).ok());
+  const size_t files = store_->GetVersion({"group", "api", "1.0.0"})->files.size();
+  const assets::AssetFile png{"icon", "png", std::string(64, 'c'), "md5", "sha1", 5, "", false, 7};
+  ASSERT_TRUE(store_->SetAssetIcon("group", "api", png, 44).ok());
+  assets::AssetFile svg = png;
+  svg.packaging = "svg";
+  svg.sha256 = std::string(64, 'd');
+  ASSERT_TRUE(store_->SetAssetIcon("group", "api", svg, 45).ok());
+  for (const char* v : {"1.0.0", "1.0.1"}) {
+    auto version = store_->GetVersion({"group", "api", v});
+    ASSERT_EQ(version->files.size(), files + 1) << "the new icon replaces the old one";
+    EXPECT_EQ(version->files.back().packaging, "svg");
+    EXPECT_EQ(version->files.back().sha256, svg.sha256);
+    EXPECT_EQ(version->updated_millis, 45);
+  }
+  EXPECT_TRUE(*store_->IsBlobReferenced(svg.sha256));
+  EXPECT_FALSE(*store_->IsBlobReferenced(png.sha256));
+  ASSERT_TRUE(store_->SetAssetIcon("group", "api", std::nullopt, 46).ok());
+  EXPECT_EQ(store_->GetVersion({"group", "api", "1.0.1"})->files.size(), files);
+  EXPECT_FALSE(*store_->IsBlobReferenced(svg.sha256));
+  EXPECT_EQ(store_->SetAssetIcon("group", "none", png, 47).kind(), Status::Kind::kNotFound);
+}
+
 TEST_P(MetadataStoreContract, SoftDeleteReservesCoordinatesHardDeleteFreesThem) {
   auto dep = Version("dep", "1.0.0");
   dep.dependencies.clear();
@@ -496,6 +521,23 @@ TEST_P(MetadataStoreContract, TagDefinitionsAndVersionValues) {
   EXPECT_EQ(store_->SetVersionTags({"group", "none", "1.0.0"}, {}).kind(), Status::Kind::kNotFound);
   ASSERT_TRUE(store_->DeleteTagDefinition("org-1", "category", "id-1").ok());
   EXPECT_EQ(store_->DeleteTagDefinition("org-1", "category", "id-1").kind(), Status::Kind::kNotFound);
+}
+
+TEST_P(MetadataStoreContract, PuttingADefinitionAgainReplacesItButNotAnothersKey) {
+  TagDefinition d{"id-1", "org-1", "field", "sla", "SLA", "text", {}, {}};
+  ASSERT_TRUE(store_->PutTagDefinition(d).ok());
+  ASSERT_TRUE(store_->PutTagDefinition({"id-2", "org-1", "field", "owner", "Owner", "text", {}, {}}).ok());
+  d.display_name = "Service level";
+  d.asset_type_restrictions = {"rest-api", "soap-api"};
+  ASSERT_TRUE(store_->PutTagDefinition(d).ok());
+  auto listed = store_->ListTagDefinitions("org-1", "field");
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[1].id, "id-1");
+  EXPECT_EQ((*listed)[1].display_name, "Service level");
+  EXPECT_EQ((*listed)[1].asset_type_restrictions, (std::vector<std::string>{"rest-api", "soap-api"}));
+  d.tag_key = "owner";
+  EXPECT_EQ(store_->PutTagDefinition(d).code(), "DUPLICATED_TAG_KEY");
+  EXPECT_EQ(store_->ListTagDefinitions("org-1", "field")->at(1).tag_key, "sla");
 }
 
 

@@ -146,6 +146,8 @@ class SqlMetadataStore : public MetadataStore {
   Status SetVersionStatus(const assets::Coordinates& coordinates, assets::Lifecycle status, int64_t now) override;
   Status UpdateAssetDetails(const std::string& group_id, const std::string& asset_id, const AssetDetailsUpdate& update,
                             int64_t now) override;
+  Status SetAssetIcon(const std::string& group_id, const std::string& asset_id,
+                      const std::optional<assets::AssetFile>& icon, int64_t now) override;
   Result<std::vector<assets::Coordinates>> ListDependents(const assets::Coordinates& coordinates) override;
   Status DeleteVersion(const assets::Coordinates& coordinates, bool soft, int64_t now) override;
   Result<std::vector<DeletedVersion>> ListSoftDeleted(const std::string& organization_id, size_t offset,

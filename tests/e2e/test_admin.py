@@ -189,4 +189,4 @@ class AdminTest(AgoraTestCase):
         stranger_org = self.server.create_org("Elsewhere")
         stranger = self.server.create_token(stranger_org, "admin")
         self.assertError(self.server.get(f"/exchange/api/v2/assets/{self.org}/usage-lib/metrics", token=stranger),
-                         403, "FORBIDDEN")
+                         404, "NOT_FOUND")

@@ -1,4 +1,5 @@
 """Who may do what: tokens, roles, organisations and group ownership."""
+import json
 import subprocess
 import unittest
 
@@ -49,12 +50,46 @@ class AuthTest(AgoraTestCase):
         self.assertEqual(status, 201, body)
 
     def test_other_organisation_can_neither_read_nor_publish_here(self):
-        self.assertError(self.server.asset(self.org, "shared-thing", "1.0.0", token=self.other_admin), 403, "FORBIDDEN")
+        self.assertError(self.server.asset(self.org, "shared-thing", "1.0.0", token=self.other_admin), 404, "NOT_FOUND")
         asset = self.server.asset(self.org, "shared-thing", "1.0.0").json()
-        self.assertError(self.server.get_url(asset["files"][0]["downloadURL"], token=self.other_admin), 403, "FORBIDDEN")
+        self.assertError(self.server.get_url(asset["files"][0]["downloadURL"], token=self.other_admin), 404, "NOT_FOUND")
         result = self.server.publish(self.org, "intruder", "1.0.0", ["name=x", "type=custom"], token=self.other_admin)
         self.assertError(result, 403, "FORBIDDEN")
         self.assertNotStored(self.org, "intruder", "1.0.0")
+
+    # Another organisation cannot tell a private asset from a missing one: every read, and every
+    # change, answers both alike. Members who may read but not change get 403.
+    def test_another_organisation_cannot_enumerate_assets(self):
+        v2 = "/exchange/api/v2"
+        json_body = {"Content-Type": "application/json"}
+        requests = [("GET", f"{v2}/assets/{self.org}/{{a}}/1.0.0", None), ("GET", f"{v2}/assets/{self.org}/{{a}}", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/1.0.0/asset", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/versionGroups", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/1.0.0/api/model", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/1.0.0/portal/pages", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/metrics", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/1.0.0/compatibility", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/compatibility", None),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/1.0.0/api/root", None),
+                    ("GET", f"/exchange/files/api/v1/organizations/{self.org}/assets/{self.org}/{{a}}/1.0.0/custom/jar", None),
+                    ("PATCH", f"{v2}/assets/{self.org}/{{a}}", json.dumps({"name": "Mine"})),
+                    ("PUT", f"{v2}/assets/{self.org}/{{a}}/1.0.0/status", json.dumps({"status": "deprecated"})),
+                    ("PUT", f"{v2}/assets/{self.org}/{{a}}/1.0.0/tags", json.dumps([{"value": "mine"}])),
+                    ("DELETE", f"{v2}/assets/{self.org}/{{a}}/1.0.0", None), ("DELETE", f"{v2}/assets/{self.org}/{{a}}", None)]
+        for method, path, body in requests:
+            for headers in ({}, {"x-delete-type": "hard-delete"}) if method == "DELETE" else ({},):
+                answers = []
+                for asset in ("shared-thing", "never-published"):
+                    response = self.server.request(method, path.format(a=asset), body=body,
+                                                   headers={**json_body, **headers}, token=self.other_admin)
+                    error = self.assertError(response, 404, "NOT_FOUND")
+                    answers.append(error["message"].replace(asset, "<asset>"))
+                self.assertEqual(answers[0], answers[1], (method, path, headers))
+        self.assertEqual(self.server.asset(self.org, "shared-thing", "1.0.0").status, 200, "nothing changed")
+        self.assertError(self.server.request("PATCH", f"{v2}/assets/{self.org}/shared-thing", json.dumps({"name": "Mine"}),
+                                             json_body, token=self.viewer), 403, "FORBIDDEN")
+        self.assertError(self.server.request("DELETE", f"{v2}/assets/{self.org}/shared-thing", token=self.contributor),
+                         403, "FORBIDDEN")
 
     def test_groups_belong_to_their_first_publisher(self):
         status, body = self.server.publish("com.acme.apis", "first", "1.0.0", ["name=x", "type=custom"])

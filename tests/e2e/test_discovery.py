@@ -119,7 +119,7 @@ class DiscoveryTest(AgoraTestCase):
         response = self.server.get(f"/exchange/api/v2/assets?organizationId={self.org}", token=token)
         self.assertEqual(response.json(), [])
         self.assertEqual(self.server.get("/exchange/api/v2/assets/search?search=flights", token=token).json(), [])
-        self.assertError(self.server.get(f"/exchange/api/v2/assets/{self.org}/corpus-1", token=token), 403, "FORBIDDEN")
+        self.assertError(self.server.get(f"/exchange/api/v2/assets/{self.org}/corpus-1", token=token), 404, "NOT_FOUND")
 
     def test_latest_version_other_versions_and_version_groups(self):
         fields = ["name=Evolving", "type=http-api", "properties.assetLink=http://x"]

@@ -44,7 +44,7 @@ class LifecycleTest(AgoraTestCase):
         self.assertEqual(self.set_status("cycle", "1.0.0", "published").status, 204)
         self.assertError(self.set_status("cycle", "1.0.0", "retired"), 400, "INVALID_STATUS")
         self.assertError(self.set_status("cycle", "9.0.0", "published"), 404, "NOT_FOUND")
-        self.assertError(self.set_status("cycle", "1.0.0", "deprecated", token=self.other), 403, "FORBIDDEN")
+        self.assertError(self.set_status("cycle", "1.0.0", "deprecated", token=self.other), 404, "NOT_FOUND")
 
     def test_promotion_needs_published_dependencies(self):
         self.publish("dev-base", "1.0.0", "status=development")
@@ -110,7 +110,7 @@ class LifecycleTest(AgoraTestCase):
         v2 = f"/exchange/api/v2/assets/{self.org}/resting/1.0.0"
         self.assertEqual(self.delete(v2).status, 204)
         self.assertError(self.delete(v2), 404, "NOT_FOUND")
-        self.assertError(self.delete(v2, delete_type="hard-delete", token=self.other), 403, "FORBIDDEN")
+        self.assertError(self.delete(v2, delete_type="hard-delete", token=self.other), 404, "NOT_FOUND")
         self.assertError(self.delete(v2, delete_type="hard-delete", token=self.contributor), 403, "FORBIDDEN")
         self.assertEqual(self.delete(v2, delete_type="hard-delete").status, 204)
         deleted = self.server.get(f"/exchange/api/v2/organizations/{self.org}/softDeleted?limit=20&offset=0").json()
@@ -141,7 +141,7 @@ class LifecycleTest(AgoraTestCase):
     def test_delete_a_whole_asset(self):
         self.publish("whole", "1.0.0")
         self.publish("whole", "1.1.0")
-        self.assertError(self.delete(f"/exchange/api/v2/assets/{self.org}/whole", token=self.other), 403, "FORBIDDEN")
+        self.assertError(self.delete(f"/exchange/api/v2/assets/{self.org}/whole", token=self.other), 404, "NOT_FOUND")
         self.assertError(self.delete(f"/exchange/api/v2/assets/{self.org}/whole", token=self.viewer), 403, "FORBIDDEN")
         self.assertEqual(self.delete(f"/exchange/api/v2/assets/{self.org}/whole").status, 204)
         self.assertEqual(self.server.get(f"/exchange/api/v2/assets/{self.org}/whole").status, 404)

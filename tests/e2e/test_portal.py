@@ -137,7 +137,7 @@ class PortalTest(AgoraTestCase):
         self.assertError(self.call("GET", portal + "/draft", token=self.viewer), 403, "FORBIDDEN")
         self.assertError(self.call("PUT", portal + "/draft/pages/x", b"x", "text/markdown", token=self.viewer),
                          403, "FORBIDDEN")
-        self.assertError(self.call("GET", portal + "/pages", token=self.stranger), 403, "FORBIDDEN")
+        self.assertError(self.call("GET", portal + "/pages", token=self.stranger), 404, "NOT_FOUND")
         self.assertError(self.call("GET", portal + "/pages", token=None), 401, "UNAUTHORIZED")
         for bad in ["a/../b", "a//b", "x\\y", "a/.", "p" * 300]:
             self.assertError(self.call("POST", portal + "/draft/pages", json.dumps({"pagePath": bad}), "application/json"),
