@@ -1,5 +1,7 @@
 #include "assets/rules.h"
 
+#include <algorithm>
+
 #include "assets/semver.h"
 #include "assets/text.h"
 
@@ -54,7 +56,10 @@ Status CheckTransition(Lifecycle from, Lifecycle to) {
 
 Status CheckAssetDetail(std::string_view input, std::string_view value) {
   const size_t min = input == "name" ? 1 : 0, max = input == "name" ? 256 : 255;
-  if (value.size() >= min && value.size() <= max) return Status::Ok();
+  // Characters, not bytes: a UTF-8 character is one byte that is not a continuation byte.
+  const auto characters = static_cast<size_t>(
+      std::count_if(value.begin(), value.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  if (characters >= min && characters <= max) return Status::Ok();
   return Status::InvalidArgument("BAD_REQUEST", std::string(input) + " must be a string of " + std::to_string(min) +
                                                     " to " + std::to_string(max) + " characters");
 }

@@ -98,6 +98,11 @@ TEST(AssetDetailRuleTest, ANameOf1To256AndTheOtherDetailsOfAtMost255) {
   EXPECT_EQ(CheckAssetDetail("name", "").message(), "name must be a string of 1 to 256 characters");
   EXPECT_EQ(CheckAssetDetail("name", std::string(257, 'n')).http_status(), 400);
   EXPECT_EQ(CheckAssetDetail("description", std::string(100000, 'd')).code(), "BAD_REQUEST");
+  // Characters, not bytes: 255 three-byte characters fit, 256 do not.
+  std::string cjk;
+  for (int i = 0; i < 255; ++i) cjk += "\xe5\x90\x8d";
+  EXPECT_TRUE(CheckAssetDetail("description", cjk).ok());
+  EXPECT_FALSE(CheckAssetDetail("description", cjk + "\xe5\x90\x8d").ok());
 }
 
 TEST(DependencyRuleTest, AtMostOneHundredDependencies) {

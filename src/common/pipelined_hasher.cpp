@@ -9,6 +9,7 @@
 #include <cstring>
 #include <new>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <stdexcept>
 #include <system_error>
@@ -165,6 +166,17 @@ class PipelinedHasher::Pipeline {
     work_cv_.notify_all();
   }
 
+  // The sink's answer for a chunk. An exception (no memory, no randomness for a file name) is
+  // its failure: on the request's thread it would have reached the server's handler, on this
+  // one it would end the process.
+  Status PassOn(const Chunk& chunk) {
+    try {
+      return sink_(std::string_view(chunk.bytes.get(), chunk.size));
+    } catch (const std::exception& e) {
+      return Status::IOError(std::string("writing the stream failed: ") + e.what());
+    }
+  }
+
   Status SinkFailure() {
     std::lock_guard lock(mutex_);
     return sink_failure_;
@@ -179,7 +191,7 @@ class PipelinedHasher::Pipeline {
     }
     if (which == 2) {
       if (!SinkFailure().ok()) return;
-      Status st = sink_(std::string_view(chunk.bytes.get(), chunk.size));
+      Status st = PassOn(chunk);
       if (st.ok()) return;
       std::lock_guard lock(mutex_);
       sink_failure_ = std::move(st);

@@ -18,9 +18,9 @@
 // large upload is copied once in memory, not once for the hashes and again for the disk (the
 // second copy and its hand-off to a writer thread were 5% of a 1 GiB upload's CPU). The sink
 // gets every byte exactly once, in order: on the caller's thread while the hasher is inline, then
-// one chunk at a time on a third worker. Chunks are aligned to kChunkAlignment, and those past
-// the inline bytes start at multiples of chunk_bytes in the stream, so the sink may hand them
-// to the disk as they are (O_DIRECT; storage/env.h).
+// one chunk at a time on a third worker. Chunks are aligned to kChunkAlignment in memory, and
+// chunk k starts at inline_bytes + k * chunk_bytes in the stream (block-aligned with the default
+// options), so the sink may hand them to the disk as they are (O_DIRECT; storage/env.h).
 //
 // Thread safety: a PipelinedHasher is used by one thread at a time (its workers are its own); its
 // sink is called by one thread at a time, and never after Finish or destruction returns.

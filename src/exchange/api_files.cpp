@@ -48,7 +48,11 @@ class ApiFiles {
   Response GetFile(Request& request) {
     AGORA_ASSIGN_OR_RETURN_RESPONSE(const Spec spec, SpecOf(request));
     const std::string name = request.Param("filePath");
-    const std::string extension = name.substr(std::min(name.size(), name.rfind('.') + 1));
+    // A folder of the archive is not a file of the spec.
+    if (name.empty() || name.back() == '/') return Response::Error(NoSuchFile(spec, name));
+    const size_t dot = name.rfind('.'), slash = name.rfind('/');
+    const std::string extension =
+        dot == std::string::npos || (slash != std::string::npos && dot < slash) ? "" : name.substr(dot + 1);
     if (spec.file.packaging != "zip") {
       if (name != spec.file.main_file) return Response::Error(NoSuchFile(spec, name));
       return ServeVersionFile(s_, request, spec.version, spec.file, FileContentType(extension));

@@ -308,7 +308,10 @@ class Api {
     // Only an administrator learns whether the body is valid.
     if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
       return Response::Error(st);
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(const bool force, Flag(request.Header("x-force-update"), "x-force-update", false));
+    // The contract's NullableBoolean: an empty value is false.
+    std::optional<std::string> force_header = request.Header("x-force-update");
+    if (force_header && force_header->empty()) force_header.reset();
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(const bool force, Flag(force_header, "x-force-update", false));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(TagDefinitionChanges changes, DefinitionChanges(body));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::TagDefinition changed,

@@ -1,9 +1,11 @@
 #include "exchange/icon_api.h"
 
+#include <boost/algorithm/string.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/ids.h"
@@ -19,13 +21,32 @@ using server::Response;
 
 constexpr size_t kMaxIconBytes = 2 << 20;
 
-// The packaging of an icon sent with this Content-Type (parameters ignored); nullopt for no image.
-std::optional<std::string> IconPackaging(const std::string& content_type) {
-  const std::string media = content_type.substr(0, content_type.find(';'));
-  for (const auto& [type, packaging] : {std::pair{"image/png", "png"}, std::pair{"image/jpeg", "jpg"},
-                                        std::pair{"image/gif", "gif"}, std::pair{"image/svg+xml", "svg"}})
-    if (media == type) return packaging;
-  return std::nullopt;
+// An image type an icon may have, and how its bytes begin.
+struct IconFormat {
+  std::string_view media_type;
+  std::string_view packaging;
+  std::string_view signature;  // the file's first bytes; an SVG is XML text holding an <svg element
+};
+constexpr IconFormat kIconFormats[] = {{"image/png", "png", "\x89PNG\r\n\x1a\n"},
+                                       {"image/jpeg", "jpg", "\xff\xd8\xff"},
+                                       {"image/gif", "gif", "GIF8"},
+                                       {"image/svg+xml", "svg", ""}};
+
+// The format of an icon sent with this Content-Type (case and parameters ignored); null for none.
+const IconFormat* FormatOf(const std::string& content_type) {
+  std::string media = boost::algorithm::to_lower_copy(content_type.substr(0, content_type.find(';')));
+  boost::algorithm::trim(media);
+  for (const IconFormat& format : kIconFormats)
+    if (media == format.media_type) return &format;
+  return nullptr;
+}
+
+// Whether `image` is what its format says: clients show icons as images, so a file that is not
+// one (or an image of another type, which browsers would sniff) is refused.
+bool LooksLike(const IconFormat& format, std::string_view image) {
+  if (!format.signature.empty()) return image.starts_with(format.signature);
+  const size_t start = image.find_first_not_of(" \t\r\n\xef\xbb\xbf");
+  return start != std::string_view::npos && image[start] == '<' && image.find("<svg") != std::string_view::npos;
 }
 
 class IconApi {
@@ -74,28 +95,28 @@ class IconApi {
 
   // Stores the body as the asset's icon.
   Result<assets::AssetFile> ReplaceIcon(Request& request, const std::vector<assets::AssetVersion>& versions) {
-    const auto packaging = IconPackaging(request.Header("content-type").value_or(""));
-    if (!packaging)
+    const IconFormat* format = FormatOf(request.Header("content-type").value_or(""));
+    if (!format)
       return Status::InvalidArgument("INVALID_ICON", "Send the icon as image/png, image/jpeg, image/gif or image/svg+xml");
     AGORA_ASSIGN_OR_RETURN(const std::string image, request.ReadWholeBody(kMaxIconBytes));
     if (image.empty()) return Status::InvalidArgument("INVALID_ICON", "The icon is empty");
+    if (!LooksLike(*format, image))
+      return Status::InvalidArgument("INVALID_ICON", "The icon is not a " + std::string(format->media_type) + " image");
     publication::BlobLease lease(s_.reaper);
     AGORA_ASSIGN_OR_RETURN(auto writer, s_.blobs.NewWriter());
     AGORA_RETURN_IF_ERROR(writer->Append(image.data(), image.size()));
     AGORA_ASSIGN_OR_RETURN(const storage::BlobInfo blob, lease.Commit(*writer));
-    const assets::AssetFile icon{"icon", *packaging, blob.sha256, blob.md5, blob.sha1, blob.size, "", false, NowMillis()};
+    const assets::AssetFile icon{"icon", std::string(format->packaging), blob.sha256, blob.md5, blob.sha1, blob.size, "", false, NowMillis()};
     AGORA_RETURN_IF_ERROR(SetIcon(versions, icon));
     return icon;
   }
 
-  // Makes `icon` the icon of every version, then reclaims the blob of the one it replaced.
+  // Makes `icon` the icon of every version. The blob of the icon it replaces is left to the
+  // garbage collection at the next start, not swept now: a version being published at this
+  // moment may have read it as the asset's icon to hold too (Publisher's InheritIcon).
   Status SetIcon(const std::vector<assets::AssetVersion>& versions, const std::optional<assets::AssetFile>& icon) {
-    std::vector<std::string> replaced;
-    for (const auto& f : versions.front().files)
-      if (f.classifier == "icon") replaced.push_back(f.sha256);
     const auto& c = versions.front().coordinates;
-    AGORA_RETURN_IF_ERROR(s_.metadata.SetAssetIcon(c.group_id, c.asset_id, icon, NowMillis()));
-    return s_.reaper.Sweep(replaced);
+    return s_.metadata.SetAssetIcon(c.group_id, c.asset_id, icon, NowMillis());
   }
 
   ExchangeServices& s_;

@@ -130,6 +130,7 @@ class Publisher::Run {
     AGORA_RETURN_IF_ERROR(RecordUploadedFiles());
     AGORA_RETURN_IF_ERROR(PackageSpec());
     AGORA_RETURN_IF_ERROR(StorePom());
+    InheritIcon();
     Enter(kStoring);
     AGORA_RETURN_IF_ERROR(p_.metadata_.PutVersion(version_));
     lease_.Release(/*sweep=*/false);
@@ -178,6 +179,15 @@ class Publisher::Run {
 
   void Enter(Step step) {
     if (observe_) observe_(step);
+  }
+
+  // The icon belongs to the asset (PUT .../assets/{groupId}/{assetId}/icon): a version that brings
+  // none holds the asset's, as every other version does. The blob of an icon being replaced at
+  // this moment is not swept at once (exchange/icon_api.cpp), so the one read here stays.
+  void InheritIcon() {
+    if (!asset_icon_) return;
+    if (std::none_of(version_.files.begin(), version_.files.end(), [](const AssetFile& f) { return f.classifier == "icon"; }))
+      version_.files.push_back(*asset_icon_);
   }
 
   Status CheckFileIdentifiers() {
@@ -297,11 +307,6 @@ class Publisher::Run {
     version_.status = assets::ParseLifecycle(status).value_or(assets::Lifecycle::kPublished);
     version_.contact_name = Trim(meta_.contact_name.value_or(""));
     version_.contact_email = Trim(meta_.contact_email.value_or(""));
-    // The limits PATCH .../assets/{groupId}/{assetId} keeps to: a version cannot bring in what an edit may not.
-    for (const auto& [input, value] : {std::pair{"name", &version_.name}, std::pair{"description", &version_.description},
-                                       std::pair{"contactName", &version_.contact_name},
-                                       std::pair{"contactEmail", &version_.contact_email}})
-      AGORA_RETURN_IF_ERROR(assets::CheckAssetDetail(input, *value));
     version_.keywords = SplitList(meta_.keywords.value_or(""));
     version_.tags = SplitList(meta_.tags.value_or(""));
     for (auto p : meta_.properties) {
@@ -406,10 +411,19 @@ class Publisher::Run {
     // Name, description and contact belong to the asset: a later version's are ignored, as in
     // Exchange (PATCH .../assets/{groupId}/{assetId} changes them).
     if (facts.details) {
+      asset_icon_ = facts.details->icon;
       version_.name = facts.details->name;
       version_.description = facts.details->description;
       version_.contact_name = facts.details->contact_name;
       version_.contact_email = facts.details->contact_email;
+    } else {
+      // The first version sets them, within the limits PATCH .../assets/{groupId}/{assetId}
+      // keeps to: a publication cannot bring in what an edit may not. A later version's are
+      // ignored, so they are not checked (a Maven deploy sends the stored ones back).
+      for (const auto& [input, value] :
+           {std::pair{"name", &version_.name}, std::pair{"description", &version_.description},
+            std::pair{"contactName", &version_.contact_name}, std::pair{"contactEmail", &version_.contact_email}})
+        AGORA_RETURN_IF_ERROR(assets::CheckAssetDetail(input, *value));
     }
     if (!assets::AssetTypeInfoFor(version_.type).requires_api_version) return Status::Ok();
     std::vector<std::pair<std::string, std::string>> api_versions;
@@ -782,6 +796,7 @@ class Publisher::Run {
   bool spec_is_zip_ = false;
   bool dry_run_ = false;
   std::optional<CompatibilityCheck> compatibility_;
+  std::optional<AssetFile> asset_icon_;  // the icon the asset's other versions hold
   std::vector<storage::LocalBlob> held_;  // the files LocalPath handed out
 };
 

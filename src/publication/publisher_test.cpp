@@ -272,6 +272,13 @@ TEST_F(PublisherTest, DetailsKeepToTheLimitsOfAnEdit) {
   r.contact_name = std::string(255, 'c');
   r.contact_email = std::string(255, 'e');
   EXPECT_TRUE(publisher_->Publish(r).ok()) << "the limits themselves are allowed";
+  // A later version's details are ignored (the asset's stay), so they are not refused either.
+  auto later = Request("wordy", "1.0.1");
+  later.type = "custom";
+  later.description = std::string(100000, 'w');
+  auto v = publisher_->Publish(later);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->description, std::string(255, 'd'));
 }
 
 TEST_F(PublisherTest, PublishedVersionIsImmutableDevelopmentIsNot) {

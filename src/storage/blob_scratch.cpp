@@ -16,6 +16,11 @@ namespace {
 // file: on ext4, each deleted inode is skipped, one inode-table lookup each, by every later
 // inode allocation in its block group for up to 300 s (`recently_deleted`), which made file
 // creation a third of a publication's CPU under sustained publishing (docs/performance.md).
+// The hasher's chunks reach the scratch file at block-aligned offsets only if these are: then the
+// file writes them with O_DIRECT (storage/env.h).
+static_assert(PipelinedHasher::Options{}.inline_bytes % PipelinedHasher::kChunkAlignment == 0 &&
+              PipelinedHasher::Options{}.chunk_bytes % PipelinedHasher::kChunkAlignment == 0);
+
 class SpoolingBlobWriter : public BlobWriter {
  public:
   static constexpr size_t kHeldBytes = 1 << 20;

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <thread>
+#include <vector>
 
 #include "common/hash.h"
 #include "common/pipelined_hasher.h"
@@ -151,6 +153,35 @@ TEST_F(FileBlobStoreTest, AFailedWriteMidStreamStopsTheHashingWorkers) {
   EXPECT_EQ((*writer)->Append("x", 1).kind(), Status::Kind::kIOError);
   EXPECT_EQ((*writer)->Commit().status().kind(), Status::Kind::kIOError);
   EXPECT_TRUE(store_->List()->empty());
+}
+
+// More large writers at once than the hasher has pipelines: the others hash inline and write
+// their bytes through the page cache themselves. Every blob's file holds exactly its bytes.
+TEST_F(FileBlobStoreTest, WritersBeyondThePipelinesStoreExactBytesToo) {
+  std::vector<std::unique_ptr<BlobWriter>> writers;
+  std::vector<std::string> contents;
+  for (int i = 0; i < PipelinedHasher::kMaxPipelines + 2; ++i) {
+    auto writer = store_->NewWriter();
+    ASSERT_TRUE(writer.ok());
+    writers.push_back(std::move(*writer));
+    std::string bytes((3 << 20) + 4099 * i, '\0');
+    for (size_t at = 0; at < bytes.size(); ++at) bytes[at] = static_cast<char>((at * 2654435761u + i) >> 11);
+    contents.push_back(std::move(bytes));
+  }
+  constexpr size_t kPiece = 700000;
+  for (size_t at = 0; at < contents.back().size(); at += kPiece)  // interleaved, as concurrent uploads
+    for (size_t i = 0; i < writers.size(); ++i)
+      if (at < contents[i].size())
+        ASSERT_TRUE(writers[i]->Append(contents[i].data() + at, std::min(kPiece, contents[i].size() - at)).ok());
+  for (size_t i = 0; i < writers.size(); ++i) {
+    auto info = writers[i]->Commit();
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    const std::string sha256 = testing::ExpectDigestsOf(*info, contents[i]);
+    std::ifstream file(*store_->FilePath(sha256), std::ios::binary);
+    const std::string stored((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(stored == contents[i]) << "writer " << i << "'s file differs from its bytes";
+  }
+  EXPECT_EQ(PipelinedHasher::ActivePipelines(), 0);
 }
 
 // Destroying a writer that never commits (the request failed elsewhere) stops its workers too.

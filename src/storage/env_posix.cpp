@@ -89,8 +89,11 @@ class PosixWritableFile : public WritableFile {
   Result<bool> WriteDirect(std::string_view data) {
     AGORA_RETURN_IF_ERROR(SetDirect(true));
     if (!may_go_direct_) return false;
+    const uint64_t before = written_;
     const int error = PwriteAll(data.data(), data.size());
-    if (error == EINVAL) {  // O_DIRECT accepted, but not these writes (a larger block size)
+    // O_DIRECT accepted, but not these writes (a larger block size). Only a refusal of the first
+    // write may fall back: after a partial write the rest would land after what was written.
+    if (error == EINVAL && written_ == before) {
       may_go_direct_ = false;
       AGORA_RETURN_IF_ERROR(SetDirect(false));
       return false;

@@ -247,10 +247,17 @@ Result<VersionRuleFacts> SqlMetadataStore::GetVersionRuleFacts(const std::string
     AGORA_ASSIGN_OR_RETURN(found, same->Bind(1, group_id).Bind(2, asset_id).Bind(3, version).Step());
     if (found) facts.same_version = assets::ParseLifecycle(same->Text(0)).value_or(assets::Lifecycle::kPublished);
     AGORA_ASSIGN_OR_RETURN(Statement details, c.Prepare(
-        "SELECT name, description, contact_name, contact_email FROM versions WHERE group_id = ? AND asset_id = ? "
-        "AND version <> ? ORDER BY version_key DESC LIMIT 1"));
+        "SELECT v.name, v.description, v.contact_name, v.contact_email, f.packaging, f.sha256, f.md5, f.sha1, f.size, "
+        "f.created_millis FROM versions v LEFT JOIN version_files f ON f.version_id = v.id AND f.classifier = 'icon' "
+        "WHERE v.group_id = ? AND v.asset_id = ? AND v.version <> ? ORDER BY v.version_key DESC LIMIT 1"));
     AGORA_ASSIGN_OR_RETURN(found, details->Bind(1, group_id).Bind(2, asset_id).Bind(3, version).Step());
-    if (found) facts.details = AssetDetails{details->Text(0), details->Text(1), details->Text(2), details->Text(3)};
+    if (found) {
+      facts.details = AssetDetails{details->Text(0), details->Text(1), details->Text(2), details->Text(3), {}};
+      if (!details->Text(5).empty())
+        facts.details->icon = assets::AssetFile{"icon", details->Text(4), details->Text(5), details->Text(6),
+                                                details->Text(7), static_cast<uint64_t>(details->Int(8)), "", false,
+                                                details->Int(9)};
+    }
     const std::string first_from = "SELECT v.version, a.type, v.status, " + dialect().FirstApiVersion() +
                                    ", v.updated_millis, v.version_key FROM versions v LEFT JOIN assets a ON a.group_id = "
                                    "v.group_id AND a.asset_id = v.asset_id WHERE v.group_id = ? AND v.asset_id = ? AND "
@@ -467,9 +474,9 @@ Status SqlMetadataStore::SetAssetIcon(const std::string& group_id, const std::st
     }));
     list.reset();
     if (slots.empty()) return Status::NotFound("Asset " + group_id + ":" + asset_id + " not found");
+    if (!icon) return Touch(conn, group_id, asset_id, now);
+    const auto& f = *icon;
     for (const auto& [id, ordinal] : slots) {
-      if (!icon) break;
-      const auto& f = *icon;
       AGORA_ASSIGN_OR_RETURN(Statement s, conn.Prepare("INSERT INTO version_files VALUES (?, ?, 'icon', ?, ?, ?, ?, ?, '', 0, ?)"));
       AGORA_RETURN_IF_ERROR(s->Bind(1, id).Bind(2, ordinal).Bind(3, f.packaging).Bind(4, f.sha256).Bind(5, f.md5)
                                 .Bind(6, f.sha1).Bind(7, static_cast<int64_t>(f.size)).Bind(8, f.created_millis).Run());

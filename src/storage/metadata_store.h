@@ -97,6 +97,7 @@ struct AssetDetails {
   std::string description;
   std::string contact_name;
   std::string contact_email;
+  std::optional<assets::AssetFile> icon;  // the asset's icon, the "icon" file every version holds
 };
 
 // A version-agnostic edit: the fields that are set change on every version of the asset.
@@ -558,7 +559,9 @@ inline Result<VersionRuleFacts> MetadataStore::GetVersionRuleFacts(const std::st
     if (!greatest || VersionKey(summary.version) > VersionKey(greatest->version)) greatest = &summary;
   if (!greatest) return facts;  // no other version: no majors either
   AGORA_ASSIGN_OR_RETURN(auto newest, GetVersion({group_id, asset_id, greatest->version}));
-  facts.details = AssetDetails{newest.name, newest.description, newest.contact_name, newest.contact_email};
+  facts.details = AssetDetails{newest.name, newest.description, newest.contact_name, newest.contact_email, {}};
+  for (const auto& file : newest.files)
+    if (file.classifier == "icon") facts.details->icon = file;
   if (!with_majors) facts.majors.clear();
   return facts;
 }

@@ -428,7 +428,14 @@ TEST_P(MetadataStoreContract, AnAssetsIconIsAFileOfEveryVersion) {
   }
   EXPECT_TRUE(*store_->IsBlobReferenced(svg.sha256));
   EXPECT_FALSE(*store_->IsBlobReferenced(png.sha256));
+  // The publication rules' facts carry it, for a new version to hold too.
+  auto facts = store_->GetVersionRuleFacts("group", "api", "1.0.2", false);
+  ASSERT_TRUE(facts.ok() && facts->details && facts->details->icon) << facts.status().ToString();
+  EXPECT_EQ(facts->details->icon->sha256, svg.sha256);
+  EXPECT_EQ(facts->details->icon->packaging, "svg");
+  EXPECT_EQ(facts->details->icon->size, 5u);
   ASSERT_TRUE(store_->SetAssetIcon("group", "api", std::nullopt, 46).ok());
+  EXPECT_FALSE(store_->GetVersionRuleFacts("group", "api", "1.0.2", false)->details->icon.has_value());
   EXPECT_EQ(store_->GetVersion({"group", "api", "1.0.1"})->files.size(), files);
   EXPECT_FALSE(*store_->IsBlobReferenced(svg.sha256));
   EXPECT_EQ(store_->SetAssetIcon("group", "none", png, 47).kind(), Status::Kind::kNotFound);

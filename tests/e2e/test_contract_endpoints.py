@@ -47,7 +47,7 @@ class ContractEndpointsTest(AgoraTestCase):
     def test_the_root_of_a_zipped_spec_and_its_other_files(self):
         zipped = write_zip(os.path.join(self.work, "rooted.zip"), {
             "main api.raml": "#%RAML 1.0\ntitle: Rooted\nuses:\n  lib: lib/types.raml\n/items:\n  get:\n",
-            "lib/types.raml": "#%RAML 1.0 Library\ntypes:\n  Item: string\n"})
+            "lib/": "", "lib/types.raml": "#%RAML 1.0 Library\ntypes:\n  Item: string\n"})
         self.assertCreated(self.server.publish(self.org, "rooted", "1.0.0", [
             "name=Rooted", "properties.mainFile=main api.raml", "properties.apiVersion=v1",
             f"files.raml.zip=@{zipped}"]))
@@ -62,6 +62,7 @@ class ContractEndpointsTest(AgoraTestCase):
         self.assertEqual((library.status, library.body), (200, b"#%RAML 1.0 Library\ntypes:\n  Item: string\n"))
         self.assertEqual(self.server.get(f"{api}/model").json()["title"], "Rooted", "the model keeps its route")
         self.assertError(self.server.get(f"{api}/lib/missing.raml"), 404, "NOT_FOUND")
+        self.assertError(self.server.get(f"{api}/lib/"), 404, "NOT_FOUND")  # a folder, not a file
         self.assertError(self.server.get(f"{api}/root", token=self.stranger), 404, "NOT_FOUND")
         self.assertError(self.server.get(f"{api}/root", token=None), 401, "UNAUTHORIZED")
         self.assertEqual(self.server.get(f"{api}/root", token=self.viewer).status, 301)
@@ -105,13 +106,23 @@ class ContractEndpointsTest(AgoraTestCase):
         self.assertEqual(self.put_icon(f"{asset}/1.0.0/icon", SVG, "image/svg+xml; charset=utf-8").status, 204)
         for version in ("1.0.0", "1.1.0"):
             self.assertEqual([i["packaging"] for i in self.icons("iconic", version)], ["svg"])
+        # A version published afterwards holds the asset's icon too.
+        self.publish_custom("iconic", "1.2.0")
+        [inherited] = self.icons("iconic", "1.2.0")
+        self.assertEqual(self.server.get_url(inherited["downloadURL"]).body, SVG)
         self.assertEqual(self.server.request("DELETE", f"{asset}/icon").status, 204)
         self.assertEqual(self.icons("iconic", "1.1.0"), [])
+        self.publish_custom("iconic", "1.3.0")
+        self.assertEqual(self.icons("iconic", "1.3.0"), [], "and none once it was deleted")
 
     def test_icons_refused(self):
         asset = self.publish_custom("plain")
         self.assertError(self.put_icon(f"{asset}/icon", PNG, "application/octet-stream"), 400, "INVALID_ICON")
         self.assertError(self.put_icon(f"{asset}/icon", b""), 400, "INVALID_ICON")
+        # The bytes must be the image the Content-Type names.
+        self.assertError(self.put_icon(f"{asset}/icon", b"MZ\x90\x00 not a picture"), 400, "INVALID_ICON")
+        self.assertError(self.put_icon(f"{asset}/icon", PNG, "image/svg+xml"), 400, "INVALID_ICON")
+        self.assertEqual(self.put_icon(f"{asset}/icon", PNG, " Image/PNG ").status, 201, "media types ignore case")
         self.assertError(self.put_icon(f"{asset}/icon", b"x" * (2 * 1024 * 1024 + 1)), 413, "PAYLOAD_TOO_LARGE")
         self.assertError(self.put_icon(f"{asset}/9.9.9/icon", PNG), 404, "NOT_FOUND")
         self.assertError(self.put_icon(f"{self.v2}/assets/{self.org}/nothing/icon", PNG), 404, "NOT_FOUND")
@@ -147,6 +158,9 @@ class ContractEndpointsTest(AgoraTestCase):
         # Taking away a value a version carries needs X-Force-Update; the version keeps it.
         narrower = {"acceptedValues": ["emea", "amer"]}
         self.assertError(self.patch_definition("categories", "region", narrower), 409, "DEFINITION_IN_USE")
+        # An empty X-Force-Update is false (the contract's NullableBoolean), not a malformed flag.
+        self.assertError(self.patch_definition("categories", "region", narrower, {"X-Force-Update": ""}), 409,
+                         "DEFINITION_IN_USE")
         self.assertEqual(self.definitions("categories")[0]["acceptedValues"], ["emea", "apac", "amer"])
         forced = self.patch_definition("categories", "region", narrower, {"X-Force-Update": "true"})
         self.assertEqual((forced.status, forced.json()["acceptedValues"]), (200, ["emea", "amer"]))
