@@ -52,12 +52,15 @@ json::array AttributesJson(const assets::AssetVersion& version) {
 }
 
 // [{key, value, displayName}]; a custom field with one value shows it bare.
-json::array TagValuesJson(const std::vector<assets::TagValue>& tag_values, bool always_list) {
+json::array TagValuesJson(const std::vector<assets::TagValue>& tag_values, bool always_list,
+                          const std::map<std::string, std::string, std::less<>>& display_names) {
   json::array array;
   for (const auto& tag : tag_values) {
     json::value value = always_list || tag.values.size() != 1 ? json::value(Strings(tag.values))
                                                               : json::value(json::string(tag.values.front()));
-    array.push_back(json::object{{"key", tag.key}, {"value", std::move(value)}, {"displayName", tag.key}});
+    const auto named = display_names.find(tag.key);
+    const std::string& display_name = named == display_names.end() || named->second.empty() ? tag.key : named->second;
+    array.push_back(json::object{{"key", tag.key}, {"value", std::move(value)}, {"displayName", display_name}});
   }
   return array;
 }
@@ -87,7 +90,7 @@ json::object SearchItemJson(const assets::AssetVersion& version) {
 }
 
 json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url,
-                              const FileLinks& links) {
+                              const FileLinks& links, const TagDisplayNames& names) {
   json::object o = AssetSummaryJson(version);
   o["id"] = version.coordinates.group_id + "/" + version.coordinates.asset_id + "/" + version.coordinates.version;
   o["minorVersion"] = version.MinorVersion();
@@ -106,8 +109,8 @@ json::object AssetVersionJson(const assets::AssetVersion& version, const std::st
   o["labels"] = Strings(version.tags);
   o["keywords"] = Strings(version.keywords);
   o["attributes"] = AttributesJson(version);
-  o["categories"] = TagValuesJson(version.categories, /*always_list=*/true);
-  o["customFields"] = TagValuesJson(version.fields, /*always_list=*/false);
+  o["categories"] = TagValuesJson(version.categories, /*always_list=*/true, names.categories);
+  o["customFields"] = TagValuesJson(version.fields, /*always_list=*/false, names.fields);
   json::array dependencies;
   for (const auto& d : version.dependencies)
     dependencies.push_back(json::object{{"groupId", d.group_id}, {"assetId", d.asset_id}, {"version", d.version}});

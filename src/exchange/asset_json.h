@@ -5,6 +5,8 @@
 // Thread safety: pure functions.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -17,9 +19,16 @@ namespace agora::exchange {
 // "https://host/exchange/files/api/v1/organizations/{org}/assets/{g}/{a}/{v}/{classifier}/{packaging}"
 std::string DownloadUrl(const std::string& base_url, const assets::AssetVersion& version, const assets::AssetFile& file);
 
-// The version as Exchange shows it; each file's externalLink is signed by `links`.
+// The display names the organisation gave its categories and custom fields, by tag key.
+struct TagDisplayNames {
+  std::map<std::string, std::string, std::less<>> categories;
+  std::map<std::string, std::string, std::less<>> fields;
+};
+
+// The version as Exchange shows it; each file's externalLink is signed by `links`. A category or
+// custom field shows its definition's display name from `names`, or its key without one.
 boost::json::object AssetVersionJson(const assets::AssetVersion& version, const std::string& base_url,
-                                     const FileLinks& links);
+                                     const FileLinks& links, const TagDisplayNames& names = {});
 // {organizationId, groupId, assetId, version, name, type}
 boost::json::object AssetSummaryJson(const assets::AssetVersion& version);
 // An item of a listing or search: the summary plus minorVersion, description, versionGroup,

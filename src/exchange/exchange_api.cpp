@@ -160,7 +160,8 @@ class Api {
       auto published = s_.publisher.Publish(publication);
       lease.Release(/*sweep=*/!published.ok());
       if (!published.ok()) return Response::Error(published.status());
-      return JsonResponse(201, AssetVersionJson(*published, BaseUrl(request), s_.links));
+      AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object shown, ShownVersionJson(s_, *published, BaseUrl(request)));
+      return JsonResponse(201, shown);
     }
     auto run_id = QueuePublication(s_, publication, lease);
     if (!run_id.ok()) return Response::Error(run_id.status());
@@ -581,7 +582,7 @@ class Api {
     for (const auto& v : versions)
       if (!latest && v.coordinates.version == request.Param("version")) shown = &v;
     if (!shown) return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
-    json::object body = AssetVersionJson(*shown, BaseUrl(request), s_.links);
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, ShownVersionJson(s_, *shown, BaseUrl(request)));
     body["versions"] = VersionsJson(versions, nullptr);
     body["otherVersions"] = VersionsJson(versions, shown);
     auto text = std::make_shared<const std::string>(json::serialize(body));

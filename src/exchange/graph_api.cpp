@@ -89,7 +89,10 @@ class GraphApi {
     AGORA_ASSIGN_OR_RETURN(query.offset, Count(a, "offset", 0, std::numeric_limits<int32_t>::max()));
     AGORA_ASSIGN_OR_RETURN(auto found, s_.metadata.FindVersions(query));
     json::array items;
-    for (const auto& version : found) items.push_back(AssetJson(version, base_url));
+    for (const auto& version : found) {
+      AGORA_ASSIGN_OR_RETURN(json::value item, AssetJson(version, base_url));
+      items.push_back(std::move(item));
+    }
     return json::value(std::move(items));
   }
 
@@ -106,10 +109,10 @@ class GraphApi {
     return AssetJson(found, base_url);
   }
 
-  json::value AssetJson(const assets::AssetVersion& version, const std::string& base_url) const {
-    json::object asset = AssetVersionJson(version, base_url, s_.links);
+  Result<json::value> AssetJson(const assets::AssetVersion& version, const std::string& base_url) const {
+    AGORA_ASSIGN_OR_RETURN(json::object asset, ShownVersionJson(s_, version, base_url));
     NameTypes(asset);
-    return asset;
+    return json::value(std::move(asset));
   }
 
   ExchangeServices& s_;

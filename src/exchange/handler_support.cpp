@@ -1,6 +1,9 @@
 #include "exchange/handler_support.h"
 
+#include <tuple>
+
 #include "assets/coordinates.h"
+#include "exchange/asset_json.h"
 #include "exchange/file_links.h"
 #include "publication/job_queue.h"
 
@@ -172,6 +175,18 @@ server::Response ServeVersionFile(ExchangeServices& services, const server::Requ
                                   const std::string& content_type) {
   return ServeDownload(services.blobs, services.downloads, request, version.coordinates, file.sha256, file.size,
                        content_type, FileLinks::FileName(version, file.classifier, file.packaging));
+}
+
+Result<boost::json::object> ShownVersionJson(ExchangeServices& services, const assets::AssetVersion& version,
+                                             const std::string& base_url) {
+  TagDisplayNames names;
+  for (auto [kind, tags, named] : {std::tuple{"category", &version.categories, &names.categories},
+                                   std::tuple{"field", &version.fields, &names.fields}}) {
+    if (tags->empty()) continue;
+    AGORA_ASSIGN_OR_RETURN(auto definitions, services.metadata.ListTagDefinitions(version.organization_id, kind));
+    for (auto& d : definitions) named->emplace(std::move(d.tag_key), std::move(d.display_name));
+  }
+  return AssetVersionJson(version, base_url, services.links, names);
 }
 
 }  // namespace agora::exchange

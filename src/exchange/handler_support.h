@@ -106,4 +106,9 @@ server::Response ServeVersionFile(ExchangeServices& services, const server::Requ
                                   const assets::AssetVersion& version, const assets::AssetFile& file,
                                   const std::string& content_type);
 
+// The version's JSON (AssetVersionJson) with its categories and custom fields under the display
+// names their organisation defined; the definitions are read only for a version that has some.
+Result<boost::json::object> ShownVersionJson(ExchangeServices& services, const assets::AssetVersion& version,
+                                             const std::string& base_url);
+
 }  // namespace agora::exchange

@@ -329,7 +329,7 @@ class PortalManageFormsHttpTest(AgoraTestCase):
                                     {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
                                      "Origin": self.server.base}, token=None)
         self.assertEqual(saved.status, 303)
-        self.assertIn({"key": "tier", "value": ["gold"], "displayName": "tier"},
+        self.assertIn({"key": "tier", "value": ["gold"], "displayName": "Support tier"},
                       self.server.asset(self.org, "scratch", "1.0.0").json()["categories"])
         removed = self.define(cookie, csrf, "definitions/delete", kind="category", id=tier["id"])
         self.assertEqual(removed.status, 303)

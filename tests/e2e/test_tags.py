@@ -50,9 +50,14 @@ class TagsTest(AgoraTestCase):
             "name=Tagged", "type=custom", "tags=1, 2, 3", "categories.department=sales, it", "fields.sla=99.9",
             'fields=[{"key":"owner","value":"team blue"}]'])
         self.assertEqual(status, 201, body)
+        # A category shows the display name its definition gives it, in the answer as in reads.
+        shown = [{"key": "department", "value": ["sales", "it"], "displayName": "Department"}]
+        self.assertEqual(json.loads(body)["categories"], shown)
         asset = self.server.asset(self.org, "tagged", "1.0.0").json()
         self.assertEqual(asset["labels"], ["1", "2", "3"])
-        self.assertEqual(asset["categories"], [{"key": "department", "value": ["sales", "it"], "displayName": "department"}])
+        self.assertEqual(asset["categories"], shown)
+        self.assertEqual({f["key"]: f["displayName"] for f in asset["customFields"]}, {"owner": "owner"},
+                         "a definition without a display name shows its key")
         fields = {f["key"]: f["value"] for f in asset["customFields"]}
         self.assertEqual(fields, {"owner": "team blue"}, "the JSON form has priority over fields.<key>")
         status, body = self.server.publish(self.org, "tagged", "1.0.1", [
