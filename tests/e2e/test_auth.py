@@ -75,6 +75,13 @@ class AuthTest(AgoraTestCase):
                     ("PATCH", f"{v2}/assets/{self.org}/{{a}}", json.dumps({"name": "Mine"})),
                     ("PUT", f"{v2}/assets/{self.org}/{{a}}/1.0.0/status", json.dumps({"status": "deprecated"})),
                     ("PUT", f"{v2}/assets/{self.org}/{{a}}/1.0.0/tags", json.dumps([{"value": "mine"}])),
+                    ("GET", f"{v2}/assets/{self.org}/{{a}}/1.0.0/api/main.raml", None),
+                    ("PUT", f"{v2}/assets/{self.org}/{{a}}/1.0.0/tags/categories/region", json.dumps({"tagValue": ["emea"]})),
+                    ("DELETE", f"{v2}/assets/{self.org}/{{a}}/1.0.0/tags/categories/region", None),
+                    ("PUT", f"{v2}/assets/{self.org}/{{a}}/1.0.0/tags/fields/owner", json.dumps({"tagValue": "me"})),
+                    ("PUT", f"{v2}/assets/{self.org}/{{a}}/icon", "<svg/>"),
+                    ("PUT", f"{v2}/assets/{self.org}/{{a}}/1.0.0/icon", "<svg/>"),
+                    ("DELETE", f"{v2}/assets/{self.org}/{{a}}/icon", None),
                     ("DELETE", f"{v2}/assets/{self.org}/{{a}}/1.0.0", None), ("DELETE", f"{v2}/assets/{self.org}/{{a}}", None)]
         for method, path, body in requests:
             for headers in ({}, {"x-delete-type": "hard-delete"}) if method == "DELETE" else ({},):
