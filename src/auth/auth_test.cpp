@@ -71,6 +71,7 @@ class FakeMetadataStore : public storage::MetadataStore {
   Status PutVersion(const assets::AssetVersion&) override { return Unused(); }
   Status PutVersions(const std::vector<assets::AssetVersion>&) override { return Unused(); }
   Status PutTagDefinition(const storage::TagDefinition&) override { return Unused(); }
+  Status UpdateTagDefinition(const storage::TagDefinition&) override { return Unused(); }
   Result<std::vector<storage::TagDefinition>> ListTagDefinitions(const std::string&, const std::string&) override { return Unused(); }
   Status DeleteTagDefinition(const std::string&, const std::string&, const std::string&) override { return Unused(); }
   Status SetVersionTags(const assets::Coordinates&, const std::vector<std::string>&) override { return Unused(); }

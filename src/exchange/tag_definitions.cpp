@@ -95,7 +95,7 @@ Result<storage::TagDefinition> ChangeTagDefinition(ExchangeServices& services, c
   after.asset_type_restrictions = changes.asset_type_restrictions.value_or(before.asset_type_restrictions);
   AGORA_RETURN_IF_ERROR(CheckDefinition(after));
   if (!force) AGORA_RETURN_IF_ERROR(CheckValuesUnused(services, before, after));
-  AGORA_RETURN_IF_ERROR(services.metadata.PutTagDefinition(after));
+  AGORA_RETURN_IF_ERROR(services.metadata.UpdateTagDefinition(after));
   return after;
 }
 

@@ -7,18 +7,40 @@ namespace agora::storage {
 using assets::Coordinates;
 using Statement = std::unique_ptr<SqlStatement>;
 
+namespace {
+
+Status DuplicatedTagKey(Status st, const TagDefinition& d) {
+  if (st.kind() != Status::Kind::kConflict) return st;
+  return Status::Conflict("DUPLICATED_TAG_KEY", "The " + d.kind + " key '" + d.tag_key + "' is already defined");
+}
+
+}  // namespace
+
 Status SqlMetadataStore::PutTagDefinition(const TagDefinition& d) {
   return Write([&](SqlConnection& c) -> Status {
     AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
         "INSERT INTO tag_definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
         "tag_key = excluded.tag_key, display_name = excluded.display_name, data_type = excluded.data_type, "
         "accepted_values = excluded.accepted_values, asset_type_restrictions = excluded.asset_type_restrictions"));
-    Status st = s->Bind(1, d.id).Bind(2, d.organization_id).Bind(3, d.kind).Bind(4, d.tag_key).Bind(5, d.display_name)
-                    .Bind(6, d.data_type).Bind(7, Join(d.accepted_values, "\n"))
-                    .Bind(8, Join(d.asset_type_restrictions, "\n")).Run();
-    if (st.kind() == Status::Kind::kConflict)
-      return Status::Conflict("DUPLICATED_TAG_KEY", "The " + d.kind + " key '" + d.tag_key + "' is already defined");
-    return st;
+    return DuplicatedTagKey(s->Bind(1, d.id).Bind(2, d.organization_id).Bind(3, d.kind).Bind(4, d.tag_key)
+                                .Bind(5, d.display_name).Bind(6, d.data_type).Bind(7, Join(d.accepted_values, "\n"))
+                                .Bind(8, Join(d.asset_type_restrictions, "\n")).Run(),
+                            d);
+  });
+}
+
+Status SqlMetadataStore::UpdateTagDefinition(const TagDefinition& d) {
+  return Write([&](SqlConnection& c) -> Status {
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
+        "UPDATE tag_definitions SET tag_key = ?, display_name = ?, data_type = ?, accepted_values = ?, "
+        "asset_type_restrictions = ? WHERE id = ? AND organization_id = ? AND kind = ?"));
+    AGORA_RETURN_IF_ERROR(DuplicatedTagKey(s->Bind(1, d.tag_key).Bind(2, d.display_name).Bind(3, d.data_type)
+                                               .Bind(4, Join(d.accepted_values, "\n"))
+                                               .Bind(5, Join(d.asset_type_restrictions, "\n")).Bind(6, d.id)
+                                               .Bind(7, d.organization_id).Bind(8, d.kind).Run(),
+                                           d));
+    if (s->Changes() == 0) return Status::NotFound("No " + d.kind + " definition " + d.id);
+    return Status::Ok();
   });
 }
 

@@ -385,6 +385,10 @@ class MetadataStore {
   // Category and custom-field definitions. PutTagDefinition inserts the definition, or replaces
   // the one with the same id; Conflict if another definition of the kind has its key.
   virtual Status PutTagDefinition(const TagDefinition& definition) = 0;
+  // Changes the definition with `definition`'s id, organisation and kind, in one statement:
+  // NotFound if there is none (deleted meanwhile: a change must not bring it back), Conflict as
+  // PutTagDefinition.
+  virtual Status UpdateTagDefinition(const TagDefinition& definition) = 0;
   virtual Result<std::vector<TagDefinition>> ListTagDefinitions(const std::string& organization_id,
                                                                 const std::string& kind) = 0;
   virtual Status DeleteTagDefinition(const std::string& organization_id, const std::string& kind,

@@ -547,6 +547,26 @@ TEST_P(MetadataStoreContract, PuttingADefinitionAgainReplacesItButNotAnothersKey
   EXPECT_EQ(store_->ListTagDefinitions("org-1", "field")->at(1).tag_key, "sla");
 }
 
+// A change finds the definition it changes, or fails: a definition deleted since it was read is
+// not brought back, nor is one of another organisation or kind changed.
+TEST_P(MetadataStoreContract, UpdatingADefinitionChangesOnlyOneThatExists) {
+  TagDefinition d{"id-1", "org-1", "field", "sla", "SLA", "text", {}, {}};
+  ASSERT_TRUE(store_->PutTagDefinition(d).ok());
+  ASSERT_TRUE(store_->PutTagDefinition({"id-2", "org-1", "field", "owner", "Owner", "text", {}, {}}).ok());
+  d.display_name = "Service level";
+  ASSERT_TRUE(store_->UpdateTagDefinition(d).ok());
+  EXPECT_EQ(store_->ListTagDefinitions("org-1", "field")->at(1).display_name, "Service level");
+  TagDefinition elsewhere = d;
+  elsewhere.organization_id = "org-2";
+  EXPECT_EQ(store_->UpdateTagDefinition(elsewhere).kind(), Status::Kind::kNotFound);
+  d.tag_key = "owner";
+  EXPECT_EQ(store_->UpdateTagDefinition(d).code(), "DUPLICATED_TAG_KEY");
+  ASSERT_TRUE(store_->DeleteTagDefinition("org-1", "field", "id-1").ok());
+  d.tag_key = "sla";
+  EXPECT_EQ(store_->UpdateTagDefinition(d).kind(), Status::Kind::kNotFound);
+  EXPECT_EQ(store_->ListTagDefinitions("org-1", "field")->size(), 1u) << "not brought back";
+}
+
 
 TEST_P(MetadataStoreContract, APublishedVersionAnswersTheExchangeConflict) {
   ASSERT_TRUE(store_->PutVersion(MakeVersion("api", "1.0.0", 1)).ok());

@@ -158,6 +158,7 @@ class SqlMetadataStore : public MetadataStore {
 
   // metadata_sql_tags.cpp
   Status PutTagDefinition(const TagDefinition& definition) override;
+  Status UpdateTagDefinition(const TagDefinition& definition) override;
   Result<std::vector<TagDefinition>> ListTagDefinitions(const std::string& organization_id,
                                                         const std::string& kind) override;
   Status DeleteTagDefinition(const std::string& organization_id, const std::string& kind,
