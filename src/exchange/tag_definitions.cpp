@@ -102,7 +102,9 @@ Result<storage::TagDefinition> ChangeTagDefinition(ExchangeServices& services, c
 Status RemoveTagDefinition(ExchangeServices& services, const auth::Principal& principal,
                            const std::string& organization_id, const std::string& kind, const std::string& id) {
   AGORA_RETURN_IF_ERROR(auth::Authorize(principal, organization_id, auth::Action::kAdminister));
-  return services.metadata.DeleteTagDefinition(organization_id, kind, id);
+  // By id or tagKey, as PATCH names it.
+  AGORA_ASSIGN_OR_RETURN(const storage::TagDefinition found, FindDefinition(services, organization_id, kind, id));
+  return services.metadata.DeleteTagDefinition(organization_id, kind, found.id);
 }
 
 }  // namespace agora::exchange

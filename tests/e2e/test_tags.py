@@ -107,6 +107,11 @@ class TagsTest(AgoraTestCase):
         definition = listed[0]["id"]
         self.assertEqual(self.server.request("DELETE", f"{self.base}/categories/{definition}").status, 204)
         self.assertError(self.server.request("DELETE", f"{self.base}/categories/{definition}"), 404, "NOT_FOUND")
+        # A definition may also be named by its tagKey, as PATCH names it.
+        self.assertError(self.server.request("DELETE", f"{self.base}/fields/sla", token=self.viewer), 403, "FORBIDDEN")
+        self.assertEqual(self.server.request("DELETE", f"{self.base}/fields/sla").status, 204)
+        self.assertNotIn("sla", [d["tagKey"] for d in self.server.get(f"{self.base}/fields").json()])
+        self.assertError(self.server.request("DELETE", f"{self.base}/fields/sla"), 404, "NOT_FOUND")
 
 
 if __name__ == "__main__":
