@@ -43,6 +43,13 @@ Result<bool> Flag(const std::optional<std::string>& value, std::string_view name
                                                      value->substr(0, 80) + "'");
 }
 
+// The contract's NullableBoolean headers (X-Force-Update): as Flag, absent is false, and so is an
+// empty value.
+Result<bool> NullableFlag(const std::optional<std::string>& value, std::string_view name) {
+  if (value && value->empty()) return false;
+  return Flag(value, name, false);
+}
+
 // The request's publication flags, read before its body.
 struct PublicationFlags {
   bool dry_run = false;
@@ -160,7 +167,7 @@ class Api {
       auto published = s_.publisher.Publish(publication);
       lease.Release(/*sweep=*/!published.ok());
       if (!published.ok()) return Response::Error(published.status());
-      AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object shown, ShownVersionJson(s_, *published, BaseUrl(request)));
+      AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object shown, ShownVersions(s_, BaseUrl(request)).Json(*published));
       return JsonResponse(201, shown);
     }
     auto run_id = QueuePublication(s_, publication, lease);
@@ -309,10 +316,7 @@ class Api {
     // Only an administrator learns whether the body is valid.
     if (Status st = auth::Authorize(principal, organization_id, auth::Action::kAdminister); !st.ok())
       return Response::Error(st);
-    // The contract's NullableBoolean: an empty value is false.
-    std::optional<std::string> force_header = request.Header("x-force-update");
-    if (force_header && force_header->empty()) force_header.reset();
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(const bool force, Flag(force_header, "x-force-update", false));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(const bool force, NullableFlag(request.Header("x-force-update"), "x-force-update"));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, JsonBody(request));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(TagDefinitionChanges changes, DefinitionChanges(body));
     AGORA_ASSIGN_OR_RETURN_RESPONSE(storage::TagDefinition changed,
@@ -582,7 +586,7 @@ class Api {
     for (const auto& v : versions)
       if (!latest && v.coordinates.version == request.Param("version")) shown = &v;
     if (!shown) return Response::Error(Status::NotFound("Asset " + CoordinatesOf(request).ToString() + " not found"));
-    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, ShownVersionJson(s_, *shown, BaseUrl(request)));
+    AGORA_ASSIGN_OR_RETURN_RESPONSE(json::object body, ShownVersions(s_, BaseUrl(request)).Json(*shown));
     body["versions"] = VersionsJson(versions, nullptr);
     body["otherVersions"] = VersionsJson(versions, shown);
     auto text = std::make_shared<const std::string>(json::serialize(body));

@@ -53,10 +53,10 @@ class GraphApi {
     if (!body.ok()) return Response::Error(body.status());
     const std::string query = StringField(*body, "query");
     if (query.empty()) return Response::Error(Status::InvalidArgument("BAD_REQUEST", "The request has no query"));
-    const std::string base_url = BaseUrl(s_, request);
+    ShownVersions shown(s_, BaseUrl(s_, request));  // one for the query: its organisations' names read once
     graphql::RootResolver root;
-    root.fields["assets"] = {"Asset", [&](const json::object& a) { return Assets(principal, base_url, a); }};
-    root.fields["asset"] = {"Asset", [&](const json::object& a) { return Asset(principal, base_url, a); }};
+    root.fields["assets"] = {"Asset", [&](const json::object& a) { return Assets(principal, shown, a); }};
+    root.fields["asset"] = {"Asset", [&](const json::object& a) { return Asset(principal, shown, a); }};
     return JsonResponse(200, graphql::ExecuteRequest(query, StringField(*body, "operationName"), variables, root));
   }
 
@@ -69,7 +69,7 @@ class GraphApi {
     return s_.authenticator.Authenticate("Bearer " + std::string(token->as_string()));
   }
 
-  Result<json::value> Assets(const auth::Principal& principal, const std::string& base_url, const json::object& a) {
+  Result<json::value> Assets(const auth::Principal& principal, ShownVersions& shown, const json::object& a) {
     storage::AssetQuery query;
     const auto wanted = StringList(a, "organizationIds");
     for (const auto& id : principal.organization_ids.empty() ? std::vector{principal.organization_id}
@@ -90,27 +90,27 @@ class GraphApi {
     AGORA_ASSIGN_OR_RETURN(auto found, s_.metadata.FindVersions(query));
     json::array items;
     for (const auto& version : found) {
-      AGORA_ASSIGN_OR_RETURN(json::value item, AssetJson(version, base_url));
+      AGORA_ASSIGN_OR_RETURN(json::value item, AssetJson(shown, version));
       items.push_back(std::move(item));
     }
     return json::value(std::move(items));
   }
 
-  Result<json::value> Asset(const auth::Principal& principal, const std::string& base_url, const json::object& a) {
+  Result<json::value> Asset(const auth::Principal& principal, ShownVersions& shown, const json::object& a) {
     const std::string group = StringField(a, "groupId"), asset = StringField(a, "assetId");
     std::string version = StringField(a, "version");
     if (group.empty() || asset.empty()) return Status::InvalidArgument("BAD_REQUEST", "groupId and assetId are required");
     // Another organisation's asset is not found, as a missing one (see ReadableVersion).
     if (version.empty()) {
       AGORA_ASSIGN_OR_RETURN(auto versions, ReadableVersions(s_, principal, group, asset));
-      return AssetJson(LatestVersion(versions), base_url);
+      return AssetJson(shown, LatestVersion(versions));
     }
     AGORA_ASSIGN_OR_RETURN(assets::AssetVersion found, ReadableVersion(s_, principal, {group, asset, version}));
-    return AssetJson(found, base_url);
+    return AssetJson(shown, found);
   }
 
-  Result<json::value> AssetJson(const assets::AssetVersion& version, const std::string& base_url) const {
-    AGORA_ASSIGN_OR_RETURN(json::object asset, ShownVersionJson(s_, version, base_url));
+  static Result<json::value> AssetJson(ShownVersions& shown, const assets::AssetVersion& version) {
+    AGORA_ASSIGN_OR_RETURN(json::object asset, shown.Json(version));
     NameTypes(asset);
     return json::value(std::move(asset));
   }

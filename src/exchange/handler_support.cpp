@@ -1,9 +1,7 @@
 #include "exchange/handler_support.h"
 
-#include <tuple>
 
 #include "assets/coordinates.h"
-#include "exchange/asset_json.h"
 #include "exchange/file_links.h"
 #include "publication/job_queue.h"
 
@@ -177,16 +175,20 @@ server::Response ServeVersionFile(ExchangeServices& services, const server::Requ
                        content_type, FileLinks::FileName(version, file.classifier, file.packaging));
 }
 
-Result<boost::json::object> ShownVersionJson(ExchangeServices& services, const assets::AssetVersion& version,
-                                             const std::string& base_url) {
-  TagDisplayNames names;
-  for (auto [kind, tags, named] : {std::tuple{"category", &version.categories, &names.categories},
-                                   std::tuple{"field", &version.fields, &names.fields}}) {
-    if (tags->empty()) continue;
-    AGORA_ASSIGN_OR_RETURN(auto definitions, services.metadata.ListTagDefinitions(version.organization_id, kind));
-    for (auto& d : definitions) named->emplace(std::move(d.tag_key), std::move(d.display_name));
+Result<boost::json::object> ShownVersions::Json(const assets::AssetVersion& version) {
+  static const TagDisplayNames kNone;
+  if (version.categories.empty() && version.fields.empty())
+    return AssetVersionJson(version, base_url_, services_.links, kNone);
+  auto named = names_.find(version.organization_id);
+  if (named == names_.end()) {
+    TagDisplayNames names;
+    for (auto [kind, by_key] : {std::pair{"category", &names.categories}, std::pair{"field", &names.fields}}) {
+      AGORA_ASSIGN_OR_RETURN(auto definitions, services_.metadata.ListTagDefinitions(version.organization_id, kind));
+      for (auto& d : definitions) by_key->emplace(std::move(d.tag_key), std::move(d.display_name));
+    }
+    named = names_.emplace(version.organization_id, std::move(names)).first;
   }
-  return AssetVersionJson(version, base_url, services.links, names);
+  return AssetVersionJson(version, base_url_, services_.links, named->second);
 }
 
 }  // namespace agora::exchange

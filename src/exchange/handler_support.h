@@ -8,12 +8,14 @@
 
 #include <boost/json.hpp>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "assets/asset.h"
 #include "auth/auth.h"
+#include "exchange/asset_json.h"
 #include "exchange/exchange_api.h"
 #include "publication/blob_reaper.h"
 #include "publication/request.h"
@@ -106,9 +108,19 @@ server::Response ServeVersionFile(ExchangeServices& services, const server::Requ
                                   const assets::AssetVersion& version, const assets::AssetFile& file,
                                   const std::string& content_type);
 
-// The version's JSON (AssetVersionJson) with its categories and custom fields under the display
-// names their organisation defined; the definitions are read only for a version that has some.
-Result<boost::json::object> ShownVersionJson(ExchangeServices& services, const assets::AssetVersion& version,
-                                             const std::string& base_url);
+// Versions' JSON (AssetVersionJson) with their categories and custom fields under the display
+// names their organisation defined. An organisation's definitions are read only for a version that
+// carries some, and once however many of its versions are shown (a listing).
+class ShownVersions {
+ public:
+  ShownVersions(ExchangeServices& services, std::string base_url)
+      : services_(services), base_url_(std::move(base_url)) {}
+  Result<boost::json::object> Json(const assets::AssetVersion& version);
+
+ private:
+  ExchangeServices& services_;
+  const std::string base_url_;
+  std::map<std::string, TagDisplayNames, std::less<>> names_;  // by organisation, as read
+};
 
 }  // namespace agora::exchange
