@@ -39,7 +39,11 @@ AssetVersion MakeVersion(const std::string& asset, const std::string& version, i
 // Runs SQL on its own connection, as another process would.
 class RawConnection {
  public:
-  explicit RawConnection(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  // The busy timeout: a WAL reader opened while writers commit may otherwise meet SQLITE_BUSY.
+  explicit RawConnection(const std::string& path) {
+    sqlite3_open(path.c_str(), &db_);
+    sqlite3_busy_timeout(db_, 5000);
+  }
   ~RawConnection() { sqlite3_close(db_); }
   int Exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
   int64_t Int(const std::string& sql) {
