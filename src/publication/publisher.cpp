@@ -506,6 +506,14 @@ class Publisher::Run {
       return Invalid("INVALID_SPEC", "The main file " + main_file_ + " is not a valid " +
                                          ExpectedFormat(spec->classifier) + " specification");
     }
+    if (!verdict->format.empty() && !request_.AllowsSpecFormat(verdict->format, verdict->format_version)) {
+      std::string allowed;
+      for (const auto& format : request_.allowed_spec_formats) allowed += (allowed.empty() ? "" : ", ") + format;
+      return Invalid("API_SPEC_FORMAT_NOT_ALLOWED",
+                     "The specification " + main_file_ + " is " +
+                         PublicationRequest::SpecMediaType(verdict->format, verdict->format_version) +
+                         ", which x-allowed-api-spec-formats does not allow (" + allowed + ")");
+    }
     if (request_.validate_files && !verdict->problems.empty()) {
       const auto& problems = verdict->problems;
       return Status::InvalidArgument("INVALID_SPEC",

@@ -496,11 +496,32 @@ TEST(PublicationRequestJson, RoundTrips) {
   r.categories = {{"k", "v1, v2"}};
   r.files.push_back({"raml", "zip", "f.zip", {"sha", "md5", "sha1", 42}});
   r.validate_files = false;
+  r.allowed_spec_formats = {"application/raml"};
   auto back = PublicationRequest::FromJson(r.ToJson());
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->ToJson(), r.ToJson());
   EXPECT_FALSE(back->description.has_value());
   EXPECT_FALSE(PublicationRequest::FromJson("{not json").ok());
+}
+
+TEST(PublicationRequestFormats, AllowedMediaTypesMatchTheSpecsFormatAndVersion) {
+  PublicationRequest r;
+  EXPECT_TRUE(r.AllowsSpecFormat("wsdl", "1.1")) << "no header allows every format";
+  r.allowed_spec_formats = {"application/raml", "Application/vnd.oai.openapi; version=\"3.0\""};
+  EXPECT_TRUE(r.AllowsSpecFormat("raml", "1.0"));
+  EXPECT_TRUE(r.AllowsSpecFormat("raml", "0.8")) << "no version parameter: every version";
+  EXPECT_TRUE(r.AllowsSpecFormat("oas", "3.0.3")) << "version=3.0 allows its patch versions";
+  EXPECT_FALSE(r.AllowsSpecFormat("oas", "3.1.0"));
+  EXPECT_FALSE(r.AllowsSpecFormat("oas", "2.0"));
+  EXPECT_FALSE(r.AllowsSpecFormat("wsdl", "1.1"));
+  r.allowed_spec_formats = {"application/vnd.oai.openapi+json;version=2.0", "application/raml+yaml;version=1.0",
+                            "application/wsdl+xml"};
+  EXPECT_TRUE(r.AllowsSpecFormat("oas", "2.0")) << "the JSON form names the same format";
+  EXPECT_FALSE(r.AllowsSpecFormat("oas", "2.01")) << "a version is matched at its dots";
+  EXPECT_TRUE(r.AllowsSpecFormat("raml", "1.0")) << "RAML's own media type names RAML";
+  EXPECT_FALSE(r.AllowsSpecFormat("raml", "0.8"));
+  EXPECT_TRUE(r.AllowsSpecFormat("wsdl", "1.1"));
+  EXPECT_EQ(PublicationRequest::SpecMediaType("oas", "3.0.3"), "application/vnd.oai.openapi;version=3.0.3");
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
+#include <map>
+#include <utility>
+
 namespace agora::publication {
 namespace json = boost::json;
 
@@ -58,6 +62,61 @@ std::vector<KeyValues> KeyValuesFromJson(const json::object& o, const char* key)
 
 }  // namespace
 
+namespace {
+
+// The media type of a spec format, as x-allowed-api-spec-formats names it.
+std::string FormatMediaType(const std::string& format) {
+  if (format == "raml") return "application/raml";
+  if (format == "oas") return "application/vnd.oai.openapi";
+  if (format == "wsdl") return "application/wsdl+xml";
+  return "application/" + format;
+}
+
+// A media type in lower case without spaces and without quotes, with other names of the same
+// format mapped to FormatMediaType's (the JSON and YAML forms of an OpenAPI document are one
+// format), and its version parameter.
+std::pair<std::string, std::string> ParseAllowedFormat(std::string text) {
+  std::erase_if(text, [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\''; });
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string version;
+  const size_t semicolon = text.find(';');
+  std::string type = text.substr(0, semicolon);
+  if (semicolon != std::string::npos) {
+    for (size_t at = semicolon; at != std::string::npos;) {
+      const size_t next = text.find(';', at + 1);
+      const std::string parameter = text.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
+      if (parameter.rfind("version=", 0) == 0) version = parameter.substr(8);
+      at = next;
+    }
+  }
+  static const std::map<std::string, std::string> kAliases = {
+      {"application/vnd.oai.openapi+json", "application/vnd.oai.openapi"},
+      {"application/vnd.oai.openapi+yaml", "application/vnd.oai.openapi"},
+      {"application/raml+yaml", "application/raml"},  // the RAML 1.0 specification's own name
+      {"application/wsdl", "application/wsdl+xml"},
+  };
+  if (const auto alias = kAliases.find(type); alias != kAliases.end()) type = alias->second;
+  return {type, version};
+}
+
+}  // namespace
+
+std::string PublicationRequest::SpecMediaType(const std::string& format, const std::string& version) {
+  return FormatMediaType(format) + (version.empty() ? "" : ";version=" + version);
+}
+
+bool PublicationRequest::AllowsSpecFormat(const std::string& format, const std::string& version) const {
+  if (allowed_spec_formats.empty()) return true;
+  const std::string type = FormatMediaType(format);
+  for (const auto& allowed : allowed_spec_formats) {
+    const auto [allowed_type, allowed_version] = ParseAllowedFormat(allowed);
+    if (allowed_type != type) continue;
+    if (allowed_version.empty() || version == allowed_version || version.rfind(allowed_version + ".", 0) == 0)
+      return true;
+  }
+  return false;
+}
+
 std::string PublicationRequest::ToJson() const {
   json::object o;
   o["organizationId"] = organization_id;
@@ -87,6 +146,9 @@ std::string PublicationRequest::ToJson() const {
   }
   o["files"] = std::move(files_json);
   o["validateFiles"] = validate_files;
+  json::array formats;
+  for (const auto& f : allowed_spec_formats) formats.push_back(json::string(f));
+  o["allowedSpecFormats"] = std::move(formats);
   o["fromMaven"] = from_maven;
   return json::serialize(o);
 }
@@ -122,6 +184,8 @@ Result<PublicationRequest> PublicationRequest::FromJson(const std::string& text)
       r.files.push_back(std::move(file));
     }
     if (const auto* vf = o.if_contains("validateFiles"); vf && vf->is_bool()) r.validate_files = vf->as_bool();
+    if (const auto* af = o.if_contains("allowedSpecFormats"); af && af->is_array())
+      for (const auto& f : af->as_array()) r.allowed_spec_formats.push_back(std::string(f.as_string()));
     if (const auto* fm = o.if_contains("fromMaven"); fm && fm->is_bool()) r.from_maven = fm->as_bool();
     return r;
   } catch (const std::exception& e) {

@@ -52,10 +52,20 @@ struct PublicationRequest {
 
   std::vector<UploadedFile> files;  // the POM too, when uploaded (packaging "pom")
   bool validate_files = true;       // x-file-validation
+  // x-allowed-api-spec-formats: the media types the spec may have ("application/raml",
+  // "application/vnd.oai.openapi;version=3.0"); empty allows every format.
+  std::vector<std::string> allowed_spec_formats;
   // Published through the Maven facade: the uploaded POM is the project's own, which the facade
   // has read (interpolating its properties) into the fields above, so the pipeline stores it
   // without reading it again; and a file may have no classifier (a Maven project's main artifact).
   bool from_maven = false;
+
+  // Whether x-allowed-api-spec-formats lets a spec of `format` (raml, oas, wsdl) in `version` be
+  // published: an allowed media type names its format, and its version parameter, if any, is the
+  // spec's version or a prefix of it (version=3.0 allows 3.0.3).
+  bool AllowsSpecFormat(const std::string& format, const std::string& version) const;
+  // The media type x-allowed-api-spec-formats names a spec of `format` in `version` by.
+  static std::string SpecMediaType(const std::string& format, const std::string& version);
 
   // True when any asset property came from the form (for the POM-and-form conflict rule).
   std::vector<std::string> FormPropertyNames() const;

@@ -36,16 +36,49 @@ class SingleSpecFileTest(AgoraTestCase):
         asset = self.publish_single("single-yaml", f"files.oas.yaml=@{self.files.pets_yaml}")
         self.assertEqual((asset["type"], asset["originalFormatVersion"]), ("rest-api", "3.0.3"))
         self.assertIn("pets.yaml", self.fat_of(asset, "fat-oas"))
-        json_path = os.path.join(self.work, "verato.json")
-        with open(json_path, "w") as f:
-            f.write(json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}))
-        asset = self.publish_single("single-json", f"files.oas.json=@{json_path}")
+        asset = self.publish_single("single-json", f"files.oas.json=@{self.swagger_two()}")
         self.assertEqual((asset["originalFormat"], asset["originalFormatVersion"]), ("oas", "2.0"))
 
     def test_single_wsdl_file(self):
         asset = self.publish_single("single-wsdl", f"files.wsdl.wsdl=@{self.files.wsdl_file}")
         self.assertEqual(asset["type"], "soap-api")
         self.assertEqual((asset["originalFormat"], asset["originalFormatVersion"]), ("wsdl", "1.1"))
+
+    def test_allowed_api_spec_formats_refuses_the_others(self):
+        header = "x-allowed-api-spec-formats: application/vnd.oai.openapi;version=3.0, application/wsdl+xml"
+        fields = ["name=Formats", "properties.apiVersion=v1"]
+        for asset_id, field in [("formats-raml", f"files.raml.raml=@{self.files.raml_file}"),
+                                ("formats-oas2", f"files.oas.json=@{self.swagger_two()}")]:
+            result = self.server.publish(self.org, asset_id, "1.0.0", fields + [field], headers=[header])
+            self.assertError(result, 400, "API_SPEC_FORMAT_NOT_ALLOWED")
+            self.assertIn("x-allowed-api-spec-formats", json.loads(result[1])["message"])
+            self.assertNotStored(self.org, asset_id, "1.0.0")
+        status, body = self.server.publish(self.org, "formats-oas3", "1.0.0",
+                                           fields + [f"files.oas.yaml=@{self.files.pets_yaml}"], headers=[header])
+        self.assertEqual(status, 201, body)
+        status, body = self.server.publish(self.org, "formats-wsdl", "1.0.0",
+                                           fields + [f"files.wsdl.wsdl=@{self.files.wsdl_file}"], headers=[header])
+        self.assertEqual(status, 201, body)
+        status, body = self.server.publish(self.org, "formats-custom", "1.0.0", ["name=c", "type=custom"],
+                                           headers=["x-allowed-api-spec-formats: application/raml"])
+        self.assertEqual(status, 201, body)  # an asset without a spec has no format to refuse
+
+        # Asynchronously, the job ends in error and stores nothing.
+        status, body = self.server.publish(self.org, "formats-async", "1.0.0",
+                                           fields + [f"files.oas.yaml=@{self.files.pets_yaml}"], sync=False,
+                                           headers=["x-allowed-api-spec-formats: application/raml;version=1.0"])
+        self.assertEqual(status, 202, body)
+        job = self.server.poll_publication(json.loads(body)["publicationStatusLink"])
+        self.assertEqual(job["status"], "error", job)
+        errors = [e for step in job["steps"] for e in step["errors"]]
+        self.assertTrue(any("application/vnd.oai.openapi;version=3.0.3" in e for e in errors), job)
+        self.assertNotStored(self.org, "formats-async", "1.0.0")
+
+    def swagger_two(self):
+        path = os.path.join(self.work, "swagger2.json")
+        with open(path, "w") as f:
+            f.write(json.dumps({"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}))
+        return path
 
     def test_same_file_field_twice_is_rejected(self):
         status, body = self.server.publish(self.org, "twice", "1.0.0", [
