@@ -58,24 +58,6 @@ struct PublicationFlags {
   std::vector<std::string> allowed_spec_formats;
 };
 
-// x-allowed-api-spec-formats: media types separated by commas (a JSON-style list is read the same).
-std::vector<std::string> AllowedSpecFormats(const std::optional<std::string>& header) {
-  std::vector<std::string> formats;
-  if (!header) return formats;
-  std::string text = *header;
-  std::erase_if(text, [](char c) { return c == '[' || c == ']'; });
-  for (size_t start = 0; start <= text.size();) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string format = text.substr(start, end - start);
-    const size_t first = format.find_first_not_of(" \t\"'");
-    const size_t last = format.find_last_not_of(" \t\"'");
-    if (first != std::string::npos) formats.push_back(format.substr(first, last - first + 1));
-    start = end + 1;
-  }
-  return formats;
-}
-
 Result<PublicationFlags> ReadPublicationFlags(const Request& request) {
   PublicationFlags flags;
   // x-dry-run: true or ?dryRun(=true): what publishing would make of the version under the
@@ -87,7 +69,9 @@ Result<PublicationFlags> ReadPublicationFlags(const Request& request) {
   flags.dry_run = dry_header || dry_query;
   AGORA_ASSIGN_OR_RETURN(flags.sync, Flag(request.Header("x-sync-publication"), "x-sync-publication", false));
   AGORA_ASSIGN_OR_RETURN(flags.validate_files, Flag(request.Header("x-file-validation"), "x-file-validation", true));
-  flags.allowed_spec_formats = AllowedSpecFormats(request.Header("x-allowed-api-spec-formats"));
+  if (const auto formats = request.Header("x-allowed-api-spec-formats")) {
+    AGORA_ASSIGN_OR_RETURN(flags.allowed_spec_formats, publication::ParseAllowedSpecFormats(*formats));
+  }
   return flags;
 }
 

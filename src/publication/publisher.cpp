@@ -28,27 +28,6 @@ using assets::Coordinates;
 
 enum Step : size_t { kFiles, kType, kMetadata, kValidation, kPackaging, kStoring };
 
-std::string Trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t\r\n\"");
-  if (begin == std::string_view::npos) return "";
-  const auto end = text.find_last_not_of(" \t\r\n\"");
-  return std::string(text.substr(begin, end - begin + 1));
-}
-
-// "a, b,,c" -> {"a", "b", "c"}
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  while (start <= text.size()) {
-    const size_t comma = text.find(',', start);
-    const std::string item = Trim(std::string_view(text).substr(start, comma - start));
-    if (!item.empty() && std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return items;
-}
-
 Status Invalid(const std::string& code, const std::string& message) {
   return Status::InvalidArgument(code, message, {message});
 }
@@ -506,14 +485,6 @@ class Publisher::Run {
       return Invalid("INVALID_SPEC", "The main file " + main_file_ + " is not a valid " +
                                          ExpectedFormat(spec->classifier) + " specification");
     }
-    if (!verdict->format.empty() && !request_.AllowsSpecFormat(verdict->format, verdict->format_version)) {
-      std::string allowed;
-      for (const auto& format : request_.allowed_spec_formats) allowed += (allowed.empty() ? "" : ", ") + format;
-      return Invalid("API_SPEC_FORMAT_NOT_ALLOWED",
-                     "The specification " + main_file_ + " is " +
-                         PublicationRequest::SpecMediaType(verdict->format, verdict->format_version) +
-                         ", which x-allowed-api-spec-formats does not allow (" + allowed + ")");
-    }
     if (request_.validate_files && !verdict->problems.empty()) {
       const auto& problems = verdict->problems;
       return Status::InvalidArgument("INVALID_SPEC",
@@ -521,11 +492,24 @@ class Publisher::Run {
                                          (problems.size() > 1 ? " (and " + std::to_string(problems.size() - 1) + " more)" : ""),
                                      problems);
     }
+    AGORA_RETURN_IF_ERROR(CheckFormatAllowed(*verdict));
     version_.original_format = verdict->format;
     version_.original_format_version = verdict->format_version;
     version_.api_model = verdict->model_json;
     version_.api_terms = verdict->search_terms;
     return Status::Ok();
+  }
+
+  // x-allowed-api-spec-formats. Checked after the spec was read, as its version is known only then.
+  Status CheckFormatAllowed(const SpecVerdict& verdict) const {
+    if (request_.AllowsSpecFormat(verdict.format, verdict.format_version)) return Status::Ok();
+    const std::string what = verdict.format.empty()
+                                 ? "is of no known format"
+                                 : "is " + PublicationRequest::SpecMediaType(verdict.format, verdict.format_version);
+    std::string allowed;
+    for (const auto& format : request_.allowed_spec_formats) allowed += (allowed.empty() ? "" : ", ") + format;
+    return Invalid("API_SPEC_FORMAT_NOT_ALLOWED", "The specification " + main_file_ + " " + what +
+                                                      ", which x-allowed-api-spec-formats does not allow (" + allowed + ")");
   }
 
   // The remembered verdict on this content, or a new reading of it.

@@ -502,6 +502,15 @@ TEST(PublicationRequestJson, RoundTrips) {
   EXPECT_EQ(back->ToJson(), r.ToJson());
   EXPECT_FALSE(back->description.has_value());
   EXPECT_FALSE(PublicationRequest::FromJson("{not json").ok());
+  r.allowed_spec_formats.clear();
+  std::string stored_before_the_header = r.ToJson();
+  const std::string key = ",\"allowedSpecFormats\":[]";
+  ASSERT_NE(stored_before_the_header.find(key), std::string::npos);
+  stored_before_the_header.erase(stored_before_the_header.find(key), key.size());
+  ASSERT_EQ(stored_before_the_header.find("allowedSpecFormats"), std::string::npos);
+  const auto queued_before = PublicationRequest::FromJson(stored_before_the_header);
+  ASSERT_TRUE(queued_before.ok()) << queued_before.status().ToString();
+  EXPECT_TRUE(queued_before->allowed_spec_formats.empty()) << "a job queued before the header was read allows every format";
 }
 
 TEST(PublicationRequestFormats, AllowedMediaTypesMatchTheSpecsFormatAndVersion) {
@@ -522,6 +531,25 @@ TEST(PublicationRequestFormats, AllowedMediaTypesMatchTheSpecsFormatAndVersion) 
   EXPECT_FALSE(r.AllowsSpecFormat("raml", "0.8"));
   EXPECT_TRUE(r.AllowsSpecFormat("wsdl", "1.1"));
   EXPECT_EQ(PublicationRequest::SpecMediaType("oas", "3.0.3"), "application/vnd.oai.openapi;version=3.0.3");
+  r.allowed_spec_formats = {"application/vnd.oai.openapi+yaml;charset=utf-8;version=3.0", "application/wsdl"};
+  EXPECT_TRUE(r.AllowsSpecFormat("oas", "3.0.1")) << "other parameters are skipped";
+  EXPECT_TRUE(r.AllowsSpecFormat("wsdl", "1.1"));
+  EXPECT_FALSE(r.AllowsSpecFormat("", "")) << "content of no known format is in no list";
+}
+
+TEST(PublicationRequestFormats, TheHeaderIsACommaSeparatedOrJsonStyleListOfSpecMediaTypes) {
+  using Formats = std::vector<std::string>;
+  EXPECT_EQ(*ParseAllowedSpecFormats("application/raml, application/vnd.oai.openapi;version=2.0"),
+            (Formats{"application/raml", "application/vnd.oai.openapi;version=2.0"}));
+  EXPECT_EQ(*ParseAllowedSpecFormats(R"(["application/raml", "application/wsdl+xml"])"),
+            (Formats{"application/raml", "application/wsdl+xml"}));
+  EXPECT_TRUE(ParseAllowedSpecFormats("")->empty()) << "an empty header allows every format, as none does";
+  EXPECT_TRUE(ParseAllowedSpecFormats(" , ,")->empty());
+  for (const char* bad : {"raml", "application/oas", "application/json", "application/raml, text/plain"}) {
+    const auto parsed = ParseAllowedSpecFormats(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().code(), "INVALID_HEADER") << bad;
+  }
 }
 
 }  // namespace

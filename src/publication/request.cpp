@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <utility>
@@ -60,34 +61,28 @@ std::vector<KeyValues> KeyValuesFromJson(const json::object& o, const char* key)
   return items;
 }
 
-}  // namespace
-
-namespace {
-
-// The media type of a spec format, as x-allowed-api-spec-formats names it.
+// The media type x-allowed-api-spec-formats names a spec format by; empty for another format.
 std::string FormatMediaType(const std::string& format) {
   if (format == "raml") return "application/raml";
   if (format == "oas") return "application/vnd.oai.openapi";
   if (format == "wsdl") return "application/wsdl+xml";
-  return "application/" + format;
+  return "";
 }
 
-// A media type in lower case without spaces and without quotes, with other names of the same
-// format mapped to FormatMediaType's (the JSON and YAML forms of an OpenAPI document are one
+// An entry of x-allowed-api-spec-formats as its media type, in lower case and with the other
+// names of a format mapped to FormatMediaType's (an OpenAPI document's JSON and YAML forms are one
 // format), and its version parameter.
 std::pair<std::string, std::string> ParseAllowedFormat(std::string text) {
   std::erase_if(text, [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\''; });
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string version;
-  const size_t semicolon = text.find(';');
+  const size_t semicolon = std::min(text.find(';'), text.size());
   std::string type = text.substr(0, semicolon);
-  if (semicolon != std::string::npos) {
-    for (size_t at = semicolon; at != std::string::npos;) {
-      const size_t next = text.find(';', at + 1);
-      const std::string parameter = text.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
-      if (parameter.rfind("version=", 0) == 0) version = parameter.substr(8);
-      at = next;
-    }
+  std::string version;
+  for (size_t at = semicolon; at < text.size();) {
+    const size_t next = std::min(text.find(';', at + 1), text.size());
+    const std::string parameter = text.substr(at + 1, next - at - 1);
+    if (parameter.rfind("version=", 0) == 0) version = parameter.substr(8);
+    at = next;
   }
   static const std::map<std::string, std::string> kAliases = {
       {"application/vnd.oai.openapi+json", "application/vnd.oai.openapi"},
@@ -99,7 +94,45 @@ std::pair<std::string, std::string> ParseAllowedFormat(std::string text) {
   return {type, version};
 }
 
+bool IsSpecMediaType(const std::string& type) {
+  for (const char* format : {"raml", "oas", "wsdl"})
+    if (type == FormatMediaType(format)) return true;
+  return false;
+}
+
 }  // namespace
+
+std::string Trim(std::string_view text) {
+  const auto begin = text.find_first_not_of(" \t\r\n\"");
+  if (begin == std::string_view::npos) return "";
+  const auto end = text.find_last_not_of(" \t\r\n\"");
+  return std::string(text.substr(begin, end - begin + 1));
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string item = Trim(std::string_view(text).substr(start, comma - start));
+    if (!item.empty() && std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return items;
+}
+
+Result<std::vector<std::string>> ParseAllowedSpecFormats(std::string header) {
+  std::erase_if(header, [](char c) { return c == '[' || c == ']'; });  // the contract's example is a list
+  std::vector<std::string> formats = SplitList(header);
+  for (const auto& format : formats) {
+    if (!IsSpecMediaType(ParseAllowedFormat(format).first))
+      return Status::InvalidArgument("INVALID_HEADER", "x-allowed-api-spec-formats: '" + format.substr(0, 80) +
+                                                           "' is none of application/raml, application/vnd.oai.openapi "
+                                                           "and application/wsdl+xml");
+  }
+  return formats;
+}
 
 std::string PublicationRequest::SpecMediaType(const std::string& format, const std::string& version) {
   return FormatMediaType(format) + (version.empty() ? "" : ";version=" + version);
@@ -110,7 +143,7 @@ bool PublicationRequest::AllowsSpecFormat(const std::string& format, const std::
   const std::string type = FormatMediaType(format);
   for (const auto& allowed : allowed_spec_formats) {
     const auto [allowed_type, allowed_version] = ParseAllowedFormat(allowed);
-    if (allowed_type != type) continue;
+    if (type.empty() || allowed_type != type) continue;
     if (allowed_version.empty() || version == allowed_version || version.rfind(allowed_version + ".", 0) == 0)
       return true;
   }

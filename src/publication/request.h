@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "assets/asset.h"
@@ -60,9 +61,10 @@ struct PublicationRequest {
   // without reading it again; and a file may have no classifier (a Maven project's main artifact).
   bool from_maven = false;
 
-  // Whether x-allowed-api-spec-formats lets a spec of `format` (raml, oas, wsdl) in `version` be
-  // published: an allowed media type names its format, and its version parameter, if any, is the
-  // spec's version or a prefix of it (version=3.0 allows 3.0.3).
+  // Whether x-allowed-api-spec-formats lets a spec of `format` (raml, oas, wsdl; RAML fragments
+  // are raml) in `version` be published: an allowed media type names its format, and its version
+  // parameter, if any, is the spec's version or the part before one of its dots (version=3.0
+  // allows 3.0.3). Content of no known format is allowed only when every format is.
   bool AllowsSpecFormat(const std::string& format, const std::string& version) const;
   // The media type x-allowed-api-spec-formats names a spec of `format` in `version` by.
   static std::string SpecMediaType(const std::string& format, const std::string& version);
@@ -75,5 +77,13 @@ struct PublicationRequest {
   std::string ToJson() const;
   static Result<PublicationRequest> FromJson(const std::string& json);
 };
+
+// A form's list value without the spaces and double quotes around its items, each item once:
+// "a, b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitList(const std::string& text);
+std::string Trim(std::string_view text);
+// The entries of an x-allowed-api-spec-formats header, separated by commas (a JSON-style list
+// reads the same); 400 INVALID_HEADER for an entry that names no spec format.
+Result<std::vector<std::string>> ParseAllowedSpecFormats(std::string header);
 
 }  // namespace agora::publication

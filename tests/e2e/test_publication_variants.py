@@ -63,6 +63,24 @@ class SingleSpecFileTest(AgoraTestCase):
                                            headers=["x-allowed-api-spec-formats: application/raml"])
         self.assertEqual(status, 201, body)  # an asset without a spec has no format to refuse
 
+        # Content of no known format, stored unread with x-file-validation: false, is in no list.
+        unknown = os.path.join(self.work, "unknown.raml")
+        with open(unknown, "w") as f:
+            f.write("not a spec at all\n")
+        result = self.server.publish(self.org, "formats-unknown", "1.0.0", fields + [f"files.raml.raml=@{unknown}"],
+                                     headers=[header, "x-file-validation: false"])
+        self.assertError(result, 400, "API_SPEC_FORMAT_NOT_ALLOWED")
+        self.assertNotStored(self.org, "formats-unknown", "1.0.0")
+
+        # A dry run answers the same; an entry that names no spec format is refused before the upload.
+        result = self.server.publish(self.org, "formats-dry", "1.0.0", fields + [f"files.raml.raml=@{self.files.raml_file}"],
+                                     headers=[header, "x-dry-run: true"])
+        self.assertError(result, 400, "API_SPEC_FORMAT_NOT_ALLOWED")
+        result = self.server.publish(self.org, "formats-typo", "1.0.0", fields + [f"files.raml.raml=@{self.files.raml_file}"],
+                                     headers=["x-allowed-api-spec-formats: application/oas"])
+        self.assertError(result, 400, "INVALID_HEADER")
+        self.assertNotStored(self.org, "formats-typo", "1.0.0")
+
         # Asynchronously, the job ends in error and stores nothing.
         status, body = self.server.publish(self.org, "formats-async", "1.0.0",
                                            fields + [f"files.oas.yaml=@{self.files.pets_yaml}"], sync=False,
