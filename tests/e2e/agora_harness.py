@@ -46,10 +46,15 @@ def _kill_leftovers():
             process.wait()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(avoid=None):
+    """A port nothing listens on now; never `avoid` (a port just found taken: the kernel may hand
+    the same port out again)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port != avoid:
+            return port
 
 
 class Response:
@@ -124,7 +129,7 @@ class AgoraSingleServer:
                 busy = any("in use" in line.lower() for line in self.output[first_line:])
                 if not (self.auto_port and busy and attempt < 2):
                     raise
-                self.port = free_port()
+                self.port = free_port(avoid=self.port)
                 self.base = f"{self.scheme}://127.0.0.1:{self.port}"
         # Parsed from every attempt's output: agora prints them once, when it initialises the data dir.
         for line in list(self.output):
