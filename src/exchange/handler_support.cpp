@@ -1,6 +1,5 @@
 #include "exchange/handler_support.h"
 
-
 #include "assets/coordinates.h"
 #include "exchange/file_links.h"
 #include "publication/job_queue.h"

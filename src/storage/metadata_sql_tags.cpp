@@ -18,10 +18,7 @@ Status DuplicatedTagKey(Status st, const TagDefinition& d) {
 
 Status SqlMetadataStore::PutTagDefinition(const TagDefinition& d) {
   return Write([&](SqlConnection& c) -> Status {
-    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare(
-        "INSERT INTO tag_definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-        "tag_key = excluded.tag_key, display_name = excluded.display_name, data_type = excluded.data_type, "
-        "accepted_values = excluded.accepted_values, asset_type_restrictions = excluded.asset_type_restrictions"));
+    AGORA_ASSIGN_OR_RETURN(Statement s, c.Prepare("INSERT INTO tag_definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     return DuplicatedTagKey(s->Bind(1, d.id).Bind(2, d.organization_id).Bind(3, d.kind).Bind(4, d.tag_key)
                                 .Bind(5, d.display_name).Bind(6, d.data_type).Bind(7, Join(d.accepted_values, "\n"))
                                 .Bind(8, Join(d.asset_type_restrictions, "\n")).Run(),

@@ -382,8 +382,8 @@ class MetadataStore {
   virtual Result<std::vector<std::string>> ListReservedVersions(const std::string& group_id,
                                                                 const std::string& asset_id) = 0;
 
-  // Category and custom-field definitions. PutTagDefinition inserts the definition, or replaces
-  // the one with the same id; Conflict if another definition of the kind has its key.
+  // Category and custom-field definitions. PutTagDefinition inserts a new definition; Conflict if
+  // its id, or its key for the kind, is taken.
   virtual Status PutTagDefinition(const TagDefinition& definition) = 0;
   // Changes the definition with `definition`'s id, organisation and kind, in one statement:
   // NotFound if there is none (deleted meanwhile: a change must not bring it back), Conflict as

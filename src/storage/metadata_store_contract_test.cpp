@@ -530,21 +530,22 @@ TEST_P(MetadataStoreContract, TagDefinitionsAndVersionValues) {
   EXPECT_EQ(store_->DeleteTagDefinition("org-1", "category", "id-1").kind(), Status::Kind::kNotFound);
 }
 
-TEST_P(MetadataStoreContract, PuttingADefinitionAgainReplacesItButNotAnothersKey) {
+TEST_P(MetadataStoreContract, UpdatingADefinitionReplacesItButNotAnothersKey) {
   TagDefinition d{"id-1", "org-1", "field", "sla", "SLA", "text", {}, {}};
   ASSERT_TRUE(store_->PutTagDefinition(d).ok());
   ASSERT_TRUE(store_->PutTagDefinition({"id-2", "org-1", "field", "owner", "Owner", "text", {}, {}}).ok());
   d.display_name = "Service level";
   d.asset_type_restrictions = {"rest-api", "soap-api"};
-  ASSERT_TRUE(store_->PutTagDefinition(d).ok());
+  ASSERT_TRUE(store_->UpdateTagDefinition(d).ok());
   auto listed = store_->ListTagDefinitions("org-1", "field");
   ASSERT_EQ(listed->size(), 2u);
   EXPECT_EQ((*listed)[1].id, "id-1");
   EXPECT_EQ((*listed)[1].display_name, "Service level");
   EXPECT_EQ((*listed)[1].asset_type_restrictions, (std::vector<std::string>{"rest-api", "soap-api"}));
   d.tag_key = "owner";
-  EXPECT_EQ(store_->PutTagDefinition(d).code(), "DUPLICATED_TAG_KEY");
+  EXPECT_EQ(store_->UpdateTagDefinition(d).code(), "DUPLICATED_TAG_KEY");
   EXPECT_EQ(store_->ListTagDefinitions("org-1", "field")->at(1).tag_key, "sla");
+  EXPECT_EQ(store_->PutTagDefinition(d).kind(), Status::Kind::kConflict) << "putting an existing id again is no update";
 }
 
 // A change finds the definition it changes, or fails: a definition deleted since it was read is
